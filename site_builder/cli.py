@@ -1,0 +1,144 @@
+"""The command line: parse arguments, load the configuration, call one command, map errors.
+
+Each command lives in its own module; this file only wires them to argparse and turns a
+SiteBuilderError into one line on stderr and an exit status (1 content/config, 2 usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.config import SiteConfig, load_config
+from site_builder.errors import SiteBuilderError, UsageError
+
+log = logging.getLogger("site_builder")
+
+EPILOG = """\
+typical day:
+  site-builder import dumps/*.txt     raw wire copy -> content/<region>/<slug>.md
+  site-builder build                  content/ + templates/ -> output/
+  site-builder serve                  preview on http://127.0.0.1:8000/, reloads on save
+
+Exit status: 0 ok, 1 content or configuration error, 2 usage error.
+"""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("common options")
+    group.add_argument("--config", type=Path, default=Path("site.toml"), metavar="PATH",
+                       help="site configuration (default: site.toml; built-in defaults if absent)")
+    group.add_argument("--content", type=Path, metavar="DIR",
+                       help="folder of Markdown articles (default: content/)")
+    group.add_argument("--output", type=Path, metavar="DIR",
+                       help="folder the site is built into (default: output/)")
+    group.add_argument("--base-url", metavar="URL",
+                       help="absolute URL the site is published at, e.g. https://example.org/news/")
+    noise = group.add_mutually_exclusive_group()
+    noise.add_argument("-v", "--verbose", action="store_true", help="say more about each step")
+    noise.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+
+
+def _iso_date(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an ISO 8601 date such as 2026-02-11 or 2026-02-11T08:30") from None
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command, with help that teaches the workflow."""
+    parser = argparse.ArgumentParser(
+        prog="site-builder", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Turn raw news wire copy and feeds into a regional news website with feeds.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    imp = commands.add_parser(
+        "import", help="turn raw dumps and RSS/Atom/JSON feeds into content files",
+        description="Turn raw article dumps and RSS/Atom/JSON feed files into "
+                    "content/<region>/<slug>.md. Re-importing is safe: unchanged articles are "
+                    "left alone and files edited by a person are never overwritten without --force.",
+        epilog="example: site-builder import --date 2026-02-11 wire/000_6ec05461cbc230fc.txt")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="dump or feed files")
+    imp.add_argument("--date", type=_iso_date, metavar="DATE",
+                     help="publication date for articles whose source gives none "
+                          "(a batch is spaced a minute apart, first article newest)")
+    imp.add_argument("--source-url", metavar="URL",
+                     help="URL the copy came from (makes ids independent of title and date)")
+    imp.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    imp.add_argument("--force", action="store_true",
+                     help="overwrite content files even where a person edited them")
+    _common(imp)
+
+    build = commands.add_parser(
+        "build", help="build the static site into output/",
+        description="Build content/ + templates/ + site.toml into output/: HTML by region, "
+                    "RSS, Atom and JSON feeds, OPML, sitemap. A failed build leaves the "
+                    "previous output/ exactly as it was.")
+    build.add_argument("--drafts", action="store_true",
+                       help="include drafts and future-dated articles")
+    build.add_argument("--clean", action="store_true", help="ignore the build cache")
+    _common(build)
+
+    for name, text in (("watch", "build, then rebuild on every change until Ctrl-C"),
+                       ("serve", "watch, and serve output/ with live reload in the browser")):
+        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub.add_argument("--drafts", action="store_true",
+                         help="include drafts and future-dated articles")
+        if name == "serve":
+            sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+            sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        _common(sub)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> SiteConfig:
+    overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
+    if args.config != Path("site.toml") and not args.config.exists():
+        raise UsageError(f"configuration file not found", args.config)
+    return load_config(args.config, overrides, root=Path.cwd())
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.command == "import":
+        from site_builder.importer import run_import
+        return run_import(config, args.paths, date=args.date, source_url=args.source_url,
+                          dry_run=args.dry_run, force=args.force, quiet=args.quiet)
+    if args.command == "build":
+        from site_builder.build import run_build
+        return run_build(config, drafts=args.drafts, clean=args.clean)
+    if args.command == "watch":
+        from site_builder.watch import run_watch
+        return run_watch(config, drafts=args.drafts)
+    from site_builder.serve import run_serve
+    return run_serve(config, drafts=args.drafts, host=args.host, port=args.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `site-builder` and `python -m site_builder`."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args)
+    try:
+        return _run(args)
+    except SiteBuilderError as exc:
+        print(f"site-builder: {exc}" if not exc.path else str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,232 @@
+"""The site's configuration: one frozen, typed object loaded once from site.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from site_builder.errors import ConfigError
+
+# The package's default theme is the repository's templates/ folder (editable install).
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A section of the site: its URL slug, display name and the countries filed under it."""
+
+    slug: str
+    name: str
+    countries: tuple[str, ...] = ()
+
+
+DEFAULT_REGIONS: tuple[Region, ...] = (
+    Region("middle-east", "Middle East",
+           ("Iraq", "Iran", "Syria", "Lebanon", "Jordan", "Israel", "Palestine", "Turkey")),
+    Region("gulf", "Gulf",
+           ("Saudi Arabia", "UAE", "Qatar", "Kuwait", "Bahrain", "Oman", "Yemen")),
+    Region("north-africa", "North Africa",
+           ("Egypt", "Libya", "Tunisia", "Algeria", "Morocco", "Mauritania")),
+    Region("horn-of-africa", "Horn of Africa",
+           ("Sudan", "South Sudan", "Somalia", "Somaliland", "Ethiopia", "Eritrea",
+            "Djibouti", "Kenya")),
+    Region("africa", "Africa"),
+    Region("europe", "Europe"),
+    Region("americas", "Americas"),
+    Region("asia", "Asia"),
+    Region("world", "World"),
+)
+
+FALLBACK_REGION = "world"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a command needs to know about the site; paths are absolute."""
+
+    root: Path = field(default_factory=Path.cwd)
+    title: str = "Regional News"
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    dir: str = "ltr"
+    description: str = "News by region, with feeds."
+    author: str = "Newsroom"
+    timezone: str = "UTC"
+    per_page: int = 20
+    feed_entries: int = 50
+    feed_content: str = "full"
+    source_name: str = ""
+    allow_raw_html: bool = False
+    search: bool = False
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("output")
+    templates_dir: Path = Path("templates")
+    static_dir: Path = Path("static")
+    cache_dir: Path = Path(".cache/site_builder")
+    regions: tuple[Region, ...] = DEFAULT_REGIONS
+    config_path: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone, for dates written without one."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under, always ending in '/': '/' or '/news/'."""
+        path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", self.base_url, flags=re.I)
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    def region(self, slug: str) -> Region | None:
+        """The region with this slug, or None."""
+        return next((r for r in self.regions if r.slug == slug), None)
+
+
+# key in site.toml -> (attribute, expected type, description for errors)
+_SCALARS: dict[str, tuple[str, type, str]] = {
+    "title": ("title", str, "a string"),
+    "base_url": ("base_url", str, "a URL string"),
+    "language": ("language", str, "a language code such as 'en'"),
+    "dir": ("dir", str, "'ltr' or 'rtl'"),
+    "description": ("description", str, "a string"),
+    "author": ("author", str, "a string"),
+    "timezone": ("timezone", str, "an IANA time zone such as 'Europe/London'"),
+    "per_page": ("per_page", int, "a positive integer"),
+    "feed_entries": ("feed_entries", int, "a positive integer"),
+    "feed_content": ("feed_content", str, "'full' or 'summary'"),
+    "source_name": ("source_name", str, "a string"),
+    "allow_raw_html": ("allow_raw_html", bool, "true or false"),
+    "search": ("search", bool, "true or false"),
+    "content": ("content_dir", str, "a folder path"),
+    "output": ("output_dir", str, "a folder path"),
+    "templates": ("templates_dir", str, "a folder path"),
+    "static": ("static_dir", str, "a folder path"),
+    "cache": ("cache_dir", str, "a folder path"),
+}
+_PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
+
+
+def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None,
+                root: Path | None = None) -> SiteConfig:
+    """Read site.toml (if it exists) and apply command-line overrides; validate everything."""
+    root = (root or (path.parent if path else Path.cwd())).resolve()
+    raw: dict[str, Any] = {}
+    text = ""
+    if path is not None and path.exists():
+        text = _read_text(path)
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(_toml_message(exc), path, _toml_line(exc)) from None
+    values: dict[str, Any] = {"root": root, "config_path": path if text else None}
+    for key, value in raw.items():
+        if key == "regions":
+            values["regions"] = _merge_regions(value, path, text)
+            continue
+        if key not in _SCALARS:
+            known = ", ".join(sorted([*_SCALARS, "regions"]))
+            raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))
+        attr, kind, what = _SCALARS[key]
+        if type(value) is not kind:  # bool is an int subclass: compare types exactly
+            raise ConfigError(f"'{key}': expected {what}, got {_toml_type(value)}",
+                              path, _key_line(text, key))
+        values[attr] = value
+    for attr, value in (overrides or {}).items():
+        if value is not None:
+            values[attr] = value
+    for attr in _PATH_KEYS:
+        if attr in values:
+            values[attr] = Path(values[attr])
+    config = SiteConfig(**values)
+    config = replace(config, **{a: _absolute(root, getattr(config, a)) for a in _PATH_KEYS})
+    _validate(config, path, text)
+    return config
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _absolute(root: Path, path: Path) -> Path:
+    return path if path.is_absolute() else root / path
+
+
+def _validate(config: SiteConfig, path: Path | None, text: str) -> None:
+    def fail(key: str, message: str) -> None:
+        raise ConfigError(f"'{key}': {message}", path or "site.toml", _key_line(text, key))
+
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", config.base_url):
+        fail("base_url", f"expected an absolute http(s) URL, got '{config.base_url}'")
+    for key in ("per_page", "feed_entries"):
+        if getattr(config, key) < 1:
+            fail(key, f"expected a positive integer, got {getattr(config, key)}")
+    if config.feed_content not in ("full", "summary"):
+        fail("feed_content", f"expected 'full' or 'summary', got '{config.feed_content}'")
+    if config.dir not in ("ltr", "rtl"):
+        fail("dir", f"expected 'ltr' or 'rtl', got '{config.dir}'")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail("timezone", f"unknown time zone '{config.timezone}'")
+
+
+def _merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ...]:
+    """[regions.<slug>] tables replace a default region of that slug or add a new one."""
+    if not isinstance(value, dict):
+        raise ConfigError("'regions': expected tables such as [regions.gulf]", path,
+                          _key_line(text, "regions"))
+    regions = {r.slug: r for r in DEFAULT_REGIONS}
+    for slug, table in value.items():
+        line = _table_line(text, f"regions.{slug}")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+            raise ConfigError(f"region slug '{slug}': use lower-case letters, digits and hyphens",
+                              path, line)
+        if not isinstance(table, dict):
+            raise ConfigError(f"'regions.{slug}': expected a table with name and countries", path, line)
+        unknown = set(table) - {"name", "countries"}
+        if unknown:
+            raise ConfigError(f"'regions.{slug}': unknown key '{sorted(unknown)[0]}' "
+                              "(known keys: countries, name)", path, line)
+        name = table.get("name", regions[slug].name if slug in regions else slug.title())
+        countries = table.get("countries", [])
+        if not isinstance(name, str) or not isinstance(countries, list) or not all(
+                isinstance(c, str) for c in countries):
+            raise ConfigError(f"'regions.{slug}': expected name = \"...\" and countries = [\"...\"]",
+                              path, line)
+        regions[slug] = Region(slug, name, tuple(countries))
+    # The fallback region stays last so it reads as "everything else".
+    ordered = [r for s, r in regions.items() if s != FALLBACK_REGION]
+    return (*ordered, regions[FALLBACK_REGION])
+
+
+def _toml_type(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _table_line(text: str, name: str) -> int | None:
+    match = re.search(rf"^\s*\[\s*{re.escape(name)}\s*\]", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    return "invalid TOML: " + re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))

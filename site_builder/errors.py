@@ -1,0 +1,52 @@
+"""The exception hierarchy; the CLI turns each into one line `FILE:LINE: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SiteBuilderError(Exception):
+    """An error a user can act on: it names the file and, where known, the line."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ConfigError(SiteBuilderError):
+    """site.toml is unreadable, has an unknown key or a value of the wrong type."""
+
+
+class ContentError(SiteBuilderError):
+    """A content file or an imported source cannot be understood."""
+
+
+class TemplateError(SiteBuilderError):
+    """A template does not compile or fails while rendering."""
+
+
+class UsageError(SiteBuilderError):
+    """The command line asks for something impossible (exit status 2)."""
+
+    exit_code = 2
+
+
+class ErrorList(SiteBuilderError):
+    """Several errors found in one run; all are reported, then the command fails."""
+
+    def __init__(self, errors: list[SiteBuilderError]):
+        self.errors = list(errors)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
