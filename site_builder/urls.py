@@ -1,0 +1,64 @@
+"""Every URL of the site in one place: page paths, output file paths, relative and absolute links.
+
+Paths are relative to the site root and end in '/' for pages ('middle-east/page/2/') or
+name a file ('feed.xml'). Pages link to each other relatively, so the site works under
+any base path; feeds and sitemaps use absolute URLs built from base_url.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+
+from slugify import slugify as _slugify
+
+from site_builder.config import SiteConfig
+
+MAX_SLUG = 80
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """An ASCII, lower-case, hyphenated slug; 'untitled' when nothing is left."""
+    slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
+    return slug or "untitled"
+
+
+def article_path(date, slug: str) -> str:
+    """'articles/2026/02/<slug>/': stable when the article changes region."""
+    return f"articles/{date:%Y}/{date:%m}/{slug}/"
+
+
+def paged(path: str, page: int) -> str:
+    """The path of page N of a listing: 'middle-east/' then 'middle-east/page/2/'."""
+    return path if page <= 1 else f"{path}page/{page}/"
+
+
+def region_path(slug: str) -> str:
+    """A region's listing."""
+    return f"{slug}/"
+
+
+def country_path(name: str) -> str:
+    """A country's listing: 'countries/saudi-arabia/'."""
+    return f"countries/{slugify(name)}/"
+
+
+def output_file(path: str) -> PurePosixPath:
+    """The file that serves a path: pages become '<path>/index.html'."""
+    if path == "" or path.endswith("/"):
+        return PurePosixPath(path) / "index.html"
+    return PurePosixPath(path)
+
+
+def absolute(config: SiteConfig, path: str) -> str:
+    """The absolute URL of a site path, under base_url."""
+    return config.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the page at from_path to to_path that works under any base path."""
+    from_dir = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
+    target = posixpath.relpath("/" + to_path, "/" + from_dir)
+    if to_path.endswith("/") or to_path == "":
+        target = "./" if target == "." else target + "/"
+    return target

@@ -1,0 +1,36 @@
+"""Shared fixtures: where things are, and running the real command line in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = DATA / "seed" / "000_6ec05461cbc230fc.txt"
+
+
+def run_cli(*args: str, cwd: Path, check: bool = False, timeout: float = 120):
+    """Run `python -m site_builder ARGS` in cwd; return the CompletedProcess (text mode)."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def cli():
+    """The run_cli function, as a fixture."""
+    return run_cli
+
+
+@pytest.fixture
+def seed_dump() -> Path:
+    """The raw dump of four real Asharq Al-Awsat articles (a copy of shared/seed)."""
+    return SEED
