@@ -124,9 +124,9 @@ def _run(args: argparse.Namespace) -> int:
         from site_builder.build import run_build
         return run_build(config, drafts=args.drafts, clean=args.clean)
     if args.command == "watch":
-        from site_builder.watch import run_watch
+        from site_builder.devloop import run_watch
         return run_watch(config, drafts=args.drafts)
-    from site_builder.serve import run_serve
+    from site_builder.devloop import run_serve
     return run_serve(config, drafts=args.drafts, host=args.host, port=args.port)
 
 

@@ -1,0 +1,104 @@
+"""`watch` and `serve`: build once, then rebuild on every settled burst of changes.
+
+The loop owns no build logic: it is handed a `rebuild(changed)` function, prints one line
+per rebuild, and survives every failure, so an editor's typo never stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from site_builder import livereload, server
+from site_builder.config import SiteConfig
+from site_builder.errors import SiteBuilderError
+from site_builder.watch import Watcher, describe
+
+log = logging.getLogger("site_builder")
+
+Rebuild = Callable[[set[Path] | None], str]
+
+
+def rebuild_once(rebuild: Rebuild, changed: set[Path] | None, root: Path,
+                 broadcaster: livereload.Broadcaster | None = None) -> bool:
+    """Run one rebuild, print its one-line outcome, tell the browser; never raise."""
+    what = "initial build" if changed is None else describe(changed, root)
+    started = time.perf_counter()
+    try:
+        summary = rebuild(changed)
+    except SiteBuilderError as exc:
+        message = str(exc)
+    except Exception as exc:  # noqa: BLE001 - the loop must survive any failure
+        message = f"{what}: internal error: {type(exc).__name__}: {exc}"
+    else:
+        ms = (time.perf_counter() - started) * 1000
+        log.info("%s -> %s in %.0f ms", what, summary, ms)
+        if broadcaster:
+            broadcaster.publish_ok()
+        return True
+    log.error("%s\n%s -> build failed; the last good site stays in place", message, what)
+    if broadcaster:
+        broadcaster.publish_error(message)
+    return False
+
+
+def loop(config: SiteConfig, rebuild: Rebuild,
+         broadcaster: livereload.Broadcaster | None = None, watcher: Watcher | None = None) -> None:
+    """Rebuild on every settled burst of changes until the watcher stops or Ctrl-C."""
+    watcher = watcher or Watcher(config)
+    watcher.start()
+    try:
+        for changed in watcher.changes():
+            rebuild_once(rebuild, changed, config.root, broadcaster)
+    finally:
+        watcher.stop()
+
+
+def make_rebuild(config: SiteConfig, drafts: bool) -> Rebuild:
+    """The rebuild function of the build module, kept between rebuilds for its caches."""
+    from site_builder.build import Builder
+
+    builder = Builder(config, drafts=drafts)
+    return builder.rebuild
+
+
+def run_watch(config: SiteConfig, drafts: bool = False) -> int:
+    """`site-builder watch`: build, then rebuild on change until Ctrl-C."""
+    rebuild = make_rebuild(config, drafts)
+    rebuild_once(rebuild, None, config.root)
+    log.info("watching %s for changes (Ctrl-C to stop)", _watched(config))
+    try:
+        loop(config, rebuild)
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
+
+
+def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
+              port: int = 8000) -> int:
+    """`site-builder serve`: watch, and serve output/ with live reload."""
+    broadcaster = livereload.Broadcaster()
+    try:
+        http, thread = server.start(config.output_dir, config.base_path, host, port, broadcaster)
+    except OSError as exc:
+        raise SiteBuilderError(f"cannot listen on {host}:{port}: {exc.strerror}; "
+                               f"try another --port") from None
+    rebuild = make_rebuild(config, drafts)
+    rebuild_once(rebuild, None, config.root, broadcaster)
+    log.info("serving %s (Ctrl-C to stop)", http.url)
+    sys.stderr.flush()
+    try:
+        loop(config, rebuild, broadcaster)
+    except KeyboardInterrupt:
+        log.info("stopped")
+    finally:
+        server.stop(http, thread)
+    return 0
+
+
+def _watched(config: SiteConfig) -> str:
+    names = [p.name + "/" for p in (config.content_dir, config.templates_dir, config.static_dir)]
+    return ", ".join(names + ["site.toml"])

@@ -1,0 +1,178 @@
+"""A local HTTP server for output/: the base path, 404.html, no listings, live reload.
+
+It serves only files inside the output folder (resolved per request, so an atomic swap of
+the folder is picked up), never lists directories, and injects the live-reload script into
+HTML responses only, never into the files on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import posixpath
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from site_builder import livereload
+
+log = logging.getLogger("site_builder")
+
+TYPES = {".xml": "application/xml", ".opml": "text/x-opml", ".json": "application/json",
+         ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
+         ".js": "text/javascript", ".css": "text/css"}
+KEEPALIVE_SECONDS = 15.0
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves `root` under `base_path`, with live reload fed by `broadcaster`."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], root: Path, base_path: str,
+                 broadcaster: livereload.Broadcaster, live_reload: bool = True):
+        self.root = Path(root)
+        self.base_path = base_path
+        self.broadcaster = broadcaster
+        self.live_reload = live_reload
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        """The address to open in a browser."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}{self.base_path}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SiteServer
+    server_version = "site-builder"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+        log.debug("serve: " + format, *args)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+        self._respond(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._respond(head=False)
+
+    def _respond(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        base = self.server.base_path
+        if path == base + livereload.ENDPOINT:
+            return self._event_stream()
+        if path + "/" == base or (path == "/" and base != "/"):
+            return self._redirect(base)
+        if not path.startswith(base):
+            return self._not_found(head)
+        file = self._resolve(path[len(base):])
+        if file is None:
+            return self._not_found(head)
+        if file.is_dir():
+            if not path.endswith("/"):
+                return self._redirect(path + "/")
+            file = file / "index.html"
+            if not file.is_file():
+                return self._not_found(head)
+        self._send_file(file, HTTPStatus.OK, head)
+
+    def _resolve(self, relative: str) -> Path | None:
+        """The file a URL path names inside the output folder, or None; never outside it."""
+        parts = unquote(relative).split("/")
+        if any(p in ("..", ".") or "\\" in p or "\0" in p for p in parts):
+            return None
+        root = self.server.root.resolve()
+        candidate = (root / posixpath.join(*[p for p in parts if p] or ["."])).resolve()
+        if not candidate.is_relative_to(root) or not candidate.exists():
+            return None
+        return candidate
+
+    def _send_file(self, file: Path, status: HTTPStatus, head: bool) -> None:
+        try:
+            body = file.read_bytes()
+        except OSError:  # deleted between the check and the read, e.g. by a rebuild
+            return self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
+        ctype = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if ctype == "text/html" and self.server.live_reload:
+            body = livereload.inject(body, self.server.base_path, self.server.broadcaster.version)
+        if ctype.startswith("text/") or ctype in ("application/xml", "application/json"):
+            ctype += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _not_found(self, head: bool) -> None:
+        page = self.server.root / "404.html"
+        if page.is_file():
+            return self._send_file(page, HTTPStatus.NOT_FOUND, head)
+        self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
+
+    def _plain(self, status: HTTPStatus, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _event_stream(self) -> None:
+        """Server-Sent Events: the current state at once, then every change, until shutdown."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        broadcaster = self.server.broadcaster
+        seen, error, closed = broadcaster.wait(-1, timeout=0)
+        try:
+            self._write(b"retry: 1000\n" + (livereload.sse_event("build-error", error) if error
+                                             else livereload.sse_event("build-ok", str(seen))))
+            while not closed:
+                version, error, closed = broadcaster.wait(seen, timeout=KEEPALIVE_SECONDS)
+                if closed:
+                    break
+                if version == seen:
+                    self._write(b": keep-alive\n\n")
+                    continue
+                seen = version
+                self._write(livereload.sse_event("build-error", error) if error
+                            else livereload.sse_event("reload"))
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the page was closed or reloaded
+
+    def _write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+
+
+def start(root: Path, base_path: str, host: str, port: int,
+          broadcaster: livereload.Broadcaster) -> tuple[SiteServer, threading.Thread]:
+    """Start serving in a background thread; return the server and its thread."""
+    server = SiteServer((host, port), root, base_path, broadcaster)
+    thread = threading.Thread(target=server.serve_forever, name="site-builder-http", daemon=True)
+    thread.start()
+    return server, thread
+
+
+def stop(server: SiteServer, thread: threading.Thread) -> None:
+    """End every event stream, stop accepting, and wait for the server thread."""
+    server.broadcaster.close()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

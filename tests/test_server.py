@@ -1,0 +1,150 @@
+"""The local HTTP server: base path, no escape from output/, 404 page, live reload over SSE."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+
+import pytest
+
+from site_builder import livereload, server
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A small built-looking output folder, with a secret file next to it."""
+    out = tmp_path / "output"
+    (out / "middle-east").mkdir(parents=True)
+    (out / "index.html").write_text("<!doctype html><html><body><h1>Home</h1></body></html>")
+    (out / "middle-east" / "index.html").write_text("<html><body>Region</body></html>")
+    (out / "404.html").write_text("<html><body>Not here</body></html>")
+    (out / "feed.xml").write_text("<rss version='2.0'></rss>")
+    (out / "empty").mkdir()
+    (tmp_path / "secret.txt").write_text("do not serve")
+    return out
+
+
+@pytest.fixture
+def serve(site):
+    """Start a real server on a free loopback port under /news/; yield (server, broadcaster)."""
+    broadcaster = livereload.Broadcaster()
+    srv, thread = server.start(site, "/news/", "127.0.0.1", 0, broadcaster)
+    yield srv, broadcaster
+    server.stop(srv, thread)
+    assert not thread.is_alive()
+
+
+def get(srv, path, method="GET"):
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=5)
+    conn.request(method, path)
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body
+
+
+def test_serves_pages_under_the_base_path_with_live_reload_injected(serve, site):
+    srv, _ = serve
+    status, headers, body = get(srv, "/news/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<h1>Home</h1>" in body and b"EventSource" in body
+    assert body.index(b"EventSource") < body.index(b"</body>")
+    assert b"EventSource" not in (site / "index.html").read_bytes()  # never on disk
+    status, headers, body = get(srv, "/news/feed.xml")
+    assert status == 200 and b"EventSource" not in body
+    assert headers["Content-Type"].startswith("application/xml")
+
+
+def test_redirects_to_the_trailing_slash(serve):
+    srv, _ = serve
+    assert get(srv, "/news")[0] == 301
+    status, headers, _ = get(srv, "/news/middle-east")
+    assert status == 301 and headers["Location"] == "/news/middle-east/"
+    assert get(srv, "/")[1]["Location"] == "/news/"
+
+
+@pytest.mark.parametrize("path", [
+    "/news/../secret.txt", "/news/%2e%2e/secret.txt", "/news/%2E%2E%2Fsecret.txt",
+    "/news/..%2fsecret.txt", "/news/middle-east/../../secret.txt", "/news/%252e%252e/secret.txt",
+    "/news/..\\secret.txt", "/news/%00", "/secret.txt", "/news//etc/passwd",
+])
+def test_never_serves_outside_the_output_folder(serve, path):
+    srv, _ = serve
+    status, _, body = get(srv, path)
+    assert status in (301, 400, 404)
+    assert b"do not serve" not in body and b"root:" not in body
+
+
+def test_missing_pages_get_404_html_and_folders_are_never_listed(serve):
+    srv, _ = serve
+    status, _, body = get(srv, "/news/no/such/page/")
+    assert status == 404 and b"Not here" in body
+    status, _, body = get(srv, "/news/empty/")
+    assert status == 404 and b"Not here" in body
+
+
+def test_head_has_no_body(serve):
+    srv, _ = serve
+    status, headers, body = get(srv, "/news/", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_survives_malformed_requests(serve):
+    srv, _ = serve
+    for garbage in (b"\x00\x01\x02\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+                    b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"BREW /pot HTTP/1.1\r\n\r\n"):
+        with socket.create_connection(srv.server_address[:2], timeout=5) as sock:
+            sock.sendall(garbage)
+            try:
+                sock.recv(1024)
+            except (ConnectionResetError, TimeoutError):
+                pass
+    assert get(srv, "/news/")[0] == 200
+
+
+def read_events(resp, count, timeout=5.0):
+    """Read `count` named SSE events from a streaming response."""
+    events, name, deadline = [], None, time.monotonic() + timeout
+    while len(events) < count and time.monotonic() < deadline:
+        line = resp.fp.readline().decode().rstrip("\n")
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: ") and name:
+            events.append((name, line[6:]))
+            name = None
+    return events
+
+
+def test_event_stream_announces_reloads_and_errors(serve):
+    srv, broadcaster = serve
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=5)
+    conn.request("GET", "/news/" + livereload.ENDPOINT)
+    resp = conn.getresponse()
+    assert resp.status == 200 and resp.getheader("Content-Type") == "text/event-stream"
+    assert read_events(resp, 1) == [("build-ok", "0")]
+    broadcaster.publish_error("content/a.md:3: front matter is not valid YAML")
+    assert read_events(resp, 1) == [("build-error", "content/a.md:3: front matter is not valid YAML")]
+    broadcaster.publish_ok()
+    assert read_events(resp, 1)[0][0] == "reload"
+    conn.close()
+
+
+def test_stop_ends_open_event_streams(site):
+    broadcaster = livereload.Broadcaster()
+    srv, thread = server.start(site, "/", "127.0.0.1", 0, broadcaster)
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=5)
+    conn.request("GET", "/" + livereload.ENDPOINT)
+    resp = conn.getresponse()
+    read_events(resp, 1)
+    before = threading.active_count()
+    server.stop(srv, thread)
+    assert resp.fp.read().strip() == b""  # returns: the server closed the stream
+    time.sleep(0.2)
+    assert threading.active_count() < before
+    conn.close()
+
+
+def test_inject_without_body_tag_appends():
+    assert livereload.inject(b"<p>x", "/", 3).startswith(b"<p>x<script>")

@@ -1,0 +1,121 @@
+"""The watcher: which changes matter, and bursts coalesced by a real watchdog observer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.config import load_config
+from site_builder.watch import Watcher, is_relevant
+
+
+@pytest.fixture
+def config(tmp_path):
+    for folder in ("content/gulf", "templates", "static", "output"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "site.toml").write_text('title = "T"\n')
+    return load_config(tmp_path / "site.toml", root=tmp_path)
+
+
+@pytest.mark.parametrize("relative, expected", [
+    ("content/gulf/a.md", True),
+    ("content/gulf", True),
+    ("templates/base.html", True),
+    ("static/style.css", True),
+    ("site.toml", True),
+    ("content/gulf/.a.md.swp", False),
+    ("content/gulf/a.md~", False),
+    ("content/gulf/.#a.md", False),
+    ("content/gulf/4913", False),
+    ("content/gulf/#a.md#", False),
+    ("output/index.html", False),
+    (".cache/site_builder/x", False),
+    ("README.md", False),
+    ("other.toml", False),
+])
+def test_is_relevant(config, relative, expected):
+    assert is_relevant(config.root / relative, config) is expected
+
+
+class Recorder:
+    """Runs the watcher loop in a thread and records each burst it yields."""
+
+    def __init__(self, config):
+        self.watcher = Watcher(config, settle=0.1)
+        self.bursts: list[set[Path]] = []
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        for changed in self.watcher.changes():
+            self.bursts.append(changed)
+
+    def __enter__(self):
+        self.watcher.start()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.watcher.stop()
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
+
+    def wait_for(self, count, timeout=5.0):
+        deadline = time.monotonic() + timeout
+        while len(self.bursts) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.4)  # and make sure no further burst follows
+        return self.bursts
+
+
+def test_an_atomic_save_is_one_burst(config):
+    article = config.content_dir / "gulf" / "a.md"
+    with Recorder(config) as rec:
+        tmp = article.with_name(".a.md.swp")
+        tmp.write_text("draft")
+        (article.parent / "4913").write_text("")
+        os.remove(article.parent / "4913")
+        tmp.rename(article)
+        bursts = rec.wait_for(1)
+    assert len(bursts) == 1 and article in bursts[0]
+
+
+def test_a_burst_of_many_files_is_one_rebuild(config):
+    with Recorder(config) as rec:
+        for i in range(300):
+            (config.content_dir / "gulf" / f"a{i}.md").write_text("x")
+        bursts = rec.wait_for(1)
+    assert len(bursts) == 1 and len(bursts[0]) >= 300
+
+
+def test_output_and_swap_files_are_ignored(config):
+    with Recorder(config) as rec:
+        (config.output_dir / "index.html").write_text("built")
+        (config.content_dir / "gulf" / "a.md~").write_text("backup")
+        bursts = rec.wait_for(1, timeout=1.0)
+    assert bursts == []
+
+
+def test_site_toml_and_templates_are_watched(config):
+    with Recorder(config) as rec:
+        (config.root / "site.toml").write_text('title = "New"\n')
+        rec.wait_for(1)
+        (config.templates_dir / "base.html").write_text("<html>")
+        bursts = rec.wait_for(2)
+    assert {config.root / "site.toml"} <= bursts[0]
+    assert config.templates_dir / "base.html" in bursts[1]
+
+
+def test_a_content_folder_that_disappears_and_comes_back(config):
+    with Recorder(config) as rec:
+        shutil.rmtree(config.content_dir)
+        rec.wait_for(1)
+        (config.content_dir / "gulf").mkdir(parents=True)
+        rec.wait_for(2)
+        (config.content_dir / "gulf" / "b.md").write_text("x")
+        bursts = rec.wait_for(3)
+    assert any(config.content_dir / "gulf" / "b.md" in b for b in bursts[2:])
