@@ -58,20 +58,25 @@ class FeedEntry:
 
 
 def sniff(data: bytes) -> str | None:
-    """'xml' or 'json' when the bytes look like a feed, else None (a raw dump, say)."""
+    """'xml' or 'json' for a feed, 'html' for a web page, else None (a raw dump, say)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"{"):
         return "json" if b"jsonfeed.org/version" in data[:65536] else None
     if not head.startswith(b"<"):
         return None
     body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>", b"", head, flags=re.S).lstrip()
-    return "xml" if re.match(rb"<(rss|feed|rdf:rdf|rdf)[\s>]", body) else None
+    if re.match(rb"<(rss|feed|rdf:rdf|rdf)[\s>]", body):
+        return "xml"
+    return "html" if re.match(rb"<(html|head|body)[\s>]", body) else None
 
 
 def read_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[ContentError]]:
     """Every entry of a feed file, plus the problems met on the way."""
-    if sniff(data) == "json":
+    kind = sniff(data)
+    if kind == "json":
         return _read_json_feed(path, data)
+    if kind == "html":
+        raise ContentError("not a feed: this is an HTML page (an error page saved by mistake?)", path, 1)
     return _read_xml_feed(path, data)
 
 
@@ -86,7 +91,7 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
     if not parsed.entries and not parsed.feed and parsed.bozo:
         raise ContentError(f"not a feed: {_reason(parsed.bozo_exception)}", path)
     base = parsed.feed.get("link", "")
-    entries = [_xml_entry(e, base) for e in parsed.entries]
+    entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
     raw = _raw_items(data)
     if len(raw) == len(entries):
         entries = [_with_media_text(e, caption, description, e.link or base)
@@ -106,7 +111,7 @@ def _with_media_text(entry: FeedEntry, caption: str, description: str, base: str
     return replace(entry, image_caption=caption) if entry.image_url else entry
 
 
-def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str) -> FeedEntry:
+def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: str) -> FeedEntry:
     link = entry.get("link", "")
     base = link or feed_link
     content = _best_content(entry)
@@ -116,18 +121,19 @@ def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str) -> FeedEntry:
     if not title:
         warnings.append("entry has no title")
     published = _struct_date(entry.get("published_parsed") or entry.get("created_parsed"))
-    updated = _struct_date(entry.get("updated_parsed"))
+    updated = _struct_date(dict.get(entry, "updated_parsed"))  # no published fallback
     if not published and not updated:
         warnings.append("entry has no date")
+    published = published or updated
     return FeedEntry(
         title=title,
         body=to_markdown(content, base),
         entry_id=entry.get("id", "") or link,
         link=link,
         summary=_plain(entry.get("summary", ""))[:500] if content != entry.get("summary") else "",
-        published=published or updated,
+        published=published,
         updated=updated if updated and updated != published else None,
-        author=_plain(entry.get("author", "")),
+        author=_plain(entry.get("author", "")) or feed_author,
         categories=tuple(dict.fromkeys(
             _plain(t.get("label") or t.get("term") or "") for t in entry.get("tags", [])
             if (t.get("label") or t.get("term")))),
@@ -215,6 +221,7 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
     warnings = [w for w, bad in (("entry has no title", not title),
                                  ("entry has no date", not (published or updated))) if bad]
+    published = published or updated
     image = str(item.get("image") or item.get("banner_image") or "")
     return FeedEntry(
         title=title,
@@ -222,7 +229,7 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
         entry_id=str(item.get("id") or link),
         link=link,
         summary=_plain(str(item.get("summary") or ""))[:500],
-        published=published or updated,
+        published=published,
         updated=updated if updated and updated != published else None,
         author=", ".join(_plain(str(a.get("name", ""))) for a in authors if isinstance(a, dict)),
         categories=tuple(dict.fromkeys(_plain(str(t)) for t in item.get("tags", []) or [] if t)),
