@@ -34,6 +34,9 @@ MIN_SHARE = 0.2
 # ...and more than one passing mention in the body, unless it is in the title, caption or lead.
 MIN_BODY_SCORE = 1.5
 MAX_COUNTRIES = 6
+# "NAIROBI, Kenya (AP) — Ethiopia's government...": the dateline says where the reporter
+# filed from, not what the story is about, so it does not count.
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,[^()—–\n]{1,60}\((?:AP|Reuters|AFP|SPA|WAM)\)\s*[—–-]*\s*")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ def region_of(country: str, regions: Sequence[Region], gaz: Gazetteer | None = N
 def _sections(title: str, caption: str, paragraphs: Sequence[str]) -> list[tuple[str, float]]:
     """The article's texts with their weights."""
     sections = [(title, TITLE_WEIGHT), (caption, CAPTION_WEIGHT)]
-    sections += [(p, LEAD_WEIGHT if i == 0 else BODY_WEIGHT) for i, p in enumerate(paragraphs)]
+    sections += [(_DATELINE.sub("", p), LEAD_WEIGHT) if i == 0 else (p, BODY_WEIGHT)
+                 for i, p in enumerate(paragraphs)]
     return [(text, weight) for text, weight in sections if text]
 
 

@@ -46,3 +46,27 @@ def test_no_country_files_under_world():
                       ["Researchers said on Monday the coral was found at 2,000 metres."],
                       DEFAULT_REGIONS)
     assert (result.region, result.countries) == ("world", ())
+
+
+CASES = tomllib.loads((DATA / "classify" / "cases.toml").read_text(encoding="utf-8"))["case"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_real_article_leads_are_filed_like_an_editor_would(case):
+    result = classify(case["title"], case["paragraphs"], DEFAULT_REGIONS, case.get("caption", ""))
+    assert result.region == case["region"], result.scores
+    if "primary" in case:
+        assert result.countries[0] == case["primary"], result.scores
+    for country in case.get("also", ()):
+        assert country in result.countries, result.scores
+    for country in case.get("not", ()):
+        assert country not in result.countries, result.scores
+    if case["region"] == "world":
+        assert result.countries == ()
+
+
+def test_cases_cover_every_default_region_and_cite_a_source():
+    regions = {c["region"] for c in CASES}
+    assert regions >= {r.slug for r in DEFAULT_REGIONS}
+    assert len(CASES) >= 24
+    assert all(c["source"].strip() for c in CASES)
