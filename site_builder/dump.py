@@ -42,7 +42,7 @@ _MONTHS = {name: number for number, names in enumerate((
     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE_PATTERNS = (
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
     re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
 )
@@ -121,12 +121,27 @@ def parse_dump(text: str, path: Path | str) -> tuple[list[DumpArticle], list[Con
     lines = [clean_line(line) for line in _LINE_END.split(text)]
     articles: list[DumpArticle] = []
     problems: list[ContentError] = []
+    pending: tuple[list[tuple[int, str]], ContentError] | None = None
     for chunk in _chunks(lines):
+        if pending and not _is_title(chunk[0][1]):
+            # A header whose caption went missing leaves two blank lines before the body.
+            chunk = pending[0] + [(chunk[0][0] - 1, "")] + chunk
+        elif pending:
+            problems.append(pending[1])
+        pending = None
         try:
             articles.append(_article(chunk, path))
+        except _NoBody as exc:
+            pending = (chunk, exc)
         except ContentError as exc:
             problems.append(exc)
+    if pending:
+        problems.append(pending[1])
     return articles, problems
+
+
+class _NoBody(ContentError):
+    """An article header with no body (yet): the body may follow after two blank lines."""
 
 
 def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -149,7 +164,7 @@ def _chunks(lines: list[str]) -> list[list[tuple[int, str]]]:
 def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
     """One article from its lines (single blank lines kept as '' paragraph breaks)."""
     start, title = chunk[0]
-    if len(title) > MAX_TITLE or title.endswith("."):
+    if not _is_title(title):
         raise ContentError(f"expected an article title, found a paragraph "
                            f"('{_excerpt(title)}'); is a title missing, or are there two "
                            "blank lines inside an article?", path, start)
@@ -159,11 +174,16 @@ def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
     caption, body_start = _header(title, rest)
     blocks = _blocks(rest[body_start:])
     if not blocks:
-        raise ContentError(f"article '{_excerpt(title)}' has no body text", path, start)
+        raise _NoBody(f"article '{_excerpt(title)}' has no body text", path, start)
     credit = caption_credit(caption)
     dates = tuple(_dates(caption, _caption_line(rest, caption), True)) + tuple(
         d for b in blocks for d in _dates(b.text, b.line, False))
     return DumpArticle(title, caption, credit, tuple(blocks), start, dates)
+
+
+def _is_title(line: str) -> bool:
+    """A title is one line, not too long, not ending like a sentence."""
+    return len(line) <= MAX_TITLE and not line.endswith(".")
 
 
 def _header(title: str, rest: list[tuple[int, str]]) -> tuple[str, int]:
@@ -240,3 +260,16 @@ def _dates(text: str, line: int, in_caption: bool):
 
 def _excerpt(text: str, width: int = 50) -> str:
     return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def stated_date(article: DumpArticle, not_after: dt.date) -> FoundDate | None:
+    """The date the copy gives for itself: the caption's, else the latest in the body.
+
+    Body dates are often history ("the October 7, 2023 attack") or plans; the latest one
+    not after `not_after` (the day the dump was saved) is the best guess of the news day.
+    """
+    for found in article.dates:
+        if found.in_caption and found.date <= not_after:
+            return found
+    body = [d for d in article.dates if not d.in_caption and d.date <= not_after]
+    return max(body, key=lambda d: d.date) if body else None

@@ -1,0 +1,395 @@
+"""`site-builder import`: file articles from raw dumps as content/<region>/<slug>.md.
+
+Order of work: read every source into Records (dump.py parses; a feed reader can produce
+the same Records), give each a date, then plan every write against the content already on
+disk (match by id, else by title), and only then write, atomically. Nothing a person
+edited is overwritten without --force: each file carries `import_digest`, the hash of the
+file as the importer wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from site_builder import dump, frontmatter
+from site_builder.classify import classify
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, SiteBuilderError
+from site_builder.urls import slugify
+
+log = logging.getLogger("site_builder")
+
+SUMMARY_MAX = 300         # characters; a longer lead is cut at a sentence or word
+DIGEST_KEY = "import_digest"
+_DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: *['\"]?sha256:([0-9a-f]{{64}})['\"]? *\n", re.M)
+STATUSES = ("created", "updated", "unchanged", "skipped")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article from any source, ready to be filed. Dumps and feeds both produce these."""
+
+    title: str
+    body: str                          # Markdown
+    paragraphs: tuple[str, ...]        # plain text, for classification and the summary
+    source_path: Path
+    line: int | None = None
+    caption: str = ""
+    credit: str = ""
+    image_url: str = ""
+    url: str = ""                      # the article's own URL, where the source gives one
+    date: dt.datetime | None = None    # the date the source states, if any
+    date_origin: str = ""              # where that date was found, e.g. "caption, line 64"
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class Existing:
+    """A content file already on disk, as far as matching needs it."""
+
+    path: Path
+    text: str
+    meta: dict[str, Any]
+
+
+@dataclass
+class ContentIndex:
+    """Existing content by id and by title, plus every slug in use."""
+
+    by_id: dict[str, Existing] = field(default_factory=dict)
+    by_title: dict[str, Existing] = field(default_factory=dict)
+    slugs: set[str] = field(default_factory=set)
+
+    def add(self, item: Existing) -> None:
+        """Make a file findable, by id and title, and reserve its slug."""
+        if item.meta.get("id"):
+            self.by_id.setdefault(str(item.meta["id"]), item)
+        if item.meta.get("title"):
+            self.by_title.setdefault(_title_key(str(item.meta["title"])), item)
+        self.slugs.add(item.path.stem)
+        if item.meta.get("slug"):
+            self.slugs.add(str(item.meta["slug"]))
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the import does with one article."""
+
+    status: str
+    region: str
+    path: Path
+    text: str
+    record: Record
+    origin: str                        # where the date came from
+    note: str = ""                     # why a file was skipped or forced
+
+
+# --- the command -------------------------------------------------------------------------
+
+def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime | None = None,
+               source_url: str | None = None, dry_run: bool = False, force: bool = False,
+               quiet: bool = False) -> int:
+    """Import dump files into content/; print one line per article; 0 if all went well."""
+    records, problems = read_sources(paths)
+    dated = assign_dates(config, records, date)
+    index = scan_content(config.content_dir)
+    actions = [plan(config, index, record, when, origin, explicit=date is not None,
+                    source_url=source_url, batch=len(records), force=force)
+               for record, when, origin in dated]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not dry_run:
+        for action in actions:
+            if action.status in ("created", "updated"):
+                write_atomic(action.path, action.text)
+    _report(actions, problems, paths, dry_run=dry_run, quiet=quiet)
+    return 1 if problems else 0
+
+
+def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderError]]:
+    """Every article of every file, in order, plus the problems met."""
+    records: list[Record] = []
+    problems: list[SiteBuilderError] = []
+    for path in paths:
+        try:
+            found, trouble = read_dump(path)
+        except SiteBuilderError as exc:
+            problems.append(exc)
+            continue
+        records.extend(found)
+        problems.extend(trouble)
+    return records, problems
+
+
+def read_dump(path: Path) -> tuple[list[Record], list[ContentError]]:
+    """The Records of one raw dump file; an unreadable file raises ContentError."""
+    data = _read_bytes(path)
+    text = dump.decode(data, path)
+    articles, problems = dump.parse_dump(text, path)
+    if not articles and not problems:
+        problems.append(ContentError("no articles found (the file is empty)", path))
+    saved = dt.datetime.fromtimestamp(path.stat().st_mtime).date()
+    return [_dump_record(a, path, saved) for a in articles], problems
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.is_dir():
+        raise ContentError(f"is a folder: pass the files in it, e.g. {path}/*.txt", path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError("no such file", path) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _dump_record(article: dump.DumpArticle, path: Path, saved: dt.date) -> Record:
+    found = dump.stated_date(article, saved)
+    where = ("caption" if found and found.in_caption else "body") + f", line {found.line}" if found else ""
+    return Record(
+        title=article.title, body=article.markdown(), paragraphs=article.paragraphs,
+        source_path=path, line=article.line, caption=article.caption, credit=article.credit,
+        date=dt.datetime.combine(found.date, dt.time()) if found else None, date_origin=where)
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def assign_dates(config: SiteConfig, records: Sequence[Record], batch_date: dt.datetime | None
+                 ) -> list[tuple[Record, dt.datetime, str]]:
+    """Each record with its date and where the date came from; no two share a timestamp.
+
+    --date wins, then a date the source states, then the file's modification time. A batch
+    keeps the source's order, first article newest, by stepping back a minute at a time.
+    """
+    used: set[dt.datetime] = set()
+    dated = []
+    position: dict[Path, int] = {}
+    for number, record in enumerate(records):
+        step = position[record.source_path] = position.get(record.source_path, -1) + 1
+        if batch_date is not None:
+            when, origin = _aware(batch_date, config) - dt.timedelta(minutes=number), "--date"
+        elif record.date is not None:
+            when, origin = _aware(record.date, config), record.date_origin or "source"
+        else:
+            mtime = dt.datetime.fromtimestamp(int(record.source_path.stat().st_mtime), config.tz)
+            when, origin = mtime - dt.timedelta(minutes=step), "file modification time"
+        while when in used:
+            when -= dt.timedelta(minutes=1)
+        used.add(when)
+        dated.append((record, when, origin))
+    return dated
+
+
+def _aware(value: dt.datetime, config: SiteConfig) -> dt.datetime:
+    """A date without a zone is read in the site's time zone; seconds are enough."""
+    value = value.replace(microsecond=0)
+    return value if value.tzinfo else value.replace(tzinfo=config.tz)
+
+
+# --- planning ----------------------------------------------------------------------------
+
+def scan_content(content_dir: Path) -> ContentIndex:
+    """Read the front matter of every content file; a broken one is reported and skipped."""
+    index = ContentIndex()
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+        try:
+            text = path.read_text(encoding="utf-8")
+            meta, _, _ = frontmatter.read(text, path)
+        except (ContentError, UnicodeDecodeError, OSError) as exc:
+            log.warning("%s", exc if isinstance(exc, ContentError) else f"{path}: {exc}")
+            index.slugs.add(path.stem)
+            continue
+        index.add(Existing(path, text, meta))
+    return index
+
+
+def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datetime,
+         origin: str, *, explicit: bool, source_url: str | None, batch: int,
+         force: bool) -> Action:
+    """Decide created / updated / unchanged / skipped for one record, and the file text."""
+    url = record.url or source_url or ""
+    key = record.url or (source_url if batch == 1 else None)
+    if key is None:
+        key = f"{source_url}#{slugify(record.title)}" if source_url else \
+            f"{record.title}\n{when.isoformat()}"
+    article_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+    match = index.by_id.get(article_id) or index.by_title.get(_title_key(record.title))
+    if match is not None:
+        article_id = str(match.meta.get("id") or article_id)
+        if not explicit and isinstance(match.meta.get("date"), dt.datetime):
+            when, origin = match.meta["date"], "the earlier import"
+    found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
+    meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
+    text = render_with_digest(meta, record.body)
+    log.debug("%s:%s: date %s from %s; region %s; countries %s", record.source_path,
+              record.line, when.isoformat(), origin, found.region, ", ".join(found.countries) or "-")
+    if match is None:
+        path = config.content_dir / found.region / f"{_unique_slug(index, record.title)}.md"
+        action = Action("created", found.region, path, text, record, origin)
+        index.add(Existing(path, text, meta))
+        return action
+    status, note = _compare(match.text, text, force)
+    if status in ("created", "updated"):
+        match.text = text  # a later duplicate in the same batch is then "unchanged"
+    return Action(status, found.region, match.path, text, record, origin, note)
+
+
+def _compare(old: str, new: str, force: bool) -> tuple[str, str]:
+    """unchanged / updated / skipped (a person edited the file), with the reason."""
+    if old == new:
+        return "unchanged", ""
+    edited = edited_since_import(old)
+    if edited is None:
+        return "updated", ""
+    if force:
+        return "updated", f"--force: overwrote a file {edited}"
+    return "skipped", f"{edited}; --force overwrites it"
+
+
+def _front_matter(config: SiteConfig, record: Record, article_id: str, when: dt.datetime,
+                  region: str, countries: Sequence[str], url: str) -> dict[str, Any]:
+    """The front matter mapping, keys in the order of the content file contract."""
+    meta: dict[str, Any] = {"id": article_id, "title": record.title, "date": when,
+                            "region": region, "countries": list(countries),
+                            "tags": list(record.tags), "summary": summarise(record.paragraphs)}
+    image = {k: v for k, v in (("caption", record.caption), ("credit", record.credit),
+                               ("url", record.image_url)) if v}
+    if image:
+        meta["image"] = image
+    source = {k: v for k, v in (("name", config.source_name), ("url", url)) if v}
+    if source:
+        meta["source"] = source
+    meta["draft"] = False
+    return meta
+
+
+def _unique_slug(index: ContentIndex, title: str) -> str:
+    """The title's slug, with -2, -3 ... when another article already has it."""
+    base = slug = slugify(title)
+    number = 1
+    while slug in index.slugs:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def summarise(paragraphs: Sequence[str], limit: int = SUMMARY_MAX) -> str:
+    """The lead paragraph, cut at a sentence end (else a word) when longer than `limit`."""
+    lead = next((p for p in paragraphs if p.strip()), "").strip()
+    if len(lead) <= limit:
+        return lead
+    head = lead[:limit]
+    sentence = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    if sentence >= limit // 3:
+        return head[:sentence + 1]
+    return head[:head.rfind(" ")].rstrip(" ,;:-—") + "…" if " " in head else head + "…"
+
+
+# --- the digest and writing ---------------------------------------------------------------
+
+def render_with_digest(meta: dict[str, Any], body: str) -> str:
+    """The file text, with `import_digest` = sha256 of the same text without that line."""
+    plain = frontmatter.render({k: v for k, v in meta.items() if k != DIGEST_KEY}, body)
+    digest = hashlib.sha256(plain.encode("utf-8")).hexdigest()
+    keys = list(meta)
+    ordered = {}
+    for key in keys:
+        ordered[key] = meta[key]
+        if key == "draft":
+            ordered[DIGEST_KEY] = f"sha256:{digest}"
+    ordered.setdefault(DIGEST_KEY, f"sha256:{digest}")
+    return frontmatter.render(ordered, body)
+
+
+def edited_since_import(text: str) -> str | None:
+    """None if the file is exactly as the importer wrote it, else why it is not."""
+    match = _DIGEST_LINE.search(text)
+    if match is None:
+        return "not written by the importer (no import_digest)"
+    plain = text[:match.start()] + text[match.end():]
+    if hashlib.sha256(plain.encode("utf-8")).hexdigest() != match.group(1):
+        return "edited since import"
+    return None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# --- output ------------------------------------------------------------------------------
+
+def _report(actions: Sequence[Action], problems: Sequence[SiteBuilderError],
+            paths: Sequence[Path], *, dry_run: bool, quiet: bool) -> None:
+    """One aligned line per article on stdout, then a count line."""
+    width = max((len(a.region) for a in actions), default=0)
+    for action in actions:
+        shown = _display(action.path)
+        line = f"{action.status:<9}  {action.region:<{width}}  {shown}"
+        if action.note:
+            line += f"  ({action.note})"
+            if quiet:
+                log.warning("%s: %s: %s", shown, action.status, action.note)
+        if not quiet:
+            print(line)
+    if quiet:
+        return
+    counts = [f"{sum(a.status == s for a in actions)} {s}" for s in STATUSES
+              if any(a.status == s for a in actions)]
+    files = f"{len(paths)} file" + ("s" if len(paths) != 1 else "")
+    summary = f"{len(actions)} article" + ("s" if len(actions) != 1 else "") + f" from {files}"
+    summary += ": " + ", ".join(counts) if counts else ""
+    if problems:
+        summary += f"; {len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    origins = _date_origins(actions)
+    if origins:
+        summary += f"; dates: {origins}"
+    print(summary + ("  (dry run: nothing written)" if dry_run else ""))
+
+
+def _date_origins(actions: Sequence[Action]) -> str:
+    """'2 from caption, 1 from file modification time, 1 from the earlier import'."""
+    tally: dict[str, int] = {}
+    for action in actions:
+        kind = action.origin.split(",")[0]
+        tally[kind] = tally.get(kind, 0) + 1
+    return ", ".join(f"{n} from {kind}" for kind, n in tally.items())
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
