@@ -1,0 +1,286 @@
+"""`site-builder import`: content files from dumps, idempotent, never losing an editor's work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from site_builder import frontmatter
+from site_builder.config import load_config
+from site_builder.importer import edited_since_import, run_import, write_atomic
+
+from conftest import SEED, run_cli
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+SITE_TOML = 'title = "Test"\nsource_name = "Asharq Al-Awsat"\n'
+EXPECTED = [  # (region, folder-relative path, primary country, credit, paragraphs)
+    ("middle-east", "middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md",
+     "Iraq", "AP", 24),
+    ("middle-east",
+     "middle-east/israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings.md",
+     "Palestine", "AFP", 15),
+    ("horn-of-africa", "horn-of-africa/"
+     "somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void.md",
+     "Somalia", "SPA", 29),
+    ("horn-of-africa",
+     "horn-of-africa/rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region.md",
+     "Sudan", "AFP", 12),
+]
+MTIME = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc).timestamp()
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A site folder with site.toml and a copy of the seed dump (mtime 2026-02-11 09:30 UTC)."""
+    (tmp_path / "site.toml").write_text(SITE_TOML)
+    shutil.copy(SEED, tmp_path / "seed.txt")
+    os.utime(tmp_path / "seed.txt", (MTIME, MTIME))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(site: Path, *names: str, toml: str = SITE_TOML, **options) -> int:
+    (site / "site.toml").write_text(toml)
+    config = load_config(site / "site.toml", root=site)
+    options = {"date": None, "source_url": None, "dry_run": False, "force": False,
+               "quiet": False, **options}
+    return run_import(config, [site / n for n in (names or ["seed.txt"])], **options)
+
+
+def load(path: Path) -> tuple[dict, str]:
+    meta, body, _ = frontmatter.read(path.read_text(encoding="utf-8"), path)
+    return meta, body
+
+
+def stamps(site: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in sorted((site / "content").rglob("*"))}
+
+
+def test_seed_becomes_four_content_files(site, capsys):
+    assert run(site) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:4] == [f"created    {region:<14}  content/{path}" for region, path, *_ in EXPECTED]
+    assert out[4] == ("4 articles from 1 file: 4 created; "
+                      "dates: 2 from file modification time, 2 from caption")
+    for region, path, country, credit, paragraphs in EXPECTED:
+        meta, body = load(site / "content" / path)
+        assert list(meta) == ["id", "title", "date", "region", "countries", "tags", "summary",
+                              "image", "source", "draft", "import_digest"]
+        assert (meta["region"], meta["countries"][0], meta["image"]["credit"]) == (
+            region, country, credit)
+        assert meta["source"] == {"name": "Asharq Al-Awsat"}
+        assert meta["id"].startswith("urn:uuid:") and meta["draft"] is False
+        assert meta["date"].tzinfo is not None
+        blocks = body.strip().split("\n\n")
+        assert len([b for b in blocks if not b.startswith("## ")]) == paragraphs
+        assert meta["summary"] == blocks[0]
+    _, somalia = load(site / "content" / EXPECTED[2][1])
+    assert [b for b in somalia.split("\n\n") if b.startswith("## ")] == [
+        "## Three parallel steps", "## Regional security", "## Strategic foothold",
+        "## Saudi ties"]
+
+
+def test_generated_files_round_trip_byte_for_byte(site):
+    run(site)
+    for path in (site / "content").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        meta, body, _ = frontmatter.read(text, path)
+        assert frontmatter.render(meta, body) == text
+        assert edited_since_import(text) is None
+
+
+def test_dates_from_caption_then_file_time_first_article_newest(site, capsys):
+    run(site)
+    dates = [load(site / "content" / e[1])[0]["date"] for e in EXPECTED]
+    saved = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc)
+    assert dates == [saved, dt.datetime(2026, 2, 8, tzinfo=dt.timezone.utc),
+                     saved - dt.timedelta(minutes=2), dt.datetime(2026, 2, 6, tzinfo=dt.timezone.utc)]
+    assert "dates: 2 from file modification time, 2 from caption" in capsys.readouterr().out
+
+
+def test_verbose_output_says_where_each_date_came_from(site):
+    proc = run_cli("import", "-v", "seed.txt", cwd=site)
+    assert proc.returncode == 0
+    assert "seed.txt:62: date 2026-02-08T00:00:00+00:00 from caption, line 64" in proc.stderr
+    assert "seed.txt:1: date 2026-02-11T09:30:00+00:00 from file modification time" in proc.stderr
+
+
+def test_batch_date_spaces_articles_a_minute_apart_in_the_site_time_zone(site):
+    toml = SITE_TOML + 'timezone = "Asia/Riyadh"\n'
+    run(site, toml=toml, date=dt.datetime(2026, 2, 11))
+    dates = [load(site / "content" / e[1])[0]["date"].isoformat() for e in EXPECTED]
+    assert dates == ["2026-02-11T00:00:00+03:00", "2026-02-10T23:59:00+03:00",
+                     "2026-02-10T23:58:00+03:00", "2026-02-10T23:57:00+03:00"]
+
+
+def test_second_import_is_unchanged_and_rewrites_nothing(site, capsys):
+    run(site)
+    before = stamps(site)
+    capsys.readouterr()
+    assert run(site) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[:4]] == ["unchanged"] * 4
+    assert out[4].startswith("4 articles from 1 file: 4 unchanged")
+    assert stamps(site) == before
+
+
+def test_fresh_clone_with_a_new_dump_mtime_is_still_unchanged(site, capsys):
+    run(site)
+    before = stamps(site)
+    os.utime(site / "seed.txt", (MTIME + 86400 * 30, MTIME + 86400 * 30))
+    capsys.readouterr()
+    run(site)
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[:4]] == ["unchanged"] * 4
+    assert stamps(site) == before
+
+
+def test_changed_text_is_updated_in_place_with_its_id_kept(site, capsys):
+    run(site)
+    path = site / "content" / EXPECTED[1][1]
+    old_meta, _ = load(path)
+    (site / "seed.txt").write_text(SEED_TEXT.replace("His case became a major national issue",
+                                                     "His case became a huge national issue"))
+    os.utime(site / "seed.txt", (MTIME, MTIME))
+    capsys.readouterr()
+    assert run(site) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[:4]] == ["unchanged", "updated", "unchanged", "unchanged"]
+    meta, body = load(path)
+    assert meta["id"] == old_meta["id"] and meta["date"] == old_meta["date"]
+    assert "huge national issue" in body
+    assert len(list((site / "content").rglob("*.md"))) == 4
+
+
+def test_a_file_edited_by_a_person_is_skipped_unless_forced(site, capsys):
+    run(site)
+    path = site / "content" / EXPECTED[3][1]
+    edited = path.read_text(encoding="utf-8").replace("tags: []", "tags: [Drones]")
+    path.write_text(edited, encoding="utf-8")
+    (site / "seed.txt").write_text(SEED_TEXT.replace("Drone attacks have been common.",
+                                                     "Drone attacks have been frequent."))
+    capsys.readouterr()
+    assert run(site) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3] == (f"skipped    horn-of-africa  content/{EXPECTED[3][1]}  "
+                      "(edited since import; --force overwrites it)")
+    assert path.read_text(encoding="utf-8") == edited
+    assert run(site, force=True) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[3].startswith("updated    horn-of-africa") and "--force" in out[3]
+    assert "frequent" in path.read_text(encoding="utf-8")
+
+
+def test_quiet_still_warns_about_skipped_files(site):
+    run_cli("import", "seed.txt", cwd=site, check=True)
+    path = site / "content" / EXPECTED[0][1]
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn editor's note.\n", encoding="utf-8")
+    (site / "seed.txt").write_text(SEED_TEXT.replace("Jabr agreed.", "Jabr agreed at once."))
+    proc = run_cli("import", "-q", "seed.txt", cwd=site)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert f"content/{EXPECTED[0][1]}: skipped: edited since import" in proc.stderr
+
+
+def test_hand_written_file_with_the_same_title_is_never_overwritten(site, capsys):
+    path = site / "content" / "middle-east" / "mine.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\nid: urn:uuid:1\ntitle: Intelligence Leaks Reveal How Iran Gained "
+                    "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n")
+    run(site)
+    assert "(not written by the importer (no import_digest); --force overwrites it)" in \
+        capsys.readouterr().out
+    assert path.read_text().endswith("Mine.\n")
+
+
+def test_dry_run_writes_nothing(site, capsys):
+    assert run(site, dry_run=True) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[:4]] == ["created"] * 4
+    assert out[4].endswith("(dry run: nothing written)")
+    assert not (site / "content").exists()
+
+
+def test_slug_collisions_get_a_number(site, capsys):
+    taken = site / "content" / "world" / "gaza-talks-day-1.md"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("---\nid: urn:uuid:x\ntitle: Something Else\ndate: 2026-01-01\n"
+                     "region: world\n---\nBody.\n")
+    (site / "two.txt").write_text("Gaza Talks: Day 1\n\nTalks in Gaza began.\n\n\n"
+                                  "Gaza talks — day 1\n\nTalks in Gaza went on.\n")
+    assert run(site, "two.txt") == 0
+    names = sorted(p.name for p in (site / "content" / "middle-east").glob("*.md"))
+    assert names == ["gaza-talks-day-1-2.md", "gaza-talks-day-1-3.md"]
+
+
+def test_the_same_article_twice_in_one_run_is_written_once(site, capsys):
+    run(site, "seed.txt", "seed.txt")
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[:8]] == ["created"] * 4 + ["unchanged"] * 4
+    assert len(list((site / "content").rglob("*.md"))) == 4
+
+
+def test_source_url_makes_the_id_and_is_written(site):
+    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n")
+    url = "https://english.aawsat.com/arab-world/123"
+    run(site, "one.txt", source_url=url)
+    meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
+    assert meta["id"] == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"
+    assert meta["source"] == {"name": "Asharq Al-Awsat", "url": url}
+
+
+def test_no_source_name_means_no_source_block(site):
+    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n")
+    run(site, "one.txt", toml='title = "Test"\n')
+    meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
+    assert "source" not in meta and "image" not in meta
+
+
+def test_date_in_body_text_when_the_caption_has_none(site):
+    (site / "one.txt").write_text("Gulf Summit Opens\n\nLeaders met in Riyadh on 3 March 2026.\n")
+    run(site, "one.txt")
+    meta, _ = load(site / "content" / "gulf" / "gulf-summit-opens.md")
+    assert meta["date"] == dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc)
+
+
+def test_long_lead_is_cut_at_a_sentence_for_the_summary(site):
+    lead = "Officials met on Monday. " + "The talks covered trade and security. " * 12
+    (site / "one.txt").write_text(f"Iraq Talks\n\n{lead.strip()}\n\nMore.\n")
+    run(site, "one.txt")
+    meta, _ = load(site / "content" / "middle-east" / "iraq-talks.md")
+    assert meta["summary"].endswith("security.") and len(meta["summary"]) <= 300
+
+
+def test_problems_are_reported_by_line_and_the_rest_is_imported(site):
+    lines = SEED_TEXT.split("\n")
+    lines.insert(28, "")
+    (site / "seed.txt").write_text("\n".join(lines))
+    proc = run_cli("import", "seed.txt", cwd=site)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("seed.txt:31: expected an article title, found a paragraph")
+    assert len(proc.stdout.splitlines()) == 5 and "4 created; 1 problem" in proc.stdout
+
+
+def test_cli_missing_file_binary_file_and_usage(site):
+    (site / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    proc = run_cli("import", "nope.txt", "photo.png", "seed.txt", cwd=site)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "nope.txt: no such file",
+        "photo.png: not a text dump: the file is binary (it contains NUL bytes)"]
+    assert "4 created; 2 problems" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    usage = run_cli("import", cwd=site)
+    assert usage.returncode == 2
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("old\n")
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(path, "half \ud800 written")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
