@@ -41,10 +41,11 @@ _MONTHS = {name: number for number, names in enumerate((
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY, _YEAR = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?", r"(?P<year>(?:19|20)\d\d)\b"
 _DATE_PATTERNS = (
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
-    re.compile(rf"\b{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}", re.I),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}", re.I),
 )
 
 
@@ -253,9 +254,10 @@ def _dates(text: str, line: int, in_caption: bool):
             parts = match.groupdict()
             month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS[parts["month"].lower()]
             try:
-                yield FoundDate(dt.date(int(parts["year"]), month, int(parts["day"])), line, in_caption)
+                day = dt.date(int(parts["year"]), month, int(parts["day"]))
             except ValueError:
                 continue  # "February 30, 2026" is not a date
+            yield FoundDate(day, line, in_caption)
 
 
 def _excerpt(text: str, width: int = 50) -> str:

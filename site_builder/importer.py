@@ -106,12 +106,10 @@ def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime |
     actions = [plan(config, index, record, when, origin, explicit=date is not None,
                     source_url=source_url, batch=len(records), force=force)
                for record, when, origin in dated]
+    if not dry_run:
+        problems += write_all(actions)
     for problem in problems:
         print(problem, file=sys.stderr)
-    if not dry_run:
-        for action in actions:
-            if action.status in ("created", "updated"):
-                write_atomic(action.path, action.text)
     _report(actions, problems, paths, dry_run=dry_run, quiet=quiet)
     return 1 if problems else 0
 
@@ -134,6 +132,11 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderE
 def read_dump(path: Path) -> tuple[list[Record], list[ContentError]]:
     """The Records of one raw dump file; an unreadable file raises ContentError."""
     data = _read_bytes(path)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{"):
+        from site_builder.feedsource import sniff  # feedparser is slow to load: only here
+        if sniff(data):
+            raise ContentError("this is a feed or a web page, not a raw dump; "
+                               "feed import is not supported yet", path)
     text = dump.decode(data, path)
     articles, problems = dump.parse_dump(text, path)
     if not articles and not problems:
@@ -155,7 +158,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _dump_record(article: dump.DumpArticle, path: Path, saved: dt.date) -> Record:
     found = dump.stated_date(article, saved)
-    where = ("caption" if found and found.in_caption else "body") + f", line {found.line}" if found else ""
+    where = f"{'caption' if found.in_caption else 'body'}, line {found.line}" if found else ""
     return Record(
         title=article.title, body=article.markdown(), paragraphs=article.paragraphs,
         source_path=path, line=article.line, caption=article.caption, credit=article.credit,
@@ -218,11 +221,7 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
          force: bool) -> Action:
     """Decide created / updated / unchanged / skipped for one record, and the file text."""
     url = record.url or source_url or ""
-    key = record.url or (source_url if batch == 1 else None)
-    if key is None:
-        key = f"{source_url}#{slugify(record.title)}" if source_url else \
-            f"{record.title}\n{when.isoformat()}"
-    article_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+    article_id = article_id_for(record, when, source_url, batch)
     match = index.by_id.get(article_id) or index.by_title.get(_title_key(record.title))
     if match is not None:
         article_id = str(match.meta.get("id") or article_id)
@@ -231,8 +230,8 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     text = render_with_digest(meta, record.body)
-    log.debug("%s:%s: date %s from %s; region %s; countries %s", record.source_path,
-              record.line, when.isoformat(), origin, found.region, ", ".join(found.countries) or "-")
+    log.debug("%s:%s: date %s from %s; region %s; countries %s", record.source_path, record.line,
+              when.isoformat(), origin, found.region, ", ".join(found.countries) or "-")
     if match is None:
         path = config.content_dir / found.region / f"{_unique_slug(index, record.title)}.md"
         action = Action("created", found.region, path, text, record, origin)
@@ -242,6 +241,19 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     if status in ("created", "updated"):
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)
+
+
+def article_id_for(record: Record, when: dt.datetime, source_url: str | None, batch: int) -> str:
+    """urn:uuid from the article's URL, else the batch's --source-url, else title and date.
+
+    One --source-url shared by several articles cannot tell them apart on its own, so
+    then the title's slug is added to it.
+    """
+    key = record.url or (source_url if batch == 1 else None)
+    if key is None:
+        key = f"{source_url}#{slugify(record.title)}" if source_url else \
+            f"{record.title}\n{when.isoformat()}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 
 def _compare(old: str, new: str, force: bool) -> tuple[str, str]:
@@ -326,6 +338,19 @@ def edited_since_import(text: str) -> str | None:
     return None
 
 
+def write_all(actions: Sequence[Action]) -> list[SiteBuilderError]:
+    """Write every created or updated file; a file that cannot be written is a problem."""
+    problems: list[SiteBuilderError] = []
+    for action in actions:
+        if action.status in ("created", "updated"):
+            try:
+                write_atomic(action.path, action.text)
+            except OSError as exc:
+                where = _display(action.path)
+                problems.append(ContentError(f"cannot write: {exc.strerror}", where))
+    return problems
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -383,6 +408,8 @@ def _date_origins(actions: Sequence[Action]) -> str:
     """'2 from caption, 1 from file modification time, 1 from the earlier import'."""
     tally: dict[str, int] = {}
     for action in actions:
+        if action.status == "skipped":
+            continue
         kind = action.origin.split(",")[0]
         tally[kind] = tally.get(kind, 0) + 1
     return ", ".join(f"{n} from {kind}" for kind, n in tally.items())

@@ -284,3 +284,23 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         write_atomic(path, "half \ud800 written")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_a_feed_file_is_named_not_parsed_as_a_dump(site):
+    (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
+                                   "<title>x</title></channel></rss>")
+    proc = run_cli("import", "feed.xml", cwd=site)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("feed.xml: this is a feed or a web page, not a raw dump")
+    assert not (site / "content").exists()
+
+
+def test_a_file_that_cannot_be_written_is_a_problem_not_a_traceback(site):
+    (site / "content").mkdir()
+    (site / "content" / "middle-east").write_text("a file where a folder should be")
+    proc = run_cli("import", "seed.txt", cwd=site)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"content/{EXPECTED[0][1]}: cannot write: File exists",
+        f"content/{EXPECTED[1][1]}: cannot write: File exists"]
+    assert len(list((site / "content" / "horn-of-africa").glob("*.md"))) == 2
