@@ -32,6 +32,7 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _CREDIT = re.compile(r"\(([^()]{1,60})\)$")
 _CREDIT_NOISE = re.compile(r"(?:\s*[-/,]?\s*\b(?:file|files|photo|photos|archive|archives|"
                            r"handout|pool|illustration)\b)+$", re.I)
+_ARCHIVE_PHOTO = re.compile(r"\([^()]*\b(?:file|archive)\b[^()]*\)$", re.I)
 _FINAL_PUNCTUATION = ".!?:;,\"'”’)…-—–]"
 # A line starting like Markdown block syntax would become a list, heading or quote.
 _MARKDOWN_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+$|-+$|\*+$|_+$|```|~~~)")
@@ -267,11 +268,13 @@ def _excerpt(text: str, width: int = 50) -> str:
 def stated_date(article: DumpArticle, not_after: dt.date) -> FoundDate | None:
     """The date the copy gives for itself: the caption's, else the latest in the body.
 
+    A caption credited "(AFP file)" describes an archive photo: its date is not the news day.
     Body dates are often history ("the October 7, 2023 attack") or plans; the latest one
     not after `not_after` (the day the dump was saved) is the best guess of the news day.
     """
+    archive = _ARCHIVE_PHOTO.search(article.caption)
     for found in article.dates:
-        if found.in_caption and found.date <= not_after:
+        if found.in_caption and found.date <= not_after and not archive:
             return found
     body = [d for d in article.dates if not d.in_caption and d.date <= not_after]
     return max(body, key=lambda d: d.date) if body else None

@@ -58,8 +58,14 @@ class Existing:
     """A content file already on disk, as far as matching needs it."""
 
     path: Path
-    text: str
+    text: str | None          # None until needed: 10,000 files need not sit in memory
     meta: dict[str, Any]
+
+    def current(self) -> str:
+        """The file's text as it is now (or as this run planned it)."""
+        if self.text is None:
+            self.text = self.path.read_text(encoding="utf-8")
+        return self.text
 
 
 @dataclass
@@ -212,7 +218,7 @@ def scan_content(content_dir: Path) -> ContentIndex:
             log.warning("%s", exc if isinstance(exc, ContentError) else f"{path}: {exc}")
             index.slugs.add(path.stem)
             continue
-        index.add(Existing(path, text, meta))
+        index.add(Existing(path, None, meta))
     return index
 
 
@@ -237,7 +243,7 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
         action = Action("created", found.region, path, text, record, origin)
         index.add(Existing(path, text, meta))
         return action
-    status, note = _compare(match.text, text, force)
+    status, note = _compare(match.current(), text, force)
     if status in ("created", "updated"):
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)

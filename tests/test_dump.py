@@ -214,3 +214,10 @@ def test_stated_date_prefers_the_caption_then_the_latest_body_date():
     [article], _ = parse(text)
     assert dump.stated_date(article, dt.date(2026, 1, 1)).date == dt.date(2025, 3, 1)
     assert dump.stated_date(SEED_ARTICLES[0], dt.date(2026, 1, 1)) is None
+
+
+def test_an_archive_photo_caption_date_is_not_the_news_date():
+    text = ("Talks Resume\n\nThe two leaders in Riyadh on March 3, 2019. (AFP file)\n\n"
+            "Talks resumed on 9 February 2026 in Jeddah.")
+    [article], _ = parse(text)
+    assert dump.stated_date(article, dt.date(2026, 12, 1)).date == dt.date(2026, 2, 9)
