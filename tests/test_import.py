@@ -304,3 +304,16 @@ def test_a_file_that_cannot_be_written_is_a_problem_not_a_traceback(site):
         f"content/{EXPECTED[0][1]}: cannot write: File exists",
         f"content/{EXPECTED[1][1]}: cannot write: File exists"]
     assert len(list((site / "content" / "horn-of-africa").glob("*.md"))) == 2
+
+
+def test_a_messy_copy_of_the_dump_imports_to_the_same_bytes(site):
+    run_cli("import", "seed.txt", cwd=site, check=True)
+    clean = {p.relative_to(site): p.read_bytes() for p in (site / "content").rglob("*.md")}
+    messy = site / "messy"
+    messy.mkdir()
+    (messy / "site.toml").write_text(SITE_TOML)
+    text = "\ufeff" + SEED_TEXT.replace("\n\n\n", "\n\n\n\n\n").replace(" ", "\u00a0", 25)
+    (messy / "seed.txt").write_bytes(text.replace("\n", " \r\n").encode("utf-8"))
+    os.utime(messy / "seed.txt", (MTIME, MTIME))
+    run_cli("import", "seed.txt", cwd=messy, check=True)
+    assert {p.relative_to(messy): p.read_bytes() for p in (messy / "content").rglob("*.md")} == clean
