@@ -53,6 +53,7 @@ class FeedEntry:
     categories: tuple[str, ...] = ()
     image_url: str = ""
     image_caption: str = ""
+    source_name: str = ""
     line: int | None = None
     warnings: tuple[str, ...] = field(default=())
 
@@ -81,7 +82,9 @@ def read_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[ContentErr
 
 
 def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[ContentError]]:
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    # nh3 sanitises and resolves links below; feedparser's own passes would turn a
+    # stripped javascript: link into a link to the entry itself.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     problems = []
     if parsed.bozo:
         exc = parsed.bozo_exception
@@ -92,6 +95,8 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
         raise ContentError(f"not a feed: {_reason(parsed.bozo_exception)}", path)
     base = parsed.feed.get("link", "")
     entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
+    name = _plain(parsed.feed.get("title", ""))
+    entries = [replace(e, source_name=name) for e in entries]
     raw = _raw_items(data)
     if len(raw) == len(entries):
         entries = [_with_media_text(e, caption, description, e.link or base)
@@ -113,8 +118,8 @@ def _with_media_text(entry: FeedEntry, caption: str, description: str, base: str
 
 def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: str) -> FeedEntry:
     link = entry.get("link", "")
-    base = link or feed_link
-    content = _best_content(entry)
+    content, base = _best_content(entry)
+    base = base or link or feed_link
     title = _plain(entry.get("title", ""))
     image_url, image_caption = _xml_image(entry, base)
     warnings = []
@@ -130,7 +135,7 @@ def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: st
         body=to_markdown(content, base),
         entry_id=entry.get("id", "") or link,
         link=link,
-        summary=_plain(entry.get("summary", ""))[:500] if content != entry.get("summary") else "",
+        summary=_plain(entry.get("summary", ""))[:500] if entry.get("content") else "",
         published=published,
         updated=updated if updated and updated != published else None,
         author=_plain(entry.get("author", "")) or feed_author,
@@ -143,20 +148,15 @@ def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: st
     )
 
 
-def _best_content(entry: feedparser.FeedParserDict) -> str:
-    """content:encoded / atom:content before the summary; HTML before plain text."""
-    contents = entry.get("content") or []
-    for wanted in ("text/html", "application/xhtml+xml"):
-        for item in contents:
-            if item.get("type") == wanted and item.get("value"):
-                return item["value"]
-    if contents and contents[0].get("value"):
-        return html.escape(contents[0]["value"]) if contents[0].get("type") == "text/plain" \
-            else contents[0]["value"]
-    summary = entry.get("summary", "")
-    if entry.get("summary_detail", {}).get("type") == "text/plain":
-        return html.escape(summary)
-    return summary
+def _best_content(entry: feedparser.FeedParserDict) -> tuple[str, str]:
+    """(HTML, its xml:base): content:encoded / atom:content before the summary."""
+    contents = [c for c in entry.get("content") or [] if c.get("value")]
+    contents.sort(key=lambda c: c.get("type") not in ("text/html", "application/xhtml+xml"))
+    detail = contents[0] if contents else entry.get("summary_detail") or {}
+    value = detail.get("value", "")
+    if detail.get("type") == "text/plain":
+        value = html.escape(value)
+    return value, detail.get("base", "")
 
 
 def _xml_image(entry: feedparser.FeedParserDict, base: str) -> tuple[str, str]:
@@ -201,12 +201,13 @@ def _read_json_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Cont
     if not isinstance(feed, dict) or not isinstance(feed.get("items", []), list):
         raise ContentError("JSON Feed must be an object with an 'items' array", path)
     base = str(feed.get("home_page_url") or feed.get("feed_url") or "")
+    name = _plain(str(feed.get("title") or ""))
     entries, problems = [], []
     for index, item in enumerate(feed.get("items", [])):
         if not isinstance(item, dict):
             problems.append(ContentError(f"item {index + 1} is not an object; skipped", path))
             continue
-        entries.append(_json_entry(item, base))
+        entries.append(replace(_json_entry(item, base), source_name=name))
     return entries, problems
 
 

@@ -51,6 +51,10 @@ class Record:
     date: dt.datetime | None = None    # the date the source states, if any
     date_origin: str = ""              # where that date was found, e.g. "caption, line 64"
     tags: tuple[str, ...] = ()
+    source_id: str = ""                # a feed entry's id: the article's identity
+    updated: dt.datetime | None = None
+    author: str = ""
+    source_name: str = ""              # the publisher, where the source names it
 
 
 @dataclass
@@ -126,7 +130,7 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderE
     problems: list[SiteBuilderError] = []
     for path in paths:
         try:
-            found, trouble = read_dump(path)
+            found, trouble = read_source(path)
         except SiteBuilderError as exc:
             problems.append(exc)
             continue
@@ -135,14 +139,19 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderE
     return records, problems
 
 
-def read_dump(path: Path) -> tuple[list[Record], list[ContentError]]:
-    """The Records of one raw dump file; an unreadable file raises ContentError."""
+def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
+    """The Records of one dump or feed file (told apart by content, not by name)."""
     data = _read_bytes(path)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{"):
         from site_builder.feedsource import sniff  # feedparser is slow to load: only here
         if sniff(data):
-            raise ContentError("this is a feed or a web page, not a raw dump; "
-                               "feed import is not supported yet", path)
+            from site_builder.feedimport import read_feed_records
+            return read_feed_records(path, data)
+    return read_dump(path, data)
+
+
+def read_dump(path: Path, data: bytes) -> tuple[list[Record], list[ContentError]]:
+    """The Records of one raw dump file; an unreadable file raises ContentError."""
     text = dump.decode(data, path)
     articles, problems = dump.parse_dump(text, path)
     if not articles and not problems:
@@ -255,7 +264,9 @@ def article_id_for(record: Record, when: dt.datetime, source_url: str | None, ba
     One --source-url shared by several articles cannot tell them apart on its own, so
     then the title's slug is added to it.
     """
-    key = record.url or (source_url if batch == 1 else None)
+    if record.source_id.startswith("urn:uuid:"):
+        return record.source_id  # our own feeds: the entry id is the article id
+    key = record.source_id or record.url or (source_url if batch == 1 else None)
     if key is None:
         key = f"{source_url}#{slugify(record.title)}" if source_url else \
             f"{record.title}\n{when.isoformat()}"
@@ -277,18 +288,30 @@ def _compare(old: str, new: str, force: bool) -> tuple[str, str]:
 def _front_matter(config: SiteConfig, record: Record, article_id: str, when: dt.datetime,
                   region: str, countries: Sequence[str], url: str) -> dict[str, Any]:
     """The front matter mapping, keys in the order of the content file contract."""
-    meta: dict[str, Any] = {"id": article_id, "title": record.title, "date": when,
-                            "region": region, "countries": list(countries),
-                            "tags": list(record.tags), "summary": summarise(record.paragraphs)}
+    meta: dict[str, Any] = {"id": article_id, "title": record.title, "date": when}
+    if record.updated and record.updated > when:
+        meta["updated"] = record.updated
+    meta.update({"region": region, "countries": list(countries),
+                 "tags": _tags(config, record.tags, countries),
+                 "summary": summarise(record.paragraphs)})
     image = {k: v for k, v in (("caption", record.caption), ("credit", record.credit),
                                ("url", record.image_url)) if v}
     if image:
         meta["image"] = image
-    source = {k: v for k, v in (("name", config.source_name), ("url", url)) if v}
+    name = record.source_name or config.source_name
+    source = {k: v for k, v in (("name", name), ("url", url)) if v}
     if source:
         meta["source"] = source
+    if record.author:
+        meta["author"] = record.author
     meta["draft"] = False
     return meta
+
+
+def _tags(config: SiteConfig, tags: Sequence[str], countries: Sequence[str]) -> list[str]:
+    """A source's categories, less those the site shows anyway (regions, countries)."""
+    shown = {r.name.casefold() for r in config.regions} | {c.casefold() for c in countries}
+    return list(dict.fromkeys(t for t in tags if t.casefold() not in shown))
 
 
 def _unique_slug(index: ContentIndex, title: str) -> str:

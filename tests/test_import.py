@@ -286,12 +286,12 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
-def test_a_feed_file_is_named_not_parsed_as_a_dump(site):
+def test_a_feed_file_is_read_as_a_feed_not_as_a_dump(site):
     (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
                                    "<title>x</title></channel></rss>")
     proc = run_cli("import", "feed.xml", cwd=site)
     assert proc.returncode == 1
-    assert proc.stderr.startswith("feed.xml: this is a feed or a web page, not a raw dump")
+    assert proc.stderr.startswith("feed.xml: the feed has no entries")
     assert not (site / "content").exists()
 
 

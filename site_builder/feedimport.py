@@ -1,0 +1,86 @@
+"""Feed entries as importer Records: the same filing rules as raw dumps.
+
+feedsource.py reads the feed; this module only maps each entry onto a Record: the entry
+id becomes the identity (a feed re-ordered or edited by its publisher updates rather than
+duplicates), a missing title or date gets a fallback and a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from site_builder.dump import caption_credit
+from site_builder.errors import ContentError
+from site_builder.feedsource import FeedEntry, read_feed
+
+log = logging.getLogger("site_builder")
+
+_MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|^#{1,6}\s+|^[-*+]\s+|^>\s?|[*_`]+", re.M)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list, list[ContentError]]:
+    """The Records of one feed file, plus its problems (ill-formed XML, missing fields)."""
+    from site_builder.importer import Record  # the importer imports this module lazily
+
+    entries, problems = read_feed(path, data)
+    records = []
+    for number, entry in enumerate(entries, start=1):
+        for warning in entry.warnings:
+            log.warning("%s: entry %d: %s; %s", path, number, warning, _fallback_note(warning))
+        if not entry.body and not entry.title:
+            problems.append(ContentError(f"entry {number} has neither title nor text; skipped", path))
+            continue
+        records.append(_record(Record, entry, path, number))
+    if not entries and not problems:
+        problems.append(ContentError("the feed has no entries", path))
+    return records, problems
+
+
+def _record(record_type, entry: FeedEntry, path: Path, number: int):
+    paragraphs = plain_paragraphs(entry.body) or ((entry.summary,) if entry.summary else ())
+    return record_type(
+        title=entry.title or _fallback_title(paragraphs, number),
+        body=entry.body or entry.summary,
+        paragraphs=paragraphs,
+        source_path=path,
+        line=entry.line,
+        caption=entry.image_caption,
+        credit=caption_credit(entry.image_caption),
+        image_url=entry.image_url,
+        url=entry.link,
+        source_id=entry.entry_id,
+        date=entry.published,
+        date_origin="feed entry" if entry.published else "",
+        updated=entry.updated,
+        author=entry.author,
+        source_name=entry.source_name,
+        tags=entry.categories,
+    )
+
+
+def plain_paragraphs(markdown: str) -> tuple[str, ...]:
+    """Markdown paragraphs as plain text, for classification and the summary."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", markdown):
+        if block.lstrip().startswith("#"):
+            continue  # subheadings are not paragraphs
+        text = _MARKDOWN_NOISE.sub("", _LINK.sub(r"\1", block))
+        text = " ".join(text.replace("\\", "").split())
+        if text:
+            paragraphs.append(text)
+    return tuple(paragraphs)
+
+
+def _fallback_title(paragraphs: tuple[str, ...], number: int) -> str:
+    """The first words of the text, for an entry that has no title."""
+    words = (paragraphs[0] if paragraphs else "").split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else f"Untitled {number}"
+
+
+def _fallback_note(warning: str) -> str:
+    if "title" in warning:
+        return "using the first words of its text"
+    return "using the feed file's modification time"

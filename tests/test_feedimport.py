@@ -1,0 +1,82 @@
+"""`site-builder import` of feeds: same filing rules as dumps, identity from the entry id."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from site_builder import frontmatter
+
+FEEDS = Path(__file__).parent / "data" / "feedimport"
+GOOD = ["wordpress-rss2.xml", "wire-rss2-media.xml", "atom10-blogger.xml", "rss10-rdf.xml",
+        "rss091.xml", "atom03.xml", "jsonfeed11.json"]
+
+
+@pytest.fixture
+def site(tmp_path):
+    for name in GOOD + ["broken-rss.xml", "not-a-feed.html"]:
+        shutil.copy(FEEDS / name, tmp_path / name)
+    return tmp_path
+
+
+def articles(site):
+    found = {}
+    for path in sorted((site / "content").rglob("*.md")):
+        meta, body, _ = frontmatter.read(path.read_text(encoding="utf-8"), path)
+        found[meta["title"]] = (path.relative_to(site / "content").as_posix(), meta, body)
+    return found
+
+
+def test_every_format_imports_and_reimport_changes_nothing(site):
+    first = run_cli("import", *GOOD, cwd=site)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("\ncreated ") == 10 and "11 created" in first.stdout
+    made = articles(site)
+    path, meta, body = made["Saudi Arabia and Oman Sign Red Sea Shipping Accord"]
+    assert path == "gulf/saudi-arabia-and-oman-sign-red-sea-shipping-accord.md"
+    assert meta["countries"][:2] == ["Saudi Arabia", "Oman"] and meta["tags"] == ["Shipping"]
+    assert meta["source"] == {"name": "Gulf Daily Desk",
+                              "url": "https://gulfdesk.example/2026/02/11/saudi-oman-shipping-accord/"}
+    assert meta["author"] == "Staff Writer"
+    assert "<script" not in body and "javascript" not in body and "Click" in body
+    assert made["Sudan’s Army Says It Retook El Obeid Road"][1]["image"] == {
+        "caption": "Sudanese soldiers patrol a road near El Obeid on February 8, 2026. (Reuters)",
+        "credit": "Reuters", "url": "https://img.wire.example/2026/02/09/el-obeid.jpg"}
+    assert made["Sudan’s Army Says It Retook El Obeid Road"][0].startswith("horn-of-africa/")
+    assert made["Tunisia Passes Austerity Budget"][0].startswith("north-africa/")
+    assert made["Pakistan and India Resume Water Talks"][0].startswith("asia/")
+    assert "Floods hit Dhaka." in made  # no title: the first words stand in
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "content").rglob("*.md")}
+    second = run_cli("import", *GOOD, cwd=site)
+    assert "11 unchanged" in second.stdout and "created" not in second.stdout
+    assert mtimes == {p: p.stat().st_mtime_ns for p in (site / "content").rglob("*.md")}
+
+
+def test_a_publisher_edit_updates_in_place_by_entry_id(site):
+    run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
+    before = articles(site)["Qatar Hosts Talks on Yemen Truce"]
+    feed = site / "wordpress-rss2.xml"
+    text = feed.read_text().replace("Qatar Hosts Talks on Yemen Truce", "Qatar Hosts New Yemen Talks")
+    feed.write_text(text.replace("closer than ever", "close to a deal"))
+    proc = run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
+    assert "updated" in proc.stdout and "created" not in proc.stdout
+    path, meta, body = articles(site)["Qatar Hosts New Yemen Talks"]
+    assert meta["id"] == before[1]["id"] and path == before[0]
+    assert "close to a deal" in body
+
+
+def test_broken_and_non_feeds_are_reported_by_file(site):
+    proc = run_cli("import", "broken-rss.xml", "not-a-feed.html", cwd=site)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "broken-rss.xml:4: feed is not well-formed" in proc.stderr
+    assert "not-a-feed.html:1: not a feed: this is an HTML page" in proc.stderr
+    assert "Libya Oil Output Recovers" in articles(site)
+
+
+def test_an_entry_without_a_date_gets_the_file_time_and_a_warning(site):
+    proc = run_cli("import", "rss091.xml", cwd=site, check=True)
+    assert "entry has no date; using the feed file's modification time" in proc.stderr
+    assert "1 from file modification time" in proc.stdout
