@@ -1,0 +1,43 @@
+"""Make the links inside an article's HTML absolute, for feeds read away from the site."""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from urllib.parse import urljoin
+
+# One start tag; quoted attribute values may contain '>' so they are matched whole.
+_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*/?>""")
+_ATTR = re.compile(r"""(\s(?:href|src|srcset|poster|cite)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.I)
+# A value that already names a scheme (https:, mailto:, tel:, data:) is left alone.
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def absolutize(html: str, page_url: str) -> str:
+    """The HTML with href/src/srcset made absolute against page_url; fragments, mailto: and absolute URLs untouched."""
+    return _TAG.sub(lambda tag: _ATTR.sub(lambda m: _attr(m, page_url), tag.group(0)), html)
+
+
+def _attr(match: re.Match[str], page_url: str) -> str:
+    prefix, double, single = match.group(1), match.group(2), match.group(3)
+    value = double if double is not None else single
+    raw = _html.unescape(value)
+    if prefix.strip().lower().startswith("srcset"):
+        new = ", ".join(_srcset_candidate(c, page_url) for c in raw.split(",") if c.strip())
+    else:
+        new = _url(raw, page_url)
+    if new == raw:
+        return match.group(0)
+    return f'{prefix}"{_html.escape(new, quote=True)}"'
+
+
+def _srcset_candidate(candidate: str, page_url: str) -> str:
+    parts = candidate.split()
+    return " ".join([_url(parts[0], page_url), *parts[1:]])
+
+
+def _url(value: str, page_url: str) -> str:
+    stripped = value.strip()
+    if not stripped or stripped.startswith("#") or _SCHEME.match(stripped):
+        return value
+    return urljoin(page_url, stripped)

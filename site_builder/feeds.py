@@ -1,0 +1,160 @@
+"""Site and region feeds: RSS 2.0 and Atom 1.0 through one small wrapper around feedgen.
+
+Every date comes from the articles (never the clock), entries are added newest first with
+order='append', and entry identity is the article id, so an unchanged site rebuilds to
+byte-identical feeds and an edited or moved article never shows up twice in a reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from site_builder import urls
+from site_builder.absolute import absolutize
+from site_builder.config import SiteConfig
+from site_builder.model import Article
+
+log = logging.getLogger("site_builder")
+
+# XML 1.0 forbids these code points even as character references; lxml refuses them.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+GENERATOR = "site_builder"
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed: its title, the page it belongs to (a site path) and its folder."""
+
+    title: str
+    description: str
+    page: str      # '' for the site, 'middle-east/' for a region
+    articles: tuple[Article, ...]
+    fallback_date: dt.datetime  # used only when the feed has no entries
+
+    def path(self, name: str) -> str:
+        """The site path of this feed's file called name: 'feed.xml', 'gulf/atom.xml'."""
+        return f"{self.page}{name}"
+
+
+def clean(text: str | None) -> str:
+    """The text without characters XML 1.0 cannot carry (control characters, lone surrogates)."""
+    return _ILLEGAL_XML.sub("", text or "")
+
+
+def feed_files(config: SiteConfig, articles: Sequence[Article],
+               html: Mapping[str, str]) -> dict[str, bytes]:
+    """Every feed file of the site: path relative to the output root -> bytes.
+
+    `articles` are the published articles, newest first. A region without articles gets
+    valid feeds with no entries, dated like the site's newest article.
+    """
+    from site_builder import jsonfeed, opml  # late: they import helpers from here
+
+    specs = feed_specs(config, articles)
+    files: dict[str, bytes] = {}
+    for spec in specs:
+        files[spec.path("feed.xml")] = rss(config, spec, html)
+        files[spec.path("atom.xml")] = atom(config, spec, html)
+        files[spec.path("feed.json")] = jsonfeed.json_feed(config, spec, html)
+    files["feeds.opml"] = opml.opml(config, specs)
+    return files
+
+
+def feed_specs(config: SiteConfig, articles: Sequence[Article]) -> list[FeedSpec]:
+    """The site feed first, then one feed per configured region, in config order."""
+    newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
+    limit = config.feed_entries
+    specs = [FeedSpec(config.title, config.description or config.title, "",
+                      tuple(articles[:limit]), newest)]
+    for region in config.regions:
+        mine = tuple(a for a in articles if a.region == region.slug)[:limit]
+        specs.append(FeedSpec(f"{config.title} - {region.name}",
+                              f"{region.name}: {config.description or config.title}",
+                              urls.region_path(region.slug), mine, newest))
+    return specs
+
+
+def entry_updated(article: Article) -> dt.datetime:
+    """When the entry last changed: its updated date, else its date."""
+    return article.updated or article.date
+
+
+def feed_date(spec: FeedSpec) -> dt.datetime:
+    """The feed's own date: its latest entry change, never the build time."""
+    if not spec.articles:
+        return spec.fallback_date
+    return max(entry_updated(a) for a in spec.articles)
+
+
+def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) -> str:
+    """The article body for a feed, every link absolute."""
+    page = urls.absolute(config, urls.article_path(article.date, article.slug))
+    return clean(absolutize(html.get(article.id, ""), page))
+
+
+def categories(config: SiteConfig, article: Article) -> list[str]:
+    """Region name, countries, tags: each once, in that order."""
+    region = config.region(article.region)
+    names = [region.name if region else article.region, *article.countries, *article.tags]
+    return [c for c in dict.fromkeys(clean(n).strip() for n in names) if c]
+
+
+def _generator(config: SiteConfig, spec: FeedSpec, self_name: str, self_type: str) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(urls.absolute(config, spec.path(self_name)))
+    fg.title(clean(spec.title))
+    fg.subtitle(clean(spec.description))
+    fg.author({"name": clean(config.author) or clean(config.title)})
+    fg.link(href=urls.absolute(config, spec.path(self_name)), rel="self", type=self_type)
+    # feedgen uses the last link as RSS <link>: the alternate (the HTML page) goes last.
+    fg.link(href=urls.absolute(config, spec.page), rel="alternate", type="text/html")
+    fg.language(config.language)
+    fg.generator(GENERATOR)
+    fg.updated(feed_date(spec))
+    return fg
+
+
+def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
+                 html: Mapping[str, str], rss_format: bool) -> None:
+    for article in spec.articles:
+        fe = fg.add_entry(order="append")  # default prepends: we add newest first
+        url = urls.absolute(config, urls.article_path(article.date, article.slug))
+        fe.id(article.id)
+        fe.guid(article.id, permalink=False)
+        fe.title(clean(article.title))
+        fe.link(href=url, rel="alternate", type="text/html")
+        fe.published(article.date)
+        fe.updated(entry_updated(article))
+        summary = clean(article.summary) or clean(article.title)
+        if config.feed_content == "full":
+            fe.content(entry_html(config, article, html), type="html")
+        fe.summary(summary)
+        for term in categories(config, article):
+            fe.category(term=term)
+        if rss_format:
+            fe.dc.dc_creator(clean(config.author) or clean(config.title))
+
+
+def rss(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:
+    """The RSS 2.0 file of one feed."""
+    fg = _generator(config, spec, "feed.xml", "application/rss+xml")
+    fg.load_extension("dc", atom=False, rss=True)
+    if spec.articles:
+        fg.pubDate(spec.articles[0].date)
+    _add_entries(fg, config, spec, html, rss_format=True)
+    return fg.rss_str(pretty=True)
+
+
+def atom(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:
+    """The Atom 1.0 file of one feed."""
+    fg = _generator(config, spec, "atom.xml", "application/atom+xml")
+    _add_entries(fg, config, spec, html, rss_format=False)
+    return fg.atom_str(pretty=True)

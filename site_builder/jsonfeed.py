@@ -1,0 +1,51 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): a small writer of our own."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from site_builder import urls
+from site_builder.config import SiteConfig
+from site_builder.feeds import FeedSpec, categories, clean, entry_html, entry_updated
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:
+    """The feed.json file of one feed, keys in a fixed order so rebuilds are byte-identical."""
+    author = clean(config.author) or clean(config.title)
+    feed = {
+        "version": VERSION,
+        "title": clean(spec.title),
+        "home_page_url": urls.absolute(config, spec.page),
+        "feed_url": urls.absolute(config, spec.path("feed.json")),
+        "description": clean(spec.description),
+        "language": config.language,
+        "authors": [{"name": author}],
+        "items": [_item(config, a, html) for a in spec.articles],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(config: SiteConfig, article, html: Mapping[str, str]) -> dict:
+    item = {
+        "id": article.id,
+        "url": urls.absolute(config, urls.article_path(article.date, article.slug)),
+        "title": clean(article.title),
+    }
+    if config.feed_content == "full":
+        item["content_html"] = entry_html(config, article, html)
+    else:
+        item["content_text"] = clean(article.summary) or clean(article.title)
+    if article.summary:
+        item["summary"] = clean(article.summary)
+    if article.image is not None and article.image.url:
+        item["image"] = urls.absolute(config, article.image.url) if "://" not in article.image.url \
+            else article.image.url
+    item["date_published"] = article.date.isoformat()
+    item["date_modified"] = entry_updated(article).isoformat()
+    item["authors"] = [{"name": clean(config.author) or clean(config.title)}]
+    item["tags"] = categories(config, article)
+    item["language"] = config.language
+    return item
