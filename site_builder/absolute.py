@@ -13,19 +13,25 @@ _ATTR = re.compile(r"""(\s(?:href|src|srcset|poster|cite)\s*=\s*)(?:"([^"]*)"|'(
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def absolutize(html: str, page_url: str) -> str:
-    """The HTML with href/src/srcset made absolute against page_url; fragments, mailto: and absolute URLs untouched."""
-    return _TAG.sub(lambda tag: _ATTR.sub(lambda m: _attr(m, page_url), tag.group(0)), html)
+def absolutize(html: str, page_url: str, fragments: bool = False) -> str:
+    """The HTML with href/src/srcset made absolute against page_url.
+
+    mailto:, data: and absolute URLs stay as they are; so do '#fragment' links unless
+    fragments=True (feeds want them: a reader has no page to resolve them against, and the
+    W3C validator warns about any link without a scheme).
+    """
+    return _TAG.sub(lambda tag: _ATTR.sub(lambda m: _attr(m, page_url, fragments), tag.group(0)),
+                    html)
 
 
-def _attr(match: re.Match[str], page_url: str) -> str:
+def _attr(match: re.Match[str], page_url: str, fragments: bool) -> str:
     prefix, double, single = match.group(1), match.group(2), match.group(3)
     value = double if double is not None else single
     raw = _html.unescape(value)
     if prefix.strip().lower().startswith("srcset"):
         new = ", ".join(_srcset_candidate(c, page_url) for c in raw.split(",") if c.strip())
     else:
-        new = _url(raw, page_url)
+        new = _url(raw, page_url, fragments)
     if new == raw:
         return match.group(0)
     return f'{prefix}"{_html.escape(new, quote=True)}"'
@@ -36,8 +42,8 @@ def _srcset_candidate(candidate: str, page_url: str) -> str:
     return " ".join([_url(parts[0], page_url), *parts[1:]])
 
 
-def _url(value: str, page_url: str) -> str:
+def _url(value: str, page_url: str, fragments: bool = False) -> str:
     stripped = value.strip()
-    if not stripped or stripped.startswith("#") or _SCHEME.match(stripped):
+    if not stripped or (stripped.startswith("#") and not fragments) or _SCHEME.match(stripped):
         return value
     return urljoin(page_url, stripped)

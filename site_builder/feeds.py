@@ -8,6 +8,7 @@ byte-identical feeds and an edited or moved article never shows up twice in a re
 from __future__ import annotations
 
 import datetime as dt
+import html as _html
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -87,17 +88,44 @@ def entry_updated(article: Article) -> dt.datetime:
     return article.updated or article.date
 
 
+def entry_times(spec: FeedSpec) -> list[dt.datetime]:
+    """Each entry's updated time, made unique within the feed.
+
+    The W3C validator warns when two Atom entries share <updated>; the importer spaces a
+    batch a minute apart, but hand-written files may still collide, so a later duplicate
+    (in feed order) is moved one second on: deterministic, and never before its published date.
+    """
+    seen: set[dt.datetime] = set()
+    times = []
+    for article in spec.articles:
+        when = entry_updated(article)
+        while when in seen:
+            when += dt.timedelta(seconds=1)
+        seen.add(when)
+        times.append(when)
+    return times
+
+
 def feed_date(spec: FeedSpec) -> dt.datetime:
     """The feed's own date: its latest entry change, never the build time."""
-    if not spec.articles:
-        return spec.fallback_date
-    return max(entry_updated(a) for a in spec.articles)
+    times = entry_times(spec)
+    return max(times) if times else spec.fallback_date
+
+
+def title(article: Article) -> str:
+    """The entry title as plain text; never blank (the validator warns about blank titles)."""
+    return clean(article.title).strip() or "Untitled"
+
+
+def summary_text(article: Article) -> str:
+    """The entry summary as plain text: the article's summary, else its title."""
+    return clean(article.summary).strip() or title(article)
 
 
 def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) -> str:
     """The article body for a feed, every link absolute."""
     page = urls.absolute(config, urls.article_path(article.date, article.slug))
-    return clean(absolutize(html.get(article.id, ""), page))
+    return clean(absolutize(html.get(article.id, ""), page, fragments=True))
 
 
 def categories(config: SiteConfig, article: Article) -> list[str]:
@@ -124,19 +152,20 @@ def _generator(config: SiteConfig, spec: FeedSpec, self_name: str, self_type: st
 
 def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
                  html: Mapping[str, str], rss_format: bool) -> None:
-    for article in spec.articles:
+    for article, updated in zip(spec.articles, entry_times(spec)):
         fe = fg.add_entry(order="append")  # default prepends: we add newest first
         url = urls.absolute(config, urls.article_path(article.date, article.slug))
         fe.id(article.id)
         fe.guid(article.id, permalink=False)
-        fe.title(clean(article.title))
+        fe.title(title(article))
         fe.link(href=url, rel="alternate", type="text/html")
         fe.published(article.date)
-        fe.updated(entry_updated(article))
-        summary = clean(article.summary) or clean(article.title)
+        fe.updated(updated)
         if config.feed_content == "full":
             fe.content(entry_html(config, article, html), type="html")
-        fe.summary(summary)
+        # As escaped HTML: RSS <description> is HTML anyway, and a plain-text Atom summary
+        # that merely looks like markup ('</b>', '&amp;') draws a validator warning.
+        fe.summary(_html.escape(summary_text(article), quote=False), type="html")
         for term in categories(config, article):
             fe.category(term=term)
         if rss_format:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from urllib.parse import urljoin
 from collections.abc import Mapping
 
 from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.feeds import FeedSpec, categories, clean, entry_html, entry_updated
+from site_builder.model import Article
+from site_builder.feeds import (FeedSpec, categories, clean, entry_html, entry_times, summary_text,
+                                title)
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -23,28 +27,29 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
         "description": clean(spec.description),
         "language": config.language,
         "authors": [{"name": author}],
-        "items": [_item(config, a, html) for a in spec.articles],
+        "items": [_item(config, a, updated, html)
+                  for a, updated in zip(spec.articles, entry_times(spec))],
     }
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _item(config: SiteConfig, article, html: Mapping[str, str]) -> dict:
+def _item(config: SiteConfig, article: Article, updated: dt.datetime,
+          html: Mapping[str, str]) -> dict:
     item = {
         "id": article.id,
         "url": urls.absolute(config, urls.article_path(article.date, article.slug)),
-        "title": clean(article.title),
+        "title": title(article),
     }
     if config.feed_content == "full":
         item["content_html"] = entry_html(config, article, html)
     else:
-        item["content_text"] = clean(article.summary) or clean(article.title)
+        item["content_text"] = summary_text(article)
     if article.summary:
         item["summary"] = clean(article.summary)
     if article.image is not None and article.image.url:
-        item["image"] = urls.absolute(config, article.image.url) if "://" not in article.image.url \
-            else article.image.url
+        item["image"] = urljoin(urls.absolute(config, article.url_path), article.image.url)
     item["date_published"] = article.date.isoformat()
-    item["date_modified"] = entry_updated(article).isoformat()
+    item["date_modified"] = updated.isoformat()
     item["authors"] = [{"name": clean(config.author) or clean(config.title)}]
     item["tags"] = categories(config, article)
     item["language"] = config.language
