@@ -161,8 +161,9 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
         fe.link(href=url, rel="alternate", type="text/html")
         fe.published(article.date)
         fe.updated(updated)
-        if config.feed_content == "full":
-            fe.content(entry_html(config, article, html), type="html")
+        body = entry_html(config, article, html) if config.feed_content == "full" else ""
+        if body.strip():  # an empty <content> draws a validator warning: the summary stands in
+            fe.content(body, type="html")
         # As escaped HTML: RSS <description> is HTML anyway, and a plain-text Atom summary
         # that merely looks like markup ('</b>', '&amp;') draws a validator warning.
         fe.summary(_html.escape(summary_text(article), quote=False), type="html")

@@ -40,8 +40,9 @@ def _item(config: SiteConfig, article: Article, updated: dt.datetime,
         "url": urls.absolute(config, urls.article_path(article.date, article.slug)),
         "title": title(article),
     }
-    if config.feed_content == "full":
-        item["content_html"] = entry_html(config, article, html)
+    body = entry_html(config, article, html) if config.feed_content == "full" else ""
+    if body.strip():
+        item["content_html"] = body
     else:
         item["content_text"] = summary_text(article)
     if article.summary:
