@@ -1,0 +1,107 @@
+"""`site-builder build`: the orchestrator. Load and validate, render, then write; in that order.
+
+Nothing is written until every content file has been read and checked and every page and
+feed rendered in memory; then one writer puts it all into a staging folder and swaps it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder import loader, render
+from site_builder.config import SiteConfig
+from site_builder.errors import SiteBuilderError
+from site_builder.markup import Renderer
+from site_builder.writer import OutputWriter
+
+log = logging.getLogger("site_builder")
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What one build produced, for the summary line."""
+
+    articles: int
+    pages: int
+    feeds: int
+    files: int
+    seconds: float
+    output: Path
+
+    def __str__(self) -> str:
+        return (f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
+                f"into {self.output.name}/ in {self.seconds:.2f} s")
+
+
+def build_site(config: SiteConfig, drafts: bool = False,
+               now: dt.datetime | None = None) -> BuildSummary:
+    """Build the whole site into config.output_dir; raise SiteBuilderError on any problem."""
+    started = time.perf_counter()
+    # 1. Load and validate every content file; all errors are raised together.
+    articles = loader.load_articles(config, drafts=drafts, now=now)
+    # 2. Markdown to sanitised HTML, once per article, shared by pages and feeds.
+    markdown = Renderer(config)
+    html = {a.id: markdown.html(a.body) for a in articles}
+    # 3. Render every page and feed in memory, so a template error writes nothing.
+    site_pages = render.pages(config, articles)
+    files = render.render_pages(config, articles, html, site_pages)
+    feeds = _feeds(config, articles, html)
+    extras = _sitemap(config, site_pages)
+    # 4. Write into a staging folder and swap it in; a failure leaves output/ untouched.
+    writer = OutputWriter(config.output_dir)
+    try:
+        for path, data in sorted({**files, **feeds, **extras}.items()):
+            writer.write(path, data)
+        static = render.theme_static(config)
+        if static.is_dir():
+            writer.copy_tree(static)
+        writer.publish()
+    except BaseException:
+        writer.discard()
+        raise
+    return BuildSummary(len(articles), len(files), sum(1 for p in feeds if p != "feeds.opml"),
+                        len(writer.written), time.perf_counter() - started, config.output_dir)
+
+
+def _feeds(config: SiteConfig, articles, html) -> dict[str, bytes]:
+    """Site and region feeds plus OPML (feeds.py)."""
+    from site_builder.feeds import feed_files
+    return feed_files(config, articles, html)
+
+
+def _sitemap(config: SiteConfig, site_pages: list[render.Page]) -> dict[str, bytes]:
+    """sitemap.xml and robots.txt; the 404 page is no page a crawler should list."""
+    from site_builder.sitemap import sitemap_files
+    listed = [(p.path, p.lastmod) for p in site_pages if p.path != "404.html"]
+    return sitemap_files(config, listed)
+
+
+class Builder:
+    """Builds the site again and again for watch/serve (drafts fixed for the session)."""
+
+    def __init__(self, config: SiteConfig, drafts: bool = False):
+        self.config = config
+        self.drafts = drafts
+
+    def rebuild(self, changed: set[Path] | None = None) -> str:
+        """Build everything again; return the summary line (raises on errors)."""
+        return str(build_site(self.config, drafts=self.drafts))
+
+
+def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> int:
+    """`site-builder build`: build, print every error or the summary; return the exit status."""
+    try:
+        summary = build_site(config, drafts=drafts)
+    except SiteBuilderError as exc:
+        errors = getattr(exc, "errors", [exc])
+        for error in errors:
+            log.error("%s", error)
+        log.error("build failed: %d error(s); %s/ was left as it was",
+                  len(errors), config.output_dir.name)
+        return exc.exit_code
+    log.info("%s", summary)
+    return 0

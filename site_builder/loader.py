@@ -1,0 +1,194 @@
+"""Content loading: every content/**/*.md becomes a validated, frozen Article.
+
+All files are read and checked before anything is built; every problem found is collected
+and raised together as one ErrorList, so an editor fixes a whole batch in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from site_builder import frontmatter
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, ErrorList, SiteBuilderError
+from site_builder.model import Article, Image, Source
+
+log = logging.getLogger("site_builder")
+
+REQUIRED = ("id", "title", "date", "region")
+KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
+         "source", "draft", "import_digest", "slug", "author")
+SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+IMAGE_KEYS = ("caption", "credit", "url")
+SOURCE_KEYS = ("name", "url")
+
+
+def load_articles(config: SiteConfig, drafts: bool = False,
+                  now: dt.datetime | None = None) -> tuple[Article, ...]:
+    """Every published article under content_dir, newest first; raise ErrorList on any error."""
+    errors: list[SiteBuilderError] = []
+    articles: list[Article] = []
+    for path in sorted(config.content_dir.rglob("*.md")):
+        try:
+            articles.append(load_file(config, path))
+        except ErrorList as exc:
+            errors.extend(exc.errors)
+        except SiteBuilderError as exc:
+            errors.append(exc)
+    errors.extend(_duplicates(config, articles))
+    if errors:
+        raise ErrorList(errors)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    published = [a for a in articles if drafts or (not a.draft and a.date <= now)]
+    log.debug("loaded %d articles (%d left out)", len(articles), len(articles) - len(published))
+    return tuple(sorted(published, key=lambda a: (-a.date.timestamp(), a.id)))
+
+
+def load_file(config: SiteConfig, path: Path) -> Article:
+    """One content file as an Article; raise ErrorList naming every problem in it."""
+    shown = _shown(config, path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", shown) from None
+    meta, body, body_line = frontmatter.read(text, shown)
+    errors: list[SiteBuilderError] = []
+
+    def fail(key: str, message: str) -> None:
+        errors.append(ContentError(message, shown, frontmatter.key_line(text, key) or 1))
+
+    for key in meta:
+        if key not in KNOWN:
+            fail(str(key), f"unknown front matter key '{key}' (known keys: {', '.join(KNOWN)})")
+    for key in REQUIRED:
+        if meta.get(key) in (None, ""):
+            errors.append(ContentError(f"missing required key '{key}'", shown, 1))
+    fields = _fields(config, meta, path, fail)
+    if errors:
+        raise ErrorList(errors)
+    return Article(body=body, path=path, body_line=body_line, **fields)
+
+
+def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
+            fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """The Article's fields from front matter, each checked; problems go to fail()."""
+    def text(key: str) -> str:
+        value = meta.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            fail(key, f"'{key}': expected a string, got {_kind(value)}")
+            return ""
+        return str(value)
+
+    region = text("region")
+    if region and config.region(region) is None:
+        known = ", ".join(r.slug for r in config.regions)
+        fail("region", f"unknown region '{region}' (known regions: {known})")
+    slug = text("slug") or path.stem
+    if not SAFE_SLUG.fullmatch(slug) or ".." in slug:
+        fail("slug" if "slug" in meta else "id",
+             f"unsafe slug '{slug}': use lower-case letters, digits, '-', '_' and '.' only")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        fail("draft", f"'draft': expected true or false, got {_kind(draft)}")
+        draft = False
+    return {
+        "id": text("id"), "title": text("title"), "region": region, "slug": slug,
+        "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc),
+        "updated": _date(config, meta, "updated", fail),
+        "countries": _strings(meta, "countries", fail), "tags": _strings(meta, "tags", fail),
+        "summary": text("summary"), "draft": draft,
+        "image": _mapping(meta, "image", IMAGE_KEYS, Image, fail),
+        "source": _mapping(meta, "source", SOURCE_KEYS, Source, fail),
+    }
+
+
+def _date(config: SiteConfig, meta: dict[str, Any], key: str,
+          fail: Callable[[str, str], None]) -> dt.datetime | None:
+    """An ISO 8601 date or YAML timestamp; without a zone it is read in the site's zone."""
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            fail(key, f"'{key}': '{value}' is not an ISO 8601 date such as 2026-02-11T08:30:00+00:00")
+            return None
+    else:
+        fail(key, f"'{key}': expected an ISO 8601 date, got {_kind(value)}")
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=config.tz)
+    return parsed
+
+
+def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -> tuple[str, ...]:
+    """A list of strings (countries, tags)."""
+    value = meta.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        fail(key, f"'{key}': expected a list of strings such as [Iraq, Iran], got {_kind(value)}")
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
+             fail: Callable[[str, str], None]):
+    """image/source: a mapping of known string keys, or None."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        fail(key, f"'{key}': expected a mapping with keys {', '.join(keys)}, got {_kind(value)}")
+        return None
+    unknown = sorted(str(k) for k in value if k not in keys)
+    if unknown:
+        fail(key, f"'{key}': unknown key '{unknown[0]}' (known keys: {', '.join(keys)})")
+        return None
+    if not all(isinstance(v, str) or v is None for v in value.values()):
+        fail(key, f"'{key}': every value must be a string")
+        return None
+    return kind(**{k: (v or "") for k, v in value.items()})
+
+
+def _duplicates(config: SiteConfig, articles: list[Article]) -> list[SiteBuilderError]:
+    """Two files with one id, or two articles at one URL: name both files."""
+    errors: list[SiteBuilderError] = []
+    for attr, what in ((lambda a: a.id, "id"), (lambda a: a.url_path, "URL")):
+        seen: dict[str, Article] = {}
+        for article in articles:
+            key = attr(article)
+            if key in seen:
+                other = _shown(config, seen[key].path)
+                errors.append(ContentError(f"duplicate {what} '{key}' (also in {other})",
+                                           _shown(config, article.path), 2))
+            else:
+                seen[key] = article
+    return errors
+
+
+def _shown(config: SiteConfig, path: Path) -> Path:
+    """The path as a user reads it: relative to the site root where possible."""
+    try:
+        return path.relative_to(config.root)
+    except ValueError:
+        return path
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)

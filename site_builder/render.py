@@ -1,0 +1,174 @@
+"""HTML pages with Jinja2: which pages exist, what each one is given, and rendering them.
+
+The environment is configured once: autoescape on, StrictUndefined (a typo in a template is
+an error, never an empty string), and article HTML is marked safe only here, after markup.py
+produced and sanitised it. Links between pages are relative (urls.relative), so the site
+works under any base path; only 404.html, which a host serves at any depth, links absolutely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_builder import urls
+from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder.errors import TemplateError
+from site_builder.model import Article
+
+FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
+                ("atom.xml", "application/atom+xml", "Atom"),
+                ("feed.json", "application/feed+json", "JSON Feed"))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: its site path, template and template variables."""
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    lastmod: dt.datetime | None = None
+    feeds: tuple[str, ...] = ("",)  # folders whose feeds this page advertises
+
+
+def environment(config: SiteConfig) -> jinja2.Environment:
+    """The one Jinja2 environment: the site's templates first, the default theme after."""
+    loaders = [jinja2.FileSystemLoader(str(config.templates_dir))]
+    if config.templates_dir.resolve() != DEFAULT_THEME:
+        loaders.append(jinja2.FileSystemLoader(str(DEFAULT_THEME)))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
+    return env
+
+
+def pages(config: SiteConfig, articles: Sequence[Article]) -> list[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    out: list[Page] = []
+    out += _listing(config, "", config.title, articles, kind="home")
+    for region in config.regions:
+        mine = [a for a in articles if a.region == region.slug]
+        out += _listing(config, urls.region_path(region.slug), region.name, mine,
+                        kind="region", feeds=("", urls.region_path(region.slug)), region=region)
+    for path, (name, mine) in sorted(_countries(articles).items()):
+        out += _listing(config, path, name, mine, kind="country")
+    for article in articles:
+        region_feeds = ("", urls.region_path(article.region))
+        out.append(Page(article.url_path, "article.html", article.title,
+                        {"article": article}, article.updated or article.date, region_feeds))
+    months = [(f"{k[0]:04d}-{k[1]:02d}", list(g))
+              for k, g in groupby(articles, key=lambda a: (a.date.year, a.date.month))]
+    out.append(Page("archive/", "archive.html", "Archive", {"months": months},
+                    articles[0].date if articles else None))
+    out.append(Page("404.html", "404.html", "Page not found"))
+    return out
+
+
+def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[Article]]]:
+    """Country page path -> (display name, its articles); names that slug alike share a page."""
+    found: dict[str, tuple[str, list[Article]]] = {}
+    for article in articles:
+        for name in dict.fromkeys(article.countries):
+            found.setdefault(urls.country_path(name), (name, []))[1].append(article)
+    return found
+
+
+def _listing(config: SiteConfig, path: str, title: str, articles: Sequence[Article],
+             kind: str, feeds: tuple[str, ...] = ("",), **extra: Any) -> list[Page]:
+    """A paginated list of articles: page 1 at path, then path/page/2/ and on."""
+    size = config.per_page
+    chunks = [articles[i:i + size] for i in range(0, len(articles), size)] or [[]]
+    out = []
+    for number, chunk in enumerate(chunks, start=1):
+        nav = {"number": number, "total": len(chunks),
+               "prev": urls.paged(path, number - 1) if number > 1 else None,
+               "next": urls.paged(path, number + 1) if number < len(chunks) else None}
+        shown = title if number == 1 else f"{title} (page {number})"
+        out.append(Page(urls.paged(path, number), "list.html", shown,
+                        {"articles": list(chunk), "pagination": nav, "kind": kind,
+                         "heading": title, **extra},
+                        chunk[0].date if chunk else None, feeds))
+    return out
+
+
+class PageRenderer:
+    """Renders Page objects with one environment and the site-wide variables."""
+
+    def __init__(self, config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str]):
+        self.config = config
+        self.env = environment(config)
+        self.html = html
+        counts = {r.slug: 0 for r in config.regions}
+        for article in articles:
+            counts[article.region] += 1
+        # The menu lists regions with articles: an empty section is a dead end for a reader.
+        self.nav = [r for r in config.regions if counts[r.slug]]
+        self.counts = counts
+
+    def render(self, page: Page) -> bytes:
+        """The page as UTF-8 bytes; a template failure becomes a TemplateError."""
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(self._context(page)).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template error: {exc.message}", exc.filename or exc.name,
+                                exc.lineno) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template not found: {exc.name}", self.config.templates_dir) from None
+        except (jinja2.UndefinedError, TypeError, ValueError) as exc:
+            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}",
+                                self.config.templates_dir / page.template) from None
+
+    def _context(self, page: Page) -> dict[str, Any]:
+        config = self.config
+        is_404 = page.path == "404.html"
+
+        def url(to: str) -> str:
+            """A link from this page to a site path; absolute-path on the 404 page."""
+            return config.base_path + to if is_404 else urls.relative(page.path, to)
+
+        article = page.context.get("article")
+        description = (article.summary if article and article.summary else config.description)
+        return {
+            "site": config, "page": page, "url": url, "nav": self.nav, "counts": self.counts,
+            "canonical": urls.absolute(config, page.path),
+            "description": description,
+            "og_type": "article" if article else "website",
+            "alternates": list(self._alternates(page)),
+            "body_html": Markup(self.html[article.id]) if article else Markup(""),
+            "region_of": config.region, "country_path": urls.country_path,
+            "region_path": urls.region_path,
+            **page.context,
+        }
+
+    def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
+        for folder in page.feeds:
+            region = self.config.region(folder.rstrip("/")) if folder else None
+            name = f"{self.config.title} - {region.name}" if region else self.config.title
+            for filename, mime, label in FEED_FORMATS:
+                yield {"path": folder + filename, "type": mime, "title": f"{name} ({label})"}
+
+
+def render_pages(config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
+                 site_pages: Sequence[Page]) -> dict[str, bytes]:
+    """Every page rendered: output file path -> bytes."""
+    renderer = PageRenderer(config, articles, html)
+    return {str(urls.output_file(p.path)): renderer.render(p) for p in site_pages}
+
+
+def theme_static(config: SiteConfig) -> Path:
+    """The folder of static assets: the site's static/, else the default theme's."""
+    if config.static_dir.is_dir():
+        return config.static_dir
+    return DEFAULT_THEME.parent / "static"

@@ -1,0 +1,92 @@
+"""The one owner of the output folder: build aside in a staging folder, then swap it in.
+
+Every file goes into a sibling staging folder; a path outside it or written twice is an
+error. Only when everything is written does publish() rename the old output aside, rename
+the new one in and delete the old one, so a failed or killed build leaves output/ as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from site_builder.errors import SiteBuilderError
+
+log = logging.getLogger("site_builder")
+
+KEEP = (".gitkeep",)  # placeholders under version control survive a rebuild
+
+
+class OutputWriter:
+    """Collects the files of one build in a staging folder next to the output folder."""
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.parent = self.output.parent
+        self.staging = self.parent / f".{self.output.name}.staging-{os.getpid()}"
+        self.written: set[Path] = set()
+        self.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(self.parent, self.output.name)
+        self.staging.mkdir()
+
+    def target(self, relpath: str | Path) -> Path:
+        """The staging file for a path below the output root; refuse anything escaping it."""
+        path = (self.staging / relpath).resolve()
+        if not path.is_relative_to(self.staging) or path == self.staging:
+            raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+        if path in self.written:
+            raise SiteBuilderError(f"two things want to be written at the same path: {relpath}")
+        self.written.add(path)
+        return path
+
+    def write(self, relpath: str | Path, data: bytes) -> None:
+        """Write one file of the site."""
+        path = self.target(relpath)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def copy_tree(self, source: Path) -> int:
+        """Copy a folder of static assets into the site root; return the number of files."""
+        count = 0
+        for path in sorted(p for p in source.rglob("*") if p.is_file()):
+            self.write(path.relative_to(source).as_posix(), path.read_bytes())
+            count += 1
+        return count
+
+    def publish(self) -> None:
+        """Swap the staging folder in place of the output folder (two renames)."""
+        for name in KEEP:
+            kept = self.output / name
+            if kept.is_file() and not (self.staging / name).exists():
+                shutil.copy2(kept, self.staging / name)
+        old = self.parent / f".{self.output.name}.old-{os.getpid()}"
+        if self.output.exists():
+            self.output.rename(old)
+        self.staging.rename(self.output)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Throw the staging folder away after a failed build."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Delete staging and old folders that a killed build left behind."""
+    for stale in sorted(parent.glob(f".{name}.staging-*")) + sorted(parent.glob(f".{name}.old-*")):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another build is running right now; leave its folder alone
+        log.debug("removing %s left by an interrupted build", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
