@@ -1,0 +1,43 @@
+"""sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+from site_builder.config import SiteConfig
+from site_builder.sitemap import sitemap_files
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_sitemap_absolute_locations_and_w3c_lastmod():
+    config = SiteConfig(base_url="https://example.org/news/")
+    files = sitemap_files(config, [
+        ("", dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc)),
+        ("articles/2026/02/a&b/", dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai"))),
+        ("gulf/", None),
+    ])
+    root = etree.fromstring(files["sitemap.xml"])
+    assert root.tag == f"{NS}urlset"
+    urls = [(u.findtext(f"{NS}loc"), u.findtext(f"{NS}lastmod")) for u in root.findall(f"{NS}url")]
+    assert urls == [
+        ("https://example.org/news/", "2026-02-11T09:30:00+00:00"),
+        ("https://example.org/news/articles/2026/02/a&b/", "2026-02-11T12:00:05+04:00"),
+        ("https://example.org/news/gulf/", None),
+    ]
+    assert b"a&amp;b" in files["sitemap.xml"]
+
+
+def test_robots_points_to_the_absolute_sitemap():
+    robots = sitemap_files(SiteConfig(base_url="https://example.org/news/"), [])["robots.txt"]
+    assert robots.decode().splitlines()[-1] == "Sitemap: https://example.org/news/sitemap.xml"
+    assert robots.decode().startswith("User-agent: *\n")
+
+
+def test_same_pages_same_bytes():
+    config = SiteConfig(base_url="https://example.org/")
+    pages = [("", None), ("x/", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))]
+    assert sitemap_files(config, pages) == sitemap_files(config, list(pages))
