@@ -58,7 +58,10 @@ def load_file(config: SiteConfig, path: Path) -> Article:
         raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", shown) from None
-    meta, body, body_line = frontmatter.read(text, shown)
+    try:
+        meta, body, body_line = frontmatter.read(text, shown)
+    except ValueError as exc:  # YAML reads 2026-02-31 as a timestamp and fails to build it
+        raise ContentError(f"impossible date: {exc}", shown, _bad_date_line(text)) from None
     errors: list[SiteBuilderError] = []
 
     def fail(key: str, message: str) -> None:
@@ -179,6 +182,18 @@ def _duplicates(config: SiteConfig, articles: list[Article]) -> list[SiteBuilder
             else:
                 seen[key] = article
     return errors
+
+
+def _bad_date_line(text: str) -> int:
+    """The line of the first YAML date in the front matter that is not a real day."""
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        match = re.match(r"^\s*[\w-]+:\s*['\"]?(\d{4}-\d\d-\d\d)", line)
+        if match:
+            try:
+                dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                return number
+    return 1
 
 
 def _shown(config: SiteConfig, path: Path) -> Path:
