@@ -99,6 +99,9 @@ def entry_times(spec: FeedSpec) -> list[dt.datetime]:
     times = []
     for article in spec.articles:
         when = entry_updated(article)
+        if when in seen:
+            log.debug("%s: updated time shared with another entry, moved on in the feed",
+                      article.path)
         while when in seen:
             when += dt.timedelta(seconds=1)
         seen.add(when)
@@ -169,8 +172,11 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
         fe.summary(_html.escape(summary_text(article), quote=False), type="html")
         for term in categories(config, article):
             fe.category(term=term)
-        if rss_format:
-            fe.dc.dc_creator(clean(config.author) or clean(config.title))
+        author = clean(config.author) or clean(config.title)
+        if rss_format:  # RSS <author> must be an e-mail address: the name goes in dc:creator
+            fe.dc.dc_creator(author)
+        else:  # the feed-level author suffices for RFC 4287, but readers show the entry's
+            fe.author({"name": author})
 
 
 def rss(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:

@@ -136,6 +136,7 @@ def test_summary_and_author(config, articles):
     entry = parse(files["atom.xml"]).entries[0]
     assert entry.summary == "Summary 4"
     assert parse(files["atom.xml"]).feed.author == "Desk"
+    assert parse(files["atom.xml"]).entries[0].author == "Desk"
     assert parse(files["feed.xml"]).entries[0].author == "Desk"
 
 
