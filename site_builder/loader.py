@@ -75,7 +75,7 @@ def load_file(config: SiteConfig, path: Path) -> Article:
             errors.append(ContentError(f"missing required key '{key}'", shown, 1))
     fields = _fields(config, meta, path, fail)
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return Article(body=body, path=path, body_line=body_line, **fields)
 
 

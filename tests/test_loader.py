@@ -1,0 +1,88 @@
+"""Loading content files: schema checks, one line per error, all errors of a run, order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from site_builder.config import load_config
+from site_builder.errors import ErrorList
+from site_builder.loader import load_articles
+from site_builder.markup import Renderer
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+
+
+def site(tmp_path: Path, files: dict[str, str | bytes], toml: str = "") -> Path:
+    (tmp_path / "site.toml").write_text(toml)
+    for name, text in files.items():
+        path = tmp_path / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return tmp_path
+
+
+def load(root: Path, drafts: bool = False):
+    config = load_config(root / "site.toml", root=root)
+    return load_articles(config, drafts=drafts, now=NOW)
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(ErrorList) as info:
+        load(root)
+    return [str(e) for e in info.value.errors]
+
+
+def test_a_date_without_zone_is_read_in_the_site_timezone(tmp_path):
+    root = site(tmp_path, {"world/a.md": "---\nid: a\ntitle: A\ndate: 2026-02-10T08:00:00\n"
+                                         "region: world\n---\nx\n"},
+                toml='timezone = "Asia/Baghdad"\n')
+    (a,) = load(root)
+    assert a.date.utcoffset() == dt.timedelta(hours=3)
+    assert a.date.astimezone(dt.timezone.utc).hour == 5
+
+
+def test_every_error_of_every_file_is_reported_with_its_line(tmp_path):
+    root = site(tmp_path, {
+        "world/a.md": "---\nid: a\ntitle: A\ndate: yesterday\nregion: world\ncountries: Iraq\n"
+                      "draft: maybe\n---\nx\n",
+        "world/b.md": "---\ntitle: B\ndate: 2026-02-01\nregion: world\nimage: {caption: c, size: 3}\n---\n",
+        "world/c.md": b"---\nid: c\ntitle: \xff\n---\n",
+        "world/d.md": "no front matter\n",
+    })
+    assert errors_of(root) == [
+        "content/world/a.md:4: 'date': 'yesterday' is not an ISO 8601 date such as 2026-02-11T08:30:00+00:00",
+        "content/world/a.md:6: 'countries': expected a list of strings such as [Iraq, Iran], got a string",
+        "content/world/a.md:7: 'draft': expected true or false, got a string",
+        "content/world/b.md:1: missing required key 'id'",
+        "content/world/b.md:5: 'image': unknown key 'size' (known keys: caption, credit, url)",
+        "content/world/c.md: not UTF-8 text (invalid start byte at byte 17)",
+        "content/world/d.md:1: missing front matter: the file must start with a line '---'",
+    ]
+
+
+def test_articles_are_sorted_newest_first_then_by_id(tmp_path):
+    files = {f"world/{n}.md": f"---\nid: {n}\ntitle: {n}\ndate: {d}\nregion: world\n---\n"
+             for n, d in (("b", "2026-02-01"), ("a", "2026-02-01"), ("c", "2026-02-05"),
+                          ("z", "2026-02-04T23:00:00-05:00"))}
+    assert [a.id for a in load(site(tmp_path, files))] == ["z", "c", "a", "b"]
+
+
+def test_slug_from_front_matter_or_file_name(tmp_path):
+    root = site(tmp_path, {
+        "world/file-name.md": "---\nid: a\ntitle: A\ndate: 2026-02-01\nregion: world\n---\n",
+        "world/other.md": "---\nid: b\ntitle: B\ndate: 2026-02-02\nregion: world\nslug: chosen\n---\n"})
+    assert sorted(a.url_path for a in load(root)) == [
+        "articles/2026/02/chosen/", "articles/2026/02/file-name/"]
+
+
+def test_markdown_extensions_and_sanitising(tmp_path):
+    config = load_config(None, root=tmp_path)
+    md = Renderer(config)
+    html = md.html("## Three steps\n\nText[^n]\n\n[^n]: Note\n\n<img src=x onerror=alert(1)>")
+    assert '<h2 id="three-steps">Three steps</h2>' in html
+    assert 'class="footnote"' in html and "onerror" not in html
+    # The parser is reused: footnotes of one article never leak into the next.
+    assert "footnote" not in md.html("Plain.")
