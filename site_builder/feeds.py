@@ -128,7 +128,13 @@ def summary_text(article: Article) -> str:
 def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) -> str:
     """The article body for a feed, every link absolute."""
     page = urls.absolute(config, urls.article_path(article.date, article.slug))
-    return clean(absolutize(html.get(article.id, ""), page, fragments=True))
+    body = html.get(article.id, "")
+    if config.allow_raw_html:
+        # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
+        # frames anyway, and the validator flags them as a security risk.
+        from site_builder.markup import sanitise
+        body = sanitise(body)
+    return clean(absolutize(body, page, fragments=True))
 
 
 def categories(config: SiteConfig, article: Article) -> list[str]:

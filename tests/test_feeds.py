@@ -233,3 +233,13 @@ def test_entries_sharing_a_timestamp_get_distinct_updated(config):
     assert all(dt.datetime.fromisoformat(u) >= same for u in updated)
     modified = [i["date_modified"] for i in json.loads(files["feed.json"])["items"]]
     assert modified == updated
+
+
+def test_raw_html_allowed_on_pages_is_sanitised_in_feeds():
+    config = SiteConfig(base_url=BASE, allow_raw_html=True)
+    a = article(1)
+    raw = '<p onclick="x()">Hi<script>alert(1)</script><iframe src="v/"></iframe></p>'
+    files = feed_files(config, [a], {a.id: raw})
+    content = parse(files["atom.xml"]).entries[0].content[0].value
+    assert "Hi" in content
+    assert "script" not in content and "iframe" not in content and "onclick" not in content
