@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+from pathlib import Path
+
 import markdown
 import nh3
 
 from site_builder.config import SiteConfig
+
+log = logging.getLogger("site_builder")
+# Bump when the HTML for the same Markdown changes (extensions, sanitiser rules).
+CACHE_VERSION = f"1-{markdown.__version__}-{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
 
 EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_code"]
 # Tags an article may carry; script, style, iframe, forms and event handlers never pass.
@@ -30,8 +39,10 @@ ALLOWED_ATTRIBUTES = {
 class Renderer:
     """Turns article Markdown into safe HTML; keep one per build (the parser is reused)."""
 
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, cache: dict[str, str] | None = None):
         self.allow_raw_html = config.allow_raw_html
+        self.cache = cache if cache is not None else {}
+        self.used: dict[str, str] = {}
         self._md = markdown.Markdown(
             extensions=EXTENSIONS, output_format="html",
             extension_configs={"toc": {"permalink": False},
@@ -39,9 +50,34 @@ class Renderer:
 
     def html(self, text: str) -> str:
         """The body's HTML: Markdown rendered, then sanitised unless raw HTML is allowed."""
-        self._md.reset()
-        out = self._md.convert(text)
-        return out if self.allow_raw_html else sanitise(out)
+        key = hashlib.sha256(f"{CACHE_VERSION}\0{self.allow_raw_html}\0{text}".encode()).hexdigest()
+        out = self.cache.get(key)
+        if out is None:
+            self._md.reset()
+            out = self._md.convert(text)
+            out = out if self.allow_raw_html else sanitise(out)
+        self.used[key] = out
+        return out
+
+
+def load_cache(path: Path) -> dict[str, str]:
+    """The HTML of earlier builds by Markdown hash; empty when missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_cache(path: Path, entries: dict[str, str]) -> None:
+    """Keep this build's entries only, so the cache never grows past the site."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:  # a cache is an optimisation: never fail a build over it
+        log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
 
 
 def sanitise(html: str) -> str:
