@@ -126,9 +126,9 @@ class PageRenderer:
                                 exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"template not found: {exc.name}", self.config.templates_dir) from None
-        except (jinja2.UndefinedError, TypeError, ValueError) as exc:
-            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}",
-                                self.config.templates_dir / page.template) from None
+        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
+            where, line = _template_frame(exc, self.config.templates_dir / page.template)
+            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where, line) from None
 
     def _context(self, page: Page) -> dict[str, Any]:
         config = self.config
@@ -158,6 +158,17 @@ class PageRenderer:
             name = f"{self.config.title} - {region.name}" if region else self.config.title
             for filename, mime, label in FEED_FORMATS:
                 yield {"path": folder + filename, "type": mime, "title": f"{name} ({label})"}
+
+
+def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | None]:
+    """The template file and line where rendering failed (Jinja2 rewrites tracebacks so)."""
+    tb, found = exc.__traceback__, (fallback, None)
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".j2", ".jinja")):
+            found = (Path(name), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def render_pages(config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
