@@ -57,12 +57,12 @@ def loop(config: SiteConfig, rebuild: Rebuild,
         watcher.stop()
 
 
-def make_rebuild(config: SiteConfig, drafts: bool) -> Rebuild:
-    """The rebuild function of the build module, kept between rebuilds for its caches."""
-    from site_builder.build import Builder
+def make_rebuild(config: SiteConfig, drafts: bool,
+                 reload_config: Callable[[], SiteConfig] | None = None) -> Rebuild:
+    """An incremental builder's rebuild function; its caches live as long as the loop."""
+    from site_builder.incremental import IncrementalBuilder
 
-    builder = Builder(config, drafts=drafts)
-    return builder.rebuild
+    return IncrementalBuilder(config, drafts=drafts, reload_config=reload_config).rebuild
 
 
 def run_watch(config: SiteConfig, drafts: bool = False) -> int:

@@ -1,0 +1,322 @@
+"""Incremental rebuilds for watch and serve: parse, render and write only what went stale.
+
+The builder keeps, between rebuilds, every content file's Article (keyed by its stat), every
+body's HTML, and every output file with a fingerprint of what produced it. A page's
+fingerprint covers its template and the templates that one includes, the site-wide values
+every page sees, and its own context, where an article counts by a digest of all its
+fields (its own page) or of everything but the body (in listings, which show no body).
+A page whose fingerprint did not change is not rendered again; a file whose bytes did not
+change is not written again; a file no longer produced is deleted. The first build goes
+through the staging writer like `site-builder build`, so the result of any sequence of
+rebuilds is byte-identical to a clean full build (tests/test_incremental.py holds it to that).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2.meta
+
+from site_builder import loader, render, urls
+from site_builder.config import SiteConfig
+from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.markup import Renderer
+from site_builder.model import Article
+from site_builder.writer import OutputWriter
+
+log = logging.getLogger("site_builder")
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclasses.dataclass
+class _Source:
+    """A content file as last read: its stat, and its Article or its errors."""
+
+    stamp: tuple[int, int, int]
+    article: Article | None = None
+    errors: tuple[SiteBuilderError, ...] = ()
+    full: str = ""   # digest of every field: what the article's own page shows
+    card: str = ""   # digest of every field but the body: what a listing shows
+
+
+class IncrementalBuilder:
+    """Rebuilds the site again and again, doing only the work a change requires."""
+
+    def __init__(self, config: SiteConfig, drafts: bool = False,
+                 reload_config: Callable[[], SiteConfig] | None = None):
+        self.drafts = drafts
+        self.reload_config = reload_config
+        self._reset(config)
+
+    def _reset(self, config: SiteConfig) -> None:
+        self.config = config
+        self.sources: dict[Path, _Source] = {}
+        self.html: dict[str, tuple[str, str]] = {}          # id -> (body digest, HTML)
+        self.pages: dict[str, tuple[str, bytes]] = {}       # output file -> (fingerprint, bytes)
+        self.derived: dict[str, tuple[str, dict[str, bytes]]] = {}  # feeds/sitemap -> (key, files)
+        self.written: dict[str, bytes] | None = None        # what output/ holds, once known
+        self.markdown = Renderer(config)
+        self.env = render.environment(config)
+
+    def rebuild(self, changed: set[Path] | None = None) -> str:
+        """Bring output/ up to date; return a one-line account. Raises on content errors."""
+        if changed and self._config_changed(changed):
+            self._reset(self.reload_config() if self.reload_config else self.config)
+        stats = {"parsed": 0, "rendered": 0}
+        articles, digests = self._load(stats)
+        html = self._html(articles, digests)
+        files = self._render(articles, digests, html, stats)
+        written, deleted = self._publish(files)
+        return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
+                f"{written} written, {deleted} deleted ({len(articles)} articles)")
+
+    def _config_changed(self, changed: set[Path]) -> bool:
+        path = self.config.config_path or self.config.root / "site.toml"
+        return path in changed
+
+    # --- loading -----------------------------------------------------------------------
+
+    def _load(self, stats: dict[str, int]) -> tuple[tuple[Article, ...], dict[str, _Source]]:
+        """Every article, re-reading only files whose stat changed; all errors at once."""
+        content = self.config.content_dir
+        found = sorted(content.rglob("*.md")) if content.is_dir() else []
+        fresh: dict[Path, _Source] = {}
+        for path in found:
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # deleted while we looked: the next event will say so
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            cached = self.sources.get(path)
+            if cached is None or cached.stamp != stamp:
+                cached = self._read(path, stamp)
+                stats["parsed"] += 1
+            fresh[path] = cached
+        self.sources = fresh
+        errors = [e for s in fresh.values() for e in s.errors]
+        loaded = [s.article for s in fresh.values() if s.article is not None]
+        errors += loader._duplicates(self.config, loaded)
+        if errors:
+            raise ErrorList(errors)
+        now = dt.datetime.now(dt.timezone.utc)
+        published = [a for a in loaded if self.drafts or (not a.draft and a.date <= now)]
+        published.sort(key=lambda a: (-a.date.timestamp(), a.id))
+        by_id = {s.article.id: s for s in fresh.values() if s.article is not None}
+        return tuple(published), by_id
+
+    def _read(self, path: Path, stamp: tuple[int, int, int]) -> _Source:
+        try:
+            article = loader.load_file(self.config, path)
+        except ErrorList as exc:
+            return _Source(stamp, errors=tuple(exc.errors))
+        except SiteBuilderError as exc:
+            return _Source(stamp, errors=(exc,))
+        words = len(article.body.split())
+        return _Source(stamp, article, (), _hash(article),
+                       _hash(dataclasses.replace(article, body=f"{words} words")))
+
+    def _html(self, articles: tuple[Article, ...], digests: dict[str, _Source]) -> dict[str, str]:
+        """Each body's HTML, converted again only when the article changed."""
+        fresh = {}
+        for article in articles:
+            key = digests[article.id].full
+            cached = self.html.get(article.id)
+            if cached is None or cached[0] != key:
+                cached = (key, self.markdown.html(article.body))
+            fresh[article.id] = cached
+        self.html = fresh
+        return {key: value[1] for key, value in fresh.items()}
+
+    # --- rendering ---------------------------------------------------------------------
+
+    def _render(self, articles, digests, html, stats) -> dict[str, bytes]:
+        """Every output file; stale pages rendered again, the rest taken from the last build."""
+        config = self.config
+        site_pages = render.pages(config, articles)
+        renderer = render.PageRenderer(config, articles, html)
+        renderer.env = self.env  # one environment: compiled templates reload on change
+        site_key = _hash(config, renderer.nav, renderer.counts)
+        templates = self._template_keys()
+        files: dict[str, bytes] = {}
+        pages: dict[str, tuple[str, bytes]] = {}
+        for page in site_pages:
+            out = str(urls.output_file(page.path))
+            key = _hash(site_key, templates.get(page.template, ""), page.path, page.title,
+                        page.lastmod, page.feeds, _digest(page.context, digests))
+            cached = self.pages.get(out)
+            if cached is None or cached[0] != key:
+                cached = (key, renderer.render(page))
+                stats["rendered"] += 1
+            pages[out] = cached
+            files[out] = cached[1]
+        self.pages = pages
+        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
+                                   lambda: _feeds(config, articles, html), stats))
+        listed = [(p.path, p.lastmod) for p in site_pages if p.path != "404.html"]
+        files.update(self._derived("sitemap", _hash(config.base_url, listed),
+                                   lambda: _sitemap(config, listed), stats))
+        files.update(_static(config))
+        return files
+
+    def _derived(self, name: str, key: str, make: Callable[[], dict[str, bytes]],
+                 stats: dict[str, int]) -> dict[str, bytes]:
+        cached = self.derived.get(name)
+        if cached is None or cached[0] != key:
+            cached = (key, make())
+            stats["rendered"] += len(cached[1])
+        self.derived[name] = cached
+        return cached[1]
+
+    def _template_keys(self) -> dict[str, str]:
+        """Per template: a digest of its source and of every template it pulls in."""
+        sources: dict[str, str] = {}
+        for name in self.env.list_templates():
+            try:
+                sources[name] = self.env.loader.get_source(self.env, name)[0]
+            except (jinja2.TemplateNotFound, OSError):
+                continue
+        pulls: dict[str, set[str | None]] = {}
+        for name, source in sources.items():
+            try:
+                pulls[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                pulls[name] = {None}
+        everything = _hash(sorted(sources.items()))
+        keys = {}
+        for name in sources:
+            seen, todo = set(), [name]
+            while todo:
+                current = todo.pop()
+                if current is None:  # a dynamic include: any template may be used
+                    keys[name] = everything
+                    break
+                if current not in seen:
+                    seen.add(current)
+                    todo.extend(pulls.get(current, ()))
+            else:
+                keys[name] = _hash(sorted((n, sources.get(n)) for n in seen))
+        return keys
+
+    # --- writing -----------------------------------------------------------------------
+
+    def _publish(self, files: dict[str, bytes]) -> tuple[int, int]:
+        """Write what changed into output/; the first build swaps in a whole new folder."""
+        output = self.config.output_dir
+        if self.written is None or not output.is_dir():
+            writer = OutputWriter(output)
+            try:
+                for path, data in sorted(files.items()):
+                    writer.write(path, data)
+                writer.publish()
+            except BaseException:
+                writer.discard()
+                raise
+            self.written = dict(files)
+            return len(files), 0
+        written = 0
+        for path, data in sorted(files.items()):
+            if self.written.get(path) != data:
+                _write_atomic(output, path, data)
+                written += 1
+        gone = sorted(set(self.written) - set(files))
+        for path in gone:
+            _delete(output, path)
+        self.written = dict(files)
+        return written, len(gone)
+
+
+def _digest(value: Any, digests: dict[str, _Source]) -> Any:
+    """A cheap, hashable stand-in for a page context: articles by their digests."""
+    if isinstance(value, Article):
+        source = digests.get(value.id)
+        return ("article", value.id, source.card if source else _hash(value))
+    if isinstance(value, dict):
+        items = []
+        for key, item in value.items():
+            if key == "article" and isinstance(item, Article):  # the article's own page
+                source = digests.get(item.id)
+                items.append((key, source.full if source else _hash(item)))
+            else:
+                items.append((key, _digest(item, digests)))
+        return tuple(items)
+    if isinstance(value, (list, tuple)):
+        return tuple(_digest(item, digests) for item in value)
+    return repr(value)
+
+
+def _feeds_key(config: SiteConfig, articles, digests) -> str:
+    """What the feeds show: the newest feed_entries articles, site-wide and per region."""
+    limit = config.feed_entries
+    shown = list(articles[:limit])
+    for region in config.regions:
+        shown += [a for a in articles if a.region == region.slug][:limit]
+    newest = articles[0].date if articles else None
+    return _hash(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))
+
+
+def _feeds(config, articles, html) -> dict[str, bytes]:
+    from site_builder.feeds import feed_files
+    return feed_files(config, articles, html)
+
+
+def _sitemap(config, listed) -> dict[str, bytes]:
+    from site_builder.sitemap import sitemap_files
+    return sitemap_files(config, listed)
+
+
+def _static(config: SiteConfig) -> dict[str, bytes]:
+    """The theme's static assets, read again each time (a handful of small files)."""
+    folder = render.theme_static(config)
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _inside(output: Path, relpath: str) -> Path:
+    """The output file for relpath; never a path outside the output folder."""
+    root = output.resolve()
+    path = (root / relpath).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+    return path
+
+
+def _write_atomic(output: Path, relpath: str, data: bytes) -> None:
+    """Replace one output file in place through a temporary file: never half-written."""
+    path = _inside(output, relpath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _delete(output: Path, relpath: str) -> None:
+    """Remove a file the site no longer has, and the folders it leaves empty."""
+    path = _inside(output, relpath)
+    path.unlink(missing_ok=True)
+    root = output.resolve()
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent

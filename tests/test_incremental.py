@@ -1,0 +1,150 @@
+"""Incremental rebuilds end byte-identical to a clean full build, whatever the changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from site_builder.build import build_site
+from site_builder.config import load_config
+from site_builder.errors import SiteBuilderError
+from site_builder.incremental import IncrementalBuilder
+
+ARTICLE = """---
+id: urn:uuid:00000000-0000-5000-8000-{n:012d}
+title: {title}
+date: 2026-01-{day:02d}T08:00:00+00:00
+region: {region}
+countries: [{country}]
+tags: [Test]
+summary: Summary of article {n}.
+draft: false
+---
+Body of article {n} about {country}.
+
+## A subheading
+
+More text.
+"""
+
+
+def article(n: int, region: str = "gulf", country: str = "Qatar", title: str | None = None) -> str:
+    return ARTICLE.format(n=n, title=title or f"Article number {n}", day=1 + n % 27,
+                          region=region, country=country)
+
+
+@pytest.fixture
+def site(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "site.toml").write_text('title = "Test Desk"\nper_page = 3\n'
+                                        'base_url = "https://example.org/news/"\n')
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    for n in range(1, 8):
+        (tmp_path / "content" / "gulf" / f"article-{n}.md").parent.mkdir(exist_ok=True)
+        (tmp_path / "content" / "gulf" / f"article-{n}.md").write_text(article(n))
+    return tmp_path
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: Path) -> dict[str, bytes]:
+    """A full build of the same sources into a separate folder."""
+    config = load_config(site / "site.toml", {"output_dir": site / "clean"})
+    build_site(config)
+    return tree(site / "clean")
+
+
+def assert_same_as_clean(site: Path) -> None:
+    incremental, clean = tree(site / "output"), clean_build(site)
+    assert sorted(incremental) == sorted(clean)
+    differing = [p for p in clean if incremental[p] != clean[p]]
+    assert differing == []
+
+
+def test_any_sequence_of_changes_ends_as_a_clean_build(site):
+    config = load_config(site / "site.toml")
+    builder = IncrementalBuilder(config)
+    builder.rebuild(None)
+    assert_same_as_clean(site)
+    gulf = site / "content" / "gulf"
+
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", "Edited text."))
+    assert builder.rebuild({gulf / "article-3.md"}).startswith("1 parsed")
+    assert_same_as_clean(site)
+
+    (gulf / "article-9.md").write_text(article(9, title="A brand new story"))
+    builder.rebuild({gulf / "article-9.md"})
+    assert_same_as_clean(site)
+
+    (gulf / "article-2.md").unlink()
+    builder.rebuild({gulf / "article-2.md"})
+    assert not list((site / "output").rglob("article-2"))
+    assert_same_as_clean(site)
+
+    (site / "content" / "europe").mkdir()
+    (gulf / "article-4.md").rename(site / "content" / "europe" / "renamed.md")
+    builder.rebuild({gulf / "article-4.md", site / "content" / "europe" / "renamed.md"})
+    assert_same_as_clean(site)
+
+    (gulf / "article-5.md").write_text(article(5, region="europe", country="France"))
+    builder.rebuild({gulf / "article-5.md"})
+    assert_same_as_clean(site)
+
+    teaser = site / "templates" / "_teaser.html"
+    teaser.write_text(teaser.read_text().replace('class="teaser"', 'class="teaser card"'))
+    result = builder.rebuild({teaser})
+    assert_same_as_clean(site)
+    assert "0 parsed" in result
+
+
+def test_an_unchanged_rebuild_writes_nothing(site):
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
+    assert builder.rebuild(set()) == "0 parsed, 0 rendered, 0 written, 0 deleted (11 articles)"
+    assert mtimes == {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
+
+
+def test_a_body_edit_rerenders_its_page_not_the_listings(site):
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    home = (site / "output" / "index.html").stat().st_mtime_ns
+    path = site / "content" / "gulf" / "article-1.md"
+    path.write_text(article(1).replace("More text.", "Other text."))
+    builder.rebuild({path})
+    assert (site / "output" / "index.html").stat().st_mtime_ns == home
+    page = next((site / "output" / "articles").rglob("article-1/index.html"))
+    assert "Other text." in page.read_text()
+
+
+def test_an_error_keeps_the_last_good_site_and_the_fix_rebuilds(site):
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    before = tree(site / "output")
+    path = site / "content" / "gulf" / "article-1.md"
+    path.write_text(article(1).replace("region: gulf", "region: [broken"))
+    with pytest.raises(SiteBuilderError) as info:
+        builder.rebuild({path})
+    assert str(info.value).startswith("content/gulf/article-1.md:6: front matter is not valid YAML")
+    assert tree(site / "output") == before
+    path.write_text(article(1, title="Fixed title"))
+    builder.rebuild({path})
+    assert "Fixed title" in (site / "output" / "index.html").read_text() or \
+        "Fixed title" in "".join(p.read_text() for p in (site / "output").rglob("index.html"))
+    assert_same_as_clean(site)
+
+
+def test_a_site_toml_change_reloads_the_configuration(site):
+    toml = site / "site.toml"
+    builder = IncrementalBuilder(load_config(toml), reload_config=lambda: load_config(toml))
+    builder.rebuild(None)
+    toml.write_text(toml.read_text().replace("Test Desk", "Renamed Desk"))
+    builder.rebuild({toml})
+    assert "Renamed Desk" in (site / "output" / "index.html").read_text()
+    assert_same_as_clean(site)
