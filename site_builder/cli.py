@@ -123,11 +123,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from site_builder.build import run_build
         return run_build(config, drafts=args.drafts, clean=args.clean)
+    from site_builder.devloop import run_serve, run_watch
+
+    def reload() -> SiteConfig:
+        return _config(args)
+
     if args.command == "watch":
-        from site_builder.devloop import run_watch
-        return run_watch(config, drafts=args.drafts)
-    from site_builder.devloop import run_serve
-    return run_serve(config, drafts=args.drafts, host=args.host, port=args.port)
+        return run_watch(config, drafts=args.drafts, reload_config=reload)
+    return run_serve(config, drafts=args.drafts, host=args.host, port=args.port,
+                     reload_config=reload)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ per rebuild, and survives every failure, so an editor's typo never stops it.
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,16 +44,11 @@ def rebuild_once(rebuild: Rebuild, changed: set[Path] | None, root: Path,
     return False
 
 
-def loop(config: SiteConfig, rebuild: Rebuild,
-         broadcaster: livereload.Broadcaster | None = None, watcher: Watcher | None = None) -> None:
+def loop(watcher: Watcher, rebuild: Rebuild, root: Path,
+         broadcaster: livereload.Broadcaster | None = None) -> None:
     """Rebuild on every settled burst of changes until the watcher stops or Ctrl-C."""
-    watcher = watcher or Watcher(config)
-    watcher.start()
-    try:
-        for changed in watcher.changes():
-            rebuild_once(rebuild, changed, config.root, broadcaster)
-    finally:
-        watcher.stop()
+    for changed in watcher.changes():
+        rebuild_once(rebuild, changed, root, broadcaster)
 
 
 def make_rebuild(config: SiteConfig, drafts: bool,
@@ -65,20 +59,25 @@ def make_rebuild(config: SiteConfig, drafts: bool,
     return IncrementalBuilder(config, drafts=drafts, reload_config=reload_config).rebuild
 
 
-def run_watch(config: SiteConfig, drafts: bool = False) -> int:
+def run_watch(config: SiteConfig, drafts: bool = False,
+              reload_config: Callable[[], SiteConfig] | None = None) -> int:
     """`site-builder watch`: build, then rebuild on change until Ctrl-C."""
-    rebuild = make_rebuild(config, drafts)
-    rebuild_once(rebuild, None, config.root)
-    log.info("watching %s for changes (Ctrl-C to stop)", _watched(config))
+    rebuild = make_rebuild(config, drafts, reload_config)
+    watcher = Watcher(config)
+    watcher.start()  # before the first build, so that no save in between is missed
     try:
-        loop(config, rebuild)
+        rebuild_once(rebuild, None, config.root)
+        log.info("watching %s for changes (Ctrl-C to stop)", _watched(config))
+        loop(watcher, rebuild, config.root)
     except KeyboardInterrupt:
         log.info("stopped")
+    finally:
+        watcher.stop()
     return 0
 
 
 def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
-              port: int = 8000) -> int:
+              port: int = 8000, reload_config: Callable[[], SiteConfig] | None = None) -> int:
     """`site-builder serve`: watch, and serve output/ with live reload."""
     broadcaster = livereload.Broadcaster()
     try:
@@ -86,15 +85,17 @@ def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
     except OSError as exc:
         raise SiteBuilderError(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                f"try another --port") from None
-    rebuild = make_rebuild(config, drafts)
-    rebuild_once(rebuild, None, config.root, broadcaster)
-    log.info("serving %s (Ctrl-C to stop)", http.url)
-    sys.stderr.flush()
+    rebuild = make_rebuild(config, drafts, reload_config)
+    watcher = Watcher(config)
+    watcher.start()  # before the first build, so that no save in between is missed
     try:
-        loop(config, rebuild, broadcaster)
+        rebuild_once(rebuild, None, config.root, broadcaster)
+        log.info("serving %s (Ctrl-C to stop)", http.url)
+        loop(watcher, rebuild, config.root, broadcaster)
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
+        watcher.stop()
         server.stop(http, thread)
     return 0
 
