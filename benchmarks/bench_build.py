@@ -195,10 +195,33 @@ def append_template_comment(path: Path, k: int) -> None:
 
 # --- the scenarios ---------------------------------------------------------------------
 
+def head(rev: str = "HEAD") -> str:
+    """The full commit id of rev in this repository ('' outside git)."""
+    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+                          capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def snapshot(rev: str, work: Path) -> Path:
+    """A frozen copy of the package, templates and static files at rev, under work/."""
+    commit = head(rev)
+    if not commit:
+        raise SystemExit(f"bench_build: '{rev}' is not a commit of {REPO}")
+    target = work / f"src-{commit[:12]}"
+    if not (target / "site_builder" / "__init__.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        paths = [p for p in ("site_builder", "templates", "static") if (REPO / p).exists()]
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, *paths],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
 @dataclass
 class Plan:
     """What one run measures, from the command line."""
 
+    source: Path
     command: str
     repeat: int
     templates: Path
@@ -218,8 +241,9 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
     prepare_site(root, plan.templates)
     log = root / "bench.log"
     log.write_text("")
+    # The build under test is the one in plan.source, whatever is installed.
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+        filter(None, [str(plan.source), os.environ.get("PYTHONPATH")]))}
     ours = our_argv(plan, root)
     pel_site = pel_argv = None
     if plan.pelican:
@@ -307,13 +331,12 @@ def table(n: int, series: dict[str, Series]) -> str:
     return "\n".join(lines)
 
 
-def record(plan: Plan, args: argparse.Namespace, results: dict[int, dict[str, Series]]) -> dict:
+def record(plan: Plan, args: argparse.Namespace, commit: str,
+           results: dict[int, dict[str, Series]]) -> dict:
     """Everything measured, with the machine and commands, for --json."""
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
     return {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit, "python": platform.python_version(), "cpus": os.cpu_count(),
+        "commit": commit, "source": str(plan.source), "python": platform.python_version(), "cpus": os.cpu_count(),
         "machine": platform.platform(), "argv": sys.argv, "repeat": plan.repeat,
         "command": plan.command, "work": str(args.work), "seed": args.seed,
         "pelican": pelican_compare.version(plan.pelican) if plan.pelican else None,
@@ -333,8 +356,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--command", default=DEFAULT_COMMAND,
                         help="build command, run in the site folder; {python} and {site} are "
                              f"filled in (default: '{DEFAULT_COMMAND}')")
-    parser.add_argument("--templates", type=Path, default=REPO / "templates",
-                        help="templates copied into each site (default: the repo's templates/)")
+    parser.add_argument("--rev", metavar="REV",
+                        help="benchmark this commit, exported to WORK/src-<commit>, instead of "
+                             "the working tree (which may change under a long run)")
+    parser.add_argument("--templates", type=Path,
+                        help="templates copied into each site (default: the templates/ of the "
+                             "code under test)")
     parser.add_argument("--base-template", default="base.html",
                         help="template the template-edit scenario appends to (default base.html)")
     parser.add_argument("--no-floor", action="store_true", help="skip the Markdown floor")
@@ -349,7 +376,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    plan = Plan(command=args.command, repeat=args.repeat, templates=args.templates.resolve(),
+    source = snapshot(args.rev, args.work.resolve()) if args.rev else REPO
+    commit = head(args.rev or "HEAD")
+    templates = args.templates or source / "templates"
+    plan = Plan(source=source, command=args.command, repeat=args.repeat,
+                templates=templates.resolve(),
                 base_template=args.base_template, floor=not args.no_floor,
                 pelican=pelican_compare.ensure_venv(args.pelican_venv) if args.pelican else None)
     results: dict[int, dict[str, Series]] = {}
@@ -359,8 +390,12 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir(parents=True, exist_ok=True)
         results[n] = bench_size(plan, root, n, args.seed)
         print(table(n, results[n]), flush=True)
+    if not args.rev and head() != commit:
+        commit += "+moved"
+        print(f"warning: HEAD moved during the run (now {head()[:12]}): the figures may mix "
+              "two versions; use --rev to pin one", file=sys.stderr)
     if args.json:
-        args.json.write_text(json.dumps(record(plan, args, results), indent=2) + "\n")
+        args.json.write_text(json.dumps(record(plan, args, commit, results), indent=2) + "\n")
     failed = any(s.summary()["failures"] for r in results.values() for s in r.values())
     return 1 if failed else 0
 
