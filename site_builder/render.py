@@ -26,6 +26,9 @@ from site_builder.model import Article
 FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
                 ("atom.xml", "application/atom+xml", "Atom"),
                 ("feed.json", "application/feed+json", "JSON Feed"))
+WORDS_PER_MINUTE = 230
+RELATED = 4          # related articles under an article
+REGION_BLOCK = 3     # articles per region block on the front page
 
 
 @dataclass(frozen=True)
@@ -50,29 +53,109 @@ def environment(config: SiteConfig) -> jinja2.Environment:
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
+    env.filters["caption"] = caption_text
     return env
 
 
+def caption_text(image: Any) -> str:
+    """The caption without a trailing "(CREDIT)": the theme shows the credit on its own."""
+    caption = image.caption.strip()
+    suffix = f"({image.credit})"
+    if image.credit and caption.endswith(suffix):
+        return caption[:-len(suffix)].rstrip()
+    return caption
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read a body at 230 words a minute, at least one."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
+
+
 def pages(config: SiteConfig, articles: Sequence[Article]) -> list[Page]:
-    """Every HTML page of the site, in a fixed order."""
-    out: list[Page] = []
-    out += _listing(config, "", config.title, articles, kind="home")
+    """Every HTML page of the site, in a fixed order.
+
+    Everything page-specific a template shows (blocks, neighbours, related articles, reading
+    time) goes into Page.context here: the incremental builder fingerprints the context to
+    decide what to render again, so nothing page-specific may be computed while rendering.
+    """
+    out = _listing(config, "", config.title, articles, kind="home")
+    out[0].context["blocks"] = _region_blocks(config, articles)  # on the first page only
     for region in config.regions:
         mine = [a for a in articles if a.region == region.slug]
         out += _listing(config, urls.region_path(region.slug), region.name, mine,
                         kind="region", feeds=("", urls.region_path(region.slug)), region=region)
     for path, (name, mine) in sorted(_countries(articles).items()):
         out += _listing(config, path, name, mine, kind="country")
-    for article in articles:
-        region_feeds = ("", urls.region_path(article.region))
-        out.append(Page(article.url_path, "article.html", article.title,
-                        {"article": article}, article.updated or article.date, region_feeds))
+    for index, article in enumerate(articles):
+        out.append(_article_page(config, articles, index))
     months = [(f"{k[0]:04d}-{k[1]:02d}", list(g))
               for k, g in groupby(articles, key=lambda a: (a.date.year, a.date.month))]
     out.append(Page("archive/", "archive.html", "Archive", {"months": months},
                     articles[0].date if articles else None))
+    out.append(Page("subscribe/", "subscribe.html", "Subscribe",
+                    {"feed_list": _feed_list(config, articles)},
+                    articles[0].date if articles else None))
+    if config.search:
+        out.append(Page("search/", "search.html", "Search"))
     out.append(Page("404.html", "404.html", "Page not found"))
     return out
+
+
+def _article_page(config: SiteConfig, articles: Sequence[Article], index: int) -> Page:
+    """An article's page: its neighbours in time, related articles, reading time, trail."""
+    article = articles[index]
+    region = config.region(article.region)
+    region_path = urls.region_path(article.region)
+    context = {
+        "article": article,
+        "region": region,
+        "newer": articles[index - 1] if index > 0 else None,
+        "older": articles[index + 1] if index + 1 < len(articles) else None,
+        "related": _related(article, articles),
+        "reading_minutes": reading_minutes(article.body),
+        "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
+    }
+    return Page(article.url_path, "article.html", article.title, context,
+                article.updated or article.date, ("", region_path))
+
+
+def _related(article: Article, articles: Sequence[Article]) -> list[Article]:
+    """Up to RELATED other articles sharing countries or the region; most shared first."""
+    mine = set(article.countries)
+    scored = []
+    for position, other in enumerate(articles):
+        if other.id == article.id:
+            continue
+        shared = len(mine & set(other.countries))
+        if shared or other.region == article.region:
+            # countries in common count most, then the same region; newer before older
+            scored.append((-shared, other.region != article.region, position, other))
+    return [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])[:RELATED]]
+
+
+def _region_blocks(config: SiteConfig, articles: Sequence[Article]) -> list[tuple[Any, list[Article]]]:
+    """The front page's blocks: each region with articles and its newest few, config order."""
+    blocks = []
+    for region in config.regions:
+        mine = [a for a in articles if a.region == region.slug][:REGION_BLOCK]
+        if mine:
+            blocks.append((region, mine))
+    return blocks
+
+
+def _feed_list(config: SiteConfig, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    """The subscribe page's table: the site's feeds, then each region's with its count."""
+    counts = {r.slug: 0 for r in config.regions}
+    for article in articles:
+        counts[article.region] = counts.get(article.region, 0) + 1
+    rows = [{"name": "All news", "folder": "", "count": len(articles)}]
+    rows += [{"name": r.name, "folder": urls.region_path(r.slug), "count": counts[r.slug]}
+             for r in config.regions]
+    for row in rows:
+        row["links"] = [{"label": label, "path": row["folder"] + filename,
+                         "absolute": urls.absolute(config, row["folder"] + filename)}
+                        for filename, _mime, label in FEED_FORMATS]
+    return rows
 
 
 def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[Article]]]:
@@ -175,7 +258,7 @@ def render_pages(config: SiteConfig, articles: Sequence[Article], html: Mapping[
                  site_pages: Sequence[Page]) -> dict[str, bytes]:
     """Every page rendered: output file path -> bytes."""
     renderer = PageRenderer(config, articles, html)
-    return {str(urls.output_file(p.path)): renderer.render(p) for p in site_pages}
+    return {urls.output_file(p.path): renderer.render(p) for p in site_pages}
 
 
 def theme_static(config: SiteConfig) -> Path:
