@@ -16,12 +16,36 @@ from site_builder.errors import ContentError  # noqa: E402
 FENCE = "---"
 
 
-def _refuse_aliases(yaml_text: str) -> None:
-    """Raise on the first alias (*name), so a YAML bomb can never expand."""
-    for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
+MAX_DEPTH = 32  # front matter needs 3 levels; libyaml's C composer segfaults near 30,000
+_OPENS = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken,
+          yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+
+
+def _suspicious(yaml_text: str) -> bool:
+    """Cheap test: could the text hold an alias or deep nesting? (Ordinary files cannot.)"""
+    return "*" in yaml_text or sum(yaml_text.count(c) for c in ("[", "{", "- ", "? ")) > MAX_DEPTH
+
+
+def _refuse_bombs(yaml_text: str) -> None:
+    """Raise on the first alias (*name) or nesting deeper than MAX_DEPTH, before loading.
+
+    Aliases let a few lines expand to billions of nodes; deep nesting crashes the C loader
+    (a segfault, not an exception). The pure-Python scanner stops at the first offence,
+    so this costs little even on a hostile file.
+    """
+    depth = 0
+    for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
+        if isinstance(token, yaml.AliasToken):
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed",
-                                       event.start_mark)
+                                       token.start_mark)
+        if isinstance(token, _OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                           token.start_mark)
+        elif isinstance(token, _CLOSES):
+            depth -= 1
 
 
 class _Dumper(yaml.SafeDumper):
@@ -67,8 +91,8 @@ def split(text: str, path: Path | str) -> tuple[str, str, int]:
 def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, Any]:
     """Parse front matter YAML into a mapping; errors carry the file's line number."""
     try:
-        if "*" in yaml_text:  # cheap test first: the event scan is slow pure Python
-            _refuse_aliases(yaml_text)
+        if _suspicious(yaml_text):  # cheap test first: the token scan is slow pure Python
+            _refuse_bombs(yaml_text)
         data = yaml.load(yaml_text, Loader=_BaseLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
