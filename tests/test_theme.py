@@ -1,0 +1,201 @@
+"""The default theme as HTML: what readers and assistive technology get on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from site_builder.build import build_site
+from site_builder.config import load_config
+from site_builder.incremental import IncrementalBuilder
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+STORY = """---
+id: urn:uuid:00000000-0000-5000-8000-{n:012d}
+title: "{title}"
+date: 2026-02-{day:02d}T09:30:00+00:00
+region: {region}
+countries: [{countries}]
+summary: "Summary {n}."
+image:
+  caption: "Rescuers search the rubble on February {day}, 2026. (AFP)"
+  credit: AFP
+---
+{body}
+"""
+
+
+def story(n: int, region: str = "middle-east", countries: str = "Iraq", title: str = "",
+          body: str = "Words here.", day: int = 0) -> str:
+    return STORY.format(n=n, title=title or f"Story {n}", day=day or n, region=region,
+                        countries=countries, body=body)
+
+
+def make_site(root: Path, toml: str = "", stories: dict[str, str] | None = None):
+    """A site folder with the default theme and the given content files."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    for name, text in (stories or {}).items():
+        (content / name).write_text(text, encoding="utf-8")
+    (root / "site.toml").write_text('title = "Theme Desk"\nbase_url = "https://example.org/news/"\n'
+                                    + toml, encoding="utf-8")
+    return load_config(root / "site.toml", root=root)
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Five stories over two regions, built; returns (config, parse(path))."""
+    config = make_site(tmp_path, stories={
+        "a.md": story(1, countries="Iraq, Iran", body="## Main\n\nThe main point.\n\n"
+                      + "word " * 700),
+        "b.md": story(2, countries="Iran"),
+        "c.md": story(3, region="gulf", countries="Qatar, Iran"),
+        "d.md": story(4, region="gulf", countries="Qatar"),
+        "e.md": story(5, countries="Syria", title="Newest story"),
+    })
+    build_site(config, now=NOW)
+
+    def parse(path: str):
+        return lxml.html.fromstring((config.output_dir / path / "index.html").read_bytes()
+                                    if not path.endswith(".html")
+                                    else (config.output_dir / path).read_bytes())
+    return config, parse
+
+
+def html_pages(config) -> list[Path]:
+    return sorted(config.output_dir.rglob("*.html"))
+
+
+def test_a_body_heading_named_main_does_not_steal_the_skip_link(built):
+    config, parse = built
+    doc = parse("articles/2026/02/a/")
+    target = doc.xpath('//a[@class="skip"]/@href')[0]
+    assert target.startswith("#")
+    assert [e.tag for e in doc.xpath(f'//*[@id="{target[1:]}"]')] == ["main"]
+    assert doc.xpath('//div[@class="body"]//h2/@id') == ["main"]  # the heading keeps its id
+
+
+def test_every_page_has_unique_ids_landmarks_and_headings_in_order(built):
+    config, _ = built
+    for path in html_pages(config):
+        doc = lxml.html.fromstring(path.read_bytes())
+        ids = doc.xpath("//@id")
+        assert len(ids) == len(set(ids)), path
+        assert len(doc.xpath("//main")) == 1 and doc.xpath("//header") and doc.xpath("//footer")
+        assert doc.xpath("//nav[@aria-label]"), path
+        levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        assert levels[0] == 1 and levels.count(1) == 1, (path, levels)
+        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert jumps == [], (path, levels)
+
+
+def test_no_scripts_and_nothing_loaded_from_elsewhere(built):
+    config, _ = built
+    for path in html_pages(config):
+        doc = lxml.html.fromstring(path.read_bytes())
+        assert doc.xpath("//script") == [], path
+        loaded = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href") + doc.xpath("//img/@src")
+        assert all("//" not in href for href in loaded), (path, loaded)
+    css = (config.output_dir / "style.css").read_text()
+    assert "@import" not in css and "url(" not in css and "@font-face" not in css
+
+
+def test_article_page_shows_dates_reading_time_photo_credit_and_feeds(built):
+    _, parse = built
+    doc = parse("articles/2026/02/a/")
+    meta = doc.xpath('//header[@class="story-header"]//p[@class="meta"]')[0].text_content()
+    assert "1 February 2026" in meta and "3 min read" in meta  # 703 words at 230 a minute
+    figure = doc.xpath("//figure")[0]
+    caption = figure.xpath("figcaption")[0].text_content()
+    assert caption == "Rescuers search the rubble on February 1, 2026. Photo: AFP"
+    assert doc.xpath("//h1/@dir") == ["auto"] and doc.xpath('//div[@class="body"]/@dir') == ["auto"]
+    trail = [a.text_content() for a in doc.xpath('//nav[@aria-label="Breadcrumb"]//a')]
+    assert trail == ["Home", "Middle East", "Story 1"]
+    follow = doc.xpath('//p[@class="follow"]/a/@href')
+    assert "../../../../middle-east/feed.xml" in follow
+    alternates = doc.xpath('//link[@rel="alternate"]/@href')
+    assert "../../../../feed.xml" in alternates and "../../../../middle-east/atom.xml" in alternates
+
+
+def test_related_articles_share_countries_first_then_the_region(built):
+    _, parse = built
+    doc = parse("articles/2026/02/a/")
+    related = [a.text_content() for a in doc.xpath('//section[@class="related"]//h3/a')]
+    # b and c share Iran (c from another region), e shares only the region, d nothing.
+    assert related == ["Story 2", "Story 3", "Newest story"]
+    lonely = parse("articles/2026/02/d/")
+    assert [a.text_content() for a in lonely.xpath('//section[@class="related"]//h3/a')] == ["Story 3"]
+
+
+def test_prev_next_walk_the_site_in_date_order(built):
+    _, parse = built
+    middle = parse("articles/2026/02/c/")
+    assert middle.xpath('//a[@class="older"]/@href') == ["../b/"]
+    assert middle.xpath('//a[@class="newer"]/@href') == ["../d/"]
+    assert parse("articles/2026/02/e/").xpath('//a[@class="newer"]') == []
+    assert parse("articles/2026/02/a/").xpath('//a[@class="older"]') == []
+
+
+def test_front_page_has_latest_news_and_a_block_per_region(built):
+    _, parse = built
+    doc = parse("")
+    assert doc.xpath("//h1")[0].text_content() == "Latest news"
+    latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
+    assert latest[0] == "Newest story" and len(latest) == 5
+    blocks = {b.xpath(".//h3")[0].text_content(): b.xpath('.//h4/a/text()')
+              for b in doc.xpath('//section[@class="region-block"]')}
+    assert blocks == {"Middle East": ["Newest story", "Story 2", "Story 1"],
+                      "Gulf": ["Story 4", "Story 3"]}
+
+
+def test_subscribe_page_explains_feeds_and_links_the_opml(built):
+    config, parse = built
+    doc = parse("subscribe/")
+    assert doc.xpath("//h1/text()") == ["Subscribe"]
+    assert "../feeds.opml" in doc.xpath("//a/@href")
+    rows = {r.xpath("th")[0].text_content(): r.xpath("td")[0].text_content()
+            for r in doc.xpath("//table//tbody/tr")}
+    assert rows["All news"] == "5" and rows["Gulf"] == "2" and rows["Europe"] == "0"
+    text = doc.text_content()
+    assert "https://example.org/news/feed.xml" in text
+    for href in doc.xpath("//table//a/@href"):  # every link on it leads somewhere real
+        target = (config.output_dir / "subscribe" / href).resolve()
+        assert target.is_file() or (target / "index.html").is_file(), href
+    assert "subscribe/" in "".join(parse("").xpath('//nav[@aria-label="Sections"]//a/@href'))
+
+
+def test_rtl_site_is_right_to_left_throughout(tmp_path):
+    config = make_site(tmp_path, 'language = "ar"\ndir = "rtl"\n',
+                       {"a.md": story(1, title="عنوان الخبر", body="نص الخبر.")})
+    build_site(config, now=NOW)
+    for path in html_pages(config):
+        doc = lxml.html.fromstring(path.read_bytes())
+        assert (doc.get("lang"), doc.get("dir")) == ("ar", "rtl"), path
+    doc = lxml.html.fromstring((config.output_dir / "index.html").read_bytes())
+    assert doc.xpath('//h2[@dir="auto"]/a/text()') == ["عنوان الخبر"]
+
+
+def test_a_title_edit_reaches_its_neighbours_pages_in_incremental_rebuilds(tmp_path):
+    config = make_site(tmp_path, stories={"a.md": story(1), "b.md": story(2), "c.md": story(3)})
+    builder = IncrementalBuilder(config)
+    builder.rebuild(None)
+    (tmp_path / "content" / "b.md").write_text(story(2, title="Renamed middle story"))
+    builder.rebuild({tmp_path / "content" / "b.md"})
+    for neighbour in ("a", "c"):
+        page = (config.output_dir / f"articles/2026/02/{neighbour}/index.html").read_text()
+        assert "Renamed middle story" in page  # prev/next and related
+    (tmp_path / "content" / "a.md").write_text(story(1, body="word " * 2000))
+    builder.rebuild({tmp_path / "content" / "a.md"})
+    page = (config.output_dir / "articles/2026/02/a/index.html").read_text()
+    assert "9 min read" in page
+
+
+def test_print_stylesheet_hides_navigation(built):
+    config, _ = built
+    css = (config.output_dir / "style.css").read_text()
+    printed = css[css.index("@media print"):]
+    assert ".site-header nav" in printed and "display: none" in printed
+    assert "prefers-color-scheme: dark" in css
