@@ -26,6 +26,8 @@ KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summa
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
+# Links the theme puts in href/src: web, mail, or relative; never javascript: or data:.
+SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
 def load_articles(config: SiteConfig, drafts: bool = False,
@@ -164,6 +166,10 @@ def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
         return None
     if not all(isinstance(v, str) or v is None for v in value.values()):
         fail(key, f"'{key}': every value must be a string")
+        return None
+    url = (value.get("url") or "").strip()
+    if url and not SAFE_URL.match(url):
+        fail(key, f"'{key}': url '{url}' is not a web address (http:, https: or a relative path)")
         return None
     return kind(**{k: (v or "") for k, v in value.items()})
 
