@@ -26,6 +26,9 @@ KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summa
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
+# Four-digit years: what RFC 822, W3C dates and the /yyyy/ in URLs can show; 9999 is out
+# because a zone offset or the feeds' one-second spacing would step past datetime.max.
+YEARS = (1000, 9998)
 # Links the theme puts in href/src: web, mail, or relative; never javascript: or data:.
 SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 
@@ -134,6 +137,9 @@ def _date(config: SiteConfig, meta: dict[str, Any], key: str,
             return None
     else:
         fail(key, f"'{key}': expected an ISO 8601 date, got {_kind(value)}")
+        return None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        fail(key, f"'{key}': year {parsed.year} is out of range ({YEARS[0]}-{YEARS[1]})")
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=config.tz)
