@@ -26,6 +26,8 @@ KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summa
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
+# An article is a few KB; a file this big is a mistake, and would take minutes to render.
+MAX_BYTES = 5 * 1024 * 1024
 # Four-digit years: what RFC 822, W3C dates and the /yyyy/ in URLs can show; 9999 is out
 # because a zone offset or the feeds' one-second spacing would step past datetime.max.
 YEARS = (1000, 9998)
@@ -57,6 +59,7 @@ def load_articles(config: SiteConfig, drafts: bool = False,
 def load_file(config: SiteConfig, path: Path) -> Article:
     """One content file as an Article; raise ErrorList naming every problem in it."""
     shown = _shown(config, path)
+    _check_file(config, path, shown)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,6 +85,22 @@ def load_file(config: SiteConfig, path: Path) -> Article:
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return Article(body=body, path=path, body_line=body_line, **fields)
+
+
+def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
+    """Refuse, before reading, a link out of the content folder or a file too big to be an article."""
+    content = config.content_dir.resolve()
+    try:
+        real = path.resolve(strict=True)
+        size = real.stat().st_size
+    except (OSError, RuntimeError) as exc:  # a dangling or looping symbolic link
+        raise ContentError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", shown) from None
+    if not real.is_relative_to(content):
+        raise ContentError(f"symbolic link to {real}, outside {config.content_dir.name}/: "
+                           "refusing to read it (copy the file in instead)", shown)
+    if size > MAX_BYTES:
+        raise ContentError(f"file too large ({size / 1024 / 1024:.1f} MB; an article may be at "
+                           f"most {MAX_BYTES // 1024 // 1024} MB)", shown)
 
 
 def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
