@@ -7,6 +7,7 @@ the new one in and delete the old one, so a failed or killed build leaves output
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
@@ -61,9 +62,14 @@ class OutputWriter:
             kept = self.output / name
             if kept.is_file() and not (self.staging / name).exists():
                 shutil.copy2(kept, self.staging / name)
+        if self.output.is_dir() and _exchange(self.staging, self.output):
+            # One atomic step: output/ is the old site or the new one at every instant.
+            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the old site
+            return
         old = self.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             self.output.rename(old)
+        # Killed here, output/ is missing: the next build puts the old one back (_remove_stale).
         self.staging.rename(self.output)
         shutil.rmtree(old, ignore_errors=True)
 
@@ -73,13 +79,40 @@ class OutputWriter:
 
 
 def _remove_stale(parent: Path, name: str) -> None:
-    """Delete staging and old folders that a killed build left behind."""
+    """Delete staging and old folders that a killed build left behind.
+
+    A build killed between the two renames of publish() leaves no output/ but an old-*
+    folder holding the last published site: that one is put back, not deleted.
+    """
+    if not (parent / name).exists():
+        for old in sorted(parent.glob(f".{name}.old-*")):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                log.warning("%s: restoring the site a killed build had moved aside", parent / name)
+                old.rename(parent / name)
+                break
     for stale in sorted(parent.glob(f".{name}.staging-*")) + sorted(parent.glob(f".{name}.old-*")):
         pid = stale.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             continue  # another build is running right now; leave its folder alone
         log.debug("removing %s left by an interrupted build", stale)
         shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100  # AT_FDCWD: both paths are absolute anyway
+    done = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+    if not done:
+        log.debug("atomic exchange unavailable (errno %d): two renames", ctypes.get_errno())
+    return done
 
 
 def _alive(pid: int) -> bool:
