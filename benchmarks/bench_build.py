@@ -52,13 +52,14 @@ timezone = "UTC"
 
 @dataclass
 class Sample:
-    """One finished process: wall and CPU seconds, peak memory in MB, exit status."""
+    """One finished process: wall and CPU seconds, peak memory and disk writes in MB, status."""
 
     wall: float
     cpu: float
     max_rss_mb: float
     tree_rss_mb: float
     code: int
+    written_mb: float = 0.0
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Series:
                 "cpu_median": statistics.median(s.cpu for s in self.samples),
                 "max_rss_mb": max(s.max_rss_mb for s in self.samples),
                 "tree_rss_mb": max(s.tree_rss_mb for s in self.samples),
+                "written_mb": statistics.median(s.written_mb for s in self.samples),
                 "failures": sum(s.code != 0 for s in self.samples)}
 
 
@@ -127,7 +129,7 @@ def measure(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = 
     return Sample(wall=round(wall, 4), cpu=round(usage.ru_utime + usage.ru_stime, 4),
                   max_rss_mb=round(usage.ru_maxrss / 1024, 1),
                   tree_rss_mb=round(max(peak[0], usage.ru_maxrss) / 1024, 1),
-                  code=proc.returncode)
+                  code=proc.returncode, written_mb=round(usage.ru_oublock * 512 / 1e6, 1))
 
 
 def checked(sample: Sample, what: str, log: Path) -> Sample:
@@ -241,9 +243,10 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
     prepare_site(root, plan.templates)
     log = root / "bench.log"
     log.write_text("")
-    # The build under test is the one in plan.source, whatever is installed.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(plan.source), os.environ.get("PYTHONPATH")]))}
+    # The build under test is the one in plan.source, whatever is installed; bytecode is
+    # cached as on a user's machine, even where this shell says PYTHONDONTWRITEBYTECODE.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plan.source), env.get("PYTHONPATH")]))
     ours = our_argv(plan, root)
     pel_site = pel_argv = None
     if plan.pelican:
@@ -311,7 +314,7 @@ def table(n: int, series: dict[str, Series]) -> str:
     """A readable table of one N: min, median, CPU, memory, and the ratios to our build."""
     lines = [f"N = {n:,}",
              f"  {'scenario':<18}{'min s':>9}{'median s':>10}{'cpu s':>8}"
-             f"{'max proc MB':>12}{'tree MB':>9}  ratio"]
+             f"{'max proc MB':>12}{'tree MB':>9}{'disk MB':>9}  ratio"]
     against = {"floor": ("cold", "cold/floor"), "pelican cold": ("cold", "pelican/ours"),
                "pelican warm": ("warm", "pelican/ours"),
                "pelican one edit": ("one edit", "pelican/ours")}
@@ -327,7 +330,7 @@ def table(n: int, series: dict[str, Series]) -> str:
             note += f"  {fig['failures']} FAILED"
         lines.append(f"  {name:<18}{fig['min']:>9.3f}{fig['median']:>10.3f}"
                      f"{fig['cpu_median']:>8.2f}{fig['max_rss_mb']:>12.0f}"
-                     f"{fig['tree_rss_mb']:>9.0f}  {note}")
+                     f"{fig['tree_rss_mb']:>9.0f}{fig['written_mb']:>9.0f}  {note}")
     return "\n".join(lines)
 
 
