@@ -4,7 +4,9 @@ The builder keeps, between rebuilds, every content file's Article (keyed by its 
 body's HTML, and every output file with a fingerprint of what produced it. A page's
 fingerprint covers its template and the templates that one includes, the site-wide values
 every page sees, and its own context, where an article counts by a digest of all its
-fields (its own page) or of everything but the body (in listings, which show no body).
+fields (its own page) or of everything but the body (in listings). So a listing template
+must not use an article's body; anything derived from it (reading time, say) is put into
+the page context by render.pages, where the fingerprint sees it.
 A page whose fingerprint did not change is not rendered again; a file whose bytes did not
 change is not written again; a file no longer produced is deleted. The first build goes
 through the staging writer like `site-builder build`, so the result of any sequence of
@@ -63,18 +65,19 @@ class IncrementalBuilder:
         self.config = config
         self.sources: dict[Path, _Source] = {}
         self.html: dict[str, tuple[str, str]] = {}          # id -> (body digest, HTML)
-        self.pages: dict[str, tuple[str, bytes]] = {}       # output file -> (fingerprint, bytes)
+        self.pages: dict[str, tuple[tuple, bytes]] = {}     # output file -> (fingerprint, bytes)
         self.derived: dict[str, tuple[str, dict[str, bytes]]] = {}  # feeds/sitemap -> (key, files)
         self.written: dict[str, bytes] | None = None        # what output/ holds, once known
         self.markdown = Renderer(config)
         self.env = render.environment(config)
+        self.template_refs: dict[str, tuple[str, set[str | None]]] = {}
 
     def rebuild(self, changed: set[Path] | None = None) -> str:
         """Bring output/ up to date; return a one-line account. Raises on content errors."""
         if changed and self._config_changed(changed):
             self._reset(self.reload_config() if self.reload_config else self.config)
         stats = {"parsed": 0, "rendered": 0}
-        articles, digests = self._load(stats)
+        articles, digests = self._load(stats, changed)
         html = self._html(articles, digests)
         files = self._render(articles, digests, html, stats)
         written, deleted = self._publish(files)
@@ -87,12 +90,24 @@ class IncrementalBuilder:
 
     # --- loading -----------------------------------------------------------------------
 
-    def _load(self, stats: dict[str, int]) -> tuple[tuple[Article, ...], dict[str, _Source]]:
-        """Every article, re-reading only files whose stat changed; all errors at once."""
+    def _paths(self, changed: set[Path] | None) -> list[Path]:
+        """The content files to look at: all of them, or only the changed ones.
+
+        Only plain file changes of an already loaded site are taken at their word; a folder
+        created, moved or deleted (or no list at all) means a walk of the whole tree.
+        """
         content = self.config.content_dir
-        found = sorted(content.rglob("*.md")) if content.is_dir() else []
+        if changed is not None and self.sources:
+            mine = [p for p in changed if p.is_relative_to(content)]
+            if all(p.suffix == ".md" for p in mine):
+                return sorted(set(self.sources) | {p for p in mine if p.exists()}, key=str)
+        return sorted(content.rglob("*.md"), key=str) if content.is_dir() else []
+
+    def _load(self, stats: dict[str, int], changed: set[Path] | None
+              ) -> tuple[tuple[Article, ...], dict[str, _Source]]:
+        """Every article, re-reading only files whose stat changed; all errors at once."""
         fresh: dict[Path, _Source] = {}
-        for path in found:
+        for path in self._paths(changed):
             try:
                 st = path.stat()
             except OSError:
@@ -122,9 +137,9 @@ class IncrementalBuilder:
             return _Source(stamp, errors=tuple(exc.errors))
         except SiteBuilderError as exc:
             return _Source(stamp, errors=(exc,))
-        words = len(article.body.split())
+        # Listings show no body: a body edit must not re-render every list it is on.
         return _Source(stamp, article, (), _hash(article),
-                       _hash(dataclasses.replace(article, body=f"{words} words")))
+                       _hash(dataclasses.replace(article, body="")))
 
     def _html(self, articles: tuple[Article, ...], digests: dict[str, _Source]) -> dict[str, str]:
         """Each body's HTML, converted again only when the article changed."""
@@ -149,11 +164,12 @@ class IncrementalBuilder:
         site_key = _hash(config, renderer.nav, renderer.counts)
         templates = self._template_keys()
         files: dict[str, bytes] = {}
-        pages: dict[str, tuple[str, bytes]] = {}
+        pages: dict[str, tuple[tuple, bytes]] = {}
         for page in site_pages:
-            out = str(urls.output_file(page.path))
-            key = _hash(site_key, templates.get(page.template, ""), page.path, page.title,
-                        page.lastmod, page.feeds, _digest(page.context, digests))
+            out = urls.output_file(page.path)
+            # A plain tuple, compared with ==: hashing 10,000 of them would cost more.
+            key = (site_key, templates.get(page.template, ""), page.path, page.title,
+                   page.lastmod, page.feeds, _digest(page.context, digests))
             cached = self.pages.get(out)
             if cached is None or cached[0] != key:
                 cached = (key, renderer.render(page))
@@ -188,10 +204,14 @@ class IncrementalBuilder:
                 continue
         pulls: dict[str, set[str | None]] = {}
         for name, source in sources.items():
-            try:
-                pulls[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                pulls[name] = {None}
+            cached = self.template_refs.get(name)
+            if cached is None or cached[0] != source:
+                try:
+                    refs = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+                except jinja2.TemplateSyntaxError:
+                    refs = {None}
+                cached = self.template_refs[name] = (source, refs)
+            pulls[name] = cached[1]
         everything = _hash(sorted(sources.items()))
         keys = {}
         for name in sources:
@@ -238,7 +258,7 @@ class IncrementalBuilder:
 
 def _digest(value: Any, digests: dict[str, _Source]) -> Any:
     """A cheap, hashable stand-in for a page context: articles by their digests."""
-    if isinstance(value, Article):
+    if type(value) is Article:
         source = digests.get(value.id)
         return ("article", value.id, source.card if source else _hash(value))
     if isinstance(value, dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -44,7 +45,7 @@ class Article:
     draft: bool = False
     body_line: int = 1
 
-    @property
+    @cached_property  # asked for thousands of times per build; works on frozen dataclasses
     def url_path(self) -> str:
         """The article's path below the site root: 'articles/2026/02/<slug>/'."""
         return f"articles/{self.date:%Y}/{self.date:%m}/{self.slug}/"

@@ -7,8 +7,7 @@ any base path; feeds and sitemaps use absolute URLs built from base_url.
 
 from __future__ import annotations
 
-import posixpath
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -38,16 +37,15 @@ def region_path(slug: str) -> str:
     return f"{slug}/"
 
 
+@lru_cache(maxsize=4096)  # a few hundred names, asked for on every listing
 def country_path(name: str) -> str:
     """A country's listing: 'countries/saudi-arabia/'."""
     return f"countries/{slugify(name)}/"
 
 
-def output_file(path: str) -> PurePosixPath:
-    """The file that serves a path: pages become '<path>/index.html'."""
-    if path == "" or path.endswith("/"):
-        return PurePosixPath(path) / "index.html"
-    return PurePosixPath(path)
+def output_file(path: str) -> str:
+    """The file that serves a path: pages become '<path>index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def absolute(config: SiteConfig, path: str) -> str:
@@ -57,8 +55,10 @@ def absolute(config: SiteConfig, path: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from the page at from_path to to_path that works under any base path."""
-    from_dir = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
-    target = posixpath.relpath("/" + to_path, "/" + from_dir)
-    if to_path.endswith("/") or to_path == "":
-        target = "./" if target == "." else target + "/"
-    return target
+    here = from_path.split("/")[:-1]   # the folders of the page ('a/b/' -> ['a', 'b'])
+    there = to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    target = "../" * (len(here) - common) + "/".join(there[common:])
+    return target or "./"

@@ -74,7 +74,8 @@ def test_any_sequence_of_changes_ends_as_a_clean_build(site):
     assert_same_as_clean(site)
     gulf = site / "content" / "gulf"
 
-    (gulf / "article-3.md").write_text(article(3).replace("More text.", "Edited text."))
+    longer = "Edited text, now " + "much longer than before, " * 200 + "and done."
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", longer))
     assert builder.rebuild({gulf / "article-3.md"}).startswith("1 parsed")
     assert_same_as_clean(site)
 
