@@ -52,3 +52,11 @@ def test_floor_converts_every_body_without_its_front_matter(tmp_path):
     figures = markdown_floor.floor(tmp_path / "content", jobs=1)
     assert figures["articles"] == 5
     assert markdown_floor.body_of("---\ntitle: x\n---\nHello *you*\n") == "Hello *you*\n"
+
+
+def test_a_broken_build_fails_the_run_after_one_cold_build(tmp_path, capsys):
+    code = bench_build.main(["--sizes", "20", "--repeat", "3", "--work", str(tmp_path),
+                             "--command", "{python} -c 'raise SystemExit(1)'"])
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "1 FAILED" in out and "warm" not in out
