@@ -1,0 +1,308 @@
+"""The served site in a real browser: Debian's Chromium driven by Playwright.
+
+A temporary site is built and served by the real `site-builder serve`; the tests read it as
+a person would (console, network, navigation, layout, keyboard, live reload) and check it
+with axe-core. They need /usr/bin/chromium (`apt-get install chromium`) and axe-core from npm
+(`npm install --prefix .cache/browser axe-core`, or SITE_BUILDER_AXE=path/to/axe.min.js);
+.ci/run installs both. Playwright never downloads a browser here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from urllib.parse import urlsplit
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--disable-sync",
+                 "--disable-component-update", "--no-first-run"]
+AXE = Path(os.environ.get("SITE_BUILDER_AXE")
+           or REPO / ".cache/browser/node_modules/axe-core/axe.min.js")
+BASE = "/news/"
+WIDTHS = (360, 1280)
+
+# A story made to strain the theme: a heading that slugs to "main", a long unbroken word,
+# a wide table and a right-to-left title.
+STRAIN = """---
+id: urn:uuid:00000000-0000-5000-8000-0000000000b1
+title: "قمة الخليج: Gulf summit ends with a joint statement"
+date: 2026-11-20T09:00:00+00:00
+region: gulf
+countries: [Qatar, Saudi Arabia]
+summary: "Leaders met in Doha."
+image:
+  caption: "Leaders pose for a photo in Doha on November 20, 2026. (Reuters)"
+  credit: Reuters
+---
+Leaders met in Doha on Thursday.
+
+## Main
+
+The statement is at https://example.org/a/very/long/address/that/does/not/break/anywhere/at/all/in/the/text/of/the/page.
+
+| Country | Delegation head | Days | Signed | Notes on the text of the statement |
+| --- | --- | --- | --- | --- |
+| Qatar | Emir | 2 | yes | hosted the meeting and drafted most of the joint statement |
+| Saudi Arabia | Crown Prince | 2 | yes | pressed for the paragraph on maritime security in the Red Sea |
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The repository's articles plus the strain story, three a page so there is a page 2."""
+    root = tmp_path_factory.mktemp("browser-site")
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "content" / "gulf").mkdir(exist_ok=True)
+    (root / "content" / "gulf" / "gulf-summit.md").write_text(STRAIN, encoding="utf-8")
+    (root / "site.toml").write_text('title = "Browser Desk"\nper_page = 3\n'
+                                    f'base_url = "https://example.org{BASE}"\n', encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    from test_serve_e2e import Served
+    served = Served(site)
+    yield served
+    if served.proc.poll() is None:
+        served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A browser tab that records console errors, page errors and failed requests."""
+
+    def __init__(self, browser, width: int = 1280, scheme: str = "light"):
+        self.context = browser.new_context(viewport={"width": width, "height": 800},
+                                           color_scheme=scheme)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.expected_status: dict[str, int] = {}
+        self.aborted: list[str] = []
+        page = self.page
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _expected(self, address: str, status: int) -> bool:
+        """A 404 the test asked for, or the host-root icon of a site served under /news/."""
+        if self.expected_status.get(address) == status:
+            return True
+        # A page without <link rel="icon"> (a feed shown as XML) makes Chromium ask for
+        # /favicon.ico at the host's root, which a site under a sub-path does not own; the
+        # theme ships output/favicon.ico for sites at a root.
+        return BASE != "/" and urlsplit(address).path == "/favicon.ico"
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        if (message.text.startswith("Failed to load resource")
+                and self._expected(message.location.get("url", ""), 404)):
+            return  # the browser's own note on a 404 that is expected
+        self.problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def _failed(self, request) -> None:
+        # Leaving a page aborts what is still loading (its live-reload stream, the icon the
+        # browser fetches after `load`): navigation, not a fault. A missing file is a 404
+        # response, recorded below.
+        if request.failure == "net::ERR_ABORTED":
+            self.aborted.append(request.url)
+            return
+        self.problems.append(f"failed: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not self._expected(response.url, response.status):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    watched = Watched(browser)
+    yield watched
+    watched.close()
+
+
+def url(server, path: str = "") -> str:
+    return f"http://127.0.0.1:{server.port}{BASE}{path}"
+
+
+def article_paths(site: Path) -> list[str]:
+    """Site paths of the articles the served site has."""
+    out = site / "output"
+    return sorted(p.parent.relative_to(out).as_posix() + "/"
+                  for p in out.glob("articles/*/*/*/index.html"))
+
+
+def pages_to_check(site: Path) -> list[str]:
+    """One page of every kind."""
+    return ["", "page/2/", "middle-east/", "gulf/", "countries/iraq/", "archive/", "subscribe/",
+            "articles/2026/11/gulf-summit/", *article_paths(site)[:2]]
+
+
+def test_every_kind_of_page_loads_without_errors_or_failed_requests(server, site, tab):
+    for path in pages_to_check(site):
+        response = tab.page.goto(url(server, path), wait_until="load")
+        assert response.status == 200, path
+        assert tab.page.title().endswith("Browser Desk")
+    missing = url(server, "no/such/page/")
+    tab.expected_status[missing] = 404
+    response = tab.page.goto(missing, wait_until="load")
+    assert response.status == 404 and tab.page.locator("h1").inner_text() == "Page not found"
+    assert tab.page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Georgia")
+    # The icon and stylesheet load at any depth, also from the 404 page's absolute links.
+    for rel in ("icon", "stylesheet"):
+        href = tab.page.eval_on_selector(f'link[rel="{rel}"]', "l => l.href")
+        assert tab.page.request.get(href).status == 200, href
+    assert tab.problems == []
+
+
+def test_a_reader_goes_home_region_article_and_feed(server, tab):
+    page = tab.page
+    page.goto(url(server))
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Gulf", exact=True).click()
+    page.wait_for_url(url(server, "gulf/"))
+    assert page.locator("h1").inner_text() == "Gulf"
+    first = page.locator(".teasers .teaser-title a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/news/articles/\d{4}/\d\d/[^/]+/$"))
+    assert page.locator("h1").inner_text() == title
+    assert page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Gulf", exact=True).count() == 1
+    page.locator(".follow").get_by_role("link", name="RSS").click()
+    page.wait_for_url(url(server, "gulf/feed.xml"))
+    assert title in page.content()
+    assert tab.problems == []
+
+
+def test_feed_autodiscovery_links_lead_to_feeds(server, tab):
+    page = tab.page
+    page.goto(url(server, "articles/2026/11/gulf-summit/"))
+    links = page.eval_on_selector_all(
+        'link[rel="alternate"]', "ls => ls.map(l => [l.type, l.href, l.title])")
+    hrefs = [href for _, href, _ in links]
+    assert hrefs == [url(server, p) for p in ("feed.xml", "atom.xml", "feed.json", "gulf/feed.xml",
+                                              "gulf/atom.xml", "gulf/feed.json")]
+    for kind, href, title in links:
+        response = page.request.get(href)
+        assert response.ok, href
+        body = response.text()
+        assert ("Gulf summit" in body) and title.startswith("Browser Desk"), href
+        assert (body.lstrip().startswith("{") if kind.endswith("json") else "<?xml" in body[:50])
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_horizontal_scrolling(server, site, browser, width):
+    watched = Watched(browser, width=width)
+    try:
+        for path in pages_to_check(site):
+            watched.page.goto(url(server, path))
+            sizes = watched.page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert sizes[0] <= sizes[1], (path, width, sizes)
+        assert watched.problems == []
+    finally:
+        watched.close()
+
+
+def test_keyboard_skip_link_is_first_visible_and_lands_on_main(server, tab):
+    page = tab.page
+    page.goto(url(server, "articles/2026/11/gulf-summit/"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+        return [e.className, e.textContent, r.left >= 0 && r.top >= 0 && r.width > 0,
+                getComputedStyle(e).outlineStyle]; }""")
+    assert focused[:3] == ["skip", "Skip to content", True]
+    assert focused[3] != "none"  # the focus ring is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    # The body's "## Main" heading keeps its own anchor, and it is not the skip target.
+    assert page.locator(".body h2#main").inner_text() == "Main"
+
+
+def test_dark_scheme_and_print_change_what_is_shown(server, browser):
+    colours = {}
+    for scheme in ("light", "dark"):
+        watched = Watched(browser, scheme=scheme)
+        watched.page.goto(url(server))
+        colours[scheme] = watched.page.evaluate("getComputedStyle(document.body).backgroundColor")
+        if scheme == "light":
+            nav = watched.page.get_by_role("navigation", name="Sections")
+            assert nav.is_visible()
+            watched.page.emulate_media(media="print")
+            assert not nav.is_visible()
+        watched.close()
+    assert colours["light"] != colours["dark"]
+
+
+def axe_violations(page) -> list[dict]:
+    """Every axe-core violation on the page: rule id, impact and how many nodes."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core not found at {AXE}: npm install --prefix .cache/browser axe-core")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document)).violations.map(
+        v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+               targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violations(server, site, browser, scheme):
+    watched = Watched(browser, scheme=scheme)
+    found = {}
+    try:
+        for path in pages_to_check(site) + ["no/such/page/"]:
+            watched.expected_status[url(server, "no/such/page/")] = 404
+            watched.page.goto(url(server, path))
+            found[path] = axe_violations(watched.page)
+    finally:
+        watched.close()
+    grave = {p: [v for v in vs if v["impact"] in ("serious", "critical")] for p, vs in found.items()}
+    assert {p: vs for p, vs in grave.items() if vs} == {}
+    print(f"axe ({scheme}): " + ", ".join(f"{p or '/'}: {len(vs)}" for p, vs in found.items()))
+
+
+def test_live_reload_updates_the_open_page(tmp_path, browser):
+    from test_serve_e2e import Served
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "site.toml").write_text(f'title = "Live Desk"\nbase_url = "https://example.org{BASE}"\n')
+    served = Served(tmp_path)
+    watched = Watched(browser)
+    try:
+        source = next((tmp_path / "content" / "middle-east").glob("israel*.md"))
+        path = "articles/2026/02/" + source.stem + "/"
+        watched.page.goto(url(served, path))
+        old = watched.page.locator("h1").inner_text()
+        watched.page.evaluate("window.__sameDocument = true")  # gone after a reload
+        source.write_text(source.read_text().replace(f"title: {old}", "title: Edited while open"))
+        watched.page.wait_for_function(
+            "document.querySelector('h1') && document.querySelector('h1').textContent === 'Edited while open'",
+            timeout=20_000)
+        assert watched.page.evaluate("window.__sameDocument") is None
+        home = watched.page.request.get(url(served)).text()
+        assert "Edited while open" in home
+        assert watched.problems == []
+    finally:
+        watched.close()
+        code, log = served.stop()
+    assert code == 0 and "Traceback" not in log
