@@ -235,7 +235,7 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
          origin: str, *, explicit: bool, source_url: str | None, batch: int,
          force: bool) -> Action:
     """Decide created / updated / unchanged / skipped for one record, and the file text."""
-    url = record.url or source_url or ""
+    url = _web_url(record.url or source_url or "", record)
     article_id = article_id_for(record, when, source_url, batch)
     match = index.by_id.get(article_id) or index.by_title.get(_title_key(record.title))
     if match is not None:
@@ -256,6 +256,15 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     if status in ("created", "updated"):
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)
+
+
+def _web_url(url: str, record: Record) -> str:
+    """The article's link if it is an http(s) address; a javascript: link from a feed is dropped."""
+    if not url or url.split(":", 1)[0].strip().lower() in ("http", "https"):
+        return url
+    log.warning("%s", ContentError(f"dropped the link '{url}': not an http(s) address",
+                                   record.source_path, record.line))
+    return ""
 
 
 def article_id_for(record: Record, when: dt.datetime, source_url: str | None, batch: int) -> str:
