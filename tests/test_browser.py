@@ -306,3 +306,38 @@ def test_live_reload_updates_the_open_page(tmp_path, browser):
         watched.close()
         code, log = served.stop()
     assert code == 0 and "Traceback" not in log
+
+
+def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
+    from test_serve_e2e import Served
+    from site_builder import search
+    from site_builder.config import load_config
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "site.toml").write_text('title = "Search Desk"\nsearch = true\n'
+                                        f'base_url = "https://example.org{BASE}"\n')
+    served = Served(tmp_path)
+    watched = Watched(browser)
+    try:
+        if not (tmp_path / "output" / search.BUNDLE).is_dir():  # in case serve does not index
+            config = load_config(tmp_path / "site.toml")
+            search.index(config, config.output_dir)
+        page = watched.page
+        page.goto(url(served))
+        page.get_by_role("navigation", name="Sections").get_by_role("link", name="Search").click()
+        page.wait_for_url(url(served, "search/"))
+        page.get_by_role("textbox").fill("Kordofan")
+        results = page.locator(".pagefind-ui__result-link")
+        results.first.wait_for(timeout=15_000)
+        assert "Kordofan" in results.first.inner_text()
+        grave = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+        assert grave == []
+        results.first.click()
+        page.wait_for_url(re.compile(r"/news/articles/2026/02/rsf-drone-strike[^/]*/$"))
+        page.goto(url(served, "search/?q=Somaliland"))  # a link can carry the query
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+        assert "Somali" in page.locator(".pagefind-ui__result-link").first.inner_text()
+        assert watched.problems == []
+    finally:
+        watched.close()
+        code, log = served.stop()
+    assert code == 0 and "Traceback" not in log
