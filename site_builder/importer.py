@@ -147,6 +147,9 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
         if sniff(data):
             from site_builder.feedimport import read_feed_records
             return read_feed_records(path, data)
+        # No dump starts with markup: read as one, this would become an article of raw XML.
+        raise ContentError("not a dump, and not an RSS, Atom or JSON feed either (markup or "
+                           "JSON of another kind, or a feed with an inline DTD)", path, 1)
     return read_dump(path, data)
 
 
