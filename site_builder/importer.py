@@ -33,6 +33,8 @@ SUMMARY_MAX = 300         # characters; a longer lead is cut at a sentence or wo
 DIGEST_KEY = "import_digest"
 _DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: *['\"]?sha256:([0-9a-f]{{64}})['\"]? *\n", re.M)
 STATUSES = ("created", "updated", "unchanged", "skipped")
+# Real dumps and feeds are kilobytes; 20 MB is thousands of articles, past that a mistake.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise ContentError(f"is a folder: pass the files in it, e.g. {path}/*.txt", path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:  # checked before reading: never load it into memory
+            raise ContentError(f"file too large ({size / 1024 / 1024:.1f} MB; a dump or feed "
+                               f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB: split it)", path)
         return path.read_bytes()
     except FileNotFoundError:
         raise ContentError("no such file", path) from None
