@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-quic", "--disable-sync",
                  "--disable-component-update", "--no-first-run"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 
@@ -43,11 +45,12 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
 
 
 def first_article(output: Path) -> str:
-    """The site path of the newest article (the front page's first teaser link)."""
-    pages = sorted(output.glob("articles/*/*/*/index.html"), key=lambda p: p.parent.as_posix())
-    if not pages:
+    """The site path of the article the front page leads with."""
+    home = (output / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'class="teaser-title"[^>]*><a href="([^"]+)"', home)
+    if not found:
         raise SystemExit("the site has no articles to photograph")
-    return pages[-1].parent.relative_to(output).as_posix() + "/"
+    return found.group(1)
 
 
 def shoot(base: str, article: str, out: Path) -> list[Path]:
