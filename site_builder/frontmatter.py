@@ -99,6 +99,11 @@ def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, An
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(f"front matter is not valid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a control character; its str() spans two lines
+        line = first_line + yaml_text.count("\n", 0, exc.position)
+        raise ContentError(f"front matter is not valid YAML: unacceptable character "
+                           f"#x{exc.character:04x}: control characters are not allowed",
+                           path, line) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"front matter is not valid YAML: {exc}", path, first_line) from None
     except RecursionError:
