@@ -26,6 +26,8 @@ KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summa
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
+# Control characters: illegal in XML 1.0, parse errors in HTML, invisible in scraped copy.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # An article is a few KB; a file this big is a mistake, and would take minutes to render.
 MAX_BYTES = 5 * 1024 * 1024
 # Four-digit years: what RFC 822, W3C dates and the /yyyy/ in URLs can show; 9999 is out
@@ -84,7 +86,7 @@ def load_file(config: SiteConfig, path: Path) -> Article:
     fields = _fields(config, meta, path, fail)
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
-    return Article(body=body, path=path, body_line=body_line, **fields)
+    return Article(body=_plain(body), path=path, body_line=body_line, **fields)
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
@@ -113,7 +115,7 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             fail(key, f"'{key}': expected a string, got {_kind(value)}")
             return ""
-        return str(value)
+        return _plain(str(value))
 
     region = text("region")
     if region and config.region(region) is None:
@@ -173,7 +175,7 @@ def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         fail(key, f"'{key}': expected a list of strings such as [Iraq, Iran], got {_kind(value)}")
         return ()
-    return tuple(v.strip() for v in value if v.strip())
+    return tuple(_plain(v).strip() for v in value if _plain(v).strip())
 
 
 def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
@@ -196,7 +198,7 @@ def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
     if url and not SAFE_URL.match(url):
         fail(key, f"'{key}': url '{url}' is not a web address (http:, https: or a relative path)")
         return None
-    return kind(**{k: (v or "") for k, v in value.items()})
+    return kind(**{k: _plain(v or "") for k, v in value.items()})
 
 
 def _duplicates(config: SiteConfig, articles: list[Article]) -> list[SiteBuilderError]:
@@ -225,6 +227,11 @@ def _bad_date_line(text: str) -> int:
             except ValueError:
                 return number
     return 1
+
+
+def _plain(text: str) -> str:
+    """Text without control characters (YAML escapes such as "\\x01" can put them there)."""
+    return _CONTROL.sub("", text)
 
 
 def _shown(config: SiteConfig, path: Path) -> Path:
