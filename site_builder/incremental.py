@@ -257,22 +257,27 @@ class IncrementalBuilder:
 
 
 def _digest(value: Any, digests: dict[str, _Source]) -> Any:
-    """A cheap, hashable stand-in for a page context: articles by their digests."""
-    if type(value) is Article:
+    """A cheap stand-in for a page context, compared with ==: articles by their digests."""
+    kind = type(value)
+    if kind is Article:
         source = digests.get(value.id)
-        return ("article", value.id, source.card if source else _hash(value))
-    if isinstance(value, dict):
-        items = []
-        for key, item in value.items():
-            if key == "article" and isinstance(item, Article):  # the article's own page
-                source = digests.get(item.id)
-                items.append((key, source.full if source else _hash(item)))
-            else:
-                items.append((key, _digest(item, digests)))
-        return tuple(items)
-    if isinstance(value, (list, tuple)):
+        return source.card if source else _hash(value)
+    if kind is dict:
+        return tuple((key, _own(item, digests) if key == "article" else _digest(item, digests))
+                     for key, item in value.items())
+    if kind is list or kind is tuple:
         return tuple(_digest(item, digests) for item in value)
+    if value is None or kind is str or kind is int:
+        return value
     return repr(value)
+
+
+def _own(article: Any, digests: dict[str, _Source]) -> Any:
+    """The article of an article page counts with its body."""
+    if type(article) is not Article:
+        return _digest(article, digests)
+    source = digests.get(article.id)
+    return ("own", source.full if source else _hash(article))
 
 
 def _feeds_key(config: SiteConfig, articles, digests) -> str:

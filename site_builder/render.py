@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ def caption_text(image: Any) -> str:
     return caption
 
 
+@lru_cache(maxsize=None)  # every page list asks again; a str keeps its hash, so this is cheap
 def reading_minutes(text: str) -> int:
     """Minutes to read a body at 230 words a minute, at least one."""
     return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
