@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import loader, render
+from site_builder import loader, render, search
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.markup import Renderer, load_cache, save_cache
@@ -61,6 +61,7 @@ def build_site(config: SiteConfig, drafts: bool = False, clean: bool = False,
         static = render.theme_static(config)
         if static.is_dir():
             writer.copy_tree(static)
+        search.index(config, writer.staging)  # after every page is in place; off by default
         writer.publish()
     except BaseException:
         writer.discard()

@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2.meta
 
-from site_builder import loader, render, urls
+from site_builder import loader, render, search, urls
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
 from site_builder.markup import Renderer
@@ -238,6 +238,7 @@ class IncrementalBuilder:
             try:
                 for path, data in sorted(files.items()):
                     writer.write(path, data)
+                search.index(self.config, writer.staging)
                 writer.publish()
             except BaseException:
                 writer.discard()
@@ -252,6 +253,8 @@ class IncrementalBuilder:
         gone = sorted(set(self.written) - set(files))
         for path in gone:
             _delete(output, path)
+        if written or gone:
+            search.index(self.config, output)
         self.written = dict(files)
         return written, len(gone)
 
