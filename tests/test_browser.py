@@ -341,3 +341,54 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
         watched.close()
         code, log = served.stop()
     assert code == 0 and "Traceback" not in log
+
+
+ARABIC = """---
+id: urn:uuid:00000000-0000-5000-8000-0000000000c{n}
+title: "{title}"
+date: 2026-11-2{n}T09:00:00+00:00
+region: middle-east
+countries: [Lebanon]
+summary: "ملخص الخبر رقم {n}."
+image:
+  caption: "صورة من بيروت. (أ ف ب)"
+  credit: أ ف ب
+---
+فقرة أولى من الخبر رقم {n}.
+
+## التفاصيل
+
+فقرة ثانية فيها كلمة English في وسطها.
+"""
+
+
+def test_a_right_to_left_site_reads_right_to_left(tmp_path, browser):
+    from test_serve_e2e import Served
+    (tmp_path / "content").mkdir()
+    for n, title in ((1, "انفجار في مرفأ بيروت"), (2, "محادثات في بغداد")):
+        (tmp_path / "content" / f"story-{n}.md").write_text(ARABIC.format(n=n, title=title),
+                                                            encoding="utf-8")
+    (tmp_path / "site.toml").write_text('title = "الأخبار"\nlanguage = "ar"\ndir = "rtl"\n'
+                                        f'base_url = "https://example.org{BASE}"\n',
+                                        encoding="utf-8")
+    served = Served(tmp_path)
+    watched = Watched(browser, width=360)
+    try:
+        page = watched.page
+        for path in ("", "middle-east/", "articles/2026/11/story-1/", "subscribe/"):
+            page.goto(url(served, path))
+            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+            assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+            sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert sizes[0] <= sizes[1], (path, sizes)
+            grave = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+            assert grave == [], path
+        page.goto(url(served, "articles/2026/11/story-1/"))
+        assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+        # The text starts at the right: the heading's right edge is near the screen's.
+        box = page.locator(".story-header h1").bounding_box()
+        assert 360 - (box["x"] + box["width"]) < 40
+        assert watched.problems == []
+    finally:
+        watched.close()
+        served.stop()
