@@ -64,8 +64,14 @@ def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 
+# Unicode line breaks: written raw, YAML folds NEL into a space and a reader splits lines there.
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
+    if any(c in value for c in _ODD_BREAKS):
+        style = '"'  # double quotes escape them as \N, \L, \P
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
