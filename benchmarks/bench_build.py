@@ -304,11 +304,12 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
 
 # --- reporting ---------------------------------------------------------------------------
 
-def pair_ratio(top: Series | None, bottom: Series | None) -> float | None:
+def pair_ratio(top: Series | None, bottom: Series | None, what: str = "wall") -> float | None:
     """Median over runs of top/bottom, pair by pair (runs in turn share the machine's mood)."""
     if not top or not bottom or not top.samples or not bottom.samples:
         return None
-    pairs = [x / y for x, y in zip(top.walls(), bottom.walls()) if y > 0]
+    pairs = [getattr(x, what) / getattr(y, what)
+             for x, y in zip(top.samples, bottom.samples) if getattr(y, what) > 0]
     return statistics.median(pairs) if pairs else None
 
 
@@ -326,8 +327,9 @@ def table(n: int, series: dict[str, Series]) -> str:
         if name in against:
             ours, label = against[name]
             top, bottom = (series.get(ours), s) if name == "floor" else (s, series.get(ours))
-            ratio = pair_ratio(top, bottom)
-            note = f"{label} {ratio:.2f}x" if ratio else ""
+            ratio, cpu = pair_ratio(top, bottom), pair_ratio(top, bottom, "cpu")
+            # CPU seconds drift less than wall time on a busy machine; both are worth reading.
+            note = f"{label} {ratio:.2f}x (cpu {cpu:.2f}x)" if ratio and cpu else ""
         if fig["failures"]:
             note += f"  {fig['failures']} FAILED"
         lines.append(f"  {name:<18}{fig['min']:>9.3f}{fig['median']:>10.3f}"
