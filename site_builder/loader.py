@@ -40,6 +40,9 @@ SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 def load_articles(config: SiteConfig, drafts: bool = False,
                   now: dt.datetime | None = None) -> tuple[Article, ...]:
     """Every published article under content_dir, newest first; raise ErrorList on any error."""
+    if not config.content_dir.is_dir():  # a typo in --content must not publish an empty site
+        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
+                           _shown(config, config.content_dir))
     errors: list[SiteBuilderError] = []
     articles: list[Article] = []
     for path in sorted(config.content_dir.rglob("*.md")):
