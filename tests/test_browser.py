@@ -308,19 +308,22 @@ def test_live_reload_updates_the_open_page(tmp_path, browser):
     assert code == 0 and "Traceback" not in log
 
 
+def source_article(source: Path) -> str:
+    """The site path of a content file's article (by the date in its front matter)."""
+    date = re.search(r"^date: (\d{4})-(\d\d)", source.read_text(), re.M)
+    return f"articles/{date[1]}/{date[2]}/{source.stem}/"
+
+
 def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
     from test_serve_e2e import Served
     from site_builder import search
-    from site_builder.config import load_config
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "site.toml").write_text('title = "Search Desk"\nsearch = true\n'
                                         f'base_url = "https://example.org{BASE}"\n')
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
-        if not (tmp_path / "output" / search.BUNDLE).is_dir():  # in case serve does not index
-            config = load_config(tmp_path / "site.toml")
-            search.index(config, config.output_dir)
+        assert (tmp_path / "output" / search.BUNDLE / "pagefind-ui.js").is_file()  # serve indexed
         page = watched.page
         page.goto(url(served))
         page.get_by_role("navigation", name="Sections").get_by_role("link", name="Search").click()
@@ -336,6 +339,17 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
         page.goto(url(served, "search/?q=Somaliland"))  # a link can carry the query
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
         assert "Somali" in page.locator(".pagefind-ui__result-link").first.inner_text()
+        # An edit while serving reaches the index too. (Leave the page first: its live
+        # reload would otherwise race the next navigation.)
+        page.goto("about:blank")
+        source = next((tmp_path / "content").rglob("rsf-drone*.md"))
+        before = len(served.lines)
+        source.write_text(source.read_text() + "\nA xylophonist played at the funeral.\n")
+        served.wait_for_log(f"{source.name} -> ", after=before)  # logged once the index is done
+        assert "xylophonist" in served.get(BASE + source_article(source))[1]
+        page.goto(url(served, "search/?q=xylophonist"))
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+        assert "Kordofan" in page.locator(".pagefind-ui__result-link").first.inner_text()
         assert watched.problems == []
     finally:
         watched.close()

@@ -9,6 +9,7 @@ import pytest
 from site_builder import search
 from site_builder.build import build_site
 from site_builder.errors import SiteBuilderError
+from site_builder.incremental import IncrementalBuilder
 from test_theme import NOW, make_site, story
 
 
@@ -30,9 +31,8 @@ def test_search_off_means_no_search_page_link_or_markers(tmp_path):
 
 def test_search_on_indexes_the_articles_only(tmp_path):
     config = make_site(tmp_path, "search = true\n", stories())
-    build_site(config, now=NOW)
+    build_site(config, now=NOW)  # the build runs the index itself
     out = config.output_dir
-    assert search.index(config, out) is True
     assert (out / search.BUNDLE / "pagefind-ui.js").is_file()
     assert '<a href="search/">Search</a>' in (out / "index.html").read_text()
     page = (out / "search/index.html").read_text()
@@ -41,15 +41,15 @@ def test_search_on_indexes_the_articles_only(tmp_path):
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 2
 
 
-def test_indexing_again_leaves_no_stale_fragments(tmp_path):
+def test_an_incremental_rebuild_reindexes_in_place_without_stale_fragments(tmp_path):
     config = make_site(tmp_path, "search = true\n", stories())
-    build_site(config, now=NOW)
-    search.index(config, config.output_dir)
-    fragments = set((config.output_dir / search.BUNDLE / "fragment").iterdir())
+    builder = IncrementalBuilder(config)
+    builder.rebuild(None)
+    bundle = config.output_dir / search.BUNDLE
+    fragments = set((bundle / "fragment").iterdir())
     (tmp_path / "content" / "a.md").write_text(story(1, title="Falcons fly in Doha"))
-    build_site(config, now=NOW)
-    search.index(config, config.output_dir)
-    again = set((config.output_dir / search.BUNDLE / "fragment").iterdir())
+    builder.rebuild({tmp_path / "content" / "a.md"})
+    again = set((bundle / "fragment").iterdir())
     assert len(again) == len(fragments) == 2 and again != fragments
     assert [p.name for p in config.output_dir.iterdir() if p.name.startswith(".")] == []
 
