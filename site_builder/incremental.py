@@ -71,6 +71,9 @@ class IncrementalBuilder:
         self.markdown = Renderer(config)
         self.env = render.environment(config)
         self.template_refs: dict[str, tuple[str, set[str | None]]] = {}
+        self.shape: tuple | None = None          # what listings showed at the last full pass
+        self.neighbours = None                   # render's related-article index for that shape
+        self.bodies: dict[str, str] = {}         # id -> full digest its page was rendered from
 
     def rebuild(self, changed: set[Path] | None = None) -> str:
         """Bring output/ up to date; return a one-line account. Raises on content errors."""
@@ -90,28 +93,34 @@ class IncrementalBuilder:
 
     # --- loading -----------------------------------------------------------------------
 
-    def _paths(self, changed: set[Path] | None) -> list[Path]:
-        """The content files to look at: all of them, or only the changed ones.
+    def _targeted(self, changed: set[Path] | None) -> list[Path] | None:
+        """The changed content files, when a look at those alone is enough; else None.
 
         Only plain file changes of an already loaded site are taken at their word; a folder
         created, moved or deleted (or no list at all) means a walk of the whole tree.
         """
+        if changed is None or not self.sources:
+            return None
         content = self.config.content_dir
-        if changed is not None and self.sources:
-            mine = [p for p in changed if p.is_relative_to(content)]
-            if all(p.suffix == ".md" for p in mine):
-                return sorted(set(self.sources) | {p for p in mine if p.exists()}, key=str)
-        return sorted(content.rglob("*.md"), key=str) if content.is_dir() else []
+        mine = [p for p in changed if p.is_relative_to(content)]
+        return mine if all(p.suffix == ".md" for p in mine) else None
 
     def _load(self, stats: dict[str, int], changed: set[Path] | None
               ) -> tuple[tuple[Article, ...], dict[str, _Source]]:
         """Every article, re-reading only files whose stat changed; all errors at once."""
-        fresh: dict[Path, _Source] = {}
-        for path in self._paths(changed):
+        targeted = self._targeted(changed)
+        if targeted is None:
+            content = self.config.content_dir
+            fresh: dict[Path, _Source] = {}
+            candidates = sorted(content.rglob("*.md"), key=str) if content.is_dir() else []
+        else:
+            fresh, candidates = dict(self.sources), targeted
+        for path in candidates:
+            fresh.pop(path, None)
             try:
                 st = path.stat()
             except OSError:
-                continue  # deleted while we looked: the next event will say so
+                continue  # deleted (or deleted while we looked: the next event says so)
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
             cached = self.sources.get(path)
             if cached is None or cached.stamp != stamp:
@@ -119,15 +128,18 @@ class IncrementalBuilder:
                 stats["parsed"] += 1
             fresh[path] = cached
         self.sources = fresh
-        errors = [e for s in fresh.values() for e in s.errors]
         loaded = [s.article for s in fresh.values() if s.article is not None]
-        errors += loader._duplicates(self.config, loaded)
-        if errors:
-            raise ErrorList(errors)
+        errors = [e for s in fresh.values() for e in s.errors] + \
+            loader._duplicates(self.config, loaded)
+        if errors:  # in path order, as a full build reports them
+            ordered = sorted(fresh.items(), key=lambda item: str(item[0]))
+            loaded = [s.article for _, s in ordered if s.article is not None]
+            raise ErrorList([e for _, s in ordered for e in s.errors]
+                            + loader._duplicates(self.config, loaded))
         now = dt.datetime.now(dt.timezone.utc)
         published = [a for a in loaded if self.drafts or (not a.draft and a.date <= now)]
         published.sort(key=lambda a: (-a.date.timestamp(), a.id))
-        by_id = {s.article.id: s for s in fresh.values() if s.article is not None}
+        by_id = {a.id: s for s in fresh.values() if (a := s.article) is not None}
         return tuple(published), by_id
 
     def _read(self, path: Path, stamp: tuple[int, int, int]) -> _Source:
@@ -157,12 +169,45 @@ class IncrementalBuilder:
 
     def _render(self, articles, digests, html, stats) -> dict[str, bytes]:
         """Every output file; stale pages rendered again, the rest taken from the last build."""
+        templates = self._template_keys()
+        # What every listing shows: if only bodies changed, only those articles' own pages
+        # (and feeds that carry them) can differ: the common edit skips all the rest.
+        shape = (tuple((a.id, digests[a.id].card) for a in articles), repr(self.config), templates)
+        if shape == self.shape:
+            return self._render_bodies(articles, digests, html, stats)
+        self.shape, self.neighbours = shape, None
+        return self._render_all(articles, digests, html, stats, templates)
+
+    def _render_bodies(self, articles, digests, html, stats) -> dict[str, bytes]:
+        """Re-render the pages of articles whose body changed; everything else is as it was."""
         config = self.config
+        renderer = render.PageRenderer(config, articles, html)
+        renderer.env = self.env
+        if self.neighbours is None:
+            self.neighbours = render.neighbours(articles)
+        for index, article in enumerate(articles):
+            out = urls.output_file(article.url_path)
+            if self.bodies.get(article.id) == digests[article.id].full:
+                continue
+            page = render.article_page(config, articles, index, self.neighbours)
+            self.pages[out] = (None, renderer.render(page))  # fingerprint: recomputed next full pass
+            self.bodies[article.id] = digests[article.id].full
+            stats["rendered"] += 1
+        files = {out: data for out, (_, data) in self.pages.items()}
+        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
+                                   lambda: _feeds(config, articles, html), stats))
+        files.update(self.derived["sitemap"][1])
+        files.update(_static(config))
+        return files
+
+    def _render_all(self, articles, digests, html, stats, templates) -> dict[str, bytes]:
+        """Every page, rendering again those whose fingerprint changed."""
+        config = self.config
+        self.bodies = {a.id: digests[a.id].full for a in articles}
         site_pages = render.pages(config, articles)
         renderer = render.PageRenderer(config, articles, html)
         renderer.env = self.env  # one environment: compiled templates reload on change
         site_key = _hash(config, renderer.nav, renderer.counts)
-        templates = self._template_keys()
         files: dict[str, bytes] = {}
         pages: dict[str, tuple[tuple, bytes]] = {}
         for page in site_pages:
@@ -287,8 +332,12 @@ def _feeds_key(config: SiteConfig, articles, digests) -> str:
     """What the feeds show: the newest feed_entries articles, site-wide and per region."""
     limit = config.feed_entries
     shown = list(articles[:limit])
-    for region in config.regions:
-        shown += [a for a in articles if a.region == region.slug][:limit]
+    per_region: dict[str, int] = {}
+    for article in articles:  # newest first: each region's first `limit`
+        count = per_region.get(article.region, 0)
+        if count < limit:
+            per_region[article.region] = count + 1
+            shown.append(article)
     newest = articles[0].date if articles else None
     return _hash(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))
 

@@ -104,6 +104,17 @@ def pages(config: SiteConfig, articles: Sequence[Article]) -> list[Page]:
     return out
 
 
+def article_page(config: SiteConfig, articles: Sequence[Article], index: int,
+                 neighbours: "_Neighbours | None" = None) -> Page:
+    """The page of articles[index] alone, as pages() makes it (for incremental rebuilds)."""
+    return _article_page(config, articles, index, neighbours or _Neighbours(articles))
+
+
+def neighbours(articles: Sequence[Article]) -> "_Neighbours":
+    """The index related articles are found in; valid while no listed field changes."""
+    return _Neighbours(articles)
+
+
 def _article_page(config: SiteConfig, articles: Sequence[Article], index: int,
                   neighbours: _Neighbours) -> Page:
     """An article's page: its neighbours in time, related articles, reading time, trail."""
