@@ -199,3 +199,13 @@ def test_print_stylesheet_hides_navigation(built):
     printed = css[css.index("@media print"):]
     assert ".site-header nav" in printed and "display: none" in printed
     assert "prefers-color-scheme: dark" in css
+
+
+def test_a_photo_with_an_address_gets_its_caption_as_alt_text(tmp_path):
+    text = story(1).replace("  credit: AFP\n", "  credit: AFP\n  url: https://example.org/p.jpg\n")
+    config = make_site(tmp_path, stories={"a.md": text})
+    build_site(config, now=NOW)
+    doc = lxml.html.fromstring((config.output_dir / "articles/2026/02/a/index.html").read_bytes())
+    (img,) = doc.xpath("//figure/img")
+    assert img.get("src") == "https://example.org/p.jpg"
+    assert img.get("alt") == "Rescuers search the rubble on February 1, 2026."
