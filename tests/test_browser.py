@@ -241,6 +241,25 @@ def test_keyboard_skip_link_is_first_visible_and_lands_on_main(server, tab):
     assert page.locator(".body h2#main").inner_text() == "Main"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_link_reached_by_tab_shows_a_focus_ring(server, browser, scheme):
+    watched = Watched(browser, scheme=scheme)
+    try:
+        page = watched.page
+        page.goto(url(server, "articles/2026/11/gulf-summit/"))
+        links = page.evaluate("document.querySelectorAll('a[href]').length")
+        seen = []
+        for _ in range(links):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                return [[...document.querySelectorAll('a[href]')].indexOf(e), e.textContent.trim(),
+                        s.outlineStyle, parseFloat(s.outlineWidth)]; }"""))
+        assert sorted(index for index, *_ in seen) == list(range(links))  # each link, once
+        assert [f for f in seen if f[2] == "none" or f[3] < 2] == []
+    finally:
+        watched.close()
+
+
 def test_dark_scheme_and_print_change_what_is_shown(server, browser):
     colours = {}
     for scheme in ("light", "dark"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -37,6 +38,8 @@ def test_search_on_indexes_the_articles_only(tmp_path):
     assert '<a href="search/">Search</a>' in (out / "index.html").read_text()
     page = (out / "search/index.html").read_text()
     assert '<script src="../pagefind/pagefind-ui.js">' in page
+    assert "//" not in "".join(re.findall(r'(?:src|href)="([^"]*pagefind[^"]*)"', page))
+    assert (out / "search" / "../pagefind/pagefind-ui.css").resolve().is_file()
     entry = json.loads((out / search.BUNDLE / "pagefind-entry.json").read_text())
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 2
 
