@@ -74,7 +74,7 @@ class Loop:
         self.watcher.stop()
         self.thread.join(timeout=10)
 
-    def settle(self, quiet: float = 0.6, limit: float = 20.0) -> None:
+    def settle(self, quiet: float = 0.4, limit: float = 20.0) -> None:
         """Wait until no rebuild ran for `quiet` seconds and no change is pending."""
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
@@ -147,7 +147,7 @@ def test_files_deleted_while_being_read_never_stop_the_loop(site, caplog):
     with Loop(site, max_wait=0.2) as loop:
         worker = threading.Thread(target=churn)
         worker.start()
-        time.sleep(2.5)
+        time.sleep(1.5)
         stop.set()
         worker.join()
         loop.settle()
