@@ -28,6 +28,7 @@ class OutputWriter:
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.written: set[Path] = set()
+        _check_replaceable(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.parent, self.output.name)
         self.staging.mkdir()
@@ -76,6 +77,30 @@ class OutputWriter:
     def discard(self) -> None:
         """Throw the staging folder away after a failed build."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _check_replaceable(output: Path) -> None:
+    """Refuse to replace a folder that is no built site: --output content would delete articles.
+
+    A built site holds HTML and feeds; a folder holding the sources (site.toml, a git
+    repository, Markdown articles) or the working directory itself is never swapped out.
+    """
+    cwd = Path.cwd().resolve()
+    if output == Path(output.anchor) or output == Path.home() or cwd.is_relative_to(output):
+        raise SiteBuilderError(f"refusing to replace {output} with the built site: it is the "
+                               "file system root, the home folder or holds the working "
+                               "directory; choose another --output")
+    if not output.is_dir():
+        return
+    for name in ("site.toml", ".git"):
+        if (output / name).exists():
+            raise SiteBuilderError(f"refusing to replace {output} with the built site: it holds "
+                                   f"{name}, so it is a site's sources; choose another --output")
+    article = next(iter(output.glob("*.md")), None) or next(iter(output.glob("*/*.md")), None)
+    if article is not None:
+        raise SiteBuilderError(f"refusing to replace {output} with the built site: it holds "
+                               f"articles such as {article.relative_to(output)}; choose another "
+                               "--output")
 
 
 def _remove_stale(parent: Path, name: str) -> None:
