@@ -247,3 +247,13 @@ def test_right_to_left_and_non_ascii_titles_survive_intact(site):
     countries = sorted(p.name for p in (site / "output" / "countries").iterdir())
     assert all(name.isascii() for name in countries)
     assert "غزة" in (site / "output" / "feed.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("output", ["content", ".", "..", "/"])
+def test_an_output_folder_holding_the_sources_is_never_replaced(site, output):
+    before = files_beside_output(site)
+    proc = run_cli("build", "--output", output, cwd=site)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("refusing to replace ") and "choose another --output" in first
+    assert files_beside_output(site) == before  # every article still there, nothing added
