@@ -69,6 +69,7 @@ REFUSED = [
     ("gulf/huge.md", None, "file too large (50.0 MB; an article may be at most 5 MB)"),
     ("gulf/leak.md", None, "symbolic link to "),
     ("gulf/dangling.md", None, "cannot read: "),
+    ("gulf/loop.md", None, "cannot read: Symlink loop"),
 ]
 SECRET = "TOP-SECRET-OUTSIDE-CONTENT"
 ARTICLE = ("---\nid: urn:uuid:{n}\ntitle: Article {n}\ndate: 2026-01-05T08:00:00+00:00\n"
@@ -107,6 +108,7 @@ def add_refused(root: Path, outside: Path) -> None:
         out.write(line * (50 * 1024 * 1024 // len(line) + 1))
     (gulf / "leak.md").symlink_to(outside / "secret.md")
     (gulf / "dangling.md").symlink_to(outside / "no-such-file.md")
+    (gulf / "loop.md").symlink_to(gulf / "loop.md")
     (gulf / "linked-folder").symlink_to(outside / "folder", target_is_directory=True)
 
 
