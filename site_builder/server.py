@@ -24,6 +24,8 @@ TYPES = {".xml": "application/xml", ".opml": "text/x-opml", ".json": "applicatio
          ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
          ".js": "text/javascript", ".css": "text/css"}
 KEEPALIVE_SECONDS = 15.0
+# A client that sends nothing for this long is dropped: stalled connections each hold a thread.
+IDLE_SECONDS = 30.0
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -51,6 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: SiteServer
     server_version = "site-builder"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
         log.debug("serve: " + format, *args)
