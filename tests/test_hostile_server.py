@@ -179,3 +179,17 @@ def _other_address() -> str | None:
         except OSError:
             return None
     return None if address.startswith("127.") else address
+
+
+def test_a_stalled_client_is_dropped(site, monkeypatch):
+    monkeypatch.setattr(server._Handler, "timeout", 0.3)
+    srv, thread = server.start(site, "/", "127.0.0.1", 0, livereload.Broadcaster())
+    try:
+        with socket.create_connection(srv.server_address[:2], timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+            started = time.monotonic()
+            assert sock.recv(1024) == b""  # the server hung up
+            assert time.monotonic() - started < 3
+        assert get(srv, "/")[0] == 200
+    finally:
+        server.stop(srv, thread)
