@@ -78,22 +78,9 @@ def _feeds(config: SiteConfig, articles, html) -> dict[str, bytes]:
 
 
 def _sitemap(config: SiteConfig, site_pages: list[render.Page]) -> dict[str, bytes]:
-    """sitemap.xml and robots.txt; the 404 page is no page a crawler should list."""
-    from site_builder.sitemap import sitemap_files
-    listed = [(p.path, p.lastmod) for p in site_pages if p.path != "404.html"]
-    return sitemap_files(config, listed)
-
-
-class Builder:
-    """Builds the site again and again for watch/serve (drafts fixed for the session)."""
-
-    def __init__(self, config: SiteConfig, drafts: bool = False):
-        self.config = config
-        self.drafts = drafts
-
-    def rebuild(self, changed: set[Path] | None = None) -> str:
-        """Build everything again; return the summary line (raises on errors)."""
-        return str(build_site(self.config, drafts=self.drafts))
+    """sitemap.xml and robots.txt, listing the pages a crawler should see."""
+    from site_builder.sitemap import listed, sitemap_files
+    return sitemap_files(config, listed(site_pages))
 
 
 def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> int:

@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> SiteConfig:
     overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
     if args.config != Path("site.toml") and not args.config.exists():
-        raise UsageError(f"configuration file not found", args.config)
+        raise UsageError("configuration file not found", args.config)
     return load_config(args.config, overrides, root=Path.cwd())
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import jinja2.meta
 
-from site_builder import loader, render, search, urls
+from site_builder import loader, render, search, sitemap, urls
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
 from site_builder.markup import Renderer
@@ -224,7 +224,7 @@ class IncrementalBuilder:
         self.pages = pages
         files.update(self._derived("feeds", _feeds_key(config, articles, digests),
                                    lambda: _feeds(config, articles, html), stats))
-        listed = [(p.path, p.lastmod) for p in site_pages if p.path != "404.html"]
+        listed = sitemap.listed(site_pages)
         files.update(self._derived("sitemap", _hash(config.base_url, listed),
                                    lambda: _sitemap(config, listed), stats))
         files.update(_static(config))
@@ -348,8 +348,7 @@ def _feeds(config, articles, html) -> dict[str, bytes]:
 
 
 def _sitemap(config, listed) -> dict[str, bytes]:
-    from site_builder.sitemap import sitemap_files
-    return sitemap_files(config, listed)
+    return sitemap.sitemap_files(config, listed)
 
 
 def _static(config: SiteConfig) -> dict[str, bytes]:

@@ -13,6 +13,15 @@ from site_builder.config import SiteConfig
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+# Pages no crawler should list: the error page, and the search page (marked noindex).
+UNLISTED = ("404.html", "search/")
+
+
+def listed(pages: Sequence) -> list[tuple[str, dt.datetime | None]]:
+    """(path, lastmod) of the pages a sitemap lists."""
+    return [(p.path, p.lastmod) for p in pages if p.path not in UNLISTED]
+
+
 def sitemap_files(config: SiteConfig,
                   pages: Sequence[tuple[str, dt.datetime | None]]) -> dict[str, bytes]:
     """sitemap.xml (absolute loc, W3C lastmod when known) and robots.txt naming it."""
