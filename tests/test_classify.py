@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.classify import classify
-from site_builder.config import DEFAULT_REGIONS, Region
+from site_builder.config import DEFAULT_REGIONS
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = DATA / "seed" / "000_6ec05461cbc230fc.txt"
