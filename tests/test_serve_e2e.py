@@ -65,7 +65,7 @@ class Served:
         conn.close()
         return resp.status, body
 
-    def wait_for_page(self, path: str, text: str, present: bool = True, timeout: float = 10.0):
+    def wait_for_page(self, path: str, text: str, present: bool = True, timeout: float = 30.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             status, body = self.get(path)
