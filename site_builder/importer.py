@@ -148,7 +148,11 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
         from site_builder.feedsource import sniff  # feedparser is slow to load: only here
         if sniff(data):
             from site_builder.feedimport import read_feed_records
-            return read_feed_records(path, data)
+            try:
+                return read_feed_records(path, data)
+            except RecursionError:  # json.loads and markdownify recurse once per level
+                raise ContentError("nested too deeply to read (thousands of levels of JSON "
+                                   "or HTML)", path) from None
         # No dump starts with markup: read as one, this would become an article of raw XML.
         raise ContentError("not a dump, and not an RSS, Atom or JSON feed either (markup or "
                            "JSON of another kind, or a feed with an inline DTD)", path, 1)
