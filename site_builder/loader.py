@@ -28,6 +28,10 @@ IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
 # Control characters: illegal in XML 1.0, parse errors in HTML, invisible in scraped copy.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Markdown recurses once per nesting level and scans links quadratically: a paragraph past
+# these limits would crash the build (RecursionError) or stall it for minutes.
+MAX_PER_PARAGRAPH = {"[": 500, "*": 500, "_": 500}
+MAX_INDENT = 400  # columns: a list nested a hundred levels deep
 # An article is a few KB; a file this big is a mistake, and would take minutes to render.
 MAX_BYTES = 5 * 1024 * 1024
 # Four-digit years: what RFC 822, W3C dates and the /yyyy/ in URLs can show; 9999 is out
@@ -87,6 +91,9 @@ def load_file(config: SiteConfig, path: Path) -> Article:
         if meta.get(key) in (None, ""):
             errors.append(ContentError(f"missing required key '{key}'", shown, 1))
     fields = _fields(config, meta, path, fail)
+    problem = _pathological(body)
+    if problem:
+        errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return Article(body=_plain(body), path=path, body_line=body_line, **fields)
@@ -106,6 +113,27 @@ def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
     if size > MAX_BYTES:
         raise ContentError(f"file too large ({size / 1024 / 1024:.1f} MB; an article may be at "
                            f"most {MAX_BYTES // 1024 // 1024} MB)", shown)
+
+
+def _pathological(body: str) -> tuple[int, str] | None:
+    """(line offset, message) of the first paragraph Markdown cannot render in good time."""
+    if not any(body.count(char) > limit for char, limit in MAX_PER_PARAGRAPH.items()) \
+            and " " * MAX_INDENT not in body:
+        return None  # the usual case, decided in microseconds
+    lines = body.split("\n") + [""]
+    start = 0
+    for offset, line in enumerate(lines):
+        if len(line) - len(line.lstrip()) > MAX_INDENT:
+            return offset, f"indented more than {MAX_INDENT} columns (nesting Markdown cannot render)"
+        if line.strip():
+            continue
+        text = "\n".join(p for p in lines[start:offset] if p.strip(" *_-"))  # rules: *****
+        for char, limit in MAX_PER_PARAGRAPH.items():
+            if text.count(char) > limit:
+                return start, (f"more than {limit} '{char}' in one paragraph ({text.count(char)}): "
+                               "Markdown cannot render that in good time")
+        start = offset + 1
+    return None
 
 
 def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
