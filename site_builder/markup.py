@@ -11,6 +11,7 @@ import markdown
 import nh3
 
 from site_builder.config import SiteConfig
+from site_builder.errors import ContentError
 
 log = logging.getLogger("site_builder")
 # Bump when the HTML for the same Markdown changes (extensions, sanitiser rules).
@@ -54,7 +55,10 @@ class Renderer:
         out = self.cache.get(key)
         if out is None:
             self._md.reset()
-            out = self._md.convert(text)
+            try:
+                out = self._md.convert(text)
+            except RecursionError:  # the loader refuses the known shapes; this is the net
+                raise ContentError("Markdown nested too deeply to render") from None
             out = out if self.allow_raw_html else sanitise(out)
         self.used[key] = out
         return out
