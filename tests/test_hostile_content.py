@@ -70,6 +70,9 @@ REFUSED = [
     ("gulf/leak.md", None, "symbolic link to "),
     ("gulf/dangling.md", None, "cannot read: "),
     ("gulf/loop.md", None, "cannot read: Symlink loop"),
+    ("gulf/nested-emphasis.md", 7, "more than 500 '*' in one paragraph"),
+    ("gulf/nested-links.md", 9, "more than 500 '[' in one paragraph"),
+    ("gulf/nested-lists.md", 108, "indented more than 400 columns"),
 ]
 SECRET = "TOP-SECRET-OUTSIDE-CONTENT"
 ARTICLE = ("---\nid: urn:uuid:{n}\ntitle: Article {n}\ndate: 2026-01-05T08:00:00+00:00\n"
@@ -109,6 +112,11 @@ def add_refused(root: Path, outside: Path) -> None:
     (gulf / "leak.md").symlink_to(outside / "secret.md")
     (gulf / "dangling.md").symlink_to(outside / "no-such-file.md")
     (gulf / "loop.md").symlink_to(gulf / "loop.md")
+    # Markdown that crashes python-markdown (recursion) or takes minutes (quadratic links).
+    head = ARTICLE.format(n=996).split("Body")[0]
+    (gulf / "nested-emphasis.md").write_text(head + " ".join(["*a"] * 3000) + " x\n")
+    (gulf / "nested-links.md").write_text(head + "Fine.\n\n" + "a [b " * 3000 + "\n")
+    (gulf / "nested-lists.md").write_text(head + "".join("    " * i + "- x\n" for i in range(300)))
     (gulf / "linked-folder").symlink_to(outside / "folder", target_is_directory=True)
 
 
