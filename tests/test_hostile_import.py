@@ -26,6 +26,8 @@ REFUSED = [
     ("billion-laughs.xml", 1, "not a dump, and not an RSS, Atom or JSON feed"),
     ("not-a-feed.json", 1, "not a dump, and not an RSS, Atom or JSON feed"),
     ("huge.txt", None, "file too large (50.0 MB; a dump or feed may be at most 20 MB"),
+    ("deep.json", None, "nested too deeply to read"),
+    ("deep.xml", None, "nested too deeply to read"),
     ("folder", None, "is a folder"),
     ("missing.txt", None, "no such file"),
 ]
@@ -37,6 +39,12 @@ def test_unreadable_sources_are_one_line_each_and_write_nothing(tmp_path):
     with (tmp_path / "huge.txt").open("wb") as out:  # 50 MB that would parse: refused unread
         out.write(b"A title\n\nA paragraph of wire copy that goes on and on.\n" * 954_000)
     (tmp_path / "folder").mkdir()
+    (tmp_path / "deep.json").write_text('{"version": "https://jsonfeed.org/version/1.1", '
+                                        '"title": "t", "items": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (tmp_path / "deep.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Talks'
+        '</title><description>' + "&lt;b&gt;" * 50_000 + "Iraqi officials met.</description>"
+        "</item></channel></rss>")
     proc = run_cli("import", "--date", DATE, *[name for name, _, _ in REFUSED], cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -47,7 +55,7 @@ def test_unreadable_sources_are_one_line_each_and_write_nothing(tmp_path):
         assert any(line.startswith(where) and message in line for line in lines), \
             f"no '{where}...{message}' in:\n{proc.stderr}"
     assert not (tmp_path / "content").exists()
-    assert "8 problems" in proc.stdout
+    assert f"{len(REFUSED)} problems" in proc.stdout
 
 
 def test_hostile_articles_land_inside_content_with_safe_slugs_and_build_safely(tmp_path):
