@@ -101,13 +101,13 @@ def load_file(config: SiteConfig, path: Path) -> Article:
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
     """Refuse, before reading, a link out of the content folder or a file too big to be an article."""
-    content = config.content_dir.resolve()
     try:
-        real = path.resolve(strict=True)
-        size = real.stat().st_size
-    except (OSError, RuntimeError) as exc:  # a dangling or looping symbolic link
+        size = path.stat().st_size  # follows links: a dangling or looping one fails here
+        # Only the file itself can be a link: rglob does not descend into linked folders.
+        real = path.resolve(strict=True) if path.is_symlink() else None
+    except (OSError, RuntimeError) as exc:
         raise ContentError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", shown) from None
-    if not real.is_relative_to(content):
+    if real is not None and not real.is_relative_to(config.content_dir.resolve()):
         raise ContentError(f"symbolic link to {real}, outside {config.content_dir.name}/: "
                            "refusing to read it (copy the file in instead)", shown)
     if size > MAX_BYTES:
