@@ -3,7 +3,6 @@ and a site's own region table."""
 
 from __future__ import annotations
 
-import timeit
 
 import pytest
 
@@ -98,16 +97,3 @@ def test_site_aliases_and_missing_default_regions():
     assert region_of("UAE", regions) == "emirates"
     assert classify("Dubai hosts air show", [], regions).region == "emirates"
     assert classify("Kenya holds elections", [], regions).region == "world"
-
-
-def test_classifying_an_800_word_article_takes_well_under_a_millisecond():
-    paragraph = ("Somali President Hassan Sheikh Mohamud said on Monday that Mogadishu was working "
-                 "with partners led by Saudi Arabia to reject Israel's recognition of Somaliland, "
-                 "warning that the move threatens the Horn of Africa and Red Sea security. ") * 2
-    paragraphs = [paragraph] * 10  # about 800 words
-    assert 700 < sum(len(p.split()) for p in paragraphs) < 900
-    classify("Somali President rejects recognition", paragraphs, DEFAULT_REGIONS)
-    seconds = min(timeit.repeat(lambda: classify("Somali President rejects recognition",
-                                                 paragraphs, DEFAULT_REGIONS),
-                                number=20, repeat=3)) / 20
-    assert seconds < 0.005  # typically ~0.4 ms; generous for a shared, busy machine
