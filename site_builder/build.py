@@ -47,7 +47,7 @@ def build_site(config: SiteConfig, drafts: bool = False, clean: bool = False,
     #    from the cache (outside output/) by a hash of the Markdown unless --clean.
     cache_file = config.cache_dir / "markup.json"
     markdown = Renderer(config, {} if clean else load_cache(cache_file))
-    html = {a.id: markdown.html(a.body) for a in articles}
+    html = dict(zip((a.id for a in articles), markdown.html_many([a.body for a in articles])))
     # 3. Render every page and feed in memory, so a template error writes nothing.
     site_pages = render.pages(config, articles)
     files = render.render_pages(config, articles, html, site_pages)

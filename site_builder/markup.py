@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import markdown
@@ -18,6 +22,9 @@ log = logging.getLogger("site_builder")
 CACHE_VERSION = f"1-{markdown.__version__}-{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
 
 EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_code"]
+# Below this many bodies to convert, starting worker processes costs more than it saves.
+PARALLEL_MIN = 200
+CHUNK = 50
 # Tags an article may carry; script, style, iframe, forms and event handlers never pass.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
@@ -44,24 +51,58 @@ class Renderer:
         self.allow_raw_html = config.allow_raw_html
         self.cache = cache if cache is not None else {}
         self.used: dict[str, str] = {}
-        self._md = markdown.Markdown(
-            extensions=EXTENSIONS, output_format="html",
-            extension_configs={"toc": {"permalink": False},
-                               "footnotes": {"UNIQUE_IDS": False}})
+        self._md = _new_markdown()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{CACHE_VERSION}\0{self.allow_raw_html}\0{text}".encode()).hexdigest()
 
     def html(self, text: str) -> str:
         """The body's HTML: Markdown rendered, then sanitised unless raw HTML is allowed."""
-        key = hashlib.sha256(f"{CACHE_VERSION}\0{self.allow_raw_html}\0{text}".encode()).hexdigest()
+        key = self._key(text)
         out = self.cache.get(key)
         if out is None:
-            self._md.reset()
-            try:
-                out = self._md.convert(text)
-            except RecursionError:  # the loader refuses the known shapes; this is the net
-                raise ContentError("Markdown nested too deeply to render") from None
-            out = out if self.allow_raw_html else sanitise(out)
+            out = _convert(self._md, text, self.allow_raw_html)
         self.used[key] = out
         return out
+
+    def html_many(self, texts: Sequence[str]) -> list[str]:
+        """The HTML of many bodies; uncached ones converted on every core when there are many.
+
+        Markdown conversion is CPU-bound pure Python, so threads would not help: a cold
+        build of a large site spreads it over processes, a small one stays in this one.
+        """
+        keys = [self._key(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self.cache))
+        workers = min(os.cpu_count() or 1, len(missing) // PARALLEL_MIN)
+        if workers > 1:
+            chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                done = pool.map(_convert_chunk, chunks, [self.allow_raw_html] * len(chunks))
+                for chunk, results in zip(chunks, done):
+                    self.cache.update(zip((self._key(t) for t in chunk), results))
+        return [self.html(t) for t in texts]
+
+
+def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
+    md.reset()
+    try:
+        out = md.convert(text)
+    except RecursionError:  # the loader refuses the known shapes; this is the net
+        raise ContentError("Markdown nested too deeply to render") from None
+    return out if allow_raw_html else sanitise(out)
+
+
+def _convert_chunk(texts: list[str], allow_raw_html: bool) -> list[str]:
+    """Worker process: convert a chunk of bodies with one Markdown instance."""
+    md = _new_markdown()
+    return [_convert(md, text, allow_raw_html) for text in texts]
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, output_format="html",
+                             extension_configs={"toc": {"permalink": False},
+                                                "footnotes": {"UNIQUE_IDS": False}})
 
 
 def load_cache(path: Path) -> dict[str, str]:
