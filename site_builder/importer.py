@@ -119,7 +119,7 @@ def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime |
                     source_url=source_url, batch=len(records), force=force)
                for record, when, origin in dated]
     if not dry_run:
-        problems += write_all(actions)
+        problems += write_all(actions, config.content_dir)
     for problem in problems:
         print(problem, file=sys.stderr)
     _report(actions, problems, paths, dry_run=dry_run, quiet=quiet)
@@ -389,17 +389,31 @@ def edited_since_import(text: str) -> str | None:
     return None
 
 
-def write_all(actions: Sequence[Action]) -> list[SiteBuilderError]:
+def write_all(actions: Sequence[Action], content_dir: Path | None = None) -> list[SiteBuilderError]:
     """Write every created or updated file; a file that cannot be written is a problem."""
     problems: list[SiteBuilderError] = []
     for action in actions:
         if action.status in ("created", "updated"):
+            if content_dir is not None and not _inside(action.path, content_dir):
+                problems.append(ContentError(
+                    f"refusing to write: {action.path.parent.name}/ is a symbolic link out of "
+                    f"{content_dir.name}/", _display(action.path)))
+                continue
             try:
                 write_atomic(action.path, action.text)
             except OSError as exc:
                 where = _display(action.path)
                 problems.append(ContentError(f"cannot write: {exc.strerror}", where))
     return problems
+
+
+def _inside(path: Path, content_dir: Path) -> bool:
+    """True if the folder a file goes into is really inside content/ (links resolved)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # not made yet: what matters is where it will be made
+    return folder.resolve().is_relative_to(content_dir.resolve()) or \
+        not path.parent.is_relative_to(content_dir)
 
 
 def write_atomic(path: Path, text: str) -> None:
