@@ -155,13 +155,11 @@ class IncrementalBuilder:
 
     def _html(self, articles: tuple[Article, ...], digests: dict[str, _Source]) -> dict[str, str]:
         """Each body's HTML, converted again only when the article changed."""
-        fresh = {}
-        for article in articles:
-            key = digests[article.id].full
-            cached = self.html.get(article.id)
-            if cached is None or cached[0] != key:
-                cached = (key, self.markdown.html(article.body))
-            fresh[article.id] = cached
+        stale = [a for a in articles
+                 if (cached := self.html.get(a.id)) is None or cached[0] != digests[a.id].full]
+        converted = self.markdown.html_many([a.body for a in stale])  # on every core if many
+        fresh = {a.id: self.html[a.id] for a in articles if a.id in self.html}
+        fresh.update((a.id, (digests[a.id].full, out)) for a, out in zip(stale, converted))
         self.html = fresh
         return {key: value[1] for key, value in fresh.items()}
 
