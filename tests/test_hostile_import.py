@@ -97,3 +97,18 @@ def test_a_reimport_of_hostile_sources_changes_nothing(tmp_path):
     proc = run_cli("import", "--date", DATE, "hostile.txt", cwd=tmp_path, check=True)
     assert "5 articles from 1 file: 5 unchanged" in proc.stdout
     assert {p: p.read_bytes() for p in (tmp_path / "content").rglob("*.md")} == before
+
+
+def test_a_region_folder_linked_out_of_content_is_never_written_through(tmp_path, seed_dump):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "middle-east").symlink_to(outside, target_is_directory=True)
+    proc = run_cli("import", "--date", DATE, str(seed_dump), cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert list(outside.iterdir()) == []
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 2 and all(
+        line.startswith("content/middle-east/") and line.endswith(
+            "refusing to write: middle-east/ is a symbolic link out of content/") for line in lines)
+    assert len(list((tmp_path / "content" / "horn-of-africa").glob("*.md"))) == 2  # the rest
