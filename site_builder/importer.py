@@ -409,11 +409,8 @@ def write_all(actions: Sequence[Action], content_dir: Path | None = None) -> lis
 
 def _inside(path: Path, content_dir: Path) -> bool:
     """True if the folder a file goes into is really inside content/ (links resolved)."""
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent  # not made yet: what matters is where it will be made
-    return folder.resolve().is_relative_to(content_dir.resolve()) or \
-        not path.parent.is_relative_to(content_dir)
+    # resolve() follows the links of the parts that exist and keeps the rest as written.
+    return path.parent.resolve().is_relative_to(content_dir.resolve())
 
 
 def write_atomic(path: Path, text: str) -> None:
