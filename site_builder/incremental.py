@@ -16,7 +16,6 @@ rebuilds is byte-identical to a clean full build (tests/test_incremental.py hold
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import logging
 import os
@@ -102,7 +101,7 @@ class IncrementalBuilder:
         if changed is None or not self.sources:
             return None
         content = self.config.content_dir
-        mine = [p for p in changed if p.is_relative_to(content)]
+        mine = [p for p in changed if p.is_relative_to(content) and not p.name.startswith(".#")]
         return mine if all(p.suffix == ".md" for p in mine) else None
 
     def _load(self, stats: dict[str, int], changed: set[Path] | None
@@ -110,9 +109,8 @@ class IncrementalBuilder:
         """Every article, re-reading only files whose stat changed; all errors at once."""
         targeted = self._targeted(changed)
         if targeted is None:
-            content = self.config.content_dir
             fresh: dict[Path, _Source] = {}
-            candidates = sorted(content.rglob("*.md"), key=str) if content.is_dir() else []
+            candidates = loader.content_files(self.config)  # a missing folder is an error
         else:
             fresh, candidates = dict(self.sources), targeted
         for path in candidates:
@@ -130,17 +128,14 @@ class IncrementalBuilder:
         self.sources = fresh
         loaded = [s.article for s in fresh.values() if s.article is not None]
         errors = [e for s in fresh.values() for e in s.errors] + \
-            loader._duplicates(self.config, loaded)
+            loader.duplicates(self.config, loaded)
         if errors:  # in path order, as a full build reports them
-            ordered = sorted(fresh.items(), key=lambda item: str(item[0]))
+            ordered = sorted(fresh.items())
             loaded = [s.article for _, s in ordered if s.article is not None]
             raise ErrorList([e for _, s in ordered for e in s.errors]
-                            + loader._duplicates(self.config, loaded))
-        now = dt.datetime.now(dt.timezone.utc)
-        published = [a for a in loaded if self.drafts or (not a.draft and a.date <= now)]
-        published.sort(key=lambda a: (-a.date.timestamp(), a.id))
+                            + loader.duplicates(self.config, loaded))
         by_id = {a.id: s for s in fresh.values() if (a := s.article) is not None}
-        return tuple(published), by_id
+        return loader.publishable(loaded, self.drafts), by_id
 
     def _read(self, path: Path, stamp: tuple[int, int, int]) -> _Source:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,24 +44,37 @@ SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 def load_articles(config: SiteConfig, drafts: bool = False,
                   now: dt.datetime | None = None) -> tuple[Article, ...]:
     """Every published article under content_dir, newest first; raise ErrorList on any error."""
-    if not config.content_dir.is_dir():  # a typo in --content must not publish an empty site
-        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
-                           _shown(config, config.content_dir))
     errors: list[SiteBuilderError] = []
     articles: list[Article] = []
-    for path in sorted(config.content_dir.rglob("*.md")):
+    for path in content_files(config):
         try:
             articles.append(load_file(config, path))
         except ErrorList as exc:
             errors.extend(exc.errors)
         except SiteBuilderError as exc:
             errors.append(exc)
-    errors.extend(_duplicates(config, articles))
+    errors.extend(duplicates(config, articles))
     if errors:
         raise ErrorList(errors)
+    published = publishable(articles, drafts, now)
+    log.debug("loaded %d articles (%d left out)", len(articles), len(articles) - len(published))
+    return published
+
+
+def content_files(config: SiteConfig) -> list[Path]:
+    """Every content file, in path order; Emacs lock files (.#name.md) left out."""
+    content = config.content_dir
+    if not content.is_dir():  # a typo in --content must not publish an empty site
+        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
+                           _shown(config, content))
+    return sorted(p for p in content.rglob("*.md") if not p.name.startswith(".#"))
+
+
+def publishable(articles: Sequence[Article], drafts: bool = False,
+                now: dt.datetime | None = None) -> tuple[Article, ...]:
+    """The articles a build shows, newest first: drafts and future ones only with drafts."""
     now = now or dt.datetime.now(dt.timezone.utc)
     published = [a for a in articles if drafts or (not a.draft and a.date <= now)]
-    log.debug("loaded %d articles (%d left out)", len(articles), len(articles) - len(published))
     return tuple(sorted(published, key=lambda a: (-a.date.timestamp(), a.id)))
 
 
@@ -232,7 +245,7 @@ def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
     return kind(**{k: _plain(v or "") for k, v in value.items()})
 
 
-def _duplicates(config: SiteConfig, articles: list[Article]) -> list[SiteBuilderError]:
+def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuilderError]:
     """Two files with one id, or two articles at one URL: name both files."""
     errors: list[SiteBuilderError] = []
     for attr, what in ((lambda a: a.id, "id"), (lambda a: a.url_path, "URL")):

@@ -149,3 +149,15 @@ def test_a_site_toml_change_reloads_the_configuration(site):
     builder.rebuild({toml})
     assert "Renamed Desk" in (site / "output" / "index.html").read_text()
     assert_same_as_clean(site)
+
+
+def test_emacs_lock_files_are_ignored_and_a_missing_content_folder_is_an_error(site):
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    lock = site / "content" / "gulf" / ".#article-1.md"
+    lock.symlink_to("user@host.1234:1700000000")  # how Emacs marks a file being edited
+    builder.rebuild(None)
+    assert_same_as_clean(site)
+    shutil.rmtree(site / "content")
+    with pytest.raises(SiteBuilderError, match="content folder not found"):
+        builder.rebuild({site / "content"})
+    assert (site / "output" / "index.html").exists()  # the last good site stays
