@@ -83,9 +83,12 @@ def load_file(config: SiteConfig, path: Path) -> Article:
     shown = _shown(config, path)
     _check_file(config, path, shown)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown,
+                           line) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", shown) from None
     try:

@@ -58,7 +58,7 @@ def test_every_error_of_every_file_is_reported_with_its_line(tmp_path):
         "content/world/a.md:7: 'draft': expected true or false, got a string",
         "content/world/b.md:1: missing required key 'id'",
         "content/world/b.md:5: 'image': unknown key 'size' (known keys: caption, credit, url)",
-        "content/world/c.md: not UTF-8 text (invalid start byte at byte 17)",
+        "content/world/c.md:3: not UTF-8 text (invalid start byte at byte 17)",
         "content/world/d.md:1: missing front matter: the file must start with a line '---'",
     ]
 
