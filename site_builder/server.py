@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import posixpath
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,12 @@ class SiteServer(ThreadingHTTPServer):
         self.live_reload = live_reload
         super().__init__(address, _Handler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A browser that hangs up mid-response (a reload, a click) is no error worth a trace."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     @property
     def url(self) -> str:
         """The address to open in a browser."""
@@ -68,9 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         base = self.server.base_path
         if path == base + livereload.ENDPOINT:
-            return self._event_stream()
+            return self._plain(HTTPStatus.OK, b"", head) if head else self._event_stream()
         if path + "/" == base or (path == "/" and base != "/"):
             return self._redirect(base)
+        if path == "/favicon.ico" and base != "/":  # browsers ask the host root for it
+            path = base + "favicon.ico"
         if not path.startswith(base):
             return self._not_found(head)
         file = self._resolve(path[len(base):])

@@ -148,3 +148,29 @@ def test_stop_ends_open_event_streams(site):
 
 def test_inject_without_body_tag_appends():
     assert livereload.inject(b"<p>x", "/", 3).startswith(b"<p>x<script>")
+
+
+def test_favicon_at_the_host_root_comes_from_the_site(serve, site):
+    (site / "favicon.ico").write_bytes(b"\x00\x00\x01\x00icon")
+    srv, _ = serve
+    status, _, body = get(srv, "/favicon.ico")
+    assert status == 200 and body.startswith(b"\x00\x00\x01\x00")
+
+
+def test_head_on_the_event_stream_does_not_open_a_stream(serve):
+    srv, _ = serve
+    status, _, body = get(srv, "/news/" + livereload.ENDPOINT, method="HEAD")
+    assert status == 200 and body == b""
+
+
+def test_a_client_hanging_up_mid_response_leaves_no_traceback(serve, site, capfd):
+    (site / "big.html").write_bytes(b"<html><body>" + b"x" * 5_000_000 + b"</body></html>")
+    srv, _ = serve
+    for _ in range(5):
+        with socket.create_connection(srv.server_address[:2], timeout=5) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.sendall(b"GET /news/big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.recv(100)
+    time.sleep(0.5)
+    assert "Traceback" not in capfd.readouterr().err
+    assert get(srv, "/news/")[0] == 200
