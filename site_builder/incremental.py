@@ -73,6 +73,28 @@ class IncrementalBuilder:
         self.shape: tuple | None = None          # what listings showed at the last full pass
         self.neighbours = None                   # render's related-article index for that shape
         self.bodies: dict[str, str] = {}         # id -> full digest its page was rendered from
+        self.article_count = 0
+
+    # --- the persistent cache (buildcache.py) ------------------------------------------
+
+    STATE = ("sources", "html", "derived", "shape", "bodies", "template_refs")
+
+    def state(self) -> dict[str, Any]:
+        """What a later `build` needs to carry on: everything but page bytes and the output."""
+        state = {name: getattr(self, name) for name in self.STATE}
+        state["pages"] = {out: (key, None) for out, (key, _) in self.pages.items()}
+        return state
+
+    def adopt(self, state: dict[str, Any], intact: set[str]) -> None:
+        """Carry on from a saved state; pages whose file on disk changed are rendered anew.
+
+        Pages are kept without their bytes (None): publishing links them from output/.
+        """
+        for name in self.STATE:
+            setattr(self, name, state[name])
+        self.pages = {out: entry for out, entry in state["pages"].items() if out in intact}
+        if len(self.pages) < len(state["pages"]):
+            self.shape = None  # some page must be rendered again: take the full pass
 
     def rebuild(self, changed: set[Path] | None = None) -> str:
         """Bring output/ up to date; return a one-line account. Raises on content errors."""
@@ -83,6 +105,7 @@ class IncrementalBuilder:
         html = self._html(articles, digests)
         files = self._render(articles, digests, html, stats)
         written, deleted = self._publish(files)
+        self.article_count = len(articles)
         return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
                 f"{written} written, {deleted} deleted ({len(articles)} articles)")
 
@@ -117,9 +140,11 @@ class IncrementalBuilder:
             fresh.pop(path, None)
             try:
                 st = path.stat()
+                stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
             except OSError:
-                continue  # deleted (or deleted while we looked: the next event says so)
-            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+                if not path.is_symlink():
+                    continue  # deleted (or deleted while we looked: the next event says so)
+                stamp = (0, 0, 0)  # a dangling or looping link: the loader says which
             cached = self.sources.get(path)
             if cached is None or cached.stamp != stamp:
                 cached = self._read(path, stamp)
@@ -268,21 +293,30 @@ class IncrementalBuilder:
 
     # --- writing -----------------------------------------------------------------------
 
-    def _publish(self, files: dict[str, bytes]) -> tuple[int, int]:
-        """Write what changed into output/; the first build swaps in a whole new folder."""
+    def _publish(self, files: dict[str, bytes | None]) -> tuple[int, int]:
+        """Write what changed into output/; the first build swaps in a whole new folder.
+
+        A file given as None is unchanged since the last build (restored from the cache):
+        it is hard-linked from the current output/ into the new one.
+        """
         output = self.config.output_dir
         if self.written is None or not output.is_dir():
             writer = OutputWriter(output)
+            written = 0
             try:
                 for path, data in sorted(files.items()):
-                    writer.write(path, data)
+                    if data is None or _same_file(output / path, data):
+                        writer.link(path, output / path)  # unchanged: keeps its mtime
+                    else:
+                        writer.write(path, data)
+                        written += 1
                 search.index(self.config, writer.staging)
                 writer.publish()
             except BaseException:
                 writer.discard()
                 raise
-            self.written = dict(files)
-            return len(files), 0
+            self.written = dict(files) if None not in files.values() else None
+            return written, 0
         written = 0
         for path, data in sorted(files.items()):
             if self.written.get(path) != data:
@@ -351,6 +385,14 @@ def _static(config: SiteConfig) -> dict[str, bytes]:
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    """True if the file already holds exactly these bytes."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _inside(output: Path, relpath: str) -> Path:

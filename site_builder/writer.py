@@ -49,6 +49,15 @@ class OutputWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
+    def link(self, relpath: str | Path, existing: Path) -> None:
+        """Take an unchanged file of the current site as is: a hard link keeps its mtime."""
+        path = self.target(relpath)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(existing, path)
+        except OSError:  # a file system without hard links: copy, keeping the time
+            shutil.copy2(existing, path)
+
     def copy_tree(self, source: Path) -> int:
         """Copy a folder of static assets into the site root; return the number of files."""
         count = 0

@@ -1,0 +1,91 @@
+"""`site-builder build` with its cache: only what changed is redone, and never a wrong byte."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO, run_cli
+from test_incremental import article, tree
+
+
+@pytest.fixture
+def site(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "site.toml").write_text('title = "Cache Desk"\nper_page = 3\n'
+                                        'base_url = "https://example.org/news/"\n')
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    for n in range(1, 8):
+        (tmp_path / "content" / "gulf" / f"article-{n}.md").parent.mkdir(exist_ok=True)
+        (tmp_path / "content" / "gulf" / f"article-{n}.md").write_text(article(n))
+    return tmp_path
+
+
+def build(site, *args):
+    """A cached build (with -v, so the account of what was redone is on stderr)."""
+    return run_cli("build", "-v", *args, cwd=site, check=True).stderr
+
+
+def assert_same_as_clean(site):
+    run_cli("build", "--clean", "--output", "clean", cwd=site, check=True)
+    cached, clean = tree(site / "output"), tree(site / "clean")
+    assert sorted(cached) == sorted(clean)
+    assert [p for p in clean if cached[p] != clean[p]] == []
+
+
+def mtimes(site):
+    return {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
+
+
+def test_an_unchanged_site_renders_and_writes_nothing(site):
+    build(site)
+    before = mtimes(site)
+    assert "build cache: 0 parsed, 0 rendered, 0 written, 0 deleted" in build(site)
+    assert mtimes(site) == before  # hosts' sync tools see nothing to upload
+    assert_same_as_clean(site)
+
+
+def test_one_edit_redoes_one_article_and_keeps_other_files(site):
+    build(site)
+    before = mtimes(site)
+    path = site / "content" / "gulf" / "article-3.md"
+    path.write_text(article(3).replace("More text.", "An edited paragraph, longer than before."))
+    log = build(site)
+    assert "build cache: 1 parsed, " in log
+    after = mtimes(site)
+    changed = {p.relative_to(site / "output").as_posix() for p in after if after[p] != before.get(p)}
+    assert any(p.endswith("article-3/index.html") for p in changed)
+    assert "archive/index.html" not in changed and "index.html" not in changed
+    assert_same_as_clean(site)
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other-config", "tampered-output"])
+def test_a_corrupt_or_stale_cache_is_never_trusted(site, spoil):
+    build(site)
+    state = site / ".cache" / "site_builder" / "build-state.pickle"
+    if spoil == "garbage":
+        state.write_bytes(b"\x80\x05not a pickle at all")
+    elif spoil == "truncated":
+        state.write_bytes(state.read_bytes()[:1000])
+    elif spoil == "other-config":
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text().replace("Cache Desk", "Another Desk"))
+    else:
+        page = next((site / "output" / "articles").rglob("article-5/index.html"))
+        page.write_text("defaced")
+    build(site)
+    assert_same_as_clean(site)
+
+
+def test_template_and_content_changes_in_a_row(site):
+    build(site)
+    teaser = site / "templates" / "_teaser.html"
+    teaser.write_text(teaser.read_text().replace('class="teaser', 'class="teaser card'))
+    build(site)
+    assert_same_as_clean(site)
+    (site / "content" / "gulf" / "article-2.md").unlink()
+    (site / "content" / "gulf" / "article-9.md").write_text(article(9, title="Fresh story"))
+    build(site)
+    assert_same_as_clean(site)
+    assert not list((site / "output").rglob("article-2"))
