@@ -90,7 +90,8 @@ def cached_build(config: SiteConfig, drafts: bool = False) -> BuildSummary:
     started = time.perf_counter()
     builder = buildcache.restore(config, drafts)
     account = builder.rebuild(None)
-    buildcache.save(builder)
+    if not builder.idle:  # an unchanged site leaves its cache as it is, too
+        buildcache.save(builder)
     log.debug("build cache: %s", account)
     feeds = [p for p in builder.derived["feeds"][1] if p != "feeds.opml"]
     return BuildSummary(builder.article_count, len(builder.pages), len(feeds),

@@ -74,6 +74,8 @@ class IncrementalBuilder:
         self.neighbours = None                   # render's related-article index for that shape
         self.bodies: dict[str, str] = {}         # id -> full digest its page was rendered from
         self.article_count = 0
+        self.idle = False                        # the last rebuild found nothing to do
+        self.published: set[str] = set()         # every file output/ was given last time
 
     # --- the persistent cache (buildcache.py) ------------------------------------------
 
@@ -83,6 +85,7 @@ class IncrementalBuilder:
         """What a later `build` needs to carry on: everything but page bytes and the output."""
         state = {name: getattr(self, name) for name in self.STATE}
         state["pages"] = {out: (key, None) for out, (key, _) in self.pages.items()}
+        state["published"] = sorted(self.published)
         return state
 
     def adopt(self, state: dict[str, Any], intact: set[str]) -> None:
@@ -92,6 +95,7 @@ class IncrementalBuilder:
         """
         for name in self.STATE:
             setattr(self, name, state[name])
+        self.published = set(state["published"])
         self.pages = {out: entry for out, entry in state["pages"].items() if out in intact}
         if len(self.pages) < len(state["pages"]):
             self.shape = None  # some page must be rendered again: take the full pass
@@ -106,6 +110,7 @@ class IncrementalBuilder:
         files = self._render(articles, digests, html, stats)
         written, deleted = self._publish(files)
         self.article_count = len(articles)
+        self.idle = not (stats["parsed"] or stats["rendered"] or written or deleted)
         return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
                 f"{written} written, {deleted} deleted ({len(articles)} articles)")
 
@@ -300,6 +305,10 @@ class IncrementalBuilder:
         it is hard-linked from the current output/ into the new one.
         """
         output = self.config.output_dir
+        if self.written is None and set(files) == self.published and all(
+                data is None or _same_file(output / path, data) for path, data in files.items()):
+            return 0, 0  # carried on from the cache and nothing changed: output/ is right
+        self.published = set(files)
         if self.written is None or not output.is_dir():
             writer = OutputWriter(output)
             written = 0
