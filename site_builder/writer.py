@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import posixpath
 import shutil
 from pathlib import Path
 
@@ -28,31 +29,37 @@ class OutputWriter:
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.written: set[Path] = set()
+        self.folders: set[Path] = set()
         _check_replaceable(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.parent, self.output.name)
         self.staging.mkdir()
 
     def target(self, relpath: str | Path) -> Path:
-        """The staging file for a path below the output root; refuse anything escaping it."""
-        path = (self.staging / relpath).resolve()
-        if not path.is_relative_to(self.staging) or path == self.staging:
+        """The staging file for a path below the output root; refuse anything escaping it.
+
+        The staging folder is new and holds no links (only folders and files this writer
+        made), so normalising the path as text is as strict as resolving it on disk.
+        """
+        normal = posixpath.normpath(Path(relpath).as_posix())
+        if normal.startswith(("/", "../")) or normal in (".", ".."):
             raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+        path = self.staging / normal
         if path in self.written:
             raise SiteBuilderError(f"two things want to be written at the same path: {relpath}")
         self.written.add(path)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         return path
 
     def write(self, relpath: str | Path, data: bytes) -> None:
         """Write one file of the site."""
-        path = self.target(relpath)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        self.target(relpath).write_bytes(data)
 
     def link(self, relpath: str | Path, existing: Path) -> None:
         """Take an unchanged file of the current site as is: a hard link keeps its mtime."""
         path = self.target(relpath)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(existing, path)
         except OSError:  # a file system without hard links: copy, keeping the time
