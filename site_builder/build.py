@@ -15,7 +15,7 @@ from pathlib import Path
 from site_builder import loader, render, search
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.markup import Renderer, load_cache, save_cache
+from site_builder.markup import Renderer
 from site_builder.writer import OutputWriter
 
 log = logging.getLogger("site_builder")
@@ -37,16 +37,15 @@ class BuildSummary:
                 f"into {self.output.name}/ in {self.seconds:.2f} s")
 
 
-def build_site(config: SiteConfig, drafts: bool = False, clean: bool = False,
+def build_site(config: SiteConfig, drafts: bool = False,
                now: dt.datetime | None = None) -> BuildSummary:
-    """Build the whole site into config.output_dir; raise SiteBuilderError on any problem."""
+    """Build the whole site from scratch (no cache): `build --clean`, and the reference a
+    cached or incremental build must equal byte for byte. Raises SiteBuilderError."""
     started = time.perf_counter()
     # 1. Load and validate every content file; all errors are raised together.
     articles = loader.load_articles(config, drafts=drafts, now=now)
-    # 2. Markdown to sanitised HTML, once per article, shared by pages and feeds; reused
-    #    from the cache (outside output/) by a hash of the Markdown unless --clean.
-    cache_file = config.cache_dir / "markup.json"
-    markdown = Renderer(config, {} if clean else load_cache(cache_file))
+    # 2. Markdown to sanitised HTML, once per article, shared by pages and feeds.
+    markdown = Renderer(config)
     html = dict(zip((a.id for a in articles), markdown.html_many([a.body for a in articles])))
     # 3. Render every page and feed in memory, so a template error writes nothing.
     site_pages = render.pages(config, articles)
@@ -66,7 +65,6 @@ def build_site(config: SiteConfig, drafts: bool = False, clean: bool = False,
     except BaseException:
         writer.discard()
         raise
-    save_cache(cache_file, markdown.used)
     return BuildSummary(len(articles), len(files), sum(1 for p in feeds if p != "feeds.opml"),
                         len(writer.written), time.perf_counter() - started, config.output_dir)
 
@@ -102,8 +100,7 @@ def cached_build(config: SiteConfig, drafts: bool = False) -> BuildSummary:
 def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> int:
     """`site-builder build`: build, print every error or the summary; return the exit status."""
     try:
-        summary = build_site(config, drafts=drafts, clean=True) if clean else \
-            cached_build(config, drafts)
+        summary = build_site(config, drafts=drafts) if clean else cached_build(config, drafts)
     except SiteBuilderError as exc:
         errors = getattr(exc, "errors", [exc])
         for error in errors:

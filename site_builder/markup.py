@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import markdown
 import nh3
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
-
-log = logging.getLogger("site_builder")
-# Bump when the HTML for the same Markdown changes (extensions, sanitiser rules).
-CACHE_VERSION = f"1-{markdown.__version__}-{nh3.__version__ if hasattr(nh3, '__version__') else ''}"
 
 EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_code"]
 # Below this many bodies to convert, starting worker processes costs more than it saves.
@@ -47,32 +39,25 @@ ALLOWED_ATTRIBUTES = {
 class Renderer:
     """Turns article Markdown into safe HTML; keep one per build (the parser is reused)."""
 
-    def __init__(self, config: SiteConfig, cache: dict[str, str] | None = None):
+    def __init__(self, config: SiteConfig):
         self.allow_raw_html = config.allow_raw_html
-        self.cache = cache if cache is not None else {}
-        self.used: dict[str, str] = {}
+        self.done: dict[str, str] = {}  # body -> HTML, so a body is converted once
         self._md = _new_markdown()
-
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(f"{CACHE_VERSION}\0{self.allow_raw_html}\0{text}".encode()).hexdigest()
 
     def html(self, text: str) -> str:
         """The body's HTML: Markdown rendered, then sanitised unless raw HTML is allowed."""
-        key = self._key(text)
-        out = self.cache.get(key)
+        out = self.done.get(text)
         if out is None:
-            out = _convert(self._md, text, self.allow_raw_html)
-        self.used[key] = out
+            out = self.done[text] = _convert(self._md, text, self.allow_raw_html)
         return out
 
     def html_many(self, texts: Sequence[str]) -> list[str]:
-        """The HTML of many bodies; uncached ones converted on every core when there are many.
+        """The HTML of many bodies; new ones converted on every core when there are many.
 
         Markdown conversion is CPU-bound pure Python, so threads would not help: a cold
         build of a large site spreads it over processes, a small one stays in this one.
         """
-        keys = [self._key(t) for t in texts]
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self.cache))
+        missing = list(dict.fromkeys(t for t in texts if t not in self.done))
         workers = min(os.cpu_count() or 1, len(missing) // PARALLEL_MIN)
         if workers > 1:
             chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
@@ -80,7 +65,7 @@ class Renderer:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 done = pool.map(_convert_chunk, chunks, [self.allow_raw_html] * len(chunks))
                 for chunk, results in zip(chunks, done):
-                    self.cache.update(zip((self._key(t) for t in chunk), results))
+                    self.done.update(zip(chunk, results))
         return [self.html(t) for t in texts]
 
 
@@ -103,26 +88,6 @@ def _new_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=EXTENSIONS, output_format="html",
                              extension_configs={"toc": {"permalink": False},
                                                 "footnotes": {"UNIQUE_IDS": False}})
-
-
-def load_cache(path: Path) -> dict[str, str]:
-    """The HTML of earlier builds by Markdown hash; empty when missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def save_cache(path: Path, entries: dict[str, str]) -> None:
-    """Keep this build's entries only, so the cache never grows past the site."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:  # a cache is an optimisation: never fail a build over it
-        log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
 
 
 def sanitise(html: str) -> str:

@@ -263,19 +263,3 @@ def test_404_links_are_absolute_paths_under_the_base(tmp_path):
 def test_summary_line(tmp_path):
     proc = run_cli("build", cwd=make_site(tmp_path, SAMPLE), check=True)
     assert re.search(r"built \d+ articles, \d+ pages, 30 feeds into output/ in \d+\.\d\d s", proc.stderr)
-
-
-def test_markup_cache_is_reused_and_clean_ignores_it(tmp_path):
-    import json
-    root = make_site(tmp_path, {"world/x.md": article("urn:x", "Cached", "2026-02-01", "world",
-                                                      "Original body.")})
-    config, _ = build(root)
-    cache = config.cache_dir / "markup.json"
-    entries = json.loads(cache.read_text())
-    assert list(entries.values()) == ["<p>Original body.</p>"]
-    cache.write_text(json.dumps({k: "<p>From cache.</p>" for k in entries}))
-    page = config.output_dir / "articles/2026/02/x/index.html"
-    build_site(config, now=NOW)
-    assert "From cache." in page.read_text()
-    build_site(config, clean=True, now=NOW)
-    assert "Original body." in page.read_text()

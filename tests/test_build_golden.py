@@ -27,7 +27,7 @@ def build_golden(output: Path) -> dict[str, bytes]:
     config = load_config(SITE / "site.toml", {
         "output_dir": output, "cache_dir": output.parent / "cache",
         "templates_dir": REPO / "templates", "static_dir": REPO / "static"}, root=SITE)
-    build_site(config, clean=True, now=NOW)
+    build_site(config, now=NOW)
     return {p.relative_to(output).as_posix(): p.read_bytes()
             for p in sorted(output.rglob("*")) if p.suffix in (".html", ".css")}
 
