@@ -39,8 +39,8 @@ class BuildSummary:
 
 def build_site(config: SiteConfig, drafts: bool = False,
                now: dt.datetime | None = None) -> BuildSummary:
-    """Build the whole site from scratch (no cache): `build --clean`, and the reference a
-    cached or incremental build must equal byte for byte. Raises SiteBuilderError."""
+    """Build the whole site from scratch, without any cache: the reference that cached and
+    incremental builds must equal byte for byte (tests hold them to it). Raises on errors."""
     started = time.perf_counter()
     # 1. Load and validate every content file; all errors are raised together.
     articles = loader.load_articles(config, drafts=drafts, now=now)
@@ -81,12 +81,14 @@ def _sitemap(config: SiteConfig, site_pages: list[render.Page]) -> dict[str, byt
     return sitemap_files(config, listed(site_pages))
 
 
-def cached_build(config: SiteConfig, drafts: bool = False) -> BuildSummary:
-    """A build that carries on from the last one's cache: only what changed is redone."""
+def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> BuildSummary:
+    """A build that carries on from the last one's cache (unless clean): only what changed
+    is redone. Either way it leaves a fresh cache for the next build."""
     from site_builder import buildcache
+    from site_builder.incremental import IncrementalBuilder
 
     started = time.perf_counter()
-    builder = buildcache.restore(config, drafts)
+    builder = IncrementalBuilder(config, drafts) if clean else buildcache.restore(config, drafts)
     account = builder.rebuild(None)
     if not builder.idle:  # an unchanged site leaves its cache as it is, too
         buildcache.save(builder)
@@ -100,7 +102,7 @@ def cached_build(config: SiteConfig, drafts: bool = False) -> BuildSummary:
 def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> int:
     """`site-builder build`: build, print every error or the summary; return the exit status."""
     try:
-        summary = build_site(config, drafts=drafts) if clean else cached_build(config, drafts)
+        summary = cached_build(config, drafts, clean)
     except SiteBuilderError as exc:
         errors = getattr(exc, "errors", [exc])
         for error in errors:

@@ -68,10 +68,16 @@ def save(builder: IncrementalBuilder) -> None:
              "stamps": _stamps(config.output_dir, builder.pages)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(".build-state.*.tmp"):  # left by a killed build
+            stale.unlink(missing_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".build-state.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
 
