@@ -12,9 +12,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import loader, render, search
+from site_builder import loader, render, search, sitemap
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
+from site_builder.feeds import feed_files
 from site_builder.markup import Renderer
 from site_builder.writer import OutputWriter
 
@@ -50,8 +51,8 @@ def build_site(config: SiteConfig, drafts: bool = False,
     # 3. Render every page and feed in memory, so a template error writes nothing.
     site_pages = render.pages(config, articles)
     files = render.render_pages(config, articles, html, site_pages)
-    feeds = _feeds(config, articles, html)
-    extras = _sitemap(config, site_pages)
+    feeds = feed_files(config, articles, html)
+    extras = sitemap.sitemap_files(config, sitemap.listed(site_pages))
     # 4. Write into a staging folder and swap it in; a failure leaves output/ untouched.
     writer = OutputWriter(config.output_dir)
     try:
@@ -67,18 +68,6 @@ def build_site(config: SiteConfig, drafts: bool = False,
         raise
     return BuildSummary(len(articles), len(files), sum(1 for p in feeds if p != "feeds.opml"),
                         len(writer.written), time.perf_counter() - started, config.output_dir)
-
-
-def _feeds(config: SiteConfig, articles, html) -> dict[str, bytes]:
-    """Site and region feeds plus OPML (feeds.py)."""
-    from site_builder.feeds import feed_files
-    return feed_files(config, articles, html)
-
-
-def _sitemap(config: SiteConfig, site_pages: list[render.Page]) -> dict[str, bytes]:
-    """sitemap.xml and robots.txt, listing the pages a crawler should see."""
-    from site_builder.sitemap import listed, sitemap_files
-    return sitemap_files(config, listed(site_pages))
 
 
 def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> BuildSummary:

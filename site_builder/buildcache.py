@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from site_builder import __version__
+from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.incremental import IncrementalBuilder
 
@@ -67,17 +66,9 @@ def save(builder: IncrementalBuilder) -> None:
              "builder": builder.state(),
              "stamps": _stamps(config.output_dir, builder.pages)}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(".build-state.*.tmp"):  # left by a killed build
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed build
             stale.unlink(missing_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".build-state.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError as exc:
         log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
 

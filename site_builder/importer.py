@@ -12,16 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
 import sys
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from site_builder import dump, frontmatter
+from site_builder.atomic import write_atomic
 from site_builder.classify import classify
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, SiteBuilderError
@@ -400,7 +399,7 @@ def write_all(actions: Sequence[Action], content_dir: Path | None = None) -> lis
                     f"{content_dir.name}/", _display(action.path)))
                 continue
             try:
-                write_atomic(action.path, action.text)
+                write_atomic(action.path, action.text.encode("utf-8"))
             except OSError as exc:
                 where = _display(action.path)
                 problems.append(ContentError(f"cannot write: {exc.strerror}", where))
@@ -411,29 +410,6 @@ def _inside(path: Path, content_dir: Path) -> bool:
     """True if the folder a file goes into is really inside content/ (links resolved)."""
     # resolve() follows the links of the parts that exist and keeps the rest as written.
     return path.parent.resolve().is_relative_to(content_dir.resolve())
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # --- output ------------------------------------------------------------------------------

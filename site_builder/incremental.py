@@ -18,8 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,8 +25,10 @@ from typing import Any
 import jinja2.meta
 
 from site_builder import loader, render, search, sitemap, urls
+from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.feeds import feed_files
 from site_builder.markup import Renderer
 from site_builder.model import Article
 from site_builder.writer import OutputWriter
@@ -217,11 +217,7 @@ class IncrementalBuilder:
             self.bodies[article.id] = digests[article.id].full
             stats["rendered"] += 1
         files = {out: data for out, (_, data) in self.pages.items()}
-        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
-                                   lambda: _feeds(config, articles, html), stats))
-        files.update(self.derived["sitemap"][1])
-        files.update(_static(config))
-        return files
+        return self._with_the_rest(files, articles, digests, html, stats)
 
     def _render_all(self, articles, digests, html, stats, templates) -> dict[str, bytes]:
         """Every page, rendering again those whose fingerprint changed."""
@@ -245,11 +241,17 @@ class IncrementalBuilder:
             pages[out] = cached
             files[out] = cached[1]
         self.pages = pages
-        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
-                                   lambda: _feeds(config, articles, html), stats))
         listed = sitemap.listed(site_pages)
-        files.update(self._derived("sitemap", _hash(config.base_url, listed),
-                                   lambda: _sitemap(config, listed), stats))
+        self._derived("sitemap", _hash(config.base_url, listed),
+                      lambda: sitemap.sitemap_files(config, listed), stats)
+        return self._with_the_rest(files, articles, digests, html, stats)
+
+    def _with_the_rest(self, files, articles, digests, html, stats) -> dict[str, bytes]:
+        """The pages plus feeds (made again if an article they carry changed), sitemap, assets."""
+        config = self.config
+        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
+                                   lambda: feed_files(config, articles, html), stats))
+        files.update(self.derived["sitemap"][1])
         files.update(_static(config))
         return files
 
@@ -329,7 +331,7 @@ class IncrementalBuilder:
         written = 0
         for path, data in sorted(files.items()):
             if self.written.get(path) != data:
-                _write_atomic(output, path, data)
+                write_atomic(_inside(output, path), data, durable=False)
                 written += 1
         gone = sorted(set(self.written) - set(files))
         for path in gone:
@@ -378,15 +380,6 @@ def _feeds_key(config: SiteConfig, articles, digests) -> str:
     return _hash(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))
 
 
-def _feeds(config, articles, html) -> dict[str, bytes]:
-    from site_builder.feeds import feed_files
-    return feed_files(config, articles, html)
-
-
-def _sitemap(config, listed) -> dict[str, bytes]:
-    return sitemap.sitemap_files(config, listed)
-
-
 def _static(config: SiteConfig) -> dict[str, bytes]:
     """The theme's static assets, read again each time (a handful of small files)."""
     folder = render.theme_static(config)
@@ -411,21 +404,6 @@ def _inside(output: Path, relpath: str) -> Path:
     if not path.is_relative_to(root) or path == root:
         raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
     return path
-
-
-def _write_atomic(output: Path, relpath: str, data: bytes) -> None:
-    """Replace one output file in place through a temporary file: never half-written."""
-    path = _inside(output, relpath)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _delete(output: Path, relpath: str) -> None:
