@@ -20,22 +20,11 @@ from urllib.parse import urljoin
 
 import feedparser
 import markdownify
-import nh3
 from lxml import etree
 
 from site_builder.errors import ContentError
+from site_builder.markup import URL_SCHEMES, sanitise
 
-# Tags an article body may keep; everything else is unwrapped, scripts and styles dropped.
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "tr", "u", "ul",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
-                      "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
-URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass(frozen=True)
@@ -239,17 +228,9 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
     )
 
 
-def sanitise(fragment: str, base: str = "") -> str:
-    """Safe article HTML: allowed tags only, no scripts, handlers or javascript: URLs."""
-    rewrite = ("rewrite_with_base", base) if base.startswith(("http://", "https://")) else None
-    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     clean_content_tags=DROPPED_WITH_CONTENT, url_schemes=URL_SCHEMES,
-                     link_rel=None, url_relative=rewrite)
-
-
 def to_markdown(fragment: str, base: str = "") -> str:
     """Sanitised HTML converted to tidy Markdown (ATX headings, '-' bullets)."""
-    clean = sanitise(fragment, base)
+    clean = sanitise(fragment, base)  # the same rules as the site's own article HTML
     text = markdownify.markdownify(clean, heading_style="ATX", bullets="-", escape_underscores=False,
                                    escape_misc=False)
     text = re.sub(r"[ \t]+\n", "\n", text.replace("\u00a0", " "))

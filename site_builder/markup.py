@@ -25,6 +25,9 @@ ALLOWED_TAGS = {
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
     "tr", "u", "ul",
 }
+# Dropped with everything inside them, not merely unwrapped.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
+URL_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang", "dir", "class"},
     "a": {"href", "rel"},
@@ -90,8 +93,12 @@ def _new_markdown() -> markdown.Markdown:
                                                 "footnotes": {"UNIQUE_IDS": False}})
 
 
-def sanitise(html: str) -> str:
-    """Keep ordinary article markup; drop scripts, styles, frames, handlers, javascript: URLs."""
+def sanitise(html: str, base: str = "") -> str:
+    """Keep ordinary article markup; drop scripts, styles, frames, handlers, javascript: URLs.
+
+    With an absolute `base` (imported HTML), relative links are resolved against it.
+    """
+    rewrite = ("rewrite_with_base", base) if base.startswith(("http://", "https://")) else None
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel=None,
-                     strip_comments=True)
+                     clean_content_tags=DROPPED_WITH_CONTENT, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True, url_relative=rewrite)
