@@ -77,7 +77,8 @@ def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) 
     from site_builder.incremental import IncrementalBuilder
 
     started = time.perf_counter()
-    builder = IncrementalBuilder(config, drafts) if clean else buildcache.restore(config, drafts)
+    builder = (IncrementalBuilder(config, drafts, keep_previous=True) if clean
+               else buildcache.restore(config, drafts))
     account = builder.rebuild(None)
     if not builder.idle:  # an unchanged site leaves its cache as it is, too
         buildcache.save(builder)

@@ -24,7 +24,7 @@ from site_builder.incremental import IncrementalBuilder
 log = logging.getLogger("site_builder")
 
 STATE_FILE = "build-state.pickle"
-FORMAT = 1
+FORMAT = 2
 
 
 def code_key() -> str:
@@ -40,7 +40,7 @@ def code_key() -> str:
 
 def restore(config: SiteConfig, drafts: bool) -> IncrementalBuilder:
     """A builder primed with the last build's state, or a fresh one if it cannot be trusted."""
-    builder = IncrementalBuilder(config, drafts=drafts)
+    builder = IncrementalBuilder(config, drafts=drafts, keep_previous=True)
     path = config.cache_dir / STATE_FILE
     try:
         with path.open("rb") as handle:

@@ -24,14 +24,13 @@ from typing import Any
 
 import jinja2.meta
 
-from site_builder import loader, render, search, sitemap, urls
-from site_builder.atomic import write_atomic
+from site_builder import loader, render, sitemap, urls
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
 from site_builder.feeds import feed_files
 from site_builder.markup import Renderer
 from site_builder.model import Article
-from site_builder.writer import OutputWriter
+from site_builder.publish import Publisher
 
 log = logging.getLogger("site_builder")
 
@@ -55,9 +54,12 @@ class IncrementalBuilder:
     """Rebuilds the site again and again, doing only the work a change requires."""
 
     def __init__(self, config: SiteConfig, drafts: bool = False,
-                 reload_config: Callable[[], SiteConfig] | None = None):
+                 reload_config: Callable[[], SiteConfig] | None = None,
+                 keep_previous: bool = False):
         self.drafts = drafts
         self.reload_config = reload_config
+        # `build` keeps the replaced site to start the next build from; watch writes in place.
+        self.keep_previous = keep_previous
         self._reset(config)
 
     def _reset(self, config: SiteConfig) -> None:
@@ -66,7 +68,6 @@ class IncrementalBuilder:
         self.html: dict[str, tuple[str, str]] = {}          # id -> (body digest, HTML)
         self.pages: dict[str, tuple[tuple, bytes]] = {}     # output file -> (fingerprint, bytes)
         self.derived: dict[str, tuple[str, dict[str, bytes]]] = {}  # feeds/sitemap -> (key, files)
-        self.written: dict[str, bytes] | None = None        # what output/ holds, once known
         self.markdown = Renderer(config)
         self.env = render.environment(config)
         self.template_refs: dict[str, tuple[str, set[str | None]]] = {}
@@ -75,7 +76,7 @@ class IncrementalBuilder:
         self.bodies: dict[str, str] = {}         # id -> full digest its page was rendered from
         self.article_count = 0
         self.idle = False                        # the last rebuild found nothing to do
-        self.published: set[str] = set()         # every file output/ was given last time
+        self.publisher = Publisher(config, keep_previous=self.keep_previous)
 
     # --- the persistent cache (buildcache.py) ------------------------------------------
 
@@ -85,7 +86,7 @@ class IncrementalBuilder:
         """What a later `build` needs to carry on: everything but page bytes and the output."""
         state = {name: getattr(self, name) for name in self.STATE}
         state["pages"] = {out: (key, None) for out, (key, _) in self.pages.items()}
-        state["published"] = sorted(self.published)
+        state["publisher"] = self.publisher.state()
         return state
 
     def adopt(self, state: dict[str, Any], intact: set[str]) -> None:
@@ -95,7 +96,7 @@ class IncrementalBuilder:
         """
         for name in self.STATE:
             setattr(self, name, state[name])
-        self.published = set(state["published"])
+        self.publisher.adopt(state["publisher"])
         self.pages = {out: entry for out, entry in state["pages"].items() if out in intact}
         if len(self.pages) < len(state["pages"]):
             self.shape = None  # some page must be rendered again: take the full pass
@@ -108,7 +109,7 @@ class IncrementalBuilder:
         articles, digests = self._load(stats, changed)
         html = self._html(articles, digests)
         files = self._render(articles, digests, html, stats)
-        written, deleted = self._publish(files)
+        written, deleted = self.publisher.publish(files)
         self.article_count = len(articles)
         self.idle = not (stats["parsed"] or stats["rendered"] or written or deleted)
         return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
@@ -298,50 +299,6 @@ class IncrementalBuilder:
                 keys[name] = _hash(sorted((n, sources.get(n)) for n in seen))
         return keys
 
-    # --- writing -----------------------------------------------------------------------
-
-    def _publish(self, files: dict[str, bytes | None]) -> tuple[int, int]:
-        """Write what changed into output/; the first build swaps in a whole new folder.
-
-        A file given as None is unchanged since the last build (restored from the cache):
-        it is hard-linked from the current output/ into the new one.
-        """
-        output = self.config.output_dir
-        if self.written is None and set(files) == self.published and all(
-                data is None or _same_file(output / path, data) for path, data in files.items()):
-            return 0, 0  # carried on from the cache and nothing changed: output/ is right
-        self.published = set(files)
-        if self.written is None or not output.is_dir():
-            writer = OutputWriter(output)
-            written = 0
-            try:
-                for path, data in sorted(files.items()):
-                    if data is None or _same_file(output / path, data):
-                        writer.link(path, output / path)  # unchanged: keeps its mtime
-                    else:
-                        writer.write(path, data)
-                        written += 1
-                search.index(self.config, writer.staging)
-                writer.publish()
-            except BaseException:
-                writer.discard()
-                raise
-            self.written = dict(files) if None not in files.values() else None
-            return written, 0
-        written = 0
-        for path, data in sorted(files.items()):
-            if self.written.get(path) != data:
-                write_atomic(_inside(output, path), data, durable=False)
-                written += 1
-        gone = sorted(set(self.written) - set(files))
-        for path in gone:
-            _delete(output, path)
-        if written or gone:
-            search.index(self.config, output)
-        self.written = dict(files)
-        return written, len(gone)
-
-
 def _digest(value: Any, digests: dict[str, _Source]) -> Any:
     """A cheap stand-in for a page context, compared with ==: articles by their digests."""
     kind = type(value)
@@ -387,34 +344,3 @@ def _static(config: SiteConfig) -> dict[str, bytes]:
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _same_file(path: Path, data: bytes) -> bool:
-    """True if the file already holds exactly these bytes."""
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _inside(output: Path, relpath: str) -> Path:
-    """The output file for relpath; never a path outside the output folder."""
-    root = output.resolve()
-    path = (root / relpath).resolve()
-    if not path.is_relative_to(root) or path == root:
-        raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
-    return path
-
-
-def _delete(output: Path, relpath: str) -> None:
-    """Remove a file the site no longer has, and the folders it leaves empty."""
-    path = _inside(output, relpath)
-    path.unlink(missing_ok=True)
-    root = output.resolve()
-    folder = path.parent
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:
-            break
-        folder = folder.parent

@@ -1,8 +1,12 @@
 """The one owner of the output folder: build aside in a staging folder, then swap it in.
 
 Every file goes into a sibling staging folder; a path outside it or written twice is an
-error. Only when everything is written does publish() rename the old output aside, rename
-the new one in and delete the old one, so a failed or killed build leaves output/ as it was.
+error. Only when everything is written does publish() swap it in place of the old output
+(one atomic exchange on Linux), so a failed or killed build leaves output/ as it was.
+
+The replaced site may be kept as `.<output>.previous`: a later build that knows how it
+differs from output/ (incremental.py) starts from it instead of an empty folder, and so
+writes only the few files a small change touches instead of linking every file anew.
 """
 
 from __future__ import annotations
@@ -21,25 +25,42 @@ log = logging.getLogger("site_builder")
 KEEP = (".gitkeep",)  # placeholders under version control survive a rebuild
 
 
-class OutputWriter:
-    """Collects the files of one build in a staging folder next to the output folder."""
+def previous_site(output: Path) -> Path:
+    """Where publish(keep=True) leaves the site it replaced."""
+    output = output.resolve()
+    return output.parent / f".{output.name}.previous"
 
-    def __init__(self, output: Path):
+
+class OutputWriter:
+    """Collects the files of one build in a staging folder next to the output folder.
+
+    With `reuse`, the staging folder starts as that earlier site (previous_site()) rather
+    than empty; the caller then writes, links and deletes only what differs.
+    """
+
+    def __init__(self, output: Path, reuse: Path | None = None):
         self.output = output.resolve()
         self.parent = self.output.parent
         self.staging = self.parent / f".{self.output.name}.staging-{os.getpid()}"
         self.written: set[Path] = set()
         self.folders: set[Path] = set()
+        self.reused = reuse is not None
         _check_replaceable(self.output)
         self.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.parent, self.output.name)
-        self.staging.mkdir()
+        if reuse is not None:
+            reuse.rename(self.staging)  # killed from here on, it is a stale staging folder
+        else:
+            shutil.rmtree(previous_site(self.output), ignore_errors=True)
+            self.staging.mkdir()
 
     def target(self, relpath: str | Path) -> Path:
         """The staging file for a path below the output root; refuse anything escaping it.
 
-        The staging folder is new and holds no links (only folders and files this writer
-        made), so normalising the path as text is as strict as resolving it on disk.
+        A new staging folder holds no links (only folders and files this writer made), so
+        normalising the path as text is as strict as resolving it on disk. A reused one was
+        a published site, which someone may have put a link into: there the folder is
+        resolved, and the file unlinked, since it may be a hard link into output/.
         """
         normal = posixpath.normpath(Path(relpath).as_posix())
         if normal.startswith(("/", "../")) or normal in (".", ".."):
@@ -50,7 +71,11 @@ class OutputWriter:
         self.written.add(path)
         if path.parent not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if self.reused and not path.parent.resolve().is_relative_to(self.staging.resolve()):
+                raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
             self.folders.add(path.parent)
+        if self.reused:
+            _unlink(path)
         return path
 
     def write(self, relpath: str | Path, data: bytes) -> None:
@@ -65,6 +90,18 @@ class OutputWriter:
         except OSError:  # a file system without hard links: copy, keeping the time
             shutil.copy2(existing, path)
 
+    def delete(self, relpath: str) -> None:
+        """Remove a file of a reused staging folder, and the folders that leaves empty."""
+        path = self.target(relpath)
+        root = self.staging
+        folder = path.parent
+        while folder != root:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+
     def copy_tree(self, source: Path) -> int:
         """Copy a folder of static assets into the site root; return the number of files."""
         count = 0
@@ -73,26 +110,54 @@ class OutputWriter:
             count += 1
         return count
 
-    def publish(self) -> None:
-        """Swap the staging folder in place of the output folder (two renames)."""
+    def publish(self, keep: bool = False) -> Path | None:
+        """Swap the staging folder in place of the output folder.
+
+        The replaced site is deleted, or with `keep` moved to previous_site() and returned.
+        """
         for name in KEEP:
             kept = self.output / name
             if kept.is_file() and not (self.staging / name).exists():
                 shutil.copy2(kept, self.staging / name)
         if self.output.is_dir() and _exchange(self.staging, self.output):
             # One atomic step: output/ is the old site or the new one at every instant.
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the old site
-            return
-        old = self.parent / f".{self.output.name}.old-{os.getpid()}"
-        if self.output.exists():
-            self.output.rename(old)
-        # Killed here, output/ is missing: the next build puts the old one back (_remove_stale).
-        self.staging.rename(self.output)
+            old = self.staging  # now holds the old site
+        else:
+            old = self.parent / f".{self.output.name}.old-{os.getpid()}"
+            if self.output.exists():
+                self.output.rename(old)
+            # Killed here, output/ is missing: the next build puts the old one back.
+            self.staging.rename(self.output)
+        if keep and old.is_dir():
+            previous = previous_site(self.output)
+            shutil.rmtree(previous, ignore_errors=True)
+            old.rename(previous)
+            return previous
         shutil.rmtree(old, ignore_errors=True)
+        return None
 
     def discard(self) -> None:
         """Throw the staging folder away after a failed build."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def site_files(root: Path) -> set[str]:
+    """Every file below a site folder, as relative POSIX paths."""
+    found = set()
+    for folder, _, names in os.walk(root):
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
 
 
 def _check_replaceable(output: Path) -> None:

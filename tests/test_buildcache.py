@@ -28,8 +28,18 @@ def build(site, *args):
 
 
 def assert_same_as_clean(site):
-    run_cli("build", "--clean", "--output", "clean", cwd=site, check=True)
-    cached, clean = tree(site / "output"), tree(site / "clean")
+    """output/ equals a clean build of the same sources, made in a copy of the site folder
+    (building here with another --output would replace the cache the next build uses)."""
+    reference = site.parent / f"{site.name}-clean"
+    shutil.rmtree(reference, ignore_errors=True)
+    reference.mkdir()
+    for name in ("content", "templates", "static", "site.toml"):
+        if (site / name).is_dir():
+            shutil.copytree(site / name, reference / name)
+        elif (site / name).is_file():
+            shutil.copy2(site / name, reference / name)
+    run_cli("build", "--clean", cwd=reference, check=True)
+    cached, clean = tree(site / "output"), tree(reference / "output")
     assert sorted(cached) == sorted(clean)
     assert [p for p in clean if cached[p] != clean[p]] == []
 
@@ -89,3 +99,31 @@ def test_template_and_content_changes_in_a_row(site):
     build(site)
     assert_same_as_clean(site)
     assert not list((site / "output").rglob("article-2"))
+
+
+def test_builds_start_from_the_replaced_site_and_every_one_equals_a_clean_build(site):
+    """The site a build replaces is kept as .output.previous and brought up to date by the
+    next build; whatever the sequence of edits, output/ is exactly a clean build."""
+    gulf = site / "content" / "gulf"
+    edits = [
+        lambda: None,
+        lambda: (gulf / "article-3.md").write_text(article(3).replace("More text.", "Edit one.")),
+        lambda: (gulf / "article-3.md").write_text(article(3).replace("More text.", "Edit two.")),
+        lambda: (gulf / "article-4.md").write_text(article(4, title="A new headline")),
+        lambda: (gulf / "article-5.md").unlink(),
+        lambda: (gulf / "article-9.md").write_text(article(9, title="Brand new")),
+        lambda: ((site / "output" / "CNAME").write_text("example.org\n"),  # a stray, dropped
+                 (gulf / "article-7.md").write_text(article(7).replace("More text.", "Seven."))),
+        lambda: (gulf / "article-3.md").write_text(article(3)),  # back to the first text
+        lambda: (gulf / "article-6.md").write_text(article(6).replace("More text.", "Six.")),
+    ]
+    for step, edit in enumerate(edits):
+        replaced = tree(site / "output") if (site / "output").is_dir() else None
+        kept = (site / ".output.previous").stat().st_ino if step >= 2 else None
+        edit()
+        build(site)
+        if kept is not None:  # the kept site was brought up to date, not built anew
+            assert (site / "output").stat().st_ino == kept, f"step {step}"
+        assert_same_as_clean(site)
+        if replaced is not None and step != 6:  # (the stray file was never part of a build)
+            assert tree(site / ".output.previous") == replaced, f"step {step}"
