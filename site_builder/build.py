@@ -72,21 +72,27 @@ def build_site(config: SiteConfig, drafts: bool = False,
 
 def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> BuildSummary:
     """A build that carries on from the last one's cache (unless clean): only what changed
-    is redone. Either way it leaves a fresh cache for the next build."""
-    from site_builder import buildcache
+    is redone, the quick way when only article bodies changed. Either way it leaves a
+    fresh cache for the next build."""
+    from site_builder import buildcache, quickbuild
     from site_builder.incremental import IncrementalBuilder
 
     started = time.perf_counter()
-    builder = (IncrementalBuilder(config, drafts, keep_previous=True) if clean
-               else buildcache.restore(config, drafts))
-    account = builder.rebuild(None)
-    if not builder.idle:  # an unchanged site leaves its cache as it is, too
-        buildcache.save(builder)
+    key = buildcache.cache_key(config, drafts)
+    theme = quickbuild.theme_digest(config)  # before anything is read: a later edit is news
+    quick = None if clean else quickbuild.build(config, key, theme)
+    if quick is not None:
+        outline, account = quick
+        totals = outline.totals
+    else:
+        builder = (IncrementalBuilder(config, drafts, keep_previous=True) if clean
+                   else buildcache.restore(config, drafts, key))
+        account = builder.rebuild(None)
+        if not builder.idle or not (config.cache_dir / quickbuild.OUTLINE_FILE).exists():
+            buildcache.save(builder, key, theme)  # an unchanged site leaves its cache as it is
+        totals = builder.totals()
     log.debug("build cache: %s", account)
-    feeds = [p for p in builder.derived["feeds"][1] if p != "feeds.opml"]
-    return BuildSummary(builder.article_count, len(builder.pages), len(feeds),
-                        len(builder.pages) + len(builder.derived["feeds"][1]),
-                        time.perf_counter() - started, config.output_dir)
+    return BuildSummary(*totals, time.perf_counter() - started, config.output_dir)
 
 
 def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> int:

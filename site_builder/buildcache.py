@@ -16,7 +16,7 @@ import logging
 import pickle
 from pathlib import Path
 
-from site_builder import __version__
+from site_builder import __version__, quickbuild
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.incremental import IncrementalBuilder
@@ -24,7 +24,7 @@ from site_builder.incremental import IncrementalBuilder
 log = logging.getLogger("site_builder")
 
 STATE_FILE = "build-state.pickle"
-FORMAT = 2
+FORMAT = 3
 
 
 def code_key() -> str:
@@ -38,9 +38,17 @@ def code_key() -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def restore(config: SiteConfig, drafts: bool) -> IncrementalBuilder:
+def cache_key(config: SiteConfig, drafts: bool) -> tuple:
+    """The code, configuration and drafts flag a cache was made for."""
+    return (code_key(), repr(config), drafts)
+
+
+def restore(config: SiteConfig, drafts: bool, key: tuple) -> IncrementalBuilder:
     """A builder primed with the last build's state, or a fresh one if it cannot be trusted."""
     builder = IncrementalBuilder(config, drafts=drafts, keep_previous=True)
+    outline = quickbuild.load(config, key)
+    if outline is not None:  # it knows output/ as the latest build (maybe a quick one) left it
+        builder.publisher.adopt(outline.publisher)
     path = config.cache_dir / STATE_FILE
     try:
         with path.open("rb") as handle:
@@ -50,49 +58,32 @@ def restore(config: SiteConfig, drafts: bool) -> IncrementalBuilder:
     except Exception as exc:  # noqa: BLE001 - any unreadable cache is simply not used
         log.debug("build cache %s unreadable (%s); building from scratch", path, exc)
         return builder
-    expected = (code_key(), repr(config), drafts)
-    if not isinstance(state, dict) or state.get("key") != expected:
+    if not isinstance(state, dict) or state.get("key") != key:
         log.debug("build cache %s is stale; building from scratch", path)
         return builder
     builder.adopt(state["builder"], _intact(config.output_dir, state["stamps"]))
     return builder
 
 
-def save(builder: IncrementalBuilder) -> None:
-    """Write the builder's state after a successful build; never fail the build over it."""
+def save(builder: IncrementalBuilder, key: tuple, theme: str) -> None:
+    """Write the builder's state and the site's outline after a successful build; never
+    fail the build over it."""
     config = builder.config
     path = config.cache_dir / STATE_FILE
-    state = {"key": (code_key(), repr(config), builder.drafts),
-             "builder": builder.state(),
-             "stamps": _stamps(config.output_dir, builder.pages)}
+    stamps = quickbuild.output_stamps(config.output_dir, builder.publisher.published)
+    state = {"key": key, "builder": builder.state(),
+             "stamps": {page: stamps[page] for page in builder.pages if page in stamps}}
     try:
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed build
+        for stale in path.parent.glob(".*.tmp"):  # left by a killed build
             stale.unlink(missing_ok=True)
         write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError as exc:
         log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
-
-
-def _stamps(output: Path, pages: dict) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every page file as published."""
-    stamps = {}
-    for relpath in pages:
-        try:
-            st = (output / relpath).stat()
-        except OSError:
-            continue
-        stamps[relpath] = (st.st_size, st.st_mtime_ns)
-    return stamps
+        return
+    quickbuild.save(config, quickbuild.outline_of(builder, key, theme, stamps))
 
 
 def _intact(output: Path, stamps: dict[str, tuple[int, int]]) -> set[str]:
     """The page files still exactly as the last build left them."""
-    intact = set()
-    for relpath, stamp in stamps.items():
-        try:
-            st = (output / relpath).stat()
-        except OSError:
-            continue
-        if (st.st_size, st.st_mtime_ns) == stamp:
-            intact.add(relpath)
-    return intact
+    found = quickbuild.output_stamps(output, set(stamps))
+    return {page for page, stamp in stamps.items() if found.get(page) == stamp}

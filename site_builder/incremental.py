@@ -72,21 +72,20 @@ class IncrementalBuilder:
         self.env = render.environment(config)
         self.template_refs: dict[str, tuple[str, set[str | None]]] = {}
         self.shape: tuple | None = None          # what listings showed at the last full pass
-        self.neighbours = None                   # render's related-article index for that shape
+        self.links: dict[str, tuple] = {}         # article id -> ids of newer, older, related
         self.bodies: dict[str, str] = {}         # id -> full digest its page was rendered from
-        self.article_count = 0
+        self.articles: tuple[Article, ...] = ()   # as published by the last rebuild
         self.idle = False                        # the last rebuild found nothing to do
         self.publisher = Publisher(config, keep_previous=self.keep_previous)
 
     # --- the persistent cache (buildcache.py) ------------------------------------------
 
-    STATE = ("sources", "html", "derived", "shape", "bodies", "template_refs")
+    STATE = ("sources", "html", "derived", "shape", "bodies", "template_refs", "links")
 
     def state(self) -> dict[str, Any]:
         """What a later `build` needs to carry on: everything but page bytes and the output."""
         state = {name: getattr(self, name) for name in self.STATE}
         state["pages"] = {out: (key, None) for out, (key, _) in self.pages.items()}
-        state["publisher"] = self.publisher.state()
         return state
 
     def adopt(self, state: dict[str, Any], intact: set[str]) -> None:
@@ -96,7 +95,6 @@ class IncrementalBuilder:
         """
         for name in self.STATE:
             setattr(self, name, state[name])
-        self.publisher.adopt(state["publisher"])
         self.pages = {out: entry for out, entry in state["pages"].items() if out in intact}
         if len(self.pages) < len(state["pages"]):
             self.shape = None  # some page must be rendered again: take the full pass
@@ -110,10 +108,16 @@ class IncrementalBuilder:
         html = self._html(articles, digests)
         files = self._render(articles, digests, html, stats)
         written, deleted = self.publisher.publish(files)
-        self.article_count = len(articles)
+        self.articles = articles
         self.idle = not (stats["parsed"] or stats["rendered"] or written or deleted)
         return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
                 f"{written} written, {deleted} deleted ({len(articles)} articles)")
+
+    def totals(self) -> tuple[int, int, int, int]:
+        """Articles, pages, feeds (OPML aside) and files of the last rebuild."""
+        feeds = [p for p in self.derived["feeds"][1] if p != "feeds.opml"]
+        return (len(self.articles), len(self.pages), len(feeds),
+                len(self.pages) + len(self.derived["feeds"][1]))
 
     def _config_changed(self, changed: set[Path]) -> bool:
         path = self.config.config_path or self.config.root / "site.toml"
@@ -176,8 +180,7 @@ class IncrementalBuilder:
         except SiteBuilderError as exc:
             return _Source(stamp, errors=(exc,))
         # Listings show no body: a body edit must not re-render every list it is on.
-        return _Source(stamp, article, (), _hash(article),
-                       _hash(dataclasses.replace(article, body="")))
+        return _Source(stamp, article, (), *article_digests(article))
 
     def _html(self, articles: tuple[Article, ...], digests: dict[str, _Source]) -> dict[str, str]:
         """Each body's HTML, converted again only when the article changed."""
@@ -199,7 +202,7 @@ class IncrementalBuilder:
         shape = (tuple((a.id, digests[a.id].card) for a in articles), repr(self.config), templates)
         if shape == self.shape:
             return self._render_bodies(articles, digests, html, stats)
-        self.shape, self.neighbours = shape, None
+        self.shape = shape
         return self._render_all(articles, digests, html, stats, templates)
 
     def _render_bodies(self, articles, digests, html, stats) -> dict[str, bytes]:
@@ -207,13 +210,14 @@ class IncrementalBuilder:
         config = self.config
         renderer = render.PageRenderer(config, articles, html)
         renderer.env = self.env
-        if self.neighbours is None:
-            self.neighbours = render.neighbours(articles)
-        for index, article in enumerate(articles):
+        by_id = {a.id: a for a in articles}
+        for article in articles:
             out = urls.output_file(article.url_path)
             if self.bodies.get(article.id) == digests[article.id].full:
                 continue
-            page = render.article_page(config, articles, index, self.neighbours)
+            newer, older, related = self.links[article.id]  # as the last full pass found them
+            page = render.article_page_of(config, article, by_id.get(newer), by_id.get(older),
+                                          [by_id[r] for r in related])
             self.pages[out] = (None, renderer.render(page))  # fingerprint: recomputed next full pass
             self.bodies[article.id] = digests[article.id].full
             stats["rendered"] += 1
@@ -230,8 +234,11 @@ class IncrementalBuilder:
         site_key = _hash(config, renderer.nav, renderer.counts)
         files: dict[str, bytes] = {}
         pages: dict[str, tuple[tuple, bytes]] = {}
+        self.links = {}
         for page in site_pages:
             out = urls.output_file(page.path)
+            if "related" in page.context:
+                self.links[page.context["article"].id] = _links(page.context)
             # A plain tuple, compared with ==: hashing 10,000 of them would cost more.
             key = (site_key, templates.get(page.template, ""), page.path, page.title,
                    page.lastmod, page.feeds, _digest(page.context, digests))
@@ -253,7 +260,7 @@ class IncrementalBuilder:
         files.update(self._derived("feeds", _feeds_key(config, articles, digests),
                                    lambda: feed_files(config, articles, html), stats))
         files.update(self.derived["sitemap"][1])
-        files.update(_static(config))
+        files.update(static_files(config))
         return files
 
     def _derived(self, name: str, key: str, make: Callable[[], dict[str, bytes]],
@@ -299,6 +306,19 @@ class IncrementalBuilder:
                 keys[name] = _hash(sorted((n, sources.get(n)) for n in seen))
         return keys
 
+def article_digests(article: Article) -> tuple[str, str]:
+    """The article's digest with every field (its own page) and without the body (what a
+    listing, a neighbour or a related article shows)."""
+    return _hash(article), _hash(dataclasses.replace(article, body=""))
+
+
+def _links(context: dict[str, Any]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """An article page's neighbours in time and related articles, by id."""
+    newer, older = context["newer"], context["older"]
+    return (newer.id if newer else None, older.id if older else None,
+            tuple(a.id for a in context["related"]))
+
+
 def _digest(value: Any, digests: dict[str, _Source]) -> Any:
     """A cheap stand-in for a page context, compared with ==: articles by their digests."""
     kind = type(value)
@@ -337,7 +357,7 @@ def _feeds_key(config: SiteConfig, articles, digests) -> str:
     return _hash(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))
 
 
-def _static(config: SiteConfig) -> dict[str, bytes]:
+def static_files(config: SiteConfig) -> dict[str, bytes]:
     """The theme's static assets, read again each time (a handful of small files)."""
     folder = render.theme_static(config)
     if not folder.is_dir():

@@ -104,29 +104,27 @@ def pages(config: SiteConfig, articles: Sequence[Article]) -> list[Page]:
     return out
 
 
-def article_page(config: SiteConfig, articles: Sequence[Article], index: int,
-                 neighbours: "_Neighbours | None" = None) -> Page:
-    """The page of articles[index] alone, as pages() makes it (for incremental rebuilds)."""
-    return _article_page(config, articles, index, neighbours or _Neighbours(articles))
-
-
-def neighbours(articles: Sequence[Article]) -> "_Neighbours":
-    """The index related articles are found in; valid while no listed field changes."""
-    return _Neighbours(articles)
-
-
 def _article_page(config: SiteConfig, articles: Sequence[Article], index: int,
                   neighbours: _Neighbours) -> Page:
-    """An article's page: its neighbours in time, related articles, reading time, trail."""
-    article = articles[index]
+    """An article's page: its neighbours in time and related articles found in the list."""
+    return article_page_of(config, articles[index],
+                           articles[index - 1] if index > 0 else None,
+                           articles[index + 1] if index + 1 < len(articles) else None,
+                           neighbours.related(articles[index]))
+
+
+def article_page_of(config: SiteConfig, article: Article, newer: Article | None,
+                    older: Article | None, related: Sequence[Article]) -> Page:
+    """An article's page given its neighbours in time and its related articles (the build
+    cache remembers those, so a body edit can render the page without the whole list)."""
     region = config.region(article.region)
     region_path = urls.region_path(article.region)
     context = {
         "article": article,
         "region": region,
-        "newer": articles[index - 1] if index > 0 else None,
-        "older": articles[index + 1] if index + 1 < len(articles) else None,
-        "related": neighbours.related(article),
+        "newer": newer,
+        "older": older,
+        "related": list(related),
         "reading_minutes": reading_minutes(article.body),
         "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
     }
@@ -224,19 +222,28 @@ def _listing(config: SiteConfig, path: str, title: str, articles: Sequence[Artic
     return out
 
 
+def region_counts(config: SiteConfig, articles: Sequence[Article]) -> dict[str, int]:
+    """How many articles each configured region has."""
+    counts = {r.slug: 0 for r in config.regions}
+    for article in articles:
+        counts[article.region] += 1
+    return counts
+
+
 class PageRenderer:
     """Renders Page objects with one environment and the site-wide variables."""
 
-    def __init__(self, config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str]):
+    def __init__(self, config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
+                 counts: Mapping[str, int] | None = None):
+        """`counts` (articles per region) stands in for `articles` where the list is not at hand."""
         self.config = config
         self.env = environment(config)
         self.html = html
-        counts = {r.slug: 0 for r in config.regions}
-        for article in articles:
-            counts[article.region] += 1
+        if counts is None:
+            counts = region_counts(config, articles)
         # The menu lists regions with articles: an empty section is a dead end for a reader.
         self.nav = [r for r in config.regions if counts[r.slug]]
-        self.counts = counts
+        self.counts = dict(counts)
 
     def render(self, page: Page) -> bytes:
         """The page as UTF-8 bytes; a template failure becomes a TemplateError."""

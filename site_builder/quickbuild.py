@@ -1,0 +1,280 @@
+"""The quick way through `site-builder build`: nothing changed, or only article bodies did.
+
+The full cached build (buildcache.py) restores every article of the last build and decides
+page by page what to render again; at 10,000 articles that alone takes seconds. Most
+builds are smaller than that: an editor fixed a typo. So every build also leaves a small
+outline of the site in the cache folder: each content file's stat and digests, the order
+articles are listed in, each article page's neighbours and related articles (as cards:
+articles without their body), the articles the feeds carry with their HTML, and the stat
+of every file in output/. With it, a build in which no content file was added or removed
+and every changed file differs only in its body renders just those articles' pages and
+the feeds that carry them, and publishes those files.
+
+Anything else goes the full way, which comes to the same result: a new, deleted or
+renamed file, a changed title, date, region or other listed field, templates, the
+configuration or the code, an article coming out of the future, a file in output/ that
+is not as the last build left it, a symbolic link in content/, an error. The full build's
+own cache may then be older than the outline; it is keyed by content digests and checks
+the files on disk, so it only redoes what the quick builds did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+import stat
+from pathlib import Path
+from typing import Any
+
+from site_builder import loader, urls
+from site_builder.atomic import write_atomic
+from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder.errors import SiteBuilderError
+from site_builder.model import Article
+
+log = logging.getLogger("site_builder")
+
+OUTLINE_FILE = "outline.pickle"
+
+
+@dataclasses.dataclass
+class Outline:
+    """What the quick way needs to know of the last build."""
+
+    key: tuple                       # code, configuration, drafts: as buildcache keys it
+    theme: str                       # digest of every template file
+    sources: dict[str, tuple]        # content file -> (stat, id, full digest, card digest)
+    order: tuple[str, ...]           # published article ids, newest first
+    release: dt.datetime | None      # when the next future-dated article comes out
+    cards: dict[str, bytes]          # id -> the pickled article without its body
+    links: dict[str, tuple]          # id -> ids of its newer, older and related articles
+    counts: dict[str, int]           # articles per region (the menu)
+    feed_ids: tuple[str, ...]        # the articles some feed carries, newest first
+    feed_html: dict[str, str]        # their HTML
+    output: dict[str, tuple[int, int]]  # every published file -> (size, mtime)
+    publisher: dict[str, Any]        # Publisher.state()
+    totals: tuple[int, int, int, int]  # articles, pages, feeds, files: for the summary line
+
+
+def outline_of(builder: Any, key: tuple, theme: str,
+               output: dict[str, tuple[int, int]]) -> Outline:
+    """The outline of the site a full build (IncrementalBuilder) just made."""
+    from site_builder import feeds, render
+
+    config, articles = builder.config, builder.articles
+    loaded = [s.article for s in builder.sources.values() if s.article is not None]
+    shown = {a.id for a in articles}
+    waiting = [a.date for a in loaded if not a.draft and a.id not in shown]
+    carried = {a.id for spec in feeds.feed_specs(config, articles) for a in spec.articles}
+    feed_ids = tuple(a.id for a in articles if a.id in carried)
+    return Outline(
+        key=key, theme=theme,
+        sources={str(path): (s.stamp, s.article.id, s.full, s.card)
+                 for path, s in builder.sources.items() if s.article is not None},
+        order=tuple(a.id for a in articles),
+        release=min(waiting) if waiting and not builder.drafts else None,
+        cards={a.id: pickle.dumps(dataclasses.replace(a, body=""), pickle.HIGHEST_PROTOCOL)
+               for a in articles},
+        links=dict(builder.links),
+        counts=render.region_counts(config, articles),
+        feed_ids=feed_ids,
+        feed_html={i: builder.html[i][1] for i in feed_ids},
+        output=output,
+        publisher=builder.publisher.state(),
+        totals=builder.totals(),
+    )
+
+
+def save(config: SiteConfig, outline: Outline) -> None:
+    path = config.cache_dir / OUTLINE_FILE
+    try:
+        write_atomic(path, pickle.dumps(outline, pickle.HIGHEST_PROTOCOL), durable=False)
+    except OSError as exc:
+        log.warning("%s: cannot write the build cache: %s", path, exc.strerror)
+
+
+def load(config: SiteConfig, key: tuple) -> Outline | None:
+    """The outline the last build left, if there is one for this code and configuration."""
+    path = config.cache_dir / OUTLINE_FILE
+    try:
+        with path.open("rb") as handle:
+            outline = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache folder
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - an unreadable outline is simply not used
+        log.debug("%s unreadable (%s)", path, exc)
+        return None
+    if not isinstance(outline, Outline) or outline.key != key:
+        return None
+    return outline
+
+
+def theme_digest(config: SiteConfig) -> str:
+    """A digest of every file the template loader can see (the site's, then the theme's)."""
+    digest = hashlib.blake2b(digest_size=16)
+    folders = [config.templates_dir]
+    if config.templates_dir.resolve() != DEFAULT_THEME:
+        folders.append(DEFAULT_THEME)
+    for folder in folders:
+        for path in sorted(_files(str(folder))):
+            digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            except OSError:
+                digest.update(b"\1unreadable")
+    return digest.hexdigest()
+
+
+def output_stamps(output: Path, files: set[str]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each published file (missing ones left out)."""
+    root, stamps = str(output), {}
+    for relpath in files:
+        try:
+            st = os.stat(os.path.join(root, relpath))
+        except OSError:
+            continue
+        stamps[relpath] = (st.st_size, st.st_mtime_ns)
+    return stamps
+
+
+def build(config: SiteConfig, key: tuple, theme: str) -> tuple[Outline, str] | None:
+    """Build the quick way if the change allows it: (outline, account), else None.
+
+    `theme` is theme_digest() taken before anything was read.
+    """
+    outline = load(config, key)
+    if outline is None:
+        return None
+    if outline.release is not None and dt.datetime.now(dt.timezone.utc) >= outline.release:
+        return None
+    found = _content_stamps(config.content_dir)
+    if found is None or found.keys() != outline.sources.keys():
+        return None
+    changed = [path for path, stamp in found.items() if stamp != outline.sources[path][0]]
+    if theme != outline.theme:
+        return None
+    if output_stamps(config.output_dir, set(outline.output)) != outline.output:
+        return None  # someone changed output/: the full way repairs it
+    edited = _edited(config, outline, changed, found)
+    if edited is None:
+        return None
+    files, rendered = _render(config, outline, edited)
+    written, deleted = _publish(config, outline, files, bool(changed))
+    return outline, (f"{len(changed)} parsed, {rendered} rendered, {written} written, "
+                     f"{deleted} deleted ({outline.totals[0]} articles; bodies only)")
+
+
+def _edited(config: SiteConfig, outline: Outline, changed: list[str],
+            found: dict[str, tuple]) -> list[Article] | None:
+    """The changed files read again, if each differs from before in its body alone."""
+    from site_builder.incremental import article_digests
+
+    edited = []
+    for path in changed:
+        try:
+            article = loader.load_file(config, Path(path))
+        except SiteBuilderError:
+            return None  # the full way reports it
+        full, card = article_digests(article)
+        _, ident, _, was_card = outline.sources[path]
+        if article.id != ident or card != was_card:
+            return None
+        outline.sources[path] = (found[path], ident, full, card)
+        edited.append(article)
+    return edited
+
+
+def _render(config: SiteConfig, outline: Outline, edited: list[Article]
+            ) -> tuple[dict[str, bytes], int]:
+    """The pages of the edited articles and the feeds that carry them, with the static
+    files (read each time, as the full way does); and how many files were rendered."""
+    from site_builder import feeds, jsonfeed, render
+    from site_builder.incremental import static_files
+    from site_builder.markup import Renderer
+
+    files: dict[str, bytes] = {}
+    listed = set(outline.order)
+    fresh = {a.id: a for a in edited if a.id in listed}  # drafts and future ones have no page
+    html = dict(zip(fresh, Renderer(config).html_many([a.body for a in fresh.values()])))
+    cards: dict[str, Article] = {}
+
+    def card(ident: str | None) -> Article | None:
+        if ident is None:
+            return None
+        if ident not in cards:
+            cards[ident] = fresh.get(ident) or pickle.loads(outline.cards[ident])  # noqa: S301
+        return cards[ident]
+
+    renderer = render.PageRenderer(config, (), html, counts=outline.counts)
+    for article in fresh.values():
+        newer, older, related = outline.links[article.id]
+        page = render.article_page_of(config, article, card(newer), card(older),
+                                      [card(r) for r in related])
+        files[urls.output_file(page.path)] = renderer.render(page)
+    carried = set(fresh) & set(outline.feed_ids)
+    if carried:
+        outline.feed_html.update((i, html[i]) for i in carried)
+        subset = [card(i) for i in outline.feed_ids]
+        for spec in feeds.feed_specs(config, subset):
+            if any(a.id in carried for a in spec.articles):
+                files[spec.path("feed.xml")] = feeds.rss(config, spec, outline.feed_html)
+                files[spec.path("atom.xml")] = feeds.atom(config, spec, outline.feed_html)
+                files[spec.path("feed.json")] = jsonfeed.json_feed(config, spec, outline.feed_html)
+    rendered = len(files)
+    files.update(static_files(config))
+    return files, rendered
+
+
+def _publish(config: SiteConfig, outline: Outline, files: dict[str, bytes],
+             parsed: bool) -> tuple[int, int]:
+    """Publish the site with these files replaced; keep the outline up to date."""
+    from site_builder.publish import Publisher
+
+    publisher = Publisher(config, keep_previous=True)
+    publisher.adopt(outline.publisher)
+    everything: dict[str, bytes | None] = dict.fromkeys(outline.publisher["published"])
+    everything.update(files)
+    written, deleted = publisher.publish(everything)
+    if parsed or written or deleted:
+        outline.publisher = publisher.state()
+        outline.output = {path: stamp for path, stamp in outline.output.items()
+                          if path in publisher.published}
+        outline.output.update(output_stamps(config.output_dir, set(files)))
+        save(config, outline)
+    return written, deleted
+
+
+def _content_stamps(content: Path) -> dict[str, tuple[int, int, int]] | None:
+    """Every content file's stat, as the loader names them; None where the quick way
+    would not see what the loader sees (a missing folder, symbolic links)."""
+    found: dict[str, tuple[int, int, int]] = {}
+    if not content.is_dir() or content.is_symlink():
+        return None
+    for folder, dirs, names in os.walk(str(content)):
+        for name in dirs:
+            if os.path.islink(os.path.join(folder, name)):
+                return None
+        for name in names:
+            if not name.endswith(".md") or name.startswith(".#"):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            found[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return found
+
+
+def _files(folder: str) -> list[str]:
+    found = []
+    for root, _, names in os.walk(folder):
+        found.extend(os.path.join(root, name) for name in names)
+    return found
