@@ -12,12 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder import loader, render, search, sitemap
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.feeds import feed_files
-from site_builder.markup import Renderer
-from site_builder.writer import OutputWriter
 
 log = logging.getLogger("site_builder")
 
@@ -42,6 +38,13 @@ def build_site(config: SiteConfig, drafts: bool = False,
                now: dt.datetime | None = None) -> BuildSummary:
     """Build the whole site from scratch, without any cache: the reference that cached and
     incremental builds must equal byte for byte (tests hold them to it). Raises on errors."""
+    # Imported here: a quick build that finds nothing to do needs none of them.
+    from site_builder import loader, render, search, sitemap
+    from site_builder.assets import static_folder
+    from site_builder.feeds import feed_files
+    from site_builder.markup import Renderer
+    from site_builder.writer import OutputWriter
+
     started = time.perf_counter()
     # 1. Load and validate every content file; all errors are raised together.
     articles = loader.load_articles(config, drafts=drafts, now=now)
@@ -58,7 +61,7 @@ def build_site(config: SiteConfig, drafts: bool = False,
     try:
         for path, data in sorted({**files, **feeds, **extras}.items()):
             writer.write(path, data)
-        static = render.theme_static(config)
+        static = static_folder(config)
         if static.is_dir():
             writer.copy_tree(static)
         search.index(config, writer.staging)  # after every page is in place; off by default
@@ -75,7 +78,6 @@ def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) 
     is redone, the quick way when only article bodies changed. Either way it leaves a
     fresh cache for the next build."""
     from site_builder import buildcache, quickbuild
-    from site_builder.incremental import IncrementalBuilder
 
     started = time.perf_counter()
     key = buildcache.cache_key(config, drafts)
@@ -85,6 +87,8 @@ def cached_build(config: SiteConfig, drafts: bool = False, clean: bool = False) 
         outline, account = quick
         totals = outline.totals
     else:
+        from site_builder.incremental import IncrementalBuilder
+
         builder = (IncrementalBuilder(config, drafts, keep_previous=True) if clean
                    else buildcache.restore(config, drafts, key))
         account = builder.rebuild(None)

@@ -15,11 +15,14 @@ import hashlib
 import logging
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder import __version__, quickbuild
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
-from site_builder.incremental import IncrementalBuilder
+
+if TYPE_CHECKING:
+    from site_builder.incremental import IncrementalBuilder
 
 log = logging.getLogger("site_builder")
 
@@ -45,6 +48,8 @@ def cache_key(config: SiteConfig, drafts: bool) -> tuple:
 
 def restore(config: SiteConfig, drafts: bool, key: tuple) -> IncrementalBuilder:
     """A builder primed with the last build's state, or a fresh one if it cannot be trusted."""
+    from site_builder.incremental import IncrementalBuilder
+
     builder = IncrementalBuilder(config, drafts=drafts, keep_previous=True)
     outline = quickbuild.load(config, key)
     if outline is not None:  # it knows output/ as the latest build (maybe a quick one) left it

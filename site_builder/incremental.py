@@ -16,7 +16,6 @@ rebuilds is byte-identical to a clean full build (tests/test_incremental.py hold
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -25,18 +24,16 @@ from typing import Any
 import jinja2.meta
 
 from site_builder import loader, render, sitemap, urls
+from site_builder.assets import static_files
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
 from site_builder.feeds import feed_files
+from site_builder.fingerprint import article_digests, digest
 from site_builder.markup import Renderer
 from site_builder.model import Article
 from site_builder.publish import Publisher
 
 log = logging.getLogger("site_builder")
-
-
-def _hash(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclasses.dataclass
@@ -231,7 +228,7 @@ class IncrementalBuilder:
         site_pages = render.pages(config, articles)
         renderer = render.PageRenderer(config, articles, html)
         renderer.env = self.env  # one environment: compiled templates reload on change
-        site_key = _hash(config, renderer.nav, renderer.counts)
+        site_key = digest(config, renderer.nav, renderer.counts)
         files: dict[str, bytes] = {}
         pages: dict[str, tuple[tuple, bytes]] = {}
         self.links = {}
@@ -250,7 +247,7 @@ class IncrementalBuilder:
             files[out] = cached[1]
         self.pages = pages
         listed = sitemap.listed(site_pages)
-        self._derived("sitemap", _hash(config.base_url, listed),
+        self._derived("sitemap", digest(config.base_url, listed),
                       lambda: sitemap.sitemap_files(config, listed), stats)
         return self._with_the_rest(files, articles, digests, html, stats)
 
@@ -290,7 +287,7 @@ class IncrementalBuilder:
                     refs = {None}
                 cached = self.template_refs[name] = (source, refs)
             pulls[name] = cached[1]
-        everything = _hash(sorted(sources.items()))
+        everything = digest(sorted(sources.items()))
         keys = {}
         for name in sources:
             seen, todo = set(), [name]
@@ -303,14 +300,8 @@ class IncrementalBuilder:
                     seen.add(current)
                     todo.extend(pulls.get(current, ()))
             else:
-                keys[name] = _hash(sorted((n, sources.get(n)) for n in seen))
+                keys[name] = digest(sorted((n, sources.get(n)) for n in seen))
         return keys
-
-def article_digests(article: Article) -> tuple[str, str]:
-    """The article's digest with every field (its own page) and without the body (what a
-    listing, a neighbour or a related article shows)."""
-    return _hash(article), _hash(dataclasses.replace(article, body=""))
-
 
 def _links(context: dict[str, Any]) -> tuple[str | None, str | None, tuple[str, ...]]:
     """An article page's neighbours in time and related articles, by id."""
@@ -324,7 +315,7 @@ def _digest(value: Any, digests: dict[str, _Source]) -> Any:
     kind = type(value)
     if kind is Article:
         source = digests.get(value.id)
-        return source.card if source else _hash(value)
+        return source.card if source else digest(value)
     if kind is dict:
         return tuple((key, _own(item, digests) if key == "article" else _digest(item, digests))
                      for key, item in value.items())
@@ -340,7 +331,7 @@ def _own(article: Any, digests: dict[str, _Source]) -> Any:
     if type(article) is not Article:
         return _digest(article, digests)
     source = digests.get(article.id)
-    return ("own", source.full if source else _hash(article))
+    return ("own", source.full if source else digest(article))
 
 
 def _feeds_key(config: SiteConfig, articles, digests) -> str:
@@ -354,13 +345,4 @@ def _feeds_key(config: SiteConfig, articles, digests) -> str:
             per_region[article.region] = count + 1
             shown.append(article)
     newest = articles[0].date if articles else None
-    return _hash(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))
-
-
-def static_files(config: SiteConfig) -> dict[str, bytes]:
-    """The theme's static assets, read again each time (a handful of small files)."""
-    folder = render.theme_static(config)
-    if not folder.is_dir():
-        return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return digest(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))

@@ -56,9 +56,10 @@ class Publisher:
         previous = self._previous_site()
         writer = OutputWriter(output, reuse=previous)
         try:
+            wanted = top_level(files)
             if previous is not None:  # it differs from output/ only where lag says
                 todo = {path: files.get(path)
-                        for path in self.lag | changed | removed | strays(writer.staging, files)}
+                        for path in self.lag | changed | removed | strays(writer.staging, wanted)}
             else:
                 todo = files
             for path in sorted(todo):
@@ -73,7 +74,7 @@ class Publisher:
         except BaseException:
             writer.discard()
             raise
-        self._remember_previous(kept, previous is not None, changed | removed, files)
+        self._remember_previous(kept, previous is not None, changed | removed, files, wanted)
         self.published = set(files)
         self.written = dict(files) if None not in files.values() else None
         return len(changed), len(removed)
@@ -90,7 +91,7 @@ class Publisher:
         return folder if found == self.previous else None
 
     def _remember_previous(self, kept: Path | None, reused: bool, differ: set[str],
-                           files: dict) -> None:
+                           files: dict, wanted: set[str]) -> None:
         """Note the kept previous site and where it differs from the new output/.
 
         Unchanged files were linked, so they are the same in both. A previous site that was
@@ -100,7 +101,7 @@ class Publisher:
         self.previous, self.lag = None, set()
         if kept is not None:
             self.lag = differ if reused else differ | (site_files(kept) - set(files))
-            self.lag |= strays(kept, files)
+            self.lag |= strays(kept, wanted)
             self.previous = (kept.lstat().st_ino, self.config.output_dir.lstat().st_ino)
 
     def _in_place(self, files: dict[str, bytes | None]) -> tuple[int, int]:
@@ -121,14 +122,18 @@ class Publisher:
         return written, len(gone)
 
 
-def strays(site: Path, files: dict) -> set[str]:
-    """Top-level names in a site folder that no file of the build lives under.
+def top_level(files: dict) -> set[str]:
+    """The names at the top of the site that a build's files live under."""
+    return {path.split("/", 1)[0] for path in files} | set(KEEP) | {search.BUNDLE}
+
+
+def strays(site: Path, wanted: set[str]) -> set[str]:
+    """Top-level names in a site folder that none of the build's files live under.
 
     Such things (a CNAME or a verification file someone copied into output/) are dropped
     by a build, as a fresh staging folder would; deeper ones only by a full build
     (`--clean`). A walk of the whole site would cost more than a small rebuild.
     """
-    wanted = {path.split("/", 1)[0] for path in files} | set(KEEP) | {search.BUNDLE}
     try:
         return {name for name in os.listdir(site) if name not in wanted}
     except OSError:

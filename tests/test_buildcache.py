@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
+import time
 
 import pytest
 
@@ -70,7 +73,8 @@ def test_one_edit_redoes_one_article_and_keeps_other_files(site):
     assert_same_as_clean(site)
 
 
-@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other-config", "tampered-output"])
+@pytest.mark.parametrize("spoil", ["garbage", "truncated", "other-config", "tampered-output",
+                                   "outline-garbage", "outline-mismatch"])
 def test_a_corrupt_or_stale_cache_is_never_trusted(site, spoil):
     build(site)
     state = site / ".cache" / "site_builder" / "build-state.pickle"
@@ -78,6 +82,14 @@ def test_a_corrupt_or_stale_cache_is_never_trusted(site, spoil):
         state.write_bytes(b"\x80\x05not a pickle at all")
     elif spoil == "truncated":
         state.write_bytes(state.read_bytes()[:1000])
+    elif spoil == "outline-garbage":
+        (state.parent / "outline.pickle").write_bytes(b"\x80\x05garbage")
+    elif spoil == "outline-mismatch":  # the two halves of the outline from different builds
+        changes = state.parent / "outline-changes.pickle"
+        old = changes.read_bytes()
+        (site / "content" / "gulf" / "article-2.md").write_text(article(2, title="Retitled"))
+        build(site)
+        changes.write_bytes(old)
     elif spoil == "other-config":
         toml = site / "site.toml"
         toml.write_text(toml.read_text().replace("Cache Desk", "Another Desk"))
@@ -127,3 +139,78 @@ def test_builds_start_from_the_replaced_site_and_every_one_equals_a_clean_build(
         assert_same_as_clean(site)
         if replaced is not None and step != 6:  # (the stray file was never part of a build)
             assert tree(site / ".output.previous") == replaced, f"step {step}"
+
+
+QUICK = "bodies only"  # what -v says when a build took the quick way (quickbuild.py)
+
+
+def test_a_body_edit_takes_the_quick_way_and_anything_else_the_full_way(site):
+    gulf = site / "content" / "gulf"
+    build(site)
+    steps = [  # (edit, quick way expected)
+        (lambda: (gulf / "article-3.md").write_text(article(3).replace("More text.", "Typo.")), True),
+        (lambda: None, True),  # nothing changed
+        (lambda: (gulf / "article-3.md").write_text(article(3, title="A changed title")), False),
+        (lambda: (gulf / "article-1.md").write_text(article(1).replace("More text.", "X.")), True),
+        (lambda: (site / "templates" / "base.html").write_text(
+            (site / "templates" / "base.html").read_text() + "{# edit #}\n"), False),
+        (lambda: (gulf / "article-8.md").write_text(article(8)), False),  # a new file
+        (lambda: (gulf / "article-8.md").write_text(article(8).replace("More", "Less")), True),
+        (lambda: (gulf / "article-8.md").unlink(), False),
+    ]
+    for step, (edit, quick) in enumerate(steps):
+        edit()
+        log = build(site)
+        assert (QUICK in log) == quick, f"step {step}: {log}"
+        assert_same_as_clean(site)
+
+
+def test_quick_builds_keep_feeds_and_neighbours_right(site):
+    """A body edit of the newest article changes the feeds that carry it and its own page;
+    the pages around it keep linking to it, and a later full build agrees byte for byte."""
+    gulf = site / "content" / "gulf"
+    build(site)
+    newest = gulf / "article-26.md"
+    newest.write_text(article(26))
+    build(site)
+    newest.write_text(article(26).replace("More text.", "A body edit that feeds carry."))
+    assert QUICK in build(site)
+    feed = (site / "output" / "feed.xml").read_text()
+    assert "A body edit that feeds carry." in feed
+    assert "A body edit that feeds carry." in (site / "output" / "gulf" / "atom.xml").read_text()
+    assert_same_as_clean(site)
+    (gulf / "article-4.md").write_text(article(4, title="Now a full build"))
+    assert QUICK not in build(site)
+    assert_same_as_clean(site)
+
+
+def test_a_draft_body_edit_publishes_nothing(site):
+    gulf = site / "content" / "gulf"
+    draft = article(9).replace("draft: false", "draft: true")
+    (gulf / "article-9.md").write_text(draft)
+    build(site)
+    before = mtimes(site)
+    (gulf / "article-9.md").write_text(draft.replace("More text.", "Still a draft."))
+    assert QUICK in build(site)
+    assert mtimes(site) == before
+    assert_same_as_clean(site)
+
+
+def test_an_article_from_the_future_appears_once_its_time_comes(site):
+    soon = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=3)
+    text = article(9).replace("2026-01-10T08:00:00+00:00", soon.isoformat())
+    assert soon.isoformat() in text
+    (site / "content" / "gulf" / "article-9.md").write_text(text)
+    build(site)
+    assert not list((site / "output").rglob("article-9"))
+    time.sleep(max(0.0, (soon - dt.datetime.now(dt.timezone.utc)).total_seconds()) + 1)
+    log = build(site)
+    assert QUICK not in log
+    assert list((site / "output").rglob("article-9"))
+
+
+def test_a_symbolic_link_in_content_goes_the_full_way(site):
+    build(site)
+    os.symlink(site / "content" / "gulf" / "article-1.md", site / "content" / "gulf" / "link.md")
+    log = run_cli("build", "-v", cwd=site).stderr
+    assert QUICK not in log
