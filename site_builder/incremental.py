@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,18 @@ class IncrementalBuilder:
         if changed and self._config_changed(changed):
             self._reset(self.reload_config() if self.reload_config else self.config)
         stats = {"parsed": 0, "rendered": 0}
+        clock = _Clock()
         articles, digests = self._load(stats, changed)
+        clock.lap("load")
         html = self._html(articles, digests)
+        clock.lap("markdown")
         files = self._render(articles, digests, html, stats)
+        clock.lap("render")
         written, deleted = self.publisher.publish(files)
+        clock.lap("publish")
         self.articles = articles
         self.idle = not (stats["parsed"] or stats["rendered"] or written or deleted)
+        log.debug("rebuild: %s", clock)
         return (f"{stats['parsed']} parsed, {stats['rendered']} rendered, "
                 f"{written} written, {deleted} deleted ({len(articles)} articles)")
 
@@ -230,7 +237,8 @@ class IncrementalBuilder:
         renderer.env = self.env  # one environment: compiled templates reload on change
         site_key = digest(config, renderer.nav, renderer.counts)
         files: dict[str, bytes] = {}
-        pages: dict[str, tuple[tuple, bytes]] = {}
+        pages: dict[str, tuple[tuple, bytes | None]] = {}
+        stale: list[tuple[str, render.Page]] = []
         self.links = {}
         for page in site_pages:
             out = urls.output_file(page.path)
@@ -241,10 +249,13 @@ class IncrementalBuilder:
                    page.lastmod, page.feeds, _digest(page.context, digests))
             cached = self.pages.get(out)
             if cached is None or cached[0] != key:
-                cached = (key, renderer.render(page))
-                stats["rendered"] += 1
+                cached = (key, None)
+                stale.append((out, page))
             pages[out] = cached
-            files[out] = cached[1]
+        for (out, _), data in zip(stale, renderer.render_many([page for _, page in stale])):
+            pages[out] = (pages[out][0], data)
+        stats["rendered"] += len(stale)
+        files = {out: data for out, (_, data) in pages.items()}
         self.pages = pages
         listed = sitemap.listed(site_pages)
         self._derived("sitemap", digest(config.base_url, listed),
@@ -302,6 +313,22 @@ class IncrementalBuilder:
             else:
                 keys[name] = digest(sorted((n, sources.get(n)) for n in seen))
         return keys
+
+class _Clock:
+    """Seconds per stage of a rebuild, for the -v account."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        return " ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps)
+
 
 def _links(context: dict[str, Any]) -> tuple[str | None, str | None, tuple[str, ...]]:
     """An article page's neighbours in time and related articles, by id."""

@@ -9,7 +9,11 @@ works under any base path; only 404.html, which a host serves at any depth, link
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -245,6 +249,15 @@ def region_counts(config: SiteConfig, articles: Sequence[Article]) -> dict[str, 
     return counts
 
 
+PARALLEL_PAGES = 500  # fewer pages a worker than this: forking costs more than it saves
+_JOB: "tuple[PageRenderer, Sequence[Page]] | None" = None  # what forked workers render
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[bytes]:
+    renderer, pages = _JOB
+    return [renderer.render(page) for page in pages[bounds[0]:bounds[1]]]
+
+
 class PageRenderer:
     """Renders Page objects with one environment and the site-wide variables."""
 
@@ -273,6 +286,29 @@ class PageRenderer:
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
             where, line = _template_frame(exc, self.config.templates_dir / page.template)
             raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where, line) from None
+
+    def render_many(self, pages: Sequence[Page]) -> list[bytes]:
+        """Many pages, on every core when there are enough to be worth it.
+
+        Workers are forked, so they share the pages and the HTML without copying them
+        first; only the rendered bytes come back. A process with other threads running
+        (watch, serve) renders here instead: forking it could copy a lock some thread holds.
+        """
+        workers = min(os.cpu_count() or 1, len(pages) // PARALLEL_PAGES)
+        if workers < 2 or os.name != "posix" or threading.active_count() > 1:
+            return [self.render(page) for page in pages]
+        global _JOB
+        _JOB = (self, pages)
+        size = -(-len(pages) // (workers * 4))  # a few slices a worker evens out the load
+        slices = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                return [data for part in pool.map(_render_slice, slices) for data in part]
+        except Exception:  # noqa: BLE001 - render here, so a template error reads as always
+            return [self.render(page) for page in pages]
+        finally:
+            _JOB = None
 
     def _context(self, page: Page) -> dict[str, Any]:
         config = self.config
@@ -319,4 +355,5 @@ def render_pages(config: SiteConfig, articles: Sequence[Article], html: Mapping[
                  site_pages: Sequence[Page]) -> dict[str, bytes]:
     """Every page rendered: output file path -> bytes."""
     renderer = PageRenderer(config, articles, html)
-    return {urls.output_file(p.path): renderer.render(p) for p in site_pages}
+    return dict(zip((urls.output_file(p.path) for p in site_pages),
+                    renderer.render_many(site_pages)))
