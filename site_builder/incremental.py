@@ -32,9 +32,11 @@ from site_builder.feeds import feed_files
 from site_builder.fingerprint import article_digests, digest
 from site_builder.markup import Renderer
 from site_builder.model import Article
+from site_builder.parallel import fork_map
 from site_builder.publish import Publisher
 
 log = logging.getLogger("site_builder")
+PARALLEL_READ = 500  # fewer content files a worker than this: forking costs more than it saves
 
 
 @dataclasses.dataclass
@@ -150,6 +152,7 @@ class IncrementalBuilder:
             candidates = loader.content_files(self.config)  # a missing folder is an error
         else:
             fresh, candidates = dict(self.sources), targeted
+        stale: list[tuple[Path, tuple[int, int, int]]] = []
         for path in candidates:
             fresh.pop(path, None)
             try:
@@ -161,9 +164,12 @@ class IncrementalBuilder:
                 stamp = (0, 0, 0)  # a dangling or looping link: the loader says which
             cached = self.sources.get(path)
             if cached is None or cached.stamp != stamp:
-                cached = self._read(path, stamp)
-                stats["parsed"] += 1
+                stale.append((path, stamp))
             fresh[path] = cached
+        # Parsed on every core when many (a cold build), in path order either way.
+        for (path, _), source in zip(stale, fork_map(self._read, stale, PARALLEL_READ)):
+            fresh[path] = source
+        stats["parsed"] += len(stale)
         self.sources = fresh
         loaded = [s.article for s in fresh.values() if s.article is not None]
         errors = [e for s in fresh.values() for e in s.errors] + \
@@ -176,7 +182,8 @@ class IncrementalBuilder:
         by_id = {a.id: s for s in fresh.values() if (a := s.article) is not None}
         return loader.publishable(loaded, self.drafts), by_id
 
-    def _read(self, path: Path, stamp: tuple[int, int, int]) -> _Source:
+    def _read(self, job: tuple[Path, tuple[int, int, int]]) -> _Source:
+        path, stamp = job
         try:
             article = loader.load_file(self.config, path)
         except ErrorList as exc:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import importlib
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 import nh3
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
+from site_builder.parallel import fork_map
 
 EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_code"]
 # Below this many bodies to convert, starting worker processes costs more than it saves.
 PARALLEL_MIN = 200
-CHUNK = 50
 # Tags an article may carry; script, style, iframe, forms and event handlers never pass.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
@@ -62,15 +59,11 @@ class Renderer:
         build of a large site spreads it over processes, a small one stays in this one.
         """
         missing = list(dict.fromkeys(t for t in texts if t not in self.done))
-        workers = min(os.cpu_count() or 1, len(missing) // PARALLEL_MIN)
-        if workers > 1:
-            chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                done = pool.map(_convert_chunk, chunks, [self.allow_raw_html] * len(chunks))
-                for chunk, results in zip(chunks, done):
-                    self.done.update(zip(chunk, results))
-        return [self.html(t) for t in texts]
+        self.done.update(zip(missing, fork_map(self._fresh, missing, PARALLEL_MIN)))
+        return [self.done[t] for t in texts]
+
+    def _fresh(self, text: str) -> str:
+        return _convert(self._md, text, self.allow_raw_html)
 
 
 def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
@@ -80,12 +73,6 @@ def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
     except RecursionError:  # the loader refuses the known shapes; this is the net
         raise ContentError("Markdown nested too deeply to render") from None
     return out if allow_raw_html else sanitise(out)
-
-
-def _convert_chunk(texts: list[str], allow_raw_html: bool) -> list[str]:
-    """Worker process: convert a chunk of bodies with one Markdown instance."""
-    md = _new_markdown()
-    return [_convert(md, text, allow_raw_html) for text in texts]
 
 
 def _new_markdown() -> markdown.Markdown:

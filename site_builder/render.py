@@ -9,11 +9,7 @@ works under any base path; only 404.html, which a host serves at any depth, link
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
-import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -27,6 +23,7 @@ from site_builder import urls
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
 from site_builder.model import Article
+from site_builder.parallel import fork_map
 
 FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
                 ("atom.xml", "application/atom+xml", "Atom"),
@@ -250,12 +247,6 @@ def region_counts(config: SiteConfig, articles: Sequence[Article]) -> dict[str, 
 
 
 PARALLEL_PAGES = 500  # fewer pages a worker than this: forking costs more than it saves
-_JOB: "tuple[PageRenderer, Sequence[Page]] | None" = None  # what forked workers render
-
-
-def _render_slice(bounds: tuple[int, int]) -> list[bytes]:
-    renderer, pages = _JOB
-    return [renderer.render(page) for page in pages[bounds[0]:bounds[1]]]
 
 
 class PageRenderer:
@@ -288,27 +279,8 @@ class PageRenderer:
             raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where, line) from None
 
     def render_many(self, pages: Sequence[Page]) -> list[bytes]:
-        """Many pages, on every core when there are enough to be worth it.
-
-        Workers are forked, so they share the pages and the HTML without copying them
-        first; only the rendered bytes come back. A process with other threads running
-        (watch, serve) renders here instead: forking it could copy a lock some thread holds.
-        """
-        workers = min(os.cpu_count() or 1, len(pages) // PARALLEL_PAGES)
-        if workers < 2 or os.name != "posix" or threading.active_count() > 1:
-            return [self.render(page) for page in pages]
-        global _JOB
-        _JOB = (self, pages)
-        size = -(-len(pages) // (workers * 4))  # a few slices a worker evens out the load
-        slices = [(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return [data for part in pool.map(_render_slice, slices) for data in part]
-        except Exception:  # noqa: BLE001 - render here, so a template error reads as always
-            return [self.render(page) for page in pages]
-        finally:
-            _JOB = None
+        """Many pages, on every core when there are enough to be worth it."""
+        return fork_map(self.render, pages, PARALLEL_PAGES)
 
     def _context(self, page: Page) -> dict[str, Any]:
         config = self.config
