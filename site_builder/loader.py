@@ -251,17 +251,35 @@ def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
 def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuilderError]:
     """Two files with one id, or two articles at one URL: name both files."""
     errors: list[SiteBuilderError] = []
-    for attr, what in ((lambda a: a.id, "id"), (lambda a: a.url_path, "URL")):
+    for attr, what, fields in ((lambda a: a.id, "id", ("id",)),
+                               (lambda a: a.url_path, "URL", ("slug", "date"))):
         seen: dict[str, Article] = {}
         for article in articles:
             key = attr(article)
             if key in seen:
                 other = _shown(config, seen[key].path)
                 errors.append(ContentError(f"duplicate {what} '{key}' (also in {other})",
-                                           _shown(config, article.path), 2))
+                                           _shown(config, article.path),
+                                           _field_line(article.path, fields)))
             else:
                 seen[key] = article
     return errors
+
+
+def _field_line(path: Path, fields: Sequence[str]) -> int:
+    """The front matter line of the first of these fields the file has (else line 2)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 2
+    found = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        name = line.split(":", 1)[0]
+        if name in fields and ":" in line:
+            found.setdefault(name, number)
+    return next((found[name] for name in fields if name in found), 2)
 
 
 def _bad_date_line(text: str) -> int:

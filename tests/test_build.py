@@ -253,6 +253,17 @@ def test_duplicate_id_and_url_name_both_files(tmp_path):
     assert any("duplicate URL 'articles/2026/02/x/'" in m for m in messages)
 
 
+def test_duplicate_errors_point_at_the_line_to_change(tmp_path):
+    moved = "---\ntitle: Two\ndate: 2026-02-03\nregion: world\nid: urn:same\nslug: x\n---\nBody.\n"
+    files = {"gulf/x.md": article("urn:same", "One", "2026-02-01", "gulf"),
+             "world/x.md": moved}  # the second in path order is the one reported
+    with pytest.raises(ErrorList) as info:
+        build(make_site(tmp_path, files))
+    messages = sorted(str(e) for e in info.value.errors)
+    assert messages[0].startswith("content/world/x.md:5: duplicate id 'urn:same'")  # id: line
+    assert messages[1].startswith("content/world/x.md:6: duplicate URL")  # slug: line
+
+
 def test_404_links_are_absolute_paths_under_the_base(tmp_path):
     config, _ = build(make_site(tmp_path, SAMPLE, base_url="https://example.org/news/"))
     links = parse(config.output_dir / "404.html").links

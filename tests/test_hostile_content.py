@@ -52,7 +52,7 @@ REFUSED = [
     ("gulf/february-31.md", 4, "impossible date: day is out of range for month"),
     ("gulf/duplicate-id-b.md", 2, "duplicate id 'urn:uuid:00000000-0000-5000-8000-000000000010' "
                                   "(also in content/gulf/duplicate-id-a.md)"),
-    ("gulf/same-slug.md", 2, "duplicate URL 'articles/2026/01/same-slug/' "
+    ("gulf/same-slug.md", 4, "duplicate URL 'articles/2026/01/same-slug/' "
                              "(also in content/europe/same-slug.md)"),
     ("gulf/unsafe-slug.md", 6, "unsafe slug '../../../etc/passwd'"),
     ("gulf/absolute-slug.md", 6, "unsafe slug '/etc/passwd'"),
