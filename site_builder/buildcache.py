@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("site_builder")
 
 STATE_FILE = "build-state.pickle"
-FORMAT = 3
+FORMAT = 4
 
 
 def code_key() -> str:

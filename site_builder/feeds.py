@@ -57,16 +57,23 @@ def feed_files(config: SiteConfig, articles: Sequence[Article],
     `articles` are the published articles, newest first. A region without articles gets
     valid feeds with no entries, dated like the site's newest article.
     """
-    from site_builder import jsonfeed, opml  # late: they import helpers from here
+    from site_builder import opml  # late: it imports helpers from here
 
     specs = feed_specs(config, articles)
     files: dict[str, bytes] = {}
     for spec in specs:
-        files[spec.path("feed.xml")] = rss(config, spec, html)
-        files[spec.path("atom.xml")] = atom(config, spec, html)
-        files[spec.path("feed.json")] = jsonfeed.json_feed(config, spec, html)
+        files.update(spec_files(config, spec, html))
     files["feeds.opml"] = opml.opml(config, specs)
     return files
+
+
+def spec_files(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> dict[str, bytes]:
+    """One feed in its three formats: RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+    from site_builder import jsonfeed  # late: it imports helpers from here
+
+    return {spec.path("feed.xml"): rss(config, spec, html),
+            spec.path("atom.xml"): atom(config, spec, html),
+            spec.path("feed.json"): jsonfeed.json_feed(config, spec, html)}
 
 
 def feed_specs(config: SiteConfig, articles: Sequence[Article]) -> list[FeedSpec]:
@@ -75,11 +82,16 @@ def feed_specs(config: SiteConfig, articles: Sequence[Article]) -> list[FeedSpec
     limit = config.feed_entries
     specs = [FeedSpec(config.title, config.description or config.title, "",
                       tuple(articles[:limit]), newest)]
+    newest_by_region: dict[str, list[Article]] = {r.slug: [] for r in config.regions}
+    for article in articles:  # one pass, not one per region: rebuilds call this every time
+        mine = newest_by_region.get(article.region)
+        if mine is not None and len(mine) < limit:
+            mine.append(article)
     for region in config.regions:
-        mine = tuple(a for a in articles if a.region == region.slug)[:limit]
         specs.append(FeedSpec(f"{config.title} - {region.name}",
                               f"{region.name}: {config.description or config.title}",
-                              urls.region_path(region.slug), mine, newest))
+                              urls.region_path(region.slug),
+                              tuple(newest_by_region[region.slug]), newest))
     return specs
 
 

@@ -24,11 +24,10 @@ from typing import Any
 
 import jinja2.meta
 
-from site_builder import loader, render, sitemap, urls
+from site_builder import feeds, loader, opml, render, sitemap, urls
 from site_builder.assets import static_files
 from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
-from site_builder.feeds import feed_files
 from site_builder.fingerprint import article_digests, digest
 from site_builder.markup import Renderer
 from site_builder.model import Article
@@ -121,9 +120,10 @@ class IncrementalBuilder:
 
     def totals(self) -> tuple[int, int, int, int]:
         """Articles, pages, feeds (OPML aside) and files of the last rebuild."""
-        feeds = [p for p in self.derived["feeds"][1] if p != "feeds.opml"]
-        return (len(self.articles), len(self.pages), len(feeds),
-                len(self.pages) + len(self.derived["feeds"][1]))
+        feed_files = [path for name, (_, files) in self.derived.items()
+                      if name.startswith("feed ") for path in files]
+        return (len(self.articles), len(self.pages), len(feed_files),
+                len(self.pages) + len(feed_files) + 1)  # and feeds.opml
 
     def _config_changed(self, changed: set[Path]) -> bool:
         path = self.config.config_path or self.config.root / "site.toml"
@@ -272,8 +272,15 @@ class IncrementalBuilder:
     def _with_the_rest(self, files, articles, digests, html, stats) -> dict[str, bytes]:
         """The pages plus feeds (made again if an article they carry changed), sitemap, assets."""
         config = self.config
-        files.update(self._derived("feeds", _feeds_key(config, articles, digests),
-                                   lambda: feed_files(config, articles, html), stats))
+        specs = feeds.feed_specs(config, articles)
+        for spec in specs:  # each feed made again only if an article it carries changed
+            key = digest(config, spec.title, spec.description, spec.page, spec.fallback_date,
+                         [digests[a.id].full for a in spec.articles])
+            files.update(self._derived(f"feed {spec.page}", key,
+                                       lambda spec=spec: feeds.spec_files(config, spec, html),
+                                       stats))
+        files.update(self._derived("opml", digest(config, [(s.title, s.page) for s in specs]),
+                                   lambda: {"feeds.opml": opml.opml(config, specs)}, stats))
         files.update(self.derived["sitemap"][1])
         files.update(static_files(config))
         return files
@@ -366,17 +373,3 @@ def _own(article: Any, digests: dict[str, _Source]) -> Any:
         return _digest(article, digests)
     source = digests.get(article.id)
     return ("own", source.full if source else digest(article))
-
-
-def _feeds_key(config: SiteConfig, articles, digests) -> str:
-    """What the feeds show: the newest feed_entries articles, site-wide and per region."""
-    limit = config.feed_entries
-    shown = list(articles[:limit])
-    per_region: dict[str, int] = {}
-    for article in articles:  # newest first: each region's first `limit`
-        count = per_region.get(article.region, 0)
-        if count < limit:
-            per_region[article.region] = count + 1
-            shown.append(article)
-    newest = articles[0].date if articles else None
-    return digest(config, newest, sorted({digests[a.id].full for a in shown if a.id in digests}))

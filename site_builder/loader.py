@@ -75,7 +75,7 @@ def publishable(articles: Sequence[Article], drafts: bool = False,
     """The articles a build shows, newest first: drafts and future ones only with drafts."""
     now = now or dt.datetime.now(dt.timezone.utc)
     published = [a for a in articles if drafts or (not a.draft and a.date <= now)]
-    return tuple(sorted(published, key=lambda a: (-a.date.timestamp(), a.id)))
+    return tuple(sorted(published, key=lambda a: a.newest_first))
 
 
 def load_file(config: SiteConfig, path: Path) -> Article:

@@ -45,6 +45,11 @@ class Article:
     draft: bool = False
     body_line: int = 1
 
+    @cached_property  # each rebuild sorts every article: computed once per article, not per sort
+    def newest_first(self) -> tuple[float, str]:
+        """Sort key: newest first, ties by id."""
+        return (-self.date.timestamp(), self.id)
+
     @cached_property  # asked for thousands of times per build; works on frozen dataclasses
     def url_path(self) -> str:
         """The article's path below the site root: 'articles/2026/02/<slug>/'."""

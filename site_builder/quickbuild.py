@@ -226,7 +226,7 @@ def _render(config: SiteConfig, outline: Outline, edited: list[Article]
 
 def _pages_and_feeds(config: SiteConfig, outline: Outline,
                      fresh: dict[str, Article]) -> dict[str, bytes]:
-    from site_builder import feeds, jsonfeed, render
+    from site_builder import feeds, render
     from site_builder.markup import Renderer
 
     files: dict[str, bytes] = {}
@@ -252,9 +252,7 @@ def _pages_and_feeds(config: SiteConfig, outline: Outline,
         subset = [card(i) for i in outline.feed_ids]
         for spec in feeds.feed_specs(config, subset):
             if any(a.id in carried for a in spec.articles):
-                files[spec.path("feed.xml")] = feeds.rss(config, spec, outline.feed_html)
-                files[spec.path("atom.xml")] = feeds.atom(config, spec, outline.feed_html)
-                files[spec.path("feed.json")] = jsonfeed.json_feed(config, spec, outline.feed_html)
+                files.update(feeds.spec_files(config, spec, outline.feed_html))
     return files
 
 
