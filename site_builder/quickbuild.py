@@ -187,8 +187,9 @@ def build(config: SiteConfig, key: tuple, theme: str) -> tuple[Outline, str] | N
         return None
     files, rendered = _render(config, outline, edited)
     written, deleted = _publish(config, outline, files, bool(changed))
+    what = "only bodies changed" if changed else "nothing changed"
     return outline, (f"{len(changed)} parsed, {rendered} rendered, {written} written, "
-                     f"{deleted} deleted ({outline.totals[0]} articles; bodies only)")
+                     f"{deleted} deleted ({outline.totals[0]} articles; quick: {what})")
 
 
 def _edited(config: SiteConfig, outline: Outline, changed: list[str],

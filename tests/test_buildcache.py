@@ -141,7 +141,7 @@ def test_builds_start_from_the_replaced_site_and_every_one_equals_a_clean_build(
             assert tree(site / ".output.previous") == replaced, f"step {step}"
 
 
-QUICK = "bodies only"  # what -v says when a build took the quick way (quickbuild.py)
+QUICK = "quick: "  # what -v says when a build took the quick way (quickbuild.py)
 
 
 def test_a_body_edit_takes_the_quick_way_and_anything_else_the_full_way(site):
