@@ -227,7 +227,7 @@ def _render(config: SiteConfig, outline: Outline, edited: list[Article]
 
 def _pages_and_feeds(config: SiteConfig, outline: Outline,
                      fresh: dict[str, Article]) -> dict[str, bytes]:
-    from site_builder import feeds, render
+    from site_builder import render
     from site_builder.markup import Renderer
 
     files: dict[str, bytes] = {}
@@ -248,7 +248,9 @@ def _pages_and_feeds(config: SiteConfig, outline: Outline,
                                       [card(r) for r in related])
         files[urls.output_file(page.path)] = renderer.render(page)
     carried = set(fresh) & set(outline.feed_ids)
-    if carried:
+    if carried:  # (feedgen and lxml are imported only then: most edits are older articles)
+        from site_builder import feeds
+
         outline.feed_html.update((i, html[i]) for i in carried)
         subset = [card(i) for i in outline.feed_ids]
         for spec in feeds.feed_specs(config, subset):
