@@ -214,3 +214,28 @@ def test_a_symbolic_link_in_content_goes_the_full_way(site):
     os.symlink(site / "content" / "gulf" / "article-1.md", site / "content" / "gulf" / "link.md")
     log = run_cli("build", "-v", cwd=site).stderr
     assert QUICK not in log
+
+
+def test_build_after_watch_wrote_in_place_equals_a_clean_build(site):
+    """watch writes into output/ in place and keeps no cache; the next `build` must notice
+    (neither the quick way nor the previous site may trust what the last build left)."""
+    from site_builder.config import load_config
+    from site_builder.incremental import IncrementalBuilder
+
+    gulf = site / "content" / "gulf"
+    build(site)
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", "Before watch."))
+    build(site)  # now a previous site exists and the quick way is primed
+    watching = IncrementalBuilder(load_config(site / "site.toml", root=site))
+    watching.rebuild(None)
+    edited = gulf / "article-5.md"
+    edited.write_text(article(5).replace("More text.", "Saved while watching."))
+    watching.rebuild({edited})
+    assert any("Saved while watching." in p.read_text() for p in
+               (site / "output" / "articles").rglob("article-5/index.html"))
+    (gulf / "article-6.md").write_text(article(6).replace("More text.", "After watch."))
+    build(site)
+    assert_same_as_clean(site)
+    (gulf / "article-6.md").write_text(article(6).replace("More text.", "Again."))
+    build(site)
+    assert_same_as_clean(site)
