@@ -8,10 +8,8 @@ nh3 and Jinja on data of their own, and logging re-creates its locks in a forked
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,6 +27,9 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], min_per_worker: int) ->
     workers = min(os.cpu_count() or 1, len(items) // max(1, min_per_worker))
     if workers < 2 or os.name != "posix":
         return [func(item) for item in items]
+    import multiprocessing  # here: a quick build that forks nothing should not pay for them
+    from concurrent.futures import ProcessPoolExecutor
+
     global _JOB
     _JOB = (func, items)
     size = -(-len(items) // (workers * 4))  # a few slices a worker even out the load
