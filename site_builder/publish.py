@@ -10,6 +10,7 @@ replaces changed files in place, where the server sees each one at once.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.writer import KEEP, OutputWriter, previous_site, site_files
+
+log = logging.getLogger("site_builder")
 
 
 class Publisher:
@@ -54,9 +57,26 @@ class Publisher:
         if self.written is None and self.published and not changed and not removed:
             return 0, 0  # carried on from the cache and nothing changed: output/ is right
         previous = self._previous_site()
+        wanted = top_level(files)
+        try:
+            kept = self._swap(files, changed, removed, previous, wanted)
+        except SiteBuilderError as exc:
+            if previous is None:
+                raise
+            log.warning("%s: %s; building the folder afresh", previous, exc)
+            previous = None
+            kept = self._swap(files, changed, removed, previous, wanted)
+        self._remember_previous(kept, previous is not None, changed | removed, files, wanted)
+        self.published = set(files)
+        self.written = dict(files) if None not in files.values() else None
+        return len(changed), len(removed)
+
+    def _swap(self, files: dict[str, bytes | None], changed: set[str], removed: set[str],
+              previous: Path | None, wanted: set[str]) -> Path | None:
+        """Fill a staging folder (from the previous site, or empty) and swap it in."""
+        output = self.config.output_dir
         writer = OutputWriter(output, reuse=previous)
         try:
-            wanted = top_level(files)
             if previous is not None:  # it differs from output/ only where lag says
                 todo = {path: files.get(path)
                         for path in self.lag | changed | removed | strays(writer.staging, wanted)}
@@ -70,14 +90,10 @@ class Publisher:
                 else:
                     writer.link(path, output / path)  # unchanged: keeps its mtime
             search.index(self.config, writer.staging)
-            kept = writer.publish(keep=self.keep_previous)
+            return writer.publish(keep=self.keep_previous)
         except BaseException:
             writer.discard()
             raise
-        self._remember_previous(kept, previous is not None, changed | removed, files, wanted)
-        self.published = set(files)
-        self.written = dict(files) if None not in files.values() else None
-        return len(changed), len(removed)
 
     def _previous_site(self) -> Path | None:
         """The site output/ replaced last time, if it is exactly as that build left it."""

@@ -5,7 +5,7 @@ error. Only when everything is written does publish() swap it in place of the ol
 (one atomic exchange on Linux), so a failed or killed build leaves output/ as it was.
 
 The replaced site may be kept as `.<output>.previous`: a later build that knows how it
-differs from output/ (incremental.py) starts from it instead of an empty folder, and so
+differs from output/ (publish.py) starts from it instead of an empty folder, and so
 writes only the few files a small change touches instead of linking every file anew.
 """
 
@@ -70,9 +70,10 @@ class OutputWriter:
             raise SiteBuilderError(f"two things want to be written at the same path: {relpath}")
         self.written.add(path)
         if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Checked before mkdir, which would follow a link and make folders out there.
             if self.reused and not path.parent.resolve().is_relative_to(self.staging.resolve()):
                 raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+            path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(path.parent)
         if self.reused:
             _unlink(path)

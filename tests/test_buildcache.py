@@ -239,3 +239,19 @@ def test_build_after_watch_wrote_in_place_equals_a_clean_build(site):
     (gulf / "article-6.md").write_text(article(6).replace("More text.", "Again."))
     build(site)
     assert_same_as_clean(site)
+
+
+def test_a_link_planted_in_the_previous_site_never_leads_a_write_outside(site, tmp_path_factory):
+    gulf = site / "content" / "gulf"
+    build(site)
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", "One."))
+    build(site)  # .output.previous now exists and the next build starts from it
+    page = next((site / ".output.previous" / "articles").rglob("article-3/index.html"))
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.rmtree(page.parent)
+    page.parent.symlink_to(outside, target_is_directory=True)
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", "Two."))
+    proc = run_cli("build", cwd=site)
+    assert proc.returncode == 0 and "building the folder afresh" in proc.stderr, proc.stderr
+    assert list(outside.iterdir()) == []
+    assert_same_as_clean(site)
