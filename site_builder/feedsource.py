@@ -26,7 +26,6 @@ from site_builder.errors import ContentError
 from site_builder.markup import URL_SCHEMES, sanitise
 
 
-
 @dataclass(frozen=True)
 class FeedEntry:
     """One feed entry, normalised: plain-text title and summary, Markdown body."""

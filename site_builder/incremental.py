@@ -243,7 +243,6 @@ class IncrementalBuilder:
         renderer = render.PageRenderer(config, articles, html)
         renderer.env = self.env  # one environment: compiled templates reload on change
         site_key = digest(config, renderer.nav, renderer.counts)
-        files: dict[str, bytes] = {}
         pages: dict[str, tuple[tuple, bytes | None]] = {}
         stale: list[tuple[str, render.Page]] = []
         self.links = {}
@@ -327,6 +326,7 @@ class IncrementalBuilder:
             else:
                 keys[name] = digest(sorted((n, sources.get(n)) for n in seen))
         return keys
+
 
 class _Clock:
     """Seconds per stage of a rebuild, for the -v account."""
