@@ -219,19 +219,20 @@ class IncrementalBuilder:
     def _render_bodies(self, articles, digests, html, stats) -> dict[str, bytes]:
         """Re-render the pages of articles whose body changed; everything else is as it was."""
         config = self.config
-        renderer = render.PageRenderer(config, articles, html)
-        renderer.env = self.env
-        by_id = {a.id: a for a in articles}
-        for article in articles:
-            out = urls.output_file(article.url_path)
-            if self.bodies.get(article.id) == digests[article.id].full:
-                continue
+        bodies = self.bodies
+        stale = [a for a in articles if bodies.get(a.id) != digests[a.id].full]
+        if stale:
+            renderer = render.PageRenderer(config, articles, html)
+            renderer.env = self.env
+            by_id = {a.id: a for a in articles}
+        for article in stale:
             newer, older, related = self.links[article.id]  # as the last full pass found them
             page = render.article_page_of(config, article, by_id.get(newer), by_id.get(older),
                                           [by_id[r] for r in related])
-            self.pages[out] = (None, renderer.render(page))  # fingerprint: recomputed next full pass
-            self.bodies[article.id] = digests[article.id].full
-            stats["rendered"] += 1
+            # fingerprint None: recomputed at the next full pass
+            self.pages[urls.output_file(article.url_path)] = (None, renderer.render(page))
+            bodies[article.id] = digests[article.id].full
+        stats["rendered"] += len(stale)
         files = {out: data for out, (_, data) in self.pages.items()}
         return self._with_the_rest(files, articles, digests, html, stats)
 
