@@ -222,8 +222,7 @@ class IncrementalBuilder:
         bodies = self.bodies
         stale = [a for a in articles if bodies.get(a.id) != digests[a.id].full]
         if stale:
-            renderer = render.PageRenderer(config, articles, html)
-            renderer.env = self.env
+            renderer = render.PageRenderer(config, articles, html, env=self.env)
             by_id = {a.id: a for a in articles}
         for article in stale:
             newer, older, related = self.links[article.id]  # as the last full pass found them
@@ -241,8 +240,7 @@ class IncrementalBuilder:
         config = self.config
         self.bodies = {a.id: digests[a.id].full for a in articles}
         site_pages = render.pages(config, articles)
-        renderer = render.PageRenderer(config, articles, html)
-        renderer.env = self.env  # one environment: compiled templates reload on change
+        renderer = render.PageRenderer(config, articles, html, env=self.env)
         site_key = digest(config, renderer.nav, renderer.counts)
         pages: dict[str, tuple[tuple, bytes | None]] = {}
         stale: list[tuple[str, render.Page]] = []

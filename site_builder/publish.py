@@ -18,7 +18,7 @@ from site_builder import search
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.writer import KEEP, OutputWriter, previous_site, site_files
+from site_builder.writer import KEEP, OutputWriter, previous_site, prune_empty, site_files
 
 log = logging.getLogger("site_builder")
 
@@ -177,11 +177,4 @@ def _delete(output: Path, relpath: str) -> None:
     """Remove a file the site no longer has, and the folders it leaves empty."""
     path = _inside(output, relpath)
     path.unlink(missing_ok=True)
-    root = output.resolve()
-    folder = path.parent
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:
-            break
-        folder = folder.parent
+    prune_empty(path.parent, output.resolve())

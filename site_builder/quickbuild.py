@@ -35,6 +35,7 @@ from site_builder.atomic import write_atomic
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.model import Article
+from site_builder.writer import site_files
 
 log = logging.getLogger("site_builder")
 
@@ -137,11 +138,11 @@ def theme_digest(config: SiteConfig) -> str:
     if config.templates_dir.resolve() != DEFAULT_THEME:
         folders.append(DEFAULT_THEME)
     for folder in folders:
-        for path in sorted(_files(str(folder))):
-            digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(os.fsencode(folder) + b"\0")
+        for name in sorted(site_files(folder)):
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
             try:
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
+                digest.update((folder / name).read_bytes())
             except OSError:
                 digest.update(b"\1unreadable")
     return digest.hexdigest()
@@ -295,11 +296,4 @@ def _content_stamps(content: Path) -> dict[str, tuple[int, int, int]] | None:
                 elif entry.name.endswith(".md") and not entry.name.startswith(".#"):
                     st = entry.stat()
                     found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-    return found
-
-
-def _files(folder: str) -> list[str]:
-    found = []
-    for root, _, names in os.walk(folder):
-        found.extend(os.path.join(root, name) for name in names)
     return found

@@ -198,9 +198,7 @@ def _region_blocks(config: SiteConfig, articles: Sequence[Article]) -> list[tupl
 
 def _feed_list(config: SiteConfig, articles: Sequence[Article]) -> list[dict[str, Any]]:
     """The subscribe page's table: the site's feeds, then each region's with its count."""
-    counts = {r.slug: 0 for r in config.regions}
-    for article in articles:
-        counts[article.region] = counts.get(article.region, 0) + 1
+    counts = region_counts(config, articles)
     rows = [{"name": "All news", "folder": "", "count": len(articles)}]
     rows += [{"name": r.name, "folder": urls.region_path(r.slug), "count": counts[r.slug]}
              for r in config.regions]
@@ -253,10 +251,12 @@ class PageRenderer:
     """Renders Page objects with one environment and the site-wide variables."""
 
     def __init__(self, config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
-                 counts: Mapping[str, int] | None = None):
-        """`counts` (articles per region) stands in for `articles` where the list is not at hand."""
+                 counts: Mapping[str, int] | None = None, env: jinja2.Environment | None = None):
+        """`counts` (articles per region) stands in for `articles` where the list is not at
+        hand; `env` is an environment kept between rebuilds (compiled templates reload on
+        change), else a new one."""
         self.config = config
-        self.env = environment(config)
+        self.env = env or environment(config)
         self.html = html
         if counts is None:
             counts = region_counts(config, articles)

@@ -11,7 +11,6 @@ writes only the few files a small change touches instead of linking every file a
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import posixpath
@@ -93,15 +92,7 @@ class OutputWriter:
 
     def delete(self, relpath: str) -> None:
         """Remove a file of a reused staging folder, and the folders that leaves empty."""
-        path = self.target(relpath)
-        root = self.staging
-        folder = path.parent
-        while folder != root:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-            folder = folder.parent
+        prune_empty(self.target(relpath).parent, self.staging)
 
     def copy_tree(self, source: Path) -> int:
         """Copy a folder of static assets into the site root; return the number of files."""
@@ -140,6 +131,16 @@ class OutputWriter:
     def discard(self) -> None:
         """Throw the staging folder away after a failed build."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def prune_empty(folder: Path, root: Path) -> None:
+    """Remove folder and its parents below root, as long as they are empty."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
 
 
 def site_files(root: Path) -> set[str]:
@@ -211,6 +212,8 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders atomically (Linux renameat2); False where the system cannot."""
+    import ctypes  # here: only a swap needs it, and it costs a quick build's start-up
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
