@@ -123,14 +123,15 @@ class Publisher:
     def _in_place(self, files: dict[str, bytes | None]) -> tuple[int, int]:
         """Watch mode: replace each changed file in output/ (the server reads it at once)."""
         output = self.config.output_dir
+        # Deleted first: once a page stops listing an article, the article's page is gone.
+        gone = sorted(set(self.written) - set(files))
+        for path in gone:
+            _delete(output, path)
         written = 0
         for path, data in sorted(files.items()):
             if self.written.get(path) != data:
                 write_atomic(_inside(output, path), data, durable=False)
                 written += 1
-        gone = sorted(set(self.written) - set(files))
-        for path in gone:
-            _delete(output, path)
         if written or gone:
             search.index(self.config, output)
         self.written = dict(files)
