@@ -120,6 +120,28 @@ class Publisher:
             self.lag |= strays(kept, wanted)
             self.previous = (kept.lstat().st_ino, self.config.output_dir.lstat().st_ino)
 
+    def can_replace(self) -> bool:
+        """True if replace() may be used: watch mode, output/ as this publisher left it."""
+        return self.written is not None and self.config.output_dir.is_dir()
+
+    def replace(self, files: dict[str, bytes]) -> int:
+        """Watch mode: these files of the site changed, every other one is as it was.
+
+        What publish() does for a one-article edit without comparing the whole site; returns
+        how many files were written.
+        """
+        output = self.config.output_dir
+        written = 0
+        for path, data in sorted(files.items()):
+            if self.written.get(path) != data:
+                write_atomic(_inside(output, path), data, durable=False)
+                written += 1
+            self.written[path] = data
+        self.published.update(files)
+        if written:
+            search.index(self.config, output)
+        return written
+
     def _in_place(self, files: dict[str, bytes | None]) -> tuple[int, int]:
         """Watch mode: replace each changed file in output/ (the server reads it at once)."""
         output = self.config.output_dir

@@ -71,9 +71,6 @@ def outline_of(builder: Any, key: tuple, theme: str,
     from site_builder import feeds, render
 
     config, articles = builder.config, builder.articles
-    loaded = [s.article for s in builder.sources.values() if s.article is not None]
-    shown = {a.id for a in articles}
-    waiting = [a.date for a in loaded if not a.draft and a.id not in shown]
     carried = {a.id for spec in feeds.feed_specs(config, articles) for a in spec.articles}
     feed_ids = tuple(a.id for a in articles if a.id in carried)
     return Outline(
@@ -81,7 +78,7 @@ def outline_of(builder: Any, key: tuple, theme: str,
         sources={str(path): (s.stamp, s.article.id, s.full, s.card)
                  for path, s in builder.sources.items() if s.article is not None},
         order=tuple(a.id for a in articles),
-        release=min(waiting) if waiting and not builder.drafts else None,
+        release=builder.release,
         cards={a.id: pickle.dumps(dataclasses.replace(a, body=""), pickle.HIGHEST_PROTOCOL)
                for a in articles},
         links=dict(builder.links),

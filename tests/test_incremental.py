@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,63 @@ def test_emacs_lock_files_are_ignored_and_a_missing_content_folder_is_an_error(s
     with pytest.raises(SiteBuilderError, match="content folder not found"):
         builder.rebuild({site / "content"})
     assert (site / "output" / "index.html").exists()  # the last good site stays
+
+
+def test_body_edits_render_only_their_pages_and_feeds(site):
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    output = site / "output"
+    listings = {p: p.stat().st_mtime_ns for p in output.rglob("index.html")
+                if "articles" not in p.parts}
+    path = site / "content" / "gulf" / "article-4.md"
+    path.write_text(article(4).replace("More text.", "A corrected paragraph."))
+    # its page, and the site's and the Gulf's feeds in three formats
+    assert builder.rebuild({path}) == "1 parsed, 7 rendered, 7 written, 0 deleted (11 articles)"
+    assert {p: p.stat().st_mtime_ns for p in listings} == listings
+    assert_same_as_clean(site)
+
+    draft = site / "content" / "gulf" / "article-8.md"
+    draft.write_text(article(8).replace("draft: false", "draft: true"))
+    builder.rebuild({draft})
+    draft.write_text(article(8, title="Still a draft").replace("draft: false", "draft: true")
+                     .replace("More text.", "Draft text."))
+    assert builder.rebuild({draft}).startswith("1 parsed")
+    assert "Draft text." not in "".join(p.read_text() for p in output.rglob("*.html"))
+    assert_same_as_clean(site)
+
+
+def test_a_body_edit_that_breaks_a_template_is_an_error_and_the_fix_rebuilds(site):
+    page = site / "templates" / "article.html"
+    page.write_text(page.read_text().replace(
+        "{% block main %}", "{% block main %}{% if 'BOOM' in article.body %}{{ nope }}{% endif %}"))
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    before = tree(site / "output")
+    path = site / "content" / "gulf" / "article-2.md"
+    path.write_text(article(2).replace("More text.", "BOOM"))
+    with pytest.raises(SiteBuilderError, match="'nope' is undefined"):
+        builder.rebuild({path})
+    assert tree(site / "output") == before
+    other = site / "content" / "gulf" / "article-3.md"
+    other.write_text(article(3).replace("More text.", "Other text."))
+    with pytest.raises(SiteBuilderError, match="'nope' is undefined"):
+        builder.rebuild({other})  # article 2 is still broken: the site is not half updated
+    path.write_text(article(2))
+    builder.rebuild({path})
+    assert_same_as_clean(site)
+
+
+def test_a_body_edit_after_a_future_article_came_due_publishes_it(site):
+    soon = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=2)
+    future = site / "content" / "gulf" / "article-9.md"
+    future.write_text(article(9, title="Embargoed story").replace(
+        "2026-01-10T08:00:00+00:00", soon.isoformat()))
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    assert "Embargoed story" not in (site / "output" / "index.html").read_text()
+    time.sleep(max(0.0, (soon - dt.datetime.now(dt.timezone.utc)).total_seconds()) + 0.1)
+    path = site / "content" / "gulf" / "article-1.md"
+    path.write_text(article(1).replace("More text.", "Other text."))
+    builder.rebuild({path})
+    assert "Embargoed story" in (site / "output" / "index.html").read_text()
+    assert_same_as_clean(site)
