@@ -17,7 +17,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder import __version__, quickbuild
+from site_builder import __version__, quickbuild, survey
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 
@@ -75,7 +75,7 @@ def save(builder: IncrementalBuilder, key: tuple, theme: str) -> None:
     fail the build over it."""
     config = builder.config
     path = config.cache_dir / STATE_FILE
-    stamps = quickbuild.output_stamps(config.output_dir, builder.publisher.published)
+    stamps = survey.output_stamps(config.output_dir, builder.publisher.published)
     state = {"key": key, "builder": builder.state(),
              "stamps": {page: stamps[page] for page in builder.pages if page in stamps}}
     try:
@@ -90,5 +90,5 @@ def save(builder: IncrementalBuilder, key: tuple, theme: str) -> None:
 
 def _intact(output: Path, stamps: dict[str, tuple[int, int]]) -> set[str]:
     """The page files still exactly as the last build left them."""
-    found = quickbuild.output_stamps(output, set(stamps))
+    found = survey.output_stamps(output, set(stamps))
     return {page for page, stamp in stamps.items() if found.get(page) == stamp}

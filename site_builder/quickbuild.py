@@ -3,12 +3,13 @@
 The full cached build (buildcache.py) restores every article of the last build and decides
 page by page what to render again; at 10,000 articles that alone takes seconds. Most
 builds are smaller than that: an editor fixed a typo. So every build also leaves a small
-outline of the site in the cache folder: each content file's stat and digests, the order
-articles are listed in, each article page's neighbours and related articles (as cards:
-articles without their body), the articles the feeds carry with their HTML, and the stat
-of every file in output/. With it, a build in which no content file was added or removed
-and every changed file differs only in its body renders just those articles' pages and
-the feeds that carry them, and publishes those files.
+outline of the site in the cache folder: each content file's stat, article id and digest,
+each article page's neighbours and related articles (as cards: articles without their
+body), the articles the feeds carry with their HTML, and the stat of every file in
+output/. With it, a build in which no content file was added or removed and every changed
+file differs only in its body renders just those articles' pages and the feeds that carry
+them, and publishes those files. The disk is surveyed by a forked child (survey.py) while
+this process loads the outline and imports the renderer.
 
 Anything else goes the full way, which comes to the same result: a new, deleted or
 renamed file, a changed title, date, region or other listed field, templates, the
@@ -35,6 +36,7 @@ from site_builder.atomic import write_atomic
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import SiteBuilderError
 from site_builder.model import Article
+from site_builder.survey import Survey, output_stamps
 from site_builder.writer import site_files
 
 log = logging.getLogger("site_builder")
@@ -42,7 +44,7 @@ log = logging.getLogger("site_builder")
 OUTLINE_FILE = "outline.pickle"        # what only a full build changes
 CHANGES_FILE = "outline-changes.pickle"  # what a quick build changes too
 # Fields of Outline that a quick build changes (the rest it only reads).
-CHANGING = ("sources", "feed_html", "output", "publisher")
+CHANGING = ("stamps", "feed_html", "output", "publisher")
 
 
 @dataclasses.dataclass
@@ -51,11 +53,12 @@ class Outline:
 
     key: tuple                       # code, configuration, drafts: as buildcache keys it
     theme: str                       # digest of every template file
-    sources: dict[str, tuple]        # content file -> (stat, id, full digest, card digest)
-    order: tuple[str, ...]           # published article ids, newest first
+    # Per file and per article, pickled one by one: a build reads a handful of the 10,000.
+    identity: dict[str, bytes]       # content file -> (article id, card digest)
+    stamps: dict[str, tuple[int, int, int]]  # content file -> its stat
     release: dt.datetime | None      # when the next future-dated article comes out
     cards: dict[str, bytes]          # id -> the pickled article without its body
-    links: dict[str, tuple]          # id -> ids of its newer, older and related articles
+    links: dict[str, bytes]          # id -> ids of its newer, older and related articles
     counts: dict[str, int]           # articles per region (the menu)
     feed_ids: tuple[str, ...]        # the articles some feed carries, newest first
     feed_html: dict[str, str]        # their HTML
@@ -75,13 +78,13 @@ def outline_of(builder: Any, key: tuple, theme: str,
     feed_ids = tuple(a.id for a in articles if a.id in carried)
     return Outline(
         key=key, theme=theme,
-        sources={str(path): (s.stamp, s.article.id, s.full, s.card)
-                 for path, s in builder.sources.items() if s.article is not None},
-        order=tuple(a.id for a in articles),
+        identity={str(path): _pickled((s.article.id, s.card))
+                  for path, s in builder.sources.items() if s.article is not None},
+        stamps={str(path): s.stamp for path, s in builder.sources.items()
+                if s.article is not None},
         release=builder.release,
-        cards={a.id: pickle.dumps(dataclasses.replace(a, body=""), pickle.HIGHEST_PROTOCOL)
-               for a in articles},
-        links=dict(builder.links),
+        cards={a.id: _pickled(dataclasses.replace(a, body="")) for a in articles},
+        links={ident: _pickled(links) for ident, links in builder.links.items()},
         counts=render.region_counts(config, articles),
         feed_ids=feed_ids,
         feed_html={i: builder.html[i][1] for i in feed_ids},
@@ -89,6 +92,14 @@ def outline_of(builder: Any, key: tuple, theme: str,
         publisher=builder.publisher.state(),
         totals=builder.totals(),
     )
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickled(data: bytes) -> Any:
+    return pickle.loads(data)  # noqa: S301 - our own file, in the site's cache folder
 
 
 def save(config: SiteConfig, outline: Outline, whole: bool = True) -> None:
@@ -116,15 +127,25 @@ def load(config: SiteConfig, key: tuple) -> Outline | None:
     try:
         with open(folder / OUTLINE_FILE, "rb") as handle:
             fixed = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache folder
-        with open(folder / CHANGES_FILE, "rb") as handle:
-            changing = pickle.load(handle)  # noqa: S301
-        if fixed.get("key") != key or changing.pop("generation") != fixed["generation"]:
+        changing = load_changing(config)
+        if (changing is None or fixed.get("key") != key
+                or changing.pop("generation") != fixed["generation"]):
             return None
         return Outline(**fixed, **changing)
     except FileNotFoundError:
         return None
     except Exception as exc:  # noqa: BLE001 - an unreadable outline is simply not used
         log.debug("%s: outline unreadable (%s)", folder, exc)
+        return None
+
+
+def load_changing(config: SiteConfig) -> dict[str, Any] | None:
+    """The part of the outline that quick builds change, as a dict; None if unreadable."""
+    try:
+        with open(config.cache_dir / CHANGES_FILE, "rb") as handle:
+            changing = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache
+        return changing if isinstance(changing, dict) else None
+    except Exception:  # noqa: BLE001 - an unreadable outline is simply not used
         return None
 
 
@@ -145,53 +166,43 @@ def theme_digest(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-def output_stamps(output: Path, files: set[str]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of each published file (missing ones left out)."""
-    stamps = {}
-    try:
-        root = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return stamps
-    try:
-        for relpath in files:
-            try:
-                st = os.stat(relpath, dir_fd=root)  # no path joins: 12,000 of them add up
-            except OSError:
-                continue
-            stamps[relpath] = (st.st_size, st.st_mtime_ns)
-    finally:
-        os.close(root)
-    return stamps
-
-
 def build(config: SiteConfig, key: tuple, theme: str) -> tuple[Outline, str] | None:
     """Build the quick way if the change allows it: (outline, account), else None.
 
     `theme` is theme_digest() taken before anything was read.
     """
+    survey = Survey(config.content_dir, config.output_dir, lambda: load_changing(config))
+    try:
+        return _build(config, key, theme, survey)
+    finally:
+        survey.close()
+
+
+def _build(config: SiteConfig, key: tuple, theme: str,
+           survey: Survey) -> tuple[Outline, str] | None:
     outline = load(config, key)
     if outline is None or theme != outline.theme:
         return None
     if outline.release is not None and dt.datetime.now(dt.timezone.utc) >= outline.release:
         return None
-    found = _content_stamps(config.content_dir)
-    if found is None or found.keys() != outline.sources.keys():
+    found = survey.content()
+    if found is None or found.keys() != outline.stamps.keys():
         return None
-    if output_stamps(config.output_dir, set(outline.output)) != outline.output:
-        return None  # someone changed output/: the full way repairs it
-    changed = [path for path, stamp in found.items() if stamp != outline.sources[path][0]]
-    edited = _edited(config, outline, changed, found)
+    changed = {path: stamp for path, stamp in found.items() if stamp != outline.stamps[path]}
+    edited = _edited(config, outline, changed)
     if edited is None:
         return None
     files, rendered = _render(config, outline, edited)
+    if not survey.output_intact(outline.generation):
+        return None  # someone changed output/: the full way repairs it
     written, deleted = _publish(config, outline, files, bool(changed))
     what = "only bodies changed" if changed else "nothing changed"
     return outline, (f"{len(changed)} parsed, {rendered} rendered, {written} written, "
                      f"{deleted} deleted ({outline.totals[0]} articles; quick: {what})")
 
 
-def _edited(config: SiteConfig, outline: Outline, changed: list[str],
-            found: dict[str, tuple]) -> list[Article] | None:
+def _edited(config: SiteConfig, outline: Outline,
+            changed: dict[str, tuple[int, int, int]]) -> list[Article] | None:
     """The changed files read again, if each differs from before in its body alone."""
     from site_builder import loader
     from site_builder.fingerprint import article_digests
@@ -202,11 +213,9 @@ def _edited(config: SiteConfig, outline: Outline, changed: list[str],
             article = loader.load_file(config, Path(path))
         except SiteBuilderError:
             return None  # the full way reports it
-        full, card = article_digests(article)
-        _, ident, _, was_card = outline.sources[path]
-        if article.id != ident or card != was_card:
+        if (article.id, article_digests(article)[1]) != _unpickled(outline.identity[path]):
             return None
-        outline.sources[path] = (found[path], ident, full, card)
+        outline.stamps[path] = changed[path]
         edited.append(article)
     return edited
 
@@ -215,8 +224,7 @@ def _render(config: SiteConfig, outline: Outline, edited: list[Article]
             ) -> tuple[dict[str, bytes], int]:
     """The pages of the edited articles and the feeds that carry them, with the static
     files (read each time, as the full way does); and how many files were rendered."""
-    listed = set(outline.order)
-    fresh = {a.id: a for a in edited if a.id in listed}  # drafts and future ones have no page
+    fresh = {a.id: a for a in edited if a.id in outline.links}  # drafts, future ones: no page
     files = _pages_and_feeds(config, outline, fresh) if fresh else {}
     rendered = len(files)
     files.update(static_files(config))
@@ -236,12 +244,12 @@ def _pages_and_feeds(config: SiteConfig, outline: Outline,
         if ident is None:
             return None
         if ident not in cards:
-            cards[ident] = fresh.get(ident) or pickle.loads(outline.cards[ident])  # noqa: S301
+            cards[ident] = fresh.get(ident) or _unpickled(outline.cards[ident])
         return cards[ident]
 
     renderer = render.PageRenderer(config, (), html, counts=outline.counts)
     for article in fresh.values():
-        newer, older, related = outline.links[article.id]
+        newer, older, related = _unpickled(outline.links[article.id])
         page = render.article_page_of(config, article, card(newer), card(older),
                                       [card(r) for r in related])
         files[urls.output_file(page.path)] = renderer.render(page)
@@ -274,23 +282,3 @@ def _publish(config: SiteConfig, outline: Outline, files: dict[str, bytes],
         outline.output.update(output_stamps(config.output_dir, set(files)))
         save(config, outline, whole=False)
     return written, deleted
-
-
-def _content_stamps(content: Path) -> dict[str, tuple[int, int, int]] | None:
-    """Every content file's stat, as the loader names them; None where the quick way
-    would not see what the loader sees (a missing folder, symbolic links)."""
-    found: dict[str, tuple[int, int, int]] = {}
-    if not content.is_dir() or content.is_symlink():
-        return None
-    todo = [str(content)]
-    while todo:
-        with os.scandir(todo.pop()) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir():
-                    todo.append(entry.path)
-                elif entry.name.endswith(".md") and not entry.name.startswith(".#"):
-                    st = entry.stat()
-                    found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-    return found

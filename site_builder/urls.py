@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from slugify import slugify as _slugify
-
 from site_builder.config import SiteConfig
 
 MAX_SLUG = 80
@@ -18,6 +16,8 @@ MAX_SLUG = 80
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """An ASCII, lower-case, hyphenated slug; 'untitled' when nothing is left."""
+    from slugify import slugify as _slugify  # here: a quick build makes no slug (5 ms)
+
     slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
     return slug or "untitled"
 
