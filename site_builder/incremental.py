@@ -70,6 +70,7 @@ class IncrementalBuilder:
         self.derived: dict[str, tuple[str, dict[str, bytes]]] = {}  # feeds/sitemap -> (key, files)
         self.markdown = Renderer(config)
         self.env = render.environment(config)
+        self.compiled: dict[str, str] = {}       # template keys of what self.env has compiled
         self.template_refs: dict[str, tuple[str, set[str | None]]] = {}
         self.shape: tuple | None = None          # what listings showed at the last full pass
         self.links: dict[str, tuple] = {}         # article id -> ids of newer, older, related
@@ -328,6 +329,9 @@ class IncrementalBuilder:
     def _render(self, articles, digests, html, stats) -> dict[str, bytes]:
         """Every output file; stale pages rendered again, the rest taken from the last build."""
         templates = self._template_keys()
+        if templates != self.compiled:  # the environment does not reload them by itself
+            self.env.cache.clear()
+            self.compiled = templates
         # What every listing shows: if only bodies changed, only those articles' own pages
         # (and feeds that carry them) can differ: the common edit skips all the rest.
         shape = (tuple((a.id, digests[a.id].card) for a in articles), repr(self.config), templates)

@@ -53,11 +53,24 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True,
-                             bytecode_cache=_bytecode_cache(config))
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+                             bytecode_cache=_bytecode_cache(config),
+                             # No stat of the template file at every include: the watcher
+                             # clears env.cache when a template changes (incremental.py).
+                             auto_reload=False)
+    env.filters["longdate"] = longdate
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
     return env
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def longdate(date: dt.date) -> str:
+    """'5 March 2026', in English whatever the locale (strftime's %B costs 10 us a call,
+    and a page shows a dozen dates)."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
@@ -284,11 +297,11 @@ class PageRenderer:
 
     def _context(self, page: Page) -> dict[str, Any]:
         config = self.config
-        is_404 = page.path == "404.html"
-
-        def url(to: str) -> str:
-            """A link from this page to a site path; absolute-path on the 404 page."""
-            return config.base_path + to if is_404 else urls.relative(page.path, to)
+        if page.path == "404.html":  # served at any depth: absolute-path links
+            def url(to: str) -> str:
+                return config.base_path + to
+        else:
+            url = urls.linker(page.path)
 
         article = page.context.get("article")
         description = (article.summary if article and article.summary else config.description)

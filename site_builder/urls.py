@@ -7,6 +7,7 @@ any base path; feeds and sitemaps use absolute URLs built from base_url.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from site_builder.config import SiteConfig
@@ -55,10 +56,22 @@ def absolute(config: SiteConfig, path: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from the page at from_path to to_path that works under any base path."""
+    return linker(from_path)(to_path)
+
+
+def linker(from_path: str) -> Callable[[str], str]:
+    """relative() from one page to any path: a page makes some forty links, so its folders
+    are split once and a link that shares no folder with it takes no split at all."""
     here = from_path.split("/")[:-1]   # the folders of the page ('a/b/' -> ['a', 'b'])
-    there = to_path.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    target = "../" * (len(here) - common) + "/".join(there[common:])
-    return target or "./"
+    first, up = here[0] + "/" if here else "", "../" * len(here)
+
+    def link(to_path: str) -> str:
+        if not first or not to_path.startswith(first):
+            return up + to_path or "./"
+        there = to_path.split("/")
+        common = 0
+        while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+            common += 1
+        return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
+
+    return link
