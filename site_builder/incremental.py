@@ -175,8 +175,8 @@ class IncrementalBuilder:
         """The changed content files read again, if each is an already loaded article whose
         fields other than the body are as they were; else None (nothing is changed)."""
         targeted = self._targeted(changed)
-        if (targeted is None or len(targeted) < len(changed) or self.shape is None or not self.specs
-                or not self.publisher.can_replace()
+        if (targeted is None or len(targeted) < len(changed) or self.shape is None
+                or not self.specs or not self.publisher.can_replace()
                 or self.release is not None and dt.datetime.now(dt.timezone.utc) >= self.release):
             return None
         edits = []

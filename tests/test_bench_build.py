@@ -19,7 +19,7 @@ def test_harness_runs_every_scenario_of_the_real_build_on_20_articles(tmp_path, 
                              "--json", str(out)])
     assert code == 0, capsys.readouterr().err
     figures = json.loads(out.read_text())["sizes"]["20"]
-    assert set(figures) == {"cold", "floor", "warm", "one edit", "template edit"}
+    assert set(figures) == {"cold", "floor", "warm", "first edit", "one edit", "template edit"}
     assert all(f["failures"] == 0 and f["median"] > 0 for f in figures.values())
     assert (tmp_path / "20" / "output" / "index.html").exists()
     assert "cold/floor" in capsys.readouterr().out
