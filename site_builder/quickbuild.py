@@ -41,10 +41,15 @@ from site_builder.writer import site_files
 
 log = logging.getLogger("site_builder")
 
-OUTLINE_FILE = "outline.pickle"        # what only a full build changes
-CHANGES_FILE = "outline-changes.pickle"  # what a quick build changes too
-# Fields of Outline that a quick build changes (the rest it only reads).
-CHANGING = ("stamps", "feed_html", "output", "publisher")
+# A full build writes the first three; a quick build writes only the journal, its changes
+# to the last two since then (a few entries, not the 20,000 stamps of a 10,000-article site).
+OUTLINE_FILE = "outline.pickle"          # what only a full build changes
+CHANGES_FILE = "outline-changes.pickle"  # feed_html and publisher: what publishing needs
+DISK_FILE = "outline-disk.pickle"        # stamps and output: what the survey compares with
+JOURNAL_FILE = "outline-journal.pickle"  # quick builds' changes to the two above
+CHANGING = ("feed_html", "publisher")
+ON_DISK = ("stamps", "output")
+JOURNAL_MAX = 2000  # entries; past this the journal is folded into the files it amends
 
 
 @dataclasses.dataclass
@@ -55,17 +60,20 @@ class Outline:
     theme: str                       # digest of every template file
     # Per file and per article, pickled one by one: a build reads a handful of the 10,000.
     identity: dict[str, bytes]       # content file -> (article id, card digest)
-    stamps: dict[str, tuple[int, int, int]]  # content file -> its stat
     release: dt.datetime | None      # when the next future-dated article comes out
     cards: dict[str, bytes]          # id -> the pickled article without its body
     links: dict[str, bytes]          # id -> ids of its newer, older and related articles
     counts: dict[str, int]           # articles per region (the menu)
     feed_ids: tuple[str, ...]        # the articles some feed carries, newest first
     feed_html: dict[str, str]        # their HTML
-    output: dict[str, tuple[int, int]]  # every published file -> (size, mtime)
     publisher: dict[str, Any]        # Publisher.state()
     totals: tuple[int, int, int, int]  # articles, pages, feeds, files: for the summary line
-    generation: str = ""             # pairs the two files it is saved in
+    static: frozenset[str] = frozenset()  # the static files published (as site paths)
+    generation: str = ""             # pairs the files it is saved in
+    # Only as a full build made them (a quick build reads them in the survey's child):
+    stamps: dict[str, tuple[int, int, int]] | None = None  # content file -> its stat
+    output: dict[str, tuple[int, int]] | None = None      # published file -> (size, mtime)
+    journal: dict[str, Any] = dataclasses.field(default_factory=dict)  # see _new_journal
 
 
 def outline_of(builder: Any, key: tuple, theme: str,
@@ -91,6 +99,7 @@ def outline_of(builder: Any, key: tuple, theme: str,
         output=output,
         publisher=builder.publisher.state(),
         totals=builder.totals(),
+        static=frozenset(static_files(config)),
     )
 
 
@@ -102,51 +111,100 @@ def _unpickled(data: bytes) -> Any:
     return pickle.loads(data)  # noqa: S301 - our own file, in the site's cache folder
 
 
-def save(config: SiteConfig, outline: Outline, whole: bool = True) -> None:
-    """Save the outline; `whole=False` saves only what a quick build changes (a fraction of
-    the size: the article cards stay as the full build wrote them)."""
+def save(config: SiteConfig, outline: Outline) -> None:
+    """Save a full build's outline (stamps and output included), a new generation of it."""
+    outline.generation = os.urandom(8).hex()
+    fixed = {f.name: getattr(outline, f.name) for f in dataclasses.fields(outline)
+             if f.name not in CHANGING + ON_DISK + ("journal",)}
+    _save_parts(config, outline, [(OUTLINE_FILE, fixed)])
+
+
+def _save_parts(config: SiteConfig, outline: Outline, more: list[tuple[str, dict]]) -> None:
+    """Write the changing parts whole (and `more` files), with an empty journal."""
+    parts = more + [(CHANGES_FILE, {name: getattr(outline, name) for name in CHANGING}),
+                    (DISK_FILE, {name: getattr(outline, name) for name in ON_DISK}),
+                    (JOURNAL_FILE, _new_journal(outline.generation))]
+    for _, part in parts:
+        part["generation"] = outline.generation
+    _write(config, parts)
+
+
+def _save_journal(config: SiteConfig, outline: Outline) -> None:
+    """After a quick build: its changes in the journal, or folded into the files if many."""
+    journal = outline.journal
+    if len(journal["stamps"]) + len(journal["output"]) <= JOURNAL_MAX:
+        _write(config, [(JOURNAL_FILE, journal)])
+        return
+    try:
+        disk = _read(config, DISK_FILE)
+    except Exception:  # noqa: BLE001 - then the next build goes the full way
+        return
+    if disk["generation"] != outline.generation:
+        return  # a full build replaced the outline meanwhile
+    for name in ON_DISK:
+        disk[name].update(journal[name])  # the journal as read, plus this build's changes
+    outline.stamps = disk["stamps"]
+    outline.output = {path: stamp for path, stamp in disk["output"].items() if stamp}
+    _save_parts(config, outline, [])
+
+
+def _write(config: SiteConfig, parts: list[tuple[str, dict]]) -> None:
     folder = config.cache_dir
     try:
-        if whole:
-            outline.generation = os.urandom(8).hex()
-            fixed = {f.name: getattr(outline, f.name) for f in dataclasses.fields(outline)
-                     if f.name not in CHANGING}
-            write_atomic(folder / OUTLINE_FILE, pickle.dumps(fixed, pickle.HIGHEST_PROTOCOL),
-                         durable=False)
-        changing = {name: getattr(outline, name) for name in CHANGING}
-        changing["generation"] = outline.generation
-        write_atomic(folder / CHANGES_FILE, pickle.dumps(changing, pickle.HIGHEST_PROTOCOL),
-                     durable=False)
+        for name, part in parts:
+            write_atomic(folder / name, _pickled(part), durable=False)
     except OSError as exc:
         log.warning("%s: cannot write the build cache: %s", folder, exc.strerror)
 
 
+def _new_journal(generation: str) -> dict[str, Any]:
+    """What quick builds changed since the last full save: new content stamps, new output
+    stamps (None: the file is gone), the publisher's previous site and lag, feed HTML."""
+    return {"generation": generation, "stamps": {}, "output": {}, "publisher": {},
+            "feed_html": {}}
+
+
 def load(config: SiteConfig, key: tuple) -> Outline | None:
-    """The outline the last build left, if there is one for this code and configuration."""
-    folder = config.cache_dir
+    """The outline the last build left, if there is one for this code and configuration;
+    without stamps and output, which the survey reads."""
     try:
-        with open(folder / OUTLINE_FILE, "rb") as handle:
-            fixed = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache folder
-        changing = load_changing(config)
-        if (changing is None or fixed.get("key") != key
-                or changing.pop("generation") != fixed["generation"]):
+        fixed = _read(config, OUTLINE_FILE)
+        changing = _read(config, CHANGES_FILE)
+        journal = _read(config, JOURNAL_FILE)
+        generations = {fixed["generation"], changing.pop("generation"), journal["generation"]}
+        if fixed.get("key") != key or len(generations) != 1:  # parts of different builds
             return None
-        return Outline(**fixed, **changing)
+        changing["publisher"].update(journal["publisher"])
+        changing["feed_html"].update(journal["feed_html"])
+        return Outline(**fixed, **changing, journal=journal)
     except FileNotFoundError:
         return None
     except Exception as exc:  # noqa: BLE001 - an unreadable outline is simply not used
-        log.debug("%s: outline unreadable (%s)", folder, exc)
+        log.debug("%s: outline unreadable (%s)", config.cache_dir, exc)
         return None
 
 
-def load_changing(config: SiteConfig) -> dict[str, Any] | None:
-    """The part of the outline that quick builds change, as a dict; None if unreadable."""
+def load_disk(config: SiteConfig) -> dict[str, Any] | None:
+    """Stamps and output as the last build (full, then quick ones) left them; None if
+    unreadable."""
     try:
-        with open(config.cache_dir / CHANGES_FILE, "rb") as handle:
-            changing = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache
-        return changing if isinstance(changing, dict) else None
+        disk, journal = _read(config, DISK_FILE), _read(config, JOURNAL_FILE)
+        if disk["generation"] != journal["generation"]:
+            return None
+        for name in ON_DISK:
+            disk[name].update(journal[name])
+        disk["output"] = {path: stamp for path, stamp in disk["output"].items() if stamp}
+        return disk
     except Exception:  # noqa: BLE001 - an unreadable outline is simply not used
         return None
+
+
+def _read(config: SiteConfig, name: str) -> dict[str, Any]:
+    with open(config.cache_dir / name, "rb") as handle:
+        part = pickle.load(handle)  # noqa: S301 - our own file, in the site's cache folder
+    if not isinstance(part, dict):
+        raise ValueError(f"{name} holds no outline")
+    return part
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -171,7 +229,7 @@ def build(config: SiteConfig, key: tuple, theme: str) -> tuple[Outline, str] | N
 
     `theme` is theme_digest() taken before anything was read.
     """
-    survey = Survey(config.content_dir, config.output_dir, lambda: load_changing(config))
+    survey = Survey(config.content_dir, config.output_dir, lambda: load_disk(config))
     try:
         return _build(config, key, theme, survey)
     finally:
@@ -185,14 +243,16 @@ def _build(config: SiteConfig, key: tuple, theme: str,
         return None
     if outline.release is not None and dt.datetime.now(dt.timezone.utc) >= outline.release:
         return None
-    found = survey.content()
-    if found is None or found.keys() != outline.stamps.keys():
+    changed = survey.changed(outline.generation)
+    if changed is None:
         return None
-    changed = {path: stamp for path, stamp in found.items() if stamp != outline.stamps[path]}
     edited = _edited(config, outline, changed)
     if edited is None:
         return None
-    files, rendered = _render(config, outline, edited)
+    done = _render(config, outline, edited)
+    if done is None:
+        return None
+    files, rendered = done
     if not survey.output_intact(outline.generation):
         return None  # someone changed output/: the full way repairs it
     written, deleted = _publish(config, outline, files, bool(changed))
@@ -215,19 +275,23 @@ def _edited(config: SiteConfig, outline: Outline,
             return None  # the full way reports it
         if (article.id, article_digests(article)[1]) != _unpickled(outline.identity[path]):
             return None
-        outline.stamps[path] = changed[path]
+        outline.journal["stamps"][path] = changed[path]
         edited.append(article)
     return edited
 
 
 def _render(config: SiteConfig, outline: Outline, edited: list[Article]
-            ) -> tuple[dict[str, bytes], int]:
+            ) -> tuple[dict[str, bytes], int] | None:
     """The pages of the edited articles and the feeds that carry them, with the static
-    files (read each time, as the full way does); and how many files were rendered."""
+    files (read each time, as the full way does); and how many files were rendered. None
+    if static files came or went (the theme's give way to a site's own, say)."""
+    static = static_files(config)
+    if static.keys() != outline.static:
+        return None
     fresh = {a.id: a for a in edited if a.id in outline.links}  # drafts, future ones: no page
     files = _pages_and_feeds(config, outline, fresh) if fresh else {}
     rendered = len(files)
-    files.update(static_files(config))
+    files.update(static)
     return files, rendered
 
 
@@ -258,6 +322,7 @@ def _pages_and_feeds(config: SiteConfig, outline: Outline,
         from site_builder import feeds
 
         outline.feed_html.update((i, html[i]) for i in carried)
+        outline.journal["feed_html"].update((i, html[i]) for i in carried)
         subset = [card(i) for i in outline.feed_ids]
         for spec in feeds.feed_specs(config, subset):
             if any(a.id in carried for a in spec.articles):
@@ -276,9 +341,14 @@ def _publish(config: SiteConfig, outline: Outline, files: dict[str, bytes],
     everything.update(files)
     written, deleted = publisher.publish(everything)
     if parsed or written or deleted:
-        outline.publisher = publisher.state()
-        outline.output = {path: stamp for path, stamp in outline.output.items()
-                          if path in publisher.published}
-        outline.output.update(output_stamps(config.output_dir, set(files)))
-        save(config, outline, whole=False)
+        state, journal = publisher.state(), outline.journal
+        gone = outline.publisher["published"] - state["published"]
+        if gone or state["published"] != outline.publisher["published"]:
+            journal["publisher"] = state  # a static file came or went: the list too
+        else:
+            journal["publisher"] = {k: v for k, v in state.items() if k != "published"}
+        journal["output"].update(dict.fromkeys(gone))  # None: no longer there
+        journal["output"].update(output_stamps(config.output_dir, set(files)))
+        outline.publisher = state
+        _save_journal(config, outline)
     return written, deleted

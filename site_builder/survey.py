@@ -10,6 +10,7 @@ Without fork (or if the child fails) the survey runs here, with the same answers
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import signal
@@ -21,20 +22,24 @@ Stamp = tuple[int, int, int]
 
 
 class Survey:
-    """Every content file's stat, and whether output/ is as the last build left it (by the
-    `output` stamps of the outline's changing part, which `read_outline` gives as a dict, or
-    None; the survey reads it on its own so as not to wait for this process)."""
+    """The content files that changed since the last build, and whether output/ is as that
+    build left it, compared with the `stamps` and `output` of its outline: `read_outline`
+    gives those as a dict with the outline's `generation` (or None). The survey reads them
+    on its own, so as not to wait for this process to."""
 
     def __init__(self, content: Path, output: Path, read_outline: Callable[[], Any]):
-        self._jobs = (lambda: content_stamps(content),
+        read_outline = functools.cache(read_outline)  # once per process
+        self._jobs = (lambda: _changed_content(content, read_outline),
                       lambda: _output_intact(output, read_outline))
         self._answers: list[Any] = []
         self._finished = False
         self._pipe, self._pid = _fork(self._jobs)
 
-    def content(self) -> dict[str, Stamp] | None:
-        """content_stamps() of the content folder."""
-        return self._answer(0)
+    def changed(self, generation: str) -> dict[str, Stamp] | None:
+        """{changed content file: its stat}, against the outline of this generation; None
+        if the set of files differs (or cannot be seen the way the loader sees it)."""
+        answer = self._answer(0)
+        return answer[1] if answer is not None and answer[0] == generation else None
 
     def output_intact(self, generation: str) -> bool:
         """True if every file in output/ has the size and mtime that the outline of this
@@ -100,6 +105,17 @@ def _fork(jobs: tuple[Callable[[], Any], ...]) -> tuple[Any, int]:
             os._exit(status)
     os.close(write)
     return os.fdopen(read, "rb"), pid
+
+
+def _changed_content(content: Path, read_outline: Callable[[], Any]
+                     ) -> tuple[str, dict[str, Stamp]] | None:
+    outline = read_outline()
+    found = content_stamps(content)
+    if outline is None or found is None or found.keys() != outline["stamps"].keys():
+        return None
+    old = outline["stamps"]
+    return outline["generation"], {path: stamp for path, stamp in found.items()
+                                   if stamp != old[path]}
 
 
 def _output_intact(output: Path, read_outline: Callable[[], Any]) -> tuple[str, bool] | None:

@@ -255,3 +255,37 @@ def test_a_link_planted_in_the_previous_site_never_leads_a_write_outside(site, t
     assert proc.returncode == 0 and "building the folder afresh" in proc.stderr, proc.stderr
     assert list(outside.iterdir()) == []
     assert_same_as_clean(site)
+
+
+@pytest.mark.parametrize("journal_max", [1, 2000])
+def test_quick_builds_journal_their_changes_and_fold_them_in(site, monkeypatch, journal_max):
+    """Quick builds note their changes in a small journal (folded into the outline's files
+    once it grows past JOURNAL_MAX); builds in a row, a static file coming and going, feeds
+    and a hand edit in between all end as a clean build."""
+    from site_builder import quickbuild
+    from site_builder.build import cached_build
+    from site_builder.config import load_config
+
+    monkeypatch.setattr(quickbuild, "JOURNAL_MAX", journal_max)
+    monkeypatch.chdir(site)
+    config = load_config(site / "site.toml")
+    gulf, static = site / "content" / "gulf", site / "static"
+    cached_build(config)
+    edits = [
+        lambda: (gulf / "article-2.md").write_text(article(2).replace("More text.", "One.")),
+        lambda: (gulf / "article-5.md").write_text(article(5).replace("More text.", "Two.")),
+        lambda: (static.mkdir(exist_ok=True), (static / "extra.css").write_text("a{}")),
+        lambda: (gulf / "article-2.md").write_text(article(2).replace("More text.", "Three.")),
+        lambda: (static / "extra.css").unlink(),
+        lambda: (gulf / "article-7.md").write_text(article(7).replace("More text.", "Four.")),
+    ]
+    for edit in edits:
+        edit()
+        cached_build(config)
+        assert_same_as_clean(site)
+    journal = quickbuild._read(config, quickbuild.JOURNAL_FILE)
+    assert bool(journal["stamps"]) == (journal_max > 10)  # folded away, or still there
+    page = next((site / "output" / "articles").rglob("article-5/index.html"))
+    page.write_text("defaced")  # the survey's output stamps, journal applied, notice it
+    cached_build(config)
+    assert_same_as_clean(site)

@@ -19,27 +19,33 @@ def site(tmp_path):
         (output / f"p{n}").mkdir(parents=True)
         (output / f"p{n}" / "index.html").write_text(f"page {n}")
     files = {f"p{n}/index.html" for n in range(30)}
-    outline = {"generation": "g1", "output": output_stamps(output, files)}
+    outline = {"generation": "g1", "stamps": content_stamps(content),
+               "output": output_stamps(output, files)}
     return content, output, outline
 
 
 def answers(content, output, outline):
     found = Survey(content, output, lambda: outline)
-    return found.content(), found.output_intact("g1"), found.output_intact("other")
+    return (found.changed("g1"), found.changed("other"), found.output_intact("g1"),
+            found.output_intact("other"))
 
 
 def test_the_child_answers_as_this_process_would(site):
     content, output, outline = site
-    stamps = content_stamps(content)
-    assert len(stamps) == 30
-    assert answers(content, output, outline) == (stamps, True, False)
+    assert len(outline["stamps"]) == 30
+    assert answers(content, output, outline) == ({}, None, True, False)
+    edited = content / "r1" / "a4.md"
+    edited.write_text("article 4, edited")
     (output / "p3" / "index.html").write_text("edited by hand")
-    assert answers(content, output, outline) == (stamps, False, False)
+    changed = {str(edited): content_stamps(content)[str(edited)]}
+    assert answers(content, output, outline) == (changed, None, False, False)
+    (content / "r1" / "new.md").write_text("a new file")
+    assert answers(content, output, outline)[0] is None
 
 
 def test_without_fork_or_when_the_child_fails_the_survey_runs_here(site, monkeypatch):
     content, output, outline = site
-    expected = (content_stamps(content), True, False)
+    expected = ({}, None, True, False)
     parent, real = os.getpid(), survey.content_stamps
 
     def fails_in_the_child(folder):
@@ -66,6 +72,6 @@ def test_a_survey_closed_early_leaves_no_child_behind(site):
 def test_a_symbolic_link_or_a_missing_folder_is_no_answer(site, tmp_path):
     content, output, outline = site
     (content / "linked.md").symlink_to(content / "r0" / "a0.md")
-    assert Survey(content, output, lambda: outline).content() is None
-    assert Survey(tmp_path / "missing", output, lambda: outline).content() is None
+    assert Survey(content, output, lambda: outline).changed("g1") is None
+    assert Survey(tmp_path / "missing", output, lambda: outline).changed("g1") is None
     assert not Survey(content, output, lambda: None).output_intact("g1")
