@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib
 import logging
 import os
 import pickle
@@ -243,6 +244,10 @@ def _build(config: SiteConfig, key: tuple, theme: str,
         return None
     if outline.release is not None and dt.datetime.now(dt.timezone.utc) >= outline.release:
         return None
+    for module in ("site_builder.loader", "site_builder.render", "site_builder.markup"):
+        if not survey.waiting():
+            break
+        importlib.import_module(module)  # what an edit needs, while the child finds out
     changed = survey.changed(outline.generation)
     if changed is None:
         return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,12 @@ class Survey:
         """True if every file in output/ has the size and mtime that the outline of this
         generation says the last build left."""
         return self._answer(1) == (generation, True)
+
+    def waiting(self) -> bool:
+        """True while the child works on its first answer (time this process may use)."""
+        if self._answers or self._pipe is None:
+            return False
+        return not select.select([self._pipe], [], [], 0)[0]
 
     def _answer(self, number: int) -> Any:
         while len(self._answers) <= number:
