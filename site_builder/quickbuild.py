@@ -349,9 +349,9 @@ def _publish(config: SiteConfig, outline: Outline, files: dict[str, bytes],
         state, journal = publisher.state(), outline.journal
         gone = outline.publisher["published"] - state["published"]
         if gone or state["published"] != outline.publisher["published"]:
-            journal["publisher"] = state  # a static file came or went: the list too
+            journal["publisher"].update(state)  # a file came or went: the list too
         else:
-            journal["publisher"] = {k: v for k, v in state.items() if k != "published"}
+            journal["publisher"].update((k, v) for k, v in state.items() if k != "published")
         journal["output"].update(dict.fromkeys(gone))  # None: no longer there
         journal["output"].update(output_stamps(config.output_dir, set(files)))
         outline.publisher = state
