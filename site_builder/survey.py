@@ -139,16 +139,19 @@ def content_stamps(content: Path) -> dict[str, Stamp] | None:
     if not content.is_dir() or content.is_symlink():
         return None
     todo = [str(content)]
-    while todo:
-        with os.scandir(todo.pop()) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir():
-                    todo.append(entry.path)
-                elif entry.name.endswith(".md") and not entry.name.startswith(".#"):
-                    st = entry.stat()
-                    found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    try:
+        while todo:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        return None
+                    if entry.is_dir():
+                        todo.append(entry.path)
+                    elif entry.name.endswith(".md") and not entry.name.startswith(".#"):
+                        st = entry.stat()
+                        found[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:  # unreadable, or gone while we looked: the full way says which
+        return None
     return found
 
 

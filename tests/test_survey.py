@@ -75,3 +75,16 @@ def test_a_symbolic_link_or_a_missing_folder_is_no_answer(site, tmp_path):
     assert Survey(content, output, lambda: outline).changed("g1") is None
     assert Survey(tmp_path / "missing", output, lambda: outline).changed("g1") is None
     assert not Survey(content, output, lambda: None).output_intact("g1")
+
+
+def test_an_unreadable_folder_is_no_answer_not_a_crash(site, monkeypatch):
+    content, output, outline = site
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("r2"):  # as for a folder without read permission
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert Survey(content, output, lambda: outline).changed("g1") is None
