@@ -144,8 +144,7 @@ def _save_journal(config: SiteConfig, outline: Outline) -> None:
         return  # a full build replaced the outline meanwhile
     for name in ON_DISK:
         disk[name].update(journal[name])  # the journal as read, plus this build's changes
-    outline.stamps = disk["stamps"]
-    outline.output = {path: stamp for path, stamp in disk["output"].items() if stamp}
+    outline.stamps, outline.output = disk["stamps"], disk["output"]
     _save_parts(config, outline, [])
 
 
@@ -160,7 +159,7 @@ def _write(config: SiteConfig, parts: list[tuple[str, dict]]) -> None:
 
 def _new_journal(generation: str) -> dict[str, Any]:
     """What quick builds changed since the last full save: new content stamps, new output
-    stamps (None: the file is gone), the publisher's previous site and lag, feed HTML."""
+    stamps, the publisher's previous site and lag, feed HTML."""
     return {"generation": generation, "stamps": {}, "output": {}, "publisher": {},
             "feed_html": {}}
 
@@ -194,7 +193,6 @@ def load_disk(config: SiteConfig) -> dict[str, Any] | None:
             return None
         for name in ON_DISK:
             disk[name].update(journal[name])
-        disk["output"] = {path: stamp for path, stamp in disk["output"].items() if stamp}
         return disk
     except Exception:  # noqa: BLE001 - an unreadable outline is simply not used
         return None
@@ -346,13 +344,10 @@ def _publish(config: SiteConfig, outline: Outline, files: dict[str, bytes],
     everything.update(files)
     written, deleted = publisher.publish(everything)
     if parsed or written or deleted:
+        # The same files as the last full build (_render makes sure of the static ones), so
+        # the list of them stays as it is: only the kept site and its lag change.
         state, journal = publisher.state(), outline.journal
-        gone = outline.publisher["published"] - state["published"]
-        if gone or state["published"] != outline.publisher["published"]:
-            journal["publisher"].update(state)  # a file came or went: the list too
-        else:
-            journal["publisher"].update((k, v) for k, v in state.items() if k != "published")
-        journal["output"].update(dict.fromkeys(gone))  # None: no longer there
+        journal["publisher"].update((k, v) for k, v in state.items() if k != "published")
         journal["output"].update(output_stamps(config.output_dir, set(files)))
         outline.publisher = state
         _save_journal(config, outline)
