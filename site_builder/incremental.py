@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -285,6 +286,9 @@ class IncrementalBuilder:
             fresh[path] = cached
         # Parsed on every core when many (a cold build), in path order either way.
         for (path, _), source in zip(stale, fork_map(self._read, stale, PARALLEL_READ)):
+            if source.errors and not os.path.lexists(path):
+                fresh.pop(path, None)  # deleted between its stat and its reading: as above
+                continue
             fresh[path] = source
         stats["parsed"] += len(stale)
         self.sources = fresh

@@ -223,3 +223,26 @@ def test_a_body_edit_after_a_future_article_came_due_publishes_it(site):
     builder.rebuild({path})
     assert "Embargoed story" in (site / "output" / "index.html").read_text()
     assert_same_as_clean(site)
+
+
+def test_a_file_deleted_between_its_stat_and_its_reading_counts_as_deleted(site, monkeypatch):
+    from site_builder import loader
+
+    builder = IncrementalBuilder(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    path = site / "content" / "gulf" / "article-6.md"
+    path.write_text(article(6, title="About to go"))
+    real, calls = loader.load_file, []
+
+    def vanishing(config, file):  # the second look at it (the full way's) finds it gone
+        if file == path:
+            calls.append(file)
+            if len(calls) == 2:
+                path.unlink()
+        return real(config, file)
+
+    monkeypatch.setattr(loader, "load_file", vanishing)
+    builder.rebuild({path})
+    assert len(calls) == 2
+    assert not list((site / "output" / "articles").rglob("article-6"))
+    assert_same_as_clean(site)
