@@ -17,4 +17,9 @@ def digest(*parts: Any) -> str:
 def article_digests(article: Article) -> tuple[str, str]:
     """The article's digest with every field (what its own page shows) and without the
     body (what a listing, a neighbour or a related article shows)."""
-    return digest(article), digest(dataclasses.replace(article, body=""))
+    return digest(article), card_digest(article)
+
+
+def card_digest(article: Article) -> str:
+    """The digest of every field but the body."""
+    return digest(dataclasses.replace(article, body=""))

@@ -130,16 +130,11 @@ class Publisher:
         What publish() does for a one-article edit without comparing the whole site; returns
         how many files were written.
         """
-        output = self.config.output_dir
-        written = 0
-        for path, data in sorted(files.items()):
-            if self.written.get(path) != data:
-                write_atomic(_inside(output, path), data, durable=False)
-                written += 1
-            self.written[path] = data
+        written = self._write_changed(files)
+        self.written.update(files)
         self.published.update(files)
         if written:
-            search.index(self.config, output)
+            search.index(self.config, self.config.output_dir)
         return written
 
     def _in_place(self, files: dict[str, bytes | None]) -> tuple[int, int]:
@@ -149,16 +144,22 @@ class Publisher:
         gone = sorted(set(self.written) - set(files))
         for path in gone:
             _delete(output, path)
-        written = 0
-        for path, data in sorted(files.items()):
-            if self.written.get(path) != data:
-                write_atomic(_inside(output, path), data, durable=False)
-                written += 1
+        written = self._write_changed(files)
         if written or gone:
             search.index(self.config, output)
         self.written = dict(files)
         self.published = set(files)
         return written, len(gone)
+
+
+    def _write_changed(self, files: dict[str, bytes]) -> int:
+        """Write, in place, each file whose bytes differ from what output/ holds."""
+        written = 0
+        for path, data in sorted(files.items()):
+            if self.written.get(path) != data:
+                write_atomic(_inside(self.config.output_dir, path), data, durable=False)
+                written += 1
+        return written
 
 
 def top_level(files: dict) -> set[str]:

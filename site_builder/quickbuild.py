@@ -268,7 +268,7 @@ def _edited(config: SiteConfig, outline: Outline,
             changed: dict[str, tuple[int, int, int]]) -> list[Article] | None:
     """The changed files read again, if each differs from before in its body alone."""
     from site_builder import loader
-    from site_builder.fingerprint import article_digests
+    from site_builder.fingerprint import card_digest
 
     edited = []
     for path in changed:
@@ -276,7 +276,7 @@ def _edited(config: SiteConfig, outline: Outline,
             article = loader.load_file(config, Path(path))
         except SiteBuilderError:
             return None  # the full way reports it
-        if (article.id, article_digests(article)[1]) != _unpickled(outline.identity[path]):
+        if (article.id, card_digest(article)) != _unpickled(outline.identity[path]):
             return None
         outline.journal["stamps"][path] = changed[path]
         edited.append(article)
