@@ -53,10 +53,17 @@ def loop(watcher: Watcher, rebuild: Rebuild, root: Path,
 
 def make_rebuild(config: SiteConfig, drafts: bool,
                  reload_config: Callable[[], SiteConfig] | None = None) -> Rebuild:
-    """An incremental builder's rebuild function; its caches live as long as the loop."""
-    from site_builder.incremental import IncrementalBuilder
+    """The engine's build, writing in place; the engine lives as long as the loop."""
+    from site_builder.engine import Engine
 
-    return IncrementalBuilder(config, drafts=drafts, reload_config=reload_config).rebuild
+    engine = Engine(config, drafts=drafts, in_place=True, reload_config=reload_config)
+
+    def rebuild(changed: set[Path] | None) -> str:
+        summary = engine.build(changed)
+        log.debug("%s", summary.account)
+        return summary.account.split(";")[0]
+
+    return rebuild
 
 
 def run_watch(config: SiteConfig, drafts: bool = False,

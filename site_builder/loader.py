@@ -24,6 +24,7 @@ REQUIRED = ("id", "title", "date", "region")
 KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
          "source", "draft", "import_digest", "slug", "author")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+MAX_SLUG = 200
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
 # Control characters: illegal in XML 1.0, parse errors in HTML, invisible in scraped copy.
@@ -44,11 +45,14 @@ SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 def load_articles(config: SiteConfig, drafts: bool = False,
                   now: dt.datetime | None = None) -> tuple[Article, ...]:
     """Every published article under content_dir, newest first; raise ErrorList on any error."""
+    from site_builder import scan
+
+    found = scan.content(config)
     errors: list[SiteBuilderError] = []
     articles: list[Article] = []
-    for path in content_files(config):
+    for path in sorted(found.stamps):
         try:
-            articles.append(load_file(config, path))
+            articles.append(load_file(config, Path(path)))
         except ErrorList as exc:
             errors.extend(exc.errors)
         except SiteBuilderError as exc:
@@ -56,18 +60,7 @@ def load_articles(config: SiteConfig, drafts: bool = False,
     errors.extend(duplicates(config, articles))
     if errors:
         raise ErrorList(errors)
-    published = publishable(articles, drafts, now)
-    log.debug("loaded %d articles (%d left out)", len(articles), len(articles) - len(published))
-    return published
-
-
-def content_files(config: SiteConfig) -> list[Path]:
-    """Every content file, in path order; Emacs lock files (.#name.md) left out."""
-    content = config.content_dir
-    if not content.is_dir():  # a typo in --content must not publish an empty site
-        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
-                           _shown(config, content))
-    return sorted(p for p in content.rglob("*.md") if not p.name.startswith(".#"))
+    return publishable(articles, drafts, now)
 
 
 def publishable(articles: Sequence[Article], drafts: bool = False,
@@ -80,17 +73,28 @@ def publishable(articles: Sequence[Article], drafts: bool = False,
 
 def load_file(config: SiteConfig, path: Path) -> Article:
     """One content file as an Article; raise ErrorList naming every problem in it."""
+    return parse(config, path, read_file(config, path))
+
+
+def read_file(config: SiteConfig, path: Path) -> bytes:
+    """A content file's bytes, refusing a link out of the content folder or a huge file."""
     shown = _shown(config, path)
     _check_file(config, path, shown)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", shown) from None
+
+
+def parse(config: SiteConfig, path: Path, data: bytes) -> Article:
+    """The Article a content file's bytes describe; raise ErrorList naming every problem."""
+    shown = _shown(config, path)
+    try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown,
                            line) from None
-    except OSError as exc:
-        raise ContentError(f"cannot read: {exc.strerror}", shown) from None
     try:
         meta, body, body_line = frontmatter.read(text, shown)
     except ValueError as exc:  # YAML reads 2026-02-31 as a timestamp and fails to build it
@@ -172,6 +176,10 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
     if not SAFE_SLUG.fullmatch(slug) or ".." in slug:
         fail("slug" if "slug" in meta else "id",
              f"unsafe slug '{slug}': use lower-case letters, digits, '-', '_' and '.' only")
+    elif len(slug) > MAX_SLUG:  # a folder name past the file system's 255 bytes
+        fail("slug" if "slug" in meta else "id",
+             f"slug too long ({len(slug)} characters; at most {MAX_SLUG}): set a shorter "
+             "'slug:' or rename the file")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         fail("draft", f"'draft': expected true or false, got {_kind(draft)}")

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,42 @@ class Article:
     def url_path(self) -> str:
         """The article's path below the site root: 'articles/2026/02/<slug>/'."""
         return f"articles/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+
+
+def to_json(article: Article) -> dict:
+    """The article as JSON-able values (the build state stores it so)."""
+    return {
+        "id": article.id, "title": article.title, "date": _when(article.date),
+        "region": article.region, "slug": article.slug, "body": article.body,
+        "path": str(article.path),
+        "updated": _when(article.updated) if article.updated else None,
+        "countries": list(article.countries), "tags": list(article.tags),
+        "summary": article.summary,
+        "image": [article.image.caption, article.image.credit, article.image.url]
+        if article.image else None,
+        "source": [article.source.name, article.source.url] if article.source else None,
+        "draft": article.draft, "body_line": article.body_line,
+    }
+
+
+def from_json(data: dict) -> Article:
+    """The article to_json() stored."""
+    return Article(
+        id=data["id"], title=data["title"], date=_moment(data["date"]), region=data["region"],
+        slug=data["slug"], body=data["body"], path=Path(data["path"]),
+        updated=_moment(data["updated"]) if data["updated"] else None,
+        countries=tuple(data["countries"]), tags=tuple(data["tags"]), summary=data["summary"],
+        image=Image(*data["image"]) if data["image"] else None,
+        source=Source(*data["source"]) if data["source"] else None,
+        draft=data["draft"], body_line=data["body_line"])
+
+
+def _when(moment: dt.datetime) -> list:
+    """[ISO 8601, zone name or None]: a date read in the site's zone keeps its zone."""
+    zone = moment.tzinfo
+    return [moment.isoformat(), zone.key if isinstance(zone, ZoneInfo) else None]
+
+
+def _moment(value: list) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value[0])
+    return moment.replace(tzinfo=ZoneInfo(value[1])) if value[1] else moment

@@ -35,12 +35,27 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], min_per_worker: int) ->
     size = -(-len(items) // (workers * 4))  # a few slices a worker even out the load
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             return [result for part in pool.map(_run_slice, slices) for result in part]
     except Exception:  # noqa: BLE001 - redone here, where the error reads as it should
         return [func(item) for item in items]
     finally:
         _JOB = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build that forked it ends, even by kill -9 (Linux prctl);
+    elsewhere it ends when it finds its job queue closed."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:

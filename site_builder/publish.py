@@ -1,204 +1,319 @@
-"""Putting a build's files into output/: only what changed, and never a half-updated site.
+"""Putting a build's files into output/: the only code that writes there.
 
-`site-builder build` swaps a complete folder in (writer.py). The folder starts as the site
-the last build replaced (kept as `.<output>.previous`) when it is known exactly how that
-one differs from output/, so a one-article edit writes a handful of files rather than
-linking twelve thousand anew; else it starts empty and every unchanged file is hard-linked
-from output/ (which keeps its modification time, as hosts' sync tools want). Watch mode
-replaces changed files in place, where the server sees each one at once.
+Two ways, one rule (every file written to a temporary name, then renamed into place):
+
+- staged (`build`): the new site is put together in a staging folder next to output/ and
+  swapped in with one atomic exchange (Linux renameat2), so a failed or killed build
+  leaves output/ exactly as it was. The staging folder starts as the site the last build
+  replaced, kept as `.<output>.previous` with hard links to the unchanged files; it is
+  brought up to date by writing only what differs from output/ (`lag`: what the last build
+  changed, plus this build's changes). A previous site that is not exactly as left (its
+  folder replaced, a file deleted from it: an unchanged file of output/ then has one link,
+  not two) is not used: the staging folder is filled from output/ by hard links instead.
+- in place (`watch`/`serve`): deleted files first, then each changed file renamed over the
+  old one, where the server sees it at once.
+
+output/ itself is marked with a `.site_builder` file; a folder that is neither empty nor
+marked (nor an earlier build of this tool) is never replaced, nor is a file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import logging
 import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from site_builder import search
-from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.writer import KEEP, OutputWriter, previous_site, prune_empty, site_files
 
 log = logging.getLogger("site_builder")
 
+MARKER = ".site_builder"   # "this folder is a site built by site-builder"
+MARKER_TEXT = b"Built by site-builder; the next build replaces this folder.\n"
+KEEP = (".gitkeep",)       # placeholders under version control survive a rebuild
+
+
+def previous_site(output: Path) -> Path:
+    """Where a staged publish keeps the site it replaced."""
+    output = output.resolve()
+    return output.parent / f".{output.name}.previous"
+
+
+@contextlib.contextmanager
+def lock(output: Path) -> Iterator[None]:
+    """One build of an output folder at a time; the second waits and says for whom."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.parent / f".{output.name}.lock"
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().decode("ascii", "replace").strip() or "another process"
+            log.warning("%s: waiting for the build in process %s to finish", output.name, holder)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()).encode())
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
 
 class Publisher:
-    """Keeps output/ equal to the files of the latest build."""
+    """Keeps output/ equal to the latest build's files."""
 
-    def __init__(self, config: SiteConfig, keep_previous: bool = False):
+    def __init__(self, config: SiteConfig, state: dict | None):
         self.config = config
-        self.keep_previous = keep_previous  # `build` keeps it; watch writes in place
-        self.written: dict[str, bytes] | None = None  # what output/ holds, once known
-        self.published: set[str] = set()              # every file output/ was given
-        self.previous: tuple[int, int] | None = None  # inodes of the kept site and output/
-        self.lag: set[str] = set()                    # files where the kept site differs
-
-    STATE = ("published", "previous", "lag")
+        self.output = config.output_dir.resolve()
+        state = state or {}
+        # (inode of the kept previous site, inode of output/) as the last publish left them
+        self.previous: list[int] | None = state.get("previous")
+        self.lag: set[str] = set(state.get("lag", ()))  # files where the two differ
 
     def state(self) -> dict:
-        return {name: getattr(self, name) for name in self.STATE}
+        return {"previous": self.previous, "lag": sorted(self.lag)}
 
-    def adopt(self, state: dict) -> None:
-        for name in self.STATE:
-            setattr(self, name, state[name])
-
-    def publish(self, files: dict[str, bytes | None]) -> tuple[int, int]:
-        """Make output/ hold exactly these files; return (written, deleted).
-
-        A file given as None is unchanged since the last build: output/ holds it already.
-        """
-        output = self.config.output_dir
-        if self.written is not None and output.is_dir():
-            return self._in_place(files)
-        changed = {path for path, data in files.items()
-                   if data is not None and not same_file(output / path, data)}
-        removed = self.published - set(files)
-        if self.written is None and self.published and not changed and not removed:
-            return 0, 0  # carried on from the cache and nothing changed: output/ is right
-        previous = self._previous_site()
-        wanted = top_level(files)
+    def staged(self, site: Iterable[str], changed: dict[str, bytes], removed: set[str],
+               shared: bool) -> None:
+        """Swap in a new output/ holding `site`: `changed` written, the rest linked from
+        output/. `shared` says the unchanged files of output/ are all still linked into
+        the previous site (their link counts said so)."""
+        check_replaceable(self.output)
+        parent = self.output.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(parent, self.output.name)
+        previous = self._previous() if shared else None
+        staging = parent / f".{self.output.name}.staging-{os.getpid()}"
+        site = set(site)
         try:
-            kept = self._swap(files, changed, removed, previous, wanted)
-        except SiteBuilderError as exc:
-            if previous is None:
-                raise
-            log.warning("%s: %s; building the folder afresh", previous, exc)
-            previous = None
-            kept = self._swap(files, changed, removed, previous, wanted)
-        self._remember_previous(kept, previous is not None, changed | removed, files, wanted)
-        self.published = set(files)
-        self.written = dict(files) if None not in files.values() else None
-        return len(changed), len(removed)
-
-    def _swap(self, files: dict[str, bytes | None], changed: set[str], removed: set[str],
-              previous: Path | None, wanted: set[str]) -> Path | None:
-        """Fill a staging folder (from the previous site, or empty) and swap it in."""
-        output = self.config.output_dir
-        writer = OutputWriter(output, reuse=previous)
-        try:
-            if previous is not None:  # it differs from output/ only where lag says
-                todo = {path: files.get(path)
-                        for path in self.lag | changed | removed | strays(writer.staging, wanted)}
+            if previous is not None:
+                previous.rename(staging)  # killed from here on, it is a stale staging folder
+                todo = self.lag | set(changed) | removed | _strays(staging, site)
             else:
-                todo = files
-            for path in sorted(todo):
-                if path not in files:
-                    writer.delete(path)
-                elif path in changed:
-                    writer.write(path, files[path])
-                else:
-                    writer.link(path, output / path)  # unchanged: keeps its mtime
-            search.index(self.config, writer.staging)
-            return writer.publish(keep=self.keep_previous)
+                shutil.rmtree(previous_site(self.output), ignore_errors=True)
+                staging.mkdir()
+                todo = site
+            _fill(staging, self.output, sorted(todo), site, changed, previous is not None)
+            (staging / MARKER).write_bytes(MARKER_TEXT)
+            search.index(self.config, staging)
+            kept = _swap(staging, self.output)
         except BaseException:
-            writer.discard()
+            shutil.rmtree(staging, ignore_errors=True)
+            self.previous = None
             raise
+        if kept is not None:
+            self.lag = set(changed) | removed
+            self.previous = [kept.lstat().st_ino, self.output.lstat().st_ino]
+        else:
+            self.previous, self.lag = None, set()
 
-    def _previous_site(self) -> Path | None:
-        """The site output/ replaced last time, if it is exactly as that build left it."""
+    def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
+        """Replace changed files in output/ and delete removed ones (deleted first: once a
+        page stops listing an article, the article's page is gone)."""
+        for path in sorted(removed):
+            target = _inside(self.output, path)
+            target.unlink(missing_ok=True)
+            _prune_empty(target.parent, self.output)
+        for path, data in sorted(changed.items()):
+            write_file(_inside(self.output, path), data)
+        if changed or removed:
+            search.index(self.config, self.output)
+        self.lag |= set(changed) | removed  # the previous site no longer differs only there
+
+    def _previous(self) -> Path | None:
+        """The site output/ replaced last time, if it is as that build left it."""
         if self.previous is None:
             return None
-        folder = previous_site(self.config.output_dir)
+        folder = previous_site(self.output)
         try:
-            found = (folder.lstat().st_ino, self.config.output_dir.lstat().st_ino)
+            found = [folder.lstat().st_ino, self.output.lstat().st_ino]
         except OSError:
             return None
         return folder if found == self.previous else None
 
-    def _remember_previous(self, kept: Path | None, reused: bool, differ: set[str],
-                           files: dict, wanted: set[str]) -> None:
-        """Note the kept previous site and where it differs from the new output/.
 
-        Unchanged files were linked, so they are the same in both. A previous site that was
-        brought up to date differs from the new one only by what this build changed; a
-        fresh staging folder leaves behind whatever else the old site held (found by a walk).
-        """
-        self.previous, self.lag = None, set()
-        if kept is not None:
-            self.lag = differ if reused else differ | (site_files(kept) - set(files))
-            self.lag |= strays(kept, wanted)
-            self.previous = (kept.lstat().st_ino, self.config.output_dir.lstat().st_ino)
-
-    def can_replace(self) -> bool:
-        """True if replace() may be used: watch mode, output/ as this publisher left it."""
-        return self.written is not None and self.config.output_dir.is_dir()
-
-    def replace(self, files: dict[str, bytes]) -> int:
-        """Watch mode: these files of the site changed, every other one is as it was.
-
-        What publish() does for a one-article edit without comparing the whole site; returns
-        how many files were written.
-        """
-        written = self._write_changed(files)
-        self.written.update(files)
-        self.published.update(files)
-        if written:
-            search.index(self.config, self.config.output_dir)
-        return written
-
-    def _in_place(self, files: dict[str, bytes | None]) -> tuple[int, int]:
-        """Watch mode: replace each changed file in output/ (the server reads it at once)."""
-        output = self.config.output_dir
-        # Deleted first: once a page stops listing an article, the article's page is gone.
-        gone = sorted(set(self.written) - set(files))
-        for path in gone:
-            _delete(output, path)
-        written = self._write_changed(files)
-        if written or gone:
-            search.index(self.config, output)
-        self.written = dict(files)
-        self.published = set(files)
-        return written, len(gone)
+def _fill(staging: Path, output: Path, todo: list[str], site: set[str],
+          changed: dict[str, bytes], reused: bool) -> None:
+    """Bring the staging folder to the new site for these paths."""
+    made: set[Path] = set()
+    for path in todo:
+        target = _inside(staging, path, check=reused)
+        if reused:
+            _unlink(target)  # it may be a hard link into output/: never write through it
+        if path not in site:
+            _prune_empty(target.parent, staging)
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if path in changed:
+            _write(target, changed[path])
+        else:
+            try:
+                os.link(output / path, target)  # unchanged: a link keeps its mtime
+            except OSError:
+                shutil.copy2(output / path, target)
+    for name in KEEP:
+        kept = output / name
+        if kept.is_file() and not (staging / name).exists():
+            shutil.copy2(kept, staging / name)
 
 
-    def _write_changed(self, files: dict[str, bytes]) -> int:
-        """Write, in place, each file whose bytes differ from what output/ holds."""
-        written = 0
-        for path, data in sorted(files.items()):
-            if self.written.get(path) != data:
-                write_atomic(_inside(self.config.output_dir, path), data, durable=False)
-                written += 1
-        return written
-
-
-def top_level(files: dict) -> set[str]:
-    """The names at the top of the site that a build's files live under."""
-    return {path.split("/", 1)[0] for path in files} | set(KEEP) | {search.BUNDLE}
-
-
-def strays(site: Path, wanted: set[str]) -> set[str]:
-    """Top-level names in a site folder that none of the build's files live under.
-
-    Such things (a CNAME or a verification file someone copied into output/) are dropped
-    by a build, as a fresh staging folder would; deeper ones only by a full build
-    (`--clean`). A walk of the whole site would cost more than a small rebuild.
-    """
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file of the site atomically: a temporary file in its folder, then a rename."""
     try:
-        return {name for name in os.listdir(site) if name not in wanted}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp",
+                                        dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """A new file in a staging folder that nobody reads yet: written directly."""
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+
+
+def _write_error(path: Path, exc: OSError) -> SiteBuilderError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+              errno.ENAMETOOLONG: "a file name is too long for the file system",
+              errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only",
+              }.get(exc.errno, exc.strerror or str(exc))
+    return SiteBuilderError(f"cannot write: {reason}", path)
+
+
+def _swap(staging: Path, output: Path) -> Path | None:
+    """Put the staging folder in place of output/; return where the old site is kept."""
+    previous = previous_site(output)
+    if output.is_dir() and _exchange(staging, output):
+        # One atomic step: output/ is the old site or the new one at every instant.
+        shutil.rmtree(previous, ignore_errors=True)
+        staging.rename(previous)
+        return previous
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    if output.exists():
+        output.rename(old)
+    # Killed here, output/ is missing: the next build puts the old one back.
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+    return None
+
+
+def check_replaceable(output: Path) -> None:
+    """Refuse to replace what is not a site this tool built: a file, the user's own folders."""
+    def refuse(why: str) -> SiteBuilderError:
+        return SiteBuilderError(f"refusing to replace {output} with the built site: {why}; "
+                                "choose another --output")
+
+    cwd = Path.cwd().resolve()
+    if output == Path(output.anchor) or output == Path.home() or cwd.is_relative_to(output):
+        raise refuse("it is the file system root, the home folder or holds the working "
+                     "directory")
+    if output.exists() and not output.is_dir():
+        raise refuse("it is a file, not a folder")
+    if not output.is_dir() or (output / MARKER).is_file():
+        return
+    names = set(os.listdir(output)) - set(KEEP)
+    if names and not {"index.html", "feeds.opml"} <= names:  # older builds had no marker
+        raise refuse(f"it holds files this tool did not build (such as {sorted(names)[0]})")
+
+
+def _inside(root: Path, relpath: str, check: bool = True) -> Path:
+    """The file for relpath below root; never a path outside it, even through a link."""
+    normal = os.path.normpath(relpath)
+    if normal.startswith(("/", "../")) or normal in (".", ".."):
+        raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+    path = root / normal
+    if check:
+        try:
+            parent = path.parent.resolve()
+        except (OSError, RuntimeError):
+            parent = None
+        if parent is None or not parent.is_relative_to(root.resolve()):
+            raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
+    return path
+
+
+def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
+    """Top-level files of a kept site that the new one does not have (a CNAME someone
+    copied into output/, say): dropped, as a fresh staging folder would drop them."""
+    tops = {path.split("/", 1)[0] for path in wanted} | set(KEEP) | {MARKER, search.BUNDLE}
+    try:
+        return {name for name in os.listdir(site_folder)
+                if name not in tops and (site_folder / name).is_file()}
     except OSError:
         return set()
 
 
-def same_file(path: Path, data: bytes) -> bool:
-    """True if the file already holds exactly these bytes."""
+def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove folder and its parents below root, as long as they are empty."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+
+
+def _unlink(path: Path) -> None:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Delete staging and old folders that a killed build left behind.
+
+    A build killed between the two renames of _swap() leaves no output/ but an old-*
+    folder holding the last published site: that one is put back, not deleted.
+    """
+    if not (parent / name).exists():
+        for old in sorted(parent.glob(f".{name}.old-*")):
+            log.warning("%s: restoring the site a killed build had moved aside", parent / name)
+            old.rename(parent / name)
+            break
+    for stale in sorted(parent.glob(f".{name}.staging-*")) + sorted(parent.glob(f".{name}.old-*")):
+        log.debug("removing %s left by an interrupted build", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where the system cannot."""
+    import ctypes  # here: only a swap needs it
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
         return False
-
-
-def _inside(output: Path, relpath: str) -> Path:
-    """The output file for relpath; never a path outside the output folder."""
-    root = output.resolve()
-    path = (root / relpath).resolve()
-    if not path.is_relative_to(root) or path == root:
-        raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
-    return path
-
-
-def _delete(output: Path, relpath: str) -> None:
-    """Remove a file the site no longer has, and the folders it leaves empty."""
-    path = _inside(output, relpath)
-    path.unlink(missing_ok=True)
-    prune_empty(path.parent, output.resolve())
+    at_cwd = -100  # AT_FDCWD: both paths are absolute anyway
+    return renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0

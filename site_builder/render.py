@@ -1,76 +1,147 @@
-"""HTML pages with Jinja2: which pages exist, what each one is given, and rendering them.
+"""Rendering one planned output (plan.Output) into bytes, and recording what it read.
 
-The environment is configured once: autoescape on, StrictUndefined (a typo in a template is
-an error, never an empty string), and article HTML is marked safe only here, after markup.py
-produced and sanitised it. Links between pages are relative (urls.relative), so the site
-works under any base path; only 404.html, which a host serves at any depth, links absolutely.
+Pages go through the one Jinja2 environment: autoescape on, StrictUndefined (a typo in a
+template is an error, never an empty string), article HTML marked safe only here, after
+markup.py produced and sanitised it. Links between pages are relative (urls.linker), so
+the site works under any base path; only 404.html, which a host serves at any depth,
+links absolutely. Articles a page shows by their card come as `Card`s: reading a card's
+body is recorded (Reads), and so is reading the article counts, so the engine knows the
+page depends on them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+import stat
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from site_builder import urls
+from site_builder import plan, urls
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
 from site_builder.model import Article
-from site_builder.parallel import fork_map
 
 FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
                 ("atom.xml", "application/atom+xml", "Atom"),
                 ("feed.json", "application/feed+json", "JSON Feed"))
 WORDS_PER_MINUTE = 230
-RELATED = 4          # related articles under an article
-REGION_BLOCK = 3     # articles per region block on the front page
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML page to render: its site path, template and template variables."""
-
-    path: str
-    template: str
-    title: str
-    context: dict[str, Any] = field(default_factory=dict)
-    lastmod: dt.datetime | None = None
-    feeds: tuple[str, ...] = ("",)  # folders whose feeds this page advertises
-
-
-def environment(config: SiteConfig) -> jinja2.Environment:
-    """The one Jinja2 environment: the site's templates first, the default theme after."""
-    loaders = [jinja2.FileSystemLoader(str(config.templates_dir))]
-    if config.templates_dir.resolve() != DEFAULT_THEME:
-        loaders.append(jinja2.FileSystemLoader(str(DEFAULT_THEME)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True,
-                             bytecode_cache=_bytecode_cache(config),
-                             # No stat of the template file at every include: the watcher
-                             # clears env.cache when a template changes (incremental.py).
-                             auto_reload=False)
-    env.filters["longdate"] = longdate
-    env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
-    env.filters["caption"] = caption_text
-    return env
-
-
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
 
-def longdate(date: dt.date) -> str:
-    """'5 March 2026', in English whatever the locale (strftime's %B costs 10 us a call,
-    and a page shows a dozen dates)."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+@dataclass(frozen=True)
+class Page:
+    """What a template knows of its page: `page.path`, `page.title`, `page.feeds`."""
+
+    path: str
+    template: str
+    title: str
+    lastmod: dt.datetime | None = None
+    feeds: tuple[str, ...] = ("",)  # folders whose feeds this page advertises
+
+
+class Reads:
+    """What rendering one output read beyond what its plan entry declared."""
+
+    def __init__(self, body_of: Callable[[str], str]):
+        self.body_of = body_of
+        self.bodies: set[str] = set()
+        self.counts = False
+
+    def result(self, output: plan.Output) -> tuple[tuple[str, ...], bool]:
+        """(ids of bodies read that the plan did not declare, whether counts were read)."""
+        return tuple(sorted(self.bodies - set(output.full))), self.counts
+
+
+class Card(Article):
+    """An article shown by its card: every field as usual, but reading the body is recorded.
+
+    Made by card() without running the dataclass __init__; the `body` property shadows
+    the field, so templates, filters and tests see an Article in every other respect.
+    """
+
+    @property
+    def body(self) -> str:  # type: ignore[override]
+        reads = self.__dict__["_reads"]
+        reads.bodies.add(self.id)
+        return reads.body_of(self.id)
+
+
+def card(article: Article, reads: Reads) -> Card:
+    shown = object.__new__(Card)
+    shown.__dict__.update(article.__dict__)
+    shown.__dict__.pop("body", None)
+    shown.__dict__["_reads"] = reads
+    return shown
+
+
+class _Counts(Mapping):
+    """Articles per region; reading any of it is recorded."""
+
+    def __init__(self, counts: dict[str, int], reads: Reads):
+        self._counts, self._reads = counts, reads
+
+    def __getitem__(self, key: str) -> int:
+        self._reads.counts = True
+        return self._counts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._reads.counts = True
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        self._reads.counts = True
+        return len(self._counts)
+
+
+# --- the environment --------------------------------------------------------------------
+
+class _Templates(jinja2.FileSystemLoader):
+    """Template files, only regular ones (a FIFO would hang the build), as UTF-8."""
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:
+            path = Path(folder) / template
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                raise TemplateError("not a regular file: refusing to read it as a template",
+                                    path)
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError as exc:
+                raise TemplateError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                    path) from None
+        raise jinja2.TemplateNotFound(template)
+
+
+def template_folders(config: SiteConfig) -> list[Path]:
+    """The site's templates first, the default theme after."""
+    folders = [config.templates_dir]
+    if config.templates_dir.resolve() != DEFAULT_THEME:
+        folders.append(DEFAULT_THEME)
+    return folders
+
+
+def environment(config: SiteConfig) -> jinja2.Environment:
+    """The one Jinja2 environment. Compiled templates are kept between rebuilds (no stat
+    per include): the engine clears env.cache when a template changes."""
+    env = jinja2.Environment(loader=_Templates([str(f) for f in template_folders(config)]),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             bytecode_cache=_bytecode_cache(config), auto_reload=False)
+    env.filters["longdate"] = longdate
+    env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
+    env.filters["caption"] = caption_text
+    return env
 
 
 def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
@@ -87,6 +158,12 @@ def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def longdate(date: dt.date) -> str:
+    """'5 March 2026', in English whatever the locale (strftime's %B costs 10 us a call,
+    and a page shows a dozen dates)."""
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
 def caption_text(image: Any) -> str:
     """The caption without a trailing "(CREDIT)": the theme shows the credit on its own."""
     caption = image.caption.strip()
@@ -96,225 +173,74 @@ def caption_text(image: Any) -> str:
     return caption
 
 
-@lru_cache(maxsize=None)  # every page list asks again; a str keeps its hash, so this is cheap
+@lru_cache(maxsize=4096)
 def reading_minutes(text: str) -> int:
     """Minutes to read a body at 230 words a minute, at least one."""
     return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
 
 
-def pages(config: SiteConfig, articles: Sequence[Article]) -> list[Page]:
-    """Every HTML page of the site, in a fixed order.
+# --- rendering ----------------------------------------------------------------------------
 
-    Everything page-specific a template shows (blocks, neighbours, related articles, reading
-    time) goes into Page.context here: the incremental builder fingerprints the context to
-    decide what to render again, so nothing page-specific may be computed while rendering.
-    """
-    out = _listing(config, "", config.title, articles, kind="home")
-    out[0].context["blocks"] = _region_blocks(config, articles)  # on the first page only
-    for region in config.regions:
-        mine = [a for a in articles if a.region == region.slug]
-        out += _listing(config, urls.region_path(region.slug), region.name, mine,
-                        kind="region", feeds=("", urls.region_path(region.slug)), region=region)
-    for path, (name, mine) in sorted(_countries(articles).items()):
-        out += _listing(config, path, name, mine, kind="country")
-    neighbours = _Neighbours(articles)
-    for index, article in enumerate(articles):
-        out.append(_article_page(config, articles, index, neighbours))
-    months = [(f"{k[0]:04d}-{k[1]:02d}", list(g))
-              for k, g in groupby(articles, key=lambda a: (a.date.year, a.date.month))]
-    out.append(Page("archive/", "archive.html", "Archive", {"months": months},
-                    articles[0].date if articles else None))
-    out.append(Page("subscribe/", "subscribe.html", "Subscribe",
-                    {"feed_list": _feed_list(config, articles)},
-                    articles[0].date if articles else None))
-    if config.search:
-        out.append(Page("search/", "search.html", "Search"))
-    out.append(Page("404.html", "404.html", "Page not found"))
-    return out
+class Renderer:
+    """Renders planned outputs with one environment and the site-wide values."""
 
-
-def _article_page(config: SiteConfig, articles: Sequence[Article], index: int,
-                  neighbours: _Neighbours) -> Page:
-    """An article's page: its neighbours in time and related articles found in the list."""
-    return article_page_of(config, articles[index],
-                           articles[index - 1] if index > 0 else None,
-                           articles[index + 1] if index + 1 < len(articles) else None,
-                           neighbours.related(articles[index]))
-
-
-def article_page_of(config: SiteConfig, article: Article, newer: Article | None,
-                    older: Article | None, related: Sequence[Article]) -> Page:
-    """An article's page given its neighbours in time and its related articles (the build
-    cache remembers those, so a body edit can render the page without the whole list)."""
-    region = config.region(article.region)
-    region_path = urls.region_path(article.region)
-    context = {
-        "article": article,
-        "region": region,
-        "newer": newer,
-        "older": older,
-        "related": list(related),
-        "reading_minutes": reading_minutes(article.body),
-        "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
-    }
-    return Page(article.url_path, "article.html", article.title, context,
-                article.updated or article.date, ("", region_path))
-
-
-class _Neighbours:
-    """Articles by country and by region, newest first, to find related ones quickly.
-
-    Candidates are the few articles nearest in time in each of the article's country groups
-    and its region; of those, the ones sharing most countries come first, then the same
-    region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
-    """
-
-    def __init__(self, articles: Sequence[Article]):
-        self.position = {a.id: n for n, a in enumerate(articles)}
-        self.groups: dict[tuple[str, str], list[Article]] = {}
-        self.index: dict[tuple[str, str, str], int] = {}
-        for article in articles:
-            for key in self._keys(article):
-                group = self.groups.setdefault(key, [])
-                self.index[(*key, article.id)] = len(group)
-                group.append(article)
-
-    @staticmethod
-    def _keys(article: Article) -> list[tuple[str, str]]:
-        return [("country", c) for c in dict.fromkeys(article.countries)] + [("region", article.region)]
-
-    def related(self, article: Article) -> list[Article]:
-        """Up to RELATED articles sharing countries or the region; most shared first."""
-        mine = set(article.countries)
-        candidates = {o.id: o for key in self._keys(article) for o in self._around(key, article)
-                      if o.id != article.id}
-        scored = sorted((-len(mine & set(o.countries)), o.region != article.region,
-                         self.position[o.id], o.id) for o in candidates.values())
-        return [candidates[entry[-1]] for entry in scored[:RELATED]]
-
-    def _around(self, key: tuple[str, str], article: Article):
-        """The group's articles nearest in time to this one."""
-        group = self.groups.get(key, [])
-        here = self.index.get((*key, article.id), 0)
-        return group[max(0, here - RELATED):here + RELATED + 1]
-
-
-def _region_blocks(config: SiteConfig, articles: Sequence[Article]) -> list[tuple[Any, list[Article]]]:
-    """The front page's blocks: each region with articles and its newest few, config order."""
-    blocks = []
-    for region in config.regions:
-        mine = [a for a in articles if a.region == region.slug][:REGION_BLOCK]
-        if mine:
-            blocks.append((region, mine))
-    return blocks
-
-
-def _feed_list(config: SiteConfig, articles: Sequence[Article]) -> list[dict[str, Any]]:
-    """The subscribe page's table: the site's feeds, then each region's with its count."""
-    counts = region_counts(config, articles)
-    rows = [{"name": "All news", "folder": "", "count": len(articles)}]
-    rows += [{"name": r.name, "folder": urls.region_path(r.slug), "count": counts[r.slug]}
-             for r in config.regions]
-    for row in rows:
-        row["links"] = [{"label": label, "path": row["folder"] + filename,
-                         "absolute": urls.absolute(config, row["folder"] + filename)}
-                        for filename, _mime, label in FEED_FORMATS]
-    return rows
-
-
-def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[Article]]]:
-    """Country page path -> (display name, its articles); names that slug alike share a page."""
-    found: dict[str, tuple[str, list[Article]]] = {}
-    for article in articles:
-        for name in dict.fromkeys(article.countries):
-            found.setdefault(urls.country_path(name), (name, []))[1].append(article)
-    return found
-
-
-def _listing(config: SiteConfig, path: str, title: str, articles: Sequence[Article],
-             kind: str, feeds: tuple[str, ...] = ("",), **extra: Any) -> list[Page]:
-    """A paginated list of articles: page 1 at path, then path/page/2/ and on."""
-    size = config.per_page
-    chunks = [articles[i:i + size] for i in range(0, len(articles), size)] or [[]]
-    out = []
-    for number, chunk in enumerate(chunks, start=1):
-        nav = {"number": number, "total": len(chunks),
-               "prev": urls.paged(path, number - 1) if number > 1 else None,
-               "next": urls.paged(path, number + 1) if number < len(chunks) else None}
-        shown = title if number == 1 else f"{title} (page {number})"
-        out.append(Page(urls.paged(path, number), "list.html", shown,
-                        {"articles": list(chunk), "pagination": nav, "kind": kind,
-                         "heading": title, **extra},
-                        chunk[0].date if chunk else None, feeds))
-    return out
-
-
-def region_counts(config: SiteConfig, articles: Sequence[Article]) -> dict[str, int]:
-    """How many articles each configured region has."""
-    counts = {r.slug: 0 for r in config.regions}
-    for article in articles:
-        counts[article.region] += 1
-    return counts
-
-
-PARALLEL_PAGES = 500  # fewer pages a worker than this: forking costs more than it saves
-
-
-class PageRenderer:
-    """Renders Page objects with one environment and the site-wide variables."""
-
-    def __init__(self, config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
-                 counts: Mapping[str, int] | None = None, env: jinja2.Environment | None = None):
-        """`counts` (articles per region) stands in for `articles` where the list is not at
-        hand; `env` is an environment kept between rebuilds (compiled templates reload on
-        change), else a new one."""
+    def __init__(self, config: SiteConfig, env: jinja2.Environment, counts: dict[str, int]):
         self.config = config
-        self.env = env or environment(config)
-        self.html = html
-        if counts is None:
-            counts = region_counts(config, articles)
-        # The menu lists regions with articles: an empty section is a dead end for a reader.
-        self.nav = [r for r in config.regions if counts[r.slug]]
-        self.counts = dict(counts)
+        self.env = env
+        self.counts = counts
+        self.nav = [config.region(slug) for slug in plan.nav(config, counts)]
 
-    def render(self, page: Page) -> bytes:
-        """The page as UTF-8 bytes; a template failure becomes a TemplateError."""
+    def render(self, output: plan.Output, articles: Mapping[str, Article],
+               html: Mapping[str, str], body_of: Callable[[str], str]
+               ) -> tuple[bytes, tuple[tuple[str, ...], bool]]:
+        """The output's bytes, and what it read beyond its plan entry (Reads.result).
+
+        `articles` has every article the output names (bodies needed only for `full`
+        ones), `html` the HTML of the `full` ones; `body_of` gives a card's body.
+        """
+        reads = Reads(body_of)
+        if output.template is None:
+            return MAKERS[output.kind](self.config, output, articles, html), reads.result(output)
+        shown = {i: card(articles[i], reads) for i in output.cards}
+        shown.update((i, articles[i]) for i in output.full)
+        page, context = CONTEXTS[output.kind](self.config, output, shown)
         try:
             template = self.env.get_template(page.template)
-            return template.render(self._context(page)).encode("utf-8")
+            data = template.render(self._context(page, context, html, reads)).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template error: {exc.message}", exc.filename or exc.name,
                                 exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"template not found: {exc.name}", self.config.templates_dir) from None
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as exc:
+            raise TemplateError(f"template not found: {exc.name}",
+                                self.config.templates_dir) from None
+        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError,
+                IndexError, ZeroDivisionError) as exc:
             where, line = _template_frame(exc, self.config.templates_dir / page.template)
-            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where, line) from None
+            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where,
+                                line) from None
+        return data, reads.result(output)
 
-    def render_many(self, pages: Sequence[Page]) -> list[bytes]:
-        """Many pages, on every core when there are enough to be worth it."""
-        return fork_map(self.render, pages, PARALLEL_PAGES)
-
-    def _context(self, page: Page) -> dict[str, Any]:
+    def _context(self, page: Page, context: dict[str, Any], html: Mapping[str, str],
+                 reads: Reads) -> dict[str, Any]:
         config = self.config
         if page.path == "404.html":  # served at any depth: absolute-path links
             def url(to: str) -> str:
                 return config.base_path + to
         else:
             url = urls.linker(page.path)
-
-        article = page.context.get("article")
-        description = (article.summary if article and article.summary else config.description)
+        article = context.get("article")
         return {
-            "site": config, "page": page, "url": url, "nav": self.nav, "counts": self.counts,
+            "site": config, "page": page, "url": url, "nav": self.nav,
+            "counts": _Counts(self.counts, reads),
             "canonical": urls.absolute(config, page.path),
-            "description": description,
+            "description": article.summary if article and article.summary
+            else config.description,
             "og_type": "article" if article else "website",
             "alternates": list(self._alternates(page)),
-            "body_html": Markup(self.html[article.id]) if article else Markup(""),
+            "body_html": Markup(html[article.id]) if article else Markup(""),
             "region_of": config.region, "country_path": urls.country_path,
             "region_path": urls.region_path,
-            **page.context,
+            **context,
         }
 
     def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
@@ -336,9 +262,117 @@ def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | Non
     return found
 
 
-def render_pages(config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str],
-                 site_pages: Sequence[Page]) -> dict[str, bytes]:
-    """Every page rendered: output file path -> bytes."""
-    renderer = PageRenderer(config, articles, html)
-    return dict(zip((urls.output_file(p.path) for p in site_pages),
-                    renderer.render_many(site_pages)))
+# --- what each kind of page is given (plan.TEMPLATES) ----------------------------------------
+
+Shown = Mapping[str, Article]
+
+
+def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    newer, older, related = output.data
+    article = shown[output.full[0]]
+    region = config.region(article.region)
+    region_path = urls.region_path(article.region)
+    context = {
+        "article": article, "region": region,
+        "newer": shown[newer] if newer else None, "older": shown[older] if older else None,
+        "related": [shown[i] for i in related],
+        "reading_minutes": reading_minutes(article.body),
+        "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
+    }
+    return Page(output.path, "article.html", article.title, article.updated or article.date,
+                ("", region_path)), context
+
+
+def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    kind, heading, number, newer, older, region, feeds, blocks = output.data
+    in_blocks = sum(len(ids) for _, ids in blocks)
+    articles = [shown[i] for i in output.cards[:len(output.cards) - in_blocks]]
+    context = {
+        "articles": articles, "kind": kind, "heading": heading,
+        "pagination": {"number": number, "prev": newer, "next": older},
+        "region": config.region(region) if region else None,
+        "blocks": [(config.region(slug), [shown[i] for i in ids]) for slug, ids in blocks],
+    }
+    title = heading if number is None else f"{heading} (page {number})"
+    return Page(output.path, "list.html", title, articles[0].date if articles else None,
+                feeds), context
+
+
+def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    year, years = output.data
+    months: dict[str, list[Article]] = {}
+    for ident in output.cards:
+        article = shown[ident]
+        months.setdefault(f"{article.date.year:04d}-{article.date.month:02d}", []).append(article)
+    title = "Archive" if year is None else f"Archive {year}"
+    return Page(output.path, "archive.html", title), {
+        "year": year, "years": list(years), "months": list(months.items())}
+
+
+def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    rows = [{"name": name, "folder": folder, "count": count,
+             "links": [{"label": label, "path": folder + filename,
+                        "absolute": urls.absolute(config, folder + filename)}
+                       for filename, _mime, label in FEED_FORMATS]}
+            for name, folder, count in output.data[1]]
+    return Page(output.path, "subscribe.html", "Subscribe"), {"feed_list": rows}
+
+
+CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]]] = {
+    "article": _article,
+    "listing": _listing,
+    "archive": _archive,
+    "subscribe": _subscribe,
+    "search": lambda config, output, shown: (Page(output.path, "search.html", "Search"), {}),
+    "notfound": lambda config, output, shown: (Page(output.path, "404.html", "Page not found"),
+                                               {}),
+}
+
+
+# --- files that are not pages ------------------------------------------------------------------
+
+def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
+          html: Mapping[str, str]) -> bytes:
+    from site_builder import feeds, jsonfeed
+
+    title, description, page, fallback = output.data
+    spec = feeds.FeedSpec(title, description, page, tuple(articles[i] for i in output.full),
+                          dt.datetime.fromisoformat(fallback))
+    make = {"rss": feeds.rss, "atom": feeds.atom, "json": jsonfeed.json_feed}[output.kind]
+    return make(config, spec, html)
+
+
+def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
+          html: Mapping[str, str]) -> bytes:
+    from site_builder import feeds, opml
+
+    specs = [feeds.FeedSpec(title, "", page, (), plan.EMPTY_FEED_DATE)
+             for title, page in output.data]
+    return opml.opml(config, specs)
+
+
+def _sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
+             html: Mapping[str, str]) -> bytes:
+    from site_builder import sitemap
+
+    return sitemap.sitemap(config, output.data)
+
+
+def _robots(config: SiteConfig, output: plan.Output, articles: Shown,
+            html: Mapping[str, str]) -> bytes:
+    from site_builder import sitemap
+
+    return sitemap.robots(config)
+
+
+def _static(config: SiteConfig, output: plan.Output, articles: Shown,
+            html: Mapping[str, str]) -> bytes:
+    from site_builder import assets
+
+    return assets.read(Path(output.data[0]))
+
+
+MAKERS: dict[str, Callable[[SiteConfig, plan.Output, Shown, Mapping[str, str]], bytes]] = {
+    "rss": _feed, "atom": _feed, "json": _feed, "opml": _opml, "sitemap": _sitemap,
+    "robots": _robots, "static": _static,
+}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-
-from lxml import etree
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 from site_builder import urls
 from site_builder.config import SiteConfig
@@ -13,27 +12,26 @@ from site_builder.config import SiteConfig
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-# Pages no crawler should list: the error page, and the search page (marked noindex).
-UNLISTED = ("404.html", "search/")
+def sitemap(config: SiteConfig, pages: Iterable[tuple[str, str | None]]) -> bytes:
+    """sitemap.xml: each page's absolute URL and, when known, its W3C lastmod.
 
-
-def listed(pages: Sequence) -> list[tuple[str, dt.datetime | None]]:
-    """(path, lastmod) of the pages a sitemap lists."""
-    return [(p.path, p.lastmod) for p in pages if p.path not in UNLISTED]
-
-
-def sitemap_files(config: SiteConfig,
-                  pages: Sequence[tuple[str, dt.datetime | None]]) -> dict[str, bytes]:
-    """sitemap.xml (absolute loc, W3C lastmod when known) and robots.txt naming it."""
-    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    Written as text: a 10,000-article site lists 12,000 pages, and an element tree costs
+    ten times as much for the same bytes.
+    """
+    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n", f'<urlset xmlns="{SITEMAP_NS}">\n']
     for path, lastmod in pages:
-        url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = urls.absolute(config, path)
+        parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>\n")
         if lastmod is not None:
-            etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = w3c_datetime(lastmod)
-    sitemap = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
-    return {"sitemap.xml": sitemap, "robots.txt": robots.encode("utf-8")}
+            parts.append(f"    <lastmod>{lastmod}</lastmod>\n")
+        parts.append("  </url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def robots(config: SiteConfig) -> bytes:
+    """robots.txt: everything allowed, and where the sitemap is."""
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
+            ).encode("utf-8")
 
 
 def w3c_datetime(value: dt.datetime) -> str:

@@ -1,0 +1,600 @@
+"""The build engine: the one pipeline behind `build`, `watch` and `serve`.
+
+    scan     what changed since the last build (stamps; or the watcher's list of paths)
+    load     only the changed sources: front matter, digests (Markdown → HTML when needed)
+    plan     every output of the site and what it reads (plan.py); when nothing but
+             article bodies changed, the plan is as stored and only the outputs that read
+             those bodies are looked at (the store's reverse index)
+    stale    an output whose fingerprint (a digest of everything it reads) changed, or
+             whose file is not as the last build left it
+    render   just those (render.py); on every core when there are many
+    publish  staged swap (`build`) or in place (`watch`), publish.py
+    commit   the new state, in one transaction (store.py)
+
+A build on an empty state is a clean build: the same code, with nothing to reuse. So a
+cached build equals a clean one by construction, and the tests hold it to that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder import __version__, loader, plan, scan
+from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.model import Article, from_json, to_json
+from site_builder.parallel import fork_map
+from site_builder.store import FILE, Store
+
+log = logging.getLogger("site_builder")
+
+PARALLEL_READ = 500  # fewer content files a worker than this: forking costs more than it saves
+PARALLEL_RENDER = 300
+# Libraries whose version shapes the output: an upgrade is a clean build.
+LIBRARIES = ("markdown", "nh3", "feedgen", "jinja2", "markupsafe", "lxml", "pyyaml",
+             "python-slugify")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What one build did, for the summary line."""
+
+    articles: int
+    pages: int
+    feeds: int
+    files: int
+    seconds: float
+    output: Path
+    account: str = ""   # what was redone, for -v
+
+    def __str__(self) -> str:
+        return (f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
+                f"into {self.output.name}/ in {self.seconds:.2f} s")
+
+
+def state_key() -> str:
+    """What every output depends on besides its inputs: this code, Python, the libraries."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = Path(__file__).resolve().parent
+    parts = [__version__, sys.version]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=none")
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml") and path.is_file():
+            st = path.stat()
+            parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+    return _digest(parts)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+def config_digest(config: SiteConfig) -> str:
+    """The configuration by its values (paths resolved), not as it was typed."""
+    values = {name: getattr(config, name) for name in config.__dataclass_fields__
+              if name not in ("root", "config_path", "cache_dir")}
+    for name in ("content_dir", "output_dir", "templates_dir", "static_dir"):
+        values[name] = values[name].resolve()
+    return _digest([repr(sorted(values.items(), key=lambda kv: kv[0]))])
+
+
+@dataclass
+class _Changes:
+    """What the scan and load found."""
+
+    fresh: dict[str, tuple] = field(default_factory=dict)   # path -> source row, new or changed
+    gone: set[str] = field(default_factory=set)             # content files deleted
+    restamp: dict[str, Any] = field(default_factory=dict)   # same bytes, new stamp
+    cards: bool = False      # an article came, went, or changed more than its body
+    bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
+
+
+class Engine:
+    """Builds the site again and again; `watch` keeps one, `build` makes one per run."""
+
+    def __init__(self, config: SiteConfig, drafts: bool = False, in_place: bool = False,
+                 now: Callable[[], dt.datetime] | None = None,
+                 reload_config: Callable[[], SiteConfig] | None = None,
+                 keep_state: bool = True):
+        """`in_place`: watch mode; `now`: the clock (tests pin it); `keep_state` False: a
+        clean build that uses and leaves no state."""
+        self.drafts = drafts
+        self.in_place = in_place
+        self.now = now or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.reload_config = reload_config
+        self.keep_state = keep_state
+        self.failed = False
+        self.key = state_key()
+        self.store: Store | None = None
+        self._setup(config)
+
+    def _setup(self, config: SiteConfig) -> None:
+        from site_builder import markup, render
+
+        self.config = config
+        if self.store is not None:
+            self.store.close()
+        path = config.cache_dir / FILE if self.keep_state else None
+        self.store = Store(path, self.key)
+        self.env = render.environment(config)
+        self.markdown = markup.Renderer(config)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- the pipeline ------------------------------------------------------------------
+
+    def build(self, changed: set[Path] | None = None, clean: bool = False) -> Summary:
+        """Bring output/ up to date; `changed` is the watcher's list of paths (None: look
+        at everything). Raises SiteBuilderError; output/ and the state are then as they were."""
+        from site_builder.publish import lock
+
+        started = time.perf_counter()
+        if changed and self._config_changed(changed):
+            self._setup(self.reload_config() if self.reload_config else self.config)
+        if self.failed:  # what the failed build saw changed is still to be looked at
+            changed = None
+        with lock(self.config.output_dir):
+            if clean:
+                self.store.clear()
+                self.store.set_meta(key=self.key)
+            self.store.begin()
+            try:
+                summary = self._build(changed, started)
+                self.store.commit()
+            except BaseException:
+                self.store.rollback()
+                self.failed = True
+                raise
+        self.failed = False
+        return summary
+
+    def _clock(self) -> int:
+        """Now, by the file system's clock: a stamp at or after it may change again
+        unseen within the same clock tick (scan.stored)."""
+        probe = self.config.cache_dir / "scan-clock"
+        try:
+            probe.parent.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            return probe.stat().st_mtime_ns
+        except OSError:
+            return time.time_ns()
+
+    def _config_changed(self, changed: set[Path]) -> bool:
+        config = self.config
+        path = (config.config_path or config.root / "site.toml").resolve()
+        return any(Path(p).resolve() == path for p in changed)
+
+    def _build(self, changed: set[Path] | None, started: float) -> Summary:
+        clock = _Clock()
+        store, config = self.store, self.config
+        self._check_output()
+        scanned_at = self._clock()
+        site = self._site_inputs(scanned_at)
+        changes = self._scan_and_load(changed, scanned_at)
+        clock.lap("scan+load")
+        release = store.meta("release")
+        full = (changes.cards or site["digest"] is None or site["digest"] != store.meta("site")
+                or store.meta("published") is None
+                or release is not None and release <= self.now().timestamp())
+        if not full and not changes.bodies:
+            self._save_sources(changes, scanned_at)
+            return Summary(*store.meta("totals"), time.perf_counter() - started,
+                           config.output_dir, f"nothing to do ({len(changes.restamp)} restamped)")
+        self._save_sources(changes, scanned_at)
+        work = _Work(self, site)
+        if full:
+            outputs = work.plan()
+        else:
+            outputs = work.readers_of(changes.bodies)
+        clock.lap("plan")
+        stale = work.stale(outputs, check_all=full)
+        clock.lap("stale")
+        rendered = work.render(stale)
+        clock.lap("render")
+        written, removed = work.publish(outputs if full else None, rendered)
+        clock.lap("publish")
+        work.commit(rendered, removed, full)
+        clock.lap("commit")
+        account = (f"{len(changes.fresh)} parsed, {len(stale)} rendered, {written} written, "
+                   f"{len(removed)} deleted ({'full plan' if full else 'bodies only'}); {clock}")
+        return Summary(*store.meta("totals"), time.perf_counter() - started,
+                       config.output_dir, account)
+
+    def _check_output(self) -> None:
+        """Forget what the store says of output/ if output/ is not that folder any more."""
+        output = self.config.output_dir.resolve()
+        try:
+            ino = output.lstat().st_ino
+        except OSError:
+            ino = None
+        if self.store.meta("output") != [str(output), ino]:
+            self.store.forget_outputs()
+            self.store.set_meta(output=[str(output), ino], published=None, publisher=None)
+
+    def _site_inputs(self, scanned_at: int) -> dict[str, Any]:
+        """Stamps of templates and static files, the configuration, the drafts flag; and
+        their digest, None if a stamp is too recent to trust (scan.stored)."""
+        from site_builder import assets, render
+
+        site = {"config": config_digest(self.config), "drafts": self.drafts,
+                "templates": scan.files(render.template_folders(self.config)),
+                "static": scan.files(assets.static_folders(self.config))}
+        stamps = [*site["templates"].values(), *site["static"].values()]
+        racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
+        site["digest"] = None if racy else _digest([json.dumps(site, sort_keys=True)])
+        return site
+
+    def _scan_and_load(self, changed: set[Path] | None, scanned_at: int) -> _Changes:
+        """Which content files changed, read again; all their errors raised together."""
+        config, store = self.config, self.store
+        targeted = self._targeted(changed)
+        known = store.stamps()
+        if targeted is None:
+            found = scan.content(config)
+            gone = set(known) - set(found.stamps)
+        else:
+            found = scan.paths(config, targeted)
+            gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
+        for error in found.skipped:
+            log.warning("%s", error)
+        todo = [(path, stamp) for path, stamp in sorted(found.stamps.items())
+                if known.get(path) != list(stamp)]
+        results = fork_map(self._read, todo, PARALLEL_READ)
+        changes = _Changes(gone=gone)
+        errors: list[SiteBuilderError] = []
+        old = {row[0]: row for row in store.sources(p for p, _ in todo if p in known)}
+        for (path, stamp), result in zip(todo, results):
+            if isinstance(result, list):
+                if os.path.lexists(path):
+                    errors += result
+                elif path in known:  # deleted between its stat and its reading
+                    changes.gone.add(path)
+                continue
+            digest, article_json, card, full, ident = result
+            before = old.get(path)
+            if before is not None and before[2] == digest:
+                changes.restamp[path] = stamp
+                continue
+            changes.fresh[path] = (path, stamp, digest, ident, card, full, article_json)
+            if before is None or before[3] != ident or before[4] != card:
+                changes.cards = True
+            else:
+                changes.bodies.add(ident)
+        if errors:
+            raise ErrorList(errors)  # in path order, each file's in line order
+        if changes.gone:
+            changes.cards = True
+        return changes
+
+    def _targeted(self, changed: set[Path] | None) -> list[Path] | None:
+        """The changed content files, when a look at those alone is enough; else None.
+
+        Only plain *.md file changes are taken at their word; a folder created, moved or
+        deleted (or no list at all) means a walk of the whole tree.
+        """
+        if changed is None:
+            return None
+        content = self.config.content_dir
+        mine = [p for p in changed if p.is_relative_to(content) and not p.name.startswith(".#")]
+        if any(p.suffix != ".md" or p.is_dir() for p in mine):
+            return None
+        return mine
+
+    def _read(self, job: tuple[str, tuple]) -> tuple | list[SiteBuilderError]:
+        """A content file: (bytes digest, article JSON, card digest, full digest, id), or
+        its errors."""
+        path = Path(job[0])
+        try:
+            data = loader.read_file(self.config, path)
+            article = loader.parse(self.config, path, data)
+        except ErrorList as exc:
+            return exc.errors
+        except SiteBuilderError as exc:
+            return [exc]
+        body = article.body
+        card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
+        card = _digest([card_json])
+        return (hashlib.blake2b(data, digest_size=16).hexdigest(),
+                [card_json, body], card, _digest([card, body]), article.id)
+
+    def _save_sources(self, changes: _Changes, scanned_at: int) -> None:
+        store = self.store
+        store.drop_sources(changes.gone)
+        store.put_sources((row[0], scan.stored(row[1], scanned_at), *row[2:6], *row[6])
+                          for row in changes.fresh.values())
+        store.restamp((path, scan.stored(stamp, scanned_at))
+                      for path, stamp in changes.restamp.items())
+
+
+class _Work:
+    """One build's plan, rendering and publishing, over the engine's store."""
+
+    def __init__(self, engine: Engine, site: dict[str, Any]):
+        from site_builder import render
+
+        self.engine = engine
+        self.config = engine.config
+        self.store = engine.store
+        self.site = site
+        self.articles: dict[str, Article] = {}   # id -> card (body "") or whole article
+        self.digests: dict[str, tuple[str, str]] = {}  # id -> (card, full)
+        self.bodies: dict[str, str] = {}
+        self.templates = self._template_keys()
+        counts = self.store.meta("counts") or {}
+        self.renderer = render.Renderer(self.config, engine.env, counts)
+        self.previous = self.store.outputs()   # path -> (fingerprint, reads, hash, size, mtime)
+        self.specs: dict[str, tuple[plan.Output, tuple]] = {}  # file -> (output, reads)
+        self.intact: dict[str, bool] = {}
+        self.nlinks: dict[str, int] = {}
+
+    # --- plan ------------------------------------------------------------------------
+
+    def plan(self) -> list[plan.Output]:
+        """Every output of the site, from every article's card."""
+        from site_builder import assets
+
+        config, engine = self.config, self.engine
+        cards = []
+        for ident, card, full, article_json in self.store.all_cards():
+            article = from_json(json.loads(article_json))
+            self.articles[ident] = article
+            self.digests[ident] = (card, full)
+            cards.append(article)
+        errors = loader.duplicates(config, cards)
+        if errors:
+            raise ErrorList(errors)
+        now = engine.now()
+        published = loader.publishable(cards, engine.drafts, now)
+        waiting = [a.date for a in cards if not a.draft and a.date > now]
+        counts = plan.region_counts(config, published)
+        self.renderer.counts = counts
+        self.renderer.nav = [config.region(s) for s in plan.nav(config, counts)]
+        static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
+                  for path, source in assets.static_sources(config).items()}
+        outputs = plan.plan_site(config, published, static)
+        self.store.set_meta(
+            counts=counts, published=len(published),
+            release=min(waiting).timestamp() if waiting and not engine.drafts else None,
+            totals=_totals(published, outputs))
+        return outputs
+
+    def readers_of(self, ids: set[str]) -> list[plan.Output]:
+        """The outputs that read these articles' bodies, as the last plan made them."""
+        paths = self.store.body_readers(ids)
+        outputs = []
+        for path, spec, reads in self.store.specs(paths):
+            outputs.append(_output(json.loads(spec)))
+        return outputs
+
+    # --- stale -------------------------------------------------------------------------
+
+    def stale(self, outputs: list[plan.Output], check_all: bool) -> list[plan.Output]:
+        """The outputs to render: fingerprint changed, or file not as left."""
+        self._digests_for(outputs)
+        self.outputs = outputs
+        self.site_digest = _digest([self.site["config"],
+                                    repr([r.slug for r in self.renderer.nav])])
+        self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
+        output_dir = self.config.output_dir
+        stale = []
+        for output in outputs:
+            before = self.previous.get(output.file)
+            reads = json.loads(before[1]) if before else [[], False]
+            fingerprint = self.fingerprint(output, reads)
+            if (before is None or before[0] != fingerprint
+                    or not self._intact(output_dir, output.file, before)):
+                stale.append(output)
+        return stale
+
+    def _intact(self, output_dir: Path, file: str, before: tuple) -> bool:
+        """The file is as the last build left it (size and mtime); note its link count."""
+        try:
+            st = os.stat(output_dir / file)
+        except OSError:
+            self.intact[file] = False
+            return False
+        self.nlinks[file] = st.st_nlink
+        self.intact[file] = ok = st.st_size == before[3] and st.st_mtime_ns == before[4]
+        return ok
+
+    def fingerprint(self, output: plan.Output, reads: list) -> str:
+        digests = self.digests
+        template = self.templates.get(output.template, "") if output.template else ""
+        parts = [self.site_digest, template, output.kind, output.path, repr(output.data)]
+        parts += [digests[i][0] for i in output.cards]
+        parts += [digests[i][1] for i in output.full]
+        parts += [digests[i][1] if i in digests else "-" for i in reads[0]]
+        if reads[1]:
+            parts.append(self.counts_digest)
+        return _digest(parts)
+
+    def _digests_for(self, outputs: list[plan.Output]) -> None:
+        """Card and full digests of every article these outputs name, and of what they read."""
+        wanted = {i for o in outputs for i in (*o.cards, *o.full)}
+        for output in outputs:
+            before = self.previous.get(output.file)
+            if before:
+                wanted.update(json.loads(before[1])[0])
+        missing = wanted - set(self.digests)
+        for ident, card, full, article_json in self.store.articles(missing):
+            self.digests[ident] = (card, full)
+            self.articles[ident] = from_json(json.loads(article_json))
+
+    def _template_keys(self) -> dict[str, str]:
+        """Per template: a digest of its source and of every template it pulls in."""
+        stored = self.store.meta("template_keys")
+        stamps = self.site["templates"]
+        if stored and stored[0] == _digest([repr(sorted(stamps.items()))]):
+            return stored[1]
+        from site_builder.templates import template_keys
+
+        keys = template_keys(self.engine.env)
+        self.engine.env.cache.clear()  # compiled templates are reloaded on change
+        self.store.set_meta(template_keys=[_digest([repr(sorted(stamps.items()))]), keys])
+        return keys
+
+    # --- render ------------------------------------------------------------------------
+
+    def render(self, stale: list[plan.Output]) -> dict[str, tuple[plan.Output, bytes, tuple]]:
+        """Each stale output rendered: file -> (output, bytes, what it read)."""
+        full_ids = {i for o in stale for i in o.full}
+        self._load_bodies(full_ids)
+        html = self._html(full_ids)
+        renderer = self.renderer
+
+        def one(output: plan.Output):
+            return renderer.render(output, self.articles, html, self._body_of)
+
+        results = fork_map(one, stale, PARALLEL_RENDER)
+        return {o.file: (o, data, reads) for o, (data, reads) in zip(stale, results)}
+
+    def _load_bodies(self, ids: set[str]) -> None:
+        missing = [i for i in ids if i not in self.bodies]
+        for ident, body in self.store.bodies(missing):
+            self.bodies[ident] = body
+        for ident in ids:
+            article = self.articles[ident]
+            if article.body != self.bodies[ident]:
+                self.articles[ident] = _with_body(article, self.bodies[ident])
+
+    def _body_of(self, ident: str) -> str:
+        """A card's body, read from the store when a template asks for it."""
+        if ident not in self.bodies:
+            self.bodies.update(self.store.reader().bodies([ident]))
+        return self.bodies.get(ident, "")
+
+    def _html(self, ids: set[str]) -> dict[str, str]:
+        """The HTML of these articles' bodies: from the store, else converted now."""
+        raw = str(self.config.allow_raw_html)
+        keys = {i: _digest([raw, self.bodies[i]]) for i in ids}
+        known = {i: html for i, (key, html) in self.store.html(ids).items() if key == keys[i]}
+        missing = [i for i in ids if i not in known]
+        converted = self.engine.markdown.html_many([self.bodies[i] for i in missing])
+        known.update(zip(missing, converted))
+        self.store.put_html((i, keys[i], known[i]) for i in missing)
+        return known
+
+    # --- publish and commit ---------------------------------------------------------------
+
+    def publish(self, outputs: list[plan.Output] | None,
+                rendered: dict[str, tuple]) -> tuple[int, set[str]]:
+        """Write what differs from output/; return (files written, files removed).
+        `outputs` is the whole plan, or None when only some outputs were looked at."""
+        from site_builder.publish import Publisher
+
+        changed = {}
+        for file, (_, data, _) in rendered.items():
+            before = self.previous.get(file)
+            if before is None or before[2] != _hash(data) or not self.intact.get(file, True):
+                changed[file] = data
+        site = {o.file for o in outputs} if outputs is not None else set(self.previous)
+        removed = set(self.previous) - site
+        if not changed and not removed:
+            return 0, removed
+        publisher = Publisher(self.config, self.store.meta("publisher"))
+        if self.engine.in_place and self.previous and self.config.output_dir.is_dir():
+            publisher.in_place(changed, removed)
+        else:
+            shared = self._shared(site - publisher.lag - set(changed))
+            publisher.staged(site, changed, removed, shared)
+        self.store.set_meta(publisher=publisher.state())
+        return len(changed), removed
+
+    def _shared(self, unchanged: set[str]) -> bool:
+        """True if every unchanged file of output/ is still linked into the kept site."""
+        output_dir = self.config.output_dir
+        for file in unchanged:
+            links = self.nlinks.get(file)
+            if links is None:
+                try:
+                    links = os.stat(output_dir / file).st_nlink
+                except OSError:
+                    return False
+            if links < 2:
+                return False
+        return True
+
+    def commit(self, rendered: dict[str, tuple], removed: set[str], full: bool) -> None:
+        """Remember each rendered output: its plan entry, fingerprint, reads and file."""
+        store, output_dir = self.store, self.config.output_dir
+        rows, readers = [], []
+        for file, (output, data, reads) in rendered.items():
+            try:
+                st = os.stat(output_dir / file)
+            except OSError:
+                continue
+            reads = [list(reads[0]), reads[1]]
+            rows.append((file, json.dumps(_spec(output)), self.fingerprint(output, reads),
+                         json.dumps(reads), _hash(data), st.st_size, st.st_mtime_ns))
+            readers += [(i, file) for i in (*output.full, *reads[0])]
+        store.put_outputs(rows, readers)
+        store.drop_outputs(removed)
+        output = output_dir.resolve()
+        store.set_meta(output=[str(output), output.lstat().st_ino], site=self.site["digest"])
+        if full:
+            store.prune_html()
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _with_body(article: Article, body: str) -> Article:
+    import dataclasses
+
+    return dataclasses.replace(article, body=body)
+
+
+def _spec(output: plan.Output) -> list:
+    return [output.path, output.kind, output.data, output.cards, output.full]
+
+
+def _output(spec: list) -> plan.Output:
+    path, kind, data, cards, full = spec
+    return plan.Output(path, kind, _tuples(data), tuple(cards), tuple(full))
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back to the plan's tuples (data is compared by repr)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def _totals(published: list[Article], outputs: list[plan.Output]) -> list[int]:
+    pages = sum(1 for o in outputs if o.template)
+    feeds = sum(1 for o in outputs if o.kind in plan.FEED_KINDS)
+    return [len(published), pages, feeds, len(outputs)]
+
+
+class _Clock:
+    """Seconds per stage of a build, for the -v account."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        return " ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps)

@@ -1,0 +1,278 @@
+"""What the site is made of: every output file, what makes it and what it reads.
+
+`plan_site` is the one list of the site's outputs: pages, feeds, OPML, sitemap, robots.txt
+and static files. Each `Output` names what it reads, and the engine re-renders an output
+exactly when one of those changed:
+
+- `cards`: articles it shows by their card (every field but the body: title, date, region,
+  summary, countries, tags, image, ...): listings, neighbours, related articles;
+- `full`: articles it shows with their body: the article's own page, feed entries;
+- `data`: everything else that decides it, as plain values (headings, page numbers, links),
+  compared as a whole;
+- and, for every page, the site-wide values: the configuration, the template with
+  everything it includes, and `nav` (the regions that have articles).
+
+What a template reads beyond that is recorded while it renders (render.Reads): a teaser
+that shows `article.body|wordcount` makes that listing read those bodies, and a page that
+shows `counts` reads the article counts. So no output can depend on something the engine
+does not know about; an output that stays the same is not rendered again.
+
+Listings are paginated from the oldest article: `/page/1/` holds the oldest `per_page`
+articles and keeps them as news arrives, so adding an article changes the first page of
+its listings and not every page after it (the first page shows the newest `per_page`
+to `2 * per_page - 1` articles; the highest-numbered page is the one just older).
+
+Adding a new kind of output:
+1. write a function here that returns its Output entries (site path, kind, data, and the
+   articles it reads as cards or in full), and call it from plan_site;
+2. pages: add the kind's template to TEMPLATES and a context builder to render.CONTEXTS,
+   which gets the Output with its articles resolved; other files: a maker in
+   render.MAKERS that turns the Output into bytes;
+3. nothing else: the engine finds stale outputs, renders, publishes and remembers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from site_builder import urls
+from site_builder.config import SiteConfig
+from site_builder.model import Article
+
+RELATED = 4          # related articles under an article
+REGION_BLOCK = 3     # articles per region block on the front page
+# Page kinds and their templates; every other kind is a file made by render.MAKERS.
+TEMPLATES = {"article": "article.html", "listing": "list.html", "archive": "archive.html",
+             "subscribe": "subscribe.html", "search": "search.html", "notfound": "404.html"}
+FEED_KINDS = ("rss", "atom", "json")
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+# Pages no crawler should list: the error page, and the search page (marked noindex).
+UNLISTED = ("404.html", "search/")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the site and everything it is made from."""
+
+    path: str                    # site path: 'gulf/page/3/' for a page, 'feed.xml' for a file
+    kind: str                    # a TEMPLATES key, or a file kind (rss, sitemap, static, ...)
+    data: tuple = ()             # plain values that decide it besides the articles
+    cards: tuple[str, ...] = ()  # ids of articles shown by their card
+    full: tuple[str, ...] = ()   # ids of articles shown with their body
+
+    @property
+    def file(self) -> str:
+        """The file below output/: pages are '<path>index.html'."""
+        return urls.output_file(self.path)
+
+    @property
+    def template(self) -> str | None:
+        return TEMPLATES.get(self.kind)
+
+
+def plan_site(config: SiteConfig, articles: Sequence[Article],
+              static: dict[str, tuple[str, str]]) -> list[Output]:
+    """Every output of the site, in a fixed order. `articles` are the published ones,
+    newest first; `static` maps a static file's site path to (source file, digest)."""
+    ids = [a.id for a in articles]
+    out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
+    counts = region_counts(config, articles)
+    by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
+    for article in articles:
+        by_region[article.region].append(article.id)
+    for region in config.regions:
+        out += _listing(config, urls.region_path(region.slug), region.name,
+                        by_region[region.slug], "region", region=region.slug)
+    for path, (name, mine) in sorted(_countries(articles).items()):
+        out += _listing(config, path, name, mine, "country")
+    out += _article_pages(articles)
+    out += _archive(articles)
+    newest = articles[0].date.isoformat() if articles else None
+    out.append(Output("subscribe/", "subscribe", (newest, tuple(
+        [("All news", "", len(articles))]
+        + [(r.name, urls.region_path(r.slug), counts[r.slug]) for r in config.regions]))))
+    if config.search:
+        out.append(Output("search/", "search"))
+    out.append(Output("404.html", "notfound"))
+    out += _feeds(config, articles, by_region)
+    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles))))
+    out.append(Output("robots.txt", "robots"))
+    out += [Output(path, "static", source) for path, source in sorted(static.items())]
+    return out
+
+
+def region_counts(config: SiteConfig, articles: Iterable[Article]) -> dict[str, int]:
+    """How many articles each configured region has."""
+    counts = {r.slug: 0 for r in config.regions}
+    for article in articles:
+        counts[article.region] += 1
+    return counts
+
+
+def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[str, ...]:
+    """The regions in the menu: those with articles (an empty section is a dead end)."""
+    return tuple(r.slug for r in config.regions if counts.get(r.slug))
+
+
+# --- listings -------------------------------------------------------------------------
+
+def _listing(config: SiteConfig, path: str, heading: str, ids: Sequence[str], kind: str,
+             region: str | None = None,
+             blocks: tuple = ()) -> list[Output]:
+    """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
+    from the oldest (see the module's note)."""
+    size, total = config.per_page, len(ids)
+    numbered = max(0, total // size - 1)  # the newest whole chunk (and any rest) go first
+    feeds = ("", path) if kind == "region" else ("",)
+    front = ids[:total - numbered * size]
+    out = [Output(path, "listing",
+                  (kind, heading, None, None, _numbered(path, numbered) if numbered else None,
+                   region, feeds, blocks),
+                  tuple(front) + tuple(i for _, mine in blocks for i in mine))]
+    for number in range(numbered, 0, -1):
+        chunk = ids[total - number * size:total - (number - 1) * size]
+        newer = _numbered(path, number + 1) if number < numbered else path
+        older = _numbered(path, number - 1) if number > 1 else None
+        out.append(Output(_numbered(path, number), "listing",
+                          (kind, heading, number, newer, older, region, feeds, ()),
+                          tuple(chunk)))
+    return out
+
+
+def _numbered(path: str, number: int) -> str:
+    """A listing's page N, counted from the oldest: 'gulf/page/1/' holds the oldest."""
+    return f"{path}page/{number}/"
+
+
+def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
+    """The front page's blocks: each region with articles and its newest few."""
+    newest: dict[str, list[str]] = {r.slug: [] for r in config.regions}
+    for article in articles:
+        mine = newest[article.region]
+        if len(mine) < REGION_BLOCK:
+            mine.append(article.id)
+    return tuple((r.slug, tuple(newest[r.slug])) for r in config.regions if newest[r.slug])
+
+
+def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[str]]]:
+    """Country page path -> (display name, its article ids); names that slug alike share."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for article in articles:
+        for name in dict.fromkeys(article.countries):
+            found.setdefault(urls.country_path(name), (name, []))[1].append(article.id)
+    return found
+
+
+def _archive(articles: Sequence[Article]) -> list[Output]:
+    """archive/: the years; archive/<yyyy>/: that year's articles by month."""
+    years = [(year, [a.id for a in group])
+             for year, group in groupby(articles, key=lambda a: a.date.year)]
+    out = [Output("archive/", "archive", (None, tuple((y, len(i)) for y, i in years)))]
+    out += [Output(f"archive/{year}/", "archive", (year, ()), tuple(ids)) for year, ids in years]
+    return out
+
+
+# --- article pages ------------------------------------------------------------------------
+
+def _article_pages(articles: Sequence[Article]) -> list[Output]:
+    """Each article's page: the article in full, its neighbours in time and related ones."""
+    related = _Related(articles)
+    out = []
+    for index, article in enumerate(articles):
+        newer = articles[index - 1].id if index > 0 else None
+        older = articles[index + 1].id if index + 1 < len(articles) else None
+        near = related.of(article)
+        cards = tuple(i for i in (newer, older) if i) + near
+        out.append(Output(article.url_path, "article", (newer, older, near), cards,
+                          (article.id,)))
+    return out
+
+
+class _Related:
+    """Articles by country and by region, newest first, to find related ones quickly.
+
+    Candidates are the few articles nearest in time in each of the article's country groups
+    and its region; of those, the ones sharing most countries come first, then the same
+    region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
+    """
+
+    def __init__(self, articles: Sequence[Article]):
+        self.position = {a.id: n for n, a in enumerate(articles)}
+        self.countries = {a.id: frozenset(a.countries) for a in articles}
+        self.region = {a.id: a.region for a in articles}
+        self.groups: dict[tuple[str, str], list[str]] = {}
+        self.index: dict[tuple[str, str, str], int] = {}
+        for article in articles:
+            for key in self._keys(article):
+                group = self.groups.setdefault(key, [])
+                self.index[(*key, article.id)] = len(group)
+                group.append(article.id)
+
+    @staticmethod
+    def _keys(article: Article) -> list[tuple[str, str]]:
+        return [("country", c) for c in dict.fromkeys(article.countries)] + \
+            [("region", article.region)]
+
+    def of(self, article: Article) -> tuple[str, ...]:
+        """Up to RELATED article ids sharing countries or the region; most shared first."""
+        me, mine, region = article.id, self.countries[article.id], article.region
+        candidates = set()
+        for key in self._keys(article):
+            group = self.groups[key]
+            here = self.index[(*key, me)]
+            candidates.update(group[max(0, here - RELATED):here + RELATED + 1])
+        candidates.discard(me)
+        position, countries, regions = self.position, self.countries, self.region
+        scored = sorted((-len(mine & countries[o]), regions[o] != region, position[o], o)
+                        for o in candidates)
+        return tuple(entry[-1] for entry in scored[:RELATED])
+
+
+# --- feeds and files ----------------------------------------------------------------------
+
+def _feeds(config: SiteConfig, articles: Sequence[Article],
+           by_region: dict[str, list[str]]) -> list[Output]:
+    """The site's feeds, then each region's, in RSS, Atom and JSON Feed; and the OPML."""
+    newest = _entry_date(articles[0]) if articles else EMPTY_FEED_DATE
+    limit = config.feed_entries
+    specs = [(config.title, config.description or config.title, "",
+              tuple(a.id for a in articles[:limit]))]
+    for region in config.regions:
+        specs.append((f"{config.title} - {region.name}",
+                      f"{region.name}: {config.description or config.title}",
+                      urls.region_path(region.slug), tuple(by_region[region.slug][:limit])))
+    out = []
+    for title, description, page, ids in specs:
+        for kind in FEED_KINDS:
+            out.append(Output(page + FEED_FILES[kind], kind,
+                              (title, description, page, newest.isoformat()), full=ids))
+    out.append(Output("feeds.opml", "opml", tuple((title, page) for title, _, page, _ in specs)))
+    return out
+
+
+# The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _entry_date(article: Article) -> dt.datetime:
+    return article.updated or article.date
+
+
+def _listed(outputs: Sequence[Output], articles: Sequence[Article]) -> Iterable[tuple]:
+    """(path, lastmod) of the pages a sitemap lists: a page's newest article's date."""
+    from site_builder.sitemap import w3c_datetime
+
+    dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
+    newest = dates[articles[0].id] if articles else None
+    for output in outputs:
+        if output.template is None or output.path in UNLISTED:
+            continue
+        if output.kind == "article":
+            yield output.path, dates[output.full[0]]
+        elif output.cards:
+            yield output.path, dates[output.cards[0]]
+        else:
+            yield output.path, newest if output.kind in ("subscribe", "archive") else None

@@ -1,0 +1,112 @@
+"""Finding what changed: the stamps of every source file, compared with the last build's.
+
+A stamp is (mtime, ctime, size, inode), all in nanoseconds where they are times. The
+ctime is the one an editor, a checkout or a sync tool cannot set back: a file rewritten
+with its old size and its mtime restored still has a new ctime. A file changed in the
+same tick of the file system's clock as the scan that stamped it may change again without
+its stamp moving (those clocks tick in milliseconds, or seconds on some file systems), so
+such a stamp is stored as "racy" and the file is read and compared by content at the next
+build, as git does with its index. The scan's time is read off the file system itself.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.config import SiteConfig
+from site_builder.errors import ContentError, SiteBuilderError
+
+RACY = "racy"
+DANGLING = (0, 0, 0, 0)   # a link that leads nowhere: the loader says why
+
+
+def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def stored(value: tuple | list, scanned_at: int) -> tuple | str:
+    """The stamp to keep for a file stamped by a scan that started at `scanned_at` (by the
+    file system's clock): "racy" if a later change might not move it."""
+    if value == DANGLING or max(value[0], value[1]) >= scanned_at:
+        return RACY
+    return tuple(value)
+
+
+@dataclass
+class Found:
+    """Content files with their stamps, and what could not be read as one."""
+
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    skipped: list[SiteBuilderError] = field(default_factory=list)
+
+
+def content(config: SiteConfig) -> Found:
+    """Every content file (*.md, Emacs lock files aside), walked without following links
+    to folders; a FIFO, socket or device named *.md is reported and skipped."""
+    root = config.content_dir
+    if not root.is_dir():  # a typo in --content must not publish an empty site
+        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
+                           _shown(config, root))
+    found = Found()
+    todo = [str(root)]
+    while todo:
+        folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            raise ContentError(f"cannot read folder: {exc.strerror}",
+                               _shown(config, Path(folder))) from None
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+            elif entry.name.endswith(".md") and not entry.name.startswith(".#"):
+                _add(config, found, entry.path)
+    return found
+
+
+def paths(config: SiteConfig, changed: list[Path]) -> Found:
+    """The stamps of these content files alone (a watcher named them); gone ones left out."""
+    found = Found()
+    for path in changed:
+        if os.path.lexists(path):
+            _add(config, found, str(path))
+    return found
+
+
+def _add(config: SiteConfig, found: Found, path: str) -> None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        if os.path.islink(path):  # dangling or looping: the loader reports it
+            found.stamps[path] = DANGLING
+        return  # deleted while we looked: as if it were never there
+    if not stat.S_ISREG(st.st_mode):
+        found.skipped.append(ContentError("not a regular file (a FIFO, socket or device?); "
+                                          "skipped", _shown(config, Path(path))))
+        return
+    found.stamps[path] = stamp(st)
+
+
+def files(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:
+    """Every file below these folders (templates, static assets), with its stamp."""
+    found = {}
+    for folder in folders:
+        for here, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in names:
+                path = os.path.join(here, name)
+                try:
+                    found[path] = stamp(os.stat(path))
+                except OSError:
+                    found[path] = DANGLING
+    return found
+
+
+def _shown(config: SiteConfig, path: Path) -> Path:
+    try:
+        return path.relative_to(config.root)
+    except ValueError:
+        return path
