@@ -38,6 +38,6 @@ def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False,
         log.error("build failed: %d error(s); %s/ was left as it was",
                   len(errors), config.output_dir.name)
         return exc.exit_code
-    log.debug("%s", summary.account)
+    log.debug("%s; %s", summary.account, summary.stages)
     log.info("%s", summary)
     return 0

@@ -60,8 +60,8 @@ def make_rebuild(config: SiteConfig, drafts: bool,
 
     def rebuild(changed: set[Path] | None) -> str:
         summary = engine.build(changed)
-        log.debug("%s", summary.account)
-        return summary.account.split(";")[0]
+        log.debug("stages: %s", summary.stages)
+        return summary.account
 
     return rebuild
 

@@ -55,7 +55,8 @@ class Summary:
     files: int
     seconds: float
     output: Path
-    account: str = ""   # what was redone, for -v
+    account: str = ""   # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
+    stages: str = ""    # seconds per stage, for -v
 
     def __str__(self) -> str:
         return (f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
@@ -103,6 +104,7 @@ class _Changes:
     restamp: dict[str, Any] = field(default_factory=dict)   # same bytes, new stamp
     cards: bool = False      # an article came, went, or changed more than its body
     bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
+    errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
 
 
 class Engine:
@@ -150,7 +152,7 @@ class Engine:
             self._setup(self.reload_config() if self.reload_config else self.config)
         if self.failed:  # what the failed build saw changed is still to be looked at
             changed = None
-        with lock(self.config.output_dir):
+        with lock(self.config):
             if clean:
                 self.store.clear()
                 self.store.set_meta(key=self.key)
@@ -195,10 +197,11 @@ class Engine:
                 or release is not None and release <= self.now().timestamp())
         if not full and not changes.bodies:
             self._save_sources(changes, scanned_at)
-            return Summary(*store.meta("totals"), time.perf_counter() - started,
-                           config.output_dir, f"nothing to do ({len(changes.restamp)} restamped)")
+            totals = store.meta("totals")
+            return Summary(*totals, time.perf_counter() - started, config.output_dir,
+                           f"nothing to do ({totals[0]} articles)")
         self._save_sources(changes, scanned_at)
-        work = _Work(self, site)
+        work = _Work(self, site, changes.errors)
         if full:
             outputs = work.plan()
         else:
@@ -212,10 +215,12 @@ class Engine:
         clock.lap("publish")
         work.commit(rendered, removed, full)
         clock.lap("commit")
+        totals = store.meta("totals")
         account = (f"{len(changes.fresh)} parsed, {len(stale)} rendered, {written} written, "
-                   f"{len(removed)} deleted ({'full plan' if full else 'bodies only'}); {clock}")
-        return Summary(*store.meta("totals"), time.perf_counter() - started,
-                       config.output_dir, account)
+                   f"{len(removed)} deleted ({totals[0]} articles; "
+                   f"{'full plan' if full else 'bodies only'})")
+        return Summary(*totals, time.perf_counter() - started, config.output_dir, account,
+                       str(clock))
 
     def _check_output(self) -> None:
         """Forget what the store says of output/ if output/ is not that folder any more."""
@@ -277,9 +282,8 @@ class Engine:
                 changes.cards = True
             else:
                 changes.bodies.add(ident)
-        if errors:
-            raise ErrorList(errors)  # in path order, each file's in line order
-        if changes.gone:
+        changes.errors = errors  # reported with any duplicates the plan finds
+        if changes.gone or errors:
             changes.cards = True
         return changes
 
@@ -326,10 +330,11 @@ class Engine:
 class _Work:
     """One build's plan, rendering and publishing, over the engine's store."""
 
-    def __init__(self, engine: Engine, site: dict[str, Any]):
+    def __init__(self, engine: Engine, site: dict[str, Any], errors: list[SiteBuilderError]):
         from site_builder import render
 
         self.engine = engine
+        self.errors = errors
         self.config = engine.config
         self.store = engine.store
         self.site = site
@@ -357,7 +362,7 @@ class _Work:
             self.articles[ident] = article
             self.digests[ident] = (card, full)
             cards.append(article)
-        errors = loader.duplicates(config, cards)
+        errors = self.errors + loader.duplicates(config, cards)
         if errors:
             raise ErrorList(errors)
         now = engine.now()
@@ -513,7 +518,7 @@ class _Work:
             publisher.in_place(changed, removed)
         else:
             shared = self._shared(site - publisher.lag - set(changed))
-            publisher.staged(site, changed, removed, shared)
+            publisher.staged(site, changed, removed, shared, keep=self.engine.keep_state)
         self.store.set_meta(publisher=publisher.state())
         return len(changed), removed
 

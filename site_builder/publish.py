@@ -47,12 +47,11 @@ def previous_site(output: Path) -> Path:
 
 
 @contextlib.contextmanager
-def lock(output: Path) -> Iterator[None]:
-    """One build of an output folder at a time; the second waits and says for whom."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    path = output.parent / f".{output.name}.lock"
-    with open(path, "a+b") as handle:
+def lock(config: SiteConfig) -> Iterator[None]:
+    """One build of a site at a time; the second waits and says for whom."""
+    output = config.output_dir.resolve()
+    config.cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(config.cache_dir / "build.lock", "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -86,10 +85,10 @@ class Publisher:
         return {"previous": self.previous, "lag": sorted(self.lag)}
 
     def staged(self, site: Iterable[str], changed: dict[str, bytes], removed: set[str],
-               shared: bool) -> None:
+               shared: bool, keep: bool = True) -> None:
         """Swap in a new output/ holding `site`: `changed` written, the rest linked from
         output/. `shared` says the unchanged files of output/ are all still linked into
-        the previous site (their link counts said so)."""
+        the previous site (their link counts said so); `keep` False drops the old site."""
         check_replaceable(self.output)
         parent = self.output.parent
         parent.mkdir(parents=True, exist_ok=True)
@@ -98,17 +97,17 @@ class Publisher:
         staging = parent / f".{self.output.name}.staging-{os.getpid()}"
         site = set(site)
         try:
-            if previous is not None:
-                previous.rename(staging)  # killed from here on, it is a stale staging folder
-                todo = self.lag | set(changed) | removed | _strays(staging, site)
-            else:
-                shutil.rmtree(previous_site(self.output), ignore_errors=True)
-                staging.mkdir()
-                todo = site
-            _fill(staging, self.output, sorted(todo), site, changed, previous is not None)
-            (staging / MARKER).write_bytes(MARKER_TEXT)
+            try:
+                self._fill(staging, previous, site, changed, removed)
+            except SiteBuilderError as exc:
+                if previous is None:
+                    raise
+                log.warning("%s: %s; building the folder afresh", previous, exc)
+                shutil.rmtree(staging, ignore_errors=True)
+                self._fill(staging, None, site, changed, removed)
+            _mark(staging, self.output)
             search.index(self.config, staging)
-            kept = _swap(staging, self.output)
+            kept = _swap(staging, self.output, keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             self.previous = None
@@ -118,6 +117,18 @@ class Publisher:
             self.previous = [kept.lstat().st_ino, self.output.lstat().st_ino]
         else:
             self.previous, self.lag = None, set()
+
+    def _fill(self, staging: Path, previous: Path | None, site: set[str],
+              changed: dict[str, bytes], removed: set[str]) -> None:
+        """The staging folder: the previous site brought up to date, or a new folder."""
+        if previous is not None:
+            previous.rename(staging)  # killed from here on, it is a stale staging folder
+            todo = self.lag | set(changed) | removed | _strays(staging, site)
+        else:
+            shutil.rmtree(previous_site(self.output), ignore_errors=True)
+            staging.mkdir()
+            todo = site
+        _fill(staging, self.output, sorted(todo), site, changed, previous is not None)
 
     def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
@@ -171,6 +182,17 @@ def _fill(staging: Path, output: Path, todo: list[str], site: set[str],
             shutil.copy2(kept, staging / name)
 
 
+def _mark(staging: Path, output: Path) -> None:
+    """The marker that says a folder is a built site; linked, so its mtime stays."""
+    marker = staging / MARKER
+    if marker.is_file():
+        return
+    try:
+        os.link(output / MARKER, marker)
+    except OSError:
+        marker.write_bytes(MARKER_TEXT)
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Write a file of the site atomically: a temporary file in its folder, then a rename."""
     try:
@@ -206,12 +228,15 @@ def _write_error(path: Path, exc: OSError) -> SiteBuilderError:
     return SiteBuilderError(f"cannot write: {reason}", path)
 
 
-def _swap(staging: Path, output: Path) -> Path | None:
+def _swap(staging: Path, output: Path, keep: bool) -> Path | None:
     """Put the staging folder in place of output/; return where the old site is kept."""
     previous = previous_site(output)
     if output.is_dir() and _exchange(staging, output):
         # One atomic step: output/ is the old site or the new one at every instant.
         shutil.rmtree(previous, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(staging, ignore_errors=True)
+            return None
         staging.rename(previous)
         return previous
     old = output.parent / f".{output.name}.old-{os.getpid()}"

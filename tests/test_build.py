@@ -136,9 +136,8 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
     config, summary = build(make_site(tmp_path, SAMPLE))
     out = config.output_dir
     assert summary.articles == 4 and summary.feeds == 30
-    for name in ("index.html", "page/2/index.html", "middle-east/index.html",
-                 "middle-east/page/2/index.html", "countries/iraq/index.html",
-                 "archive/index.html", "404.html", "feed.xml", "atom.xml", "feed.json",
+    for name in ("index.html", "page/1/index.html", "middle-east/index.html",
+                 "countries/iraq/index.html", "archive/index.html", "archive/2026/index.html", "404.html", "feed.xml", "atom.xml", "feed.json",
                  "middle-east/atom.xml", "feeds.opml", "sitemap.xml", "robots.txt",
                  "style.css", "favicon.svg",
                  "articles/2026/02/a/index.html", "articles/2026/01/c/index.html"):
@@ -157,13 +156,23 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
         assert any(rel == "canonical" for rel, _ in parse(html).rels), html
 
 
-def test_region_pages_list_their_articles_paginated(tmp_path):
+def test_listings_are_paginated_from_the_oldest(tmp_path):
     config, _ = build(make_site(tmp_path, SAMPLE))
     out = config.output_dir
-    first = (out / "middle-east/index.html").read_text()
-    second = (out / "middle-east/page/2/index.html").read_text()
-    assert "Iraq talks" in first and "Gaza strike" in first and "Beirut port" not in first
-    assert "Beirut port" in second and "Sudan drone strike" not in first + second
+    # Four articles, two a page: the front page the newest two, page 1 the oldest two.
+    def teasers(path):
+        return path.read_text().split('<div class="teasers">')[1].split("</div>")[0]
+
+    front, oldest = teasers(out / "index.html"), teasers(out / "page/1/index.html")
+    assert front.index("Sudan drone strike") < front.index("Iraq talks")
+    assert "Gaza strike" not in front and "Beirut port" not in front
+    assert oldest.index("Gaza strike") < oldest.index("Beirut port")
+    assert 'href="page/1/">Older' in (out / "index.html").read_text()
+    assert 'href="../../">← Newer' in (out / "page/1/index.html").read_text()
+    # Three in a region: one page (a front page holds per_page to 2 * per_page - 1).
+    region = (out / "middle-east/index.html").read_text()
+    assert all(title in region for title in ("Iraq talks", "Gaza strike", "Beirut port"))
+    assert not (out / "middle-east/page").exists()
     assert "Sudan drone strike" in (out / "horn-of-africa/index.html").read_text()
     gulf = (out / "gulf/index.html").read_text()
     assert "No articles here yet" in gulf

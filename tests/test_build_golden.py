@@ -1,4 +1,5 @@
-"""Golden output: the HTML of tests/data/build/site must match tests/data/build/expected.
+"""Golden output: the pages, feeds, OPML, sitemap and robots.txt of tests/data/build/site
+must match tests/data/build/expected.
 
 After an intended change to the theme or the pages, regenerate and review the diff:
 
@@ -29,7 +30,7 @@ def build_golden(output: Path) -> dict[str, bytes]:
         "templates_dir": REPO / "templates", "static_dir": REPO / "static"}, root=SITE)
     build_site(config, now=NOW)
     return {p.relative_to(output).as_posix(): p.read_bytes()
-            for p in sorted(output.rglob("*")) if p.suffix in (".html", ".css")}
+            for p in sorted(output.rglob("*")) if p.suffix in (".html", ".css", ".xml", ".json", ".opml", ".txt")}
 
 
 def test_html_matches_the_golden_tree(tmp_path):

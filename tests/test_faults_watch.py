@@ -1,4 +1,4 @@
-"""Watch mode under stress, with the real watchdog watcher and the incremental builder.
+"""Watch mode under stress, with the real watchdog watcher and the engine.
 
 A thousand file events in two seconds, files deleted while the build reads them, a template
 that raises, the content folder vanishing and coming back: the loop survives all of it, and
@@ -22,7 +22,7 @@ from conftest import REPO
 from site_builder import devloop
 from site_builder.build import build_site
 from site_builder.config import load_config
-from site_builder.incremental import IncrementalBuilder
+from test_incremental import Watching
 from site_builder.watch import Watcher
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -46,7 +46,7 @@ class Loop:
 
     def __init__(self, root: Path, max_wait: float = 2.0):
         self.config = load_config(root / "site.toml", root=root)
-        self.builder = IncrementalBuilder(self.config)
+        self.builder = Watching(self.config)
         self.watcher = Watcher(self.config, max_wait=max_wait)
         self.outcomes: list[bool] = []
         self.busy = threading.Lock()

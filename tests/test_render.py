@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import build_site
-from site_builder.config import load_config
+from site_builder.config import SiteConfig, load_config
 from site_builder.errors import SiteBuilderError, TemplateError
-from site_builder.writer import OutputWriter
+from site_builder.publish import Publisher
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 TEXT = "---\nid: a\ntitle: \"عنوان\"\ndate: 2026-02-01\nregion: world\n---\nنص.\n"
@@ -50,27 +50,23 @@ def test_a_template_typo_names_the_template_and_line_and_writes_nothing(tmp_path
     assert not config.output_dir.exists()
 
 
-def test_writer_refuses_escapes_and_double_writes(tmp_path):
-    writer = OutputWriter(tmp_path / "output")
-    writer.write("a/index.html", b"x")
+def test_publishing_refuses_paths_outside_the_output_folder(tmp_path):
+    config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")
     for bad in ("../evil.html", "a/../../evil.html", "/etc/passwd"):
         with pytest.raises(SiteBuilderError, match="outside the output folder"):
-            writer.write(bad, b"x")
-    with pytest.raises(SiteBuilderError, match="same path"):
-        writer.write("a/./index.html", b"y")
-    writer.discard()
+            Publisher(config, None).staged({bad}, {bad: b"x"}, set(), False)
     assert not (tmp_path / "evil.html").exists() and os.listdir(tmp_path) == []
 
 
-def test_writer_swaps_in_and_cleans_folders_of_killed_builds(tmp_path):
+def test_publishing_swaps_in_and_cleans_folders_of_killed_builds(tmp_path):
     (tmp_path / "output").mkdir()
-    (tmp_path / "output/old.html").write_text("old")
+    (tmp_path / "output/index.html").write_text("old")
+    (tmp_path / "output/feeds.opml").write_text("old")
     stale = tmp_path / ".output.staging-999999999"
     stale.mkdir()
-    writer = OutputWriter(tmp_path / "output")
-    assert not stale.exists()
-    writer.write("new.html", b"new")
-    assert (tmp_path / "output/old.html").exists()  # nothing changes before publish
-    writer.publish()
-    assert sorted(os.listdir(tmp_path)) == ["output"]
-    assert os.listdir(tmp_path / "output") == ["new.html"]
+    config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")
+    publisher = Publisher(config, None)
+    publisher.staged({"new.html", "feeds.opml"}, {"new.html": b"new"}, {"index.html"}, False)
+    assert sorted(os.listdir(tmp_path)) == [".output.previous", "output"]
+    assert sorted(os.listdir(tmp_path / "output")) == [".site_builder", "feeds.opml", "new.html"]
+    assert (tmp_path / "output/feeds.opml").stat().st_nlink == 2  # linked, kept as it was

@@ -8,19 +8,20 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.sitemap import sitemap_files
+from site_builder.sitemap import robots, sitemap, w3c_datetime
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def test_sitemap_absolute_locations_and_w3c_lastmod():
     config = SiteConfig(base_url="https://example.org/news/")
-    files = sitemap_files(config, [
-        ("", dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc)),
-        ("articles/2026/02/a&b/", dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai"))),
+    data = sitemap(config, [
+        ("", w3c_datetime(dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc))),
+        ("articles/2026/02/a&b/", w3c_datetime(
+            dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai")))),
         ("gulf/", None),
     ])
-    root = etree.fromstring(files["sitemap.xml"])
+    root = etree.fromstring(data)
     assert root.tag == f"{NS}urlset"
     urls = [(u.findtext(f"{NS}loc"), u.findtext(f"{NS}lastmod")) for u in root.findall(f"{NS}url")]
     assert urls == [
@@ -28,16 +29,16 @@ def test_sitemap_absolute_locations_and_w3c_lastmod():
         ("https://example.org/news/articles/2026/02/a&b/", "2026-02-11T12:00:05+04:00"),
         ("https://example.org/news/gulf/", None),
     ]
-    assert b"a&amp;b" in files["sitemap.xml"]
+    assert b"a&amp;b" in data
 
 
 def test_robots_points_to_the_absolute_sitemap():
-    robots = sitemap_files(SiteConfig(base_url="https://example.org/news/"), [])["robots.txt"]
-    assert robots.decode().splitlines()[-1] == "Sitemap: https://example.org/news/sitemap.xml"
-    assert robots.decode().startswith("User-agent: *\n")
+    text = robots(SiteConfig(base_url="https://example.org/news/")).decode()
+    assert text.splitlines()[-1] == "Sitemap: https://example.org/news/sitemap.xml"
+    assert text.startswith("User-agent: *\n")
 
 
 def test_same_pages_same_bytes():
     config = SiteConfig(base_url="https://example.org/")
-    pages = [("", None), ("x/", dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))]
-    assert sitemap_files(config, pages) == sitemap_files(config, list(pages))
+    pages = [("", None), ("x/", "2026-01-01T00:00:00+00:00")]
+    assert sitemap(config, pages) == sitemap(config, list(pages))

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.build import build_site
 from site_builder.config import load_config
-from site_builder.incremental import IncrementalBuilder
+from test_incremental import Watching
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 STORY = """---
@@ -180,7 +180,7 @@ def test_rtl_site_is_right_to_left_throughout(tmp_path):
 
 def test_a_title_edit_reaches_its_neighbours_pages_in_incremental_rebuilds(tmp_path):
     config = make_site(tmp_path, stories={"a.md": story(1), "b.md": story(2), "c.md": story(3)})
-    builder = IncrementalBuilder(config)
+    builder = Watching(config)
     builder.rebuild(None)
     (tmp_path / "content" / "b.md").write_text(story(2, title="Renamed middle story"))
     builder.rebuild({tmp_path / "content" / "b.md"})
