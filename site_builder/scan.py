@@ -27,12 +27,17 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def stored(value: tuple | list, scanned_at: int) -> tuple | str:
+def text(value: tuple) -> str:
+    """A stamp as the build state keeps it."""
+    return "%d %d %d %d" % value
+
+
+def stored(value: tuple, scanned_at: int) -> str:
     """The stamp to keep for a file stamped by a scan that started at `scanned_at` (by the
     file system's clock): "racy" if a later change might not move it."""
     if value == DANGLING or max(value[0], value[1]) >= scanned_at:
         return RACY
-    return tuple(value)
+    return text(value)
 
 
 @dataclass

@@ -29,7 +29,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,      -- content file, absolute
-    stamp TEXT NOT NULL,        -- JSON [mtime_ns, ctime_ns, size, ino], or "racy": re-hash it
+    stamp TEXT NOT NULL,        -- "mtime_ns ctime_ns size ino" (scan.text), or "racy"
     hash TEXT NOT NULL,         -- digest of the file's bytes
     id TEXT NOT NULL,
     card TEXT NOT NULL,         -- digest of every field but the body
@@ -115,10 +115,9 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return json.loads(row[0]) if row else default
 
-    def stamps(self) -> dict[str, Any]:
-        """Content file -> its stamp as stored (a list, or "racy")."""
-        return {path: json.loads(stamp)
-                for path, stamp in self.db.execute("SELECT path, stamp FROM sources")}
+    def stamps(self) -> dict[str, str]:
+        """Content file -> its stamp as stored (scan.text, or "racy")."""
+        return dict(self.db.execute("SELECT path, stamp FROM sources").fetchall())
 
     def reader(self) -> Store:
         """This store for a forked worker: SQLite connections must not cross a fork."""
@@ -189,11 +188,11 @@ class Store:
     def put_sources(self, rows: Iterable[tuple]) -> None:
         """Rows of (path, stamp, hash, id, card digest, full digest, card JSON, body)."""
         self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [(r[0], json.dumps(r[1]), *r[2:]) for r in rows])
+                            rows)
 
     def restamp(self, rows: Iterable[tuple[str, Any]]) -> None:
         self.db.executemany("UPDATE sources SET stamp = ? WHERE path = ?",
-                            [(json.dumps(stamp), path) for path, stamp in rows])
+                            [(stamp, path) for path, stamp in rows])
 
     def drop_sources(self, paths: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
