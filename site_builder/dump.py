@@ -22,6 +22,7 @@ from site_builder.errors import ContentError
 
 HEADER_MARK = "TT"
 MAX_TITLE = 250          # characters; a longer first line is a paragraph, not a title
+MAX_TITLE_WORDS_ABBREVIATED = 12  # a title ending in "U.S." is a short line...
 MAX_SUBHEADING = 60      # characters
 MAX_SUBHEADING_WORDS = 8
 # Spaces that wire copy and web scrapes carry; all read as a plain space.
@@ -33,6 +34,8 @@ _CREDIT = re.compile(r"\(([^()]{1,60})\)$")
 _CREDIT_NOISE = re.compile(r"(?:\s*[-/,]?\s*\b(?:file|files|photo|photos|archive|archives|"
                            r"handout|pool|illustration)\b)+$", re.I)
 _ARCHIVE_PHOTO = re.compile(r"\([^()]*\b(?:file|archive)\b[^()]*\)$", re.I)
+# "U.S.", "U.K.", or in a line of capitals a short word with a stop ("CORP.", "CO.").
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Za-z]\.){2,}|(?-i:[A-Z]{1,4}\.))$")
 _FINAL_PUNCTUATION = ".!?:;,\"'”’)…-—–]"
 # A line starting like Markdown block syntax would become a list, heading or quote.
 _MARKDOWN_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+$|-+$|\*+$|_+$|```|~~~)")
@@ -184,8 +187,19 @@ def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
 
 
 def _is_title(line: str) -> bool:
-    """A title is one line, not too long, not ending like a sentence."""
-    return len(line) <= MAX_TITLE and not line.endswith(".")
+    """A title is one line, not too long, not ending like a sentence.
+
+    "... EXPORTS TO U.S." ends in an abbreviation, not a full stop: still a title.
+    """
+    if len(line) > MAX_TITLE:
+        return False
+    if not line.endswith("."):
+        return True
+    words = line.split()
+    # A sentence ending in "U.S." runs on in lower-case words; a headline is short or capitalised.
+    headline = len(words) <= MAX_TITLE_WORDS_ABBREVIATED or not any(
+        w[0].islower() and len(w) >= 4 for w in words)
+    return headline and bool(_ABBREVIATION_END.search(line))
 
 
 def _header(title: str, rest: list[tuple[int, str]]) -> tuple[str, int]:

@@ -143,7 +143,7 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderE
 def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
     """The Records of one dump or feed file (told apart by content, not by name)."""
     data = _read_bytes(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{"):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{") and not _ticker_first(data):
         from site_builder.feedsource import sniff  # feedparser is slow to load: only here
         if sniff(data):
             from site_builder.feedimport import read_feed_records
@@ -156,6 +156,16 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
         raise ContentError("not a dump, and not an RSS, Atom or JSON feed either (markup or "
                            "JSON of another kind, or a feed with an inline DTD)", path, 1)
     return read_dump(path, data)
+
+
+# Wire copy writes stock tickers in angle brackets: "<JLIT.T> TO SELL TANKERS" is a title.
+_TICKER_TITLE = re.compile(rb"<[A-Z0-9][A-Z0-9.&/-]{0,15}>[^\S\r\n]*[^\s<]")
+
+
+def _ticker_first(data: bytes) -> bool:
+    """True when the first line is a dump title starting with a ticker, not markup."""
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    return bool(_TICKER_TITLE.match(first)) and b"</" not in first
 
 
 def read_dump(path: Path, data: bytes) -> tuple[list[Record], list[ContentError]]:
@@ -257,8 +267,9 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     text = render_with_digest(meta, record.body)
-    log.debug("%s:%s: date %s from %s; region %s; countries %s", record.source_path, record.line,
-              when.isoformat(), origin, found.region, ", ".join(found.countries) or "-")
+    log.debug("%s:%s: date %s from %s; region %s; countries %s; scores: %s", record.source_path,
+              record.line, when.isoformat(), origin, found.region,
+              ", ".join(found.countries) or "-", found.explain())
     if match is None:
         path = config.content_dir / found.region / f"{_unique_slug(index, record.title)}.md"
         action = Action("created", found.region, path, text, record, origin)
