@@ -64,8 +64,8 @@ class Block:
     def markdown(self) -> str:
         """The block as Markdown: '## Heading' or the paragraph, block syntax escaped."""
         if self.heading:
-            return f"## {self.text}"
-        return "\\" + self.text if _MARKDOWN_START.match(self.text) else self.text
+            return f"## {escape_text(self.text)}"
+        return escape_block(self.text)
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,24 @@ class DumpArticle:
     def markdown(self) -> str:
         """The body as Markdown: paragraphs and '## ' subheadings, one blank line apart."""
         return "\n\n".join(b.markdown() for b in self.blocks)
+
+
+# Text that Markdown would read as markup: "<script>" or a "<CYL>" ticker would be raw HTML,
+# "[x](javascript:...)" a link, "&lt;" an entity. Escaped, text stays text.
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_MARKUP_CHARS = re.compile(r"[<\[\]]")
+
+
+def escape_text(text: str) -> str:
+    """Plain text as Markdown inline text that renders as the same characters, never as markup."""
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    return _MARKUP_CHARS.sub(lambda m: "&lt;" if m.group() == "<" else "\\" + m.group(), text)
+
+
+def escape_block(text: str) -> str:
+    """A paragraph of plain text as a Markdown paragraph (a leading '#', '>' or '1.' escaped)."""
+    text = escape_text(text)
+    return "\\" + text if _MARKDOWN_START.match(text) else text
 
 
 def decode(data: bytes, path: Path | str) -> str:

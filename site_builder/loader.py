@@ -22,7 +22,7 @@ log = logging.getLogger("site_builder")
 
 REQUIRED = ("id", "title", "date", "region")
 KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
-         "source", "draft", "import_digest", "slug", "author")
+         "source", "draft", "import_digest", "slug", "author", "date_estimated")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 IMAGE_KEYS = ("caption", "credit", "url")
 SOURCE_KEYS = ("name", "url")
@@ -91,6 +91,28 @@ def load_file(config: SiteConfig, path: Path) -> Article:
                            line) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", shown) from None
+    fields, body, body_line = _checked(config, text, path, shown)
+    return Article(body=_plain(body), path=path, body_line=body_line, **fields)
+
+
+def check_text(config: SiteConfig, text: str, path: Path) -> list[SiteBuilderError]:
+    """The problems a build would find in this file text at `path` (import checks before writing)."""
+    shown = _shown(config, path)
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        return [ContentError(f"article too large ({size / 1024 / 1024:.1f} MB; an article may be "
+                             f"at most {MAX_BYTES // 1024 // 1024} MB)", shown)]
+    try:
+        _checked(config, text, path, shown)
+    except ErrorList as exc:
+        return list(exc.errors)
+    except SiteBuilderError as exc:
+        return [exc]
+    return []
+
+
+def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
+    """(fields, body, body line) of a content file's text; raise ErrorList naming every problem."""
     try:
         meta, body, body_line = frontmatter.read(text, shown)
     except ValueError as exc:  # YAML reads 2026-02-31 as a timestamp and fails to build it
@@ -112,7 +134,7 @@ def load_file(config: SiteConfig, path: Path) -> Article:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
-    return Article(body=_plain(body), path=path, body_line=body_line, **fields)
+    return fields, body, body_line
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
