@@ -104,9 +104,9 @@ class DumpArticle:
 
 
 # Text that Markdown would read as markup: "<script>" or a "<CYL>" ticker would be raw HTML,
-# "[x](javascript:...)" a link, "&lt;" an entity. Escaped, text stays text.
+# "[x](javascript:...)" a link, "&lt;" an entity, "{#main}" an attribute. Escaped, text stays text.
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_MARKUP_CHARS = re.compile(r"[<\[\]]")
+_MARKUP_CHARS = re.compile(r"[<\[\]{}]")
 
 
 def escape_text(text: str) -> str:
