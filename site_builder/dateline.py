@@ -74,15 +74,21 @@ def parse(lead: str, gaz: Gazetteer) -> Dateline | None:
     place, qualifier = match.group("place").strip(), (match.group("qualifier") or "").strip()
     if not (place.isupper() or match.group("agency1") or match.group("agency2")):
         return None  # "Iran, March 3 - ..." reads as a dateline; "Officials, ..." does not
-    countries = (_qualifier_country(qualifier, gaz) if qualifier else ()) or _place_countries(place, gaz)
+    countries = _qualifier_country(qualifier, gaz) if qualifier else ()
+    if len(countries) != 1:  # no qualifier, or "Georgia": the city says which
+        city = _place_countries(place, gaz)
+        countries = tuple(c for c in countries if c in city) or countries or city
     return Dateline(match.group(), place, countries)
 
 
 def _qualifier_country(qualifier: str, gaz: Gazetteer) -> tuple[str, ...]:
-    key = qualifier.rstrip(".").casefold()
-    if key in _SUBDIVISIONS:
-        return (_SUBDIVISIONS[key],)
-    return _place_countries(qualifier, gaz)
+    # The gazetteer first: "TBILISI, Georgia" may be the country or the state, and the
+    # rest of the article decides (see classify's ambiguous places); "Pa." is only a state.
+    term = gaz.lookup(qualifier)
+    if term is not None:
+        return term.countries
+    return (_SUBDIVISIONS[key],) if (key := qualifier.rstrip(".").casefold()) in _SUBDIVISIONS \
+        else _place_countries(qualifier, gaz)
 
 
 def _place_countries(place: str, gaz: Gazetteer) -> tuple[str, ...]:

@@ -60,6 +60,11 @@ def test_a_us_state_after_the_dateline_city_is_the_united_states():
         ("americas", "United States")
     assert primary("Utility Names Chief", "SPRINGFIELD, Ill. (AP) — The utility said on Monday "
                    "it had named a new chief.") == ("americas", "United States")
+    # "Georgia" after a city: the state or the country, as the city says.
+    assert primary("Storm Hits City", "ATLANTA, Georgia (AP) — A storm hit the city.") == \
+        ("americas", "United States")
+    assert primary("Crowds March", "TBILISI, Georgia (AP) — Crowds marched on Sunday.") == \
+        ("europe", "Georgia")
 
 
 def test_an_all_capital_dateline_and_title_are_read():
