@@ -38,13 +38,14 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "ol": {"start"},
 }
-# The ids Markdown writes: heading slugs ("three-steps") and footnotes ("fn:1", "fnref:1").
-# The theme's own ids have a dot ("site.main") or are reserved here, so an article cannot
-# take over a landmark: a reserved one is prefixed, anything else is dropped.
-_MARKDOWN_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}|fn(?:ref)?:[\w-]{1,80}")
-RESERVED_IDS = {"main", "search", "content", "top", "header", "footer", "nav", "navigation",
-                "menu", "skip", "site", "page", "article", "sidebar", "results"}
-ID_PREFIX = "article-"
+# The ids Markdown writes: heading slugs ("three-steps") and footnotes ("fn:1", "fnref:1"),
+# on the elements it writes them on. The theme's own ids have a dot ("site.main"), which
+# these never have: a heading "## Main" keeps id="main", but a <div id="main"> or an
+# id="site.main" loses it, so an article cannot take over or copy a landmark.
+_HEADING_ID = re.compile(r"[\w-]{1,120}")
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?:[\w-]{1,80}")
+_ID_RULES = {**{f"h{n}": _HEADING_ID for n in range(1, 7)}, "li": _FOOTNOTE_ID,
+             "sup": _FOOTNOTE_ID}
 # The classes Markdown writes (footnotes, fenced code); the theme's classes never pass.
 _MARKDOWN_CLASS = re.compile(r"footnote|footnote-ref|footnote-backref|language-[\w+#.-]{1,40}")
 _SRCSET_URL = re.compile(r"\s*(\S+)(?:\s+[\d.]+[wx])?\s*(?:,|$)")
@@ -125,9 +126,8 @@ def sanitise(html: str, base: str = "") -> str:
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     """id and class as Markdown writes them, srcset checked like src; None drops it."""
     if name == "id":
-        if not _MARKDOWN_ID.fullmatch(value):
-            return None
-        return ID_PREFIX + value if value in RESERVED_IDS else value
+        rule = _ID_RULES.get(tag)
+        return value if rule is not None and rule.fullmatch(value) else None
     if name == "class":
         kept = [c for c in value.split() if _MARKDOWN_CLASS.fullmatch(c)]
         return " ".join(kept) or None
