@@ -22,6 +22,7 @@ from site_builder.errors import ContentError
 
 HEADER_MARK = "TT"
 MAX_TITLE = 250          # characters; a longer first line is a paragraph, not a title
+MAX_TITLE_WORDS_ABBREVIATED = 12  # a title ending in "U.S." is a short line...
 MAX_SUBHEADING = 60      # characters
 MAX_SUBHEADING_WORDS = 8
 # Spaces that wire copy and web scrapes carry; all read as a plain space.
@@ -33,6 +34,8 @@ _CREDIT = re.compile(r"\(([^()]{1,60})\)$")
 _CREDIT_NOISE = re.compile(r"(?:\s*[-/,]?\s*\b(?:file|files|photo|photos|archive|archives|"
                            r"handout|pool|illustration)\b)+$", re.I)
 _ARCHIVE_PHOTO = re.compile(r"\([^()]*\b(?:file|archive)\b[^()]*\)$", re.I)
+# "U.S.", "U.K.", or in a line of capitals a short word with a stop ("CORP.", "CO.").
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Za-z]\.){2,}|(?-i:[A-Z]{1,4}\.))$")
 _FINAL_PUNCTUATION = ".!?:;,\"'”’)…-—–]"
 # A line starting like Markdown block syntax would become a list, heading or quote.
 _MARKDOWN_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+$|-+$|\*+$|_+$|```|~~~)")
@@ -61,8 +64,8 @@ class Block:
     def markdown(self) -> str:
         """The block as Markdown: '## Heading' or the paragraph, block syntax escaped."""
         if self.heading:
-            return f"## {self.text}"
-        return "\\" + self.text if _MARKDOWN_START.match(self.text) else self.text
+            return f"## {escape_text(self.text)}"
+        return escape_block(self.text)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,24 @@ class DumpArticle:
     def markdown(self) -> str:
         """The body as Markdown: paragraphs and '## ' subheadings, one blank line apart."""
         return "\n\n".join(b.markdown() for b in self.blocks)
+
+
+# Text that Markdown would read as markup: "<script>" or a "<CYL>" ticker would be raw HTML,
+# "[x](javascript:...)" a link, "&lt;" an entity, "{#main}" an attribute. Escaped, text stays text.
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_MARKUP_CHARS = re.compile(r"[<\[\]{}]")
+
+
+def escape_text(text: str) -> str:
+    """Plain text as Markdown inline text that renders as the same characters, never as markup."""
+    text = _ENTITY_LIKE.sub("&amp;", text)
+    return _MARKUP_CHARS.sub(lambda m: "&lt;" if m.group() == "<" else "\\" + m.group(), text)
+
+
+def escape_block(text: str) -> str:
+    """A paragraph of plain text as a Markdown paragraph (a leading '#', '>' or '1.' escaped)."""
+    text = escape_text(text)
+    return "\\" + text if _MARKDOWN_START.match(text) else text
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -184,8 +205,19 @@ def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
 
 
 def _is_title(line: str) -> bool:
-    """A title is one line, not too long, not ending like a sentence."""
-    return len(line) <= MAX_TITLE and not line.endswith(".")
+    """A title is one line, not too long, not ending like a sentence.
+
+    "... EXPORTS TO U.S." ends in an abbreviation, not a full stop: still a title.
+    """
+    if len(line) > MAX_TITLE:
+        return False
+    if not line.endswith("."):
+        return True
+    words = line.split()
+    # A sentence ending in "U.S." runs on in lower-case words; a headline is short or capitalised.
+    headline = len(words) <= MAX_TITLE_WORDS_ABBREVIATED or not any(
+        w[0].islower() and len(w) >= 4 for w in words)
+    return headline and bool(_ABBREVIATION_END.search(line))
 
 
 def _header(title: str, rest: list[tuple[int, str]]) -> tuple[str, int]:

@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from site_builder.dump import caption_credit
+from site_builder.dump import caption_credit, escape_block
 from site_builder.errors import ContentError
 from site_builder.feedsource import FeedEntry, read_feed
 
@@ -28,11 +28,10 @@ def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list,
     entries, problems = read_feed(path, data)
     records = []
     for number, entry in enumerate(entries, start=1):
-        for warning in entry.warnings:
-            log.warning("%s: entry %d: %s; %s", path, number, warning, _fallback_note(warning))
-        if not entry.body and not entry.title:
-            problems.append(ContentError(f"entry {number} has neither title nor text; skipped", path))
-            continue
+        if not entry.body and not entry.title and not entry.summary:
+            problems.append(ContentError(f"entry {number} has neither title nor text; skipped",
+                                         path, entry.line))
+            continue  # skipped, and said so once: no "using the first words" as well
         records.append(_record(Record, entry, path, number))
     if not entries and not problems:
         problems.append(ContentError("the feed has no entries", path))
@@ -41,19 +40,24 @@ def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list,
 
 def _record(record_type, entry: FeedEntry, path: Path, number: int):
     paragraphs = plain_paragraphs(entry.body) or ((entry.summary,) if entry.summary else ())
+    # Said when the article is first imported (see importer._warn_new), not on every re-import.
+    warnings = tuple(f"entry {number}: {w}; {_fallback_note(w, entry)}" for w in entry.warnings)
     return record_type(
         title=entry.title or _fallback_title(paragraphs, number),
-        body=entry.body or entry.summary,
+        body=entry.body or escape_block(entry.summary),  # the summary is plain text
         paragraphs=paragraphs,
         source_path=path,
         line=entry.line,
         caption=entry.image_caption,
-        credit=caption_credit(entry.image_caption),
+        credit=entry.image_credit or caption_credit(entry.image_caption),
         image_url=entry.image_url,
         url=entry.link,
         source_id=entry.entry_id,
         date=entry.published,
         date_origin="feed entry" if entry.published else "",
+        date_estimated=entry.published is None,
+        estimate=entry.feed_date,
+        warnings=warnings,
         updated=entry.updated,
         author=entry.author,
         source_name=entry.source_name,
@@ -80,7 +84,8 @@ def _fallback_title(paragraphs: tuple[str, ...], number: int) -> str:
     return " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else f"Untitled {number}"
 
 
-def _fallback_note(warning: str) -> str:
+def _fallback_note(warning: str, entry: FeedEntry) -> str:
     if "title" in warning:
         return "using the first words of its text"
-    return "using the feed file's modification time"
+    when = "the feed's own date" if entry.feed_date else "the time of its first import"
+    return f"dated by {when}, no later than the feed's dated entries (date_estimated: true)"

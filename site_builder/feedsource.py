@@ -22,6 +22,7 @@ import feedparser
 import markdownify
 from lxml import etree
 
+from site_builder.dump import escape_text
 from site_builder.errors import ContentError
 from site_builder.markup import URL_SCHEMES, sanitise
 
@@ -41,7 +42,9 @@ class FeedEntry:
     categories: tuple[str, ...] = ()
     image_url: str = ""
     image_caption: str = ""
+    image_credit: str = ""             # media:credit
     source_name: str = ""
+    feed_date: dt.datetime | None = None   # the feed's own date, for an undated entry
     line: int | None = None
     warnings: tuple[str, ...] = field(default=())
 
@@ -84,11 +87,12 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
     base = parsed.feed.get("link", "")
     entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
     name = _plain(parsed.feed.get("title", ""))
-    entries = [replace(e, source_name=name) for e in entries]
+    feed_date = _struct_date(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
+    entries = [replace(e, source_name=name, feed_date=feed_date) for e in entries]
     raw = _raw_items(data)
     if len(raw) == len(entries):
-        entries = [_with_media_text(e, caption, description, e.link or base)
-                   for e, (caption, description) in zip(entries, raw)]
+        entries = [replace(_with_media_text(e, caption, description, e.link or base), line=line)
+                   for e, (caption, description, line) in zip(entries, raw)]
     return entries, problems
 
 
@@ -106,6 +110,8 @@ def _with_media_text(entry: FeedEntry, caption: str, description: str, base: str
 
 def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: str) -> FeedEntry:
     link = entry.get("link", "")
+    if link and link == entry.get("id") and not _safe_url(link):
+        link = ""  # feedparser offers an Atom "tag:" id as the link: an id, not an address
     content, base = _best_content(entry)
     base = base or link or feed_link
     title = _plain(entry.get("title", ""))
@@ -132,6 +138,7 @@ def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: st
             if (t.get("label") or t.get("term")))),
         image_url=image_url,
         image_caption=image_caption,
+        image_credit=_plain(entry.get("credit", "")) if image_url else "",
         warnings=tuple(warnings),
     )
 
@@ -162,8 +169,8 @@ def _xml_image(entry: feedparser.FeedParserDict, base: str) -> tuple[str, str]:
 MEDIA = "{http://search.yahoo.com/mrss/}"
 
 
-def _raw_items(data: bytes) -> list[tuple[str, str]]:
-    """Per item/entry, in order: (media:description or media:title, own description)."""
+def _raw_items(data: bytes) -> list[tuple[str, str, int | None]]:
+    """Per item/entry, in order: (media:description or media:title, own description, line)."""
     try:
         root = etree.fromstring(data, etree.XMLParser(recover=True, resolve_entities=False,
                                                       no_network=True, huge_tree=False))
@@ -176,7 +183,7 @@ def _raw_items(data: bytes) -> list[tuple[str, str]]:
         found = [el.text for tag in ("description", "title") for el in item.iter(MEDIA + tag)]
         own = [el.text for el in item if etree.QName(el).localname in ("description", "summary")]
         items.append((_plain(next((t for t in found if t and t.strip()), "")),
-                      next((t for t in own if t and t.strip()), "")))
+                      next((t for t in own if t and t.strip()), ""), item.sourceline))
     return items
 
 
@@ -227,11 +234,19 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
     )
 
 
+class _TextStaysText(markdownify.MarkdownConverter):
+    """markdownify, but text that reads as markup ("&lt;script&gt;" shown as code, a
+    "[x](javascript:...)" written out) is escaped, so it stays text in the Markdown."""
+
+    def escape(self, text, parent_tags):
+        return escape_text(super().escape(text, parent_tags))
+
+
 def to_markdown(fragment: str, base: str = "") -> str:
     """Sanitised HTML converted to tidy Markdown (ATX headings, '-' bullets)."""
     clean = sanitise(fragment, base)  # the same rules as the site's own article HTML
-    text = markdownify.markdownify(clean, heading_style="ATX", bullets="-", escape_underscores=False,
-                                   escape_misc=False)
+    text = _TextStaysText(heading_style="ATX", bullets="-", escape_underscores=False,
+                          escape_misc=False).convert(clean)
     text = re.sub(r"[ \t]+\n", "\n", text.replace("\u00a0", " "))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

@@ -50,6 +50,13 @@ class Gazetteer:
         self.countries = countries
         self.terms = terms
         self._pattern = _trie_regex(terms)
+        self._folded_terms: dict[str, Term] | None = None
+        self._folded_pattern: re.Pattern[str] | None = None
+
+    def lookup(self, phrase: str) -> Term | None:
+        """The term a whole phrase is, matched without regard to case ("DAR ES SALAAM")."""
+        term = self.terms.get(phrase) or self._folded()[0].get(_fold(phrase))
+        return term if term is not None and term.kind != IGNORE else None
 
     def country(self, phrase: str) -> str | None:
         """The canonical name for a country phrase ("United Arab Emirates" -> "UAE"), or None."""
@@ -60,19 +67,43 @@ class Gazetteer:
             return term.countries[0]
         return None
 
-    def find(self, text: str) -> Iterator[Match]:
-        """Every whole-word, longest-first occurrence of a known phrase in text."""
-        terms = self.terms
-        for m in self._pattern.finditer(text):
+    def find(self, text: str, fold: bool = False) -> Iterator[Match]:
+        """Every whole-word, longest-first occurrence of a known phrase in text.
+
+        With fold, case is ignored: for text in capitals ("KUWAITI DINAR RATES FIRM"),
+        where case tells nothing and "TURKEY" can only be the country.
+        """
+        terms, pattern = (self.terms, self._pattern) if not fold else self._folded()
+        searched = _fold(text) if fold else text
+        for m in pattern.finditer(searched):
             start = m.start()
             # The pattern has no look-behind (it would defeat the regex engine's fast
             # first-character scan); reject matches glued to a preceding letter here.
             if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
-            phrase = m.group()
-            term = terms[phrase]
+            term = terms[m.group()]
             if term.kind != IGNORE:
-                yield Match(start, m.end(), phrase, term)
+                yield Match(start, m.end(), text[start:m.end()], term)
+
+    def _folded(self) -> tuple[dict[str, Term], re.Pattern[str]]:
+        """The terms keyed case-insensitively, and their matcher; built on first use."""
+        if self._folded_terms is None or self._folded_pattern is None:
+            folded: dict[str, Term] = {}
+            for phrase, term in self.terms.items():
+                key = _fold(phrase)
+                # "US" and "Us" fold alike: a country's own name and ignores win.
+                if key not in folded or term.kind in (NAME, IGNORE):
+                    folded[key] = term
+            self._folded_terms, self._folded_pattern = folded, _trie_regex(folded)
+        return self._folded_terms, self._folded_pattern
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one (so match offsets stay those of the text)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 @lru_cache(maxsize=1)

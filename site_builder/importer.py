@@ -24,6 +24,7 @@ from site_builder.atomic import write_atomic
 from site_builder.classify import classify
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, SiteBuilderError
+from site_builder.loader import YEARS, check_text
 from site_builder.urls import slugify
 
 log = logging.getLogger("site_builder")
@@ -56,6 +57,16 @@ class Record:
     updated: dt.datetime | None = None
     author: str = ""
     source_name: str = ""              # the publisher, where the source names it
+    # An undated feed entry: dated by the feed's own date (else the time of import) and
+    # flagged `date_estimated` so a theme can say so.
+    date_estimated: bool = False
+    estimate: dt.datetime | None = None
+    warnings: tuple[str, ...] = ()     # told once, when the article is first imported
+
+    @property
+    def where(self) -> str:
+        """FILE:LINE of the record, for messages."""
+        return f"{self.source_path}:{self.line}" if self.line else str(self.source_path)
 
 
 @dataclass
@@ -75,7 +86,12 @@ class Existing:
 
 @dataclass
 class ContentIndex:
-    """Existing content by id and by title, plus every slug in use."""
+    """Existing content by id, plus every slug in use.
+
+    by_title holds only articles whose id was made from their title and date (raw dumps,
+    which carry no id of their own): a dump re-imported with a new modification time finds
+    them by title. An article with an id from its source is only ever found by that id.
+    """
 
     by_id: dict[str, Existing] = field(default_factory=dict)
     by_title: dict[str, Existing] = field(default_factory=dict)
@@ -85,7 +101,7 @@ class ContentIndex:
         """Make a file findable, by id and title, and reserve its slug."""
         if item.meta.get("id"):
             self.by_id.setdefault(str(item.meta["id"]), item)
-        if item.meta.get("title"):
+        if item.meta.get("title") and _title_identified(item.meta):
             self.by_title.setdefault(_title_key(str(item.meta["title"])), item)
         self.slugs.add(item.path.stem)
         if item.meta.get("slug"):
@@ -103,6 +119,7 @@ class Action:
     record: Record
     origin: str                        # where the date came from
     note: str = ""                     # why a file was skipped or forced
+    warnings: tuple[str, ...] = ()     # said only when the article is new
 
 
 # --- the command -------------------------------------------------------------------------
@@ -112,11 +129,24 @@ def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime |
                quiet: bool = False) -> int:
     """Import dump files into content/; print one line per article; 0 if all went well."""
     records, problems = read_sources(paths)
-    dated = assign_dates(config, records, date)
+    dated, refused = assign_dates(config, records, date)
+    problems += refused
     index = scan_content(config.content_dir)
-    actions = [plan(config, index, record, when, origin, explicit=date is not None,
-                    source_url=source_url, batch=len(records), force=force)
-               for record, when, origin in dated]
+    actions = []
+    for record, when, origin in dated:
+        try:  # one article that cannot be filed must not cost the rest of its file
+            action = plan(config, index, record, when, origin, explicit=date is not None,
+                          source_url=source_url, batch=len(records), force=force)
+        except SiteBuilderError as exc:
+            problems.append(ContentError(f"not imported: {exc}", record.source_path, record.line))
+            continue
+        except Exception as exc:  # a bug; still the rest of the batch is imported
+            log.debug("%s", record.where, exc_info=True)
+            problems.append(ContentError(f"not imported: internal error {type(exc).__name__}: "
+                                         f"{exc} (please report it)", record.source_path, record.line))
+            continue
+        actions.append(action)
+        _warn_new(action)
     if not dry_run:
         problems += write_all(actions, config.content_dir)
     for problem in problems:
@@ -143,7 +173,7 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Record], list[SiteBuilderE
 def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
     """The Records of one dump or feed file (told apart by content, not by name)."""
     data = _read_bytes(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{"):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{") and not _ticker_first(data):
         from site_builder.feedsource import sniff  # feedparser is slow to load: only here
         if sniff(data):
             from site_builder.feedimport import read_feed_records
@@ -156,6 +186,16 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
         raise ContentError("not a dump, and not an RSS, Atom or JSON feed either (markup or "
                            "JSON of another kind, or a feed with an inline DTD)", path, 1)
     return read_dump(path, data)
+
+
+# Wire copy writes stock tickers in angle brackets: "<JLIT.T> TO SELL TANKERS" is a title.
+_TICKER_TITLE = re.compile(rb"<[A-Z0-9][A-Z0-9.&/-]{0,15}>[^\S\r\n]*[^\s<]")
+
+
+def _ticker_first(data: bytes) -> bool:
+    """True when the first line is a dump title starting with a ticker, not markup."""
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    return bool(_TICKER_TITLE.match(first)) and b"</" not in first
 
 
 def read_dump(path: Path, data: bytes) -> tuple[list[Record], list[ContentError]]:
@@ -195,29 +235,67 @@ def _dump_record(article: dump.DumpArticle, path: Path, saved: dt.date) -> Recor
 # --- dates -------------------------------------------------------------------------------
 
 def assign_dates(config: SiteConfig, records: Sequence[Record], batch_date: dt.datetime | None
-                 ) -> list[tuple[Record, dt.datetime, str]]:
+                 ) -> tuple[list[tuple[Record, dt.datetime, str]], list[ContentError]]:
     """Each record with its date and where the date came from; no two share a timestamp.
 
-    --date wins, then a date the source states, then the file's modification time. A batch
-    keeps the source's order, first article newest, by stepping back a minute at a time.
+    --date wins, then a date the source states, then (feeds) an estimate no newer than the
+    feed's dated news, then (dumps) the file's modification time. A batch keeps the
+    source's order, first article newest, by stepping back a minute at a time. A date the
+    build would refuse (year 9999) refuses its article, with its line.
     """
     used: set[dt.datetime] = set()
-    dated = []
+    dated, refused = [], []
     position: dict[Path, int] = {}
+    newest = _newest_stated(records)
+    now = dt.datetime.now(config.tz).replace(microsecond=0)
     for number, record in enumerate(records):
         step = position[record.source_path] = position.get(record.source_path, -1) + 1
         if batch_date is not None:
             when, origin = _aware(batch_date, config) - dt.timedelta(minutes=number), "--date"
         elif record.date is not None:
             when, origin = _aware(record.date, config), record.date_origin or "source"
+        elif record.date_estimated:
+            when, origin = _estimate(config, record, newest.get(record.source_path), now)
         else:
             mtime = dt.datetime.fromtimestamp(int(record.source_path.stat().st_mtime), config.tz)
             when, origin = mtime - dt.timedelta(minutes=step), "file modification time"
+        if not YEARS[0] + 1 <= when.year <= YEARS[1] - 1:  # a year's margin for zones and steps
+            refused.append(ContentError(f"date {when.isoformat()} ({origin}) is out of range: the "
+                                        f"year must be {YEARS[0] + 1}-{YEARS[1] - 1}; article "
+                                        "not imported", record.source_path, record.line))
+            continue
         while when in used:
             when -= dt.timedelta(minutes=1)
         used.add(when)
         dated.append((record, when, origin))
-    return dated
+    return dated, refused
+
+
+def _newest_stated(records: Sequence[Record]) -> dict[Path, dt.datetime]:
+    """Per source file, the newest date its records state (in range), for undated ones."""
+    newest: dict[Path, dt.datetime] = {}
+    for record in records:
+        date = record.date
+        if date is None or not YEARS[0] < date.year < YEARS[1]:
+            continue
+        date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+        if record.source_path not in newest or date > newest[record.source_path]:
+            newest[record.source_path] = date
+    return newest
+
+
+def _estimate(config: SiteConfig, record: Record, newest: dt.datetime | None,
+              now: dt.datetime) -> tuple[dt.datetime, str]:
+    """An undated entry's date: the feed's own date, else now; never ahead of dated news.
+
+    An undated item must not become the lead story of the front page: it goes just
+    behind the newest dated entry of its feed.
+    """
+    when, origin = (_aware(record.estimate, config), "estimated: the feed's date") \
+        if record.estimate else (now, "estimated: time of first import")
+    if newest is not None and when >= newest:
+        when, origin = newest - dt.timedelta(minutes=1), "estimated: behind the feed's dated news"
+    return when, origin
 
 
 def _aware(value: dt.datetime, config: SiteConfig) -> dt.datetime:
@@ -247,36 +325,80 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
          origin: str, *, explicit: bool, source_url: str | None, batch: int,
          force: bool) -> Action:
     """Decide created / updated / unchanged / skipped for one record, and the file text."""
-    url = _web_url(record.url or source_url or "", record)
+    url, warnings = _web_url(record.url or source_url or "")
     article_id = article_id_for(record, when, source_url, batch)
-    match = index.by_id.get(article_id) or index.by_title.get(_title_key(record.title))
+    match = index.by_id.get(article_id)
+    if match is None and not (record.source_id or record.url or source_url):
+        match = _same_dump_article(index, record)
+    estimated = record.date_estimated
     if match is not None:
         article_id = str(match.meta.get("id") or article_id)
         if not explicit and isinstance(match.meta.get("date"), dt.datetime):
             when, origin = match.meta["date"], "the earlier import"
+            estimated = estimated and match.meta.get("date_estimated") is True
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
+    if estimated and not explicit:
+        meta["date_estimated"] = True
     text = render_with_digest(meta, record.body)
-    log.debug("%s:%s: date %s from %s; region %s; countries %s", record.source_path, record.line,
-              when.isoformat(), origin, found.region, ", ".join(found.countries) or "-")
+    log.debug("%s:%s: date %s from %s; region %s; countries %s; scores: %s", record.source_path,
+              record.line, when.isoformat(), origin, found.region,
+              ", ".join(found.countries) or "-", found.explain())
     if match is None:
         path = config.content_dir / found.region / f"{_unique_slug(index, record.title)}.md"
-        action = Action("created", found.region, path, text, record, origin)
+        _refuse_what_build_refuses(config, path, text)
+        action = Action("created", found.region, path, text, record, origin, warnings=warnings)
         index.add(Existing(path, text, meta))
         return action
     status, note = _compare(match.current(), text, force)
     if status in ("created", "updated"):
+        _refuse_what_build_refuses(config, match.path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)
 
 
-def _web_url(url: str, record: Record) -> str:
+def _refuse_what_build_refuses(config: SiteConfig, path: Path, text: str) -> None:
+    """Raise when `build` would refuse the file: what import writes, build accepts."""
+    problems = check_text(config, text, path)
+    if problems:
+        messages = "; ".join(getattr(p, "message", str(p)) for p in problems)
+        raise ContentError(f"build would refuse {_display(path)}: {messages}")
+
+
+def _same_dump_article(index: ContentIndex, record: Record) -> Existing | None:
+    """An article of a dump (no id of its own) imported before: same title, same stated day.
+
+    Its date came from the copy or from the dump's modification time, which a fresh clone
+    changes: the title, with the stated date when there is one, is all its identity.
+    """
+    match = index.by_title.get(_title_key(record.title))
+    if match is None or record.date is None:
+        return match
+    date = match.meta.get("date")
+    return match if isinstance(date, dt.datetime) and date.date() == record.date.date() else None
+
+
+def _title_identified(meta: dict[str, Any]) -> bool:
+    """True for an article whose id was made from its title and date (see article_id_for)."""
+    date, title = meta.get("date"), meta.get("title")
+    if not isinstance(date, dt.datetime) or not isinstance(title, str):
+        return False
+    key = f"{title}\n{date.isoformat()}"
+    return str(meta.get("id")) == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def _warn_new(action: Action) -> None:
+    """A source's warnings, once: when its article is first imported, not on every re-import."""
+    if action.status == "created":
+        for warning in action.record.warnings + action.warnings:
+            log.warning("%s: %s", action.record.where, warning)
+
+
+def _web_url(url: str) -> tuple[str, tuple[str, ...]]:
     """The article's link if it is an http(s) address; a javascript: link from a feed is dropped."""
     if not url or url.split(":", 1)[0].strip().lower() in ("http", "https"):
-        return url
-    log.warning("%s", ContentError(f"dropped the link '{url}': not an http(s) address",
-                                   record.source_path, record.line))
-    return ""
+        return url, ()
+    return "", (f"dropped the link '{url}': not an http(s) address",)
 
 
 def article_id_for(record: Record, when: dt.datetime, source_url: str | None, batch: int) -> str:
@@ -337,12 +459,16 @@ def _tags(config: SiteConfig, tags: Sequence[str], countries: Sequence[str]) -> 
 
 def _unique_slug(index: ContentIndex, title: str) -> str:
     """The title's slug, with -2, -3 ... when another article already has it."""
-    base = slug = slugify(title)
+    # "Kenya's" and "Sudan’s" alike: "kenyas", "sudans" (slugify would make "kenya-s").
+    base = slug = slugify(_APOSTROPHE.sub("", title))
     number = 1
     while slug in index.slugs:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ‘](?=\w)")
 
 
 def _title_key(title: str) -> str:

@@ -22,7 +22,7 @@ log = logging.getLogger("site_builder")
 
 REQUIRED = ("id", "title", "date", "region")
 KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
-         "source", "draft", "import_digest", "slug", "author")
+         "source", "draft", "import_digest", "slug", "author", "date_estimated")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_SLUG = 200
 IMAGE_KEYS = ("caption", "credit", "url")
@@ -95,6 +95,28 @@ def parse(config: SiteConfig, path: Path, data: bytes) -> Article:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown,
                            line) from None
+    fields, body, body_line = _checked(config, text, path, shown)
+    return Article(body=_plain(body), path=path, body_line=body_line, **fields)
+
+
+def check_text(config: SiteConfig, text: str, path: Path) -> list[SiteBuilderError]:
+    """The problems a build would find in this file text at `path` (import checks before writing)."""
+    shown = _shown(config, path)
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        return [ContentError(f"article too large ({size / 1024 / 1024:.1f} MB; an article may be "
+                             f"at most {MAX_BYTES // 1024 // 1024} MB)", shown)]
+    try:
+        _checked(config, text, path, shown)
+    except ErrorList as exc:
+        return list(exc.errors)
+    except SiteBuilderError as exc:
+        return [exc]
+    return []
+
+
+def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
+    """(fields, body, body line) of a content file's text; raise ErrorList naming every problem."""
     try:
         meta, body, body_line = frontmatter.read(text, shown)
     except ValueError as exc:  # YAML reads 2026-02-31 as a timestamp and fails to build it
@@ -116,7 +138,7 @@ def parse(config: SiteConfig, path: Path, data: bytes) -> Article:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
-    return Article(body=_plain(body), path=path, body_line=body_line, **fields)
+    return fields, body, body_line
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:

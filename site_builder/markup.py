@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 
 import markdown
@@ -26,15 +27,28 @@ ALLOWED_TAGS = {
 # Dropped with everything inside them, not merely unwrapped.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 URL_SCHEMES = {"http", "https", "mailto"}
+# No `style` anywhere (a fixed full-page overlay, an external background:url() tracker).
+# id and class pass only as Markdown itself writes them (see _attribute_filter).
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang", "dir", "class"},
     "a": {"href", "rel"},
     "img": {"src", "alt", "width", "height", "srcset", "sizes"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
 }
+# The ids Markdown writes: heading slugs ("three-steps") and footnotes ("fn:1", "fnref:1"),
+# on the elements it writes them on. The theme's own ids have a dot ("site.main"), which
+# these never have: a heading "## Main" keeps id="main", but a <div id="main"> or an
+# id="site.main" loses it, so an article cannot take over or copy a landmark.
+_HEADING_ID = re.compile(r"[\w-]{1,120}")
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?:[\w-]{1,80}")
+_ID_RULES = {**{f"h{n}": _HEADING_ID for n in range(1, 7)}, "li": _FOOTNOTE_ID,
+             "sup": _FOOTNOTE_ID}
+# The classes Markdown writes (footnotes, fenced code); the theme's classes never pass.
+_MARKDOWN_CLASS = re.compile(r"footnote|footnote-ref|footnote-backref|language-[\w+#.-]{1,40}")
+_SRCSET_URL = re.compile(r"\s*(\S+)(?:\s+[\d.]+[wx])?\s*(?:,|$)")
 
 
 class Renderer:
@@ -105,4 +119,25 @@ def sanitise(html: str, base: str = "") -> str:
     rewrite = ("rewrite_with_base", base) if base.startswith(("http://", "https://")) else None
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      clean_content_tags=DROPPED_WITH_CONTENT, url_schemes=URL_SCHEMES,
-                     link_rel=None, strip_comments=True, url_relative=rewrite)
+                     link_rel=None, strip_comments=True, url_relative=rewrite,
+                     attribute_filter=_attribute_filter)
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    """id and class as Markdown writes them, srcset checked like src; None drops it."""
+    if name == "id":
+        rule = _ID_RULES.get(tag)
+        return value if rule is not None and rule.fullmatch(value) else None
+    if name == "class":
+        kept = [c for c in value.split() if _MARKDOWN_CLASS.fullmatch(c)]
+        return " ".join(kept) or None
+    if name == "srcset":
+        urls = _SRCSET_URL.findall(value)
+        return value if urls and all(_safe_url(u) for u in urls) else None
+    return value
+
+
+def _safe_url(url: str) -> bool:
+    """A web or mail address, or a relative one (no scheme): as nh3 lets through in src."""
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    return scheme is None or scheme.group(1).lower() in URL_SCHEMES

@@ -76,7 +76,13 @@ def test_broken_and_non_feeds_are_reported_by_file(site):
     assert "Libya Oil Output Recovers" in articles(site)
 
 
-def test_an_entry_without_a_date_gets_the_file_time_and_a_warning(site):
+def test_an_undated_entry_is_dated_at_first_import_flagged_and_warned_about_once(site):
     proc = run_cli("import", "rss091.xml", cwd=site, check=True)
-    assert "entry has no date; using the feed file's modification time" in proc.stderr
-    assert "1 from file modification time" in proc.stdout
+    assert "rss091.xml:9: entry 1: entry has no date; dated by the time of its first import" \
+        in proc.stderr
+    assert "1 from estimated: time of first import" in proc.stdout
+    _, meta, _ = articles(site)["Morocco Wins Bid to Co-Host Football Summit"]
+    assert meta["date_estimated"] is True
+    again = run_cli("import", "rss091.xml", cwd=site, check=True)
+    assert again.stderr == "" and "1 unchanged" in again.stdout  # the date is kept, no warning
+    assert articles(site)["Morocco Wins Bid to Co-Host Football Summit"][1]["date"] == meta["date"]

@@ -65,7 +65,7 @@ def test_hostile_articles_land_inside_content_with_safe_slugs_and_build_safely(t
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     # The feed's javascript: link is dropped, with a warning naming the file.
-    assert "javascript-link.xml: dropped the link 'javascript:alert('feed-link')'" in proc.stderr
+    assert "javascript-link.xml:3: dropped the link 'javascript:alert('feed-link')'" in proc.stderr
     everything = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
                         if p.is_file())
     written = [p for p in everything if p not in ("hostile.txt", "javascript-link.xml")]

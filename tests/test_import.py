@@ -191,9 +191,9 @@ def test_hand_written_file_with_the_same_title_is_never_overwritten(site, capsys
     path.parent.mkdir(parents=True)
     path.write_text("---\nid: urn:uuid:1\ntitle: Intelligence Leaks Reveal How Iran Gained "
                     "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n")
-    run(site)
-    assert "(not written by the importer (no import_digest); --force overwrites it)" in \
-        capsys.readouterr().out
+    assert run(site) == 0
+    # Another id: another article, filed on its own; the hand-written file is left alone.
+    assert f"created    middle-east     content/{EXPECTED[0][1]}" in capsys.readouterr().out
     assert path.read_text().endswith("Mine.\n")
 
 
