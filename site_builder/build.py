@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder import buildstatus
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 
@@ -109,6 +110,8 @@ def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False) -> 
             log.error("%s", error)
         log.error("build failed: %d error(s); %s/ was left as it was",
                   len(errors), config.output_dir.name)
+        buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
+    buildstatus.record(config, True, str(summary))
     log.info("%s", summary)
     return 0
