@@ -86,6 +86,9 @@ def _report(ctx: Context, result: plan.Result, seconds: float) -> None:
             log.info("would upload %s (%d bytes)", path, size)
         for path in result.deleted:
             log.info("would delete %s", path)
+    else:
+        for path in result.deleted:
+            log.debug("deleted %s", path)
     verb = "would upload" if ctx.dry_run else "uploaded"
     note = f"; {result.note}" if result.note else ""
     log.info("%s %s: %s %d files (%d bytes), %s %d, %d unchanged, in %.2f s%s",
