@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1",
        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
        "AWS_DEFAULT_REGION": "us-east-1", "GIT_CONFIG_NOSYSTEM": "1"}
-SUMMARY = re.compile(r"(?:deployed to|dry run for) \S+: (?:would )?uploaded? (\d+) files "
-                     r"\((\d+) bytes\), (?:would )?deleted? (\d+), (\d+) unchanged")
+SUMMARY = re.compile(r"(?:deployed to|dry run for) \S+: (?:would )?upload(?:ed)? (\d+) files "
+                     r"\((\d+) bytes\), (?:would )?delete(?:d)? (\d+), (\d+) unchanged")
 
 
 def make_site(folder: Path, deploy_toml: str) -> Path:

@@ -4,7 +4,10 @@ batches (one rsync pass each, listed with --files-from), then delete in a last p
 from __future__ import annotations
 
 import shlex
+import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from site_builder.deploy import plan
@@ -19,9 +22,28 @@ _OPTIONS = ["--checksum", "--links", "--times", "--omit-dir-times", "--perms",
 
 def deploy(ctx: Context, host: RsyncHost) -> plan.Result:
     """Ask rsync what differs (a dry run), then send it batch by batch, then delete."""
-    base = ["rsync", *_OPTIONS]
-    if host.host is not None:
-        base += ["-e", shlex.join(ctx.ssh_command(host.port))]
+    if host.host is None:
+        return _passes(ctx, host, ["rsync", *_OPTIONS])
+    with _shared_connection(ctx, host) as ssh:
+        return _passes(ctx, host, ["rsync", *_OPTIONS, "-e", shlex.join(ssh)])
+
+
+@contextmanager
+def _shared_connection(ctx: Context, host: RsyncHost) -> Iterator[list[str]]:
+    """The ssh command for every pass, sharing one connection (a new one per pass costs a
+    handshake each); the master connection is closed at the end, or idles out."""
+    with tempfile.TemporaryDirectory(prefix="sb-ssh-") as folder:
+        ssh = ctx.ssh_command(host.port) + ["-o", "ControlMaster=auto", "-o",
+                                            f"ControlPath={folder}/%C", "-o", "ControlPersist=30"]
+        try:
+            yield ssh
+        finally:
+            target = f"{host.user + '@' if host.user else ''}{host.host}"
+            subprocess.run([*ssh, "-O", "exit", target], capture_output=True,
+                           stdin=subprocess.DEVNULL)
+
+
+def _passes(ctx: Context, host: RsyncHost, base: list[str]) -> plan.Result:
     source, destination = f"{ctx.output}/", host.destination
     what = f"rsync to {destination}"
     delete = ["--delete"] if ctx.delete else []
