@@ -31,9 +31,11 @@ def make_site(folder: Path, deploy_toml: str) -> Path:
     return folder
 
 
-def cli(site: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def cli(site: Path, *args: str, check: bool = True,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`python -m site_builder ARGS` with this worktree's code."""
-    proc = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=site, env=ENV,
+    proc = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=site,
+                          env=env or ENV,
                           capture_output=True, text=True, timeout=120)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
