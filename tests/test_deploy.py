@@ -196,3 +196,15 @@ def test_credentials_are_never_written(tmp_path, s3):
     proc = cli(site, "deploy", "-v", env=env)
     assert secret not in proc.stdout + proc.stderr
     assert all(secret.encode() not in data for data in tree(site).values())
+
+
+def test_the_readme_blocks_are_valid(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Deploy\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [block for block in section.split("\n\n") if block.startswith("    [deploy.")]
+    assert len(blocks) == 4
+    names = []
+    for block in blocks:
+        (tmp_path / "site.toml").write_text("\n".join(line[4:] for line in block.splitlines()))
+        names += [t.name for t in load_config(tmp_path / "site.toml").deploy]
+    assert names == ["staging", "host", "pages", "s3"]
