@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -72,7 +73,8 @@ class Progress:
         if self.tty and self.total:
             filled = 30 * self.done // self.total
             end = "\n" if self.done == self.total else ""
-            sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {self.done}/{self.total}{end}")
+            bar = "#" * filled + " " * (30 - filled)
+            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total}{end}")
             sys.stderr.flush()
 
 
@@ -87,12 +89,17 @@ def run(command: list[str], what: str, env: dict[str, str] | None = None,
         raise DeployError(f"{what}: '{command[0]}' is not installed (Debian: apt-get install "
                           f"{ {'ssh': 'openssh-client'}.get(command[0], command[0]) })") from None
     if check and proc.returncode != 0:
-        raise DeployError(f"{what} failed: {last_line(proc.stderr) or f'exit status {proc.returncode}'}")
+        cause = last_line(proc.stderr) or f"exit status {proc.returncode}"
+        raise DeployError(f"{what} failed: {cause}")
     return proc
 
 
 def last_line(text: str) -> str:
-    """The most telling line of a tool's error output: its last non-empty one."""
+    """The most telling line of a tool's error output: the cause (ssh's 'Connection
+    refused', git's 'fatal: ...') rather than rsync's closing 'rsync error: ... (code 255)'."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if "error" in line.lower() or "fatal" in line.lower()]
+    causes = [line for line in lines if not line.startswith(("rsync error:", "rsync: connection "
+                                                             "unexpectedly closed"))]
+    lines = causes or lines
+    errors = [line for line in lines if re.search(r"error|fatal|denied|refused|ssh:", line, re.I)]
     return (errors or lines or [""])[-1]

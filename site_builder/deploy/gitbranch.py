@@ -19,6 +19,8 @@ from site_builder.deploy.targets import GitBranch
 
 IDENTITY = {"GIT_AUTHOR_NAME": "site-builder", "GIT_AUTHOR_EMAIL": "site-builder@localhost",
             "GIT_COMMITTER_NAME": "site-builder", "GIT_COMMITTER_EMAIL": "site-builder@localhost"}
+# The bytes of output/ go up as they are: no line-ending conversion from a user's config.
+_PLAIN = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.eol=lf"]
 
 
 class Git:
@@ -32,7 +34,7 @@ class Git:
         self.what = f"git ({_shown(remote)})"
 
     def __call__(self, *args: str, env: dict[str, str] | None = None, check: bool = True):
-        proc = run(["git", f"--git-dir={self.repo}", *args], self.what,
+        proc = run(["git", *_PLAIN, f"--git-dir={self.repo}", *args], self.what,
                    env={**self.env, **(env or {})}, check=check)
         return proc.stdout.strip() if check else proc
 
@@ -86,8 +88,8 @@ def _tree(ctx: Context, git: Git, head: str | None, env: dict[str, str]) -> str:
     removal = "--all" if ctx.delete else "--ignore-removal"
     git(f"--work-tree={ctx.output}", "add", "--force", removal, ".", env=env)
     for name, data in _extras(ctx).items():
-        blob = run(["git", f"--git-dir={git.repo}", "hash-object", "-w", "--stdin"], git.what,
-                   env=git.env, input_text=data).stdout.strip()
+        blob = run(["git", *_PLAIN, f"--git-dir={git.repo}", "hash-object", "-w", "--stdin"],
+                   git.what, env=git.env, input_text=data).stdout.strip()
         git("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
     return git("write-tree", env=env)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from site_builder.deploy import plan
 from site_builder.deploy.common import Context, DeployError
@@ -82,9 +82,16 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
 
     with ThreadPoolExecutor(ctx.target.workers, thread_name_prefix="s3-upload") as pool:
         for batch in plan.batches(changed):   # a batch is all on the host before the next
-            for path in _call(bucket, "upload", lambda: list(pool.map(upload, batch))):
-                result.uploaded.append((path, files[path].size))
-                ctx.progress.advance(path, files[path].size)
+            futures = [pool.submit(upload, path) for path in batch]
+            try:
+                for future in as_completed(futures):
+                    path = _call(bucket, "upload", future.result)
+                    result.uploaded.append((path, files[path].size))
+                    ctx.progress.advance(path, files[path].size)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
     for start in range(0, len(gone), 1000):
         chunk = plan.delete_order(gone)[start:start + 1000]
         answer = _call(bucket, "delete", lambda: client.delete_objects(
