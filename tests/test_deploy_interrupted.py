@@ -117,6 +117,7 @@ def test_git_killed_during_the_push_leaves_the_old_site_then_converges(tmp_path)
     cli(site, "deploy")
     before = git_tree(remote, "gh-pages")
     new_version(site)
+    kill_group(start_killable(site, "deploy"))   # at once: perhaps mid-fetch, mid-tree
     # The remote's pre-receive hook says "pushing" through a FIFO and waits: the test
     # kills the deploy at that moment, while the objects are on the remote, the ref not.
     fifo = tmp_path / "pushing"
