@@ -208,3 +208,11 @@ def test_the_readme_blocks_are_valid(tmp_path):
         (tmp_path / "site.toml").write_text("\n".join(line[4:] for line in block.splitlines()))
         names += [t.name for t in load_config(tmp_path / "site.toml").deploy]
     assert names == ["staging", "host", "pages", "s3"]
+
+
+def test_a_secret_in_an_s3_url_is_refused_and_not_repeated(tmp_path):
+    site = make_site(tmp_path / "site", '[deploy.s3]\nurl = "s3://b/p?aws_secret=hunter2"\n')
+    cli(site, "build")
+    line = one_line_error(cli(site, "deploy", check=False), "unknown parameter 'aws_secret'",
+                          "site.toml:3")
+    assert "hunter2" not in line
