@@ -54,6 +54,7 @@ class DeployTarget:
     history: str = "keep"               # git: "keep" one commit per deploy, or "squash"
     ssh_command: str = ""               # rsync over SSH and git+ssh: e.g. "ssh -i ~/.ssh/deploy"
     workers: int = 8                    # S3: parallel uploads
+    gzip: bool = False                  # S3: upload text gzipped (Content-Encoding: gzip)
     cache_control: tuple[tuple[str, str], ...] = ()   # S3: kind -> Cache-Control
     line: int | None = None             # the table's line in site.toml, for errors
 
@@ -233,6 +234,7 @@ _DEPLOY_KEYS: dict[str, tuple[type, str]] = {
     "history": (str, "'keep' or 'squash'"),
     "ssh_command": (str, "a command such as \"ssh -i ~/.ssh/deploy_key\""),
     "workers": (int, "a positive integer"),
+    "gzip": (bool, "true or false"),
     "cache_control": (dict, "a table such as { html = \"max-age=300\" }"),
 }
 CACHE_KINDS = ("html", "feeds", "assets", "fingerprinted")

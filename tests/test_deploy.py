@@ -89,7 +89,7 @@ def test_targets_in_order_first_is_default(tmp_path):
 
 def test_configuration_errors_name_the_line(tmp_path):
     assert config_error(tmp_path, '[deploy.a]\nurl = "/x"\nsquash = true\n').endswith(
-        "site.toml:3: 'deploy.a': unknown key 'squash' (known keys: cache_control, delete, "
+        "site.toml:3: 'deploy.a': unknown key 'squash' (known keys: cache_control, delete, gzip, "
         "history, ssh_command, url, workers)")
     assert "site.toml:1: 'deploy.a': missing url" in config_error(tmp_path, "[deploy.a]\n")
     assert "site.toml:2: 'deploy.a': 'history': expected 'keep' or 'squash'" in config_error(

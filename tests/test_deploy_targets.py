@@ -275,3 +275,20 @@ def test_s3_media_types_and_cache_control(tmp_path, s3):
     assert heads["index.html"]["CacheControl"] == "no-cache"
     assert heads["feed.xml"]["CacheControl"] == "public, max-age=300"
     assert heads["style.css"]["CacheControl"] == "public, max-age=3600"
+
+
+def test_s3_gzip_precompression(tmp_path, s3):
+    import gzip
+
+    site = make_site(tmp_path / "site", s3.toml("s3", prefix="gz") + "gzip = true\n")
+    cli(site, "build")
+    cli(site, "deploy")
+    head = s3.client.head_object(Bucket="news", Key="gz/feed.xml")
+    assert head["ContentEncoding"] == "gzip"
+    assert "ContentEncoding" not in s3.client.head_object(Bucket="news", Key="gz/favicon.ico")
+    stored = s3.objects("gz")
+    local = tree(site / "output")
+    assert {p: gzip.decompress(d) if p.endswith((".html", ".xml", ".json", ".opml", ".css",
+                                                  ".svg", ".txt")) else d
+            for p, d in stored.items()} == local
+    assert counts(cli(site, "deploy"))[:3] == (0, 0, 0)   # gzip output is the same every time

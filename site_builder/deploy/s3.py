@@ -1,13 +1,17 @@
 """Deploy to S3 or an S3-compatible store with boto3: compare MD5 (the ETag of a single-part
-upload) and size, upload what differs with its media type and Cache-Control, batch by batch
-in the plan's order (parallel inside a batch), then delete."""
+upload) and size, upload what differs with its media type and Cache-Control (text
+gzipped first when the target says `gzip = true`), batch by batch in the plan's order
+(parallel inside a batch), then delete."""
 
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import mimetypes
 import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 
 from site_builder.deploy import plan
 from site_builder.deploy.common import Context, DeployError
@@ -34,6 +38,7 @@ CACHE_CONTROL = {
     "assets": "public, max-age=3600",
     "fingerprinted": "public, max-age=31536000, immutable",
 }
+_COMPRESSIBLE = re.compile(r"\.(html|xml|json|opml|css|js|svg|txt)$")
 _FINGERPRINT = re.compile(r"\.[0-9a-f]{8,}\.[a-z0-9]+$")
 
 
@@ -60,7 +65,7 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
     client = _client(ctx, bucket)
     prefix = bucket.prefix + "/" if bucket.prefix else ""
     remote = _call(bucket, "list", lambda: _listing(client, bucket.bucket, prefix))
-    files = ctx.files
+    files = _objects(ctx)
     changed = [path for path, local in files.items()
                if remote.get(prefix + path) != (local.md5, local.size)]
     site = {prefix + path for path in files}
@@ -74,10 +79,12 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
     ctx.progress.start(len(changed))
 
     def upload(path: str) -> str:
-        data = files[path].path.read_bytes()
-        client.put_object(Bucket=bucket.bucket, Key=prefix + path, Body=data,
+        local = files[path]
+        extra = {"ContentEncoding": "gzip"} if local.gzip else {}
+        client.put_object(Bucket=bucket.bucket, Key=prefix + path, Body=_body(ctx, path),
                           ContentType=media_type(path), CacheControl=cache[cache_kind(path)],
-                          ContentMD5=base64.b64encode(bytes.fromhex(files[path].md5)).decode())
+                          ContentMD5=base64.b64encode(bytes.fromhex(local.md5)).decode(),
+                          **extra)
         return path
 
     with ThreadPoolExecutor(ctx.target.workers, thread_name_prefix="s3-upload") as pool:
@@ -103,6 +110,37 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
                               f"{error.get('Code')}: {error.get('Message')}")
         result.deleted.extend(chunk)
     return result
+
+
+@dataclass(frozen=True)
+class _Object:
+    """What an object's ETag and size are compared with: of the gzipped bytes if gzipped."""
+
+    md5: str
+    size: int
+    gzip: bool = False
+
+
+def _objects(ctx: Context) -> dict[str, _Object]:
+    """Every file of output/ as the object it becomes."""
+    objects = {}
+    for path, local in ctx.files.items():
+        if ctx.target.gzip and _COMPRESSIBLE.search(path):
+            data = _body(ctx, path)
+            objects[path] = _Object(hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                                    len(data), True)
+        else:
+            objects[path] = _Object(local.md5, local.size)
+    return objects
+
+
+def _body(ctx: Context, path: str) -> bytes:
+    """The bytes uploaded: the file's, or gzipped without a time stamp (so the same file
+    always gives the same bytes and an unchanged file is not sent again)."""
+    data = ctx.files[path].path.read_bytes()
+    if ctx.target.gzip and _COMPRESSIBLE.search(path):
+        return gzip.compress(data, compresslevel=9, mtime=0)
+    return data
 
 
 def _client(ctx: Context, bucket: S3Bucket):
