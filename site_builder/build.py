@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from site_builder import buildstatus
 from site_builder.config import SiteConfig
 from site_builder.engine import Engine, Summary
 from site_builder.errors import SiteBuilderError
@@ -37,7 +38,9 @@ def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False,
             log.error("%s", error)
         log.error("build failed: %d error(s); %s/ was left as it was",
                   len(errors), config.output_dir.name)
+        buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
+    buildstatus.record(config, True, str(summary))
     log.debug("%s; %s", summary.account, summary.stages)
     log.info("%s", summary)
     return 0

@@ -23,6 +23,7 @@ typical day:
   site-builder import dumps/*.txt     raw wire copy -> content/<region>/<slug>.md
   site-builder build                  content/ + templates/ -> output/
   site-builder serve                  preview on http://127.0.0.1:8000/, reloads on save
+  site-builder deploy                 output/ -> the first [deploy.NAME] of site.toml
 
 Exit status: 0 ok, 1 content or configuration error, 2 usage error.
 """
@@ -96,6 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
             sub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
         _common(sub)
+
+    deploy = commands.add_parser(
+        "deploy", help="publish output/ to a static host, only what changed",
+        description="Publish output/ to a target named in site.toml ([deploy.NAME] url = ...): "
+                    "a folder or ssh:// host (rsync), a git branch (git+ssh://, git+file://), "
+                    "or S3 (s3://). Only changed files are sent; pages go before the listings "
+                    "and feeds that link them, deletes last. Refused if the last build failed.",
+        epilog="example: site-builder build && site-builder deploy --dry-run staging")
+    deploy.add_argument("target", nargs="?", metavar="TARGET",
+                        help="a [deploy.TARGET] of site.toml (default: the first one)")
+    deploy.add_argument("--dry-run", action="store_true",
+                        help="print what would be uploaded and deleted, change nothing")
+    deploy.add_argument("--delete", action=argparse.BooleanOptionalAction, default=None,
+                        help="remove files the site no longer has from the host "
+                             "(default: the target's delete, true unless set)")
+    _common(deploy)
     return parser
 
 
@@ -123,6 +140,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from site_builder.build import run_build
         return run_build(config, drafts=args.drafts, clean=args.clean)
+    if args.command == "deploy":
+        from site_builder.deploy import run_deploy
+        return run_deploy(config, args.target, dry_run=args.dry_run, delete=args.delete)
     from site_builder.devloop import run_serve, run_watch
 
     def reload() -> SiteConfig:

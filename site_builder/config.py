@@ -45,6 +45,21 @@ FALLBACK_REGION = "world"
 
 
 @dataclass(frozen=True)
+class DeployTarget:
+    """A `[deploy.NAME]` table: where `deploy` publishes output/ and how (see deploy/)."""
+
+    name: str
+    url: str
+    delete: bool = True                 # remove remote files the site no longer has
+    history: str = "keep"               # git: "keep" one commit per deploy, or "squash"
+    ssh_command: str = ""               # rsync over SSH and git+ssh: e.g. "ssh -i ~/.ssh/deploy"
+    workers: int = 8                    # S3: parallel uploads
+    gzip: bool = False                  # S3: upload text gzipped (Content-Encoding: gzip)
+    cache_control: tuple[tuple[str, str], ...] = ()   # S3: kind -> Cache-Control
+    line: int | None = None             # the table's line in site.toml, for errors
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything a command needs to know about the site; paths are absolute."""
 
@@ -68,6 +83,7 @@ class SiteConfig:
     static_dir: Path = Path("static")
     cache_dir: Path = Path(".cache/site_builder")
     regions: tuple[Region, ...] = DEFAULT_REGIONS
+    deploy: tuple[DeployTarget, ...] = ()
     config_path: Path | None = None
 
     @property
@@ -127,8 +143,11 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if key == "regions":
             values["regions"] = _merge_regions(value, path, text)
             continue
+        if key == "deploy":
+            values["deploy"] = _deploy_targets(value, path, text)
+            continue
         if key not in _SCALARS:
-            known = ", ".join(sorted([*_SCALARS, "regions"]))
+            known = ", ".join(sorted([*_SCALARS, "deploy", "regions"]))
             raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))
         attr, kind, what = _SCALARS[key]
         if type(value) is not kind:  # bool is an int subclass: compare types exactly
@@ -208,6 +227,72 @@ def _merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ..
     return (*ordered, regions[FALLBACK_REGION])
 
 
+# key in a [deploy.NAME] table -> (expected type, description for errors)
+_DEPLOY_KEYS: dict[str, tuple[type, str]] = {
+    "url": (str, "a folder, ssh://, git+ssh://, git+file:// or s3:// URL"),
+    "delete": (bool, "true or false"),
+    "history": (str, "'keep' or 'squash'"),
+    "ssh_command": (str, "a command such as \"ssh -i ~/.ssh/deploy_key\""),
+    "workers": (int, "a positive integer"),
+    "gzip": (bool, "true or false"),
+    "cache_control": (dict, "a table such as { html = \"max-age=300\" }"),
+}
+CACHE_KINDS = ("html", "feeds", "assets", "fingerprinted")
+_DEPLOY_SCHEMES = re.compile(r"^(/|\.|~|file://|ssh://|git\+(ssh|file|https?)://|s3://)")
+
+
+def _deploy_targets(value: Any, path: Path | None, text: str) -> tuple[DeployTarget, ...]:
+    """[deploy.NAME] tables, in the order written: the first is the default target."""
+    if not isinstance(value, dict) or not value:
+        raise ConfigError("'deploy': expected tables such as [deploy.staging] with url = \"...\"",
+                          path, _key_line(text, "deploy") or _table_line(text, "deploy"))
+    return tuple(_deploy_target(name, table, path, text) for name, table in value.items())
+
+
+def _deploy_target(name: str, table: Any, path: Path | None, text: str) -> DeployTarget:
+    line = _table_line(text, f"deploy.{name}")
+
+    def fail(message: str, key: str | None = None) -> ConfigError:
+        return ConfigError(f"'deploy.{name}': {message}", path,
+                           _key_line_after(text, key, line) if key else line)
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise fail("use letters, digits, '-' and '_' in a target name")
+    if not isinstance(table, dict):
+        raise fail("expected a table with url = \"...\"")
+    for key, item in table.items():
+        if key not in _DEPLOY_KEYS:
+            raise fail(f"unknown key '{key}' (known keys: {', '.join(sorted(_DEPLOY_KEYS))})", key)
+        kind, what = _DEPLOY_KEYS[key]
+        if type(item) is not kind:
+            raise fail(f"'{key}': expected {what}, got {_toml_type(item)}", key)
+    url = table.get("url")
+    if url is None:
+        raise fail("missing url = \"...\" (a folder, ssh://, git+ssh://, git+file:// or s3:// URL)")
+    if not _DEPLOY_SCHEMES.match(url):
+        raise fail(f"'url': expected {_DEPLOY_KEYS['url'][1]}, got '{_without_secret(url)}'",
+                   "url")
+    if re.match(r"^[a-z0-9+]+://[^/@]*:[^/@]*@", url):
+        raise fail("'url': a password in the URL would be a credential in site.toml; "
+                   "use an SSH key, a git credential helper or the AWS environment", "url")
+    if table.get("history", "keep") not in ("keep", "squash"):
+        raise fail(f"'history': expected 'keep' or 'squash', got '{table['history']}'", "history")
+    if table.get("workers", 1) < 1:
+        raise fail(f"'workers': expected a positive integer, got {table['workers']}", "workers")
+    cache = table.get("cache_control", {})
+    for kind, item in cache.items():
+        if kind not in CACHE_KINDS or not isinstance(item, str):
+            raise fail(f"'cache_control': expected kinds {', '.join(CACHE_KINDS)} "
+                       f"with string values, got '{kind}'", "cache_control")
+    options = {k: v for k, v in table.items() if k not in ("url", "cache_control")}
+    return DeployTarget(name, url, cache_control=tuple(cache.items()), line=line, **options)
+
+
+def _without_secret(url: str) -> str:
+    """A URL fit for an error message: user info dropped."""
+    return re.sub(r"^([a-z0-9+]+://)[^/@]*@", r"\1", url)
+
+
 def _toml_type(value: Any) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
             list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
@@ -216,6 +301,13 @@ def _toml_type(value: Any) -> str:
 def _key_line(text: str, key: str) -> int | None:
     match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _key_line_after(text: str, key: str, table_line: int | None) -> int | None:
+    """The line of `key = ` inside the table that starts at table_line (else that line)."""
+    start = sum(len(l) for l in text.splitlines(keepends=True)[:(table_line or 1) - 1])
+    match = re.compile(rf"^\s*{re.escape(key)}\s*=", re.M).search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else table_line
 
 
 def _table_line(text: str, name: str) -> int | None:

@@ -1,0 +1,97 @@
+"""`site-builder deploy`: publish output/ to a static host, only what changed, in an order
+that never leaves a link to a missing page (see plan.py), deletes last.
+
+The URL's scheme picks the kind: a folder or ssh:// (rsync.py), git+ssh:// or git+file://
+(gitbranch.py), s3:// (s3.py). This module checks the last build, takes the lock, hands
+the target to its kind and prints what was done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from site_builder import buildstatus
+from site_builder.config import DeployTarget, SiteConfig
+from site_builder.deploy import plan
+from site_builder.deploy.common import Context, DeployError
+from site_builder.deploy.lock import deploy_lock
+
+log = logging.getLogger("site_builder")
+
+
+def run_deploy(config: SiteConfig, name: str | None = None, dry_run: bool = False,
+               delete: bool | None = None) -> int:
+    """Deploy output/ to the named target (the first one by default); return the exit status."""
+    target = pick_target(config, name)
+    summary = _last_good_build(config)
+    ctx = Context(config, target, dry_run, target.delete if delete is None else delete, summary)
+    with deploy_lock(config.cache_dir):
+        started = time.perf_counter()
+        result = _kind(ctx)
+        seconds = time.perf_counter() - started
+    _report(ctx, result, seconds)
+    return 0
+
+
+def pick_target(config: SiteConfig, name: str | None) -> DeployTarget:
+    """The target called `name`, or the first one in site.toml."""
+    where = config.config_path or "site.toml"
+    if not config.deploy:
+        raise DeployError("no deploy target: add [deploy.NAME] with url = \"...\" "
+                          "(see README, Deploy)", where)
+    if name is None:
+        return config.deploy[0]
+    for target in config.deploy:
+        if target.name == name:
+            return target
+    known = ", ".join(t.name for t in config.deploy)
+    raise DeployError(f"no deploy target '{name}' (targets: {known})", where)
+
+
+def _last_good_build(config: SiteConfig) -> str:
+    """The last build's summary; a deploy without a successful build is refused."""
+    status = buildstatus.last(config)
+    if status is None:
+        raise DeployError("no build recorded: run site-builder build first", config.output_dir)
+    if not status["ok"]:
+        raise DeployError(f"the last build failed ({status.get('summary')}); fix it and build "
+                          "again before deploying", config.output_dir)
+    if buildstatus.output_of(status) != config.output_dir:
+        raise DeployError(f"the last build went to {buildstatus.output_of(status)}, not here: "
+                          "build this folder first", config.output_dir)
+    if not config.output_dir.is_dir():
+        raise DeployError("no such folder: run site-builder build first", config.output_dir)
+    return str(status.get("summary") or "site-builder deploy")
+
+
+def _kind(ctx: Context) -> plan.Result:
+    from site_builder.deploy import targets
+
+    host = targets.parse(ctx)
+    if isinstance(host, targets.RsyncHost):
+        from site_builder.deploy import rsync
+        return rsync.deploy(ctx, host)
+    if isinstance(host, targets.GitBranch):
+        from site_builder.deploy import gitbranch
+        return gitbranch.deploy(ctx, host)
+    from site_builder.deploy import s3
+    return s3.deploy(ctx, host)
+
+
+def _report(ctx: Context, result: plan.Result, seconds: float) -> None:
+    """--dry-run: every upload and delete; always one summary line."""
+    if ctx.dry_run:
+        for path, size in result.uploaded:
+            log.info("would upload %s (%d bytes)", path, size)
+        for path in result.deleted:
+            log.info("would delete %s", path)
+    else:
+        for path in result.deleted:
+            log.debug("deleted %s", path)
+    verb = "would upload" if ctx.dry_run else "uploaded"
+    note = f"; {result.note}" if result.note else ""
+    log.info("%s %s: %s %d files (%d bytes), %s %d, %d unchanged, in %.2f s%s",
+             "dry run for" if ctx.dry_run else "deployed to", ctx.target.name, verb,
+             len(result.uploaded), result.bytes, "would delete" if ctx.dry_run else "deleted",
+             len(result.deleted), result.unchanged, seconds, note)
