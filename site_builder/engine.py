@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -32,7 +33,7 @@ from typing import Any
 from site_builder import __version__, plan, scan
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
-from site_builder.model import Article, from_json, to_json
+from site_builder.model import Article, Brief, brief, from_json, to_json
 from site_builder.parallel import fork_map
 from site_builder.store import FILE, Store
 
@@ -40,6 +41,7 @@ log = logging.getLogger("site_builder")
 
 PARALLEL_READ = 500  # fewer content files a worker than this: forking costs more than it saves
 PARALLEL_RENDER = 300
+NO_READS = [[], False]  # an output that read nothing beyond its plan entry
 # Libraries whose version shapes the output: an upgrade is a clean build.
 LIBRARIES = ("markdown", "nh3", "feedgen", "jinja2", "markupsafe", "lxml", "pyyaml",
              "python-slugify")
@@ -186,15 +188,29 @@ class Engine:
             if clean:
                 self.store.clear()
                 self.store.set_meta(key=self.key)
-            self.store.begin()
             try:
-                summary = self._build(changed, started)
-                self.store.commit()
-            except BaseException:
-                self.store.rollback()
-                self.failed = True
-                raise
+                summary = self._build_once(changed, started)
+            except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
+                log.warning("%s: build state unusable (%s); building afresh",
+                            self.config.cache_dir, exc)
+                self.store.close()
+                (self.config.cache_dir / FILE).unlink(missing_ok=True)
+                self.store = Store(self.config.cache_dir / FILE if self.keep_state else None,
+                                   self.key)
+                summary = self._build_once(None, started)
         self.failed = False
+        return summary
+
+    def _build_once(self, changed: set[Path] | None, started: float) -> Summary:
+        """One build in one transaction of the state: all of it is kept, or none."""
+        self.store.begin()
+        try:
+            summary = self._build(changed, started)
+            self.store.commit()
+        except BaseException:
+            self.store.rollback()
+            self.failed = True
+            raise
         return summary
 
     def _clock(self) -> int:
@@ -348,7 +364,8 @@ class Engine:
         card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
         card = _digest([card_json])
         return (hashlib.blake2b(data, digest_size=16).hexdigest(),
-                [card_json, body], card, _digest([card, body]), article.id)
+                [card_json, body, json.dumps(brief(article), ensure_ascii=False)],
+                card, _digest([card, body]), article.id)
 
     def _save_sources(self, changes: _Changes, scanned_at: int) -> None:
         store = self.store
@@ -388,12 +405,9 @@ class _Work:
         from site_builder import assets, loader
 
         config, engine = self.config, self.engine
-        cards = []
-        for ident, card, full, article_json in self.store.all_cards():
-            article = from_json(json.loads(article_json))
-            self.articles[ident] = article
-            self.digests[ident] = (card, full)
-            cards.append(article)
+        digests, briefs = self.store.briefs()
+        cards = [Brief(values) for values in json.loads(briefs)]
+        self.digests.update((ident, (card, full)) for ident, card, full in digests)
         errors = self.errors + loader.duplicates(config, cards)
         if errors:
             raise ErrorList(errors)
@@ -433,7 +447,7 @@ class _Work:
         stale = []
         for output in outputs:
             before = self.previous.get(output.file)
-            reads = json.loads(before[1]) if before else [[], False]
+            reads = json.loads(before[1]) if before and before[1] else NO_READS
             fingerprint = self.fingerprint(output, reads)
             if (before is None or before[0] != fingerprint
                     or not self._intact(output_dir, output.file, before)):
@@ -467,10 +481,13 @@ class _Work:
         wanted = {i for o in outputs for i in (*o.cards, *o.full)}
         for output in outputs:
             before = self.previous.get(output.file)
-            if before:
+            if before and before[1]:
                 wanted.update(json.loads(before[1])[0])
-        missing = wanted - set(self.digests)
-        for ident, card, full, article_json in self.store.articles(missing):
+        self._load(wanted - set(self.digests))
+
+    def _load(self, ids: set[str]) -> None:
+        """These articles' cards and digests, from the store."""
+        for ident, card, full, article_json in self.store.articles(ids):
             self.digests[ident] = (card, full)
             self.articles[ident] = from_json(json.loads(article_json))
 
@@ -491,6 +508,7 @@ class _Work:
 
     def render(self, stale: list[plan.Output]) -> dict[str, tuple[plan.Output, bytes, tuple]]:
         """Each stale output rendered: file -> (output, bytes, what it read)."""
+        self._load({i for o in stale for i in (*o.cards, *o.full)} - set(self.articles))
         full_ids = {i for o in stale for i in o.full}
         self._load_bodies(full_ids)
         html = self._html(full_ids)
@@ -580,7 +598,8 @@ class _Work:
                 continue
             reads = [list(reads[0]), reads[1]]
             rows.append((file, json.dumps(_spec(output)), self.fingerprint(output, reads),
-                         json.dumps(reads), _hash(data), st.st_size, st.st_mtime_ns))
+                         json.dumps(reads) if reads != NO_READS else "", _hash(data),
+                         st.st_size, st.st_mtime_ns))
             readers += [(i, file) for i in (*output.full, *reads[0])]
         store.put_outputs(rows, readers)
         store.drop_outputs(removed)

@@ -94,3 +94,36 @@ def _when(moment: dt.datetime) -> list:
 def _moment(value: list) -> dt.datetime:
     moment = dt.datetime.fromisoformat(value[0])
     return moment.replace(tzinfo=ZoneInfo(value[1])) if value[1] else moment
+
+
+class Brief:
+    """What planning needs of an article (plan.py): its identity, dates, region, countries
+    and address; read for every article at every full plan, so kept small and quick."""
+
+    __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path")
+
+    def __init__(self, values: list):
+        (self.id, date, updated, self.region, countries, self.slug, self.draft,
+         self._path) = values
+        self.date = _moment(date)
+        self.updated = _moment(updated) if updated else None
+        self.countries = tuple(countries)
+
+    @property
+    def path(self) -> Path:
+        return Path(self._path)
+
+    @property
+    def url_path(self) -> str:
+        return f"articles/{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
+
+    @property
+    def newest_first(self) -> tuple[float, str]:
+        return (-self.date.timestamp(), self.id)
+
+
+def brief(article: Article) -> list:
+    """The Brief of an article, as JSON-able values."""
+    return [article.id, _when(article.date),
+            _when(article.updated) if article.updated else None, article.region,
+            list(article.countries), article.slug, article.draft, str(article.path)]

@@ -167,11 +167,13 @@ def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[str]]]:
 
 
 def _archive(articles: Sequence[Article]) -> list[Output]:
-    """archive/: the years; archive/<yyyy>/: that year's articles by month."""
-    years = [(year, [a.id for a in group])
-             for year, group in groupby(articles, key=lambda a: a.date.year)]
-    out = [Output("archive/", "archive", (None, tuple((y, len(i)) for y, i in years)))]
-    out += [Output(f"archive/{year}/", "archive", (year, ()), tuple(ids)) for year, ids in years]
+    """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
+    (a page per month stays small, and an edit re-renders one of them)."""
+    months = [(f"{year:04d}/{month:02d}", [a.id for a in group]) for (year, month), group
+              in groupby(articles, key=lambda a: (a.date.year, a.date.month))]
+    out = [Output("archive/", "archive", (None, tuple((m, len(ids)) for m, ids in months)))]
+    out += [Output(f"archive/{month}/", "archive", (month, ()), tuple(ids))
+            for month, ids in months]
     return out
 
 
@@ -201,7 +203,9 @@ class _Related:
 
     def __init__(self, articles: Sequence[Article]):
         self.position = {a.id: n for n, a in enumerate(articles)}
-        self.countries = {a.id: frozenset(a.countries) for a in articles}
+        bits: dict[str, int] = {}   # countries as bits: shared ones counted by one AND
+        self.countries = {a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
+                          for a in articles}
         self.region = {a.id: a.region for a in articles}
         self.groups: dict[tuple[str, str], list[str]] = {}
         self.index: dict[tuple[str, str, str], int] = {}
@@ -226,8 +230,8 @@ class _Related:
             candidates.update(group[max(0, here - RELATED):here + RELATED + 1])
         candidates.discard(me)
         position, countries, regions = self.position, self.countries, self.region
-        scored = sorted((-len(mine & countries[o]), regions[o] != region, position[o], o)
-                        for o in candidates)
+        scored = sorted([(-(mine & countries[o]).bit_count(), regions[o] != region,
+                          position[o], o) for o in candidates])
         return tuple(entry[-1] for entry in scored[:RELATED])
 
 

@@ -164,6 +164,11 @@ def longdate(date: dt.date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+def month_name(key: str) -> str:
+    """'2026/02' -> 'February 2026'."""
+    return f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
+
+
 def caption_text(image: Any) -> str:
     """The caption without a trailing "(CREDIT)": the theme shows the credit on its own."""
     caption = image.caption.strip()
@@ -239,7 +244,7 @@ class Renderer:
             "alternates": list(self._alternates(page)),
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "region_of": config.region, "country_path": urls.country_path,
-            "region_path": urls.region_path,
+            "region_path": urls.region_path, "month_name": month_name,
             **context,
         }
 
@@ -299,14 +304,17 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
 
 
 def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
-    year, years = output.data
-    months: dict[str, list[Article]] = {}
-    for ident in output.cards:
-        article = shown[ident]
-        months.setdefault(f"{article.date.year:04d}-{article.date.month:02d}", []).append(article)
-    title = "Archive" if year is None else f"Archive {year}"
+    month, months = output.data
+    articles = [shown[i] for i in output.cards]
+    if month is None:
+        years: dict[str, list[tuple[str, int]]] = {}
+        for key, count in months:
+            years.setdefault(key[:4], []).append((key, count))
+        return Page(output.path, "archive.html", "Archive"), {
+            "month": None, "years": list(years.items()), "articles": []}
+    title = f"Archive: {month_name(month)}"
     return Page(output.path, "archive.html", title), {
-        "year": year, "years": list(years), "months": list(months.items())}
+        "month": month, "years": [], "articles": articles}
 
 
 def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:

@@ -137,7 +137,8 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
     out = config.output_dir
     assert summary.articles == 4 and summary.feeds == 30
     for name in ("index.html", "page/1/index.html", "middle-east/index.html",
-                 "countries/iraq/index.html", "archive/index.html", "archive/2026/index.html", "404.html", "feed.xml", "atom.xml", "feed.json",
+                 "countries/iraq/index.html", "archive/index.html", "archive/2026/02/index.html",
+                 "404.html", "feed.xml", "atom.xml", "feed.json",
                  "middle-east/atom.xml", "feeds.opml", "sitemap.xml", "robots.txt",
                  "style.css", "favicon.svg",
                  "articles/2026/02/a/index.html", "articles/2026/01/c/index.html"):
