@@ -230,9 +230,18 @@ class Engine:
         return any(Path(p).resolve() == path for p in changed)
 
     def _build(self, changed: set[Path] | None, started: float) -> Summary:
+        store = self.store
+        self._check_output()
+        self.check = scan.OutputCheck(store.path if store.meta("published") is not None else None,
+                                      self.config.output_dir, fork=not self.in_place)
+        try:
+            return self._pipeline(changed, started)
+        finally:
+            self.check.close()
+
+    def _pipeline(self, changed: set[Path] | None, started: float) -> Summary:
         clock = _Clock()
         store, config = self.store, self.config
-        self._check_output()
         scanned_at = self._clock()
         site = self._site_inputs(scanned_at)
         changes = self._scan_and_load(changed, scanned_at)
@@ -248,12 +257,9 @@ class Engine:
                            f"nothing to do ({totals[0]} articles)")
         self._save_sources(changes, scanned_at)
         work = _Work(self, site, changes.errors)
-        if full:
-            outputs = work.plan()
-        else:
-            outputs = work.readers_of(changes.bodies)
+        outputs = work.plan() if full else work.readers_of(changes.bodies)
         clock.lap("plan")
-        stale = work.stale(outputs, check_all=full)
+        stale = work.stale(outputs)
         clock.lap("stale")
         rendered = work.render(stale)
         clock.lap("render")
@@ -393,10 +399,12 @@ class _Work:
         self.templates = self._template_keys()
         counts = self.store.meta("counts") or {}
         self.renderer = render.Renderer(self.config, engine.env, counts)
-        self.previous = self.store.outputs()   # path -> (fingerprint, reads, hash, size, mtime)
-        self.specs: dict[str, tuple[plan.Output, tuple]] = {}  # file -> (output, reads)
-        self.intact: dict[str, bool] = {}
-        self.nlinks: dict[str, int] = {}
+        # The last build's outputs: path -> (fingerprint, reads, hash, size, mtime); all of
+        # them for a full plan, those looked at otherwise (readers_of).
+        self.previous: dict[str, tuple] = {}
+        self.files: set[str] = set()  # every file of the last build
+        self.changed_files: set[str] = set()  # files of output/ not as the last build left them
+        self.single: set[str] = set()  # files of output/ not linked into the kept previous site
 
     # --- plan ------------------------------------------------------------------------
 
@@ -405,6 +413,8 @@ class _Work:
         from site_builder import assets, loader
 
         config, engine = self.config, self.engine
+        self.previous = self.store.outputs()
+        self.files = set(self.previous)
         digests, briefs = self.store.briefs()
         cards = [Brief(values) for values in json.loads(briefs)]
         self.digests.update((ident, (card, full)) for ident, card, full in digests)
@@ -429,6 +439,8 @@ class _Work:
     def readers_of(self, ids: set[str]) -> list[plan.Output]:
         """The outputs that read these articles' bodies, as the last plan made them."""
         paths = self.store.body_readers(ids)
+        self.previous = self.store.outputs(paths)
+        self.files = self.store.output_paths()
         outputs = []
         for path, spec, reads in self.store.specs(paths):
             outputs.append(_output(json.loads(spec)))
@@ -436,34 +448,22 @@ class _Work:
 
     # --- stale -------------------------------------------------------------------------
 
-    def stale(self, outputs: list[plan.Output], check_all: bool) -> list[plan.Output]:
+    def stale(self, outputs: list[plan.Output]) -> list[plan.Output]:
         """The outputs to render: fingerprint changed, or file not as left."""
         self._digests_for(outputs)
         self.outputs = outputs
         self.site_digest = _digest([self.site["config"],
                                     repr([r.slug for r in self.renderer.nav])])
         self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
-        output_dir = str(self.config.output_dir)
+        self.changed_files, self.single = self.engine.check.result(self.store.output_stamps)
         stale = []
         for output in outputs:
             before = self.previous.get(output.file)
             reads = json.loads(before[1]) if before and before[1] else NO_READS
-            fingerprint = self.fingerprint(output, reads)
-            if (before is None or before[0] != fingerprint
-                    or not self._intact(output_dir, output.file, before)):
+            if (before is None or before[0] != self.fingerprint(output, reads)
+                    or output.file in self.changed_files):
                 stale.append(output)
         return stale
-
-    def _intact(self, output_dir: str, file: str, before: tuple) -> bool:
-        """The file is as the last build left it (size and mtime); note its link count."""
-        try:
-            st = os.stat(f"{output_dir}/{file}")
-        except OSError:
-            self.intact[file] = False
-            return False
-        self.nlinks[file] = st.st_nlink
-        self.intact[file] = ok = st.st_size == before[3] and st.st_mtime_ns == before[4]
-        return ok
 
     def fingerprint(self, output: plan.Output, reads: list) -> str:
         digests = self.digests
@@ -557,35 +557,20 @@ class _Work:
         changed = {}
         for file, (_, data, _) in rendered.items():
             before = self.previous.get(file)
-            if before is None or before[2] != _hash(data) or not self.intact.get(file, True):
+            if before is None or before[2] != _hash(data) or file in self.changed_files:
                 changed[file] = data
-        site = {o.file for o in outputs} if outputs is not None else set(self.previous)
-        removed = set(self.previous) - site
+        site = {o.file for o in outputs} if outputs is not None else self.files
+        removed = self.files - site
         if not changed and not removed:
             return 0, removed
         publisher = Publisher(self.config, self.store.meta("publisher"))
-        if self.engine.in_place and self.previous and self.config.output_dir.is_dir():
+        if self.engine.in_place and self.files and self.config.output_dir.is_dir():
             publisher.in_place(changed, removed)
         else:
-            shared = self._shared(site - publisher.lag - set(changed))
+            shared = not self.single & (site - publisher.lag - set(changed))
             publisher.staged(site, changed, removed, shared, keep=self.engine.keep_state)
         self.store.set_meta(publisher=publisher.state())
         return len(changed), removed
-
-    def _shared(self, unchanged: set[str]) -> bool:
-        """True if every unchanged file of output/ is still linked into the kept site."""
-        output_dir = str(self.config.output_dir)
-        stat, nlinks = os.stat, self.nlinks
-        for file in unchanged:
-            links = nlinks.get(file)
-            if links is None:
-                try:
-                    links = stat(f"{output_dir}/{file}").st_nlink
-                except OSError:
-                    return False
-            if links < 2:
-                return False
-        return True
 
     def commit(self, rendered: dict[str, tuple], removed: set[str], full: bool) -> None:
         """Remember each rendered output: its plan entry, fingerprint, reads and file."""

@@ -156,10 +156,17 @@ class Store:
         """id -> (key, HTML) of these articles' bodies."""
         return {row[0]: row[1:] for row in self._where("SELECT id, key, html FROM html", "id", ids)}
 
-    def outputs(self) -> dict[str, tuple]:
-        """Output path -> (fingerprint, reads JSON, hash, size, mtime)."""
-        return {row[0]: row[1:] for row in self.db.execute(
-            "SELECT path, fingerprint, reads, hash, size, mtime FROM outputs")}
+    def outputs(self, paths: Iterable[str] | None = None) -> dict[str, tuple]:
+        """Output path -> (fingerprint, reads JSON, hash, size, mtime), all or of these."""
+        query = "SELECT path, fingerprint, reads, hash, size, mtime FROM outputs"
+        rows = self.db.execute(query) if paths is None else self._where(query, "path", paths)
+        return {row[0]: row[1:] for row in rows}
+
+    def output_paths(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT path FROM outputs")}
+
+    def output_stamps(self) -> list[tuple[str, int, int]]:
+        return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
 
     def specs(self, paths: Iterable[str]) -> list[tuple[str, str, str]]:
         """(path, spec JSON, reads JSON) of these outputs."""
