@@ -370,7 +370,7 @@ class Engine:
         card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
         card = _digest([card_json])
         return (hashlib.blake2b(data, digest_size=16).hexdigest(),
-                [card_json, body, json.dumps(brief(article), ensure_ascii=False)],
+                [json.dumps(brief(article), ensure_ascii=False), card_json, body],
                 card, _digest([card, body]), article.id)
 
     def _save_sources(self, changes: _Changes, scanned_at: int) -> None:

@@ -207,26 +207,21 @@ class _Related:
         self.countries = {a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
                           for a in articles}
         self.region = {a.id: a.region for a in articles}
-        self.groups: dict[tuple[str, str], list[str]] = {}
-        self.index: dict[tuple[str, str, str], int] = {}
+        groups: dict[tuple[str, str], list[str]] = {}
+        self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
         for article in articles:
-            for key in self._keys(article):
-                group = self.groups.setdefault(key, [])
-                self.index[(*key, article.id)] = len(group)
+            spots = self.spots[article.id] = []
+            for key in [*(("country", c) for c in dict.fromkeys(article.countries)),
+                        ("region", article.region)]:
+                group = groups.setdefault(key, [])
+                spots.append((group, len(group)))
                 group.append(article.id)
-
-    @staticmethod
-    def _keys(article: Article) -> list[tuple[str, str]]:
-        return [("country", c) for c in dict.fromkeys(article.countries)] + \
-            [("region", article.region)]
 
     def of(self, article: Article) -> tuple[str, ...]:
         """Up to RELATED article ids sharing countries or the region; most shared first."""
         me, mine, region = article.id, self.countries[article.id], article.region
         candidates = set()
-        for key in self._keys(article):
-            group = self.groups[key]
-            here = self.index[(*key, me)]
+        for group, here in self.spots[me]:
             candidates.update(group[max(0, here - RELATED):here + RELATED + 1])
         candidates.discard(me)
         position, countries, regions = self.position, self.countries, self.region
@@ -250,9 +245,11 @@ def _feeds(config: SiteConfig, articles: Sequence[Article],
                       urls.region_path(region.slug), tuple(by_region[region.slug][:limit])))
     out = []
     for title, description, page, ids in specs:
+        # A feed's date is its newest entry's; only an empty feed takes the site's newest.
+        fallback = None if ids else newest.isoformat()
         for kind in FEED_KINDS:
             out.append(Output(page + FEED_FILES[kind], kind,
-                              (title, description, page, newest.isoformat()), full=ids))
+                              (title, description, page, fallback), full=ids))
     out.append(Output("feeds.opml", "opml", tuple((title, page) for title, _, page, _ in specs)))
     return out
 

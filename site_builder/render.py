@@ -345,7 +345,7 @@ def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
 
     title, description, page, fallback = output.data
     spec = feeds.FeedSpec(title, description, page, tuple(articles[i] for i in output.full),
-                          dt.datetime.fromisoformat(fallback))
+                          dt.datetime.fromisoformat(fallback) if fallback else plan.EMPTY_FEED_DATE)
     make = {"rss": feeds.rss, "atom": feeds.atom, "json": jsonfeed.json_feed}[output.kind]
     return make(config, spec, html)
 

@@ -28,17 +28,21 @@ FILE = "state.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
+    -- narrow: every build reads all stamps, every full plan all briefs
     path TEXT PRIMARY KEY,      -- content file, absolute
     stamp TEXT NOT NULL,        -- "mtime_ns ctime_ns size ino" (scan.text), or "racy"
     hash TEXT NOT NULL,         -- digest of the file's bytes
     id TEXT NOT NULL,
     card TEXT NOT NULL,         -- digest of every field but the body
     full TEXT NOT NULL,         -- digest of every field
-    article TEXT NOT NULL,      -- the article's card as JSON (model.to_json, body "")
-    body TEXT NOT NULL,
     brief TEXT NOT NULL         -- what planning reads (model.brief) as JSON
 );
 CREATE INDEX IF NOT EXISTS sources_id ON sources (id);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    article TEXT NOT NULL,      -- the article's card as JSON (model.to_json, body "")
+    body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS html (
     id TEXT PRIMARY KEY,
     key TEXT NOT NULL,          -- digest of the body and the settings it was converted with
@@ -109,7 +113,7 @@ class Store:
 
     def clear(self) -> None:
         """Empty, with the tables as this code makes them (an older state's may differ)."""
-        for table in ("meta", "sources", "html", "outputs", "body_readers"):
+        for table in ("meta", "sources", "articles", "html", "outputs", "body_readers"):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
         self.db.executescript(SCHEMA)
 
@@ -147,10 +151,11 @@ class Store:
 
     def articles(self, ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """(id, card digest, full digest, card JSON) of these articles."""
-        return self._where("SELECT id, card, full, article FROM sources", "id", ids)
+        return self._where("SELECT s.id, s.card, s.full, a.article FROM sources s "
+                           "JOIN articles a ON a.id = s.id", "s.id", ids)
 
     def bodies(self, ids: Iterable[str]) -> list[tuple[str, str]]:
-        return self._where("SELECT id, body FROM sources", "id", ids)
+        return self._where("SELECT id, body FROM articles", "id", ids)
 
     def html(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """id -> (key, HTML) of these articles' bodies."""
@@ -202,9 +207,12 @@ class Store:
                             [(k, json.dumps(v)) for k, v in values.items()])
 
     def put_sources(self, rows: Iterable[tuple]) -> None:
-        """Rows of (path, stamp, hash, id, card digest, full digest, card JSON, body, brief)."""
-        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            rows)
+        """Rows of (path, stamp, hash, id, card digest, full digest, brief, card JSON, body)."""
+        rows = list(rows)
+        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [row[:7] for row in rows])
+        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
+                            [(row[3], row[7], row[8]) for row in rows])
 
     def restamp(self, rows: Iterable[tuple[str, Any]]) -> None:
         self.db.executemany("UPDATE sources SET stamp = ? WHERE path = ?",
@@ -212,6 +220,7 @@ class Store:
 
     def drop_sources(self, paths: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
+        self.db.execute("DELETE FROM articles WHERE id NOT IN (SELECT id FROM sources)")
 
     def put_html(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Rows of (id, key, HTML)."""
