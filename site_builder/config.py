@@ -42,6 +42,9 @@ DEFAULT_REGIONS: tuple[Region, ...] = (
 )
 
 FALLBACK_REGION = "world"
+# Top-level folders of every site: a region of that name would overwrite them.
+RESERVED = frozenset({"articles", "archive", "authors", "countries", "page", "pagefind",
+                      "pages", "search", "subscribe", "tags"})
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,9 @@ def _merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ..
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
             raise ConfigError(f"region slug '{slug}': use lower-case letters, digits and hyphens",
                               path, line)
+        if slug in RESERVED:
+            raise ConfigError(f"region slug '{slug}' is the address of one of the site's own "
+                              f"pages (/{slug}/); choose another", path, line)
         if not isinstance(table, dict):
             raise ConfigError(f"'regions.{slug}': expected a table with name and countries", path, line)
         unknown = set(table) - {"name", "countries"}
@@ -299,19 +305,19 @@ def _toml_type(value: Any) -> str:
 
 
 def _key_line(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _key_line_after(text: str, key: str, table_line: int | None) -> int | None:
     """The line of `key = ` inside the table that starts at table_line (else that line)."""
     start = sum(len(l) for l in text.splitlines(keepends=True)[:(table_line or 1) - 1])
-    match = re.compile(rf"^\s*{re.escape(key)}\s*=", re.M).search(text, start)
+    match = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.M).search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else table_line
 
 
 def _table_line(text: str, name: str) -> int | None:
-    match = re.search(rf"^\s*\[\s*{re.escape(name)}\s*\]", text, re.M)
+    match = re.search(rf"^[ \t]*\[[ \t]*{re.escape(name)}[ \t]*\]", text, re.M)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

@@ -139,6 +139,7 @@ class Engine:
         self.reload_config = reload_config
         self.keep_state = keep_state
         self.failed = False
+        self.config_pending = False
         self.key = state_key()
         self.store: Store | None = None
         self._setup(config)
@@ -177,27 +178,36 @@ class Engine:
     def build(self, changed: set[Path] | None = None, clean: bool = False) -> Summary:
         """Bring output/ up to date; `changed` is the watcher's list of paths (None: look
         at everything). Raises SiteBuilderError; output/ and the state are then as they were."""
-        from site_builder.publish import lock
+        from site_builder.publish import lock, write_error
 
         started = time.perf_counter()
-        if changed and self._config_changed(changed):
+        if self.config_pending or changed and self._config_changed(changed):
+            self.config_pending = True  # until site.toml reads without an error
             self._setup(self.reload_config() if self.reload_config else self.config)
+            self.config_pending = False
+            changed = None
         if self.failed:  # what the failed build saw changed is still to be looked at
             changed = None
-        with lock(self.config):
-            if clean:
-                self.store.clear()
-                self.store.set_meta(key=self.key)
-            try:
-                summary = self._build_once(changed, started)
-            except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
-                log.warning("%s: build state unusable (%s); building afresh",
-                            self.config.cache_dir, exc)
-                self.store.close()
-                (self.config.cache_dir / FILE).unlink(missing_ok=True)
-                self.store = Store(self.config.cache_dir / FILE if self.keep_state else None,
-                                   self.key)
-                summary = self._build_once(None, started)
+        try:
+            with lock(self.config):
+                return self._locked(changed, started, clean)
+        except OSError as exc:  # the disk is full, a folder cannot be made, ...
+            raise write_error(exc.filename, exc) from None
+
+    def _locked(self, changed: set[Path] | None, started: float, clean: bool) -> Summary:
+        if clean:
+            self.store.clear()
+            self.store.set_meta(key=self.key)
+        try:
+            summary = self._build_once(changed, started)
+        except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
+            log.warning("%s: build state unusable (%s); building afresh",
+                        self.config.cache_dir, exc)
+            self.store.close()
+            (self.config.cache_dir / FILE).unlink(missing_ok=True)
+            self.store = Store(self.config.cache_dir / FILE if self.keep_state else None,
+                               self.key)
+            summary = self._build_once(None, started)
         self.failed = False
         return summary
 

@@ -30,7 +30,14 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
         "items": [_item(config, a, updated, html)
                   for a, updated in zip(spec.articles, entry_times(spec))],
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (html_safe_json(feed) + "\n").encode("utf-8")
+
+
+def html_safe_json(value: object) -> str:
+    """JSON with <, > and & escaped as \\u003c, \\u003e and \\u0026 (as Go's encoder writes
+    them): the same data, but a feed served or embedded as HTML can never close a tag."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _item(config: SiteConfig, article: Article, updated: dt.datetime,

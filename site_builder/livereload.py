@@ -43,7 +43,8 @@ _SCRIPT = """<script>/* site-builder live reload (injected by serve, not in outp
 
 def script(base_path: str, version: int) -> bytes:
     """The live-reload snippet for a site served under base_path ('/' or '/news/')."""
-    values = {"url": json.dumps(base_path + ENDPOINT), "version": version}
+    # "</" in a configured base path must not end the script element early.
+    values = {"url": json.dumps(base_path + ENDPOINT).replace("</", "<\\/"), "version": version}
     return (_SCRIPT % values).encode()
 
 

@@ -208,7 +208,7 @@ def write_file(path: Path, data: bytes) -> None:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise _write_error(path, exc) from None
+        raise write_error(path, exc) from None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -217,10 +217,11 @@ def _write(path: Path, data: bytes) -> None:
         with open(path, "wb") as out:
             out.write(data)
     except OSError as exc:
-        raise _write_error(path, exc) from None
+        raise write_error(path, exc) from None
 
 
-def _write_error(path: Path, exc: OSError) -> SiteBuilderError:
+def write_error(path: Path | str | None, exc: OSError) -> SiteBuilderError:
+    """An OSError from writing the site, as one line that says what to do about it."""
     reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
               errno.ENAMETOOLONG: "a file name is too long for the file system",
               errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only",

@@ -12,6 +12,7 @@ page depends on them.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from site_builder import plan, urls
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
 from site_builder.model import Article
+
+log = logging.getLogger("site_builder")
 
 FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
                 ("atom.xml", "application/atom+xml", "Atom"),
@@ -104,6 +107,19 @@ class _Counts(Mapping):
 
 class _Templates(jinja2.FileSystemLoader):
     """Template files, only regular ones (a FIFO would hang the build), as UTF-8."""
+
+    def list_templates(self) -> list[str]:
+        found = []
+        for name in super().list_templates():
+            for folder in self.searchpath:
+                path = Path(folder) / name
+                if path.exists():
+                    if path.is_file():
+                        found.append(name)
+                    else:
+                        log.warning("%s: not a regular file; skipped", path)
+                    break
+        return found
 
     def get_source(self, environment, template):
         for folder in self.searchpath:

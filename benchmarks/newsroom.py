@@ -1,0 +1,358 @@
+"""The newsroom benchmark: what a desk does all day, timed against Hugo on the same corpus.
+
+For N articles (benchmarks/corpus.py), the same content is built by `site-builder build` and
+by Debian's `hugo` (a minimal Hugo site written here: sections by region, pagination, a
+countries taxonomy, RSS, related articles). Each step is timed as a whole command, ours and
+Hugo's in turn (A B A B ...), so the ratio holds when the machine's speed drifts:
+
+    step       before each run
+    cold       output and caches deleted
+    noop       nothing changed
+    body       a sentence appended to one article
+    add        a new article, the newest of the site
+    retitle    that article's title changed
+    move       that article moved to another region
+    delete     that article deleted
+    template   a comment appended to the article template
+    serve      `serve` / `hugo server` started on a site built before: seconds to the first 200
+    watch-add  with the server running: a new article saved -> its title on the home page
+    watch-body with the server running: a body edit saved -> the text on the article's page
+
+    python benchmarks/newsroom.py                    # N = 10000, 3 runs a step
+    python benchmarks/newsroom.py --sizes 1000 --repeat 5 --json /tmp/newsroom.json
+    python benchmarks/newsroom.py --no-hugo          # ours alone
+
+Peak memory is the largest single process's (os.wait4 -> ru_maxrss). Quote medians and
+ratios; absolute times on shared machines drift by 1.5x from day to day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+SITE_TOML = 'title = "Regional News Desk"\nbase_url = "http://127.0.0.1:8000/"\n'
+REGIONS = list(corpus.REGIONS)
+HUGO_CONFIG = """\
+baseURL = "http://127.0.0.1:8000/"
+title = "Regional News Desk"
+paginate = 20
+disableKinds = ["robotsTXT"]
+[taxonomies]
+  country = "countries"
+  tag = "tags"
+[permalinks]
+{permalinks}
+[markup.goldmark.renderer]
+  unsafe = false
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ .Site.Title }}</title>
+{{ range .AlternativeOutputFormats }}<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .RelPermalink }}">{{ end }}
+</head><body><nav>{{ range .Site.Sections }}<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ end }}</nav>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "_default/single.html": """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+<p>{{ .Date.Format "2 January 2006" }} · {{ .Section }} · {{ .ReadingTime }} min read</p>
+{{ .Content }}</article>
+{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+<ul>{{ range first 4 (.Site.RegularPages.Related .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p>{{ .Date.Format "2 January 2006" }} · {{ .Summary | plainify | truncate 200 }}</p></article>{{ end }}
+{{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}
+""",
+    "index.html": """{{ define "main" }}<h1>Latest news</h1>
+{{ range (.Paginate .Site.RegularPages).Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p>{{ .Date.Format "2 January 2006" }}</p></article>{{ end }}
+{{ range .Site.Sections }}<section><h2>{{ .Title }}</h2>{{ range first 3 .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</section>{{ end }}
+{{ end }}
+""",
+}
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, int]:
+    """(wall seconds, peak MB of the largest process, exit status) of one whole command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({code}) in {cwd}:\n{err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, code
+
+
+class Tool:
+    """One of the two site generators, with its site folder and commands."""
+
+    def __init__(self, name: str, site: Path, build: list[str], clean: list[str],
+                 serve: list[str], template: Path, env: dict | None = None):
+        self.name, self.site, self.build_command = name, site, build
+        self.clean_paths, self.serve_command, self.template, self.env = clean, serve, template, env
+
+    def build(self) -> tuple[float, float, int]:
+        return run(self.build_command, self.site, self.env)
+
+    def clean(self) -> None:
+        for name in self.clean_paths:
+            shutil.rmtree(self.site / name, ignore_errors=True)
+
+
+def ours(work: Path, python: str) -> Tool:
+    site = work / "ours"
+    if not (site / "site.toml").exists():
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        shutil.copytree(REPO / "templates", site / "templates", dirs_exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return Tool("ours", site, [python, "-m", "site_builder", "build", "-q"],
+                ["output", ".cache", ".output.previous"],
+                [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
+                site / "templates" / "article.html", env)
+
+
+def hugo(work: Path) -> Tool:
+    site = work / "hugo"
+    if not (site / "config.toml").exists():
+        site.mkdir(parents=True, exist_ok=True)
+        links = "\n".join(f'  {r} = "/articles/:year/:month/:filename/"' for r in REGIONS)
+        (site / "config.toml").write_text(HUGO_CONFIG.format(permalinks=links), encoding="utf-8")
+        for name, text in HUGO_LAYOUTS.items():
+            (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / "layouts" / name).write_text(text, encoding="utf-8")
+    return Tool("hugo", site, ["hugo", "--quiet"], ["public", "resources"],
+                ["hugo", "server", "--port", "{port}", "--bind", "127.0.0.1",
+                 "--disableFastRender"],
+                site / "layouts" / "_default" / "single.html")
+
+
+def prepare(work: Path, n: int, tools: list[Tool]) -> None:
+    """The corpus in each site's content/ (generated once, copied)."""
+    source = work / "corpus"
+    if not (source / ".complete").exists():
+        shutil.rmtree(source, ignore_errors=True)
+        subprocess.run([sys.executable, str(HERE / "corpus.py"), str(n), str(source)], check=True)
+        (source / ".complete").write_text(str(n))
+    for tool in tools:
+        content = tool.site / "content"
+        if not content.exists():
+            shutil.copytree(source / "content", content)
+
+
+class Story:
+    """The article the newsroom steps add, retitle, move and delete (one per site)."""
+
+    def __init__(self, tool: Tool):
+        self.tool = tool
+        first = sorted((tool.site / "content" / "gulf").glob("*.md"))[0]
+        self.template = first.read_text(encoding="utf-8")
+        self.path = tool.site / "content" / "gulf" / "zz-newsroom-story.md"
+        self.edited = first
+
+    def add(self, n: int = 0) -> str:
+        title = f"Newsroom story {n} {time.monotonic_ns()}"
+        text = self.template.replace("urn:uuid:", f"urn:uuid:{n:04d}", 1)
+        text = re.sub(r"(?m)^date: .*$", "date: 2026-11-01T09:00:00+00:00", text, count=1)
+        text = re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1)
+        self.path.write_text(text, encoding="utf-8")
+        return title
+
+    def retitle(self) -> None:
+        text = self.path.read_text(encoding="utf-8")
+        self.path.write_text(re.sub(r"(?m)^title: (.*)$", r"title: Retitled \1", text, count=1),
+                             encoding="utf-8")
+
+    def move(self) -> None:
+        moved = self.path.parent.parent / "europe" / self.path.name
+        text = self.path.read_text(encoding="utf-8").replace("region: gulf", "region: europe")
+        if self.tool.name == "hugo":  # Hugo's sections are folders
+            self.path.unlink()
+            self.path = moved
+        self.path.write_text(text, encoding="utf-8")
+
+    def delete(self) -> None:
+        self.path.unlink()
+        self.path = self.tool.site / "content" / "gulf" / "zz-newsroom-story.md"
+
+    def body(self, marker: str) -> None:
+        with self.edited.open("a", encoding="utf-8") as out:
+            out.write(f"\n\nA late correction {marker}.\n")
+
+
+def step_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dict:
+    """Every build step, each tool in turn; {step: {tool: [(wall, MB), ...]}}."""
+    results: dict[str, dict[str, list]] = {}
+
+    def timed(step: str, before=None) -> None:
+        for _ in range(repeat):
+            for tool in tools:
+                if before:
+                    before(tool)
+                wall, mb, _ = tool.build()
+                results.setdefault(step, {}).setdefault(tool.name, []).append((wall, mb))
+
+    timed("cold", lambda t: t.clean())
+    for tool in tools:
+        tool.build()  # ours: the first build after a cold one links every file once
+    timed("noop")
+    timed("body", lambda t: stories[t.name].body(f"{time.monotonic_ns()}"))
+    for _ in range(repeat):
+        for step in ("add", "retitle", "move", "delete"):
+            for tool in tools:
+                story = stories[tool.name]
+                getattr(story, step)()
+                wall, mb, _ = tool.build()
+                results.setdefault(step, {}).setdefault(tool.name, []).append((wall, mb))
+    timed("template", touch_template)
+    return results
+
+
+def touch_template(tool: Tool) -> None:
+    """A comment appended to the article template: every article page is stale."""
+    stamp = time.monotonic_ns()
+    comment = f"{{{{/* {stamp} */}}}}\n" if tool.name == "hugo" else f"{{# {stamp} #}}\n"
+    with tool.template.open("a", encoding="utf-8") as out:
+        out.write(comment)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - not up yet, or mid-rebuild
+        return None
+
+
+def wait_for(url: str, text: str | None, timeout: float = 120) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        page = fetch(url)
+        if page is not None and (text is None or text in page):
+            return time.perf_counter() - started
+        time.sleep(0.005)
+    raise SystemExit(f"{url} never showed {text!r}")
+
+
+def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dict:
+    """Serve start, then watch latency (save -> visible over HTTP), with the real servers."""
+    results: dict[str, dict[str, list]] = {}
+    for tool in tools:
+        tool.build()
+        for _ in range(repeat):
+            port = free_port()
+            command = [part.format(port=port) for part in tool.serve_command]
+            started = time.perf_counter()
+            proc = subprocess.Popen(command, cwd=tool.site, env=tool.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
+            try:
+                wait_for(f"http://127.0.0.1:{port}/", None)
+                results.setdefault("serve", {}).setdefault(tool.name, []).append(
+                    (time.perf_counter() - started, 0.0))
+                story = stories[tool.name]
+                for n in range(3):
+                    title = story.add(n)
+                    saved = time.perf_counter()
+                    wait_for(f"http://127.0.0.1:{port}/", title)
+                    results.setdefault("watch-add", {}).setdefault(tool.name, []).append(
+                        (time.perf_counter() - saved, 0.0))
+                    story.delete()
+                    time.sleep(0.5)
+                for n in range(3):
+                    marker = f"marker{time.monotonic_ns()}"
+                    story.body(marker)
+                    saved = time.perf_counter()
+                    url = _article_url(tool, story.edited, port)
+                    wait_for(url, marker)
+                    results.setdefault("watch-body", {}).setdefault(tool.name, []).append(
+                        (time.perf_counter() - saved, 0.0))
+                    time.sleep(0.3)
+            finally:
+                os.killpg(proc.pid, signal.SIGINT)
+                proc.wait(timeout=30)
+    return results
+
+
+def _article_url(tool: Tool, path: Path, port: int) -> str:
+    text = path.read_text(encoding="utf-8")
+    date = re.search(r"(?m)^date: (\d{4})-(\d\d)", text)
+    return f"http://127.0.0.1:{port}/articles/{date.group(1)}/{date.group(2)}/{path.stem}/"
+
+
+def report(results: dict, tools: list[Tool]) -> None:
+    names = [t.name for t in tools]
+    print(f"{'step':<11}" + "".join(f"{n + ' median s':>16}" for n in names)
+          + ("   ratio hugo/ours" if len(names) == 2 else "") + f"{'ours peak MB':>15}")
+    for step, by_tool in results.items():
+        medians = {n: statistics.median(w for w, _ in by_tool.get(n, [(float('nan'), 0)]))
+                   for n in names}
+        row = f"{step:<11}" + "".join(f"{medians[n]:>16.3f}" for n in names)
+        if len(names) == 2:
+            row += f"{medians['hugo'] / medians['ours']:>18.1f}"
+        peak = max(mb for _, mb in by_tool.get("ours", [(0, 0)]))
+        print(row + (f"{peak:>15.0f}" if peak else ""))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sb-newsroom"))
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter that runs site_builder (not a pyenv shim)")
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-serve", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    everything = {}
+    for n in args.sizes:
+        work = args.work / str(n)
+        tools = [ours(work, args.python)]
+        if not args.no_hugo:
+            tools.append(hugo(work))
+        prepare(work, n, tools)
+        stories = {t.name: Story(t) for t in tools}
+        print(f"N = {n}: {', '.join(t.name for t in tools)}; {args.repeat} runs a step", flush=True)
+        results = step_runs(tools, stories, args.repeat)
+        if not args.no_serve:
+            results.update(serve_runs(tools, stories, args.repeat))
+        report(results, tools)
+        everything[n] = results
+    if args.json:
+        args.json.write_text(json.dumps(everything, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
