@@ -1,0 +1,221 @@
+"""Random newsroom days: after every edit, `build` (cached, staged) and `watch` (in place, told
+what changed) leave exactly the bytes of a clean build of the same sources.
+
+A hypothesis state machine adds, edits, retitles, redates, moves, drafts, deletes and renames
+articles, edits templates (a teaser that reads the body among them), site.toml and static
+files, edits a file keeping its size and mtime, and moves the clock on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from conftest import REPO
+from site_builder.build import build_site
+from site_builder.config import load_config
+from site_builder.engine import Engine
+from test_incremental import tree
+
+REGIONS = ["gulf", "europe", "asia", "middle-east"]
+COUNTRIES = {"gulf": ["Qatar", "Oman"], "europe": ["France"], "asia": ["Japan", "India"],
+             "middle-east": ["Iraq", "Syria"]}
+TOML = 'title = "{title}"\nper_page = {per_page}\nbase_url = "https://example.org/news/"\n'
+WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool)
+
+
+class Clock:
+    """The engines' clock, moved on by a rule (so future articles come due)."""
+
+    def __init__(self):
+        self.now = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class Newsroom(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-"))
+        shutil.copytree(REPO / "templates", self.root / "templates")
+        (self.root / "content").mkdir()
+        self.toml = {"title": "Desk", "per_page": 2}
+        self.write(self.root / "site.toml", TOML.format(**self.toml))
+        self.clock = Clock()
+        self.articles: dict[int, dict] = {}  # n -> fields and its file
+        self.serial = 0
+        self.changed: set[Path] = set()
+        self.builder = Engine(self.config("out-build", ".cache-build"), now=self.clock)
+        self.watcher = Engine(self.config("out-watch", ".cache-watch"), now=self.clock,
+                              in_place=True,
+                              reload_config=lambda: self.config("out-watch", ".cache-watch"))
+        for _ in range(3):
+            self._add("Opening story", "gulf", 3, "first words")
+        self.settle()
+
+    def config(self, output: str, cache: str):
+        return load_config(self.root / "site.toml",
+                           {"output_dir": self.root / output, "cache_dir": self.root / cache},
+                           root=self.root)
+
+    def teardown(self):
+        self.builder.close()
+        self.watcher.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # --- writing the sources ----------------------------------------------------------------
+
+    def write(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.changed.add(path)
+
+    def text(self, a: dict) -> str:
+        extra = "draft: true\n" if a["draft"] else ""
+        return (f"---\nid: urn:test:{a['n']}\ntitle: '{a['title']}'\n"
+                f"date: 2026-{a['month']:02d}-10T08:00:00+00:00\nregion: {a['region']}\n"
+                f"countries: [{COUNTRIES[a['region']][a['n'] % len(COUNTRIES[a['region']])]}]\n"
+                f"summary: Summary {a['n']}.\nslug: story-{a['n']}\n{extra}---\n{a['body']}\n")
+
+    def save(self, a: dict) -> None:
+        self.write(a["path"], self.text(a))
+
+    def _add(self, title: str, region: str, month: int, body: str) -> None:
+        self.serial += 1
+        n = self.serial
+        a = {"n": n, "title": title, "region": region, "month": month, "body": body,
+             "draft": False, "path": self.root / "content" / region / f"story-{n}.md"}
+        self.articles[n] = a
+        self.save(a)
+
+    def pick(self, data) -> dict:
+        return self.articles[data.draw(st.sampled_from(sorted(self.articles)))]
+
+    # --- the desk's day ------------------------------------------------------------------------
+
+    @rule(title=WORDS, region=st.sampled_from(REGIONS), month=st.integers(1, 12), body=WORDS)
+    def add(self, title, region, month, body):
+        self._add(title, region, month, body)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), body=WORDS)
+    def edit_body(self, data, body):
+        a = self.pick(data)
+        a["body"] = body
+        self.save(a)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), title=WORDS)
+    def retitle(self, data, title):
+        a = self.pick(data)
+        a["title"] = title
+        self.save(a)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), month=st.integers(1, 12))
+    def redate(self, data, month):
+        a = self.pick(data)
+        a["month"] = month
+        self.save(a)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), region=st.sampled_from(REGIONS))
+    def move_region(self, data, region):
+        a = self.pick(data)
+        a["region"] = region
+        self.save(a)
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data())
+    def toggle_draft(self, data):
+        a = self.pick(data)
+        a["draft"] = not a["draft"]
+        self.save(a)
+
+    @precondition(lambda self: len(self.articles) > 1)
+    @rule(data=st.data())
+    def delete(self, data):
+        a = self.pick(data)
+        a["path"].unlink()
+        self.changed.add(a["path"])
+        del self.articles[a["n"]]
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), folder=st.sampled_from(REGIONS + ["misc"]))
+    def rename(self, data, folder):
+        a = self.pick(data)
+        new = self.root / "content" / folder / f"renamed-{a['n']}-{self.serial}.md"
+        new.parent.mkdir(parents=True, exist_ok=True)
+        a["path"].rename(new)
+        self.changed |= {a["path"], new}
+        a["path"] = new
+        self.serial += 1
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data())
+    def same_size_same_mtime(self, data):
+        """An edit an editor hides: same length, mtime put back."""
+        a = self.pick(data)
+        st_before = a["path"].stat()
+        a["body"] = a["body"].swapcase() if a["body"].swapcase() != a["body"] else a["body"][::-1]
+        self.save(a)
+        os.utime(a["path"], ns=(st_before.st_atime_ns, st_before.st_mtime_ns))
+
+    @rule(reads_body=st.booleans(), comment=WORDS)
+    def edit_teaser(self, reads_body, comment):
+        teaser = self.root / "templates" / "_teaser.html"
+        text = (REPO / "templates" / "_teaser.html").read_text(encoding="utf-8")
+        if reads_body:
+            text = text.replace('<article class="teaser">',
+                                '<article class="teaser" data-words="{{ article.body|wordcount }}">')
+        self.write(teaser, f"{{# {comment} #}}\n{text}")
+
+    @rule(title=WORDS, per_page=st.integers(1, 4))
+    def edit_site_toml(self, title, per_page):
+        self.toml = {"title": title, "per_page": per_page}
+        self.write(self.root / "site.toml", TOML.format(**self.toml))
+
+    @rule(present=st.booleans(), text=WORDS)
+    def static_file(self, present, text):
+        path = self.root / "static" / "notice.txt"
+        if present:
+            self.write(path, text)
+        elif path.exists():
+            path.unlink()
+            self.changed.add(path)
+
+    @rule(days=st.integers(1, 120))
+    def time_passes(self, days):
+        self.clock.now += dt.timedelta(days=days)
+
+    # --- after every step -------------------------------------------------------------------
+
+    def settle(self) -> None:
+        self.watcher.build(self.changed or set())
+        self.changed = set()
+        self.builder.build()
+
+    @invariant()
+    def builds_equal_a_clean_one(self):
+        self.settle()
+        clean = self.root / "out-clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        build_site(self.config("out-clean", ".cache-clean"), now=self.clock.now)
+        expected = tree(clean)
+        for name in ("out-build", "out-watch"):
+            got = tree(self.root / name)
+            assert sorted(got) == sorted(expected), name
+            assert [p for p in expected if got[p] != expected[p]] == [], name
+
+
+Newsroom.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
+                                      suppress_health_check=list(HealthCheck))
+test_random_newsroom_days = Newsroom.TestCase
