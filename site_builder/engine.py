@@ -121,6 +121,7 @@ class _Changes:
     restamp: dict[str, Any] = field(default_factory=dict)   # same bytes, new stamp
     cards: bool = False      # an article came, went, or changed more than its body
     bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
+    dirty: set[str] = field(default_factory=set)   # ids of every article that changed at all
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
 
 
@@ -140,6 +141,7 @@ class Engine:
         self.keep_state = keep_state
         self.failed = False
         self.config_pending = False
+        self.memo = _Memo() if in_place else None  # watch keeps what it learnt in memory
         self.key = state_key()
         self.store: Store | None = None
         self._setup(config)
@@ -151,6 +153,8 @@ class Engine:
         path = config.cache_dir / FILE if self.keep_state else None
         self.store = Store(path, self.key)
         self._env = self._markdown = None
+        if self.memo is not None:
+            self.memo.clear()
 
     @property
     def env(self):
@@ -215,12 +219,20 @@ class Engine:
         """One build in one transaction of the state: all of it is kept, or none."""
         self.store.begin()
         try:
+            if self.memo is not None and self.memo.generation != self.store.meta("generation"):
+                self.memo.clear()  # another process built meanwhile
             summary = self._build(changed, started)
+            generation = (self.store.meta("generation") or 0) + 1
+            self.store.set_meta(generation=generation)
             self.store.commit()
         except BaseException:
             self.store.rollback()
             self.failed = True
+            if self.memo is not None:
+                self.memo.clear()
             raise
+        if self.memo is not None:
+            self.memo.generation = generation
         return summary
 
     def _clock(self) -> int:
@@ -242,8 +254,12 @@ class Engine:
     def _build(self, changed: set[Path] | None, started: float) -> Summary:
         store = self.store
         self._check_output()
-        self.check = scan.OutputCheck(store.path if store.meta("published") is not None else None,
-                                      self.config.output_dir, fork=not self.in_place)
+        # Whether output/ is as the last build left it; watch, which alone writes there while
+        # it runs, looks once (when it knows nothing yet) and then trusts what it wrote.
+        watching = self.memo is not None and self.memo.generation == store.meta("generation")
+        self.check = scan.OutputCheck(
+            store.path if store.meta("published") is not None else None,
+            self.config.output_dir, fork=not self.in_place, trust=watching)
         try:
             return self._pipeline(changed, started)
         finally:
@@ -266,7 +282,7 @@ class Engine:
             return Summary(*totals, time.perf_counter() - started, config.output_dir,
                            f"nothing to do ({totals[0]} articles)")
         self._save_sources(changes, scanned_at)
-        work = _Work(self, site, changes.errors)
+        work = _Work(self, site, changes)
         outputs = work.plan() if full else work.readers_of(changes.bodies)
         clock.lap("plan")
         stale = work.stale(outputs)
@@ -340,11 +356,15 @@ class Engine:
                 changes.restamp[path] = stamp
                 continue
             changes.fresh[path] = (path, stamp, digest, ident, card, full, article_json)
+            changes.dirty.add(ident)
+            if before is not None:
+                changes.dirty.add(before[3])
             if before is None or before[3] != ident or before[4] != card:
                 changes.cards = True
             else:
                 changes.bodies.add(ident)
         changes.errors = errors  # reported with any duplicates the plan finds
+        changes.dirty.update(row[3] for row in store.sources(changes.gone))
         if changes.gone or errors:
             changes.cards = True
         return changes
@@ -388,6 +408,7 @@ class Engine:
         store.drop_sources(changes.gone)
         store.put_sources((row[0], scan.stored(row[1], scanned_at), *row[2:6], *row[6])
                           for row in changes.fresh.values())
+        store.forget(changes.dirty)
         store.restamp((path, scan.stored(stamp, scanned_at))
                       for path, stamp in changes.restamp.items())
 
@@ -395,11 +416,13 @@ class Engine:
 class _Work:
     """One build's plan, rendering and publishing, over the engine's store."""
 
-    def __init__(self, engine: Engine, site: dict[str, Any], errors: list[SiteBuilderError]):
+    def __init__(self, engine: Engine, site: dict[str, Any], changes: _Changes):
         from site_builder import render
 
         self.engine = engine
-        self.errors = errors
+        self.errors = changes.errors
+        self.changes = changes
+        self.memo = engine.memo if engine.memo is not None else _Memo()
         self.config = engine.config
         self.store = engine.store
         self.site = site
@@ -423,11 +446,12 @@ class _Work:
         from site_builder import assets, loader
 
         config, engine = self.config, self.engine
-        self.previous = self.store.outputs()
+        memo = self.memo
+        if not memo.outputs:
+            memo.outputs = self.store.outputs()
+        self.previous = memo.outputs
         self.files = set(self.previous)
-        digests, briefs = self.store.briefs()
-        cards = [Brief(values) for values in json.loads(briefs)]
-        self.digests.update((ident, (card, full)) for ident, card, full in digests)
+        cards = self._briefs()
         errors = self.errors + loader.duplicates(config, cards)
         if errors:
             raise ErrorList(errors)
@@ -439,12 +463,28 @@ class _Work:
         self.renderer.nav = [config.region(s) for s in plan.nav(config, counts)]
         static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
                   for path, source in assets.static_sources(config).items()}
-        outputs = plan.plan_site(config, published, static)
+        outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty)
         self.store.set_meta(
             counts=counts, published=len(published),
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
             totals=_totals(published, outputs))
         return outputs
+
+    def _briefs(self) -> list[Brief]:
+        """Every content file's Brief (and digests): from the store, or the memo brought up
+        to date. By file, not by id: two files with one id are an error to report."""
+        memo = self.memo
+        if memo.briefs is None:
+            rows, briefs = self.store.briefs()
+            memo.briefs = {row[0]: (Brief(values), row[2], row[3])
+                           for row, values in zip(rows, json.loads(briefs))}
+        else:
+            for path in self.changes.gone:
+                memo.briefs.pop(path, None)
+            for row in self.changes.fresh.values():
+                memo.briefs[row[0]] = (Brief(json.loads(row[6][0])), row[4], row[5])
+        self.digests.update((b.id, (card, full)) for b, card, full in memo.briefs.values())
+        return [memo.briefs[path][0] for path in sorted(memo.briefs)]  # in path order
 
     def readers_of(self, ids: set[str]) -> list[plan.Output]:
         """The outputs that read these articles' bodies, as the last plan made them."""
@@ -466,12 +506,22 @@ class _Work:
                                     repr([r.slug for r in self.renderer.nav])])
         self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
         self.changed_files, self.single = self.engine.check.result(self.store.output_stamps)
+        memo, dirty = self.memo, self.changes.dirty
+        same_site = memo.site == (self.site_digest, self.templates)
+        same_counts = memo.counts == self.counts_digest
         stale = []
         for output in outputs:
-            before = self.previous.get(output.file)
-            reads = json.loads(before[1]) if before and before[1] else NO_READS
-            if (before is None or before[0] != self.fingerprint(output, reads)
-                    or output.file in self.changed_files):
+            file = output.file
+            before = self.previous.get(file)
+            if before is None or file in self.changed_files:
+                stale.append(output)
+                continue
+            reads = json.loads(before[1]) if before[1] else NO_READS
+            if (same_site and memo.plan.get(file) == output and (same_counts or not reads[1])
+                    and dirty.isdisjoint(output.cards) and dirty.isdisjoint(output.full)
+                    and dirty.isdisjoint(reads[0])):
+                continue  # what it reads is as it was when its fingerprint was taken
+            if before[0] != self.fingerprint(output, reads):
                 stale.append(output)
         return stale
 
@@ -598,10 +648,34 @@ class _Work:
             readers += [(i, file) for i in (*output.full, *reads[0])]
         store.put_outputs(rows, readers)
         store.drop_outputs(removed)
+        memo = self.engine.memo
+        if memo is not None:
+            memo.outputs.update((row[0], (row[2], row[3], *row[4:])) for row in rows)
+            for file in removed:
+                memo.outputs.pop(file, None)
+            if full:
+                memo.plan = {o.file: o for o in self.outputs}
+                memo.site = (self.site_digest, self.templates)
+                memo.counts = self.counts_digest
         output = output_dir.resolve()
         store.set_meta(output=[str(output), output.lstat().st_ino], site=self.site["digest"])
-        if full:
-            store.prune_html()
+
+
+class _Memo:
+    """What a long-lived engine (watch, serve) keeps between builds instead of reading it
+    from the store again; valid while the store is at the generation it last committed."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.generation: int | None = None
+        self.briefs: dict[str, tuple[Brief, str, str]] | None = None  # id -> brief, digests
+        self.outputs: dict[str, tuple] = {}    # file -> the store's row (Store.outputs)
+        self.plan: dict[str, plan.Output] = {}  # file -> the plan entry last fingerprinted
+        self.site: tuple | None = None          # site digest and template keys of that plan
+        self.counts: str | None = None
+        self.related: dict[str, tuple] = {}     # plan._Related's answers
 
 
 def _hash(data: bytes) -> str:

@@ -100,22 +100,20 @@ class Brief:
     """What planning needs of an article (plan.py): its identity, dates, region, countries
     and address; read for every article at every full plan, so kept small and quick."""
 
-    __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path")
+    __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path",
+                 "url_path")
 
     def __init__(self, values: list):
         (self.id, date, updated, self.region, countries, self.slug, self.draft,
          self._path) = values
-        self.date = _moment(date)
+        self.date = moment = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
+        self.url_path = f"articles/{moment.year:04d}/{moment.month:02d}/{self.slug}/"
 
     @property
     def path(self) -> Path:
         return Path(self._path)
-
-    @property
-    def url_path(self) -> str:
-        return f"articles/{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
 
     @property
     def newest_first(self) -> tuple[float, str]:

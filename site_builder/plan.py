@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from site_builder import urls
@@ -62,11 +62,10 @@ class Output:
     data: tuple = ()             # plain values that decide it besides the articles
     cards: tuple[str, ...] = ()  # ids of articles shown by their card
     full: tuple[str, ...] = ()   # ids of articles shown with their body
+    file: str = field(init=False, compare=False)  # below output/: pages are '<path>index.html'
 
-    @property
-    def file(self) -> str:
-        """The file below output/: pages are '<path>index.html'."""
-        return urls.output_file(self.path)
+    def __post_init__(self):
+        object.__setattr__(self, "file", urls.output_file(self.path))
 
     @property
     def template(self) -> str | None:
@@ -74,9 +73,12 @@ class Output:
 
 
 def plan_site(config: SiteConfig, articles: Sequence[Article],
-              static: dict[str, tuple[str, str]]) -> list[Output]:
+              static: dict[str, tuple[str, str]], memo: dict | None = None,
+              dirty: frozenset[str] | set[str] = frozenset()) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
-    newest first; `static` maps a static file's site path to (source file, digest)."""
+    newest first; `static` maps a static file's site path to (source file, digest).
+    `memo` keeps related articles from one plan to the next (watch); `dirty` names the
+    articles changed since, whose neighbours' related articles are found again."""
     ids = [a.id for a in articles]
     out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
     counts = region_counts(config, articles)
@@ -88,7 +90,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
                         by_region[region.slug], "region", region=region.slug)
     for path, (name, mine) in sorted(_countries(articles).items()):
         out += _listing(config, path, name, mine, "country")
-    out += _article_pages(articles)
+    out += _article_pages(articles, memo if memo is not None else {}, dirty)
     out += _archive(articles)
     newest = articles[0].date.isoformat() if articles else None
     out.append(Output("subscribe/", "subscribe", (newest, tuple(
@@ -179,9 +181,10 @@ def _archive(articles: Sequence[Article]) -> list[Output]:
 
 # --- article pages ------------------------------------------------------------------------
 
-def _article_pages(articles: Sequence[Article]) -> list[Output]:
+def _article_pages(articles: Sequence[Article], memo: dict,
+                   dirty: frozenset[str] | set[str]) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
-    related = _Related(articles)
+    related = _Related(articles, memo, dirty)
     out = []
     for index, article in enumerate(articles):
         newer = articles[index - 1].id if index > 0 else None
@@ -201,33 +204,62 @@ class _Related:
     region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
     """
 
-    def __init__(self, articles: Sequence[Article]):
-        self.position = {a.id: n for n, a in enumerate(articles)}
-        bits: dict[str, int] = {}   # countries as bits: shared ones counted by one AND
-        self.countries = {a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
-                          for a in articles}
-        self.region = {a.id: a.region for a in articles}
-        groups: dict[tuple[str, str], list[str]] = {}
+    def __init__(self, articles: Sequence[Article], memo: dict,
+                 dirty: frozenset[str] | set[str]):
+        self.memo, self.dirty = memo, dirty  # id -> (windows, related, candidates); changed ids
+        self.articles = articles
+        self.index: dict[str, int] | None = None  # id -> position: made when first needed
+        by_country: dict[str, list[str]] = {}
+        by_region: dict[str, list[str]] = {}
         self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
-        for article in articles:
-            spots = self.spots[article.id] = []
-            for key in [*(("country", c) for c in dict.fromkeys(article.countries)),
-                        ("region", article.region)]:
-                group = groups.setdefault(key, [])
+        for article in articles:  # every plan runs this over every article: kept tight
+            me = article.id
+            spots = self.spots[me] = []
+            for country in article.countries:
+                group = by_country.get(country)
+                if group is None:
+                    group = by_country[country] = []
+                elif group[-1] == me:
+                    continue  # a country named twice
                 spots.append((group, len(group)))
-                group.append(article.id)
+                group.append(me)
+            group = by_region.get(article.region)
+            if group is None:
+                group = by_region[article.region] = []
+            spots.append((group, len(group)))
+            group.append(me)
+
+    def _score(self) -> tuple[dict, dict]:
+        """Each article's position and countries (as bits: shared ones counted by one AND)."""
+        bits: dict[str, int] = {}
+        self.index = {a.id: n for n, a in enumerate(self.articles)}
+        self.masks = {a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
+                      for a in self.articles}
+        return self.index, self.masks
 
     def of(self, article: Article) -> tuple[str, ...]:
-        """Up to RELATED article ids sharing countries or the region; most shared first."""
-        me, mine, region = article.id, self.countries[article.id], article.region
-        candidates = set()
-        for group, here in self.spots[me]:
-            candidates.update(group[max(0, here - RELATED):here + RELATED + 1])
+        """Up to RELATED article ids sharing countries or the region; most shared first.
+
+        The answer depends on the article and the candidates around it, in order: when
+        neither those nor any of them changed since the last plan, it is the last answer.
+        """
+        me, region = article.id, article.region
+        around = tuple(tuple(group[max(0, here - RELATED):here + RELATED + 1])
+                       for group, here in self.spots[me])
+        known = self.memo.get(me)
+        if known is not None and known[0] == around and me not in self.dirty \
+                and self.dirty.isdisjoint(known[2]):
+            return known[1]
+        candidates = set().union(*around)
         candidates.discard(me)
-        position, countries, regions = self.position, self.countries, self.region
-        scored = sorted([(-(mine & countries[o]).bit_count(), regions[o] != region,
-                          position[o], o) for o in candidates])
-        return tuple(entry[-1] for entry in scored[:RELATED])
+        position, countries = (self.index, self.masks) if self.index else self._score()
+        articles, mine = self.articles, countries[me]
+        scored = sorted([(-(mine & countries[o]).bit_count(),
+                          articles[position[o]].region != region, position[o], o)
+                         for o in candidates])
+        found = tuple(entry[-1] for entry in scored[:RELATED])
+        self.memo[me] = (around, found, candidates)
+        return found
 
 
 # --- feeds and files ----------------------------------------------------------------------

@@ -138,10 +138,11 @@ class OutputCheck:
     fork (or watch mode, whose threads make forking unwise) it is done here when asked.
     """
 
-    def __init__(self, state: Path | None, output: Path, fork: bool):
+    def __init__(self, state: Path | None, output: Path, fork: bool, trust: bool = False):
+        """`trust`: take output/ as left without looking (watch, between its own builds)."""
         self.state, self.output = state, str(output)
-        self.pid, self.pipe, self.answer = 0, -1, None
-        if fork and state is not None and state.is_file() and hasattr(os, "fork"):
+        self.pid, self.pipe, self.answer = 0, -1, [[], []] if trust else None
+        if fork and not trust and state is not None and state.is_file() and hasattr(os, "fork"):
             self._fork()
 
     def _fork(self) -> None:

@@ -143,11 +143,11 @@ class Store:
         """(path, stamp, hash, id, card digest) rows of these content files."""
         return self._where("SELECT path, stamp, hash, id, card FROM sources", "path", paths)
 
-    def briefs(self) -> tuple[list[tuple[str, str, str]], str]:
-        """(id, card digest, full digest) of every article, and their briefs as one JSON
-        array (one parse for 10,000 is much quicker than 10,000 parses)."""
-        rows = self.db.execute("SELECT id, card, full, brief FROM sources").fetchall()
-        return [row[:3] for row in rows], "[" + ",".join(row[3] for row in rows) + "]"
+    def briefs(self) -> tuple[list[tuple[str, str, str, str]], str]:
+        """(path, id, card digest, full digest) of every content file, and their briefs as
+        one JSON array (one parse for 10,000 is much quicker than 10,000 parses)."""
+        rows = self.db.execute("SELECT path, id, card, full, brief FROM sources").fetchall()
+        return [row[:4] for row in rows], "[" + ",".join(row[4] for row in rows) + "]"
 
     def articles(self, ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """(id, card digest, full digest, card JSON) of these articles."""
@@ -220,15 +220,17 @@ class Store:
 
     def drop_sources(self, paths: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
-        self.db.execute("DELETE FROM articles WHERE id NOT IN (SELECT id FROM sources)")
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Drop the text and HTML of these articles if no content file has them any more."""
+        gone = [(i,) for i in ids
+                if not self.db.execute("SELECT 1 FROM sources WHERE id = ?", (i,)).fetchone()]
+        self.db.executemany("DELETE FROM articles WHERE id = ?", gone)
+        self.db.executemany("DELETE FROM html WHERE id = ?", gone)
 
     def put_html(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Rows of (id, key, HTML)."""
         self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?, ?)", rows)
-
-    def prune_html(self) -> None:
-        """Forget the HTML of articles that are gone."""
-        self.db.execute("DELETE FROM html WHERE id NOT IN (SELECT id FROM sources)")
 
     def put_outputs(self, rows: Iterable[tuple], readers: Iterable[tuple[str, str]]) -> None:
         """Rows of (path, spec, fingerprint, reads, hash, size, mtime); their body readers."""
