@@ -123,13 +123,13 @@ class Tool:
             shutil.rmtree(self.site / name, ignore_errors=True)
 
 
-def ours(work: Path, python: str) -> Tool:
+def ours(work: Path, python: str, code: Path) -> Tool:
     site = work / "ours"
     if not (site / "site.toml").exists():
         site.mkdir(parents=True, exist_ok=True)
         (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-        shutil.copytree(REPO / "templates", site / "templates", dirs_exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+        shutil.copytree(code / "templates", site / "templates", dirs_exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(code)}
     return Tool("ours", site, [python, "-m", "site_builder", "build", "-q"],
                 ["output", ".cache", ".output.previous"],
                 [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
@@ -324,6 +324,19 @@ def report(results: dict, tools: list[Tool]) -> None:
         print(row + (f"{peak:>15.0f}" if peak else ""))
 
 
+def snapshot(rev: str, work: Path) -> Path:
+    """The code of `rev` in a folder of its own."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", rev], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder = work / f"src-{commit[:12]}"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
@@ -331,14 +344,17 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sb-newsroom"))
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter that runs site_builder (not a pyenv shim)")
+    parser.add_argument("--rev", help="time this commit (exported with git archive), not the "
+                        "working tree, so edits made meanwhile do not mix in")
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     everything = {}
+    code = snapshot(args.rev, args.work) if args.rev else REPO
     for n in args.sizes:
         work = args.work / str(n)
-        tools = [ours(work, args.python)]
+        tools = [ours(work, args.python, code)]
         if not args.no_hugo:
             tools.append(hugo(work))
         prepare(work, n, tools)

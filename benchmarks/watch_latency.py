@@ -1,6 +1,6 @@
 """Save-to-rebuilt latency of `watch` for a one-article edit, on synthetic sites.
 
-Runs the real watchdog watcher and incremental builder in-process (as `site-builder watch`
+Runs the real watchdog watcher and the build engine (in place) in-process (as `site-builder watch`
 does), edits one article at a time, and measures from the moment the file is saved to the
 moment the rebuild has written output/. The corpus comes from benchmarks/corpus.py.
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.corpus import generate  # noqa: E402
 from site_builder.config import load_config  # noqa: E402
 from site_builder.devloop import loop  # noqa: E402
-from site_builder.incremental import IncrementalBuilder  # noqa: E402
+from site_builder.engine import Engine  # noqa: E402
 from site_builder.watch import Watcher  # noqa: E402
 
 
@@ -39,9 +39,9 @@ def prepare(n: int, work: Path) -> Path:
 def measure(site: Path, edits: int, settle: float) -> dict[str, float]:
     """Median and spread of save-to-rebuilt latency over `edits` one-article edits."""
     config = load_config(site / "site.toml")
-    builder = IncrementalBuilder(config)
+    builder = Engine(config, in_place=True)
     started = time.perf_counter()
-    builder.rebuild(None)
+    builder.build(None)
     initial = time.perf_counter() - started
     done = threading.Event()
     timings: list[float] = []
@@ -49,7 +49,7 @@ def measure(site: Path, edits: int, settle: float) -> dict[str, float]:
 
     def rebuild(changed):
         t0 = time.perf_counter()
-        result = builder.rebuild(changed)
+        result = builder.build(changed).account
         rebuilds.append(time.perf_counter() - t0)
         done.set()
         return result

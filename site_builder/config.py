@@ -124,7 +124,6 @@ _SCALARS: dict[str, tuple[str, type, str]] = {
     "output": ("output_dir", str, "a folder path"),
     "templates": ("templates_dir", str, "a folder path"),
     "static": ("static_dir", str, "a folder path"),
-    "cache": ("cache_dir", str, "a folder path"),
 }
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
 
@@ -149,6 +148,9 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if key == "deploy":
             values["deploy"] = _deploy_targets(value, path, text)
             continue
+        if key == "cache":  # the build state is trusted only where site.toml cannot move it
+            raise ConfigError("'cache' cannot be set: the build state always lives in "
+                              ".cache/site_builder/ next to site.toml", path, _key_line(text, key))
         if key not in _SCALARS:
             known = ", ".join(sorted([*_SCALARS, "deploy", "regions"]))
             raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))

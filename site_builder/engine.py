@@ -411,6 +411,12 @@ class Engine:
         store.forget(changes.dirty)
         store.restamp((path, scan.stored(stamp, scanned_at))
                       for path, stamp in changes.restamp.items())
+        briefs = self.memo.briefs if self.memo is not None else None
+        if briefs is not None:
+            for path in changes.gone:
+                briefs.pop(path, None)
+            for row in changes.fresh.values():
+                briefs[row[0]] = (Brief(json.loads(row[6][0])), row[4], row[5])
 
 
 class _Work:
@@ -474,15 +480,10 @@ class _Work:
         """Every content file's Brief (and digests): from the store, or the memo brought up
         to date. By file, not by id: two files with one id are an error to report."""
         memo = self.memo
-        if memo.briefs is None:
+        if memo.briefs is None:  # else _save_sources brought it up to date
             rows, briefs = self.store.briefs()
             memo.briefs = {row[0]: (Brief(values), row[2], row[3])
                            for row, values in zip(rows, json.loads(briefs))}
-        else:
-            for path in self.changes.gone:
-                memo.briefs.pop(path, None)
-            for row in self.changes.fresh.values():
-                memo.briefs[row[0]] = (Brief(json.loads(row[6][0])), row[4], row[5])
         self.digests.update((b.id, (card, full)) for b, card, full in memo.briefs.values())
         return [memo.briefs[path][0] for path in sorted(memo.briefs)]  # in path order
 
@@ -670,7 +671,7 @@ class _Memo:
 
     def clear(self) -> None:
         self.generation: int | None = None
-        self.briefs: dict[str, tuple[Brief, str, str]] | None = None  # id -> brief, digests
+        self.briefs: dict[str, tuple[Brief, str, str]] | None = None  # file -> brief, digests
         self.outputs: dict[str, tuple] = {}    # file -> the store's row (Store.outputs)
         self.plan: dict[str, plan.Output] = {}  # file -> the plan entry last fingerprinted
         self.site: tuple | None = None          # site digest and template keys of that plan

@@ -239,10 +239,6 @@ class Store:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO body_readers VALUES (?, ?)", readers)
 
-    def restat_outputs(self, rows: Iterable[tuple[str, int, int]]) -> None:
-        self.db.executemany("UPDATE outputs SET size = ?, mtime = ? WHERE path = ?",
-                            [(size, mtime, path) for path, size, mtime in rows])
-
     def drop_outputs(self, paths: Iterable[str]) -> None:
         paths = [(p,) for p in paths]
         self.db.executemany("DELETE FROM outputs WHERE path = ?", paths)
