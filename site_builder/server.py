@@ -99,8 +99,11 @@ class _Handler(BaseHTTPRequestHandler):
         if any(p in ("..", ".") or "\\" in p or "\0" in p for p in parts):
             return None
         root = self.server.root.resolve()
-        candidate = (root / posixpath.join(*[p for p in parts if p] or ["."])).resolve()
-        if not candidate.is_relative_to(root) or not candidate.exists():
+        try:
+            candidate = (root / posixpath.join(*[p for p in parts if p] or ["."])).resolve()
+            if not candidate.is_relative_to(root) or not candidate.exists():
+                return None
+        except (UnicodeEncodeError, ValueError):  # a name the file system's encoding lacks
             return None
         return candidate
 
