@@ -27,7 +27,7 @@ def make_site(folder: Path, deploy_toml: str) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, folder / name)
     (folder / "site.toml").write_text(
-        'title = "Deploy Desk"\nbase_url = "https://news.example.org/"\n' + deploy_toml)
+        'title = "Deploy Desk"\nbase_url = "https://news.example.org/"\n' + deploy_toml, encoding="utf-8")
     return folder
 
 
@@ -104,7 +104,7 @@ class Sshd:
             f"AuthorizedKeysFile {folder}/authorized_keys\nPidFile {folder}/sshd.pid\n"
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
             "StrictModes no\nPermitRootLogin prohibit-password\nMaxStartups 50\n"
-            "Subsystem sftp internal-sftp\n")
+            "Subsystem sftp internal-sftp\n", encoding="utf-8")
         Path("/run/sshd").mkdir(exist_ok=True)   # sshd's privilege separation folder
         self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f",
                                       str(folder / "sshd_config")],

@@ -18,7 +18,7 @@ def test_harness_runs_every_scenario_of_the_real_build_on_20_articles(tmp_path, 
     code = bench_build.main(["--sizes", "20", "--repeat", "1", "--work", str(tmp_path),
                              "--json", str(out)])
     assert code == 0, capsys.readouterr().err
-    figures = json.loads(out.read_text())["sizes"]["20"]
+    figures = json.loads(out.read_text(encoding="utf-8"))["sizes"]["20"]
     assert set(figures) == {"cold", "floor", "warm", "first edit", "one edit", "template edit"}
     assert all(f["failures"] == 0 and f["median"] > 0 for f in figures.values())
     assert (tmp_path / "20" / "output" / "index.html").exists()
@@ -33,8 +33,8 @@ def test_edits_are_undone_so_the_corpus_stays_as_generated(tmp_path):
         used = tmp_path / "20" / "content" / path.relative_to(fresh / "content")
         assert used.read_bytes() == path.read_bytes(), used
     template = tmp_path / "20" / "templates" / "base.html"
-    assert "benchmark edit 1" in template.read_text()  # the edit happened, on the copy only
-    assert "benchmark edit" not in (REPO / "templates" / "base.html").read_text()
+    assert "benchmark edit 1" in template.read_text(encoding="utf-8")  # the edit happened, on the copy only
+    assert "benchmark edit" not in (REPO / "templates" / "base.html").read_text(encoding="utf-8")
 
 
 def test_a_failing_command_is_reported_and_its_memory_measured(tmp_path):

@@ -309,7 +309,7 @@ def test_axe_finds_no_serious_or_critical_violations(server, site, browser, sche
 def test_live_reload_updates_the_open_page(tmp_path, browser):
     from test_serve_e2e import Served
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "site.toml").write_text(f'title = "Live Desk"\nbase_url = "https://example.org{BASE}"\n')
+    (tmp_path / "site.toml").write_text(f'title = "Live Desk"\nbase_url = "https://example.org{BASE}"\n', encoding="utf-8")
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
@@ -318,7 +318,7 @@ def test_live_reload_updates_the_open_page(tmp_path, browser):
         watched.page.goto(url(served, path))
         old = watched.page.locator("h1").inner_text()
         watched.page.evaluate("window.__sameDocument = true")  # gone after a reload
-        source.write_text(source.read_text().replace(f"title: {old}", "title: Edited while open"))
+        source.write_text(source.read_text(encoding="utf-8").replace(f"title: {old}", "title: Edited while open"), encoding="utf-8")
         watched.page.wait_for_function(
             "document.querySelector('h1') && document.querySelector('h1').textContent === 'Edited while open'",
             timeout=20_000)
@@ -334,7 +334,7 @@ def test_live_reload_updates_the_open_page(tmp_path, browser):
 
 def source_article(source: Path) -> str:
     """The site path of a content file's article (by the date in its front matter)."""
-    date = re.search(r"^date: (\d{4})-(\d\d)", source.read_text(), re.M)
+    date = re.search(r"^date: (\d{4})-(\d\d)", source.read_text(encoding="utf-8"), re.M)
     return f"articles/{date[1]}/{date[2]}/{source.stem}/"
 
 
@@ -343,7 +343,7 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
     from site_builder import search
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "site.toml").write_text('title = "Search Desk"\nsearch = true\n'
-                                        f'base_url = "https://example.org{BASE}"\n')
+                                        f'base_url = "https://example.org{BASE}"\n', encoding="utf-8")
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
@@ -368,7 +368,7 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
         page.goto("about:blank")
         source = next((tmp_path / "content").rglob("rsf-drone*.md"))
         before = len(served.lines)
-        source.write_text(source.read_text() + "\nA xylophonist played at the funeral.\n")
+        source.write_text(source.read_text(encoding="utf-8") + "\nA xylophonist played at the funeral.\n", encoding="utf-8")
         served.wait_for_log(f"{source.name} -> ", after=before)  # logged once the index is done
         assert "xylophonist" in served.get(BASE + source_article(source))[1]
         page.goto(url(served, "search/?q=xylophonist"))

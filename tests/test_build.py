@@ -32,7 +32,7 @@ def make_site(root: Path, files: dict[str, str], base_url: str = "https://exampl
     """A site folder with content files and a site.toml using the repository's theme."""
     (root / "site.toml").write_text(
         f'title = "Test News"\nbase_url = "{base_url}"\nper_page = {per_page}\n'
-        f'templates = "{REPO / "templates"}"\nstatic = "{REPO / "static"}"\n')
+        f'templates = "{REPO / "templates"}"\nstatic = "{REPO / "static"}"\n', encoding="utf-8")
     for name, text in files.items():
         path = root / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +151,7 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
     assert page.meta["og:url"] == "https://example.org/articles/2026/02/a/"
     alternates = [href for rel, href in page.rels if rel == "alternate"]
     assert "../../../../feed.xml" in alternates and "../../../../middle-east/atom.xml" in alternates
-    body = (out / "articles/2026/02/a/index.html").read_text()
+    body = (out / "articles/2026/02/a/index.html").read_text(encoding="utf-8")
     assert "<table>" in body and 'id="sub"' in body and "footnote" in body
     for html in out.rglob("*.html"):
         assert any(rel == "canonical" for rel, _ in parse(html).rels), html
@@ -162,23 +162,23 @@ def test_listings_are_paginated_from_the_oldest(tmp_path):
     out = config.output_dir
     # Four articles, two a page: the front page the newest two, page 1 the oldest two.
     def teasers(path):
-        return path.read_text().split('<div class="teasers">')[1].split("</div>")[0]
+        return path.read_text(encoding="utf-8").split('<div class="teasers">')[1].split("</div>")[0]
 
     front, oldest = teasers(out / "index.html"), teasers(out / "page/1/index.html")
     assert front.index("Sudan drone strike") < front.index("Iraq talks")
     assert "Gaza strike" not in front and "Beirut port" not in front
     assert oldest.index("Gaza strike") < oldest.index("Beirut port")
-    assert 'href="page/1/">Older' in (out / "index.html").read_text()
-    assert 'href="../../">← Newer' in (out / "page/1/index.html").read_text()
+    assert 'href="page/1/">Older' in (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../">← Newer' in (out / "page/1/index.html").read_text(encoding="utf-8")
     # Three in a region: one page (a front page holds per_page to 2 * per_page - 1).
-    region = (out / "middle-east/index.html").read_text()
+    region = (out / "middle-east/index.html").read_text(encoding="utf-8")
     assert all(title in region for title in ("Iraq talks", "Gaza strike", "Beirut port"))
     assert not (out / "middle-east/page").exists()
-    assert "Sudan drone strike" in (out / "horn-of-africa/index.html").read_text()
-    gulf = (out / "gulf/index.html").read_text()
+    assert "Sudan drone strike" in (out / "horn-of-africa/index.html").read_text(encoding="utf-8")
+    gulf = (out / "gulf/index.html").read_text(encoding="utf-8")
     assert "No articles here yet" in gulf
     # Empty regions are not in the menu, only reachable through their feeds.
-    assert "gulf/" not in (out / "index.html").read_text().split("<main")[0]
+    assert "gulf/" not in (out / "index.html").read_text(encoding="utf-8").split("<main")[0]
 
 
 def test_drafts_and_future_articles_only_with_drafts(tmp_path):
@@ -186,11 +186,11 @@ def test_drafts_and_future_articles_only_with_drafts(tmp_path):
     config, summary = build(root)
     assert summary.articles == 4
     assert not list(config.output_dir.glob("articles/2026/12/*"))
-    assert "Draft piece" not in (config.output_dir / "feed.xml").read_text()
+    assert "Draft piece" not in (config.output_dir / "feed.xml").read_text(encoding="utf-8")
     config, summary = build(root, drafts=True)
     assert summary.articles == 6
     assert (config.output_dir / "articles/2026/12/future/index.html").is_file()
-    assert "Draft piece" in (config.output_dir / "gulf/index.html").read_text()
+    assert "Draft piece" in (config.output_dir / "gulf/index.html").read_text(encoding="utf-8")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -212,9 +212,9 @@ def test_broken_content_keeps_old_output_and_names_file_and_line(tmp_path):
     run_cli("build", cwd=root, check=True)
     before = snapshot(root / "output")
     (root / "content/middle-east/b.md").write_text(
-        "---\nid: urn:b\ntitle: Gaza\ndate: 2026-02-31\nregion: middle-east\n---\nx\n")
+        "---\nid: urn:b\ntitle: Gaza\ndate: 2026-02-31\nregion: middle-east\n---\nx\n", encoding="utf-8")
     (root / "content/gulf/bad.md").write_text(
-        "---\nid: urn:z\ntitle: Bad\ndate: 2026-02-01\nregion: atlantis\ncolour: red\n---\nx\n")
+        "---\nid: urn:z\ntitle: Bad\ndate: 2026-02-01\nregion: atlantis\ncolour: red\n---\nx\n", encoding="utf-8")
     proc = run_cli("build", cwd=root)
     assert proc.returncode == 1
     err = proc.stderr
@@ -233,10 +233,10 @@ def test_hostile_title_is_escaped_and_body_sanitised(tmp_path):
         '<iframe src="https://evil.example"></iframe>\n\n<style>p{}</style>Fine *text*.')}
     config, _ = build(make_site(tmp_path, files))
     for path in config.output_dir.rglob("*.html"):
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
         assert "<script" not in text and "<iframe" not in text and "<style" not in text
         assert "javascript:" not in text and "onclick" not in text
-    page = (config.output_dir / "articles/2026/02/x/index.html").read_text()
+    page = (config.output_dir / "articles/2026/02/x/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
     assert "<em>text</em>" in page
 

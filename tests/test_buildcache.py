@@ -141,7 +141,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_rebuilt(site):
     write(path, text)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # an editor restoring the mtime
     assert build(site).startswith("1 parsed")
-    assert "Less text." in next((site / "output").rglob("article-3/index.html")).read_text()
+    assert "Less text." in next((site / "output").rglob("article-3/index.html")).read_text(encoding="utf-8")
 
 
 def test_a_file_changed_in_the_same_clock_tick_as_the_scan_is_read_again(site, monkeypatch):
@@ -163,7 +163,7 @@ def test_a_file_changed_in_the_same_clock_tick_as_the_scan_is_read_again(site, m
     build(site)
     write(path, article(5).replace("More text.", "Racy text."))  # same size, same second
     build(site)
-    assert "Racy text." in next((site / "output").rglob("article-5/index.html")).read_text()
+    assert "Racy text." in next((site / "output").rglob("article-5/index.html")).read_text(encoding="utf-8")
 
 
 def test_a_teaser_that_reads_the_body_is_rebuilt_after_a_body_edit(site):

@@ -71,7 +71,7 @@ def test_media_types_and_cache_kinds():
 # --- configuration ----------------------------------------------------------------------------
 
 def config_error(tmp_path: Path, text: str) -> str:
-    (tmp_path / "site.toml").write_text(text)
+    (tmp_path / "site.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "site.toml")
     return str(caught.value)
@@ -80,7 +80,7 @@ def config_error(tmp_path: Path, text: str) -> str:
 def test_targets_in_order_first_is_default(tmp_path):
     (tmp_path / "site.toml").write_text(
         '[deploy.staging]\nurl = "/srv/www"\n[deploy.s3]\nurl = "s3://b/p?region=eu-central-1"\n'
-        'workers = 4\ncache_control = { html = "no-cache" }\n')
+        'workers = 4\ncache_control = { html = "no-cache" }\n', encoding="utf-8")
     config = load_config(tmp_path / "site.toml")
     assert [t.name for t in config.deploy] == ["staging", "s3"]
     assert config.deploy[1].workers == 4
@@ -120,7 +120,7 @@ def test_a_failed_last_build_is_refused(site):
     cli(site, "build")
     broken = site / "content" / "gulf" / "broken.md"
     broken.parent.mkdir(exist_ok=True)
-    broken.write_text("---\ntitle: [unclosed\n---\nbody\n")
+    broken.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
     assert cli(site, "build", check=False).returncode == 1
     assert buildstatus.last(load_config(site / "site.toml"))["ok"] is False
     one_line_error(cli(site, "deploy", check=False), "last build failed", "build failed: 1 error")
@@ -133,7 +133,7 @@ def test_a_failed_last_build_is_refused(site):
 def test_unknown_target_and_no_target(site):
     cli(site, "build")
     one_line_error(cli(site, "deploy", "prod", check=False), "no deploy target 'prod'", "staging")
-    (site / "site.toml").write_text('title = "No targets"\n')
+    (site / "site.toml").write_text('title = "No targets"\n', encoding="utf-8")
     one_line_error(cli(site, "deploy", check=False), "no deploy target", "[deploy.NAME]")
 
 
@@ -149,7 +149,7 @@ def test_dry_run_lists_everything_and_changes_nothing(site):
     cli(site, "build")
     www = site.parent / "www"
     www.mkdir()
-    (www / "stale.html").write_text("old")
+    (www / "stale.html").write_text("old", encoding="utf-8")
     proc = cli(site, "deploy", "--dry-run")
     would = [line for line in proc.stderr.splitlines() if line.startswith("would upload ")]
     assert len(would) == counts(proc)[0] == len(tree(site / "output"))
@@ -199,13 +199,13 @@ def test_credentials_are_never_written(tmp_path, s3):
 
 
 def test_the_readme_blocks_are_valid(tmp_path):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Deploy\n", 1)[1].split("\n## ", 1)[0]
     blocks = [block for block in section.split("\n\n") if block.startswith("    [deploy.")]
     assert len(blocks) == 4
     names = []
     for block in blocks:
-        (tmp_path / "site.toml").write_text("\n".join(line[4:] for line in block.splitlines()))
+        (tmp_path / "site.toml").write_text("\n".join(line[4:] for line in block.splitlines()), encoding="utf-8")
         names += [t.name for t in load_config(tmp_path / "site.toml").deploy]
     assert names == ["staging", "host", "pages", "s3"]
 

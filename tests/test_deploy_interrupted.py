@@ -27,7 +27,7 @@ def new_version(site: Path) -> None:
     (site / "content" / "gulf" / "new-port.md").write_text(
         "---\nid: urn:uuid:00000000-0000-5000-8000-000000000017\ntitle: Qatar Opens a New Port\n"
         "date: 2026-11-27T08:00:00+00:00\nregion: gulf\ncountries: [Qatar]\n---\n"
-        "Qatar opened a new port on Friday.\n")
+        "Qatar opened a new port on Friday.\n", encoding="utf-8")
     cli(site, "build")
 
 
@@ -69,8 +69,8 @@ def test_rsync_over_a_dropped_ssh_connection_converges(tmp_path, sshd):
     proxy = DroppingProxy(sshd.port, limit=sum(len(b) for b in tree(site / "output").values()) // 3)
     toml = site / "site.toml"
     for name, port in (("flaky", proxy.port), ("host", sshd.port)):
-        toml.write_text(toml.read_text() + f'[deploy.{name}]\nurl = "ssh://{sshd.user}@127.0.0.1:'
-                        f'{port}{www}"\nssh_command = "{sshd.ssh_command}"\n')
+        toml.write_text(toml.read_text(encoding="utf-8") + f'[deploy.{name}]\nurl = "ssh://{sshd.user}@127.0.0.1:'
+                        f'{port}{www}"\nssh_command = "{sshd.ssh_command}"\n', encoding="utf-8")
     dropped = cli(site, "deploy", "flaky", check=False)
     proxy.close()
     assert_one_line_error(dropped)
@@ -99,8 +99,8 @@ def test_s3_over_a_dropped_connection_converges(tmp_path, s3):
     cli(site, "build")
     proxy = DroppingProxy(s3.port, limit=sum(len(b) for b in tree(site / "output").values()) // 3)
     toml = site / "site.toml"
-    toml.write_text(toml.read_text() + s3.toml("flaky", prefix="dropped", port=proxy.port)
-                    + s3.toml("s3", prefix="dropped"))
+    toml.write_text(toml.read_text(encoding="utf-8") + s3.toml("flaky", prefix="dropped", port=proxy.port)
+                    + s3.toml("s3", prefix="dropped"), encoding="utf-8")
     dropped = cli(site, "deploy", "flaky", check=False)
     proxy.close()
     assert_one_line_error(dropped)
@@ -123,7 +123,7 @@ def test_git_killed_during_the_push_leaves_the_old_site_then_converges(tmp_path)
     fifo = tmp_path / "pushing"
     os.mkfifo(fifo)
     hook = remote / "hooks" / "pre-receive"
-    hook.write_text(f"#!/bin/sh\necho pushing > {fifo}\nexec sleep 600\n")
+    hook.write_text(f"#!/bin/sh\necho pushing > {fifo}\nexec sleep 600\n", encoding="utf-8")
     hook.chmod(0o755)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     proc = start_killable(site, "deploy")

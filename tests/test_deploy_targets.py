@@ -24,8 +24,8 @@ ARTICLE = "content/horn-of-africa"
 def edit_one_article(site: Path) -> None:
     """A typo fix in one article's body."""
     path = sorted((site / ARTICLE).glob("*.md"))[0]
-    text = path.read_text()
-    path.write_text(text.rstrip("\n") + "\n\nA correction was appended to this article.\n")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n\nA correction was appended to this article.\n", encoding="utf-8")
 
 
 def delete_one_article(site: Path) -> None:
@@ -106,7 +106,7 @@ def test_a_file_url_is_a_folder_and_no_delete_keeps_remote_files(tmp_path):
                                         "delete = false\n")
     cli(site, "build")
     cli(site, "deploy")
-    (www / "keep-me.txt").write_text("uploaded by hand")
+    (www / "keep-me.txt").write_text("uploaded by hand", encoding="utf-8")
     cli(site, "deploy")
     assert (www / "keep-me.txt").exists()
     proc = cli(site, "deploy", "--delete")
@@ -182,7 +182,7 @@ def test_git_squash_keeps_one_commit_and_github_io_gets_no_cname(tmp_path, bare)
     site = make_site(tmp_path / "site", f'[deploy.pages]\nurl = "git+file://{bare}#live"\n'
                                         'history = "squash"\n')
     toml = site / "site.toml"
-    toml.write_text(toml.read_text().replace("news.example.org", "desk.github.io"))
+    toml.write_text(toml.read_text(encoding="utf-8").replace("news.example.org", "desk.github.io"), encoding="utf-8")
     cli(site, "build")
     cli(site, "deploy")
     edit_one_article(site)

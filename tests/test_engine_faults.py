@@ -137,7 +137,7 @@ def _children(pid: int, until, timeout: float = 60) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+            found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()]
         except OSError:
             found = []
         if until(found):
@@ -148,7 +148,7 @@ def _children(pid: int, until, timeout: float = 60) -> list[int]:
 
 def _alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").split(")")[-1].split()[0]
     except OSError:
         return False
     return state != "Z"

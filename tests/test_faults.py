@@ -131,7 +131,7 @@ def test_a_build_killed_between_the_two_renames_is_restored(sites, tmp_path):
         shutil.copytree(root / folder, site / folder)
     shutil.copytree(root / "output", site / ".output.old-999999999")  # left in the gap
     (site / ".output.staging-999999999").mkdir()
-    (site / ".output.staging-999999999" / "index.html").write_text("half")
+    (site / ".output.staging-999999999" / "index.html").write_text("half", encoding="utf-8")
     proc = run_cli("build", cwd=site)
     assert proc.returncode == 0 and "restoring" in proc.stderr, proc.stderr
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) in (

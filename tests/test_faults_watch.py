@@ -93,7 +93,7 @@ def site(tmp_path):
     generate(40, tmp_path)
     for theme in ("templates", "static"):
         shutil.copytree(REPO / theme, tmp_path / theme)
-    (tmp_path / "site.toml").write_text('title = "Stress Desk"\nbase_url = "https://example.org/"\n')
+    (tmp_path / "site.toml").write_text('title = "Stress Desk"\nbase_url = "https://example.org/"\n', encoding="utf-8")
     return tmp_path
 
 
@@ -116,7 +116,7 @@ def test_a_thousand_events_in_two_seconds_end_as_a_clean_build(site, caplog):
             if path.exists() and rng.random() < 0.2:
                 path.unlink()
             else:
-                path.write_text(article(n, f"Edit {events}"))
+                path.write_text(article(n, f"Edit {events}"), encoding="utf-8")
             events += 1
             time.sleep(max(0.0, started + events * 0.002 - time.monotonic()))
         assert time.monotonic() - started < 10.0  # paced for two seconds; slack for a busy CI
@@ -137,8 +137,8 @@ def test_files_deleted_while_being_read_never_stop_the_loop(site, caplog):
         n = 0
         while not stop.is_set():
             path = gulf / f"flicker-{n % 20}.md"
-            path.write_text(article(100 + n % 20)[:40])  # half a file: invalid for a moment
-            path.write_text(article(100 + n % 20))
+            path.write_text(article(100 + n % 20)[:40], encoding="utf-8")  # half a file: invalid for a moment
+            path.write_text(article(100 + n % 20), encoding="utf-8")
             time.sleep(0.001)
             path.unlink()
             n += 1
@@ -160,20 +160,20 @@ def test_files_deleted_while_being_read_never_stop_the_loop(site, caplog):
 def test_a_template_that_raises_and_a_vanishing_content_folder(site, caplog):
     caplog.set_level(logging.INFO, logger="site_builder")
     template = site / "templates" / "article.html"
-    good = template.read_text()
+    good = template.read_text(encoding="utf-8")
     with Loop(site) as loop:
         before = tree(site / "output")
         # 1. A template that raises while rendering: the build fails, the site stays.
-        template.write_text(good.replace("{{ article.title }}", "{{ article.title.nope() }}", 1))
+        template.write_text(good.replace("{{ article.title }}", "{{ article.title.nope() }}", 1), encoding="utf-8")
         loop.settle()
         assert loop.outcomes[-1] is False
         assert "article.html" in caplog.text and "the last good site stays in place" in caplog.text
         assert tree(site / "output") == before
         # 2. A template that does not even compile.
-        template.write_text(good + "{% if %}")
+        template.write_text(good + "{% if %}", encoding="utf-8")
         loop.settle()
         assert loop.outcomes[-1] is False and tree(site / "output") == before
-        template.write_text(good)
+        template.write_text(good, encoding="utf-8")
         loop.settle()
         assert loop.outcomes[-1] is True
         # 3. The content folder disappears (a branch switch, a sync tool) and comes back.
@@ -181,7 +181,7 @@ def test_a_template_that_raises_and_a_vanishing_content_folder(site, caplog):
         loop.settle()
         shutil.move(site / "content-away", site / "content")
         loop.settle()
-        (site / "content" / "gulf" / "back.md").write_text(article(7, "Written after the return"))
+        (site / "content" / "gulf" / "back.md").write_text(article(7, "Written after the return"), encoding="utf-8")
         loop.settle()
         loop.assert_alive()
         assert loop.outcomes[-1] is True

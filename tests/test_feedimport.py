@@ -59,8 +59,8 @@ def test_a_publisher_edit_updates_in_place_by_entry_id(site):
     run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
     before = articles(site)["Qatar Hosts Talks on Yemen Truce"]
     feed = site / "wordpress-rss2.xml"
-    text = feed.read_text().replace("Qatar Hosts Talks on Yemen Truce", "Qatar Hosts New Yemen Talks")
-    feed.write_text(text.replace("closer than ever", "close to a deal"))
+    text = feed.read_text(encoding="utf-8").replace("Qatar Hosts Talks on Yemen Truce", "Qatar Hosts New Yemen Talks")
+    feed.write_text(text.replace("closer than ever", "close to a deal"), encoding="utf-8")
     proc = run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
     assert "updated" in proc.stdout and "created" not in proc.stdout
     path, meta, body = articles(site)["Qatar Hosts New Yemen Talks"]

@@ -89,12 +89,12 @@ def site(tmp_path):
     """A site whose content is the accepted hostile corpus, with a secret folder beside it."""
     root = tmp_path / "site"
     shutil.copytree(HOSTILE / "accepted", root / "content")
-    (root / "site.toml").write_text(TOML)
+    (root / "site.toml").write_text(TOML, encoding="utf-8")
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "secret.md").write_text(ARTICLE.format(n=999).replace("Body", SECRET))
+    (outside / "secret.md").write_text(ARTICLE.format(n=999).replace("Body", SECRET), encoding="utf-8")
     (outside / "folder").mkdir()
-    (outside / "folder" / "secret.md").write_text(ARTICLE.format(n=998).replace("Body", SECRET))
+    (outside / "folder" / "secret.md").write_text(ARTICLE.format(n=998).replace("Body", SECRET), encoding="utf-8")
     return root
 
 
@@ -103,8 +103,8 @@ def add_refused(root: Path, outside: Path) -> None:
     for folder in (HOSTILE / "rejected").iterdir():
         shutil.copytree(folder, root / "content" / folder.name, dirs_exist_ok=True)
     gulf = root / "content" / "gulf"
-    (gulf / "deep-flow.md").write_text("---\na: " + "[" * 50_000 + "]" * 50_000 + "\n---\n")
-    (gulf / "deep-block.md").write_text("---\n" + "- " * 50_000 + "x\n---\n")
+    (gulf / "deep-flow.md").write_text("---\na: " + "[" * 50_000 + "]" * 50_000 + "\n---\n", encoding="utf-8")
+    (gulf / "deep-block.md").write_text("---\n" + "- " * 50_000 + "x\n---\n", encoding="utf-8")
     line = "Fifty megabytes of wire copy, one line after another, all of it ordinary text.\n"
     with (gulf / "huge.md").open("w") as out:
         out.write(ARTICLE.format(n=997))
@@ -114,9 +114,9 @@ def add_refused(root: Path, outside: Path) -> None:
     (gulf / "loop.md").symlink_to(gulf / "loop.md")
     # Markdown that crashes python-markdown (recursion) or takes minutes (quadratic links).
     head = ARTICLE.format(n=996).split("Body")[0]
-    (gulf / "nested-emphasis.md").write_text(head + " ".join(["*a"] * 3000) + " x\n")
-    (gulf / "nested-links.md").write_text(head + "Fine.\n\n" + "a [b " * 3000 + "\n")
-    (gulf / "nested-lists.md").write_text(head + "".join("    " * i + "- x\n" for i in range(300)))
+    (gulf / "nested-emphasis.md").write_text(head + " ".join(["*a"] * 3000) + " x\n", encoding="utf-8")
+    (gulf / "nested-links.md").write_text(head + "Fine.\n\n" + "a [b " * 3000 + "\n", encoding="utf-8")
+    (gulf / "nested-lists.md").write_text(head + "".join("    " * i + "- x\n" for i in range(300)), encoding="utf-8")
     (gulf / "linked-folder").symlink_to(outside / "folder", target_is_directory=True)
 
 

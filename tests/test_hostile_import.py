@@ -40,11 +40,11 @@ def test_unreadable_sources_are_one_line_each_and_write_nothing(tmp_path):
         out.write(b"A title\n\nA paragraph of wire copy that goes on and on.\n" * 954_000)
     (tmp_path / "folder").mkdir()
     (tmp_path / "deep.json").write_text('{"version": "https://jsonfeed.org/version/1.1", '
-                                        '"title": "t", "items": ' + "[" * 100_000 + "]" * 100_000 + "}")
+                                        '"title": "t", "items": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     (tmp_path / "deep.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Talks'
         '</title><description>' + "&lt;b&gt;" * 50_000 + "Iraqi officials met.</description>"
-        "</item></channel></rss>")
+        "</item></channel></rss>", encoding="utf-8")
     proc = run_cli("import", "--date", DATE, *[name for name, _, _ in REFUSED], cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr

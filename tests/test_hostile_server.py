@@ -26,9 +26,9 @@ def site(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("served")
     out = tmp_path / "output"
     (out / "gulf" / "empty").mkdir(parents=True)
-    (out / "index.html").write_text("<html><body>Home</body></html>")
-    (out / "gulf" / "index.html").write_text("<html><body>Gulf</body></html>")
-    (out / "404.html").write_text("<html><body>Not here</body></html>")
+    (out / "index.html").write_text("<html><body>Home</body></html>", encoding="utf-8")
+    (out / "gulf" / "index.html").write_text("<html><body>Gulf</body></html>", encoding="utf-8")
+    (out / "404.html").write_text("<html><body>Not here</body></html>", encoding="utf-8")
     (tmp_path / "secret.txt").write_bytes(SECRET)
     (tmp_path / "private").mkdir()
     (tmp_path / "private" / "index.html").write_bytes(SECRET)

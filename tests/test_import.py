@@ -38,7 +38,7 @@ MTIME = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc).timestamp()
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     """A site folder with site.toml and a copy of the seed dump (mtime 2026-02-11 09:30 UTC)."""
-    (tmp_path / "site.toml").write_text(SITE_TOML)
+    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     shutil.copy(SEED, tmp_path / "seed.txt")
     os.utime(tmp_path / "seed.txt", (MTIME, MTIME))
     monkeypatch.chdir(tmp_path)
@@ -46,7 +46,7 @@ def site(tmp_path, monkeypatch):
 
 
 def run(site: Path, *names: str, toml: str = SITE_TOML, **options) -> int:
-    (site / "site.toml").write_text(toml)
+    (site / "site.toml").write_text(toml, encoding="utf-8")
     config = load_config(site / "site.toml", root=site)
     options = {"date": None, "source_url": None, "dry_run": False, "force": False,
                "quiet": False, **options}
@@ -145,7 +145,7 @@ def test_changed_text_is_updated_in_place_with_its_id_kept(site, capsys):
     path = site / "content" / EXPECTED[1][1]
     old_meta, _ = load(path)
     (site / "seed.txt").write_text(SEED_TEXT.replace("His case became a major national issue",
-                                                     "His case became a huge national issue"))
+                                                     "His case became a huge national issue"), encoding="utf-8")
     os.utime(site / "seed.txt", (MTIME, MTIME))
     capsys.readouterr()
     assert run(site) == 0
@@ -163,7 +163,7 @@ def test_a_file_edited_by_a_person_is_skipped_unless_forced(site, capsys):
     edited = path.read_text(encoding="utf-8").replace("tags: []", "tags: [Drones]")
     path.write_text(edited, encoding="utf-8")
     (site / "seed.txt").write_text(SEED_TEXT.replace("Drone attacks have been common.",
-                                                     "Drone attacks have been frequent."))
+                                                     "Drone attacks have been frequent."), encoding="utf-8")
     capsys.readouterr()
     assert run(site) == 0
     out = capsys.readouterr().out.splitlines()
@@ -180,7 +180,7 @@ def test_quiet_still_warns_about_skipped_files(site):
     run_cli("import", "seed.txt", cwd=site, check=True)
     path = site / "content" / EXPECTED[0][1]
     path.write_text(path.read_text(encoding="utf-8") + "\nAn editor's note.\n", encoding="utf-8")
-    (site / "seed.txt").write_text(SEED_TEXT.replace("Jabr agreed.", "Jabr agreed at once."))
+    (site / "seed.txt").write_text(SEED_TEXT.replace("Jabr agreed.", "Jabr agreed at once."), encoding="utf-8")
     proc = run_cli("import", "-q", "seed.txt", cwd=site)
     assert proc.returncode == 0 and proc.stdout == ""
     assert f"content/{EXPECTED[0][1]}: skipped: edited since import" in proc.stderr
@@ -190,11 +190,11 @@ def test_hand_written_file_with_the_same_title_is_never_overwritten(site, capsys
     path = site / "content" / "middle-east" / "mine.md"
     path.parent.mkdir(parents=True)
     path.write_text("---\nid: urn:uuid:1\ntitle: Intelligence Leaks Reveal How Iran Gained "
-                    "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n")
+                    "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n", encoding="utf-8")
     assert run(site) == 0
     # Another id: another article, filed on its own; the hand-written file is left alone.
     assert f"created    middle-east     content/{EXPECTED[0][1]}" in capsys.readouterr().out
-    assert path.read_text().endswith("Mine.\n")
+    assert path.read_text(encoding="utf-8").endswith("Mine.\n")
 
 
 def test_dry_run_writes_nothing(site, capsys):
@@ -209,9 +209,9 @@ def test_slug_collisions_get_a_number(site, capsys):
     taken = site / "content" / "world" / "gaza-talks-day-1.md"
     taken.parent.mkdir(parents=True)
     taken.write_text("---\nid: urn:uuid:x\ntitle: Something Else\ndate: 2026-01-01\n"
-                     "region: world\n---\nBody.\n")
+                     "region: world\n---\nBody.\n", encoding="utf-8")
     (site / "two.txt").write_text("Gaza Talks: Day 1\n\nTalks in Gaza began.\n\n\n"
-                                  "Gaza talks — day 1\n\nTalks in Gaza went on.\n")
+                                  "Gaza talks — day 1\n\nTalks in Gaza went on.\n", encoding="utf-8")
     assert run(site, "two.txt") == 0
     names = sorted(p.name for p in (site / "content" / "middle-east").glob("*.md"))
     assert names == ["gaza-talks-day-1-2.md", "gaza-talks-day-1-3.md"]
@@ -225,7 +225,7 @@ def test_the_same_article_twice_in_one_run_is_written_once(site, capsys):
 
 
 def test_source_url_makes_the_id_and_is_written(site):
-    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n")
+    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8")
     url = "https://english.aawsat.com/arab-world/123"
     run(site, "one.txt", source_url=url)
     meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
@@ -234,14 +234,14 @@ def test_source_url_makes_the_id_and_is_written(site):
 
 
 def test_no_source_name_means_no_source_block(site):
-    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n")
+    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8")
     run(site, "one.txt", toml='title = "Test"\n')
     meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
     assert "source" not in meta and "image" not in meta
 
 
 def test_date_in_body_text_when_the_caption_has_none(site):
-    (site / "one.txt").write_text("Gulf Summit Opens\n\nLeaders met in Riyadh on 3 March 2026.\n")
+    (site / "one.txt").write_text("Gulf Summit Opens\n\nLeaders met in Riyadh on 3 March 2026.\n", encoding="utf-8")
     run(site, "one.txt")
     meta, _ = load(site / "content" / "gulf" / "gulf-summit-opens.md")
     assert meta["date"] == dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc)
@@ -249,7 +249,7 @@ def test_date_in_body_text_when_the_caption_has_none(site):
 
 def test_long_lead_is_cut_at_a_sentence_for_the_summary(site):
     lead = "Officials met on Monday. " + "The talks covered trade and security. " * 12
-    (site / "one.txt").write_text(f"Iraq Talks\n\n{lead.strip()}\n\nMore.\n")
+    (site / "one.txt").write_text(f"Iraq Talks\n\n{lead.strip()}\n\nMore.\n", encoding="utf-8")
     run(site, "one.txt")
     meta, _ = load(site / "content" / "middle-east" / "iraq-talks.md")
     assert meta["summary"].endswith("security.") and len(meta["summary"]) <= 300
@@ -258,7 +258,7 @@ def test_long_lead_is_cut_at_a_sentence_for_the_summary(site):
 def test_problems_are_reported_by_line_and_the_rest_is_imported(site):
     lines = SEED_TEXT.split("\n")
     lines.insert(28, "")
-    (site / "seed.txt").write_text("\n".join(lines))
+    (site / "seed.txt").write_text("\n".join(lines), encoding="utf-8")
     proc = run_cli("import", "seed.txt", cwd=site)
     assert proc.returncode == 1
     assert proc.stderr.startswith("seed.txt:31: expected an article title, found a paragraph")
@@ -280,16 +280,16 @@ def test_cli_missing_file_binary_file_and_usage(site):
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     path = tmp_path / "a.md"
-    path.write_text("old\n")
+    path.write_text("old\n", encoding="utf-8")
     with pytest.raises(TypeError):  # fails inside the write, after the temporary file exists
         write_atomic(path, "not bytes")
-    assert path.read_text() == "old\n"
+    assert path.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
 
 def test_a_feed_file_is_read_as_a_feed_not_as_a_dump(site):
     (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
-                                   "<title>x</title></channel></rss>")
+                                   "<title>x</title></channel></rss>", encoding="utf-8")
     proc = run_cli("import", "feed.xml", cwd=site)
     assert proc.returncode == 1
     assert proc.stderr.startswith("feed.xml: the feed has no entries")
@@ -298,7 +298,7 @@ def test_a_feed_file_is_read_as_a_feed_not_as_a_dump(site):
 
 def test_a_file_that_cannot_be_written_is_a_problem_not_a_traceback(site):
     (site / "content").mkdir()
-    (site / "content" / "middle-east").write_text("a file where a folder should be")
+    (site / "content" / "middle-east").write_text("a file where a folder should be", encoding="utf-8")
     proc = run_cli("import", "seed.txt", cwd=site)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [
@@ -312,7 +312,7 @@ def test_a_messy_copy_of_the_dump_imports_to_the_same_bytes(site):
     clean = {p.relative_to(site): p.read_bytes() for p in (site / "content").rglob("*.md")}
     messy = site / "messy"
     messy.mkdir()
-    (messy / "site.toml").write_text(SITE_TOML)
+    (messy / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     text = "\ufeff" + SEED_TEXT.replace("\n\n\n", "\n\n\n\n\n").replace(" ", "\u00a0", 25)
     (messy / "seed.txt").write_bytes(text.replace("\n", " \r\n").encode("utf-8"))
     os.utime(messy / "seed.txt", (MTIME, MTIME))

@@ -97,7 +97,7 @@ def test_the_subject_outranks_counterparts_and_venues():
 
 def test_verbose_import_prints_the_scores_that_decided(tmp_path):
     (tmp_path / "w.txt").write_text("OIL FIRM NAMES CHIEF\n\nCALGARY, Alberta, March 2 - The "
-                                    "oil firm said it named a new chief executive.\n")
+                                    "oil firm said it named a new chief executive.\n", encoding="utf-8")
     proc = run_cli("import", "-v", "--date", "2026-02-11", "w.txt", cwd=tmp_path, check=True)
     assert re.search(r"scores: Canada 2\.5 \(dateline 'CALGARY' \+2\.5\)", proc.stderr), proc.stderr
 
@@ -108,7 +108,7 @@ def test_titles_ending_in_an_abbreviation_or_starting_with_a_ticker(tmp_path):
     (tmp_path / "w.txt").write_text(
         "<ABCD.T> TO SELL TANKERS\n\nTOKYO, March 3 - The shipping line said it would sell "
         "tankers.\n\n\nJAPAN CAR EXPORTS TO U.S.\n\nTOKYO, March 4 - Car exports rose, the "
-        "industry said.\n")
+        "industry said.\n", encoding="utf-8")
     proc = run_cli("import", "--date", "2026-02-11", "w.txt", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     titles = sorted(t for t, _, _ in articles(tmp_path).values())
@@ -121,7 +121,7 @@ def test_a_year_9999_or_0001_entry_is_refused_with_its_line_and_the_rest_importe
     (tmp_path / "f.xml").write_text(rss(
         item("Far Future", "g1", "Text.", "Fri, 31 Dec 9999 23:00:00 GMT"),
         item("Deep Past", "g2", "Text.", "Mon, 01 Jan 0001 00:00:00 GMT"),
-        item("Good News From Oman", "g3", "Muscat said so.")))
+        item("Good News From Oman", "g3", "Muscat said so.")), encoding="utf-8")
     proc = run_cli("import", "f.xml", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert re.search(r"f\.xml:4: date 9999-12-31\S* \(feed entry\) is out of range", proc.stderr)
@@ -132,7 +132,7 @@ def test_a_year_9999_or_0001_entry_is_refused_with_its_line_and_the_rest_importe
 
 def test_an_article_the_build_would_refuse_is_not_written(tmp_path):
     huge = "word " * 1_100_000  # one 5.5 MB paragraph: more than an article may be
-    (tmp_path / "d.txt").write_text(f"Huge Story\n\n{huge}\n\n\nSmall Story\n\nIt was short.\n")
+    (tmp_path / "d.txt").write_text(f"Huge Story\n\n{huge}\n\n\nSmall Story\n\nIt was short.\n", encoding="utf-8")
     proc = run_cli("import", "--date", "2026-02-11", "d.txt", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert re.search(r"d\.txt:1: not imported: build would refuse .*too large", proc.stderr)
@@ -145,7 +145,7 @@ def test_a_feed_naming_no_country_or_one_in_passing_imports_every_entry(tmp_path
              "bought.&lt;/p&gt;"),
         item("Recipe of the week", "b", "Bake for an hour."),
         item("Weather", "c", "&lt;p&gt;Rain, then sun.&lt;/p&gt;&lt;p&gt;Fiji's coast and "
-             "trade with Chile.&lt;/p&gt;")))
+             "trade with Chile.&lt;/p&gt;")), encoding="utf-8")
     proc = run_cli("import", "f.xml", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert len(articles(tmp_path)) == 3
@@ -156,8 +156,8 @@ def test_a_feed_naming_no_country_or_one_in_passing_imports_every_entry(tmp_path
 def test_same_title_different_ids_stay_two_files_and_reimport_flips_nothing(tmp_path):
     (tmp_path / "a.xml").write_text(rss(
         item("Live Updates", "monday", "Monday's text.", "Mon, 09 Feb 2026 10:00:00 GMT"),
-        item("LIVE UPDATES", "tuesday", "Tuesday's text.", "Tue, 10 Feb 2026 10:00:00 GMT")))
-    (tmp_path / "b.xml").write_text(rss(item("Live Updates", "other-feed", "Another desk.")))
+        item("LIVE UPDATES", "tuesday", "Tuesday's text.", "Tue, 10 Feb 2026 10:00:00 GMT")), encoding="utf-8")
+    (tmp_path / "b.xml").write_text(rss(item("Live Updates", "other-feed", "Another desk.")), encoding="utf-8")
     assert run_cli("import", "a.xml", "b.xml", cwd=tmp_path).returncode == 0
     first = articles(tmp_path)
     assert len(first) == 3 and len({m["id"] for _, m, _ in first.values()}) == 3
@@ -177,13 +177,13 @@ SCRIPT_TEXT = "&lt;p&gt;Type &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;g
 
 @pytest.mark.parametrize("raw", [False, True])
 def test_escaped_script_text_is_visible_text_after_import_and_build(tmp_path, raw):
-    (tmp_path / "site.toml").write_text(f"allow_raw_html = {'true' if raw else 'false'}\n")
-    (tmp_path / "f.xml").write_text(rss(item("Code Sample", "c1", SCRIPT_TEXT)))
+    (tmp_path / "site.toml").write_text(f"allow_raw_html = {'true' if raw else 'false'}\n", encoding="utf-8")
+    (tmp_path / "f.xml").write_text(rss(item("Code Sample", "c1", SCRIPT_TEXT)), encoding="utf-8")
     run_cli("import", "f.xml", cwd=tmp_path, check=True)
     ((_, _, body),) = articles(tmp_path).values()
     assert "<script" not in body and not re.search(r"(?<!\\)\]\(javascript:", body), body
     run_cli("build", cwd=tmp_path, check=True)
-    page = next((tmp_path / "output" / "articles").rglob("code-sample/index.html")).read_text()
+    page = next((tmp_path / "output" / "articles").rglob("code-sample/index.html")).read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in page and 'href="javascript:' not in page
     assert "[x](javascript:alert(5))" in page
@@ -218,7 +218,7 @@ def test_media_credit_tag_ids_and_one_report_per_problem(tmp_path):
         "<media:description>The port at dawn</media:description>"
         "<media:credit>Jane Roe/Desk</media:credit></media:content></entry>\n"
         "<entry><id>tag:desk.example,2026:2</id><updated>2026-02-09T08:00:00Z</updated>"
-        "</entry>\n</feed>\n")
+        "</entry>\n</feed>\n", encoding="utf-8")
     proc = run_cli("import", "f.xml", cwd=tmp_path)
     assert proc.returncode == 1
     assert "not an http(s) address" not in proc.stderr  # a tag: id is an id, silently
@@ -232,7 +232,7 @@ def test_media_credit_tag_ids_and_one_report_per_problem(tmp_path):
 def test_undated_entries_go_behind_dated_news(tmp_path):
     (tmp_path / "f.xml").write_text(rss(
         item("Dated Story", "d1", "Text.", "Mon, 09 Feb 2026 10:00:00 GMT"),
-        item("Undated Story", "u1", "Text.", date="")))
+        item("Undated Story", "u1", "Text.", date="")), encoding="utf-8")
     run_cli("import", "f.xml", cwd=tmp_path, check=True)
     by_title = {t: m for t, m, _ in articles(tmp_path).values()}
     assert by_title["Undated Story"]["date"] < by_title["Dated Story"]["date"]
@@ -243,7 +243,7 @@ def test_undated_entries_go_behind_dated_news(tmp_path):
 
 def test_slugs_treat_straight_and_curly_apostrophes_alike(tmp_path):
     (tmp_path / "f.xml").write_text(rss(item("Kenya's Vote", "k", "Text."),
-                                        item("Sudan’s Talks", "s", "Text.")))
+                                        item("Sudan’s Talks", "s", "Text.")), encoding="utf-8")
     run_cli("import", "f.xml", cwd=tmp_path, check=True)
     assert sorted(p.rsplit("/", 1)[1] for p in articles(tmp_path)) == ["kenyas-vote.md",
                                                                        "sudans-talks.md"]

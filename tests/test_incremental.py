@@ -53,11 +53,11 @@ def article(n: int, region: str = "gulf", country: str = "Qatar", title: str | N
 def site(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "site.toml").write_text('title = "Test Desk"\nper_page = 3\n'
-                                        'base_url = "https://example.org/news/"\n')
+                                        'base_url = "https://example.org/news/"\n', encoding="utf-8")
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     for n in range(1, 8):
         (tmp_path / "content" / "gulf" / f"article-{n}.md").parent.mkdir(exist_ok=True)
-        (tmp_path / "content" / "gulf" / f"article-{n}.md").write_text(article(n))
+        (tmp_path / "content" / "gulf" / f"article-{n}.md").write_text(article(n), encoding="utf-8")
     return tmp_path
 
 
@@ -88,11 +88,11 @@ def test_any_sequence_of_changes_ends_as_a_clean_build(site):
     gulf = site / "content" / "gulf"
 
     longer = "Edited text, now " + "much longer than before, " * 200 + "and done."
-    (gulf / "article-3.md").write_text(article(3).replace("More text.", longer))
+    (gulf / "article-3.md").write_text(article(3).replace("More text.", longer), encoding="utf-8")
     assert builder.rebuild({gulf / "article-3.md"}).startswith("1 parsed")
     assert_same_as_clean(site)
 
-    (gulf / "article-9.md").write_text(article(9, title="A brand new story"))
+    (gulf / "article-9.md").write_text(article(9, title="A brand new story"), encoding="utf-8")
     builder.rebuild({gulf / "article-9.md"})
     assert_same_as_clean(site)
 
@@ -106,12 +106,12 @@ def test_any_sequence_of_changes_ends_as_a_clean_build(site):
     builder.rebuild({gulf / "article-4.md", site / "content" / "europe" / "renamed.md"})
     assert_same_as_clean(site)
 
-    (gulf / "article-5.md").write_text(article(5, region="europe", country="France"))
+    (gulf / "article-5.md").write_text(article(5, region="europe", country="France"), encoding="utf-8")
     builder.rebuild({gulf / "article-5.md"})
     assert_same_as_clean(site)
 
     teaser = site / "templates" / "_teaser.html"
-    teaser.write_text(teaser.read_text().replace('class="teaser"', 'class="teaser card"'))
+    teaser.write_text(teaser.read_text(encoding="utf-8").replace('class="teaser"', 'class="teaser card"'), encoding="utf-8")
     result = builder.rebuild({teaser})
     assert_same_as_clean(site)
     assert "0 parsed" in result
@@ -131,11 +131,11 @@ def test_a_body_edit_rerenders_its_page_not_the_listings(site):
     builder.rebuild(None)
     home = (site / "output" / "index.html").stat().st_mtime_ns
     path = site / "content" / "gulf" / "article-1.md"
-    path.write_text(article(1).replace("More text.", "Other text."))
+    path.write_text(article(1).replace("More text.", "Other text."), encoding="utf-8")
     builder.rebuild({path})
     assert (site / "output" / "index.html").stat().st_mtime_ns == home
     page = next((site / "output" / "articles").rglob("article-1/index.html"))
-    assert "Other text." in page.read_text()
+    assert "Other text." in page.read_text(encoding="utf-8")
 
 
 def test_an_error_keeps_the_last_good_site_and_the_fix_rebuilds(site):
@@ -143,15 +143,15 @@ def test_an_error_keeps_the_last_good_site_and_the_fix_rebuilds(site):
     builder.rebuild(None)
     before = tree(site / "output")
     path = site / "content" / "gulf" / "article-1.md"
-    path.write_text(article(1).replace("region: gulf", "region: [broken"))
+    path.write_text(article(1).replace("region: gulf", "region: [broken"), encoding="utf-8")
     with pytest.raises(SiteBuilderError) as info:
         builder.rebuild({path})
     assert str(info.value).startswith("content/gulf/article-1.md:6: front matter is not valid YAML")
     assert tree(site / "output") == before
-    path.write_text(article(1, title="Fixed title"))
+    path.write_text(article(1, title="Fixed title"), encoding="utf-8")
     builder.rebuild({path})
-    assert "Fixed title" in (site / "output" / "index.html").read_text() or \
-        "Fixed title" in "".join(p.read_text() for p in (site / "output").rglob("index.html"))
+    assert "Fixed title" in (site / "output" / "index.html").read_text(encoding="utf-8") or \
+        "Fixed title" in "".join(p.read_text(encoding="utf-8") for p in (site / "output").rglob("index.html"))
     assert_same_as_clean(site)
 
 
@@ -159,9 +159,9 @@ def test_a_site_toml_change_reloads_the_configuration(site):
     toml = site / "site.toml"
     builder = Watching(load_config(toml), reload_config=lambda: load_config(toml))
     builder.rebuild(None)
-    toml.write_text(toml.read_text().replace("Test Desk", "Renamed Desk"))
+    toml.write_text(toml.read_text(encoding="utf-8").replace("Test Desk", "Renamed Desk"), encoding="utf-8")
     builder.rebuild({toml})
-    assert "Renamed Desk" in (site / "output" / "index.html").read_text()
+    assert "Renamed Desk" in (site / "output" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean(site)
 
 
@@ -184,39 +184,39 @@ def test_body_edits_render_only_their_pages_and_feeds(site):
     listings = {p: p.stat().st_mtime_ns for p in output.rglob("index.html")
                 if "articles" not in p.parts}
     path = site / "content" / "gulf" / "article-4.md"
-    path.write_text(article(4).replace("More text.", "A corrected paragraph."))
+    path.write_text(article(4).replace("More text.", "A corrected paragraph."), encoding="utf-8")
     # its page, and the site's and the Gulf's feeds in three formats
     assert builder.rebuild({path}) == "1 parsed, 7 rendered, 7 written, 0 deleted (11 articles; bodies only)"
     assert {p: p.stat().st_mtime_ns for p in listings} == listings
     assert_same_as_clean(site)
 
     draft = site / "content" / "gulf" / "article-8.md"
-    draft.write_text(article(8).replace("draft: false", "draft: true"))
+    draft.write_text(article(8).replace("draft: false", "draft: true"), encoding="utf-8")
     builder.rebuild({draft})
     draft.write_text(article(8, title="Still a draft").replace("draft: false", "draft: true")
-                     .replace("More text.", "Draft text."))
+                     .replace("More text.", "Draft text."), encoding="utf-8")
     assert builder.rebuild({draft}).startswith("1 parsed")
-    assert "Draft text." not in "".join(p.read_text() for p in output.rglob("*.html"))
+    assert "Draft text." not in "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
     assert_same_as_clean(site)
 
 
 def test_a_body_edit_that_breaks_a_template_is_an_error_and_the_fix_rebuilds(site):
     page = site / "templates" / "article.html"
-    page.write_text(page.read_text().replace(
-        "{% block main %}", "{% block main %}{% if 'BOOM' in article.body %}{{ nope }}{% endif %}"))
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}{% if 'BOOM' in article.body %}{{ nope }}{% endif %}"), encoding="utf-8")
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
     before = tree(site / "output")
     path = site / "content" / "gulf" / "article-2.md"
-    path.write_text(article(2).replace("More text.", "BOOM"))
+    path.write_text(article(2).replace("More text.", "BOOM"), encoding="utf-8")
     with pytest.raises(SiteBuilderError, match="'nope' is undefined"):
         builder.rebuild({path})
     assert tree(site / "output") == before
     other = site / "content" / "gulf" / "article-3.md"
-    other.write_text(article(3).replace("More text.", "Other text."))
+    other.write_text(article(3).replace("More text.", "Other text."), encoding="utf-8")
     with pytest.raises(SiteBuilderError, match="'nope' is undefined"):
         builder.rebuild({other})  # article 2 is still broken: the site is not half updated
-    path.write_text(article(2))
+    path.write_text(article(2), encoding="utf-8")
     builder.rebuild({path})
     assert_same_as_clean(site)
 
@@ -225,15 +225,15 @@ def test_a_body_edit_after_a_future_article_came_due_publishes_it(site):
     soon = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(seconds=2)
     future = site / "content" / "gulf" / "article-9.md"
     future.write_text(article(9, title="Embargoed story").replace(
-        "2026-01-10T08:00:00+00:00", soon.isoformat()))
+        "2026-01-10T08:00:00+00:00", soon.isoformat()), encoding="utf-8")
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
-    assert "Embargoed story" not in (site / "output" / "index.html").read_text()
+    assert "Embargoed story" not in (site / "output" / "index.html").read_text(encoding="utf-8")
     time.sleep(max(0.0, (soon - dt.datetime.now(dt.timezone.utc)).total_seconds()) + 0.1)
     path = site / "content" / "gulf" / "article-1.md"
-    path.write_text(article(1).replace("More text.", "Other text."))
+    path.write_text(article(1).replace("More text.", "Other text."), encoding="utf-8")
     builder.rebuild({path})
-    assert "Embargoed story" in (site / "output" / "index.html").read_text()
+    assert "Embargoed story" in (site / "output" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean(site)
 
 
@@ -243,7 +243,7 @@ def test_a_file_deleted_between_its_stat_and_its_reading_counts_as_deleted(site,
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
     path = site / "content" / "gulf" / "article-6.md"
-    path.write_text(article(6, title="About to go"))
+    path.write_text(article(6, title="About to go"), encoding="utf-8")
     real, calls = loader.read_file, []
 
     def vanishing(config, file):  # gone by the time it is read

@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 
 
 def site(tmp_path: Path, files: dict[str, str | bytes], toml: str = "") -> Path:
-    (tmp_path / "site.toml").write_text(toml)
+    (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
     for name, text in files.items():
         path = tmp_path / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)

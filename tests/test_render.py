@@ -22,8 +22,8 @@ def site(tmp_path: Path, toml: str = "", templates: dict[str, str] | None = None
     (tmp_path / "content/a.md").write_text(TEXT, encoding="utf-8")
     for name, text in (templates or {}).items():
         (tmp_path / "templates").mkdir(exist_ok=True)
-        (tmp_path / "templates" / name).write_text(text)
-    (tmp_path / "site.toml").write_text(toml)
+        (tmp_path / "templates" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
     return load_config(tmp_path / "site.toml", root=tmp_path)
 
 
@@ -37,8 +37,8 @@ def test_rtl_site_sets_lang_and_dir(tmp_path):
 def test_a_site_template_overrides_the_theme_and_the_rest_falls_back(tmp_path):
     config = site(tmp_path, templates={"404.html": "{{ page.title }} / custom\n"})
     build_site(config, now=NOW)
-    assert (config.output_dir / "404.html").read_text() == "Page not found / custom\n"
-    assert "<!DOCTYPE html>" in (config.output_dir / "index.html").read_text()
+    assert (config.output_dir / "404.html").read_text(encoding="utf-8") == "Page not found / custom\n"
+    assert "<!DOCTYPE html>" in (config.output_dir / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_template_typo_names_the_template_and_line_and_writes_nothing(tmp_path):
@@ -60,8 +60,8 @@ def test_publishing_refuses_paths_outside_the_output_folder(tmp_path):
 
 def test_publishing_swaps_in_and_cleans_folders_of_killed_builds(tmp_path):
     (tmp_path / "output").mkdir()
-    (tmp_path / "output/index.html").write_text("old")
-    (tmp_path / "output/feeds.opml").write_text("old")
+    (tmp_path / "output/index.html").write_text("old", encoding="utf-8")
+    (tmp_path / "output/feeds.opml").write_text("old", encoding="utf-8")
     stale = tmp_path / ".output.staging-999999999"
     stale.mkdir()
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")

@@ -86,7 +86,7 @@ class Served:
 def served(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "site.toml").write_text('title = "Serve Desk"\nbase_url = "https://example.org/news/"\n')
+    (tmp_path / "site.toml").write_text('title = "Serve Desk"\nbase_url = "https://example.org/news/"\n', encoding="utf-8")
     server = Served(tmp_path)
     yield server
     if server.proc.poll() is None:
@@ -117,17 +117,17 @@ def test_edit_create_delete_and_template_follow_over_http(served):
 
     new = site / "content" / "gulf" / "breaking.md"
     new.parent.mkdir(exist_ok=True)
-    new.write_text(article(1, title="Breaking story from Doha"))
+    new.write_text(article(1, title="Breaking story from Doha"), encoding="utf-8")
     served.wait_for_page(BASE, "Breaking story from Doha")
     status, _ = served.get(BASE + "articles/2026/01/breaking/")
     assert status == 200
     assert "Breaking story from Doha" in served.get(BASE + "gulf/feed.xml")[1]
 
-    new.write_text(article(1, title="Breaking story, updated"))
+    new.write_text(article(1, title="Breaking story, updated"), encoding="utf-8")
     served.wait_for_page(BASE, "Breaking story, updated")
 
     base = site / "templates" / "base.html"
-    base.write_text(base.read_text().replace("<footer", "<p>template-marker</p><footer"))
+    base.write_text(base.read_text(encoding="utf-8").replace("<footer", "<p>template-marker</p><footer"), encoding="utf-8")
     served.wait_for_page(BASE + "archive/", "template-marker")
 
     new.unlink()
@@ -145,7 +145,7 @@ def test_a_burst_is_one_rebuild(served):
     folder = served.site / "content" / "europe"
     folder.mkdir()
     for n in range(40):
-        (folder / f"story-{n}.md").write_text(article(100 + n, region="europe", country="France"))
+        (folder / f"story-{n}.md").write_text(article(100 + n, region="europe", country="France"), encoding="utf-8")
     served.wait_for_log("(44 articles;", after=before)
     time.sleep(0.5)
     assert served.get(BASE + "europe/page/1/")[0] == 200  # the oldest 20 of 40
@@ -159,12 +159,12 @@ def test_error_then_fix_over_sse(served):
     listener.start()
     time.sleep(0.3)
     path = next((served.site / "content" / "middle-east").glob("israel*.md"))
-    good = path.read_text()
-    path.write_text(good.replace("region: middle-east", "region: atlantis"))
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("region: middle-east", "region: atlantis"), encoding="utf-8")
     served.wait_for_log("unknown region 'atlantis'")
     status, page = served.get(BASE)
     assert status == 200 and "Israel Says Killed Hamas" in page  # the last good site
-    path.write_text(good + "\nA new closing line.\n")
+    path.write_text(good + "\nA new closing line.\n", encoding="utf-8")
     listener.join(timeout=15)
     names = [name for name, _ in results]
     assert names == ["build-ok", "build-error", "reload"], results

@@ -17,12 +17,12 @@ def site(tmp_path):
     """A small built-looking output folder, with a secret file next to it."""
     out = tmp_path / "output"
     (out / "middle-east").mkdir(parents=True)
-    (out / "index.html").write_text("<!doctype html><html><body><h1>Home</h1></body></html>")
-    (out / "middle-east" / "index.html").write_text("<html><body>Region</body></html>")
-    (out / "404.html").write_text("<html><body>Not here</body></html>")
-    (out / "feed.xml").write_text("<rss version='2.0'></rss>")
+    (out / "index.html").write_text("<!doctype html><html><body><h1>Home</h1></body></html>", encoding="utf-8")
+    (out / "middle-east" / "index.html").write_text("<html><body>Region</body></html>", encoding="utf-8")
+    (out / "404.html").write_text("<html><body>Not here</body></html>", encoding="utf-8")
+    (out / "feed.xml").write_text("<rss version='2.0'></rss>", encoding="utf-8")
     (out / "empty").mkdir()
-    (tmp_path / "secret.txt").write_text("do not serve")
+    (tmp_path / "secret.txt").write_text("do not serve", encoding="utf-8")
     return out
 
 

@@ -99,7 +99,7 @@ def test_no_scripts_and_nothing_loaded_from_elsewhere(built):
         assert doc.xpath("//script") == [], path
         loaded = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href") + doc.xpath("//img/@src")
         assert all("//" not in href for href in loaded), (path, loaded)
-    css = (config.output_dir / "style.css").read_text()
+    css = (config.output_dir / "style.css").read_text(encoding="utf-8")
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
 
 
@@ -182,20 +182,20 @@ def test_a_title_edit_reaches_its_neighbours_pages_in_incremental_rebuilds(tmp_p
     config = make_site(tmp_path, stories={"a.md": story(1), "b.md": story(2), "c.md": story(3)})
     builder = Watching(config)
     builder.rebuild(None)
-    (tmp_path / "content" / "b.md").write_text(story(2, title="Renamed middle story"))
+    (tmp_path / "content" / "b.md").write_text(story(2, title="Renamed middle story"), encoding="utf-8")
     builder.rebuild({tmp_path / "content" / "b.md"})
     for neighbour in ("a", "c"):
-        page = (config.output_dir / f"articles/2026/02/{neighbour}/index.html").read_text()
+        page = (config.output_dir / f"articles/2026/02/{neighbour}/index.html").read_text(encoding="utf-8")
         assert "Renamed middle story" in page  # prev/next and related
-    (tmp_path / "content" / "a.md").write_text(story(1, body="word " * 2000))
+    (tmp_path / "content" / "a.md").write_text(story(1, body="word " * 2000), encoding="utf-8")
     builder.rebuild({tmp_path / "content" / "a.md"})
-    page = (config.output_dir / "articles/2026/02/a/index.html").read_text()
+    page = (config.output_dir / "articles/2026/02/a/index.html").read_text(encoding="utf-8")
     assert "9 min read" in page
 
 
 def test_print_stylesheet_hides_navigation(built):
     config, _ = built
-    css = (config.output_dir / "style.css").read_text()
+    css = (config.output_dir / "style.css").read_text(encoding="utf-8")
     printed = css[css.index("@media print"):]
     assert ".site-header nav" in printed and "display: none" in printed
     assert "prefers-color-scheme: dark" in css

@@ -26,9 +26,9 @@ def test_search_off_means_no_search_page_link_or_markers(tmp_path):
     assert search.index(config, config.output_dir) is False
     out = config.output_dir
     assert not (out / "search").exists() and not (out / search.BUNDLE).exists()
-    home = (out / "index.html").read_text()
+    home = (out / "index.html").read_text(encoding="utf-8")
     assert "search/" not in home
-    assert "data-pagefind" not in (out / "articles/2026/02/a/index.html").read_text()
+    assert "data-pagefind" not in (out / "articles/2026/02/a/index.html").read_text(encoding="utf-8")
 
 
 def test_search_on_indexes_the_articles_only(tmp_path):
@@ -36,12 +36,12 @@ def test_search_on_indexes_the_articles_only(tmp_path):
     build_site(config, now=NOW)  # the build runs the index itself
     out = config.output_dir
     assert (out / search.BUNDLE / "pagefind-ui.js").is_file()
-    assert '<a href="search/">Search</a>' in (out / "index.html").read_text()
-    page = (out / "search/index.html").read_text()
+    assert '<a href="search/">Search</a>' in (out / "index.html").read_text(encoding="utf-8")
+    page = (out / "search/index.html").read_text(encoding="utf-8")
     assert '<script src="../pagefind/pagefind-ui.js">' in page
     assert "//" not in "".join(re.findall(r'(?:src|href)="([^"]*pagefind[^"]*)"', page))
     assert (out / "search" / "../pagefind/pagefind-ui.css").resolve().is_file()
-    entry = json.loads((out / search.BUNDLE / "pagefind-entry.json").read_text())
+    entry = json.loads((out / search.BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 2
 
 
@@ -51,7 +51,7 @@ def test_an_incremental_rebuild_reindexes_in_place_without_stale_fragments(tmp_p
     builder.rebuild(None)
     bundle = config.output_dir / search.BUNDLE
     fragments = set((bundle / "fragment").iterdir())
-    (tmp_path / "content" / "a.md").write_text(story(1, title="Falcons fly in Doha"))
+    (tmp_path / "content" / "a.md").write_text(story(1, title="Falcons fly in Doha"), encoding="utf-8")
     builder.rebuild({tmp_path / "content" / "a.md"})
     again = set((bundle / "fragment").iterdir())
     assert len(again) == len(fragments) == 2 and again != fragments

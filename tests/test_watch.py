@@ -18,7 +18,7 @@ from site_builder.watch import Watcher, is_relevant
 def config(tmp_path):
     for folder in ("content/gulf", "templates", "static", "output"):
         (tmp_path / folder).mkdir(parents=True)
-    (tmp_path / "site.toml").write_text('title = "T"\n')
+    (tmp_path / "site.toml").write_text('title = "T"\n', encoding="utf-8")
     return load_config(tmp_path / "site.toml", root=tmp_path)
 
 
@@ -76,8 +76,8 @@ def test_an_atomic_save_is_one_burst(config):
     article = config.content_dir / "gulf" / "a.md"
     with Recorder(config) as rec:
         tmp = article.with_name(".a.md.swp")
-        tmp.write_text("draft")
-        (article.parent / "4913").write_text("")
+        tmp.write_text("draft", encoding="utf-8")
+        (article.parent / "4913").write_text("", encoding="utf-8")
         os.remove(article.parent / "4913")
         tmp.rename(article)
         bursts = rec.wait_for(1)
@@ -87,24 +87,24 @@ def test_an_atomic_save_is_one_burst(config):
 def test_a_burst_of_many_files_is_one_rebuild(config):
     with Recorder(config) as rec:
         for i in range(300):
-            (config.content_dir / "gulf" / f"a{i}.md").write_text("x")
+            (config.content_dir / "gulf" / f"a{i}.md").write_text("x", encoding="utf-8")
         bursts = rec.wait_for(1)
     assert len(bursts) == 1 and len(bursts[0]) >= 300
 
 
 def test_output_and_swap_files_are_ignored(config):
     with Recorder(config) as rec:
-        (config.output_dir / "index.html").write_text("built")
-        (config.content_dir / "gulf" / "a.md~").write_text("backup")
+        (config.output_dir / "index.html").write_text("built", encoding="utf-8")
+        (config.content_dir / "gulf" / "a.md~").write_text("backup", encoding="utf-8")
         bursts = rec.wait_for(1, timeout=1.0)
     assert bursts == []
 
 
 def test_site_toml_and_templates_are_watched(config):
     with Recorder(config) as rec:
-        (config.root / "site.toml").write_text('title = "New"\n')
+        (config.root / "site.toml").write_text('title = "New"\n', encoding="utf-8")
         rec.wait_for(1)
-        (config.templates_dir / "base.html").write_text("<html>")
+        (config.templates_dir / "base.html").write_text("<html>", encoding="utf-8")
         bursts = rec.wait_for(2)
     assert {config.root / "site.toml"} <= bursts[0]
     assert config.templates_dir / "base.html" in bursts[1]
@@ -116,6 +116,6 @@ def test_a_content_folder_that_disappears_and_comes_back(config):
         rec.wait_for(1)
         (config.content_dir / "gulf").mkdir(parents=True)
         rec.wait_for(2)
-        (config.content_dir / "gulf" / "b.md").write_text("x")
+        (config.content_dir / "gulf" / "b.md").write_text("x", encoding="utf-8")
         bursts = rec.wait_for(3)
     assert any(config.content_dir / "gulf" / "b.md" in b for b in bursts[2:])
