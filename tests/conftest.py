@@ -24,6 +24,16 @@ def run_cli(*args: str, cwd: Path, check: bool = False, timeout: float = 120):
     return proc
 
 
+# Every build in the tests, in this process or a child, sees the same clock: the repository's
+# articles (dated up to 2026-11-26) are all out, whatever the machine's date.
+PINNED_NOW = "1795824000"  # 2026-11-28T00:00:00Z
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_NOW)
+
+
 @pytest.fixture
 def cli():
     """The run_cli function, as a fixture."""
