@@ -29,9 +29,7 @@ def run_cli(*args: str, cwd: Path, check: bool = False, timeout: float = 120):
 PINNED_NOW = "1795824000"  # 2026-11-28T00:00:00Z
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_NOW)
+os.environ["SOURCE_DATE_EPOCH"] = PINNED_NOW  # before any fixture starts a server or a build
 
 
 @pytest.fixture

@@ -14,10 +14,13 @@ import sys
 import threading
 from pathlib import Path
 
+from conftest import PINNED_NOW
+
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1",
        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-       "AWS_DEFAULT_REGION": "us-east-1", "GIT_CONFIG_NOSYSTEM": "1"}
+       "AWS_DEFAULT_REGION": "us-east-1", "GIT_CONFIG_NOSYSTEM": "1",
+       "SOURCE_DATE_EPOCH": PINNED_NOW}
 SUMMARY = re.compile(r"(?:deployed to|dry run for) \S+: (?:would )?upload(?:ed)? (\d+) files "
                      r"\((\d+) bytes\), (?:would )?delete(?:d)? (\d+), (\d+) unchanged")
 
