@@ -28,7 +28,7 @@ def index(config: SiteConfig, site: Path) -> bool:
     """Index the built site in `site` when search is on; True if an index was written.
 
     Call it after every page is in `site`: on the staging folder before it is swapped in
-    (full builds), or on output/ after an incremental rebuild wrote something.
+    (`build`), or on output/ after watch wrote something in place.
     """
     if not config.search:
         return False
