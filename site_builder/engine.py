@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import __version__, plan, scan
-from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder.config import SiteConfig
 from site_builder.errors import ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, brief, from_json, to_json
 from site_builder.parallel import fork_map
@@ -444,6 +444,7 @@ class _Work:
         self.articles: dict[str, Article] = {}   # id -> card (body "") or whole article
         self.digests: dict[str, tuple[str, str]] = {}  # id -> (card, full)
         self.bodies: dict[str, str] = {}
+        self.reads: dict[str, list] = {}  # file -> its recorded reads (filled by stale())
         self.templates = self._template_keys()
         counts = self.store.meta("counts") or {}
         self.renderer = render.Renderer(self.config, engine.env, counts)
@@ -501,10 +502,7 @@ class _Work:
         paths = self.store.body_readers(ids)
         self.previous = self.store.outputs(paths)
         self.files = self.store.output_paths()
-        outputs = []
-        for path, spec, reads in self.store.specs(paths):
-            outputs.append(_output(json.loads(spec)))
-        return outputs
+        return [_output(json.loads(spec)) for spec in self.store.specs(paths)]
 
     # --- stale -------------------------------------------------------------------------
 
@@ -526,7 +524,7 @@ class _Work:
             if before is None or file in self.changed_files:
                 stale.append(output)
                 continue
-            reads = json.loads(before[1]) if before[1] else NO_READS
+            reads = self.reads.get(file, NO_READS)
             if (same_site and memo.plan.get(file) == output and (same_counts or not reads[1])
                     and dirty.isdisjoint(output.cards) and dirty.isdisjoint(output.full)
                     and dirty.isdisjoint(reads[0])):
@@ -552,7 +550,8 @@ class _Work:
         for output in outputs:
             before = self.previous.get(output.file)
             if before and before[1]:
-                wanted.update(json.loads(before[1])[0])
+                self.reads[output.file] = reads = json.loads(before[1])
+                wanted.update(reads[0])
         self._load(wanted - set(self.digests))
 
     def _load(self, ids: set[str]) -> None:
@@ -564,14 +563,14 @@ class _Work:
     def _template_keys(self) -> dict[str, str]:
         """Per template: a digest of its source and of every template it pulls in."""
         stored = self.store.meta("template_keys")
-        stamps = self.site["templates"]
-        if stored and stored[0] == _digest([repr(sorted(stamps.items()))]):
+        stamps = _digest([repr(sorted(self.site["templates"].items()))])
+        if stored and stored[0] == stamps:
             return stored[1]
         from site_builder.templates import template_keys
 
         keys = template_keys(self.engine.env)
         self.engine.env.cache.clear()  # compiled templates are reloaded on change
-        self.store.set_meta(template_keys=[_digest([repr(sorted(stamps.items()))]), keys])
+        self.store.set_meta(template_keys=[stamps, keys])
         return keys
 
     # --- render ------------------------------------------------------------------------

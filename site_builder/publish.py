@@ -25,11 +25,11 @@ import fcntl
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from site_builder import search
+from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
 
@@ -194,19 +194,9 @@ def _mark(staging: Path, output: Path) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write a file of the site atomically: a temporary file in its folder, then a rename."""
+    """Write a file of the site atomically (temporary file, then rename); one-line errors."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp",
-                                        dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, data, durable=False)  # rebuildable output: no fsync
     except OSError as exc:
         raise write_error(path, exc) from None
 

@@ -80,36 +80,23 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (json.dumps(key),))
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
+        """The state file (made afresh if it is not a database), else a state in memory."""
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-                db.executescript(SCHEMA)
-                return self._tuned(db)
-            except sqlite3.DatabaseError as exc:  # not a database, or from another program
-                log.warning("%s: unreadable build state (%s); starting afresh", path, exc)
-                path.unlink(missing_ok=True)
                 try:
-                    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-                    db.executescript(SCHEMA)
-                    return self._tuned(db)
-                except sqlite3.DatabaseError:
-                    pass
+                    return _connect(path)
+                except sqlite3.DatabaseError as exc:  # not a database, or another program's
+                    log.warning("%s: unreadable build state (%s); starting afresh", path, exc)
+                    path.unlink(missing_ok=True)
+                    return _connect(path)
+            except sqlite3.DatabaseError:
+                pass
             except OSError as exc:
                 log.warning("%s: cannot keep the build state (%s); building without it",
                             path, exc.strerror)
-        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        db.executescript(SCHEMA)
         self.path = None
-        return db
-
-    @staticmethod
-    def _tuned(db: sqlite3.Connection) -> sqlite3.Connection:
-        # WAL: a reader (a second build waiting for the lock, say) never blocks on a writer;
-        # synchronous=NORMAL: a power cut may lose the last build's state, never corrupt it.
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        return db
+        return _connect(None)
 
     def clear(self) -> None:
         """Empty, with the tables as this code makes them (an older state's may differ)."""
@@ -173,9 +160,9 @@ class Store:
     def output_stamps(self) -> list[tuple[str, int, int]]:
         return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
 
-    def specs(self, paths: Iterable[str]) -> list[tuple[str, str, str]]:
-        """(path, spec JSON, reads JSON) of these outputs."""
-        return self._where("SELECT path, spec, reads FROM outputs", "path", paths)
+    def specs(self, paths: Iterable[str]) -> list[str]:
+        """The plan entries (spec JSON) of these outputs."""
+        return [row[0] for row in self._where("SELECT spec FROM outputs", "path", paths)]
 
     def body_readers(self, ids: Iterable[str]) -> set[str]:
         """The outputs that read the body of any of these articles."""
@@ -248,3 +235,16 @@ class Store:
         """output/ is not what the store says (moved, deleted, another folder)."""
         self.db.execute("DELETE FROM outputs")
         self.db.execute("DELETE FROM body_readers")
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    """A connection with the schema: to a file, or in memory when path is None."""
+    db = sqlite3.connect(path if path is not None else ":memory:", isolation_level=None,
+                         check_same_thread=False)
+    db.executescript(SCHEMA)
+    if path is not None:
+        # WAL: a reader (the output check's child, say) never blocks on a writer;
+        # synchronous=NORMAL: a power cut may lose the last build's state, never corrupt it.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    return db

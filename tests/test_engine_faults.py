@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import run_cli
 from site_builder import jsonfeed, livereload, publish
 from site_builder.build import run_build
 from site_builder.config import load_config
-from site_builder.errors import ConfigError, SiteBuilderError
+from site_builder.errors import ConfigError
 from test_incremental import Watching, article
 
 
