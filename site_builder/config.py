@@ -47,6 +47,24 @@ RESERVED = frozenset({"articles", "archive", "authors", "countries", "page", "pa
                       "pages", "search", "subscribe", "tags"})
 
 
+# The article URL pattern ([permalinks] article = ...): these fields, then '/'.
+DEFAULT_PERMALINK = "articles/{year}/{month}/{slug}/"
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "region")
+# Families of listings beside regions, each with its pages (and feeds, but countries).
+TAXONOMIES = ("countries", "tags", "authors")
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A `[[menu]]` entry of the header and footer: a title and a site path or a URL."""
+
+    title: str
+    path: str = ""      # site path ('about/') for a page or a page of the site
+    url: str = ""       # an absolute URL elsewhere
+    page: str = ""      # the page's slug, when given as page = "..."
+    line: int | None = None
+
+
 @dataclass(frozen=True)
 class DeployTarget:
     """A `[deploy.NAME]` table: where `deploy` publishes output/ and how (see deploy/)."""
@@ -87,6 +105,10 @@ class SiteConfig:
     cache_dir: Path = Path(".cache/site_builder")
     regions: tuple[Region, ...] = DEFAULT_REGIONS
     deploy: tuple[DeployTarget, ...] = ()
+    menu: tuple[MenuItem, ...] = ()
+    permalink: str = DEFAULT_PERMALINK
+    typography: bool = True
+    taxonomies: tuple[str, ...] = TAXONOMIES
     config_path: Path | None = None
 
     @property
@@ -120,6 +142,7 @@ _SCALARS: dict[str, tuple[str, type, str]] = {
     "source_name": ("source_name", str, "a string"),
     "allow_raw_html": ("allow_raw_html", bool, "true or false"),
     "search": ("search", bool, "true or false"),
+    "typography": ("typography", bool, "true or false"),
     "content": ("content_dir", str, "a folder path"),
     "output": ("output_dir", str, "a folder path"),
     "templates": ("templates_dir", str, "a folder path"),
@@ -148,11 +171,14 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if key == "deploy":
             values["deploy"] = _deploy_targets(value, path, text)
             continue
+        if key in _TABLES:
+            values[_TABLES[key][0]] = _TABLES[key][1](value, path, text)
+            continue
         if key == "cache":  # the build state is trusted only where site.toml cannot move it
             raise ConfigError("'cache' cannot be set: the build state always lives in "
                               ".cache/site_builder/ next to site.toml", path, _key_line(text, key))
         if key not in _SCALARS:
-            known = ", ".join(sorted([*_SCALARS, "deploy", "regions"]))
+            known = ", ".join(sorted([*_SCALARS, *_TABLES, "deploy", "regions"]))
             raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))
         attr, kind, what = _SCALARS[key]
         if type(value) is not kind:  # bool is an int subclass: compare types exactly
@@ -201,6 +227,72 @@ def _validate(config: SiteConfig, path: Path | None, text: str) -> None:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         fail("timezone", f"unknown time zone '{config.timezone}'")
+
+
+def _menu(value: Any, path: Path | None, text: str) -> tuple[MenuItem, ...]:
+    """[[menu]] entries: title and either page = "<slug>" or url = "<path or URL>"."""
+    where = _table_line(text, "[menu") or _key_line(text, "menu")
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError("'menu': expected [[menu]] tables with title and page or url",
+                          path, where)
+    lines = [m.start() for m in re.finditer(r"^[ \t]*\[\[[ \t]*menu[ \t]*\]\]", text, re.M)]
+    items = []
+    for number, table in enumerate(value):
+        line = text.count("\n", 0, lines[number]) + 1 if number < len(lines) else where
+        unknown = sorted(set(table) - {"title", "page", "url"})
+        if unknown:
+            raise ConfigError(f"'menu': unknown key '{unknown[0]}' (known keys: page, title, url)",
+                              path, line)
+        title, page, url = table.get("title"), table.get("page", ""), table.get("url", "")
+        if not isinstance(title, str) or not title.strip() or not isinstance(page, str) \
+                or not isinstance(url, str) or bool(page) == bool(url):
+            raise ConfigError("'menu': each entry needs title = \"...\" and one of page = "
+                              "\"<slug>\" or url = \"<site path or https:// URL>\"", path, line)
+        if page:
+            items.append(MenuItem(title, path=f"{page.strip('/')}/", page=page, line=line))
+        elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
+            if not re.match(r"^(https?|mailto):", url, re.I):
+                raise ConfigError(f"'menu': url '{url}' is not a web address", path, line)
+            items.append(MenuItem(title, url=url, line=line))
+        else:
+            items.append(MenuItem(title, path=url.lstrip("/"), line=line))
+    return tuple(items)
+
+
+def _permalinks(value: Any, path: Path | None, text: str) -> str:
+    """[permalinks] article = "articles/{year}/{month}/{slug}/": the article URL pattern."""
+    line = _table_line(text, "permalinks")
+    if not isinstance(value, dict) or set(value) - {"article"}:
+        raise ConfigError("'permalinks': expected a table with article = \"...\" such as "
+                          f"\"{DEFAULT_PERMALINK}\"", path, line)
+    pattern = value.get("article", DEFAULT_PERMALINK)
+    line = _key_line_after(text, "article", line)
+    fields = re.findall(r"\{([^{}]*)\}", pattern) if isinstance(pattern, str) else []
+    if not isinstance(pattern, str) or "slug" not in fields \
+            or any(f not in PERMALINK_FIELDS for f in fields) \
+            or not re.fullmatch(r"([a-z0-9._-]*\{[a-z]+\}[a-z0-9._-]*/|[a-z0-9._-]+/)+", pattern) \
+            or any(part in (".", "..") for part in pattern.split("/")):
+        raise ConfigError(f"'permalinks.article': expected a path of folders ending in '/' "
+                          f"with {{slug}} and any of {{year}}, {{month}}, {{day}}, {{region}} "
+                          f"such as \"{DEFAULT_PERMALINK}\", got {pattern!r}", path, line)
+    if pattern.split("/")[0] in RESERVED - {"articles"} or pattern.startswith("{slug}"):
+        raise ConfigError(f"'permalinks.article': {pattern!r} would share addresses with the "
+                          "site's own pages; start it with a folder such as 'articles/'",
+                          path, line)
+    return pattern
+
+
+def _taxonomies(value: Any, path: Path | None, text: str) -> tuple[str, ...]:
+    """taxonomies = ["countries", "tags", "authors"]: the listing families a site has."""
+    if not isinstance(value, list) or any(v not in TAXONOMIES for v in value):
+        raise ConfigError(f"'taxonomies': expected a list of {', '.join(TAXONOMIES)}; "
+                          f"got {value!r}", path, _key_line(text, "taxonomies"))
+    return tuple(t for t in TAXONOMIES if t in value)
+
+
+# Tables and arrays of site.toml: key -> (attribute, reader)
+_TABLES = {"menu": ("menu", _menu), "permalinks": ("permalink", _permalinks),
+           "taxonomies": ("taxonomies", _taxonomies)}
 
 
 def _merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ...]:

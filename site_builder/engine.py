@@ -121,6 +121,13 @@ def config_digest(config: SiteConfig) -> str:
     return _digest([repr(sorted(values.items(), key=lambda kv: kv[0]))])
 
 
+def load_key(config: SiteConfig) -> str:
+    """The settings that decide how a content file reads (and so what the store keeps of
+    it): the time zone of dates without one, the regions, the article URL pattern."""
+    return _digest([config.timezone, repr(config.regions), config.permalink,
+                    str(config.content_dir.resolve())])
+
+
 @dataclass
 class _Changes:
     """What the scan and load found."""
@@ -208,9 +215,13 @@ class Engine:
             raise write_error(exc.filename, exc) from None
 
     def _locked(self, changed: set[Path] | None, started: float, clean: bool) -> Summary:
-        if clean:
+        reading = load_key(self.config)
+        if clean or self.store.meta("reading") != reading:
+            # Content files read under other settings (time zone, regions, URL pattern)
+            # would keep what they were read as: start afresh.
             self.store.clear()
-            self.store.set_meta(key=self.key)
+            self.store.set_meta(key=self.key, reading=reading)
+            changed = None
         try:
             summary = self._build_once(changed, started)
         except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
@@ -472,14 +483,17 @@ class _Work:
         if errors:
             raise ErrorList(errors)
         now = engine.now()
-        published = loader.publishable(cards, engine.drafts, now)
+        shown = loader.publishable(cards, engine.drafts, now)
+        published = [a for a in shown if a.kind == "article"]
+        pages = [a for a in shown if a.kind == "page"]
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         counts = plan.region_counts(config, published)
         self.renderer.counts = counts
         self.renderer.nav = [config.region(s) for s in plan.nav(config, counts)]
         static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
                   for path, source in assets.static_sources(config).items()}
-        outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty)
+        outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty,
+                                 pages)
         self.store.set_meta(
             counts=counts, published=len(published),
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
@@ -606,7 +620,7 @@ class _Work:
 
     def _html(self, ids: set[str]) -> dict[str, str]:
         """The HTML of these articles' bodies: from the store, else converted now."""
-        raw = str(self.config.allow_raw_html)
+        raw = f"{self.config.allow_raw_html} {self.config.typography}"
         keys = {i: _digest([raw, self.bodies[i]]) for i in ids}
         known = {i: html for i, (key, html) in self.store.html(ids).items() if key == keys[i]}
         missing = [i for i in ids if i not in known]

@@ -63,7 +63,7 @@ def feed_files(config: SiteConfig, articles: Sequence[Article],
     files: dict[str, bytes] = {}
     for spec in specs:
         files.update(spec_files(config, spec, html))
-    files["feeds.opml"] = opml.opml(config, specs)
+    files["feeds.opml"] = opml.opml(config, {"site": specs[:1], "regions": specs[1:]})
     return files
 
 
@@ -139,7 +139,7 @@ def summary_text(article: Article) -> str:
 
 def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) -> str:
     """The article body for a feed, every link absolute."""
-    page = urls.absolute(config, urls.article_path(article.date, article.slug))
+    page = urls.absolute(config, article.url_path)
     body = html.get(article.id, "")
     if config.allow_raw_html:
         # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
@@ -154,6 +154,12 @@ def categories(config: SiteConfig, article: Article) -> list[str]:
     region = config.region(article.region)
     names = [region.name if region else article.region, *article.countries, *article.tags]
     return [c for c in dict.fromkeys(clean(n).strip() for n in names) if c]
+
+
+def authors(config: SiteConfig, article: Article) -> list[str]:
+    """The article's bylines; the site's author (or title) when it names none."""
+    names = [n for n in (clean(a).strip() for a in article.authors) if n]
+    return names or [clean(config.author) or clean(config.title)]
 
 
 def _generator(config: SiteConfig, spec: FeedSpec, self_name: str, self_type: str) -> FeedGenerator:
@@ -175,7 +181,7 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
                  html: Mapping[str, str], rss_format: bool) -> None:
     for article, updated in zip(spec.articles, entry_times(spec)):
         fe = fg.add_entry(order="append")  # default prepends: we add newest first
-        url = urls.absolute(config, urls.article_path(article.date, article.slug))
+        url = urls.absolute(config, article.url_path)
         fe.id(article.id)
         fe.guid(article.id, permalink=False)
         fe.title(title(article))
@@ -190,11 +196,11 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
         fe.summary(_html.escape(summary_text(article), quote=False), type="html")
         for term in categories(config, article):
             fe.category(term=term)
-        author = clean(config.author) or clean(config.title)
-        if rss_format:  # RSS <author> must be an e-mail address: the name goes in dc:creator
-            fe.dc.dc_creator(author)
-        else:  # the feed-level author suffices for RFC 4287, but readers show the entry's
-            fe.author({"name": author})
+        for name in authors(config, article):
+            if rss_format:  # RSS <author> must be an e-mail address: names go in dc:creator
+                fe.dc.dc_creator(name, replace=False)
+            else:  # the feed-level author suffices for RFC 4287, but readers show the entry's
+                fe.author({"name": name})
 
 
 def rss(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:

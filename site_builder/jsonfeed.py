@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.model import Article
-from site_builder.feeds import (FeedSpec, categories, clean, entry_html, entry_times, summary_text,
-                                title)
+from site_builder.feeds import (FeedSpec, authors, categories, clean, entry_html, entry_times,
+                                summary_text, title)
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -44,7 +44,7 @@ def _item(config: SiteConfig, article: Article, updated: dt.datetime,
           html: Mapping[str, str]) -> dict:
     item = {
         "id": article.id,
-        "url": urls.absolute(config, urls.article_path(article.date, article.slug)),
+        "url": urls.absolute(config, article.url_path),
         "title": title(article),
     }
     body = entry_html(config, article, html) if config.feed_content == "full" else ""
@@ -58,7 +58,7 @@ def _item(config: SiteConfig, article: Article, updated: dt.datetime,
         item["image"] = urljoin(urls.absolute(config, article.url_path), article.image.url)
     item["date_published"] = article.date.isoformat()
     item["date_modified"] = updated.isoformat()
-    item["authors"] = [{"name": clean(config.author) or clean(config.title)}]
+    item["authors"] = [{"name": name} for name in authors(config, article)]
     item["tags"] = categories(config, article)
     item["language"] = config.language
     return item

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import frontmatter
-from site_builder.config import SiteConfig
+from site_builder.config import RESERVED, SiteConfig
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
-from site_builder.model import Article, Image, Source
+from site_builder.model import Article, Image, Source, article_path
 
 log = logging.getLogger("site_builder")
 
 REQUIRED = ("id", "title", "date", "region")
 KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
-         "source", "draft", "import_digest", "slug", "author", "date_estimated")
+         "source", "draft", "import_digest", "slug", "author", "date_estimated", "aliases")
+PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
+PAGE_KEYS = ("title", "date", "updated", "summary", "draft", "slug", "id", "aliases", "author")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_SLUG = 200
 IMAGE_KEYS = ("caption", "credit", "url")
@@ -126,19 +128,45 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
     def fail(key: str, message: str) -> None:
         errors.append(ContentError(message, shown, frontmatter.key_line(text, key) or 1))
 
+    page = is_page(config, path)
+    known = PAGE_KEYS if page else KNOWN
     for key in meta:
-        if key not in KNOWN:
-            fail(str(key), f"unknown front matter key '{key}' (known keys: {', '.join(KNOWN)})")
-    for key in REQUIRED:
+        if key not in known:
+            what = "page" if page else "front matter"
+            fail(str(key), f"unknown {what} key '{key}' (known keys: {', '.join(known)})")
+    for key in ("title",) if page else REQUIRED:
         if meta.get(key) in (None, ""):
             errors.append(ContentError(f"missing required key '{key}'", shown, 1))
     fields = _fields(config, meta, path, fail)
+    if page:
+        fields.update(kind="page", url_path=f"{fields['slug']}/",
+                      id=fields["id"] or f"page:{fields['slug']}")
+        _check_page_slug(config, fields["slug"], fail)
+    else:
+        fields["url_path"] = article_path(fields["date"], fields["slug"], fields["region"],
+                                          config.permalink)
     problem = _pathological(body)
     if problem:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return fields, body, body_line
+
+
+def is_page(config: SiteConfig, path: Path) -> bool:
+    """Whether a content file is a standalone page (content/pages/<slug>.md)."""
+    try:
+        parts = path.relative_to(config.content_dir).parts
+    except ValueError:
+        return False
+    return len(parts) == 2 and parts[0] == PAGES
+
+
+def _check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], None]) -> None:
+    """A page's address must not be one of the site's own folders or a region's."""
+    if slug in RESERVED or config.region(slug) is not None or slug in ("feed.xml", "atom.xml"):
+        fail("slug", f"page slug '{slug}' is the address of one of the site's own pages "
+                     f"(/{slug}/); rename the file or set another 'slug:'")
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
@@ -207,6 +235,7 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
         fail("draft", f"'draft': expected true or false, got {_kind(draft)}")
         draft = False
     return {
+        "authors": _authors(meta, fail), "aliases": _aliases(meta, fail),
         "id": text("id"), "title": text("title"), "region": region, "slug": slug,
         "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc),
         "updated": _date(config, meta, "updated", fail),
@@ -253,6 +282,45 @@ def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -
         fail(key, f"'{key}': expected a list of strings such as [Iraq, Iran], got {_kind(value)}")
         return ()
     return tuple(_plain(v).strip() for v in value if _plain(v).strip())
+
+
+def _authors(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[str, ...]:
+    """author: a name or a list of names."""
+    value = meta.get("author")
+    if isinstance(value, str):
+        value = [value]
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        fail("author", f"'author': expected a name or a list of names such as "
+                       f"[Jane Doe, John Roe], got {_kind(value)}")
+        return ()
+    return tuple(dict.fromkeys(n for n in (_plain(v).strip() for v in value) if n))
+
+
+def _aliases(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[str, ...]:
+    """aliases: old site paths ('2024/old-slug/', '/news/old.html') that redirect here."""
+    value = meta.get("aliases")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        fail("aliases", f"'aliases': expected a list of site paths such as [old/url/], "
+                        f"got {_kind(value)}")
+        return ()
+    found = []
+    for alias in value:
+        path = _plain(alias).strip().lstrip("/")
+        parts = path.split("/")
+        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I) or "\\" in path \
+                or any(p in (".", "..") for p in parts) or "//" in path or "?" in path \
+                or "#" in path:
+            fail("aliases", f"'aliases': '{alias}' is not a path on this site "
+                            "(such as old/url/ or 2024/05/story.html)")
+            continue
+        found.append(path if path.endswith("/") or "." in parts[-1] else path + "/")
+    return tuple(dict.fromkeys(found))
 
 
 def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,

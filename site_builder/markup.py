@@ -27,6 +27,14 @@ ALLOWED_TAGS = {
 # Dropped with everything inside them, not merely unwrapped.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
 URL_SCHEMES = {"http", "https", "mailto"}
+# smarty writes named entities by default; the characters themselves read the same in
+# pages and stay plain text in feeds and search snippets.
+SMARTY_CHARACTERS = {
+    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
+    "ellipsis": "\u2026", "ndash": "\u2013", "mdash": "\u2014",
+}
 # No `style` anywhere (a fixed full-page overlay, an external background:url() tracker).
 # id and class pass only as Markdown itself writes them (see _attribute_filter).
 ALLOWED_ATTRIBUTES = {
@@ -56,6 +64,8 @@ class Renderer:
 
     def __init__(self, config: SiteConfig):
         self.allow_raw_html = config.allow_raw_html
+        # Typographic quotes and dashes ("--" -> en dash, '...' -> ellipsis) unless turned off.
+        self.extensions = EXTENSIONS + ["smarty"] if config.typography else EXTENSIONS
         self.done: dict[str, str] = {}  # body -> HTML, so a body is converted once
         self._parsers: dict[bool, markdown.Markdown] = {}  # by "has a code fence"
 
@@ -88,7 +98,7 @@ class Renderer:
         fenced = "```" in text or "~~~" in text
         parser = self._parsers.get(fenced)
         if parser is None:
-            names = EXTENSIONS if fenced else [e for e in EXTENSIONS if e != "fenced_code"]
+            names = [e for e in self.extensions if fenced or e != "fenced_code"]
             parser = self._parsers[fenced] = _new_markdown(names)
         return parser
 
@@ -105,7 +115,8 @@ def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
 def _new_markdown(names: Sequence[str] = EXTENSIONS) -> markdown.Markdown:
     # Extensions given as objects: by name, Markdown first scans every installed package's
     # entry points for them, which costs more than converting an article.
-    settings = {"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": False}}
+    settings = {"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": False},
+                "smarty": {"substitutions": SMARTY_CHARACTERS}}
     extensions = [importlib.import_module(f"markdown.extensions.{name}")
                   .makeExtension(**settings.get(name, {})) for name in names]
     return markdown.Markdown(extensions=extensions, output_format="html")

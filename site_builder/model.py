@@ -45,16 +45,26 @@ class Article:
     source: Source | None = None
     draft: bool = False
     body_line: int = 1
+    authors: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()   # old site paths that redirect here
+    kind: str = "article"           # or "page": a standalone page, never in listings or feeds
+    url_path: str = ""              # below the site root; the loader sets it (permalinks)
+
+    def __post_init__(self):
+        if not self.url_path:
+            object.__setattr__(self, "url_path", article_path(self.date, self.slug))
 
     @cached_property  # each rebuild sorts every article: computed once per article, not per sort
     def newest_first(self) -> tuple[float, str]:
         """Sort key: newest first, ties by id."""
         return (-self.date.timestamp(), self.id)
 
-    @cached_property  # asked for thousands of times per build; works on frozen dataclasses
-    def url_path(self) -> str:
-        """The article's path below the site root: 'articles/2026/02/<slug>/'."""
-        return f"articles/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+
+def article_path(date: dt.datetime, slug: str, region: str = "",
+                 pattern: str = "articles/{year}/{month}/{slug}/") -> str:
+    """An article's site path by the [permalinks] pattern: 'articles/2026/02/<slug>/'."""
+    return pattern.format(year=f"{date.year:04d}", month=f"{date.month:02d}",
+                          day=f"{date.day:02d}", slug=slug, region=region)
 
 
 def to_json(article: Article) -> dict:
@@ -70,6 +80,8 @@ def to_json(article: Article) -> dict:
         if article.image else None,
         "source": [article.source.name, article.source.url] if article.source else None,
         "draft": article.draft, "body_line": article.body_line,
+        "authors": list(article.authors), "aliases": list(article.aliases),
+        "kind": article.kind, "url_path": article.url_path,
     }
 
 
@@ -82,7 +94,8 @@ def from_json(data: dict) -> Article:
         countries=tuple(data["countries"]), tags=tuple(data["tags"]), summary=data["summary"],
         image=Image(*data["image"]) if data["image"] else None,
         source=Source(*data["source"]) if data["source"] else None,
-        draft=data["draft"], body_line=data["body_line"])
+        draft=data["draft"], body_line=data["body_line"], authors=tuple(data["authors"]),
+        aliases=tuple(data["aliases"]), kind=data["kind"], url_path=data["url_path"])
 
 
 def _when(moment: dt.datetime) -> list:
@@ -101,15 +114,15 @@ class Brief:
     and address; read for every article at every full plan, so kept small and quick."""
 
     __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path",
-                 "url_path")
+                 "url_path", "tags", "authors", "aliases", "kind")
 
     def __init__(self, values: list):
         (self.id, date, updated, self.region, countries, self.slug, self.draft,
-         self._path) = values
-        self.date = moment = _moment(date)
+         self._path, self.url_path, tags, authors, aliases, self.kind) = values
+        self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
-        self.url_path = f"articles/{moment.year:04d}/{moment.month:02d}/{self.slug}/"
+        self.tags, self.authors, self.aliases = tuple(tags), tuple(authors), tuple(aliases)
 
     @property
     def path(self) -> Path:
@@ -124,4 +137,6 @@ def brief(article: Article) -> list:
     """The Brief of an article, as JSON-able values."""
     return [article.id, _when(article.date),
             _when(article.updated) if article.updated else None, article.region,
-            list(article.countries), article.slug, article.draft, str(article.path)]
+            list(article.countries), article.slug, article.draft, str(article.path),
+            article.url_path, list(article.tags), list(article.authors), list(article.aliases),
+            article.kind]

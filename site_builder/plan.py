@@ -46,7 +46,8 @@ RELATED = 4          # related articles under an article
 REGION_BLOCK = 3     # articles per region block on the front page
 # Page kinds and their templates; every other kind is a file made by render.MAKERS.
 TEMPLATES = {"article": "article.html", "listing": "list.html", "archive": "archive.html",
-             "subscribe": "subscribe.html", "search": "search.html", "notfound": "404.html"}
+             "subscribe": "subscribe.html", "search": "search.html", "notfound": "404.html",
+             "page": "page.html", "terms": "terms.html"}
 FEED_KINDS = ("rss", "atom", "json")
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 # Pages no crawler should list: the error page, and the search page (marked noindex).
@@ -74,23 +75,33 @@ class Output:
 
 def plan_site(config: SiteConfig, articles: Sequence[Article],
               static: dict[str, tuple[str, str]], memo: dict | None = None,
-              dirty: frozenset[str] | set[str] = frozenset()) -> list[Output]:
+              dirty: frozenset[str] | set[str] = frozenset(),
+              pages: Sequence[Article] = ()) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
-    newest first; `static` maps a static file's site path to (source file, digest).
-    `memo` keeps related articles from one plan to the next (watch); `dirty` names the
-    articles changed since, whose neighbours' related articles are found again."""
+    newest first, `pages` the standalone pages; `static` maps a static file's site path to
+    (source file, digest). `memo` keeps related articles from one plan to the next
+    (watch); `dirty` names the articles changed since, whose neighbours' related articles
+    are found again."""
+    _check_menu(config, pages)
     ids = [a.id for a in articles]
     out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
     counts = region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
         by_region[article.region].append(article.id)
+    feeds = [Feed("site", config.title, config.description or config.title, "",
+                  tuple(ids[:config.feed_entries]))]
     for region in config.regions:
-        out += _listing(config, urls.region_path(region.slug), region.name,
-                        by_region[region.slug], "region", region=region.slug)
-    for path, (name, mine) in sorted(_countries(articles).items()):
-        out += _listing(config, path, name, mine, "country")
+        path = urls.region_path(region.slug)
+        out += _listing(config, path, region.name, by_region[region.slug], "region",
+                        region=region.slug)
+        feeds.append(Feed("regions", f"{config.title} - {region.name}",
+                          f"{region.name}: {config.description or config.title}", path,
+                          tuple(by_region[region.slug][:config.feed_entries])))
+    for family in config.taxonomies:
+        out += _taxonomy(config, articles, family, feeds)
     out += _article_pages(articles, memo if memo is not None else {}, dirty)
+    out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
     out += _archive(articles)
     newest = articles[0].date.isoformat() if articles else None
     out.append(Output("subscribe/", "subscribe", (newest, tuple(
@@ -99,8 +110,9 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
-    out += _feeds(config, articles, by_region)
-    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles))))
+    out += _feeds(articles, feeds)
+    out += _aliases([*articles, *pages], out)
+    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages))))
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
     return out
@@ -122,13 +134,16 @@ def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[str, ...]:
 # --- listings -------------------------------------------------------------------------
 
 def _listing(config: SiteConfig, path: str, heading: str, ids: Sequence[str], kind: str,
-             region: str | None = None,
-             blocks: tuple = ()) -> list[Output]:
+             region: str | None = None, blocks: tuple = (),
+             feeds: tuple[tuple[str, str], ...] | None = None) -> list[Output]:
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
-    from the oldest (see the module's note)."""
+    from the oldest (see the module's note). `feeds`: (folder, title) of the feeds it
+    advertises, the site's and, for a region, tag or author, its own."""
     size, total = config.per_page, len(ids)
     numbered = max(0, total // size - 1)  # the newest whole chunk (and any rest) go first
-    feeds = ("", path) if kind == "region" else ("",)
+    if feeds is None:
+        feeds = ((("", config.title),)
+                 + (((path, f"{config.title} - {heading}"),) if kind == "region" else ()))
     front = ids[:total - numbered * size]
     out = [Output(path, "listing",
                   (kind, heading, None, None, _numbered(path, numbered) if numbered else None,
@@ -159,13 +174,78 @@ def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
     return tuple((r.slug, tuple(newest[r.slug])) for r in config.regions if newest[r.slug])
 
 
-def _countries(articles: Sequence[Article]) -> dict[str, tuple[str, list[str]]]:
-    """Country page path -> (display name, its article ids); names that slug alike share."""
+# Each family of listings beside regions: (article attribute, path of a name, index heading,
+# listing kind, whether it has feeds, feed description).
+FAMILIES = {
+    "countries": ("countries", urls.country_path, "Countries", "country", False, ""),
+    "tags": ("tags", urls.tag_path, "Tags", "tag", True, "Articles tagged {name}"),
+    "authors": ("authors", urls.author_path, "Authors", "author", True, "Articles by {name}"),
+}
+
+
+def _taxonomy(config: SiteConfig, articles: Sequence[Article], family: str,
+              feeds: list[Feed]) -> list[Output]:
+    """A family's index page (countries/, tags/, authors/), a listing per name, and for
+    tags and authors a feed per name (added to `feeds`)."""
+    attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
+    groups = _groups(articles, attr, path_of)
+    out = [Output(f"{family}/", "terms", (family, heading, tuple(
+        (name, path, len(ids)) for path, (name, ids)
+        in sorted(groups.items(), key=lambda item: (item[1][0].casefold(), item[0])))))]
+    for path, (name, ids) in sorted(groups.items()):
+        own = ((path, f"{config.title} - {name}"),) if has_feeds else ()
+        out += _listing(config, path, name, ids, kind, feeds=(("", config.title), *own))
+        if has_feeds:
+            feeds.append(Feed(family, f"{config.title} - {name}", about.format(name=name),
+                              path, tuple(ids[:config.feed_entries])))
+    return out
+
+
+def _groups(articles: Sequence[Article], attr: str,
+            path_of) -> dict[str, tuple[str, list[str]]]:
+    """Listing path -> (display name, its article ids), for the names articles carry in
+    `attr`; names that slug alike share a listing (the first spelling names it)."""
     found: dict[str, tuple[str, list[str]]] = {}
     for article in articles:
-        for name in dict.fromkeys(article.countries):
-            found.setdefault(urls.country_path(name), (name, []))[1].append(article.id)
+        for name in dict.fromkeys(getattr(article, attr)):
+            mine = found.setdefault(path_of(name), (name, []))[1]
+            if not mine or mine[-1] != article.id:
+                mine.append(article.id)
     return found
+
+
+def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
+    """A [[menu]] entry naming a page that is not there is a broken link in every page."""
+    from site_builder.errors import ConfigError
+
+    slugs = {page.slug for page in pages}
+    for item in config.menu:
+        if item.page and item.page not in slugs:
+            raise ConfigError(f"'menu': no published page '{item.page}' "
+                              f"(content/pages/{item.page}.md missing or a draft)",
+                              config.config_path or "site.toml", item.line)
+
+
+def _aliases(articles: Sequence[Article], outputs: Sequence[Output]) -> list[Output]:
+    """A redirect page at each old address an article or page lists in `aliases`."""
+    from site_builder.errors import ContentError, ErrorList
+
+    taken = {o.file: o.path for o in outputs}
+    out, errors = [], []
+    for article in articles:
+        for alias in article.aliases:
+            output = Output(alias, "redirect", (article.url_path,), (article.id,))
+            if output.file in taken:
+                errors.append(ContentError(
+                    f"alias '{alias}' is already the address of "
+                    f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
+                    article.path))
+                continue
+            taken[output.file] = alias
+            out.append(output)
+    if errors:
+        raise ErrorList(errors)
+    return out
 
 
 def _archive(articles: Sequence[Article]) -> list[Output]:
@@ -264,28 +344,35 @@ class _Related:
 
 # --- feeds and files ----------------------------------------------------------------------
 
-def _feeds(config: SiteConfig, articles: Sequence[Article],
-           by_region: dict[str, list[str]]) -> list[Output]:
-    """The site's feeds, then each region's, in RSS, Atom and JSON Feed; and the OPML."""
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed of the site, made in RSS, Atom and JSON Feed: its OPML group ('site',
+    'regions', 'tags', 'authors'), title, description, the folder of its page, its entries."""
+
+    group: str
+    title: str
+    description: str
+    page: str
+    ids: tuple[str, ...]
+
+
+def _feeds(articles: Sequence[Article], feeds: Sequence[Feed]) -> list[Output]:
+    """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
     newest = _entry_date(articles[0]) if articles else EMPTY_FEED_DATE
-    limit = config.feed_entries
-    specs = [(config.title, config.description or config.title, "",
-              tuple(a.id for a in articles[:limit]))]
-    for region in config.regions:
-        specs.append((f"{config.title} - {region.name}",
-                      f"{region.name}: {config.description or config.title}",
-                      urls.region_path(region.slug), tuple(by_region[region.slug][:limit])))
     out = []
-    for title, description, page, ids in specs:
+    for feed in feeds:
         # A feed's date is its newest entry's; only an empty feed takes the site's newest.
-        fallback = None if ids else newest.isoformat()
+        fallback = None if feed.ids else newest.isoformat()
         for kind in FEED_KINDS:
-            out.append(Output(page + FEED_FILES[kind], kind,
-                              (title, description, page, fallback), full=ids))
-    out.append(Output("feeds.opml", "opml", tuple((title, page) for title, _, page, _ in specs)))
+            out.append(Output(feed.page + FEED_FILES[kind], kind,
+                              (feed.title, feed.description, feed.page, fallback), full=feed.ids))
+    out.append(Output("feeds.opml", "opml",
+                      tuple((feed.group, feed.title, feed.page) for feed in feeds)))
     return out
 
 
+# The date a standalone page has when its front matter gives none (loader).
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 # The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
 EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -294,16 +381,20 @@ def _entry_date(article: Article) -> dt.datetime:
     return article.updated or article.date
 
 
-def _listed(outputs: Sequence[Output], articles: Sequence[Article]) -> Iterable[tuple]:
+def _listed(outputs: Sequence[Output], articles: Sequence[Article],
+            pages: Sequence[Article]) -> Iterable[tuple]:
     """(path, lastmod) of the pages a sitemap lists: a page's newest article's date."""
     from site_builder.sitemap import w3c_datetime
 
     dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
     newest = dates[articles[0].id] if articles else None
+    # A standalone page's date is optional: without one, the sitemap gives none.
+    dates.update((p.id, w3c_datetime(p.updated or p.date)
+                  if (p.updated or p.date) != UNDATED else None) for p in pages)
     for output in outputs:
         if output.template is None or output.path in UNLISTED:
             continue
-        if output.kind == "article":
+        if output.kind in ("article", "page"):
             yield output.path, dates[output.full[0]]
         elif output.cards:
             yield output.path, dates[output.cards[0]]

@@ -12,7 +12,9 @@ page depends on them.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
+import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ class Page:
     template: str
     title: str
     lastmod: dt.datetime | None = None
-    feeds: tuple[str, ...] = ("",)  # folders whose feeds this page advertises
+    feeds: tuple[tuple[str, str], ...] = ()  # (folder, title) of the feeds it advertises
 
 
 class Reads:
@@ -157,6 +159,8 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["longdate"] = longdate
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
+    env.filters["localtime"] = lambda d: d.astimezone(config.tz)
+    env.filters["timeofday"] = timeofday
     return env
 
 
@@ -180,6 +184,11 @@ def longdate(date: dt.date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+def timeofday(date: dt.datetime) -> str:
+    """'14:30 UTC': the time and the zone's abbreviation (or its offset)."""
+    return f"{date:%H:%M} {date.tzname() or date.strftime('%z')}".rstrip()
+
+
 def month_name(key: str) -> str:
     """'2026/02' -> 'February 2026'."""
     return f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
@@ -192,6 +201,27 @@ def caption_text(image: Any) -> str:
     if image.credit and caption.endswith(suffix):
         return caption[:-len(suffix)].rstrip()
     return caption
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def standfirst(summary: str, body_html: str) -> str:
+    """The summary to show above the article, or "" when the body opens with it anyway
+    (compared as text: the first paragraph's Markdown or HTML does not count)."""
+    if not summary.strip():
+        return ""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    first = html.unescape(_TAG.sub("", match.group(1))) if match else ""
+
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", "", text.casefold()).split())
+
+    opening, summed = words(first), words(summary)
+    if opening and summed and (opening.startswith(summed[:80]) or summed.startswith(opening[:80])):
+        return ""
+    return summary
 
 
 @lru_cache(maxsize=4096)
@@ -210,6 +240,8 @@ class Renderer:
         self.env = env
         self.counts = counts
         self.nav = [config.region(slug) for slug in plan.nav(config, counts)]
+        self.menu = [{"title": item.title, "path": item.path, "url": item.url}
+                     for item in config.menu]
 
     def render(self, output: plan.Output, articles: Mapping[str, Article],
                html: Mapping[str, str], body_of: Callable[[str], str]
@@ -256,18 +288,19 @@ class Renderer:
             "canonical": urls.absolute(config, page.path),
             "description": article.summary if article and article.summary
             else config.description,
-            "og_type": "article" if article else "website",
+            "og_type": "article" if article and article.kind == "article" else "website",
             "alternates": list(self._alternates(page)),
             "body_html": Markup(html[article.id]) if article else Markup(""),
+            "standfirst": standfirst(article.summary, html[article.id]) if article else "",
             "region_of": config.region, "country_path": urls.country_path,
             "region_path": urls.region_path, "month_name": month_name,
+            "tag_path": urls.tag_path, "author_path": urls.author_path,
+            "menu": self.menu,
             **context,
         }
 
     def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
-        for folder in page.feeds:
-            region = self.config.region(folder.rstrip("/")) if folder else None
-            name = f"{self.config.title} - {region.name}" if region else self.config.title
+        for folder, name in page.feeds or (("", self.config.title),):
             for filename, mime, label in FEED_FORMATS:
                 yield {"path": folder + filename, "type": mime, "title": f"{name} ({label})"}
 
@@ -300,8 +333,10 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "reading_minutes": reading_minutes(article.body),
         "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
     }
+    feeds = (("", config.title),
+             (region_path, f"{config.title} - {region.name if region else article.region}"))
     return Page(output.path, "article.html", article.title, article.updated or article.date,
-                ("", region_path)), context
+                feeds), context
 
 
 def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
@@ -313,6 +348,7 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "pagination": {"number": number, "prev": newer, "next": older},
         "region": config.region(region) if region else None,
         "blocks": [(config.region(slug), [shown[i] for i in ids]) for slug, ids in blocks],
+        "own_feed": feeds[-1][0] if len(feeds) > 1 else None,
     }
     title = heading if number is None else f"{heading} (page {number})"
     return Page(output.path, "list.html", title, articles[0].date if articles else None,
@@ -333,6 +369,18 @@ def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "month": month, "years": [], "articles": articles}
 
 
+def _page(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    article = shown[output.full[0]]
+    return Page(output.path, "page.html", article.title, article.updated), {"article": article}
+
+
+def _terms(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    family, heading, terms = output.data
+    return Page(output.path, "terms.html", heading), {
+        "family": family, "heading": heading,
+        "terms": [{"name": name, "path": path, "count": count} for name, path, count in terms]}
+
+
 def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     rows = [{"name": name, "folder": folder, "count": count,
              "links": [{"label": label, "path": folder + filename,
@@ -347,6 +395,8 @@ CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]
     "listing": _listing,
     "archive": _archive,
     "subscribe": _subscribe,
+    "page": _page,
+    "terms": _terms,
     "search": lambda config, output, shown: (Page(output.path, "search.html", "Search"), {}),
     "notfound": lambda config, output, shown: (Page(output.path, "404.html", "Page not found"),
                                                {}),
@@ -370,9 +420,19 @@ def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
           html: Mapping[str, str]) -> bytes:
     from site_builder import feeds, opml
 
-    specs = [feeds.FeedSpec(title, "", page, (), plan.EMPTY_FEED_DATE)
-             for title, page in output.data]
-    return opml.opml(config, specs)
+    groups: dict[str, list] = {}
+    for group, title, page in output.data:
+        groups.setdefault(group, []).append(
+            feeds.FeedSpec(title, "", page, (), plan.EMPTY_FEED_DATE))
+    return opml.opml(config, groups)
+
+
+def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
+              html_of: Mapping[str, str]) -> bytes:
+    """An old address (an alias): a page that sends browsers and crawlers to the new one."""
+    from site_builder import redirect
+
+    return redirect.page(config, output.path, output.data[0], articles[output.cards[0]].title)
 
 
 def _sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
@@ -398,5 +458,5 @@ def _static(config: SiteConfig, output: plan.Output, articles: Shown,
 
 MAKERS: dict[str, Callable[[SiteConfig, plan.Output, Shown, Mapping[str, str]], bytes]] = {
     "rss": _feed, "atom": _feed, "json": _feed, "opml": _opml, "sitemap": _sitemap,
-    "robots": _robots, "static": _static,
+    "robots": _robots, "static": _static, "redirect": _redirect,
 }

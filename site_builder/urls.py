@@ -23,9 +23,16 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     return slug or "untitled"
 
 
-def article_path(date, slug: str) -> str:
-    """'articles/2026/02/<slug>/': stable when the article changes region."""
-    return f"articles/{date:%Y}/{date:%m}/{slug}/"
+@lru_cache(maxsize=4096)
+def tag_path(name: str) -> str:
+    """A tag's listing: 'tags/gaza/'."""
+    return f"tags/{slugify(name)}/"
+
+
+@lru_cache(maxsize=4096)
+def author_path(name: str) -> str:
+    """An author's listing: 'authors/desk-correspondent/'."""
+    return f"authors/{slugify(name)}/"
 
 
 def paged(path: str, page: int) -> str:

@@ -74,11 +74,13 @@ def test_one_body_edit_redoes_its_page_and_feeds_and_keeps_every_other_file(site
     before = mtimes(site)
     path = site / "content" / "gulf" / "article-4.md"
     write(path, article(4).replace("More text.", "A corrected paragraph."))
-    assert build(site) == "1 parsed, 7 rendered, 7 written, 0 deleted (11 articles; bodies only)"
+    # Its page and the feeds that carry its body: the site's, its region's, its tag's.
+    assert build(site) == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
     after = mtimes(site)
     changed = sorted(str(p.relative_to(site / "output")) for p in after if after[p] != before.get(p))
     assert changed == ["articles/2026/01/article-4/index.html", "atom.xml", "feed.json",
-                       "feed.xml", "gulf/atom.xml", "gulf/feed.json", "gulf/feed.xml"]
+                       "feed.xml", "gulf/atom.xml", "gulf/feed.json", "gulf/feed.xml",
+                       "tags/test/atom.xml", "tags/test/feed.json", "tags/test/feed.xml"]
     assert_same_as_clean(site)
 
 

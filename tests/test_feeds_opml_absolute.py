@@ -17,13 +17,17 @@ def test_opml_lists_site_then_every_region_with_absolute_urls():
     root = etree.fromstring(feed_files(config, [], {})["feeds.opml"])
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title") == "Wire & Co feeds"
-    outlines = root.findall("body/outline")
+    outlines = root.findall(".//outline[@xmlUrl]")
     assert [(o.get("text"), o.get("xmlUrl"), o.get("htmlUrl")) for o in outlines] == [
         ("Wire & Co", "https://example.org/news/feed.xml", "https://example.org/news/"),
         ("Wire & Co - Gulf", "https://example.org/news/gulf/feed.xml", "https://example.org/news/gulf/"),
         ("Wire & Co - World", "https://example.org/news/world/feed.xml", "https://example.org/news/world/"),
     ]
     assert all(o.get("type") == "rss" and o.get("title") == o.get("text") for o in outlines)
+    # The site's own feed at the top; the regions' grouped under one outline.
+    top = root.findall("body/outline")
+    assert [o.get("text") for o in top] == ["Wire & Co", "Regions"]
+    assert [o.get("text") for o in top[1]] == ["Wire & Co - Gulf", "Wire & Co - World"]
 
 
 def test_relative_links_become_absolute():
