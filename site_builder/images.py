@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +73,11 @@ class Picture:
     def fallback(self) -> Variant:
         """The largest variant in the source's own format: for <img src> and feeds."""
         return self.of_format(OWN_FORMAT[self.format])[-1]
+
+
+def srcset(variants: Sequence[Variant], href: Callable[[str], str]) -> str:
+    """'../a-480.webp 480w, ../a-800.webp 800w': `href` makes a variant's file name a link."""
+    return ", ".join(f"{href(v.name)} {v.width}w" for v in variants)
 
 
 def process(source: Path | bytes, cache_dir: Path, *, name: str | None = None,
@@ -181,7 +186,9 @@ def _encode(image: Image.Image, fmt: str, quality: int, icc: bytes | None) -> by
     options = {
         "JPEG": {"quality": quality, "optimize": True, "progressive": True,
                  "subsampling": "4:2:0"},
-        "WEBP": {"quality": quality, "method": 4},   # method 6: twice the time, 2% fewer bytes
+        # libwebp's default effort; 6 took 1.3 times as long for 5% fewer bytes on the
+        # benchmark's photo (benchmarks/bench_images.py), 2 half as long for 0.3% more.
+        "WEBP": {"quality": quality, "method": 4},
         "PNG": {"optimize": True},
     }[fmt]
     if icc:

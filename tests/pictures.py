@@ -27,4 +27,6 @@ def _colour(mode: str, rgb: tuple[int, int, int]):
     """The colour in the picture's mode (grey for L, opaque for RGBA)."""
     if mode == "L":
         return rgb[0]
+    if mode == "CMYK":
+        return (255 - rgb[0], 255 - rgb[1], 255 - rgb[2], 0)
     return rgb + (255,) if mode == "RGBA" else rgb

@@ -198,3 +198,26 @@ def test_decompression_bombs_are_refused(tmp_path, monkeypatch, size):
 
 def _fingerprint(picture: images.Picture) -> str:
     return hashlib.sha256(b"".join(v.path.read_bytes() for v in picture.variants)).hexdigest()
+
+
+@pytest.mark.parametrize("mode, own_mode", [("L", "L"), ("CMYK", "RGB"), ("RGB", "RGB")])
+def test_grey_and_cmyk_jpegs_are_published_as_grey_and_rgb(tmp_path, mode, own_mode):
+    picture = images.process(photo(600, 400, mode=mode), tmp_path, name="p")
+    with Image.open(picture.fallback.path) as jpeg, \
+            Image.open(picture.of_format("WEBP")[-1].path) as webp:
+        assert (jpeg.mode, webp.mode) == (own_mode, "RGB")
+
+
+def test_the_colour_profile_is_kept(tmp_path):
+    from PIL import ImageCms
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    picture = images.process(photo(600, 400, icc_profile=icc), tmp_path, name="p")
+    for variant in picture.variants:
+        with Image.open(variant.path) as out:
+            assert out.info.get("icc_profile") == icc
+
+
+def test_srcset_lists_widths_with_links(tmp_path):
+    picture = images.process(photo(1000, 500), tmp_path, name="p")
+    assert images.srcset(picture.of_format("WEBP"), lambda name: "../" + name) == (
+        "../p-480.webp 480w, ../p-800.webp 800w, ../p-1000.webp 1000w")
