@@ -221,3 +221,10 @@ def test_srcset_lists_widths_with_links(tmp_path):
     picture = images.process(photo(1000, 500), tmp_path, name="p")
     assert images.srcset(picture.of_format("WEBP"), lambda name: "../" + name) == (
         "../p-480.webp 480w, ../p-800.webp 800w, ../p-1000.webp 1000w")
+
+
+def test_a_webp_source_is_published_as_webp_only(tmp_path):
+    picture = images.process(photo(900, 600, fmt="WEBP"), tmp_path, name="w")
+    assert [(v.format, v.width) for v in picture.variants] == [
+        ("WEBP", 480), ("WEBP", 800), ("WEBP", 900)]
+    assert picture.fallback.name == "w-900.webp"
