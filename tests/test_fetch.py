@@ -1,0 +1,179 @@
+"""fetch_image against a real HTTP server on 127.0.0.1: only a real picture is kept."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from site_builder.errors import ContentError
+from site_builder.fetch import fetch_image, file_name
+from tests.pictures import photo
+
+JPEG = photo(1200, 800)
+STREAM_LIMIT = 64 * 1024 * 1024   # what /stream.jpg would send if nobody stopped reading
+
+
+class Handler(BaseHTTPRequestHandler):
+    """The routes; the test server's state is on the server object."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        path = self.path.split("?")[0]
+        route = {
+            "/photo.jpg": lambda: self.reply(JPEG, "image/jpeg"),
+            "/png-named.jpg": lambda: self.reply(self.server.png, "image/png"),
+            "/page.html": lambda: self.reply(b"<html><body>Hi</body></html>", "text/html"),
+            "/fake.jpg": lambda: self.reply(b"GIF89a but not really", "image/jpeg"),
+            "/huge.jpg": lambda: self.reply(JPEG, "image/jpeg", length=20 * 1024 * 1024),
+            "/stream.jpg": self.stream,
+            "/slow.jpg": self.slow,
+            "/to-file": lambda: self.redirect("file:///etc/passwd"),
+            "/to-ftp": lambda: self.redirect("ftp://127.0.0.1/photo.jpg"),
+            "/to-photo": lambda: self.redirect("/photo.jpg"),
+        }.get(path)
+        if route is None and path.startswith("/Weird"):
+            route = lambda: self.reply(JPEG, "image/jpeg")  # noqa: E731
+        if route is None:
+            self.send_error(404)
+            return
+        route()
+
+    def reply(self, body: bytes, kind: str, length: int | None = None):
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(length or len(body)))
+        self.end_headers()
+        self.wfile.write(body[: length or len(body)])
+
+    def redirect(self, to: str):
+        self.send_response(302)
+        self.send_header("Location", to)
+        self.end_headers()
+
+    def stream(self):
+        """A picture with no Content-Length that never ends; counts what got out."""
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.end_headers()
+        sent, block = 0, JPEG[:65536].ljust(65536, b"\0")
+        try:
+            while sent < STREAM_LIMIT:
+                self.wfile.write(block)
+                sent += len(block)
+        except OSError:
+            pass   # the client hung up: what the test wants
+        finally:
+            self.server.streamed = sent
+            self.server.stream_done.set()
+
+    def slow(self):
+        self.server.release.wait(30)   # until the test is over: the client must give up first
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    httpd.release, httpd.stream_done, httpd.streamed = threading.Event(), threading.Event(), 0
+    httpd.png = photo(300, 200, fmt="PNG")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.release.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(10)
+
+
+def test_a_picture_is_downloaded_into_the_bundle(server, tmp_path):
+    _, base = server
+    fetched = fetch_image(f"{base}/photo.jpg", tmp_path / "bundle")
+    assert fetched.path == tmp_path / "bundle" / "photo.jpg"
+    assert fetched.path.read_bytes() == JPEG
+    assert (fetched.status, fetched.format, fetched.width, fetched.height, fetched.size) == (
+        "created", "JPEG", 1200, 800, len(JPEG))
+    assert fetch_image(f"{base}/photo.jpg", tmp_path / "bundle").status == "unchanged"
+    fetched.path.write_bytes(b"old")
+    assert fetch_image(f"{base}/photo.jpg", tmp_path / "bundle").status == "updated"
+    assert sorted(p.name for p in (tmp_path / "bundle").iterdir()) == ["photo.jpg"]
+
+
+def test_the_name_comes_from_the_url_and_the_extension_from_the_bytes(server, tmp_path):
+    _, base = server
+    weird = f"{base}/Weird%20Name..%2F..%2F..%2FEvil%20Shot.JPEG?w=800&x=../../y"
+    assert fetch_image(weird, tmp_path).path == tmp_path / "evil-shot.jpg"
+    assert fetch_image(f"{base}/png-named.jpg", tmp_path).path == tmp_path / "png-named.png"
+    assert fetch_image(f"{base}/to-photo", tmp_path).path == tmp_path / "to-photo.jpg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "evil-shot.jpg", "png-named.png", "to-photo.jpg"]
+
+
+@pytest.mark.parametrize("url, fmt, name", [
+    ("https://x.org/a/b/Photo%20One.JPG", "JPEG", "photo-one.jpg"),
+    ("https://x.org/", "PNG", "image.png"),
+    ("https://x.org/..", "WEBP", "image.webp"),
+    ("https://x.org/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "GIF", "passwd.gif"),
+    ("https://x.org/index.md", "JPEG", "index.jpg"),
+    ("https://x.org/.hidden", "JPEG", "hidden.jpg"),
+])
+def test_file_names_stay_in_the_folder(url, fmt, name):
+    assert file_name(url, fmt) == name
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/missing.jpg", "HTTP 404 Not Found"),
+    ("/page.html", "not a picture: the server sent text/html"),
+    ("/fake.jpg", "not a picture (JPEG, PNG, WebP or GIF)"),
+    ("/huge.jpg", "larger than 10 MB"),
+    ("/to-file", "HTTP 302 "),
+    ("/to-ftp", "HTTP 302 redirect to ftp://127.0.0.1/photo.jpg refused"),
+])
+def test_what_is_not_a_picture_is_refused_in_one_line_naming_the_url(server, tmp_path, path,
+                                                                     message):
+    _, base = server
+    with pytest.raises(ContentError) as caught:
+        fetch_image(base + path, tmp_path)
+    assert str(caught.value).startswith(f"{base}{path}: {message}")
+    assert "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_endless_body_is_cut_off_at_the_limit(server, tmp_path):
+    httpd, base = server
+    with pytest.raises(ContentError, match=r"stream\.jpg: larger than 100,000 bytes$"):
+        fetch_image(f"{base}/stream.jpg", tmp_path, max_bytes=100_000)
+    assert httpd.stream_done.wait(10)
+    assert httpd.streamed < STREAM_LIMIT   # the client stopped reading and hung up
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dripping_body_is_cut_off_at_the_deadline(server, tmp_path):
+    _, base = server
+    with pytest.raises(ContentError, match=r"photo\.jpg: download too slow$"):
+        fetch_image(f"{base}/photo.jpg", tmp_path, max_seconds=0)
+
+
+def test_a_server_that_does_not_answer_times_out(server, tmp_path):
+    _, base = server
+    with pytest.raises(ContentError) as caught:
+        fetch_image(f"{base}/slow.jpg", tmp_path, timeout=0.2)
+    assert str(caught.value) == f"{base}/slow.jpg: cannot download: no answer within 0.2 s"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://x.org/a.jpg", "http://", "a.jpg"])
+def test_only_http_urls_are_fetched(url, tmp_path):
+    with pytest.raises(ContentError, match=r": not an http\(s\) URL$"):
+        fetch_image(url, tmp_path)
+
+
+def test_a_refused_port_is_one_line(tmp_path):
+    import socket
+    with socket.socket() as probe:   # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ContentError, match=rf"^http://127.0.0.1:{port}/a.jpg: cannot download: "):
+        fetch_image(f"http://127.0.0.1:{port}/a.jpg", tmp_path)
