@@ -474,7 +474,7 @@ class _Work:
 
         config, engine = self.config, self.engine
         memo = self.memo
-        if not memo.outputs:
+        if memo.outputs is None:
             memo.outputs = self.store.outputs()
         self.previous = memo.outputs
         self.files = set(self.previous)
@@ -672,7 +672,7 @@ class _Work:
         store.put_outputs(rows, readers)
         store.drop_outputs(removed)
         memo = self.engine.memo
-        if memo is not None:
+        if memo is not None and memo.outputs is not None:  # else not loaded: nothing to mend
             memo.outputs.update((row[0], (row[2], row[3], *row[4:])) for row in rows)
             for file in removed:
                 memo.outputs.pop(file, None)
@@ -694,7 +694,9 @@ class _Memo:
     def clear(self) -> None:
         self.generation: int | None = None
         self.briefs: dict[str, tuple[Brief, str, str]] | None = None  # file -> brief, digests
-        self.outputs: dict[str, tuple] = {}    # file -> the store's row (Store.outputs)
+        # file -> the store's row (Store.outputs), every output's once loaded: a build that
+        # looked at a few outputs only must not leave a partial list to stand for all.
+        self.outputs: dict[str, tuple] | None = None
         self.plan: dict[str, plan.Output] = {}  # file -> the plan entry last fingerprinted
         self.site: tuple | None = None          # site digest and template keys of that plan
         self.counts: str | None = None

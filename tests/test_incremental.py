@@ -165,6 +165,26 @@ def test_a_site_toml_change_reloads_the_configuration(site):
     assert_same_as_clean(site)
 
 
+def test_a_delete_after_a_config_reload_and_a_body_edit_removes_the_articles_files(site):
+    """Found by the newsroom state machine: a body-only build after a reload knew a few of
+    the site's files, and the next full build took those few for all of them."""
+    toml = site / "site.toml"
+    gone = site / "content" / "gulf" / "article-5.md"
+    gone.write_text(article(5, country="Bahrain"), encoding="utf-8")
+    builder = Watching(load_config(toml), reload_config=lambda: load_config(toml))
+    builder.rebuild(None)
+    assert (site / "output" / "countries" / "bahrain" / "index.html").exists()
+    toml.write_text(toml.read_text(encoding="utf-8"), encoding="utf-8")  # saved unchanged
+    assert builder.rebuild({toml}).startswith("nothing to do")
+    edited = site / "content" / "gulf" / "article-2.md"
+    edited.write_text(article(2).replace("More text.", "Other text."), encoding="utf-8")
+    assert "bodies only" in builder.rebuild({edited})
+    gone.unlink()
+    builder.rebuild({gone})
+    assert not (site / "output" / "countries" / "bahrain").exists()
+    assert_same_as_clean(site)
+
+
 def test_emacs_lock_files_are_ignored_and_a_missing_content_folder_is_an_error(site):
     builder = Watching(load_config(site / "site.toml"))
     lock = site / "content" / "gulf" / ".#article-1.md"
