@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from site_builder import theme
 from site_builder.errors import ConfigError
 
-# The package's default theme is the repository's templates/ folder (editable install).
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+# The default theme's templates: the wheel's copy, or the repository's templates/ folder.
+DEFAULT_THEME = theme.TEMPLATES
 
 
 @dataclass(frozen=True)

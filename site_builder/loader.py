@@ -129,16 +129,46 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
     for key in meta:
         if key not in KNOWN:
             fail(str(key), f"unknown front matter key '{key}' (known keys: {', '.join(KNOWN)})")
+    folder = folder_region(config, path)
     for key in REQUIRED:
-        if meta.get(key) in (None, ""):
-            errors.append(ContentError(f"missing required key '{key}'", shown, 1))
+        if meta.get(key) in (None, "") and not (key == "region" and folder):
+            errors.append(ContentError(_missing(key), shown, 1))
     fields = _fields(config, meta, path, fail)
+    if not fields["region"]:
+        fields["region"] = folder or ""
+    elif folder and fields["region"] != folder and config.region(fields["region"]):
+        log.warning("%s:%s: region '%s' differs from the folder %s/; built in %s (the front "
+                    "matter decides; move the file to match)", shown,
+                    frontmatter.key_line(text, "region") or 1, fields["region"], folder,
+                    fields["region"])
     problem = _pathological(body)
     if problem:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return fields, body, body_line
+
+
+def folder_region(config: SiteConfig, path: Path) -> str | None:
+    """The region whose folder the file is in (content/<region>/... ), else None.
+
+    content/pages/ is never one: `pages` is a reserved slug no region may take."""
+    try:
+        parts = path.relative_to(config.content_dir).parts
+    except ValueError:
+        return None
+    return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
+
+
+def _missing(key: str) -> str:
+    """The error for a missing required key, with what to write where that helps."""
+    if key == "id":
+        from site_builder.scaffold import fresh_id
+        return f"missing 'id': add e.g. id: {fresh_id()}"
+    if key == "region":
+        return ("missing required key 'region' (or put the file in its region's folder, "
+                "content/<region>/)")
+    return f"missing required key '{key}'"
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:

@@ -60,6 +60,8 @@ def content(config: SiteConfig) -> Found:
                            _shown(config, root))
     found = Found()
     stamps, todo = found.stamps, [str(root)]
+    # content/pages/ holds standalone pages (title and body), not articles: not loaded here.
+    pages = os.path.join(root, "pages")
     while todo:  # the one loop every build runs over every file: kept tight
         folder = todo.pop()
         try:
@@ -79,7 +81,7 @@ def content(config: SiteConfig) -> Found:
                     stamps[entry.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 else:
                     _add(config, found, entry.path)
-            elif entry.is_dir(follow_symlinks=False):
+            elif entry.is_dir(follow_symlinks=False) and entry.path != pages:
                 todo.append(entry.path)
     return found
 
