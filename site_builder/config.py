@@ -14,6 +14,8 @@ from site_builder.errors import ConfigError
 
 # The default theme's templates: the wheel's copy, or the repository's templates/ folder.
 DEFAULT_THEME = theme.TEMPLATES
+# Where `serve` listens by default: good for a preview, wrong in published feeds.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class SiteConfig:
 
     root: Path = field(default_factory=Path.cwd)
     title: str = "Regional News"
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str = DEFAULT_BASE_URL
     language: str = "en"
     dir: str = "ltr"
     description: str = "News by region, with feeds."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import textwrap
 import uuid
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def site_toml() -> str:
              "# remove the '# ' before a key to change it.", ""]
     for key, meaning in SETTINGS.items():
         value = getattr(defaults, _SCALARS[key][0])
-        lines += [f"# {meaning}", f"# {key} = {_toml(value)}", ""]
+        lines += [*textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
+                  f"# {key} = {_toml(value)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n" + SITE_TOML_TAIL
 
 
