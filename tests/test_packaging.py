@@ -86,3 +86,11 @@ def test_an_installed_wheel_builds_a_new_site(wheel, tmp_path):
     assert (output / "style.css").is_file() and (output / "favicon.ico").is_file()
     assert (output / "404.html").read_text(encoding="utf-8") == "our own 404\n"
     assert "Welcome to your news site" in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_ci_ends_with_the_readme_test_command():
+    """CI runs what the README tells a person to run, so the README's command is tested."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    last = (REPO / ".ci/run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert last == "python3 -m pip install -e '.[test]' && python3 -m pytest"
+    assert f"\n    {last}\n" in readme
