@@ -40,6 +40,20 @@ COMMON_DEFAULTS = {"config": Path("site.toml"), "content": None, "output": None,
                    "base_url": None, "verbose": False, "quiet": False}
 
 
+WATCH_EPILOG = """\
+Watches content/, templates/, static/ and site.toml; a broken file prints its error and the
+last good site stays. example: site-builder watch --drafts
+"""
+SERVE_EPILOG = """\
+Open the printed address; pages reload after each rebuild. While base_url is on this
+machine (the built-in http://127.0.0.1:8000/, or any localhost one), canonical links and
+feeds use the address served; a real base_url is kept and served under its path.
+examples:
+  site-builder serve --port 36421          # http://127.0.0.1:36421/
+  site-builder serve --drafts              # drafts and future articles too
+"""
+
+
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     """The common options, on the main parser (top) and again on each command."""
     group = parser.add_argument_group("common options (before or after the command)")
@@ -134,7 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="build the static site into output/",
         description="Build content/ + templates/ + site.toml into output/: HTML by region, "
                     "RSS, Atom and JSON feeds, OPML, sitemap. A failed build leaves the "
-                    "previous output/ exactly as it was.")
+                    "previous output/ exactly as it was. Feeds, canonical links and the "
+                    "sitemap use base_url (site.toml, or --base-url): set it to where the "
+                    "site is published.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  site-builder build --base-url https://example.org/news/   # for a sub-path\n"
+               "  site-builder build -v          # also lists drafts and future articles left out\n"
+               "  site-builder build --drafts    # drafts and future articles too, to check them")
     build.add_argument("--drafts", action="store_true",
                        help="include drafts and future-dated articles")
     build.add_argument("--clean", action="store_true", help="ignore the build cache")
@@ -142,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, text in (("watch", "build, then rebuild on every change until Ctrl-C"),
                        ("serve", "watch, and serve output/ with live reload in the browser")):
-        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  epilog=WATCH_EPILOG if name == "watch" else SERVE_EPILOG)
         sub.add_argument("--drafts", action="store_true",
                          help="include drafts and future-dated articles")
         if name == "serve":

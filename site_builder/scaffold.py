@@ -66,6 +66,14 @@ ABOUT_BODY = """\
 This page is `content/pages/about.md`. Say here who writes this site and how to reach you.
 """
 
+README = """\
+# A news site built with site_builder
+
+Next: run `site-builder serve` here and open http://127.0.0.1:8000/ (it rebuilds as you
+save). `site-builder new "Title"` starts an article (a draft: `serve --drafts` shows it);
+`site.toml` lists every setting; set `base_url` before you publish with `site-builder build`.
+"""
+
 NEXT_STEPS = ("next: cd {dir} && site-builder serve   (then open http://127.0.0.1:8000/; "
               "`site-builder new \"Title\"` starts an article)")
 
@@ -86,13 +94,15 @@ def init_site(folder: Path) -> int:
              "summary": "What this site is, and how to add to it."}, EXAMPLE_BODY),
         f"content/{PAGES}/about.md": frontmatter.render({"title": "About"}, ABOUT_BODY),
         "static/.gitkeep": "",
-        "README.md": f"# {config.title}\n\nBuilt with site_builder. "
-                     f"{NEXT_STEPS.format(dir='.')}\n",
+        "README.md": README,
     }
     for name, text in files.items():
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror}", path) from None
     log.info("created %s: site.toml, content/ (an article and a page), static/, README.md",
              folder)
     print(NEXT_STEPS.format(dir=folder))
