@@ -12,12 +12,13 @@ import os
 import stat
 from pathlib import Path
 
-from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder import theme
+from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
 
 log = logging.getLogger("site_builder")
 
-THEME_STATIC = DEFAULT_THEME.parent / "static"
+THEME_STATIC = theme.STATIC
 SKIPPED = (".gitkeep", ".DS_Store")
 
 

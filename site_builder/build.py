@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 from site_builder import buildstatus
-from site_builder.config import SiteConfig
+from site_builder.config import DEFAULT_BASE_URL, SiteConfig
 from site_builder.engine import Engine, Summary
 from site_builder.errors import SiteBuilderError
 
@@ -42,5 +43,38 @@ def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False,
         return exc.exit_code
     buildstatus.record(config, True, str(summary))
     log.debug("%s; %s", summary.account, summary.stages)
+    report_left_out(config, summary.left_out)
     log.info("%s", summary)
+    warn_default_base_url(config)
     return 0
+
+
+def report_left_out(config: SiteConfig, left_out: tuple) -> None:
+    """With -v, one line per draft or future article left out; else a line counting them."""
+    if not left_out:
+        return
+    if log.isEnabledFor(logging.DEBUG):
+        for path, why in left_out:
+            log.debug("left out: %s (%s)", _shown(config, path),
+                      "draft" if why == "draft" else f"future: {why}")
+        return
+    drafts = sum(why == "draft" for _, why in left_out)
+    future = len(left_out) - drafts
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in
+             ((drafts, "draft"), (future, "future article")) if n]
+    log.info("%s left out (-v lists them; --drafts builds them)", " and ".join(parts))
+
+
+def warn_default_base_url(config: SiteConfig) -> None:
+    """The built-in base_url is only good for `serve`: say so once, and how to set it."""
+    if config.base_url == DEFAULT_BASE_URL:
+        log.warning("warning: base_url is the built-in %s: feeds and the sitemap will point "
+                    "there; set base_url in site.toml or pass --base-url https://your.site/",
+                    DEFAULT_BASE_URL)
+
+
+def _shown(config: SiteConfig, path: str) -> str:
+    try:
+        return str(Path(path).relative_to(config.root))
+    except ValueError:
+        return path

@@ -19,29 +19,58 @@ from site_builder.errors import SiteBuilderError, UsageError
 log = logging.getLogger("site_builder")
 
 EPILOG = """\
+a new site:
+  site-builder init news && cd news   site.toml, an example article and page, static/
+  site-builder new "Port reopens"     content/<region>/port-reopens.md, a draft
+
 typical day:
   site-builder import dumps/*.txt     raw wire copy -> content/<region>/<slug>.md
   site-builder build                  content/ + templates/ -> output/
   site-builder serve                  preview on http://127.0.0.1:8000/, reloads on save
   site-builder deploy                 output/ -> the first [deploy.NAME] of site.toml
 
+Common options go before or after the command: site-builder -v build = site-builder build -v.
 Exit status: 0 ok, 1 content or configuration error, 2 usage error.
 """
 
+# The common options' values when given nowhere. The subcommands' copies default to
+# argparse.SUPPRESS, so an option given after the command overrides one given before it
+# and an option left out after the command does not undo one given before it.
+COMMON_DEFAULTS = {"config": Path("site.toml"), "content": None, "output": None,
+                   "base_url": None, "verbose": False, "quiet": False}
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("common options")
-    group.add_argument("--config", type=Path, default=Path("site.toml"), metavar="PATH",
+
+WATCH_EPILOG = """\
+Watches content/, templates/, static/ and site.toml; a broken file prints its error and the
+last good site stays. example: site-builder watch --drafts
+"""
+SERVE_EPILOG = """\
+Open the printed address; pages reload after each rebuild. While base_url is on this
+machine (the built-in http://127.0.0.1:8000/, or any localhost one), canonical links and
+feeds use the address served; a real base_url is kept and served under its path.
+examples:
+  site-builder serve --port 36421          # http://127.0.0.1:36421/
+  site-builder serve --drafts              # drafts and future articles too
+"""
+
+
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """The common options, on the main parser (top) and again on each command."""
+    group = parser.add_argument_group("common options (before or after the command)")
+    default = (lambda name: COMMON_DEFAULTS[name]) if top else (lambda name: argparse.SUPPRESS)
+    group.add_argument("--config", type=Path, default=default("config"), metavar="PATH",
                        help="site configuration (default: site.toml; built-in defaults if absent)")
-    group.add_argument("--content", type=Path, metavar="DIR",
+    group.add_argument("--content", type=Path, default=default("content"), metavar="DIR",
                        help="folder of Markdown articles (default: content/)")
-    group.add_argument("--output", type=Path, metavar="DIR",
+    group.add_argument("--output", type=Path, default=default("output"), metavar="DIR",
                        help="folder the site is built into (default: output/)")
-    group.add_argument("--base-url", metavar="URL",
+    group.add_argument("--base-url", default=default("base_url"), metavar="URL",
                        help="absolute URL the site is published at, e.g. https://example.org/news/")
     noise = group.add_mutually_exclusive_group()
-    noise.add_argument("-v", "--verbose", action="store_true", help="say more about each step")
-    noise.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    noise.add_argument("-v", "--verbose", action="store_true", default=default("verbose"),
+                       help="say more about each step")
+    noise.add_argument("-q", "--quiet", action="store_true", default=default("quiet"),
+                       help="print errors and warnings only")
 
 
 def _iso_date(text: str) -> dt.datetime:
@@ -53,13 +82,50 @@ def _iso_date(text: str) -> dt.datetime:
     return value
 
 
+def _add_init(commands) -> None:
+    init = commands.add_parser(
+        "init", help="start a new site in an empty folder",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a new site in DIR: a site.toml listing every setting with its "
+                    "default (commented out), content/ with an example article and an About "
+                    "page, static/ for files copied as they are, and a README. DIR must be "
+                    "empty or not exist yet.",
+        epilog="example:\n  site-builder init news && cd news && site-builder serve")
+    init.add_argument("dir", type=Path, metavar="DIR", help="folder of the new site")
+
+
+def _add_new(commands) -> None:
+    new = commands.add_parser(
+        "new", help="start a new article (or page) as a draft",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write content/<region>/<slug>.md with a fresh id, the current time in the "
+                    "site's time zone and draft: true, and print its path. The region is "
+                    "--region, else the one the title names (as import decides); the slug "
+                    "comes from the title. An existing file is never overwritten.",
+        epilog="examples:\n"
+               "  site-builder new \"Port of Sudan reopens\"      -> content/horn-of-africa/...\n"
+               "  site-builder new \"Budget talks\" --region gulf\n"
+               "  site-builder new \"Corrections policy\" --page  -> content/pages/corrections-policy.md\n"
+               "  site-builder build --drafts                      # shows drafts; "
+               "set draft: false to publish")
+    new.add_argument("title", metavar="TITLE", help="the headline, in quotes")
+    new.add_argument("--region", metavar="SLUG",
+                     help="the region's slug, e.g. middle-east (default: from the title)")
+    new.add_argument("--page", action="store_true",
+                     help="a standalone page in content/pages/ (no region, never in feeds)")
+    _common(new)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command, with help that teaches the workflow."""
     parser = argparse.ArgumentParser(
         prog="site-builder", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Turn raw news wire copy and feeds into a regional news website with feeds.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_init(commands)
+    _add_new(commands)
 
     imp = commands.add_parser(
         "import", help="turn raw dumps and RSS/Atom/JSON feeds into content files",
@@ -82,7 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="build the static site into output/",
         description="Build content/ + templates/ + site.toml into output/: HTML by region, "
                     "RSS, Atom and JSON feeds, OPML, sitemap. A failed build leaves the "
-                    "previous output/ exactly as it was.")
+                    "previous output/ exactly as it was. Feeds, canonical links and the "
+                    "sitemap use base_url (site.toml, or --base-url): set it to where the "
+                    "site is published.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  site-builder build --base-url https://example.org/news/   # for a sub-path\n"
+               "  site-builder build -v          # also lists drafts and future articles left out\n"
+               "  site-builder build --drafts    # drafts and future articles too, to check them")
     build.add_argument("--drafts", action="store_true",
                        help="include drafts and future-dated articles")
     build.add_argument("--clean", action="store_true", help="ignore the build cache")
@@ -90,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, text in (("watch", "build, then rebuild on every change until Ctrl-C"),
                        ("serve", "watch, and serve output/ with live reload in the browser")):
-        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        sub = commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter,
+                                  epilog=WATCH_EPILOG if name == "watch" else SERVE_EPILOG)
         sub.add_argument("--drafts", action="store_true",
                          help="include drafts and future-dated articles")
         if name == "serve":
@@ -132,7 +207,13 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        from site_builder.scaffold import init_site
+        return init_site(args.dir)
     config = _config(args)
+    if args.command == "new":
+        from site_builder.scaffold import new_file
+        return new_file(config, args.title, region=args.region, page=args.page)
     if args.command == "import":
         from site_builder.importer import run_import
         return run_import(config, args.paths, date=args.date, source_url=args.source_url,
@@ -156,7 +237,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `site-builder` and `python -m site_builder`."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verbose and args.quiet:  # one before the command, the other after it
+        parser.error("argument -q/--quiet: not allowed with argument -v/--verbose")
     _setup_logging(args)
     try:
         return _run(args)

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from site_builder import theme
 from site_builder.errors import ConfigError
 
-# The package's default theme is the repository's templates/ folder (editable install).
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+# The default theme's templates: the wheel's copy, or the repository's templates/ folder.
+DEFAULT_THEME = theme.TEMPLATES
+# Where `serve` listens by default: good for a preview, wrong in published feeds.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class SiteConfig:
 
     root: Path = field(default_factory=Path.cwd)
     title: str = "Regional News"
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str = DEFAULT_BASE_URL
     language: str = "en"
     dir: str = "ltr"
     description: str = "News by region, with feeds."

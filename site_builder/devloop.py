@@ -6,10 +6,12 @@ per rebuild, and survives every failure, so an editor's typo never stops it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_builder import livereload, server
 from site_builder.config import SiteConfig
@@ -92,6 +94,10 @@ def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
     except OSError as exc:
         raise SiteBuilderError(f"cannot listen on {host}:{port}: {exc.strerror}; "
                                f"try another --port") from None
+    config = served_config(config, http.url)
+    if reload_config:
+        reload = reload_config
+        reload_config = lambda: served_config(reload(), http.url)  # noqa: E731
     rebuild = make_rebuild(config, drafts, reload_config)
     watcher = Watcher(config)
     watcher.start()  # before the first build, so that no save in between is missed
@@ -105,6 +111,18 @@ def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
         watcher.stop()
         server.stop(http, thread)
     return 0
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def served_config(config: SiteConfig, served_url: str) -> SiteConfig:
+    """The configuration `serve` builds with: a base_url on this machine (the built-in
+    default, or any 127.0.0.1/localhost one) becomes the address served, so canonical
+    links and feeds work in the preview; a real site's base_url is kept."""
+    if urlsplit(config.base_url).hostname not in LOCAL_HOSTS:
+        return config
+    return dataclasses.replace(config, base_url=served_url)
 
 
 def _watched(config: SiteConfig) -> str:

@@ -59,6 +59,7 @@ class Summary:
     output: Path
     account: str = ""   # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
     stages: str = ""    # seconds per stage, for -v
+    left_out: tuple = ()  # (path, "draft" or the ISO date) of each article not published
 
     def __str__(self) -> str:
         return (f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
@@ -300,7 +301,8 @@ class Engine:
             self._save_sources(changes, scanned_at)
             totals = store.meta("totals")
             return Summary(*totals, time.perf_counter() - started, config.output_dir,
-                           f"nothing to do ({totals[0]} articles)")
+                           f"nothing to do ({totals[0]} articles)",
+                           left_out=tuple(map(tuple, store.meta("left_out") or ())))
         self._save_sources(changes, scanned_at)
         work = _Work(self, site, changes)
         outputs = work.plan() if full else work.readers_of(changes.bodies)
@@ -318,7 +320,7 @@ class Engine:
                    f"{len(removed)} deleted ({totals[0]} articles; "
                    f"{'full plan' if full else 'bodies only'})")
         return Summary(*totals, time.perf_counter() - started, config.output_dir, account,
-                       str(clock))
+                       str(clock), tuple(map(tuple, store.meta("left_out") or ())))
 
     def _check_output(self) -> None:
         """Forget what the store says of output/ if output/ is not that folder any more."""
@@ -494,8 +496,11 @@ class _Work:
                   for path, source in assets.static_sources(config).items()}
         outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty,
                                  pages)
+        left_out = [] if engine.drafts else [
+            (str(a.path), "draft" if a.draft else a.date.isoformat())
+            for a in cards if a.draft or a.date > now]
         self.store.set_meta(
-            counts=counts, published=len(published),
+            counts=counts, published=len(published), left_out=left_out,
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
             totals=_totals(published, outputs))
         return outputs

@@ -459,8 +459,7 @@ def _tags(config: SiteConfig, tags: Sequence[str], countries: Sequence[str]) -> 
 
 def _unique_slug(index: ContentIndex, title: str) -> str:
     """The title's slug, with -2, -3 ... when another article already has it."""
-    # "Kenya's" and "Sudan’s" alike: "kenyas", "sudans" (slugify would make "kenya-s").
-    base = slug = slugify(_APOSTROPHE.sub("", title))
+    base = slug = title_slug(title)
     number = 1
     while slug in index.slugs:
         number += 1
@@ -469,6 +468,12 @@ def _unique_slug(index: ContentIndex, title: str) -> str:
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ‘](?=\w)")
+
+
+def title_slug(title: str) -> str:
+    """The slug of a title (import and `new` alike)."""
+    # "Kenya's" and "Sudan’s" alike: "kenyas", "sudans" (slugify would make "kenya-s").
+    return slugify(_APOSTROPHE.sub("", title))
 
 
 def _title_key(title: str) -> str:

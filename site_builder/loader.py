@@ -134,15 +134,23 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
         if key not in known:
             what = "page" if page else "front matter"
             fail(str(key), f"unknown {what} key '{key}' (known keys: {', '.join(known)})")
+    folder = None if page else folder_region(config, path)
     for key in ("title",) if page else REQUIRED:
-        if meta.get(key) in (None, ""):
-            errors.append(ContentError(f"missing required key '{key}'", shown, 1))
+        if meta.get(key) in (None, "") and not (key == "region" and folder):
+            errors.append(ContentError(_missing(key), shown, 1))
     fields = _fields(config, meta, path, fail)
     if page:
         fields.update(kind="page", url_path=f"{fields['slug']}/",
                       id=fields["id"] or f"page:{fields['slug']}")
         _check_page_slug(config, fields["slug"], fail)
     else:
+        if not fields["region"]:
+            fields["region"] = folder or ""
+        elif folder and fields["region"] != folder and config.region(fields["region"]):
+            log.warning("%s:%s: region '%s' differs from the folder %s/; built in %s (the "
+                        "front matter decides; move the file to match)", shown,
+                        frontmatter.key_line(text, "region") or 1, fields["region"], folder,
+                        fields["region"])
         fields["url_path"] = article_path(fields["date"], fields["slug"], fields["region"],
                                           config.permalink)
     problem = _pathological(body)
@@ -167,6 +175,28 @@ def _check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], N
     if slug in RESERVED or config.region(slug) is not None or slug in ("feed.xml", "atom.xml"):
         fail("slug", f"page slug '{slug}' is the address of one of the site's own pages "
                      f"(/{slug}/); rename the file or set another 'slug:'")
+
+
+def folder_region(config: SiteConfig, path: Path) -> str | None:
+    """The region whose folder the file is in (content/<region>/... ), else None.
+
+    content/pages/ is never one: `pages` is a reserved slug no region may take."""
+    try:
+        parts = path.relative_to(config.content_dir).parts
+    except ValueError:
+        return None
+    return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
+
+
+def _missing(key: str) -> str:
+    """The error for a missing required key, with what to write where that helps."""
+    if key == "id":
+        from site_builder.scaffold import fresh_id
+        return f"missing 'id': add e.g. id: {fresh_id()}"
+    if key == "region":
+        return ("missing required key 'region' (or put the file in its region's folder, "
+                "content/<region>/)")
+    return f"missing required key '{key}'"
 
 
 def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:

@@ -2,13 +2,14 @@
 
 A temporary site is built and served by the real `site-builder serve`; the tests read it as
 a person would (console, network, navigation, layout, keyboard, live reload) and check it
-with axe-core. They need /usr/bin/chromium (`apt-get install chromium`) and axe-core from npm
-(`npm install --prefix .cache/browser axe-core`, or SITE_BUILDER_AXE=path/to/axe.min.js);
-.ci/run installs both. Playwright never downloads a browser here.
+with axe-core. They need /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it)
+and axe-core, whose axe.min.js comes with the `test` extra's axe-playwright-python
+(SITE_BUILDER_AXE=path/to/axe.min.js picks another). Playwright never downloads a browser here.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -26,8 +27,17 @@ pytestmark = [pytest.mark.browser,
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-quic", "--disable-sync",
                  "--disable-component-update", "--no-first-run"]
-AXE = Path(os.environ.get("SITE_BUILDER_AXE")
-           or REPO / ".cache/browser/node_modules/axe-core/axe.min.js")
+
+
+def _axe() -> Path | None:
+    """axe.min.js: SITE_BUILDER_AXE, else the copy axe-playwright-python ships."""
+    if os.environ.get("SITE_BUILDER_AXE"):
+        return Path(os.environ["SITE_BUILDER_AXE"])
+    spec = importlib.util.find_spec("axe_playwright_python")
+    return Path(spec.origin).parent / "axe.min.js" if spec and spec.origin else None
+
+
+AXE = _axe()
 BASE = "/news/"
 WIDTHS = (360, 1280)
 
@@ -282,8 +292,9 @@ def test_dark_scheme_and_print_change_what_is_shown(server, browser):
 
 def axe_violations(page) -> list[dict]:
     """Every axe-core violation on the page: rule id, impact and how many nodes."""
-    if not AXE.is_file():
-        pytest.fail(f"axe-core not found at {AXE}: npm install --prefix .cache/browser axe-core")
+    if AXE is None or not AXE.is_file():
+        pytest.fail(f"axe-core not found ({AXE or 'axe-playwright-python is not installed'}): "
+                    "python3 -m pip install -e '.[test]'")
     page.add_script_tag(path=str(AXE))
     return page.evaluate("""async () => (await axe.run(document)).violations.map(
         v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,

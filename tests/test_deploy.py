@@ -216,3 +216,33 @@ def test_a_secret_in_an_s3_url_is_refused_and_not_repeated(tmp_path):
     line = one_line_error(cli(site, "deploy", check=False), "unknown parameter 'aws_secret'",
                           "site.toml:3")
     assert "hunter2" not in line
+
+
+def _with_placeholders(site: Path) -> None:
+    """Build with the repository's output/.gitkeep, and one deeper down."""
+    (site / "output").mkdir()
+    (site / "output" / ".gitkeep").write_bytes(b"")
+    cli(site, "build")
+    (site / "output" / "gulf" / ".gitkeep").write_bytes(b"")
+    assert (site / "output" / ".gitkeep").is_file()  # builds keep the checkout's placeholder
+
+
+def test_gitkeep_placeholders_are_never_deployed_to_a_folder(site):
+    _with_placeholders(site)
+    assert ".gitkeep" not in cli(site, "deploy", "--dry-run").stderr
+    cli(site, "deploy")
+    www = site.parent / "www"
+    assert (www / "index.html").is_file() and not list(www.rglob(".gitkeep"))
+    assert not any(".gitkeep" in path for path in plan.local_files(site / "output"))  # S3
+
+
+def test_gitkeep_placeholders_are_never_deployed_to_a_git_branch(tmp_path):
+    from test_deploy_targets import git_tree
+
+    bare = tmp_path / "pages.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    site = make_site(tmp_path / "site", f'[deploy.pages]\nurl = "git+file://{bare}#gh-pages"\n')
+    _with_placeholders(site)
+    cli(site, "deploy")
+    files = git_tree(bare, "gh-pages")
+    assert "index.html" in files and not [name for name in files if ".gitkeep" in name]

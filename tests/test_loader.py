@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import uuid
 from pathlib import Path
 
 import pytest
 
 from site_builder.config import load_config
 from site_builder.errors import ErrorList
-from site_builder.loader import load_articles
+from site_builder.loader import folder_region, load_articles
 from site_builder.markup import Renderer
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
@@ -52,11 +55,16 @@ def test_every_error_of_every_file_is_reported_with_its_line(tmp_path):
         "world/c.md": b"---\nid: c\ntitle: \xff\n---\n",
         "world/d.md": "no front matter\n",
     })
-    assert errors_of(root) == [
+    errors = errors_of(root)
+    fresh_id = re.fullmatch(r"content/world/b\.md:1: missing 'id': add e\.g\. id: (urn:uuid:\S+)",
+                            errors[3])
+    assert fresh_id and uuid.UUID(fresh_id.group(1)[len("urn:uuid:"):])  # ready to paste
+    errors[3] = "(missing id)"
+    assert errors == [
         "content/world/a.md:4: 'date': 'yesterday' is not an ISO 8601 date such as 2026-02-11T08:30:00+00:00",
         "content/world/a.md:6: 'countries': expected a list of strings such as [Iraq, Iran], got a string",
         "content/world/a.md:7: 'draft': expected true or false, got a string",
-        "content/world/b.md:1: missing required key 'id'",
+        "(missing id)",
         "content/world/b.md:5: 'image': unknown key 'size' (known keys: caption, credit, url)",
         "content/world/c.md:3: not UTF-8 text (invalid start byte at byte 17)",
         "content/world/d.md:1: missing front matter: the file must start with a line '---'",
@@ -86,3 +94,34 @@ def test_markdown_extensions_and_sanitising(tmp_path):
     assert 'class="footnote"' in html and "onerror" not in html
     # The parser is reused: footnotes of one article never leak into the next.
     assert "footnote" not in md.html("Plain.")
+
+
+ARTICLE = "---\nid: {id}\ntitle: T\ndate: 2026-02-01\n{region}---\nx\n"
+
+
+def test_region_may_be_left_out_in_a_regions_folder(tmp_path):
+    root = site(tmp_path, {"gulf/a.md": ARTICLE.format(id="a", region=""),
+                           "asia/b/index.md": ARTICLE.format(id="b", region="")})
+    assert sorted((a.id, a.region) for a in load(root)) == [("a", "gulf"), ("b", "asia")]
+
+
+def test_region_is_required_outside_a_regions_folder(tmp_path):
+    root = site(tmp_path, {"loose.md": ARTICLE.format(id="a", region=""),
+                           "misc/c.md": ARTICLE.format(id="c", region="")})
+    assert [e for e in errors_of(root) if "region" in e] == [
+        f"content/{name}:1: missing required key 'region' (or put the file in its region's "
+        "folder, content/<region>/)" for name in ("loose.md", "misc/c.md")]
+    config = load_config(root / "site.toml", root=root)
+    assert folder_region(config, root / "content/pages/about.md") is None  # pages: no region
+    assert folder_region(config, root / "content/gulf/a/index.md") == "gulf"
+
+
+def test_front_matter_region_wins_over_the_folder_with_a_warning(tmp_path, caplog):
+    root = site(tmp_path, {"gulf/a.md": ARTICLE.format(id="a", region="region: asia\n"),
+                           "gulf/b.md": ARTICLE.format(id="b", region="region: gulf\n")})
+    with caplog.at_level(logging.WARNING, logger="site_builder"):
+        articles = load(root)
+    assert sorted((a.id, a.region) for a in articles) == [("a", "asia"), ("b", "gulf")]
+    assert [r.getMessage() for r in caplog.records] == [
+        "content/gulf/a.md:5: region 'asia' differs from the folder gulf/; built in asia "
+        "(the front matter decides; move the file to match)"]

@@ -86,7 +86,9 @@ def _tree(ctx: Context, git: Git, head: str | None, env: dict[str, str]) -> str:
     if head and not ctx.delete:
         git("read-tree", head, env=env)
     removal = "--all" if ctx.delete else "--ignore-removal"
-    git(f"--work-tree={ctx.output}", "add", "--force", removal, ".", env=env)
+    unpublished = [f":(exclude,glob)**/{name}" for name in plan.UNPUBLISHED]
+    git(f"--work-tree={ctx.output}", "add", "--force", removal, "--", ".", *unpublished,
+        env=env)
     for name, data in _extras(ctx).items():
         blob = run(["git", *_PLAIN, f"--git-dir={git.repo}", "hash-object", "-w", "--stdin"],
                    git.what, env=git.env, input_text=data).stdout.strip()

@@ -61,10 +61,17 @@ class LocalFile:
     md5: str
 
 
+# Placeholders that keep an empty folder in git (the repository's output/.gitkeep, which
+# builds keep in place): part of the checkout, never of the site.
+UNPUBLISHED = (".gitkeep",)
+
+
 def local_files(output: Path) -> dict[str, LocalFile]:
-    """Every file under output/, by site path."""
+    """Every file under output/ the site publishes, by site path."""
     files = {}
     for path in sorted(output.rglob("*")):
+        if path.name in UNPUBLISHED:
+            continue
         if path.is_file() and not path.is_symlink():
             data = path.read_bytes()
             files[path.relative_to(output).as_posix()] = LocalFile(

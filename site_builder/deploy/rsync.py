@@ -17,7 +17,7 @@ from site_builder.deploy.targets import RsyncHost
 # %i: what changed ('>f+++' a new file, '*deleting'); %l: its length; %n: its name.
 _OPTIONS = ["--checksum", "--links", "--times", "--omit-dir-times", "--perms",
             "--chmod=D755,F644", "--no-owner", "--no-group", "--mkpath",
-            "--out-format=%i|%l|%n"]
+            "--out-format=%i|%l|%n", *(f"--exclude={name}" for name in plan.UNPUBLISHED)]
 
 
 def deploy(ctx: Context, host: RsyncHost) -> plan.Result:
@@ -91,4 +91,5 @@ def _sent(item: str) -> bool:
 
 
 def _count_files(folder: Path) -> int:
-    return sum(1 for path in folder.rglob("*") if path.is_file())
+    return sum(1 for path in folder.rglob("*")
+               if path.is_file() and path.name not in plan.UNPUBLISHED)

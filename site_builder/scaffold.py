@@ -1,0 +1,208 @@
+"""`init` and `new`: the files a person starts from.
+
+`init` makes a whole site that builds at once (a commented site.toml, one article, one
+page, static/); `new` adds one draft article or page with a fresh id and the current time.
+Neither ever overwrites a file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import textwrap
+import uuid
+from pathlib import Path
+
+from site_builder import frontmatter
+from site_builder.config import _SCALARS, SiteConfig
+from site_builder.errors import ContentError, UsageError
+
+log = logging.getLogger("site_builder")
+
+PAGES = "pages"  # content/pages/<slug>.md: standalone pages, not a region
+
+# What each site.toml key means, in the order site.toml lists them.
+SETTINGS = {
+    "title": "the site's name, on every page and in the feeds",
+    "description": "one line about the site, under the title and in the feeds",
+    "author": "who the feeds name as the author",
+    "base_url": "the absolute address the site is published at; feeds, canonical links "
+                "and the sitemap use it (serve uses its own address while this is the default)",
+    "language": "the <html lang> of the pages and the feeds' language",
+    "dir": '"ltr", or "rtl" for a right-to-left language such as Arabic',
+    "timezone": "the zone of dates written without one (an IANA name such as Europe/London)",
+    "per_page": "articles per listing page",
+    "feed_entries": "entries per feed",
+    "feed_content": '"full" articles in the feeds, or only the "summary"',
+    "source_name": "the source named in articles imported from raw dumps",
+    "allow_raw_html": "keep raw HTML in article bodies (otherwise it is sanitised)",
+    "search": "run Pagefind after each build and add a search page",
+    "typography": "typographic quotes and dashes in bodies (-- becomes an en dash)",
+    "content": "the folder of articles and pages",
+    "output": "the folder the site is built into",
+    "templates": "your templates, each replacing the default theme's of the same name",
+    "static": "files copied to the site as they are (CNAME, pictures, your own style.css)",
+}
+
+SITE_TOML_TAIL = """
+# Header and footer links: a page of content/pages/ or any address.
+# [[menu]]
+# title = "About"
+# page = "about"
+
+# Listing families beside regions (a top-level key: write it above the first table);
+# leave one out to drop its pages, feeds and links.
+# taxonomies = ["countries", "tags", "authors"]
+
+# The article address pattern: {year}, {month}, {day}, {slug}, {region}.
+# [permalinks]
+# article = "articles/{year}/{month}/{slug}/"
+
+# A region: replaces the default region of that slug, or adds one.
+# [regions.levant]
+# name = "Levant"
+# countries = ["Syria", "Lebanon", "Jordan"]
+
+# Where `site-builder deploy` publishes output/ (the first table is the default target).
+# [deploy.staging]
+# url = "/srv/www/news"      # or ssh://host/path, git+ssh://...#gh-pages, s3://bucket/prefix
+"""
+
+EXAMPLE_BODY = """\
+This is an example article. Edit it, or delete it once you have your own.
+
+An article is one Markdown file in the folder of its region (`content/world/` here). Its
+front matter, between the `---` lines, holds its title, date and identity; the text below is
+Markdown. `site-builder new "Title"` starts another one.
+"""
+
+ABOUT_BODY = """\
+This page is `content/pages/about.md`. Say here who writes this site and how to reach you.
+"""
+
+README = """\
+# A news site built with site_builder
+
+Next: run `site-builder serve` here and open http://127.0.0.1:8000/ (it rebuilds as you
+save). `site-builder new "Title"` starts an article (a draft: `serve --drafts` shows it);
+`site.toml` lists every setting; set `base_url` before you publish with `site-builder build`.
+"""
+
+NEXT_STEPS = ("next: cd {dir} && site-builder serve   (then open http://127.0.0.1:8000/; "
+              "`site-builder new \"Title\"` starts an article)")
+
+
+def init_site(folder: Path) -> int:
+    """`site-builder init DIR`: a new site that builds as it is; print what to do next."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError("not an empty folder: init makes a new site only in an empty or "
+                         "new folder", folder)
+    from site_builder.engine import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
+
+    config = SiteConfig(root=folder)
+    when = clock().astimezone(config.tz).replace(microsecond=0)
+    files = {
+        "site.toml": site_toml(),
+        "content/world/welcome.md": frontmatter.render(
+            {"id": fresh_id(), "title": "Welcome to your news site", "date": when,
+             "summary": "What this site is, and how to add to it."}, EXAMPLE_BODY),
+        f"content/{PAGES}/about.md": frontmatter.render({"title": "About"}, ABOUT_BODY),
+        "static/.gitkeep": "",
+        "README.md": README,
+    }
+    for name, text in files.items():
+        path = folder / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror}", path) from None
+    log.info("created %s: site.toml, content/ (an article and a page), static/, README.md",
+             folder)
+    print(NEXT_STEPS.format(dir=folder))
+    return 0
+
+
+def site_toml() -> str:
+    """site.toml with every key commented out at its default, each with what it means."""
+    defaults = SiteConfig()
+    lines = ["# site_builder settings. Every key is optional: the value shown is the default;",
+             "# remove the '# ' before a key to change it.", ""]
+    for key, meaning in SETTINGS.items():
+        value = getattr(defaults, _SCALARS[key][0])
+        lines += [*textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
+                  f"# {key} = {_toml(value)}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n" + SITE_TOML_TAIL
+
+
+def _toml(value) -> str:
+    """A TOML literal of a default: a string (JSON quoting is valid TOML), bool or int."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Path):
+        value = value.as_posix()
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def fresh_id() -> str:
+    """A new article identity, in the urn:uuid form import writes."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def new_file(config: SiteConfig, title: str, region: str | None = None,
+             page: bool = False) -> int:
+    """`site-builder new`: a draft article (or a page); print its path."""
+    from site_builder.importer import title_slug
+
+    if not title.strip():
+        raise UsageError("the title is empty: site-builder new \"A headline\"")
+    slug = title_slug(title)
+    if page:
+        path = config.content_dir / PAGES / f"{slug}.md"
+        text = frontmatter.render({"title": title.strip()}, "Write the page here.\n")
+    else:
+        region = _region(config, title, region)
+        path = config.content_dir / region / f"{slug}.md"
+        text = frontmatter.render(_article_meta(config, title, region), "Write the article here.\n")
+    _write_new(path, text, _shown(config, path))
+    print(_shown(config, path))
+    return 0
+
+
+def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
+    from site_builder.engine import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
+
+    when = clock().astimezone(config.tz).replace(microsecond=0)
+    return {"id": fresh_id(), "title": title.strip(), "date": when, "region": region,
+            "draft": True}
+
+
+def _region(config: SiteConfig, title: str, region: str | None) -> str:
+    """--region, checked; else the region the title names, as import classifies."""
+    if region is None:
+        from site_builder.classify import classify
+        return classify(title, [], config.regions).region
+    if config.region(region) is None:
+        known = ", ".join(r.slug for r in config.regions)
+        raise UsageError(f"--region: unknown region '{region}' (known regions: {known})")
+    return region
+
+
+def _write_new(path: Path, text: str, shown: Path) -> None:
+    """Create the file; an existing one is left alone and reported."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise ContentError("already exists; edit it, or choose another title", shown) from None
+    except OSError as exc:
+        raise ContentError(f"cannot write: {exc.strerror}", shown) from None
+
+
+def _shown(config: SiteConfig, path: Path) -> Path:
+    try:
+        return path.relative_to(config.root)
+    except ValueError:
+        return path
+
