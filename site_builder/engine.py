@@ -32,7 +32,7 @@ from typing import Any
 
 from site_builder import __version__, plan, scan
 from site_builder.config import SiteConfig
-from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, brief, from_json, to_json
 from site_builder.parallel import fork_map
 from site_builder.store import FILE, Store
@@ -139,6 +139,7 @@ class _Changes:
     cards: bool = False      # an article came, went, or changed more than its body
     bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
     dirty: set[str] = field(default_factory=set)   # ids of every article that changed at all
+    pictures: str | None = None   # digest of the bundles' picture stamps (full scans only)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
 
 
@@ -351,9 +352,14 @@ class Engine:
         config, store = self.config, self.store
         targeted = self._targeted(changed)
         known = store.stamps()
+        pictures = None
         if targeted is None:
             found = scan.content(config)
             gone = set(known) - set(found.stamps)
+            # A picture beside an article changed: its variants and the pages showing it.
+            stamps = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
+            pictures = (None if any(s == scan.RACY for _, s in stamps)
+                        else _digest([json.dumps(stamps)]))
         else:
             found = scan.paths(config, targeted)
             gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
@@ -362,7 +368,9 @@ class Engine:
         todo = [(path, stamp) for path, stamp in sorted(found.stamps.items())
                 if known.get(path) != scan.text(stamp)]
         results = fork_map(self._read, todo, PARALLEL_READ)
-        changes = _Changes(gone=gone)
+        changes = _Changes(gone=gone, pictures=pictures)
+        if targeted is None and (pictures is None or pictures != store.meta("pictures")):
+            changes.cards = True
         errors: list[SiteBuilderError] = []
         old = {row[0]: row for row in store.sources(p for p, _ in todo if p in known)}
         for (path, stamp), result in zip(todo, results):
@@ -433,6 +441,8 @@ class Engine:
         store.forget(changes.dirty)
         store.restamp((path, scan.stored(stamp, scanned_at))
                       for path, stamp in changes.restamp.items())
+        if changes.pictures is not None:
+            store.set_meta(pictures=changes.pictures)
         briefs = self.memo.briefs if self.memo is not None else None
         if briefs is not None:
             for path in changes.gone:
@@ -494,8 +504,9 @@ class _Work:
         self.renderer.nav = [config.region(s) for s in plan.nav(config, counts)]
         static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
                   for path, source in assets.static_sources(config).items()}
+        pictures = self._pictures(published)
         outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty,
-                                 pages)
+                                 pages, pictures)
         left_out = [] if engine.drafts else [
             (str(a.path), "draft" if a.draft else a.date.isoformat())
             for a in cards if a.draft or a.date > now]
@@ -504,6 +515,40 @@ class _Work:
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
             totals=_totals(published, outputs))
         return outputs
+
+    def _pictures(self, articles: list[Brief]) -> dict[str, plan.Picture]:
+        """Each article's own lead picture (a file of the site, not a remote URL): where it
+        is, its stamp and its size, read from its header only when its stamp moved."""
+        from site_builder import assets, imageref, images, loader
+
+        config, store = self.config, self.store
+        folders = assets.static_folders(config)
+        probes, seen, found, errors = store.meta("probes") or {}, {}, {}, []
+        for article in articles:
+            if not article.image_url or article.image_url.startswith(("http://", "https://")):
+                continue
+            try:
+                ref = imageref.resolve_image(article.image_url, article.path, config.content_dir,
+                                             folders)
+                if isinstance(ref, imageref.RemoteImage):
+                    continue
+                key, stamp = str(ref.path), scan.text(scan.stamp(os.stat(ref.path)))
+                known = probes.get(key)
+                size = known[1:] if known and known[0] == stamp else images.probe(ref.path)
+            except SiteBuilderError as exc:
+                errors.append(type(exc)(exc.message, loader._shown(config, article.path),
+                                        loader._field_line(article.path, ("image",))))
+                continue
+            except OSError as exc:
+                errors.append(ContentError(f"image.url: cannot read {exc.filename}: "
+                                           f"{exc.strerror}", loader._shown(config, article.path)))
+                continue
+            seen[key] = [stamp, *size]
+            found[article.id] = plan.Picture(key, stamp, ref.static_path, *size)
+        store.set_meta(probes=seen)
+        if errors:
+            raise ErrorList(errors)
+        return found
 
     def _briefs(self) -> list[Brief]:
         """Every content file's Brief (and digests): from the store, or the memo brought up

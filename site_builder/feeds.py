@@ -12,13 +12,14 @@ import html as _html
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from feedgen.feed import FeedGenerator
 
 from site_builder import urls
 from site_builder.absolute import absolutize
 from site_builder.config import SiteConfig
+from site_builder.feedmedia import EntryPicture, MediaEntry, MediaFeed
 from site_builder.model import Article
 
 log = logging.getLogger("site_builder")
@@ -39,6 +40,7 @@ class FeedSpec:
     page: str      # '' for the site, 'middle-east/' for a region
     articles: tuple[Article, ...]
     fallback_date: dt.datetime  # used only when the feed has no entries
+    pictures: Mapping[str, EntryPicture] = field(default_factory=dict)  # id -> a site file
 
     def path(self, name: str) -> str:
         """The site path of this feed's file called name: 'feed.xml', 'gulf/atom.xml'."""
@@ -177,8 +179,21 @@ def _generator(config: SiteConfig, spec: FeedSpec, self_name: str, self_type: st
     return fg
 
 
+def picture(spec: FeedSpec, article: Article) -> EntryPicture | None:
+    """The entry's lead picture: a file of the site (with its length), or a remote URL."""
+    image = article.image
+    found = spec.pictures.get(article.id)
+    if found is None and image is not None and image.url.startswith(("http://", "https://")):
+        found = EntryPicture(image.url)
+    if found is None:
+        return None
+    return replace(found, caption=clean(image.caption_only), credit=clean(image.credit)) \
+        if image is not None else found
+
+
 def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
                  html: Mapping[str, str], rss_format: bool) -> None:
+    fg.register_extension("media", MediaFeed, MediaEntry)
     for article, updated in zip(spec.articles, entry_times(spec)):
         fe = fg.add_entry(order="append")  # default prepends: we add newest first
         url = urls.absolute(config, article.url_path)
@@ -196,6 +211,11 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
         fe.summary(_html.escape(summary_text(article), quote=False), type="html")
         for term in categories(config, article):
             fe.category(term=term)
+        lead = picture(spec, article)
+        if lead is not None:
+            fe.media.picture(lead)
+            if lead.length and rss_format:  # Atom's enclosure link: feedmedia.py
+                fe.enclosure(lead.url, str(lead.length), lead.mime)
         for name in authors(config, article):
             if rss_format:  # RSS <author> must be an e-mail address: names go in dc:creator
                 fe.dc.dc_creator(name, replace=False)

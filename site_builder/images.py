@@ -37,6 +37,7 @@ MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press photo is a few MB; past this, a 
 # The formats read, and what each is published as besides WebP. GIF becomes a PNG still
 # of its first frame: the pipeline makes no animations.
 OWN_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+ORIENTATION = 0x0112  # the EXIF tag
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -131,6 +132,43 @@ def plan_widths(original: int, widths: Sequence[int]) -> list[int]:
     if not chosen or any(w >= original for w in widths):
         chosen.append(original)
     return chosen
+
+
+def probe(path: Path) -> tuple[int, int, str]:
+    """(width, height, format) of a picture file, upright, from its header alone: what the
+    plan needs to name the variant files without decoding or encoding anything."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height, fmt = image.width, image.height, image.format
+                # EXIF orientations 5-8 turn the picture a quarter: width and height swap.
+                if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
+                    width, height = height, width
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ContentError("picture has too many pixels to decode safely "
+                           f"(limit {Image.MAX_IMAGE_PIXELS:,})", path) from None
+    except UnidentifiedImageError:
+        raise ContentError("not a picture (JPEG, PNG, WebP or GIF)", path) from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ContentError(f"cannot read picture: {getattr(error, 'strerror', None) or error}",
+                           path) from None
+    if fmt not in OWN_FORMAT:
+        raise ContentError(f"unsupported picture format {fmt} (JPEG, PNG, WebP or GIF)", path)
+    return width, height, fmt
+
+
+def variant_files(name: str, width: int, height: int, fmt: str,
+                  widths: Sequence[int] = DEFAULT_WIDTHS) -> list[tuple[int, int, str, str]]:
+    """(width, height, format, file name) of every variant process() makes of a picture of
+    this size and format, in its order (WebP first, smallest first), without making them."""
+    stem = slugify(name)
+    found = []
+    for w in plan_widths(width, widths):
+        h = max(1, round(height * w / width))
+        for out in dict.fromkeys(("WEBP", OWN_FORMAT[fmt])):
+            found.append((w, h, out, f"{stem}-{w}.{EXTENSION[out]}"))
+    return sorted(found, key=lambda v: (v[2] != "WEBP", v[0]))
 
 
 def _read(path: Path) -> bytes:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import urljoin
 from collections.abc import Mapping
 
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.model import Article
 from site_builder.feeds import (FeedSpec, authors, categories, clean, entry_html, entry_times,
-                                summary_text, title)
+                                picture, summary_text, title)
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -27,7 +26,7 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
         "description": clean(spec.description),
         "language": config.language,
         "authors": [{"name": author}],
-        "items": [_item(config, a, updated, html)
+        "items": [_item(config, spec, a, updated, html)
                   for a, updated in zip(spec.articles, entry_times(spec))],
     }
     return (html_safe_json(feed) + "\n").encode("utf-8")
@@ -40,7 +39,7 @@ def html_safe_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _item(config: SiteConfig, article: Article, updated: dt.datetime,
+def _item(config: SiteConfig, spec: FeedSpec, article: Article, updated: dt.datetime,
           html: Mapping[str, str]) -> dict:
     item = {
         "id": article.id,
@@ -54,8 +53,9 @@ def _item(config: SiteConfig, article: Article, updated: dt.datetime,
         item["content_text"] = summary_text(article)
     if article.summary:
         item["summary"] = clean(article.summary)
-    if article.image is not None and article.image.url:
-        item["image"] = urljoin(urls.absolute(config, article.url_path), article.image.url)
+    lead = picture(spec, article)
+    if lead is not None:
+        item["image"] = lead.url
     item["date_published"] = article.date.isoformat()
     item["date_modified"] = updated.isoformat()
     item["authors"] = [{"name": name} for name in authors(config, article)]

@@ -252,7 +252,9 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
     if region and config.region(region) is None:
         known = ", ".join(r.slug for r in config.regions)
         fail("region", f"unknown region '{region}' (known regions: {known})")
-    slug = text("slug") or path.stem
+    # A bundle, content/<region>/<slug>/index.md with its pictures beside it, is named
+    # by its folder.
+    slug = text("slug") or (path.parent.name if path.name == "index.md" else path.stem)
     if not SAFE_SLUG.fullmatch(slug) or ".." in slug:
         fail("slug" if "slug" in meta else "id",
              f"unsafe slug '{slug}': use lower-case letters, digits, '-', '_' and '.' only")

@@ -17,6 +17,14 @@ class Image:
     credit: str = ""
     url: str = ""
 
+    @property
+    def caption_only(self) -> str:
+        """The caption without a trailing "(CREDIT)": the credit is shown on its own."""
+        caption, suffix = self.caption.strip(), f"({self.credit})"
+        if self.credit and caption.endswith(suffix):
+            return caption[:-len(suffix)].rstrip()
+        return caption
+
 
 @dataclass(frozen=True)
 class Source:
@@ -114,11 +122,12 @@ class Brief:
     and address; read for every article at every full plan, so kept small and quick."""
 
     __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path",
-                 "url_path", "tags", "authors", "aliases", "kind")
+                 "url_path", "tags", "authors", "aliases", "kind", "image_url")
 
     def __init__(self, values: list):
         (self.id, date, updated, self.region, countries, self.slug, self.draft,
-         self._path, self.url_path, tags, authors, aliases, self.kind) = values
+         self._path, self.url_path, tags, authors, aliases, self.kind,
+         self.image_url) = values
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
@@ -139,4 +148,4 @@ def brief(article: Article) -> list:
             _when(article.updated) if article.updated else None, article.region,
             list(article.countries), article.slug, article.draft, str(article.path),
             article.url_path, list(article.tags), list(article.authors), list(article.aliases),
-            article.kind]
+            article.kind, article.image.url if article.image else ""]

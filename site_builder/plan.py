@@ -76,13 +76,15 @@ class Output:
 def plan_site(config: SiteConfig, articles: Sequence[Article],
               static: dict[str, tuple[str, str]], memo: dict | None = None,
               dirty: frozenset[str] | set[str] = frozenset(),
-              pages: Sequence[Article] = ()) -> list[Output]:
+              pages: Sequence[Article] = (),
+              pictures: dict[str, Picture] | None = None) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
     (source file, digest). `memo` keeps related articles from one plan to the next
     (watch); `dirty` names the articles changed since, whose neighbours' related articles
     are found again."""
     _check_menu(config, pages)
+    shown = _shown_pictures(articles, pictures or {})
     ids = [a.id for a in articles]
     out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
     counts = region_counts(config, articles)
@@ -110,11 +112,14 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
-    out += _feeds(articles, feeds)
+    out = _with_pictures(out, shown)
+    out += _feeds(articles, feeds, shown)
     out += _aliases([*articles, *pages], out)
-    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages))))
+    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages, shown))))
+    out.append(_news(articles))
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
+    out += _picture_files(shown, {o.file for o in out})
     return out
 
 
@@ -165,9 +170,12 @@ def _numbered(path: str, number: int) -> str:
 
 
 def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
-    """The front page's blocks: each region with articles and its newest few."""
+    """The front page's blocks: each region's newest few of the articles the main column
+    does not show (a block repeating the column would say nothing new)."""
+    size, total = config.per_page, len(articles)
+    front = total - max(0, total // size - 1) * size  # as _listing pages them
     newest: dict[str, list[str]] = {r.slug: [] for r in config.regions}
-    for article in articles:
+    for article in articles[front:]:
         mine = newest[article.region]
         if len(mine) < REGION_BLOCK:
             mine.append(article.id)
@@ -344,6 +352,88 @@ class _Related:
 
 # --- feeds and files ----------------------------------------------------------------------
 
+# --- pictures -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """An article's lead picture, a file of the site: the engine finds and measures it."""
+
+    source: str        # the file, resolved
+    stamp: str         # its stamp (scan.text): the variants change when it does
+    static_path: str   # below static/, when it came from there ('' in a bundle)
+    width: int         # upright
+    height: int
+    format: str        # Pillow's name: 'JPEG', 'PNG', 'WEBP', 'GIF'
+
+
+def _shown_pictures(articles: Sequence[Article],
+                    pictures: dict[str, Picture]) -> dict[str, tuple]:
+    """Article id -> its picture as pages, feeds and the sitemap show it: (source, stamp,
+    width, height, format, files), files being (width, height, format, site path) of each
+    variant, WebP first and smallest first."""
+    if not pictures:
+        return {}
+    from pathlib import Path
+
+    from site_builder import imageref, images
+
+    shown = {}
+    for article in articles:
+        picture = pictures.get(article.id)
+        if picture is None:
+            continue
+        ref = imageref.LocalImage(Path(picture.source), picture.static_path)
+        files = tuple((w, h, fmt, imageref.site_path(ref, article.url_path, name))
+                      for w, h, fmt, name in images.variant_files(
+                          Path(picture.source).stem, picture.width, picture.height,
+                          picture.format))
+        shown[article.id] = (picture.source, picture.stamp, picture.width, picture.height,
+                             picture.format, files)
+    return shown
+
+
+def _with_pictures(outputs: list[Output], shown: dict[str, tuple]) -> list[Output]:
+    """Pages that show articles get the pictures of those they show in their data: an
+    article page its lead picture, a listing its cards' thumbnails."""
+    if not shown:
+        return outputs
+    out = []
+    for output in outputs:
+        if output.kind in ("article", "listing"):
+            ids = (output.full[0],) if output.kind == "article" else output.cards
+            mine = tuple((i, shown[i]) for i in dict.fromkeys(ids) if i in shown)
+            if mine:
+                output = Output(output.path, output.kind, output.data + (mine,), output.cards,
+                                output.full)
+        out.append(output)
+    return out
+
+
+def _picture_files(shown: dict[str, tuple], taken: set[str]) -> list[Output]:
+    """Every variant file of every picture shown, once (a static picture may be shown by
+    many articles); never over another output."""
+    out, seen = [], set(taken)
+    for source, stamp, _w, _h, _fmt, files in shown.values():
+        for width, _height, fmt, path in files:
+            if path not in seen:
+                seen.add(path)
+                out.append(Output(path, "picture", (source, stamp, width, fmt)))
+    return out
+
+
+def _news(articles: Sequence[Article]) -> Output:
+    """The Google News sitemap: the articles published in the two days up to the newest
+    one (not up to the build's clock, so the same sources give the same file), at most
+    1,000, newest first; their titles are read from their cards."""
+    since = articles[0].date - NEWS_WINDOW if articles else None
+    ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
+    return Output("news-sitemap.xml", "news-sitemap", cards=ids)
+
+
+NEWS_WINDOW = dt.timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class Feed:
     """One feed of the site, made in RSS, Atom and JSON Feed: its OPML group ('site',
@@ -356,16 +446,19 @@ class Feed:
     ids: tuple[str, ...]
 
 
-def _feeds(articles: Sequence[Article], feeds: Sequence[Feed]) -> list[Output]:
+def _feeds(articles: Sequence[Article], feeds: Sequence[Feed],
+           shown: dict[str, tuple]) -> list[Output]:
     """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
     newest = _entry_date(articles[0]) if articles else EMPTY_FEED_DATE
     out = []
     for feed in feeds:
         # A feed's date is its newest entry's; only an empty feed takes the site's newest.
         fallback = None if feed.ids else newest.isoformat()
+        pictures = tuple((i, shown[i]) for i in feed.ids if i in shown)
         for kind in FEED_KINDS:
             out.append(Output(feed.page + FEED_FILES[kind], kind,
-                              (feed.title, feed.description, feed.page, fallback), full=feed.ids))
+                              (feed.title, feed.description, feed.page, fallback, pictures),
+                              full=feed.ids))
     out.append(Output("feeds.opml", "opml",
                       tuple((feed.group, feed.title, feed.page) for feed in feeds)))
     return out
@@ -382,8 +475,9 @@ def _entry_date(article: Article) -> dt.datetime:
 
 
 def _listed(outputs: Sequence[Output], articles: Sequence[Article],
-            pages: Sequence[Article]) -> Iterable[tuple]:
-    """(path, lastmod) of the pages a sitemap lists: a page's newest article's date."""
+            pages: Sequence[Article], shown: dict[str, tuple]) -> Iterable[tuple]:
+    """(path, lastmod, picture) of the pages a sitemap lists: a page's newest article's
+    date, and an article page's lead picture (its largest file in its own format)."""
     from site_builder.sitemap import w3c_datetime
 
     dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
@@ -395,8 +489,10 @@ def _listed(outputs: Sequence[Output], articles: Sequence[Article],
         if output.template is None or output.path in UNLISTED:
             continue
         if output.kind in ("article", "page"):
-            yield output.path, dates[output.full[0]]
+            picture = shown.get(output.full[0])
+            yield output.path, dates[output.full[0]], picture[-1][-1][3] if picture else None
         elif output.cards:
-            yield output.path, dates[output.cards[0]]
+            yield output.path, dates[output.cards[0]], None
         else:
-            yield output.path, newest if output.kind in ("subscribe", "archive") else None
+            yield (output.path, newest if output.kind in ("subscribe", "archive") else None,
+                   None)

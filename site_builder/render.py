@@ -196,11 +196,7 @@ def month_name(key: str) -> str:
 
 def caption_text(image: Any) -> str:
     """The caption without a trailing "(CREDIT)": the theme shows the credit on its own."""
-    caption = image.caption.strip()
-    suffix = f"({image.credit})"
-    if image.credit and caption.endswith(suffix):
-        return caption[:-len(suffix)].rstrip()
-    return caption
+    return image.caption_only
 
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
@@ -282,7 +278,11 @@ class Renderer:
         else:
             url = urls.linker(page.path)
         article = context.get("article")
+        raw = dict(context.pop("pictures", ()))
+        pictures = {i: picture_view(shown, url) for i, shown in raw.items()}
         return {
+            "pictures": pictures, "sizes": SIZES,
+            **self._metadata(page, context, raw.get(article.id) if article else None),
             "site": config, "page": page, "url": url, "nav": self.nav,
             "counts": _Counts(self.counts, reads),
             "canonical": urls.absolute(config, page.path),
@@ -298,6 +298,26 @@ class Renderer:
             "menu": self.menu,
             **context,
         }
+
+    def _metadata(self, page: Page, context: dict[str, Any], shown: tuple | None) -> dict:
+        """JSON-LD and the OpenGraph/Twitter tags of a page (metadata.py)."""
+        from site_builder import metadata
+
+        config, article = self.config, context.get("article")
+        region = context.get("region")
+        section = region.name if region else (article.region if article else "")
+        image = metadata.lead_image(config, shown, article)
+        canonical = urls.absolute(config, page.path)
+        data: list = []
+        if article is not None and article.kind == "article":
+            data.append(metadata.news_article(config, article, canonical, section, image))
+        if context.get("breadcrumbs") or context.get("kind") not in (None, "home"):
+            trail = context.get("breadcrumbs") or [("Home", "")]
+            data.append(metadata.breadcrumbs(config, [*trail, (page.title, page.path)]))
+        elif page.path == "":
+            data.append({"@context": "https://schema.org", **metadata.organization(config)})
+        return {"structured_data": metadata.script(data), "social": metadata.social(
+            config, article, section, image)}
 
     def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
         for folder, name in page.feeds or (("", self.config.title),):
@@ -316,13 +336,46 @@ def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | Non
     return found
 
 
+# --- pictures ----------------------------------------------------------------------------------
+
+# What the theme's layout gives a picture (CSS px at 18 px/rem): the browser picks the
+# smallest file at least that wide for the screen's density.
+SIZES = {"lead": "(min-width: 46rem) 42rem, calc(100vw - 2rem)",
+         "top": "(min-width: 64rem) 46rem, calc(100vw - 2rem)",
+         "thumb": "8rem"}
+
+
+def picture_view(shown: tuple, link: Callable[[str], str]) -> dict[str, Any]:
+    """What a template needs to write <picture>: one <source> per modern format, the
+    fallback <img> in the picture's own format, and its intrinsic width and height."""
+    _source, _stamp, _w, _h, fmt, files = shown
+    own = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}[fmt]
+    by_format: dict[str, list] = {}
+    for width, height, kind, path in files:
+        by_format.setdefault(kind, []).append((width, height, path))
+    largest = by_format[own][-1]
+    return {
+        "sources": [{"type": MIME[kind], "srcset": _srcset(items, link)}
+                    for kind, items in by_format.items() if kind != own],
+        "srcset": _srcset(by_format[own], link), "src": link(largest[2]),
+        "width": largest[0], "height": largest[1],
+    }
+
+
+def _srcset(items: list, link: Callable[[str], str]) -> str:
+    return ", ".join(f"{link(path)} {width}w" for width, _height, path in items)
+
+
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
 # --- what each kind of page is given (plan.TEMPLATES) ----------------------------------------
 
 Shown = Mapping[str, Article]
 
 
 def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
-    newer, older, related = output.data
+    newer, older, related = output.data[:3]
     article = shown[output.full[0]]
     region = config.region(article.region)
     region_path = urls.region_path(article.region)
@@ -332,6 +385,7 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "related": [shown[i] for i in related],
         "reading_minutes": reading_minutes(article.body),
         "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
+        "pictures": output.data[3] if len(output.data) > 3 else (),
     }
     feeds = (("", config.title),
              (region_path, f"{config.title} - {region.name if region else article.region}"))
@@ -340,7 +394,7 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
 
 
 def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
-    kind, heading, number, newer, older, region, feeds, blocks = output.data
+    kind, heading, number, newer, older, region, feeds, blocks = output.data[:8]
     in_blocks = sum(len(ids) for _, ids in blocks)
     articles = [shown[i] for i in output.cards[:len(output.cards) - in_blocks]]
     context = {
@@ -349,6 +403,7 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "region": config.region(region) if region else None,
         "blocks": [(config.region(slug), [shown[i] for i in ids]) for slug, ids in blocks],
         "own_feed": feeds[-1][0] if len(feeds) > 1 else None,
+        "pictures": output.data[8] if len(output.data) > 8 else (),
     }
     title = heading if number is None else f"{heading} (page {number})"
     return Page(output.path, "list.html", title, articles[0].date if articles else None,
@@ -409,11 +464,43 @@ def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
           html: Mapping[str, str]) -> bytes:
     from site_builder import feeds, jsonfeed
 
-    title, description, page, fallback = output.data
+    title, description, page, fallback, pictures = output.data
     spec = feeds.FeedSpec(title, description, page, tuple(articles[i] for i in output.full),
-                          dt.datetime.fromisoformat(fallback) if fallback else plan.EMPTY_FEED_DATE)
+                          dt.datetime.fromisoformat(fallback) if fallback else plan.EMPTY_FEED_DATE,
+                          {i: _feed_picture(config, shown) for i, shown in pictures})
     make = {"rss": feeds.rss, "atom": feeds.atom, "json": jsonfeed.json_feed}[output.kind]
     return make(config, spec, html)
+
+
+def _feed_picture(config: SiteConfig, shown: tuple):
+    """A feed entry's picture: the largest file in its own format, with its length in
+    bytes (encoded now if no page did it first; the cache keeps it)."""
+    from site_builder import feeds, images
+
+    source, _stamp, _w, _h, fmt, files = shown
+    picture = images.process(Path(source), config.cache_dir)
+    fallback = picture.fallback
+    path = next(p for w, _h, kind, p in files if w == fallback.width and kind == fallback.format)
+    return feeds.EntryPicture(urls.absolute(config, path), fallback.mime, fallback.size,
+                              fallback.width, fallback.height)
+
+
+def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
+             html_of: Mapping[str, str]) -> bytes:
+    """One variant file of a picture, from the image cache (encoded there if need be)."""
+    from site_builder import images
+
+    source, _stamp, width, fmt = output.data
+    picture = images.process(Path(source), config.cache_dir)
+    variant = next(v for v in picture.variants if v.width == width and v.format == fmt)
+    return variant.path.read_bytes()
+
+
+def _news_sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
+                  html_of: Mapping[str, str]) -> bytes:
+    from site_builder import sitemap
+
+    return sitemap.news_sitemap(config, [articles[i] for i in output.cards])
 
 
 def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
@@ -458,5 +545,6 @@ def _static(config: SiteConfig, output: plan.Output, articles: Shown,
 
 MAKERS: dict[str, Callable[[SiteConfig, plan.Output, Shown, Mapping[str, str]], bytes]] = {
     "rss": _feed, "atom": _feed, "json": _feed, "opml": _opml, "sitemap": _sitemap,
-    "robots": _robots, "static": _static, "redirect": _redirect,
+    "robots": _robots, "static": _static, "redirect": _redirect, "picture": _picture,
+    "news-sitemap": _news_sitemap,
 }

@@ -23,6 +23,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, SiteBuilderError
 
 RACY = "racy"
+PICTURES = (".jpg", ".jpeg", ".png", ".webp", ".gif")  # beside articles, in bundles
 DANGLING = (0, 0, 0, 0)   # a link that leads nowhere: the loader says why
 
 
@@ -49,6 +50,7 @@ class Found:
 
     stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
+    pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
 
 
 def content(config: SiteConfig) -> Found:
@@ -81,6 +83,11 @@ def content(config: SiteConfig) -> Found:
                     _add(config, found, entry.path)
             elif entry.is_dir(follow_symlinks=False):
                 todo.append(entry.path)
+            elif name.lower().endswith(PICTURES):
+                try:
+                    found.pictures[entry.path] = stamp(os.stat(entry.path))
+                except OSError:
+                    pass  # gone, or a broken link: the article naming it says so
     return found
 
 

@@ -3,35 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from site_builder import urls
 from site_builder.config import SiteConfig
+from site_builder.feeds import clean
+from site_builder.model import Article
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
-def sitemap(config: SiteConfig, pages: Iterable[tuple[str, str | None]]) -> bytes:
-    """sitemap.xml: each page's absolute URL and, when known, its W3C lastmod.
+def sitemap(config: SiteConfig, pages: Iterable[tuple[str, str | None, str | None]]) -> bytes:
+    """sitemap.xml: each page's absolute URL, its W3C lastmod when known, and an article
+    page's lead picture (`image:image`).
 
     Written as text: a 10,000-article site lists 12,000 pages, and an element tree costs
     ten times as much for the same bytes.
     """
-    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n", f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for path, lastmod in pages:
+    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n",
+             f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}">\n']
+    for path, lastmod, picture in pages:
         parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>\n")
         if lastmod is not None:
             parts.append(f"    <lastmod>{lastmod}</lastmod>\n")
+        if picture is not None:
+            parts.append(f"    <image:image><image:loc>{escape(urls.absolute(config, picture))}"
+                         "</image:loc></image:image>\n")
         parts.append("  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")
 
 
+def news_sitemap(config: SiteConfig, articles: Sequence[Article]) -> bytes:
+    """news-sitemap.xml (Google News): the recent articles with the publication's name
+    and language, each one's publication date and title (plan._news picks them)."""
+    name = escape(config.title)
+    language = escape(config.language.split("-")[0].lower())
+    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n",
+             f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
+    for article in articles:
+        parts.append(
+            f"  <url>\n    <loc>{escape(urls.absolute(config, article.url_path))}</loc>\n"
+            f"    <news:news>\n      <news:publication>\n"
+            f"        <news:name>{name}</news:name>\n"
+            f"        <news:language>{language}</news:language>\n"
+            f"      </news:publication>\n"
+            f"      <news:publication_date>{w3c_datetime(article.date)}</news:publication_date>\n"
+            f"      <news:title>{escape(clean(article.title))}</news:title>\n"
+            f"    </news:news>\n  </url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
+
+
 def robots(config: SiteConfig) -> bytes:
-    """robots.txt: everything allowed, and where the sitemap is."""
+    """robots.txt: everything allowed, and where the sitemaps are."""
     return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
-            ).encode("utf-8")
+            f"Sitemap: {urls.absolute(config, 'news-sitemap.xml')}\n").encode("utf-8")
 
 
 def w3c_datetime(value: dt.datetime) -> str:
