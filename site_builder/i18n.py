@@ -51,6 +51,17 @@ def locale(language: str) -> Locale:
                          "or 'ar')") from None
 
 
+def language_tag(text: str) -> str:
+    """A language as a feed or a user writes it ('en-us', 'AR', 'ar_EG') as a BCP 47 tag
+    CLDR knows ('en-US', 'ar', 'ar-EG'); "" when it is none."""
+    tag = text.strip().replace("_", "-")
+    try:
+        parsed = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ""
+    return "-".join(p for p in (parsed.language, parsed.script, parsed.territory) if p)
+
+
 def default_digits(language: str) -> str:
     """The digits a language writes by CLDR: 'latn' for 'ar' and 'en', 'arab' for 'ar-EG'.
 
