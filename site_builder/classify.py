@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from site_builder import dateline, gazetteer
+from site_builder import dateline, gazetteer, gazetteer_ar
 from site_builder.config import FALLBACK_REGION, Region
 from site_builder.gazetteer import DEMONYM, ORG, Gazetteer, Match
 
@@ -85,6 +85,8 @@ def classify(title: str, paragraphs: Sequence[str], regions: Sequence[Region],
     Never raises: with weak evidence the strongest country is kept, with none, `world`.
     """
     gaz = gazetteer.with_names(tuple(c for r in regions for c in r.countries))
+    if gazetteer_ar.is_arabic(" ".join((title, caption, *paragraphs[:2]))):
+        gaz = gazetteer_ar.with_arabic(gaz)  # built on the first Arabic article only
     tally = _Tally()
     sections = _sections(gaz, title, caption, paragraphs, tally)
     _score(gaz, sections, tally)

@@ -116,6 +116,17 @@ def _add_new(commands) -> None:
     _common(new)
 
 
+def _language(text: str) -> str:
+    """--language: a code CLDR knows ('ar', 'en-GB'), written as a BCP 47 tag."""
+    from site_builder.i18n import language_tag
+
+    tag = language_tag(text)
+    if not tag:
+        raise argparse.ArgumentTypeError(f"unknown language '{text}' (expected a code such "
+                                         "as 'en' or 'ar')")
+    return tag
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command, with help that teaches the workflow."""
     parser = argparse.ArgumentParser(
@@ -139,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "(a batch is spaced a minute apart, first article newest)")
     imp.add_argument("--source-url", metavar="URL",
                      help="URL the copy came from (makes ids independent of title and date)")
+    imp.add_argument("--language", type=_language, metavar="CODE",
+                     help="the articles' language, recorded as lang: (e.g. ar); "
+                          "default: a feed's own, else the site's")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
     imp.add_argument("--force", action="store_true",
                      help="overwrite content files even where a person edited them")
@@ -217,7 +231,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         from site_builder.importer import run_import
         return run_import(config, args.paths, date=args.date, source_url=args.source_url,
-                          dry_run=args.dry_run, force=args.force, quiet=args.quiet)
+                          dry_run=args.dry_run, force=args.force, quiet=args.quiet,
+                          language=args.language or "")
     if args.command == "build":
         from site_builder.build import run_build
         return run_build(config, drafts=args.drafts, clean=args.clean)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from site_builder import theme
+from site_builder import i18n, theme
 from site_builder.errors import ConfigError
 
 # The default theme's templates: the wheel's copy, or the repository's templates/ folder.
@@ -84,6 +84,24 @@ class DeployTarget:
 
 
 @dataclass(frozen=True)
+class Language:
+    """A `[languages.<code>]` table: one language of a multilingual site and where it lives."""
+
+    code: str                            # a language tag: 'ar', 'en', 'pt-BR'
+    title: str = ""                      # the site's title in that language ("" = the site's)
+    description: str = ""
+    path: str = "/"                      # its base path below the site: '/ar/', or '/' for one
+    dir: str = "ltr"                     # from the language (CLDR), or as written
+    digits: str = "latn"                 # 'latn' or 'arab'; from the language when not written
+    regions: tuple[tuple[str, str], ...] = ()   # (region slug, name in that language)
+    line: int | None = None              # the table's line in site.toml, for errors
+
+    def region_name(self, region: Region) -> str:
+        """A region's name in this language: site.toml's, else the configured one."""
+        return dict(self.regions).get(region.slug, region.name)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything a command needs to know about the site; paths are absolute."""
 
@@ -91,7 +109,8 @@ class SiteConfig:
     title: str = "Regional News"
     base_url: str = DEFAULT_BASE_URL
     language: str = "en"
-    dir: str = "ltr"
+    dir: str = "ltr"                    # load_config: from the language unless written
+    digits: str = "latn"                # load_config: the language's (CLDR) unless written
     description: str = "News by region, with feeds."
     author: str = "Newsroom"
     timezone: str = "UTC"
@@ -112,6 +131,7 @@ class SiteConfig:
     permalink: str = DEFAULT_PERMALINK
     typography: bool = True
     taxonomies: tuple[str, ...] = TAXONOMIES
+    languages: tuple[Language, ...] = ()   # [languages.*]: empty for a one-language site
     config_path: Path | None = None
 
     @property
@@ -136,6 +156,7 @@ _SCALARS: dict[str, tuple[str, type, str]] = {
     "base_url": ("base_url", str, "a URL string"),
     "language": ("language", str, "a language code such as 'en'"),
     "dir": ("dir", str, "'ltr' or 'rtl'"),
+    "digits": ("digits", str, "'latn' or 'arab'"),
     "description": ("description", str, "a string"),
     "author": ("author", str, "a string"),
     "timezone": ("timezone", str, "an IANA time zone such as 'Europe/London'"),
@@ -177,11 +198,13 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if key in _TABLES:
             values[_TABLES[key][0]] = _TABLES[key][1](value, path, text)
             continue
+        if key == "languages":  # read once the regions are known: see _with_languages
+            continue
         if key == "cache":  # the build state is trusted only where site.toml cannot move it
             raise ConfigError("'cache' cannot be set: the build state always lives in "
                               ".cache/site_builder/ next to site.toml", path, _key_line(text, key))
         if key not in _SCALARS:
-            known = ", ".join(sorted([*_SCALARS, *_TABLES, "deploy", "regions"]))
+            known = ", ".join(sorted([*_SCALARS, *_TABLES, "deploy", "regions", "languages"]))
             raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))
         attr, kind, what = _SCALARS[key]
         if type(value) is not kind:  # bool is an int subclass: compare types exactly
@@ -194,10 +217,108 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     for attr in _PATH_KEYS:
         if attr in values:
             values[attr] = Path(values[attr])
+    values.update(_language_defaults(values.get("language", SiteConfig.language), values))
     config = SiteConfig(**values)
     config = replace(config, **{a: _absolute(root, getattr(config, a)) for a in _PATH_KEYS})
     _validate(config, path, text)
-    return config
+    return _with_languages(config, raw, path, text)
+
+
+def _language_defaults(language: str, written: dict[str, Any]) -> dict[str, str]:
+    """`dir` and `digits` the site did not write, from its language ('ar' -> 'rtl')."""
+    try:
+        defaults = {"dir": i18n.text_direction(language), "digits": i18n.default_digits(language)}
+    except ValueError:  # an unknown language: _validate reports it with its line
+        return {}
+    return {key: value for key, value in defaults.items() if key not in written}
+
+
+def _with_languages(config: SiteConfig, raw: dict[str, Any], path: Path | None,
+                    text: str) -> SiteConfig:
+    """[languages.<code>] tables, checked against the site's regions and language."""
+    if "languages" not in raw:
+        return config
+    value = raw["languages"]
+    where = _key_line(text, "languages") or _table_line(text, "languages")
+    if not isinstance(value, dict) or not value:
+        raise ConfigError("'languages': expected tables such as [languages.ar] with title, "
+                          "description and path", path, where)
+    languages = tuple(_language(code, table, config, path, text) for code, table in value.items())
+    _check_paths(languages, path, text)
+    if config.language not in {language.code for language in languages}:
+        raise ConfigError(f"'language': '{config.language}' has no [languages.{config.language}] "
+                          f"table (languages: {', '.join(l.code for l in languages)})",
+                          path, _key_line(text, "language") or where)
+    return replace(config, languages=languages)
+
+
+_LANGUAGE_KEYS = ("description", "digits", "dir", "path", "regions", "title")
+
+
+def _language(code: str, table: Any, config: SiteConfig, path: Path | None,
+              text: str) -> Language:
+    """One [languages.<code>] table: title, description, path, dir, digits, regions."""
+    line = _table_line(text, f"languages.{code}")
+
+    def fail(message: str, key: str | None = None) -> ConfigError:
+        return ConfigError(f"'languages.{code}': {message}", path,
+                           _key_line_after(text, key, line) if key else line)
+
+    defaults = _language_defaults(code, {})
+    if not defaults or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
+        raise fail(f"unknown language '{code}' (expected a code such as 'en' or 'ar')")
+    if not isinstance(table, dict):
+        raise fail("expected a table with title, description and path")
+    for key, item in table.items():
+        if key not in _LANGUAGE_KEYS:
+            raise fail(f"unknown key '{key}' (known keys: {', '.join(_LANGUAGE_KEYS)})", key)
+        if key != "regions" and not isinstance(item, str):
+            raise fail(f"'{key}': expected a string, got {_toml_type(item)}", key)
+    base = table.get("path", f"/{code.lower()}/")
+    if not re.fullmatch(r"/([a-z0-9][a-z0-9-]*/)?", base):
+        raise fail(f"'path': expected '/' or one folder such as '/{code.lower()}/', "
+                   f"got '{base}'", "path")
+    if base.strip("/") in RESERVED or config.region(base.strip("/")):
+        raise fail(f"'path': '{base}' is already the address of a section of the site", "path")
+    if table.get("dir", "ltr") not in ("ltr", "rtl"):
+        raise fail(f"'dir': expected 'ltr' or 'rtl', got '{table['dir']}'", "dir")
+    if table.get("digits", "latn") not in i18n.DIGITS:
+        raise fail(f"'digits': expected 'latn' or 'arab', got '{table['digits']}'", "digits")
+    settings = {**defaults, **{k: v for k, v in table.items() if k in ("dir", "digits")}}
+    return Language(code, table.get("title", ""), table.get("description", ""), base,
+                    regions=_region_names(code, table.get("regions", {}), config, path, text),
+                    line=line, **settings)
+
+
+def _region_names(code: str, value: Any, config: SiteConfig, path: Path | None,
+                  text: str) -> tuple[tuple[str, str], ...]:
+    """[languages.<code>.regions]: region slug = "its name in that language"."""
+    line = _table_line(text, f"languages.{code}.regions") or _table_line(text, f"languages.{code}")
+    if not isinstance(value, dict):
+        raise ConfigError(f"'languages.{code}.regions': expected a table such as "
+                          "middle-east = \"...\"", path, line)
+    names = []
+    for slug, name in value.items():
+        where = _key_line_after(text, slug, line)
+        if config.region(slug) is None:
+            known = ", ".join(r.slug for r in config.regions)
+            raise ConfigError(f"'languages.{code}.regions': unknown region '{slug}' "
+                              f"(regions: {known})", path, where)
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"'languages.{code}.regions.{slug}': expected a name, "
+                              f"got {_toml_type(name)}", path, where)
+        names.append((slug, name.strip()))
+    return tuple(names)
+
+
+def _check_paths(languages: tuple[Language, ...], path: Path | None, text: str) -> None:
+    """Two languages cannot share a base path (one of them would overwrite the other)."""
+    seen: dict[str, str] = {}
+    for language in languages:
+        if language.path in seen:
+            raise ConfigError(f"'languages.{language.code}': path '{language.path}' is also "
+                              f"the path of [languages.{seen[language.path]}]", path, language.line)
+        seen[language.path] = language.code
 
 
 def _read_text(path: Path) -> str:
@@ -226,6 +347,12 @@ def _validate(config: SiteConfig, path: Path | None, text: str) -> None:
         fail("feed_content", f"expected 'full' or 'summary', got '{config.feed_content}'")
     if config.dir not in ("ltr", "rtl"):
         fail("dir", f"expected 'ltr' or 'rtl', got '{config.dir}'")
+    if config.digits not in i18n.DIGITS:
+        fail("digits", f"expected 'latn' or 'arab', got '{config.digits}'")
+    try:
+        i18n.locale(config.language)
+    except ValueError as exc:
+        fail("language", str(exc))
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):

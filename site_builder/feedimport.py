@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+from site_builder import i18n
 from site_builder.dump import caption_credit, escape_block
 from site_builder.errors import ContentError
 from site_builder.feedsource import FeedEntry, read_feed
@@ -62,6 +63,7 @@ def _record(record_type, entry: FeedEntry, path: Path, number: int):
         author=entry.author,
         source_name=entry.source_name,
         tags=entry.categories,
+        language=i18n.language_tag(entry.language) if entry.language else "",
     )
 
 

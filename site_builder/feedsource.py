@@ -47,6 +47,7 @@ class FeedEntry:
     feed_date: dt.datetime | None = None   # the feed's own date, for an undated entry
     line: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    language: str = ""                 # the feed's own <language> / "language", as written
 
 
 def sniff(data: bytes) -> str | None:
@@ -88,7 +89,9 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
     entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
     name = _plain(parsed.feed.get("title", ""))
     feed_date = _struct_date(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
-    entries = [replace(e, source_name=name, feed_date=feed_date) for e in entries]
+    language = str(parsed.feed.get("language") or "")
+    entries = [replace(e, source_name=name, feed_date=feed_date, language=language)
+               for e in entries]
     raw = _raw_items(data)
     if len(raw) == len(entries):
         entries = [replace(_with_media_text(e, caption, description, e.link or base), line=line)
@@ -202,7 +205,8 @@ def _read_json_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Cont
         if not isinstance(item, dict):
             problems.append(ContentError(f"item {index + 1} is not an object; skipped", path))
             continue
-        entries.append(replace(_json_entry(item, base), source_name=name))
+        language = str(item.get("language") or feed.get("language") or "")
+        entries.append(replace(_json_entry(item, base), source_name=name, language=language))
     return entries, problems
 
 

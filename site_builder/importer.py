@@ -15,7 +15,9 @@ import logging
 import re
 import sys
 import uuid
-from dataclasses import dataclass, field
+import unicodedata
+import urllib.parse
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -62,6 +64,8 @@ class Record:
     date_estimated: bool = False
     estimate: dt.datetime | None = None
     warnings: tuple[str, ...] = ()     # told once, when the article is first imported
+    language: str = ""                 # 'ar': from --language, else a feed's own <language>
+    language_given: bool = False       # from --language: recorded even if it is the site's
 
     @property
     def where(self) -> str:
@@ -126,9 +130,14 @@ class Action:
 
 def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime | None = None,
                source_url: str | None = None, dry_run: bool = False, force: bool = False,
-               quiet: bool = False) -> int:
-    """Import dump files into content/; print one line per article; 0 if all went well."""
+               quiet: bool = False, language: str = "") -> int:
+    """Import dump files into content/; print one line per article; 0 if all went well.
+
+    `language` ('ar'): the articles' language, recorded as `lang:`; it wins over a feed's own.
+    """
     records, problems = read_sources(paths)
+    if language:
+        records = [replace(r, language=language, language_given=True) for r in records]
     dated, refused = assign_dates(config, records, date)
     problems += refused
     index = scan_content(config.content_dir)
@@ -345,7 +354,8 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
               record.line, when.isoformat(), origin, found.region,
               ", ".join(found.countries) or "-", found.explain())
     if match is None:
-        path = config.content_dir / found.region / f"{_unique_slug(index, record.title)}.md"
+        base = title_slug(record.title, url, found.countries, article_id)
+        path = config.content_dir / found.region / f"{_unique_slug(index, base)}.md"
         _refuse_what_build_refuses(config, path, text)
         action = Action("created", found.region, path, text, record, origin, warnings=warnings)
         index.add(Existing(path, text, meta))
@@ -447,6 +457,11 @@ def _front_matter(config: SiteConfig, record: Record, article_id: str, when: dt.
         meta["source"] = source
     if record.author:
         meta["author"] = record.author
+    # Said explicitly (--language), or a feed's language other than the site's: an English
+    # site importing English feeds writes its files as before.
+    if record.language and (record.language_given or
+                            record.language.split("-")[0] != config.language.split("-")[0]):
+        meta["lang"] = record.language
     meta["draft"] = False
     return meta
 
@@ -457,9 +472,36 @@ def _tags(config: SiteConfig, tags: Sequence[str], countries: Sequence[str]) -> 
     return list(dict.fromkeys(t for t in tags if t.casefold() not in shown))
 
 
-def _unique_slug(index: ContentIndex, title: str) -> str:
-    """The title's slug, with -2, -3 ... when another article already has it."""
-    base = slug = title_slug(title)
+def title_slug(title: str, url: str = "", countries: Sequence[str] = (),
+               article_id: str = "") -> str:
+    """The slug of a new article: its title's, when the title is in Latin letters.
+
+    URLs stay ASCII. slugify would transliterate an Arabic title letter by letter into a
+    vowelless string nobody can read ("mqtl-thlth-fy-hjwm"), so such a title gives way to
+    the last readable part of the article's URL, else to its first country and a short,
+    stable piece of its id ("iraq-3f0c1b2d").
+    """
+    if _latin_share(title) >= 0.5:
+        # "Kenya's" and "Sudan’s" alike: "kenyas", "sudans" (slugify would make "kenya-s").
+        return slugify(_APOSTROPHE.sub("", title))
+    segment = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rstrip("/").rpartition("/")[2])
+    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", segment)
+    if segment and _latin_share(segment) >= 0.5 and re.search("[A-Za-z]{3}", segment):
+        return slugify(segment)
+    stem = slugify(countries[0]) if countries else "article"
+    return f"{stem}-{hashlib.sha256((article_id or title).encode('utf-8')).hexdigest()[:8]}"
+
+
+def _latin_share(text: str) -> float:
+    """The share of a text's letters that are Latin (ASCII or accented)."""
+    letters = [c for c in text if c.isalpha()]
+    latin = [c for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, "")]
+    return len(latin) / len(letters) if letters else 1.0
+
+
+def _unique_slug(index: ContentIndex, base: str) -> str:
+    """A slug, with -2, -3 ... when another article already has it."""
+    slug = base
     number = 1
     while slug in index.slugs:
         number += 1
@@ -468,12 +510,6 @@ def _unique_slug(index: ContentIndex, title: str) -> str:
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ‘](?=\w)")
-
-
-def title_slug(title: str) -> str:
-    """The slug of a title (import and `new` alike)."""
-    # "Kenya's" and "Sudan’s" alike: "kenyas", "sudans" (slugify would make "kenya-s").
-    return slugify(_APOSTROPHE.sub("", title))
 
 
 def _title_key(title: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from site_builder import frontmatter
+from site_builder import frontmatter, i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Image, Source, article_path
@@ -22,7 +22,8 @@ log = logging.getLogger("site_builder")
 
 REQUIRED = ("id", "title", "date", "region")
 KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
-         "source", "draft", "import_digest", "slug", "author", "date_estimated", "aliases")
+         "source", "draft", "import_digest", "slug", "author", "date_estimated", "aliases",
+         "lang", "translation_of")
 PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
 PAGE_KEYS = ("title", "date", "updated", "summary", "draft", "slug", "id", "aliases", "author")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -275,7 +276,24 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
         "summary": text("summary"), "draft": draft,
         "image": _mapping(meta, "image", IMAGE_KEYS, Image, fail),
         "source": _mapping(meta, "source", SOURCE_KEYS, Source, fail),
+        **_language_fields(meta, text("lang"), text("translation_of"), fail),
     }
+
+
+def _language_fields(meta: dict[str, Any], lang: str, translation_of: str,
+                     fail: Callable[[str, str], None]) -> dict[str, str]:
+    """lang: a language code CLDR knows ('ar', 'en-GB'); translation_of: another article's id."""
+    if lang:
+        try:
+            i18n.locale(lang)
+        except ValueError:
+            fail("lang", f"'lang': unknown language '{lang}' (expected a code such as 'en' or 'ar')")
+            lang = ""
+    if translation_of and (len(translation_of.split()) != 1 or translation_of == meta.get("id")):
+        fail("translation_of", f"'translation_of': expected the id of another article, "
+                               f"got '{translation_of}'")
+        translation_of = ""
+    return {"lang": lang, "translation_of": translation_of}
 
 
 def _date(config: SiteConfig, meta: dict[str, Any], key: str,

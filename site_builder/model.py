@@ -57,6 +57,8 @@ class Article:
     aliases: tuple[str, ...] = ()   # old site paths that redirect here
     kind: str = "article"           # or "page": a standalone page, never in listings or feeds
     url_path: str = ""              # below the site root; the loader sets it (permalinks)
+    lang: str = ""                  # its language ('ar'); "" = the site's language
+    translation_of: str = ""        # the id of the article this one translates
 
     def __post_init__(self):
         if not self.url_path:
@@ -90,6 +92,7 @@ def to_json(article: Article) -> dict:
         "draft": article.draft, "body_line": article.body_line,
         "authors": list(article.authors), "aliases": list(article.aliases),
         "kind": article.kind, "url_path": article.url_path,
+        "lang": article.lang, "translation_of": article.translation_of,
     }
 
 
@@ -103,7 +106,8 @@ def from_json(data: dict) -> Article:
         image=Image(*data["image"]) if data["image"] else None,
         source=Source(*data["source"]) if data["source"] else None,
         draft=data["draft"], body_line=data["body_line"], authors=tuple(data["authors"]),
-        aliases=tuple(data["aliases"]), kind=data["kind"], url_path=data["url_path"])
+        aliases=tuple(data["aliases"]), kind=data["kind"], url_path=data["url_path"],
+        lang=data.get("lang", ""), translation_of=data.get("translation_of", ""))
 
 
 def _when(moment: dt.datetime) -> list:

