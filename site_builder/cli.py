@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
     imp.add_argument("--force", action="store_true",
                      help="overwrite content files even where a person edited them")
+    imp.add_argument("--fetch-images", action="store_true",
+                     help="download feed entries' lead pictures: a new article becomes "
+                          "content/<region>/<slug>/index.md with its picture beside it "
+                          "(JPEG, PNG, WebP or GIF, at most 10 MB; a picture that cannot be "
+                          "fetched stays a link, with a warning)")
     _common(imp)
 
     build = commands.add_parser(
@@ -232,6 +237,7 @@ def _run(args: argparse.Namespace) -> int:
         from site_builder.importer import run_import
         return run_import(config, args.paths, date=args.date, source_url=args.source_url,
                           dry_run=args.dry_run, force=args.force, quiet=args.quiet,
+                          fetch_images=args.fetch_images,
                           language=args.language or "")
     if args.command == "build":
         from site_builder.build import run_build

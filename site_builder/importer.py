@@ -130,7 +130,7 @@ class Action:
 
 def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime | None = None,
                source_url: str | None = None, dry_run: bool = False, force: bool = False,
-               quiet: bool = False, language: str = "") -> int:
+               quiet: bool = False, language: str = "", fetch_images: bool = False) -> int:
     """Import dump files into content/; print one line per article; 0 if all went well.
 
     `language` ('ar'): the articles' language, recorded as `lang:`; it wins over a feed's own.
@@ -145,7 +145,8 @@ def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime |
     for record, when, origin in dated:
         try:  # one article that cannot be filed must not cost the rest of its file
             action = plan(config, index, record, when, origin, explicit=date is not None,
-                          source_url=source_url, batch=len(records), force=force)
+                          source_url=source_url, batch=len(records), force=force,
+                          fetch_images=fetch_images and not dry_run)
         except SiteBuilderError as exc:
             problems.append(ContentError(f"not imported: {exc}", record.source_path, record.line))
             continue
@@ -332,8 +333,13 @@ def scan_content(content_dir: Path) -> ContentIndex:
 
 def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datetime,
          origin: str, *, explicit: bool, source_url: str | None, batch: int,
-         force: bool) -> Action:
-    """Decide created / updated / unchanged / skipped for one record, and the file text."""
+         force: bool, fetch_images: bool = False) -> Action:
+    """Decide created / updated / unchanged / skipped for one record, and the file text.
+
+    `fetch_images`: a new article with a remote lead picture becomes a bundle,
+    content/<region>/<slug>/index.md, with the picture downloaded beside it (so the site
+    does not hotlink); an article that is a bundle already gets its picture refreshed.
+    """
     url, warnings = _web_url(record.url or source_url or "")
     article_id = article_id_for(record, when, source_url, batch)
     match = index.by_id.get(article_id)
@@ -346,6 +352,15 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
             when, origin = match.meta["date"], "the earlier import"
             estimated = estimated and match.meta.get("date_estimated") is True
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
+    path = None
+    if match is None:
+        base = title_slug(record.title, url, found.countries, article_id)
+        path = config.content_dir / found.region / f"{_unique_slug(index, base)}.md"
+    if fetch_images and record.image_url.startswith(("http://", "https://")):
+        bundle = path.with_suffix("") / "index.md" if path is not None else match.path
+        record, warnings = _fetched(record, bundle, warnings)
+        if path is not None and not record.image_url.startswith(("http://", "https://")):
+            path = bundle  # fetched: the article lives beside its picture
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     if estimated and not explicit:
         meta["date_estimated"] = True
@@ -354,8 +369,6 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
               record.line, when.isoformat(), origin, found.region,
               ", ".join(found.countries) or "-", found.explain())
     if match is None:
-        base = title_slug(record.title, url, found.countries, article_id)
-        path = config.content_dir / found.region / f"{_unique_slug(index, base)}.md"
         _refuse_what_build_refuses(config, path, text)
         action = Action("created", found.region, path, text, record, origin, warnings=warnings)
         index.add(Existing(path, text, meta))
@@ -365,6 +378,24 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
         _refuse_what_build_refuses(config, match.path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)
+
+
+def _fetched(record: Record, article: Path,
+             warnings: tuple[str, ...]) -> tuple[Record, tuple[str, ...]]:
+    """The record with its lead picture downloaded beside the article (a bundle's
+    index.md); a picture that cannot be fetched stays a link, with a warning."""
+    if article.name != "index.md":
+        return record, warnings + ("picture not fetched: the article is a single file, not a "
+                                   f"bundle ({article.stem}/index.md); it stays a link",)
+    from site_builder.fetch import fetch_image
+
+    try:
+        fetched = fetch_image(record.image_url, article.parent)
+    except SiteBuilderError as exc:
+        return record, warnings + (f"picture not fetched, linked instead: {exc}",)
+    log.info("%s: picture %s (%s, %dx%d)", _display(fetched.path), fetched.status,
+             fetched.format, fetched.width, fetched.height)
+    return replace(record, image_url=fetched.path.name), warnings
 
 
 def _refuse_what_build_refuses(config: SiteConfig, path: Path, text: str) -> None:
