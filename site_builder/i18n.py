@@ -227,6 +227,36 @@ def _compiled(po_bytes: bytes, language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+class Words:
+    """The site's interface words for Python code (plan titles, feed names, breadcrumbs):
+    the same catalogue the templates use, in the site's language."""
+
+    def __init__(self, config):
+        self.language = config.language
+        self.digits = config.digits
+        self.catalogue = translations(config.language)
+        own = [lang for lang in getattr(config, "languages", ()) if lang.code == config.language]
+        self.regions = dict(own[0].regions) if own else {}
+
+    def __call__(self, message: str, **values) -> str:
+        text = self.catalogue.gettext(message)
+        return text % values if values else text
+
+    def region(self, region) -> str:
+        """A region's name: site.toml's for this language, else the catalogue's (the
+        default regions), else as configured."""
+        return self.regions.get(region.slug) or self.catalogue.pgettext("region", region.name)
+
+    def country(self, name: str) -> str:
+        return country_name(name, self.language)
+
+    def month(self, key: str) -> str:
+        return month_name(key, self.language, self.digits)
+
+    def number(self, value: int) -> str:
+        return number(value, self.language, self.digits)
+
+
 def install(env: jinja2.Environment, language: str, digits: str = "") -> None:
     """Give templates the language: `{% trans %}`, `_()`, and the filters `longdate`,
     `timeofday`, `number`, `bdi` and the functions `month_name`, `reading_time`,

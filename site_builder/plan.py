@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from site_builder import urls
+from site_builder import i18n, urls
 from site_builder.config import SiteConfig
 from site_builder.model import Article
 
@@ -84,6 +84,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     (watch); `dirty` names the articles changed since, whose neighbours' related articles
     are found again."""
     _check_menu(config, pages)
+    words = i18n.Words(config)
     shown = _shown_pictures(articles, pictures or {})
     ids = [a.id for a in articles]
     out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
@@ -94,21 +95,22 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     feeds = [Feed("site", config.title, config.description or config.title, "",
                   tuple(ids[:config.feed_entries]))]
     for region in config.regions:
-        path = urls.region_path(region.slug)
-        out += _listing(config, path, region.name, by_region[region.slug], "region",
+        path, name = urls.region_path(region.slug), words.region(region)
+        out += _listing(config, path, name, by_region[region.slug], "region",
                         region=region.slug)
-        feeds.append(Feed("regions", f"{config.title} - {region.name}",
-                          f"{region.name}: {config.description or config.title}", path,
+        feeds.append(Feed("regions", f"{config.title} - {name}",
+                          f"{name}: {config.description or config.title}", path,
                           tuple(by_region[region.slug][:config.feed_entries])))
     for family in config.taxonomies:
-        out += _taxonomy(config, articles, family, feeds)
+        out += _taxonomy(config, articles, family, feeds, words)
     out += _article_pages(articles, memo if memo is not None else {}, dirty)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
     out += _archive(articles)
     newest = articles[0].date.isoformat() if articles else None
     out.append(Output("subscribe/", "subscribe", (newest, tuple(
-        [("All news", "", len(articles))]
-        + [(r.name, urls.region_path(r.slug), counts[r.slug]) for r in config.regions]))))
+        [(words("All news"), "", len(articles))]
+        + [(words.region(r), urls.region_path(r.slug), counts[r.slug])
+           for r in config.regions]))))
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
@@ -186,25 +188,26 @@ def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
 # listing kind, whether it has feeds, feed description).
 FAMILIES = {
     "countries": ("countries", urls.country_path, "Countries", "country", False, ""),
-    "tags": ("tags", urls.tag_path, "Tags", "tag", True, "Articles tagged {name}"),
-    "authors": ("authors", urls.author_path, "Authors", "author", True, "Articles by {name}"),
+    "tags": ("tags", urls.tag_path, "Tags", "tag", True, "Articles tagged %(name)s"),
+    "authors": ("authors", urls.author_path, "Authors", "author", True, "Articles by %(name)s"),
 }
 
 
 def _taxonomy(config: SiteConfig, articles: Sequence[Article], family: str,
-              feeds: list[Feed]) -> list[Output]:
+              feeds: list[Feed], words: i18n.Words) -> list[Output]:
     """A family's index page (countries/, tags/, authors/), a listing per name, and for
     tags and authors a feed per name (added to `feeds`)."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
     groups = _groups(articles, attr, path_of)
-    out = [Output(f"{family}/", "terms", (family, heading, tuple(
+    out = [Output(f"{family}/", "terms", (family, words(heading), tuple(
         (name, path, len(ids)) for path, (name, ids)
         in sorted(groups.items(), key=lambda item: (item[1][0].casefold(), item[0])))))]
     for path, (name, ids) in sorted(groups.items()):
-        own = ((path, f"{config.title} - {name}"),) if has_feeds else ()
-        out += _listing(config, path, name, ids, kind, feeds=(("", config.title), *own))
+        shown = words.country(name) if family == "countries" else name
+        own = ((path, f"{config.title} - {shown}"),) if has_feeds else ()
+        out += _listing(config, path, shown, ids, kind, feeds=(("", config.title), *own))
         if has_feeds:
-            feeds.append(Feed(family, f"{config.title} - {name}", about.format(name=name),
+            feeds.append(Feed(family, f"{config.title} - {shown}", words(about, name=shown),
                               path, tuple(ids[:config.feed_entries])))
     return out
 

@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_builder import plan, urls
+from site_builder import i18n, plan, urls
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
 from site_builder.model import Article
@@ -36,9 +36,6 @@ FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
                 ("atom.xml", "application/atom+xml", "Atom"),
                 ("feed.json", "application/feed+json", "JSON Feed"))
 WORDS_PER_MINUTE = 230
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
 
 @dataclass(frozen=True)
 class Page:
@@ -156,11 +153,14 @@ def environment(config: SiteConfig) -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              bytecode_cache=_bytecode_cache(config), auto_reload=False)
-    env.filters["longdate"] = longdate
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
-    env.filters["timeofday"] = timeofday
+    # The site's language: {% trans %} and _() from its catalogue, dates, numbers and
+    # country names from CLDR (i18n.py).
+    i18n.install(env, config.language, config.digits)
+    words = i18n.Words(config)
+    env.globals["region_name"] = words.region
     return env
 
 
@@ -176,22 +176,6 @@ def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
-
-
-def longdate(date: dt.date) -> str:
-    """'5 March 2026', in English whatever the locale (strftime's %B costs 10 us a call,
-    and a page shows a dozen dates)."""
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-
-
-def timeofday(date: dt.datetime) -> str:
-    """'14:30 UTC': the time and the zone's abbreviation (or its offset)."""
-    return f"{date:%H:%M} {date.tzname() or date.strftime('%z')}".rstrip()
-
-
-def month_name(key: str) -> str:
-    """'2026/02' -> 'February 2026'."""
-    return f"{MONTHS[int(key[5:7]) - 1]} {key[:4]}"
 
 
 def caption_text(image: Any) -> str:
@@ -236,6 +220,7 @@ class Renderer:
         self.env = env
         self.counts = counts
         self.nav = [config.region(slug) for slug in plan.nav(config, counts)]
+        self.words = i18n.Words(config)
         self.menu = [{"title": item.title, "path": item.path, "url": item.url}
                      for item in config.menu]
 
@@ -293,7 +278,7 @@ class Renderer:
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
             "region_of": config.region, "country_path": urls.country_path,
-            "region_path": urls.region_path, "month_name": month_name,
+            "region_path": urls.region_path,
             "tag_path": urls.tag_path, "author_path": urls.author_path,
             "menu": self.menu,
             **context,
@@ -312,7 +297,7 @@ class Renderer:
         if article is not None and article.kind == "article":
             data.append(metadata.news_article(config, article, canonical, section, image))
         if context.get("breadcrumbs") or context.get("kind") not in (None, "home"):
-            trail = context.get("breadcrumbs") or [("Home", "")]
+            trail = context.get("breadcrumbs") or [(i18n.Words(config)("Home"), "")]
             data.append(metadata.breadcrumbs(config, [*trail, (page.title, page.path)]))
         elif page.path == "":
             data.append({"@context": "https://schema.org", **metadata.organization(config)})
@@ -322,6 +307,7 @@ class Renderer:
     def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
         for folder, name in page.feeds or (("", self.config.title),):
             for filename, mime, label in FEED_FORMATS:
+                label = self.words(label)
                 yield {"path": folder + filename, "type": mime, "title": f"{name} ({label})"}
 
 
@@ -376,6 +362,7 @@ Shown = Mapping[str, Article]
 
 def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     newer, older, related = output.data[:3]
+    words = i18n.Words(config)
     article = shown[output.full[0]]
     region = config.region(article.region)
     region_path = urls.region_path(article.region)
@@ -384,7 +371,8 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "newer": shown[newer] if newer else None, "older": shown[older] if older else None,
         "related": [shown[i] for i in related],
         "reading_minutes": reading_minutes(article.body),
-        "breadcrumbs": [("Home", ""), (region.name if region else article.region, region_path)],
+        "breadcrumbs": [(words("Home"), ""),
+                        (words.region(region) if region else article.region, region_path)],
         "pictures": output.data[3] if len(output.data) > 3 else (),
     }
     feeds = (("", config.title),
@@ -405,21 +393,23 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "own_feed": feeds[-1][0] if len(feeds) > 1 else None,
         "pictures": output.data[8] if len(output.data) > 8 else (),
     }
-    title = heading if number is None else f"{heading} (page {number})"
+    title = heading if number is None else i18n.Words(config)(
+        "%(heading)s (page %(number)s)", heading=heading, number=i18n.Words(config).number(number))
     return Page(output.path, "list.html", title, articles[0].date if articles else None,
                 feeds), context
 
 
 def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     month, months = output.data
+    words = i18n.Words(config)
     articles = [shown[i] for i in output.cards]
     if month is None:
         years: dict[str, list[tuple[str, int]]] = {}
         for key, count in months:
             years.setdefault(key[:4], []).append((key, count))
-        return Page(output.path, "archive.html", "Archive"), {
+        return Page(output.path, "archive.html", words("Archive")), {
             "month": None, "years": list(years.items()), "articles": []}
-    title = f"Archive: {month_name(month)}"
+    title = words("Archive: %(month)s", month=words.month(month))
     return Page(output.path, "archive.html", title), {
         "month": month, "years": [], "articles": articles}
 
@@ -437,12 +427,14 @@ def _terms(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page,
 
 
 def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
+    words = i18n.Words(config)
     rows = [{"name": name, "folder": folder, "count": count,
-             "links": [{"label": label, "path": folder + filename,
+             "links": [{"label": words(label), "path": folder + filename,
                         "absolute": urls.absolute(config, folder + filename)}
                        for filename, _mime, label in FEED_FORMATS]}
             for name, folder, count in output.data[1]]
-    return Page(output.path, "subscribe.html", "Subscribe"), {"feed_list": rows}
+    return Page(output.path, "subscribe.html", i18n.Words(config)("Subscribe")), {
+        "feed_list": rows}
 
 
 CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]]] = {
@@ -452,8 +444,10 @@ CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]
     "subscribe": _subscribe,
     "page": _page,
     "terms": _terms,
-    "search": lambda config, output, shown: (Page(output.path, "search.html", "Search"), {}),
-    "notfound": lambda config, output, shown: (Page(output.path, "404.html", "Page not found"),
+    "search": lambda config, output, shown: (
+        Page(output.path, "search.html", i18n.Words(config)("Search")), {}),
+    "notfound": lambda config, output, shown: (
+        Page(output.path, "404.html", i18n.Words(config)("Page not found")),
                                                {}),
 }
 
