@@ -500,8 +500,13 @@ class _Work:
         pages = [a for a in shown if a.kind == "page"]
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         counts = plan.region_counts(config, published)
-        self.renderer.counts = counts
-        self.renderer.nav = [config.region(s) for s in plan.nav(config, counts)]
+        if config.languages:  # each language's edition counts its own articles
+            from site_builder.editions import language_of
+
+            counts = {lang.code: plan.region_counts(
+                config, [a for a in published if language_of(a, config) == lang.code])
+                for lang in config.languages}
+        self.renderer.set_counts(counts)
         static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
                   for path, source in assets.static_sources(config).items()}
         pictures = self._pictures(published)
@@ -575,7 +580,7 @@ class _Work:
         self._digests_for(outputs)
         self.outputs = outputs
         self.site_digest = _digest([self.site["config"],
-                                    repr([r.slug for r in self.renderer.nav])])
+                                    repr(self.renderer.nav_slugs)])
         self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
         self.changed_files, self.single = self.engine.check.result(self.store.output_stamps)
         memo, dirty = self.memo, self.changes.dirty

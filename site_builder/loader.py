@@ -140,9 +140,12 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
         if meta.get(key) in (None, "") and not (key == "region" and folder):
             errors.append(ContentError(_missing(key), shown, 1))
     fields = _fields(config, meta, path, fail)
+    if not fields["lang"]:
+        fields["lang"] = _placed(config, path)[0]
     if page:
         fields.update(kind="page", url_path=f"{fields['slug']}/",
-                      id=fields["id"] or f"page:{fields['slug']}")
+                      id=fields["id"] or ":".join(
+                          ["page", *filter(None, [fields["lang"]]), fields["slug"]]))
         _check_page_slug(config, fields["slug"], fail)
     else:
         if not fields["region"]:
@@ -162,12 +165,21 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
     return fields, body, body_line
 
 
-def is_page(config: SiteConfig, path: Path) -> bool:
-    """Whether a content file is a standalone page (content/pages/<slug>.md)."""
+def _placed(config: SiteConfig, path: Path) -> tuple[str, tuple[str, ...]]:
+    """(language of its folder, the rest of its path) of a content file: on a site in
+    several languages, content/<lang>/... holds that language's articles and pages."""
     try:
         parts = path.relative_to(config.content_dir).parts
     except ValueError:
-        return False
+        return "", ()
+    if len(parts) > 1 and parts[0] in {lang.code for lang in config.languages}:
+        return parts[0], parts[1:]
+    return "", parts
+
+
+def is_page(config: SiteConfig, path: Path) -> bool:
+    """Whether a content file is a standalone page (content/[<lang>/]pages/<slug>.md)."""
+    parts = _placed(config, path)[1]
     return len(parts) == 2 and parts[0] == PAGES
 
 
@@ -182,10 +194,7 @@ def folder_region(config: SiteConfig, path: Path) -> str | None:
     """The region whose folder the file is in (content/<region>/... ), else None.
 
     content/pages/ is never one: `pages` is a reserved slug no region may take."""
-    try:
-        parts = path.relative_to(config.content_dir).parts
-    except ValueError:
-        return None
+    parts = _placed(config, path)[1]
     return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
 
 
@@ -400,13 +409,15 @@ def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuil
     """Two files with one id, or two articles at one URL: name both files."""
     errors: list[SiteBuilderError] = []
     for attr, what, fields in ((lambda a: a.id, "id", ("id",)),
-                               (lambda a: a.url_path, "URL", ("slug", "date"))):
+                               # one address per language: each edition has its own path
+                               (lambda a: (a.lang, a.url_path), "URL", ("slug", "date"))):
         seen: dict[str, Article] = {}
         for article in articles:
             key = attr(article)
             if key in seen:
                 other = _shown(config, seen[key].path)
-                errors.append(ContentError(f"duplicate {what} '{key}' (also in {other})",
+                named = key[1] if isinstance(key, tuple) else key
+                errors.append(ContentError(f"duplicate {what} '{named}' (also in {other})",
                                            _shown(config, article.path),
                                            _field_line(article.path, fields)))
             else:

@@ -126,12 +126,13 @@ class Brief:
     and address; read for every article at every full plan, so kept small and quick."""
 
     __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path",
-                 "url_path", "tags", "authors", "aliases", "kind", "image_url")
+                 "url_path", "tags", "authors", "aliases", "kind", "image_url", "lang",
+                 "translation_of")
 
     def __init__(self, values: list):
         (self.id, date, updated, self.region, countries, self.slug, self.draft,
          self._path, self.url_path, tags, authors, aliases, self.kind,
-         self.image_url) = values
+         self.image_url, self.lang, self.translation_of) = values
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
@@ -152,4 +153,5 @@ def brief(article: Article) -> list:
             _when(article.updated) if article.updated else None, article.region,
             list(article.countries), article.slug, article.draft, str(article.path),
             article.url_path, list(article.tags), list(article.authors), list(article.aliases),
-            article.kind, article.image.url if article.image else ""]
+            article.kind, article.image.url if article.image else "", article.lang,
+            article.translation_of]

@@ -77,12 +77,16 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
               static: dict[str, tuple[str, str]], memo: dict | None = None,
               dirty: frozenset[str] | set[str] = frozenset(),
               pages: Sequence[Article] = (),
-              pictures: dict[str, Picture] | None = None) -> list[Output]:
+              pictures: dict[str, Picture] | None = None, edition: bool = False
+              ) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
     (source file, digest). `memo` keeps related articles from one plan to the next
     (watch); `dirty` names the articles changed since, whose neighbours' related articles
-    are found again."""
+    are found again. A site in several languages is planned edition by edition
+    (`edition`: planning one of them)."""
+    if config.languages and not edition:
+        return _editions(config, articles, static, memo, dirty, pages, pictures)
     _check_menu(config, pages)
     words = i18n.Words(config)
     shown = _shown_pictures(articles, pictures or {})
@@ -118,7 +122,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     out += _feeds(articles, feeds, shown)
     out += _aliases([*articles, *pages], out)
     out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages, shown))))
-    out.append(_news(articles))
+    out.append(_news(articles, config.language))
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
     out += _picture_files(shown, {o.file for o in out})
@@ -282,7 +286,9 @@ def _article_pages(articles: Sequence[Article], memo: dict,
         older = articles[index + 1].id if index + 1 < len(articles) else None
         near = related.of(article)
         cards = tuple(i for i in (newer, older) if i) + near
-        out.append(Output(article.url_path, "article", (newer, older, near), cards,
+        # (newer, older, related, its picture, its translations): the last two filled in
+        # by _with_pictures and _editions.
+        out.append(Output(article.url_path, "article", (newer, older, near, (), ()), cards,
                           (article.id,)))
     return out
 
@@ -355,6 +361,58 @@ class _Related:
 
 # --- feeds and files ----------------------------------------------------------------------
 
+# --- editions (a site in several languages) -----------------------------------------------------
+
+def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, memo: dict | None,
+              dirty, pages: Sequence[Article], pictures: dict | None) -> list[Output]:
+    """Each language's edition planned as a site of its own under its path (editions.py);
+    robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
+    from site_builder import editions as ed
+    from site_builder.i18n import locale
+
+    found = ed.editions(config)
+    prefixes = {e.code: e.prefix for e in found}
+    linked = ed.translations([*articles, *pages], config, prefixes)
+    out, listed, news, feeds = [], [], [], []
+    for number, edition in enumerate(found):
+        mine = [a for a in articles if ed.language_of(a, config) == edition.code]
+        own_pages = [p for p in pages if ed.language_of(p, config) == edition.code]
+        name = locale(edition.code).language_name or edition.code
+        at = {a.url_path: a.id for a in (*mine, *own_pages)}
+        # Each edition has the theme's files under its own path (its pages link them
+        # relatively); the root keeps them too, for CNAME and 404.html.
+        for output in plan_site(edition.config, mine, static, memo, dirty, own_pages, pictures,
+                                edition=True):
+            kind, prefix = output.kind, edition.prefix
+            if kind == "sitemap":
+                listed += [(prefix + path, lastmod, prefix + picture if picture else None,
+                            linked.get(at.get(path), ()))
+                           for path, lastmod, picture, *_ in output.data]
+            elif kind == "news-sitemap":
+                news += [(ident, (prefix, edition.code)) for ident in output.cards]
+            elif kind == "opml":  # the edition's own, and all of them grouped at the root
+                feeds += [(name, title, prefix + page) for _group, title, page in output.data]
+                out.append(Output(prefix + output.path, kind, output.data))
+            elif kind == "robots" or kind == "notfound" and number:
+                continue
+            else:
+                data = output.data
+                if kind == "article":
+                    data = data[:4] + (linked.get(output.full[0], ()),)
+                path = output.path if kind == "notfound" else prefix + output.path
+                out.append(Output(path, kind, data, output.cards, output.full))
+    out.append(Output("feeds.opml", "opml", tuple(feeds)))
+    out.append(Output("sitemap.xml", "sitemap", tuple(listed)))
+    out.append(Output("news-sitemap.xml", "news-sitemap", tuple(d for _, d in news),
+                      cards=tuple(i for i, _ in news)))
+    out.append(Output("robots.txt", "robots"))
+    if all(e.prefix for e in found):
+        out += [Output(path, "static", source) for path, source in sorted(static.items())]
+        # The site's root sends visitors on to the edition in the site's own language.
+        out.append(Output("", "redirect", (found[0].prefix,)))
+    return out
+
+
 # --- pictures -------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -405,7 +463,10 @@ def _with_pictures(outputs: list[Output], shown: dict[str, tuple]) -> list[Outpu
         if output.kind in ("article", "listing"):
             ids = (output.full[0],) if output.kind == "article" else output.cards
             mine = tuple((i, shown[i]) for i in dict.fromkeys(ids) if i in shown)
-            if mine:
+            if mine and output.kind == "article":
+                data = output.data[:3] + (mine,) + output.data[4:]
+                output = Output(output.path, output.kind, data, output.cards, output.full)
+            elif mine:
                 output = Output(output.path, output.kind, output.data + (mine,), output.cards,
                                 output.full)
         out.append(output)
@@ -424,13 +485,14 @@ def _picture_files(shown: dict[str, tuple], taken: set[str]) -> list[Output]:
     return out
 
 
-def _news(articles: Sequence[Article]) -> Output:
+def _news(articles: Sequence[Article], language: str, prefix: str = "") -> Output:
     """The Google News sitemap: the articles published in the two days up to the newest
     one (not up to the build's clock, so the same sources give the same file), at most
     1,000, newest first; their titles are read from their cards."""
     since = articles[0].date - NEWS_WINDOW if articles else None
     ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
-    return Output("news-sitemap.xml", "news-sitemap", cards=ids)
+    return Output("news-sitemap.xml", "news-sitemap", tuple((prefix, language) for _ in ids),
+                  cards=ids)
 
 
 NEWS_WINDOW = dt.timedelta(days=2)

@@ -212,17 +212,60 @@ def reading_minutes(text: str) -> int:
 
 # --- rendering ----------------------------------------------------------------------------
 
+# Files of a site in several languages made once, for the whole site (plan._editions).
+ROOT_KINDS = ("sitemap", "news-sitemap", "opml", "robots", "static", "redirect")
+
+
 class Renderer:
     """Renders planned outputs with one environment and the site-wide values."""
 
-    def __init__(self, config: SiteConfig, env: jinja2.Environment, counts: dict[str, int]):
+    def __init__(self, config: SiteConfig, env: jinja2.Environment, counts: dict[str, int],
+                 site: SiteConfig | None = None):
+        """`site`: the whole site, when this renderer is one language's edition of it."""
+        from site_builder import editions
+
         self.config = config
+        self.site = site or config
         self.env = env
-        self.counts = counts
-        self.nav = [config.region(slug) for slug in plan.nav(config, counts)]
         self.words = i18n.Words(config)
         self.menu = [{"title": item.title, "path": item.path, "url": item.url}
                      for item in config.menu]
+        self.editions = editions.editions(config) if site is None else []
+        self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
+        self.prefix = ""  # an edition's path below the site ('ar/')
+        self.set_counts(counts)
+
+    def set_counts(self, counts: dict) -> None:
+        """Articles per region (per language on a site in several): what `counts` and the
+        menu of regions show."""
+        self.counts = counts
+        if self.editions:
+            for edition in self.editions:
+                part = self.parts.get(edition.code)
+                if part is None:
+                    part = self.parts[edition.code] = Renderer(
+                        edition.config, environment(edition.config), {}, site=self.config)
+                    part.prefix = edition.prefix
+                part.set_counts(counts.get(edition.code, {}))
+            return
+        self.nav = [self.config.region(slug) for slug in plan.nav(self.config, counts)]
+
+    def _in_edition(self, output: plan.Output) -> bool:
+        """Whether one language's edition renders this output (else the whole site's)."""
+        if not self.editions:
+            return False
+        if output.kind == "opml":
+            return output.path != "feeds.opml"
+        if output.kind == "redirect":
+            return bool(output.cards)  # an alias; not the root's redirect to an edition
+        return output.kind not in ROOT_KINDS
+
+    @property
+    def nav_slugs(self) -> list[str]:
+        """The regions in the menu, for the fingerprint of every page."""
+        if self.editions:
+            return [f"{code}:{r.slug}" for code, part in self.parts.items() for r in part.nav]
+        return [r.slug for r in self.nav]
 
     def render(self, output: plan.Output, articles: Mapping[str, Article],
                html: Mapping[str, str], body_of: Callable[[str], str]
@@ -232,6 +275,14 @@ class Renderer:
         `articles` has every article the output names (bodies needed only for `full`
         ones), `html` the HTML of the `full` ones; `body_of` gives a card's body.
         """
+        if self._in_edition(output):
+            from site_builder import editions
+
+            edition, path = editions.edition_of(output.path, self.editions)
+            part = self.parts[(edition or self.editions[0]).code]
+            inner = plan.Output(path if edition else output.path, output.kind, output.data,
+                                output.cards, output.full)
+            return part.render(inner, articles, html, body_of)
         reads = Reads(body_of)
         if output.template is None:
             return MAKERS[output.kind](self.config, output, articles, html), reads.result(output)
@@ -275,6 +326,11 @@ class Renderer:
             else config.description,
             "og_type": "article" if article and article.kind == "article" else "website",
             "alternates": list(self._alternates(page)),
+            "translations": [{"lang": lang, "href": urls.absolute(self.site, path),
+                              "link": urls.relative(self.prefix + page.path, path),
+                              "name": i18n.locale(lang).language_name or lang,
+                              "current": lang == config.language}
+                             for lang, path in context.pop("translations", ())],
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
             "region_of": config.region, "country_path": urls.country_path,
@@ -373,7 +429,8 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "reading_minutes": reading_minutes(article.body),
         "breadcrumbs": [(words("Home"), ""),
                         (words.region(region) if region else article.region, region_path)],
-        "pictures": output.data[3] if len(output.data) > 3 else (),
+        "pictures": output.data[3],
+        "translations": output.data[4],
     }
     feeds = (("", config.title),
              (region_path, f"{config.title} - {region.name if region else article.region}"))
@@ -494,7 +551,7 @@ def _news_sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
                   html_of: Mapping[str, str]) -> bytes:
     from site_builder import sitemap
 
-    return sitemap.news_sitemap(config, [articles[i] for i in output.cards])
+    return sitemap.news_sitemap(config, [articles[i] for i in output.cards], output.data)
 
 
 def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
@@ -513,7 +570,8 @@ def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
     """An old address (an alias): a page that sends browsers and crawlers to the new one."""
     from site_builder import redirect
 
-    return redirect.page(config, output.path, output.data[0], articles[output.cards[0]].title)
+    title = articles[output.cards[0]].title if output.cards else config.title
+    return redirect.page(config, output.path, output.data[0], title)
 
 
 def _sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
