@@ -227,6 +227,11 @@ def _compiled(po_bytes: bytes, language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def N_(message: str) -> str:
+    """Marks a message for `pybabel extract` where it is defined; translated where used."""
+    return message
+
+
 class Words:
     """The site's interface words for Python code (plan titles, feed names, breadcrumbs):
     the same catalogue the templates use, in the site's language."""

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from site_builder import i18n, urls
+from site_builder.i18n import N_
 from site_builder.config import SiteConfig
 from site_builder.model import Article
 
@@ -112,7 +113,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     out += _archive(articles)
     newest = articles[0].date.isoformat() if articles else None
     out.append(Output("subscribe/", "subscribe", (newest, tuple(
-        [(words("All news"), "", len(articles))]
+        [(words(N_("All news")), "", len(articles))]
         + [(words.region(r), urls.region_path(r.slug), counts[r.slug])
            for r in config.regions]))))
     if config.search:
@@ -191,9 +192,10 @@ def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
 # Each family of listings beside regions: (article attribute, path of a name, index heading,
 # listing kind, whether it has feeds, feed description).
 FAMILIES = {
-    "countries": ("countries", urls.country_path, "Countries", "country", False, ""),
-    "tags": ("tags", urls.tag_path, "Tags", "tag", True, "Articles tagged %(name)s"),
-    "authors": ("authors", urls.author_path, "Authors", "author", True, "Articles by %(name)s"),
+    "countries": ("countries", urls.country_path, N_("Countries"), "country", False, ""),
+    "tags": ("tags", urls.tag_path, N_("Tags"), "tag", True, N_("Articles tagged %(name)s")),
+    "authors": ("authors", urls.author_path, N_("Authors"), "author", True,
+                N_("Articles by %(name)s")),
 }
 
 

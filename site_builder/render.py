@@ -26,6 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder import i18n, plan, urls
+from site_builder.i18n import N_
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
 from site_builder.model import Article
@@ -451,7 +452,7 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "pictures": output.data[8] if len(output.data) > 8 else (),
     }
     title = heading if number is None else i18n.Words(config)(
-        "%(heading)s (page %(number)s)", heading=heading, number=i18n.Words(config).number(number))
+        N_("%(heading)s (page %(number)s)"), heading=heading, number=i18n.Words(config).number(number))
     return Page(output.path, "list.html", title, articles[0].date if articles else None,
                 feeds), context
 
@@ -466,7 +467,7 @@ def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
             years.setdefault(key[:4], []).append((key, count))
         return Page(output.path, "archive.html", words("Archive")), {
             "month": None, "years": list(years.items()), "articles": []}
-    title = words("Archive: %(month)s", month=words.month(month))
+    title = words(N_("Archive: %(month)s"), month=words.month(month))
     return Page(output.path, "archive.html", title), {
         "month": month, "years": [], "articles": articles}
 

@@ -220,3 +220,16 @@ def test_no_theme_string_outside_the_catalogue():
             if msgid not in known:
                 found.append(f"{folder}/{filename}:{line}: {msgid!r}")
     assert found == []
+
+
+def test_extracting_again_keeps_every_message_of_the_catalogue():
+    """`pybabel extract` then `pybabel update` must not drop a message: every msgid of the
+    catalogue is found in the templates or the code (marked with _(), N_() or pgettext)."""
+    with open(ROOT / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    found = set()
+    for folder in ("templates", "site_builder"):
+        for _filename, _line, message, _comments, _context in extract_from_dir(
+                str(ROOT / folder), method_map, options_map):
+            found.add(message if isinstance(message, str) else message[0])
+    assert set(i18n.msgids("en")) - found == set()
