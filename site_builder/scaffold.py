@@ -29,7 +29,8 @@ SETTINGS = {
     "base_url": "the absolute address the site is published at; feeds, canonical links "
                 "and the sitemap use it (serve uses its own address while this is the default)",
     "language": "the <html lang> of the pages and the feeds' language",
-    "dir": '"ltr", or "rtl" for a right-to-left language such as Arabic',
+    "dir": '"ltr", or "rtl" for a right-to-left language (follows the language unless set)',
+    "digits": '"latn" (0-9) or "arab" (Arabic-Indic); follows the language unless set',
     "timezone": "the zone of dates written without one (an IANA name such as Europe/London)",
     "per_page": "articles per listing page",
     "feed_entries": "entries per feed",

@@ -28,14 +28,15 @@ def sitemap(config: SiteConfig, pages: Iterable[tuple]) -> bytes:
     parts = ["<?xml version='1.0' encoding='UTF-8'?>\n",
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" '
              f'xmlns:xhtml="{XHTML_NS}">\n']
-    for path, lastmod, picture, *more in pages:
+    for path, lastmod, *more in pages:
+        picture = more[0] if more else None
         parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>\n")
         if lastmod is not None:
             parts.append(f"    <lastmod>{lastmod}</lastmod>\n")
         if picture is not None:
             parts.append(f"    <image:image><image:loc>{escape(urls.absolute(config, picture))}"
                          "</image:loc></image:image>\n")
-        for language, other in more[0] if more else ():
+        for language, other in more[1] if len(more) > 1 else ():
             parts.append(f'    <xhtml:link rel="alternate" hreflang="{escape(language)}" '
                          f'href="{escape(urls.absolute(config, other))}"/>\n')
         parts.append("  </url>\n")

@@ -35,7 +35,7 @@ def test_a_body_without_a_fence_reads_the_same_without_fenced_code():
         "Term\n\n---\n\n<pre><code>hand made</code></pre>\n\n[ref][1]\n\n[1]: https://e.org/",
     ]
     assert len(samples) > 5
-    with_fences = _new_markdown(EXTENSIONS)
+    with_fences = _new_markdown(EXTENSIONS + ["smarty"])  # typography is on by default
     renderer = Renderer(SiteConfig())
     for text in samples:
         assert "```" not in text and "~~~" not in text

@@ -34,7 +34,8 @@ def test_sitemap_absolute_locations_and_w3c_lastmod():
 
 def test_robots_points_to_the_absolute_sitemap():
     text = robots(SiteConfig(base_url="https://example.org/news/")).decode()
-    assert text.splitlines()[-1] == "Sitemap: https://example.org/news/sitemap.xml"
+    assert text.splitlines()[-2:] == ["Sitemap: https://example.org/news/sitemap.xml",
+                                      "Sitemap: https://example.org/news/news-sitemap.xml"]
     assert text.startswith("User-agent: *\n")
 
 
