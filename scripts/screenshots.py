@@ -2,9 +2,13 @@
 
     python3 scripts/screenshots.py [--site DIR] [--out docs/screenshots]
 
-Builds the site in DIR (default: the repository, i.e. content/ with the default theme) into a
-temporary folder, serves it on a free loopback port and photographs it with Debian's
-Chromium (/usr/bin/chromium) through Playwright. Nothing is downloaded.
+By default writes the demo site of scripts/demo_site.py (eight stories, pictures drawn with
+Pillow) into a temporary folder; with --site, uses that site instead. Builds it into a
+temporary folder with base_url set to the address it is served at, serves it on a free
+loopback port and photographs it with Debian's Chromium (/usr/bin/chromium) through
+Playwright: the front page and the article the front page leads with (the demo's has a
+lead picture). The PNGs are re-encoded with Pillow (optimized, and reduced to 256 colours
+when one is still over 300 KB) so that the README stays light. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
+import os
 import re
 import subprocess
 import sys
@@ -20,6 +26,10 @@ import threading
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import demo_site  # noqa: E402  (a sibling script)
+
+LIMIT = 300_000  # bytes a README picture may take
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-quic", "--disable-sync",
@@ -27,10 +37,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 
 
-def build(site: Path, output: Path) -> None:
+def build(site: Path, output: Path, base_url: str) -> None:
     """Build the site into output with the real command line."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     subprocess.run([sys.executable, "-m", "site_builder", "build", "--quiet", "--output",
-                    str(output)], cwd=site, check=True)
+                    str(output), "--base-url", base_url], cwd=site, check=True, env=env)
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
@@ -66,17 +78,32 @@ def shoot(base: str, article: str, out: Path) -> list[Path]:
             for name, path in (("front", ""), ("article", article)):
                 page.goto(base + path, wait_until="load")
                 target = out / f"{name}-{size}.png"
-                page.screenshot(path=str(target), full_page=False)
+                target.write_bytes(shrink(page.screenshot(full_page=False)))
                 made.append(target)
             page.close()
         browser.close()
     return made
 
 
+def shrink(png: bytes) -> bytes:
+    """The screenshot re-encoded smaller: optimized; 256 colours if still over LIMIT."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    if out.tell() > LIMIT:
+        out = io.BytesIO()
+        image.quantize(256, method=Image.Quantize.MEDIANCUT,
+                       dither=Image.Dither.FLOYDSTEINBERG).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build, serve, photograph; print the files written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=REPO, help="site folder (with site.toml)")
+    parser.add_argument("--site", type=Path, help="site folder (with site.toml); "
+                        "default: the demo site of scripts/demo_site.py")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -84,10 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "output"
-        build(args.site.resolve(), output)
+        output.mkdir()
         server = serve(output)
         try:
             base = f"http://127.0.0.1:{server.server_address[1]}/"
+            site = args.site.resolve() if args.site else Path(tmp) / "demo"
+            if not args.site:
+                demo_site.write_site(site, base)
+            build(site, output, base)
             for path in shoot(base, first_article(output), args.out):
                 print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
         finally:

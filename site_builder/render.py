@@ -381,11 +381,18 @@ def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | Non
 
 # --- pictures ----------------------------------------------------------------------------------
 
-# What the theme's layout gives a picture (CSS px at 18 px/rem): the browser picks the
-# smallest file at least that wide for the screen's density.
-SIZES = {"lead": "(min-width: 46rem) 42rem, calc(100vw - 2rem)",
-         "top": "(min-width: 64rem) 46rem, calc(100vw - 2rem)",
-         "thumb": "8rem"}
+# What the theme's layout gives a picture, in CSS px: the browser picks the smallest file at
+# least that wide for the screen's density. In px, not rem: a rem in `sizes` (as in a media
+# query) is the browser's default 16 px, while style.css sets the root font to 112.5%
+# (18 px), so the 1rem padding either side of a column is 18px.
+# lead: the article column, 42rem (756px) from a 792px viewport on.
+# top: the front page's main column: 2fr of 3 beside the region blocks, 2.5rem apart, from
+# 64em (1024px) on; the picture is at most 45rem (810px) wide; full width below.
+# thumb: 8rem (144px) beside a headline; 5.5rem (99px) on phones (up to 30em, 480px).
+SIZES = {"lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
+         "top": "(min-width: 1332px) 810px, (min-width: 1024px) calc((100vw - 81px) * 2 / 3), "
+                "(min-width: 846px) 810px, calc(100vw - 36px)",
+         "thumb": "(max-width: 480px) 99px, 144px"}
 
 
 def picture_view(shown: tuple, link: Callable[[str], str]) -> dict[str, Any]:

@@ -441,3 +441,44 @@ def test_a_right_to_left_site_reads_right_to_left(tmp_path, browser):
     finally:
         watched.close()
         served.stop()
+
+
+def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(tmp_path, browser):
+    """On the demo site (scripts/demo_site.py): with the picture files held back, the top
+    story's and an article's lead picture already take their full width and their own
+    ratio (no layout shift when they arrive); once loaded, the width `sizes` announced is
+    the width the stylesheet gives them (so the browser fetches the right file)."""
+    import sys
+    from test_serve_e2e import Served
+    sys.path.insert(0, str(REPO / "scripts"))
+    import demo_site
+    demo_site.write_site(tmp_path)
+    served = Served(tmp_path)
+    try:
+        home = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+        article = re.search(r'top-story">\n<a class="thumb" href="([^"]+)"', home).group(1)
+        for width in (360, 412, 900, 1100, 1350):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            held = []
+            page.route(re.compile(r"\.(webp|jpg|png)$"), lambda r: held.append(r))  # unanswered
+            for path, picture in (("", ".top-story img"), (article, ".lead-image img")):
+                page.goto(f"http://127.0.0.1:{served.port}/{path}", wait_until="domcontentloaded")
+                box = page.evaluate(f"""(() => {{ const i = document.querySelector('{picture}');
+                    const card = i.closest('.teaser, .story');
+                    return [i.clientWidth, i.clientHeight, +i.getAttribute('width'),
+                            +i.getAttribute('height'), card.clientWidth]; }})()""")
+                shown, tall, w, h, card = box
+                assert shown == min(card, 810) and abs(tall - shown * h / w) < 1, (width, path, box)
+            context.close()
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            for path, picture in (("", ".top-story img"), (article, ".lead-image img")):
+                page.goto(f"http://127.0.0.1:{served.port}/{path}", wait_until="load")
+                # naturalWidth is the file's width divided by the density sizes implied.
+                got = page.evaluate(f"(i => [i.clientWidth, i.naturalWidth])"
+                                    f"(document.querySelector('{picture}'))")
+                assert abs(got[0] - got[1]) <= 1, (width, path, got)
+            context.close()
+    finally:
+        served.stop()

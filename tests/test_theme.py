@@ -96,7 +96,7 @@ def test_no_scripts_and_nothing_loaded_from_elsewhere(built):
     config, _ = built
     for path in html_pages(config):
         doc = lxml.html.fromstring(path.read_bytes())
-        # The one script a page has is its JSON-LD: data for search engines, not code.
+        # JSON-LD metadata is data, not a script that runs.
         assert doc.xpath("//script[not(@type='application/ld+json')]") == [], path
         loaded = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href") + doc.xpath("//img/@src")
         assert all("//" not in href for href in loaded), (path, loaded)
@@ -109,9 +109,9 @@ def test_article_page_shows_dates_reading_time_photo_credit_and_feeds(built):
     doc = parse("articles/2026/02/a/")
     meta = doc.xpath('//header[@class="story-header"]//p[@class="meta"]')[0].text_content()
     assert "1 February 2026" in meta and "3 min read" in meta  # 703 words at 230 a minute
-    # A caption and credit with no picture describe something the reader cannot see: the
-    # page leaves them out (tests/test_pictures.py has the picture with its credit).
-    assert doc.xpath("//figure") == [] and "Rescuers search the rubble" not in doc.text_content()
+    # The story has a caption and credit but no picture: no caption block describing a photo
+    # that is not there (a picture's caption and credit: tests/test_pictures.py).
+    assert doc.xpath("//figure") == [] and "Rescuers" not in doc.text_content()
     assert doc.xpath("//h1/@dir") == ["auto"] and doc.xpath('//div[@class="body"]/@dir') == ["auto"]
     trail = [a.text_content() for a in doc.xpath('//nav[@aria-label="Breadcrumb"]//a')]
     assert trail == ["Home", "Middle East", "Story 1"]
@@ -146,10 +146,21 @@ def test_front_page_has_latest_news_and_a_block_per_region(built):
     assert doc.xpath("//h1")[0].text_content() == "Latest news"
     latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
     assert latest[0] == "Newest story" and len(latest) == 5
+    # Region blocks show only stories the main column does not: here it shows all five.
+    assert doc.xpath('//section[@class="region-block"]') == []
+
+
+def test_front_page_region_blocks_hold_what_the_main_column_does_not(tmp_path):
+    config = make_site(tmp_path, "per_page = 2\n", stories={
+        "a.md": story(1), "b.md": story(2), "c.md": story(3, region="gulf"),
+        "d.md": story(4, region="gulf"), "e.md": story(5, title="Newest story")})
+    build_site(config, now=NOW)
+    doc = lxml.html.fromstring((config.output_dir / "index.html").read_bytes())
+    latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
+    assert latest == ["Newest story", "Story 4", "Story 3"]
     blocks = {b.xpath(".//h3")[0].text_content(): b.xpath('.//h4/a/text()')
               for b in doc.xpath('//section[@class="region-block"]')}
-    # Every article is in the main column already: a block would only repeat it.
-    assert blocks == {}
+    assert blocks == {"Middle East": ["Story 2", "Story 1"]}
 
 
 def test_subscribe_page_explains_feeds_and_links_the_opml(built):
