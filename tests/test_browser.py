@@ -482,3 +482,38 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
             context.close()
     finally:
         served.stop()
+
+
+def test_a_bilingual_site_reads_in_both_languages(tmp_path, browser):
+    """examples/bilingual served: each edition in its language and direction, translations
+    linked both ways, no axe violation at all and no sideways scrolling on a phone."""
+    from test_serve_e2e import Served
+    shutil.copytree(REPO / "examples" / "bilingual" / "content", tmp_path / "content")
+    toml = (REPO / "examples" / "bilingual" / "site.toml").read_text(encoding="utf-8")
+    (tmp_path / "site.toml").write_text(toml.replace(
+        'base_url = "http://127.0.0.1:8000/"', f'base_url = "https://example.org{BASE}"'),
+        encoding="utf-8")
+    served = Served(tmp_path)
+    watched = Watched(browser, width=360)
+    story = "articles/2026/11/baghdad-water-plan/"
+    try:
+        page = watched.page
+        for path, lang, direction in (("en/", "en", "ltr"), ("ar/", "ar", "rtl"),
+                                      ("en/" + story, "en", "ltr"), ("ar/" + story, "ar", "rtl"),
+                                      ("ar/middle-east/", "ar", "rtl"), ("ar/about/", "ar", "rtl")):
+            page.goto(url(served, path))
+            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") \
+                == [lang, direction], path
+            sizes = page.evaluate("[document.documentElement.scrollWidth, "
+                                  "document.documentElement.clientWidth]")
+            assert sizes[0] <= sizes[1], (path, sizes)
+            assert axe_violations(page) == [], path
+        page.goto(url(served, "ar/" + story))
+        page.click(".translations a")
+        assert urlsplit(page.url).path.endswith("/en/" + story)
+        page.goto(url(served, ""))  # the root sends readers to the site's own language
+        page.wait_for_url(re.compile(r".*/en/$"))
+        assert watched.problems == []
+    finally:
+        watched.close()
+        served.stop()
