@@ -56,16 +56,16 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def first_article(output: Path) -> str:
-    """The site path of the article the front page leads with."""
-    home = (output / "index.html").read_text(encoding="utf-8")
+def first_article(output: Path, edition: str = "") -> str:
+    """The site path of the article the front page (of an edition: 'ar/') leads with."""
+    home = (output / edition / "index.html").read_text(encoding="utf-8")
     found = re.search(r'class="teaser-title"[^>]*><a href="([^"]+)"', home)
     if not found:
         raise SystemExit("the site has no articles to photograph")
-    return found.group(1)
+    return edition + found.group(1)
 
 
-def shoot(base: str, article: str, out: Path) -> list[Path]:
+def shoot(base: str, article: str, out: Path, edition: str = "", prefix: str = "") -> list[Path]:
     """Take the four pictures; return their paths."""
     from playwright.sync_api import sync_playwright
 
@@ -75,9 +75,9 @@ def shoot(base: str, article: str, out: Path) -> list[Path]:
         for size, viewport in SIZES.items():
             page = browser.new_page(viewport=viewport, device_scale_factor=1,
                                     color_scheme="light")
-            for name, path in (("front", ""), ("article", article)):
+            for name, path in (("front", edition), ("article", article)):
                 page.goto(base + path, wait_until="load")
-                target = out / f"{name}-{size}.png"
+                target = out / f"{prefix}{name}-{size}.png"
                 target.write_bytes(shrink(page.screenshot(full_page=False)))
                 made.append(target)
             page.close()
@@ -105,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="site folder (with site.toml); "
                         "default: the demo site of scripts/demo_site.py")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--edition", default="", metavar="PATH",
+                        help="the edition of a site in several languages to photograph, "
+                             "e.g. ar/ (default: the site's root)")
+    parser.add_argument("--prefix", default="", help="start of the file names, e.g. arabic-")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
@@ -119,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.site:
                 demo_site.write_site(site, base)
             build(site, output, base)
-            for path in shoot(base, first_article(output), args.out):
+            for path in shoot(base, first_article(output, args.edition), args.out,
+                              args.edition, args.prefix):
                 print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
         finally:
             server.shutdown()

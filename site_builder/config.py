@@ -379,11 +379,13 @@ def _menu(value: Any, path: Path | None, text: str) -> tuple[MenuItem, ...]:
         if unknown:
             raise ConfigError(f"'menu': unknown key '{unknown[0]}' (known keys: page, title, url)",
                               path, line)
-        title, page, url = table.get("title"), table.get("page", ""), table.get("url", "")
-        if not isinstance(title, str) or not title.strip() or not isinstance(page, str) \
-                or not isinstance(url, str) or bool(page) == bool(url):
-            raise ConfigError("'menu': each entry needs title = \"...\" and one of page = "
-                              "\"<slug>\" or url = \"<site path or https:// URL>\"", path, line)
+        title, page, url = table.get("title", ""), table.get("page", ""), table.get("url", "")
+        # A page's entry may leave out its title: the page's own (in each language) shows.
+        if not isinstance(title, str) or not (title.strip() or page) \
+                or not isinstance(page, str) or not isinstance(url, str) or bool(page) == bool(url):
+            raise ConfigError("'menu': each entry needs one of page = \"<slug>\" or url = "
+                              "\"<site path or https:// URL>\", and a title = \"...\" (a page's "
+                              "own title when left out)", path, line)
         if page:
             items.append(MenuItem(title, path=f"{page.strip('/')}/", page=page, line=line))
         elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):

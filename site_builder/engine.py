@@ -471,6 +471,7 @@ class _Work:
         self.templates = self._template_keys()
         counts = self.store.meta("counts") or {}
         self.renderer = render.Renderer(self.config, engine.env, counts)
+        self.renderer.set_pages(_menu_pages(self.store.meta("menu_pages") or []))
         # The last build's outputs: path -> (fingerprint, reads, hash, size, mtime); all of
         # them for a full plan, those looked at otherwise (readers_of).
         self.previous: dict[str, tuple] = {}
@@ -507,6 +508,9 @@ class _Work:
                 config, [a for a in published if language_of(a, config) == lang.code])
                 for lang in config.languages}
         self.renderer.set_counts(counts)
+        self._load({p.id for p in pages} - set(self.articles))
+        menu_pages = [[p.slug, self.articles[p.id].title, p.lang] for p in pages]
+        self.renderer.set_pages(_menu_pages(menu_pages))
         static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
                   for path, source in assets.static_sources(config).items()}
         pictures = self._pictures(published)
@@ -516,7 +520,7 @@ class _Work:
             (str(a.path), "draft" if a.draft else a.date.isoformat())
             for a in cards if a.draft or a.date > now]
         self.store.set_meta(
-            counts=counts, published=len(published), left_out=left_out,
+            counts=counts, published=len(published), left_out=left_out, menu_pages=menu_pages,
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
             totals=_totals(published, outputs))
         return outputs
@@ -580,7 +584,7 @@ class _Work:
         self._digests_for(outputs)
         self.outputs = outputs
         self.site_digest = _digest([self.site["config"],
-                                    repr(self.renderer.nav_slugs)])
+                                    self.renderer.site_key])
         self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
         self.changed_files, self.single = self.engine.check.result(self.store.output_stamps)
         memo, dirty = self.memo, self.changes.dirty
@@ -756,6 +760,13 @@ class _Memo:
         self.site: tuple | None = None          # site digest and template keys of that plan
         self.counts: str | None = None
         self.related: dict[str, tuple] = {}     # plan._Related's answers
+
+
+def _menu_pages(rows: list) -> list:
+    """The published pages as the menu needs them (slug, title, language), from the state."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(slug=slug, title=title, lang=lang) for slug, title, lang in rows]
 
 
 def _hash(data: bytes) -> str:

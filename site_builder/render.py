@@ -229,27 +229,39 @@ class Renderer:
         self.site = site or config
         self.env = env
         self.words = i18n.Words(config)
-        self.menu = [{"title": item.title, "path": item.path, "url": item.url}
-                     for item in config.menu]
         self.editions = editions.editions(config) if site is None else []
         self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
         self.prefix = ""  # an edition's path below the site ('ar/')
+        for edition in self.editions:
+            part = self.parts[edition.code] = Renderer(
+                edition.config, environment(edition.config), {}, site=config)
+            part.prefix = edition.prefix
+        self.set_pages(())
         self.set_counts(counts)
+
+    def set_pages(self, pages) -> None:
+        """The header and footer menu ([[menu]]): a page's entry is titled as the page is
+        (in an edition's language) unless site.toml gives a title."""
+        titles = {page.slug: page.title for page in pages}
+        self.menu = [{"title": item.title or titles.get(item.page, item.page),
+                      "path": item.path, "url": item.url} for item in self.config.menu]
+        for code, part in self.parts.items():
+            part.set_pages([p for p in pages if (p.lang or self.config.language) == code])
 
     def set_counts(self, counts: dict) -> None:
         """Articles per region (per language on a site in several): what `counts` and the
         menu of regions show."""
         self.counts = counts
-        if self.editions:
-            for edition in self.editions:
-                part = self.parts.get(edition.code)
-                if part is None:
-                    part = self.parts[edition.code] = Renderer(
-                        edition.config, environment(edition.config), {}, site=self.config)
-                    part.prefix = edition.prefix
-                part.set_counts(counts.get(edition.code, {}))
-            return
-        self.nav = [self.config.region(slug) for slug in plan.nav(self.config, counts)]
+        self.nav = [self.config.region(slug) for slug in plan.nav(self.config, counts)] \
+            if not self.editions else []
+        for code, part in self.parts.items():
+            part.set_counts(counts.get(code, {}))
+
+    @property
+    def site_key(self) -> str:
+        """What every page shows of the whole site: the menus of regions and of pages."""
+        parts = list(self.parts.values()) or [self]
+        return repr([([r.slug for r in p.nav], p.menu) for p in parts])
 
     def _in_edition(self, output: plan.Output) -> bool:
         """Whether one language's edition renders this output (else the whole site's)."""
@@ -260,13 +272,6 @@ class Renderer:
         if output.kind == "redirect":
             return bool(output.cards)  # an alias; not the root's redirect to an edition
         return output.kind not in ROOT_KINDS
-
-    @property
-    def nav_slugs(self) -> list[str]:
-        """The regions in the menu, for the fingerprint of every page."""
-        if self.editions:
-            return [f"{code}:{r.slug}" for code, part in self.parts.items() for r in part.nav]
-        return [r.slug for r in self.nav]
 
     def render(self, output: plan.Output, articles: Mapping[str, Article],
                html: Mapping[str, str], body_of: Callable[[str], str]
