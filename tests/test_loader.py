@@ -116,12 +116,20 @@ def test_region_is_required_outside_a_regions_folder(tmp_path):
     assert folder_region(config, root / "content/gulf/a/index.md") == "gulf"
 
 
-def test_front_matter_region_wins_over_the_folder_with_a_warning(tmp_path, caplog):
+def test_front_matter_region_wins_over_the_folder_with_a_warning(tmp_path):
     root = site(tmp_path, {"gulf/a.md": ARTICLE.format(id="a", region="region: asia\n"),
                            "gulf/b.md": ARTICLE.format(id="b", region="region: gulf\n")})
-    with caplog.at_level(logging.WARNING, logger="site_builder"):
+    # A handler of its own: the CLI, run in-process by other tests, stops propagation.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("site_builder")
+    logger.addHandler(handler)
+    try:
         articles = load(root)
+    finally:
+        logger.removeHandler(handler)
     assert sorted((a.id, a.region) for a in articles) == [("a", "asia"), ("b", "gulf")]
-    assert [r.getMessage() for r in caplog.records] == [
+    assert [r.getMessage() for r in records] == [
         "content/gulf/a.md:5: region 'asia' differs from the folder gulf/; built in asia "
         "(the front matter decides; move the file to match)"]
