@@ -22,6 +22,11 @@ articles and keeps them as news arrives, so adding an article changes the first 
 its listings and not every page after it (the first page shows the newest `per_page`
 to `2 * per_page - 1` articles; the highest-numbered page is the one just older).
 
+Besides articles, the plan reads standalone pages (content/pages/), each article's lead
+picture (`Picture`: the engine finds and measures it; the plan names its variant files and
+the renderer encodes them through images.py's cache), and on a site in several languages
+plans each language's edition as a site of its own under its path (`_editions`).
+
 Adding a new kind of output:
 1. write a function here that returns its Output entries (site path, kind, data, and the
    articles it reads as cards or in full), and call it from plan_site;
