@@ -129,10 +129,10 @@ def run(name: str, target: Target, jobs: int, diff: bool) -> tuple[int, int, lis
     dest = WORK / name
     _copy_tree(dest)
     _configure(dest, target)
-    (dest / "mutants").mkdir()  # made now: Python forgets a sys.path entry missing at start
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
-           # the tests' subprocesses (`python -m site_builder`) import the mutated copy
-           "PYTHONPATH": str(dest / "mutants")}
+    # mutmut runs each mutant in-process: the tests' subprocesses (`python -m site_builder`)
+    # run the unmutated copy (a mutant there would look for mutmut's configuration in the
+    # subprocess's folder), so only what a test calls in its own process can kill a mutant.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(dest)}
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs),
                *target.functions]
     print(f"== {name}: {target.module} with {', '.join(target.tests)}", flush=True)
