@@ -63,7 +63,8 @@ TARGETS: dict[str, Target] = {
                       "tests/test_markup_parallel.py"),
                      ("*.x_sanitise__*", "*.x__attribute_filter__*", "*.x__safe_url__*")),
     "importer": Target("site_builder/importer.py",
-                       ("tests/test_import.py", "tests/test_hostile_import.py"),
+                       ("tests/test_import.py", "tests/test_import_identity.py",
+                        "tests/test_hostile_import.py"),
                        tuple(f"*.x_{name}__*" for name in (
                            "scan_content", "plan", "_same_dump_article", "_title_identified",
                            "article_id_for", "_web_url", "_compare", "_unique_slug",
