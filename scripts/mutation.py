@@ -45,7 +45,7 @@ TARGETS: dict[str, Target] = {
                       ("tests/test_publish.py", "tests/test_render.py",
                        "tests/test_engine_faults.py", "tests/test_theme_search.py")),
     "atomic": Target("site_builder/atomic.py",
-                     ("tests/test_publish.py", "tests/test_import.py")),
+                     ("tests/test_atomic.py", "tests/test_publish.py", "tests/test_import.py")),
     "store": Target("site_builder/store.py",
                     ("tests/test_engine_states.py", "tests/test_engine_faults.py")),
     "feeds": Target("site_builder/feeds.py",
