@@ -364,3 +364,148 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(config):
     assert order == ["first done", "second"]
     assert lockfile.read_text(encoding="ascii") == ""  # released: nobody holds it
     assert spy.message == f"output: waiting for the build in process {os.getpid()} to finish"
+
+
+# --- more of what a staged publish must get right ----------------------------------------
+
+def test_output_may_be_deep_in_folders_that_do_not_exist_yet(tmp_path):
+    config = SiteConfig(root=tmp_path, output_dir=tmp_path / "a" / "b" / "output")
+    publish_site(config, None, V1, set(V1), shared=False)
+    assert files(config.output_dir)["index.html"] == b"home 1"
+
+
+def test_a_kept_site_missing_a_file_is_not_used_when_the_build_says_so(config):
+    """The engine passes shared=False when an unchanged file of output/ lost its link into
+    the kept site (someone deleted it there): the kept site must not be used then."""
+    v2, two = first_two(config)
+    (previous_site(config.output_dir) / "b/page.html").unlink()
+    publish_site(config, two.state(), v2, set(), shared=False)
+    assert {k: v for k, v in files(config.output_dir).items() if k != MARKER} == v2
+
+
+def test_a_removed_page_before_a_changed_one_does_not_stop_the_update(config):
+    v2, two = first_two(config)
+    v3 = {k: v for k, v in v2.items() if k != "a/page.html"}
+    v3["b/page.html"] = b"b 3"
+    publish_site(config, two.state(), v3, {"b/page.html"}, removed={"a/page.html"})
+    assert {k: v for k, v in files(config.output_dir).items() if k != MARKER} == v3
+    assert not (config.output_dir / "a").exists()
+
+
+def test_a_folder_that_became_a_file_is_replaced(config):
+    one = publish_site(config, None, {**V1, "x/y.html": b"y"}, set(V1) | {"x/y.html"},
+                       shared=False)
+    two = publish_site(config, one.state(), {**V1, "x/y.html": b"y"}, {"index.html"},
+                       shared=False)
+    v3 = {**V1, "x": b"now a file"}
+    publish_site(config, two.state(), v3, {"x"}, removed={"x/y.html"})
+    assert {k: v for k, v in files(config.output_dir).items() if k != MARKER} == v3
+
+
+def test_where_hard_links_fail_unchanged_files_are_copied(config, monkeypatch):
+    one = publish_site(config, None, V1, set(V1), shared=False)
+
+    def no_links(src, dst):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(publish.os, "link", no_links)
+    v2 = {**V1, "index.html": b"home 2"}
+    publish_site(config, one.state(), v2, {"index.html"}, shared=False)
+    assert {k: v for k, v in files(config.output_dir).items() if k != MARKER} == v2
+    assert files(config.output_dir)[MARKER] == publish.MARKER_TEXT
+
+
+def test_a_publish_that_does_not_trust_the_kept_site_replaces_it(config):
+    v2, two = first_two(config)
+    v3 = {**v2, "index.html": b"home 3"}
+    three = publish_site(config, two.state(), v3, {"index.html"}, shared=False)
+    kept = {k: v for k, v in files(previous_site(config.output_dir)).items() if k != MARKER}
+    assert kept == v2 and three.state()["lag"] == ["index.html"]
+
+
+def test_without_keep_nothing_but_output_is_left(config):
+    one = publish_site(config, None, V1, set(V1), shared=False)
+    publish_site(config, one.state(), V1, {"index.html"}, shared=False, keep=False)
+    assert sorted(os.listdir(config.output_dir.parent)) == ["output"]
+
+
+def test_an_error_before_anything_was_staged_is_reported_as_itself(config, monkeypatch):
+    def refuse(*args):
+        raise SiteBuilderError("the disk went away")
+
+    monkeypatch.setattr(Publisher, "_fill", refuse)
+    with pytest.raises(SiteBuilderError, match="the disk went away"):
+        publish_site(config, None, V1, set(V1), shared=False)
+    assert not config.output_dir.exists()
+
+
+def test_the_fallback_names_the_kept_site_and_why(config, tmp_path, caplog):
+    v2, two = first_two(config)
+    kept = previous_site(config.output_dir)
+    shutil.rmtree(kept / "a")
+    (kept / "a").symlink_to(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="site_builder"):
+        publish_site(config, two.state(), {**v2, "a/page.html": b"a 3"}, {"a/page.html"})
+    assert f"{kept}: refusing to write outside the output folder: a/page.html; building the " \
+           "folder afresh" in caplog.messages
+
+
+def test_leftovers_of_killed_builds_are_named_as_they_go(config, caplog):
+    parent = config.output_dir.parent
+    old = parent / ".output.old-4242"
+    old.mkdir()
+    (old / "index.html").write_bytes(b"last good")
+    (old / "feeds.opml").write_bytes(b"opml")
+    (parent / ".output.staging-7").mkdir()
+    with caplog.at_level(logging.DEBUG, logger="site_builder"):
+        publish_site(config, None, V1, set(V1), shared=False)
+    assert f"{config.output_dir}: restoring the site a killed build had moved aside" \
+        in caplog.messages
+    assert f"removing {parent / '.output.staging-7'} left by an interrupted build" \
+        in caplog.messages
+
+
+def test_the_refusals_read_in_full(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="ascii")
+    with pytest.raises(SiteBuilderError) as caught:
+        check_replaceable(tmp_path / "file")
+    assert str(caught.value) == (f"refusing to replace {tmp_path / 'file'} with the built site: "
+                                 "it is a file, not a folder; choose another --output")
+
+
+def test_the_folder_itself_and_looping_links_are_refused(tmp_path):
+    for path in (".", "a/.."):
+        with pytest.raises(SiteBuilderError, match="outside the output folder"):
+            publish._inside(tmp_path, path, check=False)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(SiteBuilderError, match="outside the output folder"):
+        publish._inside(tmp_path, "loop/x.html")
+
+
+def test_write_failures_name_the_file_whatever_the_user(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="ascii")
+    for write, reason in ((publish.write_file, "File exists"), (publish._write, "Not a directory")):
+        with pytest.raises(SiteBuilderError) as caught:
+            write(tmp_path / "file" / "a.html", b"x")
+        assert str(caught.value) == f"{tmp_path / 'file' / 'a.html'}: cannot write: {reason}"
+    error = publish.write_error("a.html", OSError("a plain message"))
+    assert str(error) == "a.html: cannot write: a plain message"
+
+
+def test_in_place_keeps_what_the_kept_site_lags_and_ignores_files_already_gone(config):
+    v2, two = first_two(config)
+    publisher = Publisher(config, two.state())
+    publisher.in_place({"index.html": b"home 3"}, {"gone/already.html"})
+    assert publisher.state()["lag"] == ["a/page.html", "c.html", "gone/already.html", "index.html"]
+    assert files(config.output_dir)["index.html"] == b"home 3"
+
+
+def test_where_the_system_has_no_renameat2_there_is_no_exchange(tmp_path, monkeypatch):
+    import ctypes
+
+    def no_library(*args, **kwargs):
+        raise OSError("no libc here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    assert publish._exchange(tmp_path / "a", tmp_path / "b") is False
