@@ -106,3 +106,19 @@ def test_raw_html_is_left_alone_only_when_the_site_allows_it():
     assert Renderer(SiteConfig()).html(text) == "<p>Hi <span>there</span></p>"
     raw = Renderer(SiteConfig(allow_raw_html=True)).html(text)
     assert "onclick" in raw and "<script>" in raw
+
+
+def test_an_article_cannot_add_page_landmarks_or_other_elements_outside_the_list():
+    assert sanitise("<nav>n</nav><header>h</header><footer>f</footer><article>a</article>"
+                    "<aside>s</aside><area><map>m</map>") == "nhfasm"
+
+
+@pytest.mark.parametrize("href", ["ftp://files.example/a", "tel:+123", "irc://x/y",
+                                  "news:comp.lang", "ssh://host"])
+def test_links_of_other_schemes_are_dropped(href):
+    assert sanitise(f'<a href="{href}">x</a>') == "<a>x</a>"
+
+
+def test_several_markdown_classes_are_all_kept():
+    assert sanitise('<a class="footnote-ref footnote theme">1</a>') == \
+        '<a class="footnote-ref footnote">1</a>'
