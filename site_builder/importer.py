@@ -309,7 +309,7 @@ def _aware(value: dt.datetime, config: SiteConfig) -> dt.datetime:
 def scan_content(content_dir: Path) -> ContentIndex:
     """Read the front matter of every content file; a broken one is reported and skipped."""
     index = ContentIndex()
-    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+    for path in sorted(content_dir.rglob("*.md")):  # none when content/ does not exist yet
         try:
             text = path.read_text(encoding="utf-8")
             meta, _, _ = frontmatter.read(text, path)

@@ -183,7 +183,7 @@ def test_the_scan_reserves_slugs_of_broken_and_renamed_files_and_says_which(conf
     assert set(index.by_id) == {"x"}
     warned = [r.getMessage() for r in caplog.records]
     assert len(warned) == 2
-    assert any("kenya-holds-a-vote.md" in m for m in warned)
+    assert sum(m.count("kenya-holds-a-vote.md") for m in warned) == 1  # named once
     assert any(m.startswith(str(region / "latin1.md") + ": ") and "utf-8" in m for m in warned)
     assert file_it(config, record()).path.name == "kenya-holds-a-vote-2.md"
     assert _unique_slug(index, "Taken") == "taken-2"
@@ -293,3 +293,70 @@ def test_a_file_that_cannot_be_written_is_a_problem_naming_it(config):
     problems = write_all([action], config.content_dir)
     assert len(problems) == 1 and str(problems[0]).endswith(": cannot write: File exists")
     assert "kenya-holds-a-vote.md" in str(problems[0])
+
+
+def test_verbose_import_says_how_each_article_was_dated_and_filed(config, caplog):
+    """`import -v`: per article, where its date came from and why it went where it did."""
+    from site_builder.classify import classify
+
+    rec = record(line=7)
+    scores = classify(rec.title, rec.paragraphs, config.regions).explain()
+    assert scores.startswith("Kenya ")
+    with caplog.at_level(logging.DEBUG, logger="site_builder"):
+        file_it(config, rec, origin="caption, line 3")
+        file_it(config, record("A new coral", lead="It was deep.", url="https://w/c"))
+    assert [m for m in caplog.messages if m.startswith("src.txt:")] == [
+        f"src.txt:7: date {WHEN.isoformat()} from caption, line 3; region horn-of-africa; "
+        f"countries Kenya; scores: {scores}",
+        f"src.txt:None: date {WHEN.isoformat()} from source; region world; countries -; "
+        "scores: no country named: filed under world"]
+
+
+def test_the_same_article_twice_in_one_batch_is_updated_once(config):
+    file_it(config, record(source_id="tag:1"))
+    index = scan_content(config.content_dir)
+    changed = record("Kenya counts the votes", source_id="tag:1")
+    first, second = (plan(config, index, changed, WHEN, "source", explicit=False,
+                          source_url=None, batch=2, force=False) for _ in range(2))
+    assert (first.status, second.status) == ("updated", "unchanged")
+    assert first.record is changed
+
+
+def test_an_article_without_a_link_gets_no_warning_about_one(config):
+    assert file_it(config, record()).warnings == ()
+
+
+def test_a_link_with_a_port_is_a_web_link():
+    assert _web_url("https://wire.example:8443/a") == ("https://wire.example:8443/a", ())
+
+
+def test_several_articles_of_one_source_url_keep_their_ids_whatever_the_date():
+    one = article_id_for(record("One"), WHEN, "https://a/", 2)
+    assert one == article_id_for(record("One"), WHEN + dt.timedelta(hours=5), "https://a/", 3)
+
+
+def test_a_hand_written_file_without_date_is_found_by_id_only(config):
+    region = config.content_dir / "world"
+    region.mkdir(parents=True)
+    (region / "draft.md").write_text("---\nid: d1\ntitle: Kenya holds a vote\n---\nx\n",
+                                     encoding="utf-8")
+    index = scan_content(config.content_dir)
+    assert set(index.by_id) == {"d1"} and index.by_title == {}
+
+
+def test_a_refused_write_does_not_stop_the_others(config, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    config.content_dir.mkdir()
+    (config.content_dir / "horn-of-africa").symlink_to(elsewhere)
+    index = scan_content(config.content_dir)
+    refused = plan(config, index, record(), WHEN, "source", explicit=False, source_url=None,
+                   batch=2, force=False)
+    fine = plan(config, index, record("A new coral", lead="It was deep."), WHEN, "source",
+                explicit=False, source_url=None, batch=2, force=False)
+    problems = write_all([refused, fine], config.content_dir)
+    assert [str(p) for p in problems] == [
+        "content/horn-of-africa/kenya-holds-a-vote.md: refusing to write: horn-of-africa/ is a "
+        "symbolic link out of content/"]
+    assert fine.path.is_file()
