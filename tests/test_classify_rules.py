@@ -232,3 +232,29 @@ def test_an_ambiguous_place_goes_to_the_country_with_more_support():
     tally.resolve_ambiguous()
     assert dict(tally.scores) == {"Lebanon": 3.0}  # no support: the first candidate
     assert tally.first_seen == {"Lebanon": 1}
+
+
+def test_a_country_at_exactly_the_minimum_share_is_kept():
+    # Kenya 5 (title 3 + lead 2), Egypt 1 (a prominent actor in the lead): 1 = 0.2 x 5
+    result = classify("Kenya votes", ["Observers of Kenya said Egypt has concerns."],
+                      DEFAULT_REGIONS)
+    assert dict(result.scores) == {"Kenya": 5.0, "Egypt": 1.0}
+    assert result.countries == ("Kenya", "Egypt")
+
+
+def test_an_ambiguous_place_ranks_by_where_it_was_named_not_when_it_was_resolved():
+    # "Tripoli" is resolved after "Nairobi" is counted, yet it was named first.
+    result = classify("Tripoli, Nairobi", [], DEFAULT_REGIONS)
+    assert result.countries == ("Libya", "Kenya")
+    assert result.explain() == "Libya 3 (title 'Tripoli' +3); Kenya 3 (title 'Nairobi' +3)"
+
+
+def test_the_explanation_names_the_caption_and_the_body():
+    result = classify("Floods after rain", ["Rain fell.", "Trucks reached Kenya."],
+                      DEFAULT_REGIONS, "A street in Somalia")
+    assert result.explain() == "Somalia 4 (caption 'Somalia' +4); Kenya 1 (body 'Kenya' +1)"
+
+
+def test_a_paragraph_starting_with_in_places_the_story():
+    assert scores("Floods after rain", ["Rain fell.", "In Sudan, trucks arrived."]) == \
+        {"Sudan": 2.0}
