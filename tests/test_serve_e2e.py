@@ -27,6 +27,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _ctrl_c_stops() -> None:
+    """In the server's process, before it starts: Ctrl-C (SIGINT) does what it does in a
+    terminal, even when this test run was started in the background, where the shell made
+    its jobs ignore SIGINT (and Python then never turns it into KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """A running `site-builder serve` on a free loopback port, with its stderr collected."""
 
@@ -36,7 +43,8 @@ class Served:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)],
-            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_ctrl_c_stops)
         self.lines: list[str] = []
         self.logged = threading.Condition()  # notified for every line read
         self.ended = False  # stderr closed: the process ended
