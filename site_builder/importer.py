@@ -351,7 +351,7 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
         index.add(Existing(path, text, meta))
         return action
     status, note = _compare(match.current(), text, force)
-    if status in ("created", "updated"):
+    if status == "updated":
         _refuse_what_build_refuses(config, match.path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)
