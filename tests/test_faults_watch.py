@@ -52,7 +52,7 @@ class Loop:
         self.outcomes: list[bool] = []
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.done = threading.Condition()  # notified after every rebuild
-        self.handled: set[str] = set()     # names of the changed paths rebuilt so far
+        self.handled: set[Path] = set()    # the changed paths rebuilt so far
         self.rounds = 0
 
     def _rebuild(self, changed):
@@ -63,7 +63,7 @@ class Loop:
             ok = devloop.rebuild_once(self._rebuild, changed, self.config.root)
             with self.done:
                 self.outcomes.append(ok)
-                self.handled |= {path.name for path in changed}
+                self.handled |= set(changed)
                 self.done.notify_all()
 
     def __enter__(self):
@@ -77,14 +77,22 @@ class Loop:
         self.thread.join(timeout=10)
 
     def settle(self, limit: float = 60.0) -> None:
-        """Return once every change made so far is rebuilt: one more change (a template no
-        page uses) is made and its rebuild awaited. The watcher reports changes in the
-        order they happened, so a rebuild that saw this one saw all before it."""
+        """Return once every change made so far is rebuilt: one more change is made in each
+        watched folder (an unused template; an article in content/gulf) and their rebuilds
+        awaited. Each folder's watch reports its changes in the order they happened (the
+        watches of different folders do not keep order between them), so rebuilds that saw
+        all these saw everything before them."""
         self.rounds += 1
-        sentinel = self.config.templates_dir / f"_settle-{self.rounds}.html"
-        sentinel.write_text("", encoding="utf-8")
+        sentinels = [self.config.templates_dir / f"_settle-{self.rounds}.html"]
+        sentinels[0].write_text("", encoding="utf-8")
+        gulf = self.config.content_dir / "gulf"
+        if gulf.is_dir():
+            sentinels.append(gulf / f"settle-{self.rounds}.md")
+            sentinels[1].write_text(article(900 + self.rounds, "Settled"), encoding="utf-8")
         with self.done:
-            if not self.done.wait_for(lambda: sentinel.name in self.handled, limit):
+            # (a folder that came back is announced whole: that covers a sentinel in it)
+            if not self.done.wait_for(lambda: all({s, *s.parents} & self.handled
+                                                  for s in sentinels), limit):
                 raise AssertionError("the watch loop never settled")
 
     def assert_alive(self):
