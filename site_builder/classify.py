@@ -185,7 +185,7 @@ def _mention_weight(text: str, match: Match, subject: bool = False) -> float:
     before = max(0, match.start - 40)
     if _MARKET_AFTER.match(text, match.end):
         return value * MARKET_FACTOR
-    if subject and not text[:match.start].strip(" \"'“‘").removeprefix("The ").strip():
+    if subject and not text[:match.start].lstrip(" \"'“‘").removeprefix("The ").strip():
         return value * SUBJECT_FACTOR
     if _VENUE_BEFORE.search(text, before, match.start) or _COUNTERPART_AFTER.match(text, match.end):
         return value * COUNTERPART_FACTOR

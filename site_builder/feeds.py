@@ -197,10 +197,9 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
     for article, updated in zip(spec.articles, entry_times(spec)):
         fe = fg.add_entry(order="append")  # default prepends: we add newest first
         url = urls.absolute(config, article.url_path)
-        fe.id(article.id)
-        fe.guid(article.id, permalink=False)
+        fe.id(article.id)  # also the RSS <guid isPermaLink="false">
         fe.title(title(article))
-        fe.link(href=url, rel="alternate", type="text/html")
+        fe.link(href=url)  # rel "alternate", the default: the RSS <link> too
         fe.published(article.date)
         fe.updated(updated)
         body = entry_html(config, article, html) if config.feed_content == "full" else ""
@@ -226,7 +225,7 @@ def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
 def rss(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:
     """The RSS 2.0 file of one feed."""
     fg = _generator(config, spec, "feed.xml", "application/rss+xml")
-    fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("dc")
     if spec.articles:
         fg.pubDate(spec.articles[0].date)
     _add_entries(fg, config, spec, html, rss_format=True)

@@ -319,7 +319,7 @@ def _aware(value: dt.datetime, config: SiteConfig) -> dt.datetime:
 def scan_content(content_dir: Path) -> ContentIndex:
     """Read the front matter of every content file; a broken one is reported and skipped."""
     index = ContentIndex()
-    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+    for path in sorted(content_dir.rglob("*.md")):  # none when content/ does not exist yet
         try:
             text = path.read_text(encoding="utf-8")
             meta, _, _ = frontmatter.read(text, path)
@@ -374,7 +374,7 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
         index.add(Existing(path, text, meta))
         return action
     status, note = _compare(match.current(), text, force)
-    if status in ("created", "updated"):
+    if status == "updated":
         _refuse_what_build_refuses(config, match.path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
     return Action(status, found.region, match.path, text, record, origin, note)

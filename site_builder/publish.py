@@ -224,7 +224,7 @@ def _swap(staging: Path, output: Path, keep: bool) -> Path | None:
     previous = previous_site(output)
     if output.is_dir() and _exchange(staging, output):
         # One atomic step: output/ is the old site or the new one at every instant.
-        shutil.rmtree(previous, ignore_errors=True)
+        # (No kept site is in the way: Publisher._fill used it up or removed it.)
         if not keep:
             shutil.rmtree(staging, ignore_errors=True)
             return None
@@ -277,7 +277,8 @@ def _inside(root: Path, relpath: str, check: bool = True) -> Path:
 def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
     """Top-level files of a kept site that the new one does not have (a CNAME someone
     copied into output/, say): dropped, as a fresh staging folder would drop them."""
-    tops = {path.split("/", 1)[0] for path in wanted} | set(KEEP) | {MARKER, search.BUNDLE}
+    # (the marker and .gitkeep, if counted as strays, are put back by _mark and _fill)
+    tops = {path.split("/", 1)[0] for path in wanted}
     try:
         return {name for name in os.listdir(site_folder)
                 if name not in tops and (site_folder / name).is_file()}
@@ -298,7 +299,7 @@ def _prune_empty(folder: Path, root: Path) -> None:
 def _unlink(path: Path) -> None:
     try:
         os.unlink(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # gone, or its folder is now a file
         pass
     except IsADirectoryError:
         shutil.rmtree(path)
@@ -328,7 +329,7 @@ def _exchange(a: Path, b: Path) -> bool:
     import ctypes  # here: only a swap needs it
 
     try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+        renameat2 = ctypes.CDLL(None).renameat2
     except (OSError, AttributeError):
         return False
     at_cwd = -100  # AT_FDCWD: both paths are absolute anyway

@@ -25,6 +25,7 @@ TYPES = {".xml": "application/xml", ".opml": "text/x-opml", ".json": "applicatio
          ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
          ".js": "text/javascript", ".css": "text/css"}
 KEEPALIVE_SECONDS = 15.0
+POLL_SECONDS = 0.05  # how often serve_forever looks for shutdown(): how long stop() takes
 # A client that sends nothing for this long is dropped: stalled connections each hold a thread.
 IDLE_SECONDS = 30.0
 
@@ -180,7 +181,8 @@ def start(root: Path, base_path: str, host: str, port: int,
           broadcaster: livereload.Broadcaster) -> tuple[SiteServer, threading.Thread]:
     """Start serving in a background thread; return the server and its thread."""
     server = SiteServer((host, port), root, base_path, broadcaster)
-    thread = threading.Thread(target=server.serve_forever, name="site-builder-http", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
+                              name="site-builder-http", daemon=True)
     thread.start()
     return server, thread
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import random
 import shutil
 import sys
@@ -49,20 +50,21 @@ class Loop:
         self.builder = Watching(self.config)
         self.watcher = Watcher(self.config, max_wait=max_wait)
         self.outcomes: list[bool] = []
-        self.busy = threading.Lock()
-        self.last = time.monotonic()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.done = threading.Condition()  # notified after every rebuild
+        self.handled: set[Path] = set()    # the changed paths rebuilt so far
+        self.rounds = 0
 
     def _rebuild(self, changed):
-        with self.busy:
-            try:
-                return self.builder.rebuild(changed)
-            finally:
-                self.last = time.monotonic()
+        return self.builder.rebuild(changed)
 
     def _run(self):
         for changed in self.watcher.changes():
-            self.outcomes.append(devloop.rebuild_once(self._rebuild, changed, self.config.root))
+            ok = devloop.rebuild_once(self._rebuild, changed, self.config.root)
+            with self.done:
+                self.outcomes.append(ok)
+                self.handled |= set(changed)
+                self.done.notify_all()
 
     def __enter__(self):
         self.watcher.start()
@@ -74,15 +76,24 @@ class Loop:
         self.watcher.stop()
         self.thread.join(timeout=10)
 
-    def settle(self, quiet: float = 0.4, limit: float = 20.0) -> None:
-        """Wait until no rebuild ran for `quiet` seconds and no change is pending."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            idle = not self.busy.locked() and not self.watcher.collector.changed
-            if idle and time.monotonic() - self.last > quiet:
-                return
-        raise AssertionError("the watch loop never settled")
+    def settle(self, limit: float = 60.0) -> None:
+        """Return once every change made so far is rebuilt: one more change is made in each
+        watched folder (an unused template; an article in content/gulf) and their rebuilds
+        awaited. Each folder's watch reports its changes in the order they happened (the
+        watches of different folders do not keep order between them), so rebuilds that saw
+        all these saw everything before them."""
+        self.rounds += 1
+        sentinels = [self.config.templates_dir / f"_settle-{self.rounds}.html"]
+        sentinels[0].write_text("", encoding="utf-8")
+        gulf = self.config.content_dir / "gulf"
+        if gulf.is_dir():
+            sentinels.append(gulf / f"settle-{self.rounds}.md")
+            sentinels[1].write_text(article(900 + self.rounds, "Settled"), encoding="utf-8")
+        with self.done:
+            # (a folder that came back is announced whole: that covers a sentinel in it)
+            if not self.done.wait_for(lambda: all({s, *s.parents} & self.handled
+                                                  for s in sentinels), limit):
+                raise AssertionError("the watch loop never settled")
 
     def assert_alive(self):
         assert self.thread.is_alive() and self.watcher.observer.is_alive()
@@ -115,8 +126,10 @@ def test_a_thousand_events_in_two_seconds_end_as_a_clean_build(site, caplog):
             path = gulf / f"stress-{n}.md"
             if path.exists() and rng.random() < 0.2:
                 path.unlink()
-            else:
-                path.write_text(article(n, f"Edit {events}"), encoding="utf-8")
+            else:  # saved whole, as editors do (a half-written file is the next test's case)
+                temp = path.with_name(f".{path.name}.tmp")
+                temp.write_text(article(n, f"Edit {events}"), encoding="utf-8")
+                os.replace(temp, path)
             events += 1
             time.sleep(max(0.0, started + events * 0.002 - time.monotonic()))
         assert time.monotonic() - started < 10.0  # paced for two seconds; slack for a busy CI
@@ -147,11 +160,12 @@ def test_files_deleted_while_being_read_never_stop_the_loop(site, caplog):
     with Loop(site, max_wait=0.2) as loop:
         worker = threading.Thread(target=churn)
         worker.start()
-        time.sleep(1.5)
+        with loop.done:  # churn until rebuilds have run in the middle of it
+            rebuilt = loop.done.wait_for(lambda: len(loop.outcomes) >= 4, 30)
         stop.set()
         worker.join()
         loop.settle()
-        assert len(loop.outcomes) >= 3, caplog.text  # rebuilds ran during the churn
+        assert rebuilt, caplog.text  # rebuilds ran during the churn
         loop.assert_alive()
         assert "Traceback" not in caplog.text and "internal error" not in caplog.text
         assert tree(site / "output") == clean_build(site)

@@ -27,6 +27,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _ctrl_c_stops() -> None:
+    """In the server's process, before it starts: Ctrl-C (SIGINT) does what it does in a
+    terminal, even when this test run was started in the background, where the shell made
+    its jobs ignore SIGINT (and Python then never turns it into KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """A running `site-builder serve` on a free loopback port, with its stderr collected."""
 
@@ -36,25 +43,32 @@ class Served:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)],
-            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=_ctrl_c_stops)
         self.lines: list[str] = []
+        self.logged = threading.Condition()  # notified for every line read
+        self.ended = False  # stderr closed: the process ended
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.wait_for_log("serving http://127.0.0.1:")
 
     def _read(self):
         for line in self.proc.stderr:
-            self.lines.append(line.rstrip("\n"))
+            with self.logged:
+                self.lines.append(line.rstrip("\n"))
+                self.logged.notify_all()
+        with self.logged:
+            self.ended = True
+            self.logged.notify_all()
 
     def wait_for_log(self, text: str, timeout: float = 20.0, after: int = 0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in self.lines[after:]:
-                if text in line:
-                    return line
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.02)
+        def found():
+            return next((line for line in self.lines[after:] if text in line), None)
+
+        with self.logged:
+            self.logged.wait_for(lambda: found() or self.ended, timeout)
+        if found():
+            return found()
         raise AssertionError(f"never logged {text!r}; log:\n" + "\n".join(self.lines))
 
     def get(self, path: str) -> tuple[int, str]:
@@ -93,21 +107,28 @@ def served(tmp_path):
         server.proc.kill()
 
 
-def events(port: int, count: int, timeout: float = 15.0) -> list[tuple[str, str]]:
-    """Read `count` named events from the live-reload stream."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    conn.request("GET", BASE + "__livereload")
-    resp = conn.getresponse()
-    found, name = [], None
-    while len(found) < count:
-        line = resp.fp.readline().decode().rstrip("\n")
-        if line.startswith("event: "):
-            name = line[7:]
-        elif line.startswith("data: ") and name:
-            found.append((name, line[6:]))
-            name = None
-    conn.close()
-    return found
+class EventStream:
+    """The live-reload stream of a page, read one named event at a time."""
+
+    def __init__(self, port: int, timeout: float = 15.0):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.conn.request("GET", BASE + "__livereload")
+        self.resp = self.conn.getresponse()
+
+    def next(self) -> tuple[str, str]:
+        name = None
+        while True:
+            line = self.resp.fp.readline().decode("utf-8")
+            if not line:
+                raise AssertionError(f"the stream ended before an event (after {name!r})")
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: ") and name:
+                return name, line[6:]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def test_edit_create_delete_and_template_follow_over_http(served):
@@ -140,24 +161,33 @@ def test_edit_create_delete_and_template_follow_over_http(served):
     assert code == 0 and "Traceback" not in log
 
 
+def rebuilds(served: Served, after: int) -> list[str]:
+    return [line for line in served.lines[after:] if " -> " in line and line.endswith(" ms")]
+
+
 def test_a_burst_is_one_rebuild(served):
+    """40 articles arriving at once (a folder moved in, as an unpacked archive or a checkout
+    brings them) are built together: one rebuild with all of them, none with some."""
     before = len(served.lines)
-    folder = served.site / "content" / "europe"
-    folder.mkdir()
+    batch = served.site / "incoming"
+    batch.mkdir()
     for n in range(40):
-        (folder / f"story-{n}.md").write_text(article(100 + n, region="europe", country="France"), encoding="utf-8")
+        (batch / f"story-{n}.md").write_text(article(100 + n, region="europe", country="France"),
+                                             encoding="utf-8")
+    batch.rename(served.site / "content" / "europe")
     served.wait_for_log("(44 articles;", after=before)
-    time.sleep(0.5)
     assert served.get(BASE + "europe/page/1/")[0] == 200  # the oldest 20 of 40
-    rebuilds = [l for l in served.lines[before:] if " -> " in l and l.endswith(" ms")]
-    assert len(rebuilds) == 1, rebuilds
+    # Nothing further comes of the burst: the next change is the next rebuild.
+    (served.site / "content" / "europe" / "story-40.md").write_text(
+        article(140, region="europe", country="France"), encoding="utf-8")
+    served.wait_for_log("(45 articles;", after=before)
+    found = rebuilds(served, before)
+    assert len(found) == 2 and "(44 articles;" in found[0] and "(45 articles;" in found[1], found
 
 
 def test_error_then_fix_over_sse(served):
-    results: list = []
-    listener = threading.Thread(target=lambda: results.extend(events(served.port, 3)))
-    listener.start()
-    time.sleep(0.3)
+    stream = EventStream(served.port)
+    assert stream.next()[0] == "build-ok"  # connected: what follows is sent to this page
     path = next((served.site / "content" / "middle-east").glob("israel*.md"))
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("region: middle-east", "region: atlantis"), encoding="utf-8")
@@ -165,7 +195,8 @@ def test_error_then_fix_over_sse(served):
     status, page = served.get(BASE)
     assert status == 200 and "Israel Says Killed Hamas" in page  # the last good site
     path.write_text(good + "\nA new closing line.\n", encoding="utf-8")
-    listener.join(timeout=15)
+    results = [("build-ok", ""), stream.next(), stream.next()]
+    stream.close()
     names = [name for name, _ in results]
     assert names == ["build-ok", "build-error", "reload"], results
     assert "unknown region 'atlantis'" in results[1][1]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -45,14 +44,18 @@ def test_is_relevant(config, relative, expected):
 class Recorder:
     """Runs the watcher loop in a thread and records each burst it yields."""
 
-    def __init__(self, config):
-        self.watcher = Watcher(config, settle=0.1)
+    def __init__(self, config, settle: float = 0.1):
+        self.config = config
+        self.watcher = Watcher(config, settle=settle)
         self.bursts: list[set[Path]] = []
+        self.yielded = threading.Condition()  # notified for every burst
         self.thread = threading.Thread(target=self._run)
 
     def _run(self):
         for changed in self.watcher.changes():
-            self.bursts.append(changed)
+            with self.yielded:
+                self.bursts.append(changed)
+                self.yielded.notify_all()
 
     def __enter__(self):
         self.watcher.start()
@@ -64,12 +67,22 @@ class Recorder:
         self.thread.join(timeout=5)
         assert not self.thread.is_alive()
 
-    def wait_for(self, count, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        while len(self.bursts) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.4)  # and make sure no further burst follows
-        return self.bursts
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[set[Path]]:
+        """The bursts, once there are `count` of them."""
+        with self.yielded:
+            self.yielded.wait_for(lambda: len(self.bursts) >= count, timeout)
+            return list(self.bursts)
+
+    def settled(self, timeout: float = 10.0) -> list[set[Path]]:
+        """The bursts before one more change, once that change came as a burst of its own:
+        whatever the watcher had pending (or would have sent late) came before it."""
+        sentinel = self.config.content_dir / "gulf" / "sentinel.md"
+        sentinel.write_text("last", encoding="utf-8")
+        with self.yielded:
+            self.yielded.wait_for(lambda: any(sentinel in b for b in self.bursts), timeout)
+            bursts = list(self.bursts)
+        assert bursts and bursts[-1] == {sentinel}, bursts
+        return bursts[:-1]
 
 
 def test_an_atomic_save_is_one_burst(config):
@@ -80,15 +93,18 @@ def test_an_atomic_save_is_one_burst(config):
         (article.parent / "4913").write_text("", encoding="utf-8")
         os.remove(article.parent / "4913")
         tmp.rename(article)
-        bursts = rec.wait_for(1)
+        rec.wait_for(1)
+        bursts = rec.settled()
     assert len(bursts) == 1 and article in bursts[0]
 
 
 def test_a_burst_of_many_files_is_one_rebuild(config):
-    with Recorder(config) as rec:
+    # settle: the quiet time that ends a burst, well above a busy machine's scheduling gaps
+    with Recorder(config, settle=0.3) as rec:
         for i in range(300):
             (config.content_dir / "gulf" / f"a{i}.md").write_text("x", encoding="utf-8")
-        bursts = rec.wait_for(1)
+        rec.wait_for(1)
+        bursts = rec.settled()
     assert len(bursts) == 1 and len(bursts[0]) >= 300
 
 
@@ -96,7 +112,7 @@ def test_output_and_swap_files_are_ignored(config):
     with Recorder(config) as rec:
         (config.output_dir / "index.html").write_text("built", encoding="utf-8")
         (config.content_dir / "gulf" / "a.md~").write_text("backup", encoding="utf-8")
-        bursts = rec.wait_for(1, timeout=1.0)
+        bursts = rec.settled()
     assert bursts == []
 
 
