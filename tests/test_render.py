@@ -52,7 +52,10 @@ def test_a_template_typo_names_the_template_and_line_and_writes_nothing(tmp_path
 
 def test_publishing_refuses_paths_outside_the_output_folder(tmp_path):
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")
-    for bad in ("../evil.html", "a/../../evil.html", "/etc/passwd"):
+    # An absolute path, but one inside this test's folder: were the guard ever broken (a
+    # mutation run breaks it on purpose), the write must not land on a file of the machine.
+    victim = str(tmp_path / "victim.txt")
+    for bad in ("../evil.html", "a/../../evil.html", victim):
         with pytest.raises(SiteBuilderError, match="outside the output folder"):
             Publisher(config, None).staged({bad}, {bad: b"x"}, set(), False)
     assert not (tmp_path / "evil.html").exists() and os.listdir(tmp_path) == []
