@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -42,3 +43,16 @@ def cli():
 def seed_dump() -> Path:
     """The raw dump of four real Asharq Al-Awsat articles (a copy of shared/seed)."""
     return SEED
+
+
+@pytest.fixture(autouse=True)
+def _site_builder_logger():
+    """The command line, when a test runs it in this process, gives the logger a handler of
+    its own and stops propagation; each test gets the logger back as it was, so caplog sees
+    every message whatever order the tests run in."""
+    logger = logging.getLogger("site_builder")
+    handlers, propagate, level = logger.handlers[:], logger.propagate, logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.propagate = propagate
+    logger.setLevel(level)

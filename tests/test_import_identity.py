@@ -17,7 +17,7 @@ from site_builder import frontmatter
 from site_builder.config import load_config
 from site_builder.importer import (Action, Record, _compare, _unique_slug, _web_url,
                                    article_id_for, edited_since_import, plan, render_with_digest,
-                                   scan_content, write_all)
+                                   scan_content, title_slug, write_all)
 
 UTC = dt.timezone.utc
 WHEN = dt.datetime(2026, 2, 11, 9, 30, tzinfo=UTC)
@@ -161,9 +161,10 @@ def test_a_second_article_with_the_same_title_gets_a_numbered_slug(config):
 
 def test_slugs_drop_apostrophes_and_count_reserved_slugs(config):
     index = scan_content(config.content_dir)
-    assert _unique_slug(index, "Kenya's vote: Sudan’s view") == "kenyas-vote-sudans-view"
+    assert _unique_slug(index, title_slug("Kenya's vote: Sudan’s view")) == \
+        "kenyas-vote-sudans-view"
     index.slugs |= {"kenyas-vote", "kenyas-vote-2"}
-    assert _unique_slug(index, "Kenya's vote") == "kenyas-vote-3"
+    assert _unique_slug(index, title_slug("Kenya's vote")) == "kenyas-vote-3"
 
 
 # --- what content/ already holds --------------------------------------------------------------
@@ -186,7 +187,7 @@ def test_the_scan_reserves_slugs_of_broken_and_renamed_files_and_says_which(conf
     assert sum(m.count("kenya-holds-a-vote.md") for m in warned) == 1  # named once
     assert any(m.startswith(str(region / "latin1.md") + ": ") and "utf-8" in m for m in warned)
     assert file_it(config, record()).path.name == "kenya-holds-a-vote-2.md"
-    assert _unique_slug(index, "Taken") == "taken-2"
+    assert _unique_slug(index, title_slug("Taken")) == "taken-2"
 
 
 def test_without_a_content_folder_everything_is_new(config):
