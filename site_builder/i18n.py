@@ -85,14 +85,27 @@ def text_direction(language: str) -> str:
 
 def long_date(moment: dt.date, language: str, digits: str = "") -> str:
     """The day in words: '5 November 2026', '5 نوفمبر 2026'."""
-    text = babel_dates.format_date(moment, "long", locale=locale(language))
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    return _long_date(day, language, digits)
+
+
+# A site shows a few thousand distinct days and minutes tens of thousands of times (every
+# teaser has a date), and Babel takes tens of microseconds a call: each is made once.
+@lru_cache(maxsize=16384)
+def _long_date(day: dt.date, language: str, digits: str) -> str:
+    text = babel_dates.format_date(day, "long", locale=locale(language))
     return with_digits(text, digits or default_digits(language))
 
 
 def time_of_day(moment: dt.datetime, language: str, digits: str = "") -> str:
     """The time and the zone's abbreviation (or offset): '14:30 UTC', '2:30 م UTC'."""
-    text = babel_dates.format_time(moment, "short", locale=locale(language))
     zone = moment.tzname() or moment.strftime("%z")
+    return _time_of_day(moment.hour, moment.minute, zone, language, digits)
+
+
+@lru_cache(maxsize=4096)
+def _time_of_day(hour: int, minute: int, zone: str, language: str, digits: str) -> str:
+    text = babel_dates.format_time(dt.time(hour, minute), "short", locale=locale(language))
     # The zone stays in Latin letters: CLDR has no Arabic abbreviation for UTC or EET.
     return f"{with_digits(text, digits or default_digits(language))} {zone}".rstrip()
 
