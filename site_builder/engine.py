@@ -528,7 +528,7 @@ class _Work:
     def _pictures(self, articles: list[Brief]) -> dict[str, plan.Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, its stamp and its size, read from its header only when its stamp moved."""
-        from site_builder import assets, imageref, images, loader
+        from site_builder import assets, imageref, loader
 
         config, store = self.config, self.store
         folders = assets.static_folders(config)
@@ -543,7 +543,7 @@ class _Work:
                     continue
                 key, stamp = str(ref.path), scan.text(scan.stamp(os.stat(ref.path)))
                 known = probes.get(key)
-                size = known[1:] if known and known[0] == stamp else images.probe(ref.path)
+                size = known[1:] if known and known[0] == stamp else _probe(ref.path)
             except SiteBuilderError as exc:
                 errors.append(type(exc)(exc.message, loader._shown(config, article.path),
                                         loader._field_line(article.path, ("image",))))
@@ -760,6 +760,14 @@ class _Memo:
         self.site: tuple | None = None          # site digest and template keys of that plan
         self.counts: str | None = None
         self.related: dict[str, tuple] = {}     # plan._Related's answers
+
+
+def _probe(path: Path) -> tuple[int, int, str]:
+    """A picture's size and format (images.py imports Pillow: only a build that meets a new
+    or changed picture pays for it)."""
+    from site_builder import images
+
+    return images.probe(path)
 
 
 def _menu_pages(rows: list) -> list:

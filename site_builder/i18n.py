@@ -245,6 +245,12 @@ def N_(message: str) -> str:
     return message
 
 
+@lru_cache(maxsize=16)
+def words(config) -> Words:
+    """The Words of a site's configuration (a frozen SiteConfig), made once."""
+    return Words(config)
+
+
 class Words:
     """The site's interface words for Python code (plan titles, feed names, breadcrumbs):
     the same catalogue the templates use, in the site's language."""

@@ -20,11 +20,9 @@ def lead_image(config: SiteConfig, shown: tuple | None, article: Article | None)
     """The article's lead picture as absolute URL, size and type: its largest file in its
     own format (a file of the site), or a remote image.url as it is."""
     if shown is not None:
-        _source, _stamp, _w, _h, fmt, files = shown
-        own = "PNG" if fmt in ("PNG", "GIF") else fmt
-        width, height, _kind, path = [f for f in files if f[2] == own][-1]
+        width, height, _kind, path, mime = shown[5][-1]  # the largest in its own format
         return {"url": urls.absolute(config, path), "width": width, "height": height,
-                "type": {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[own]}
+                "type": mime}
     if article is not None and article.image and article.image.url.startswith("http"):
         return {"url": article.image.url}
     return None

@@ -94,7 +94,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     if config.languages and not edition:
         return _editions(config, articles, static, memo, dirty, pages, pictures)
     _check_menu(config, pages)
-    words = i18n.Words(config)
+    words = i18n.words(config)
     shown = _shown_pictures(articles, pictures or {})
     ids = [a.id for a in articles]
     out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
@@ -437,8 +437,9 @@ class Picture:
 def _shown_pictures(articles: Sequence[Article],
                     pictures: dict[str, Picture]) -> dict[str, tuple]:
     """Article id -> its picture as pages, feeds and the sitemap show it: (source, stamp,
-    width, height, format, files), files being (width, height, format, site path) of each
-    variant, WebP first and smallest first."""
+    width, height, format, files), files being (width, height, format, site path, MIME type)
+    of each variant, WebP first and smallest first: the last is the largest in the
+    picture's own format (its <img src>, og:image, sitemap entry)."""
     if not pictures:
         return {}
     from pathlib import Path
@@ -451,7 +452,8 @@ def _shown_pictures(articles: Sequence[Article],
         if picture is None:
             continue
         ref = imageref.LocalImage(Path(picture.source), picture.static_path)
-        files = tuple((w, h, fmt, imageref.site_path(ref, article.url_path, name))
+        files = tuple((w, h, fmt, imageref.site_path(ref, article.url_path, name),
+                       images.MIME[fmt])
                       for w, h, fmt, name in images.variant_files(
                           Path(picture.source).stem, picture.width, picture.height,
                           picture.format))
@@ -485,7 +487,7 @@ def _picture_files(shown: dict[str, tuple], taken: set[str]) -> list[Output]:
     many articles); never over another output."""
     out, seen = [], set(taken)
     for source, stamp, _w, _h, _fmt, files in shown.values():
-        for width, _height, fmt, path in files:
+        for width, _height, fmt, path, _mime in files:
             if path not in seen:
                 seen.add(path)
                 out.append(Output(path, "picture", (source, stamp, width, fmt)))

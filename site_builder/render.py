@@ -160,7 +160,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     # The site's language: {% trans %} and _() from its catalogue, dates, numbers and
     # country names from CLDR (i18n.py).
     i18n.install(env, config.language, config.digits)
-    words = i18n.Words(config)
+    words = i18n.words(config)
     env.globals["region_name"] = words.region
     return env
 
@@ -228,7 +228,7 @@ class Renderer:
         self.config = config
         self.site = site or config
         self.env = env
-        self.words = i18n.Words(config)
+        self.words = i18n.words(config)
         self.editions = editions.editions(config) if site is None else []
         self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
         self.prefix = ""  # an edition's path below the site ('ar/')
@@ -359,7 +359,7 @@ class Renderer:
         if article is not None and article.kind == "article":
             data.append(metadata.news_article(config, article, canonical, section, image))
         if context.get("breadcrumbs") or context.get("kind") not in (None, "home"):
-            trail = context.get("breadcrumbs") or [(i18n.Words(config)("Home"), "")]
+            trail = context.get("breadcrumbs") or [(i18n.words(config)("Home"), "")]
             data.append(metadata.breadcrumbs(config, [*trail, (page.title, page.path)]))
         elif page.path == "":
             data.append({"@context": "https://schema.org", **metadata.organization(config)})
@@ -403,25 +403,21 @@ SIZES = {"lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
 def picture_view(shown: tuple, link: Callable[[str], str]) -> dict[str, Any]:
     """What a template needs to write <picture>: one <source> per modern format, the
     fallback <img> in the picture's own format, and its intrinsic width and height."""
-    _source, _stamp, _w, _h, fmt, files = shown
-    own = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}[fmt]
+    files = shown[5]
+    width, height, own, path, _mime = files[-1]  # the largest in its own format
     by_format: dict[str, list] = {}
-    for width, height, kind, path in files:
-        by_format.setdefault(kind, []).append((width, height, path))
-    largest = by_format[own][-1]
+    for variant in files:
+        by_format.setdefault(variant[2], []).append(variant)
     return {
-        "sources": [{"type": MIME[kind], "srcset": _srcset(items, link)}
-                    for kind, items in by_format.items() if kind != own],
-        "srcset": _srcset(by_format[own], link), "src": link(largest[2]),
-        "width": largest[0], "height": largest[1],
+        "sources": [{"type": variants[0][4], "srcset": _srcset(variants, link)}
+                    for kind, variants in by_format.items() if kind != own],
+        "srcset": _srcset(by_format[own], link), "src": link(path),
+        "width": width, "height": height,
     }
 
 
 def _srcset(items: list, link: Callable[[str], str]) -> str:
-    return ", ".join(f"{link(path)} {width}w" for width, _height, path in items)
-
-
-MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+    return ", ".join(f"{link(path)} {width}w" for width, _height, _fmt, path, _mime in items)
 
 
 # --- what each kind of page is given (plan.TEMPLATES) ----------------------------------------
@@ -431,7 +427,7 @@ Shown = Mapping[str, Article]
 
 def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     newer, older, related = output.data[:3]
-    words = i18n.Words(config)
+    words = i18n.words(config)
     article = shown[output.full[0]]
     region = config.region(article.region)
     region_path = urls.region_path(article.region)
@@ -463,15 +459,16 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "own_feed": feeds[-1][0] if len(feeds) > 1 else None,
         "pictures": output.data[8] if len(output.data) > 8 else (),
     }
-    title = heading if number is None else i18n.Words(config)(
-        N_("%(heading)s (page %(number)s)"), heading=heading, number=i18n.Words(config).number(number))
+    words = i18n.words(config)
+    title = heading if number is None else words(
+        N_("%(heading)s (page %(number)s)"), heading=heading, number=words.number(number))
     return Page(output.path, "list.html", title, articles[0].date if articles else None,
                 feeds), context
 
 
 def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     month, months = output.data
-    words = i18n.Words(config)
+    words = i18n.words(config)
     articles = [shown[i] for i in output.cards]
     if month is None:
         years: dict[str, list[tuple[str, int]]] = {}
@@ -497,14 +494,13 @@ def _terms(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page,
 
 
 def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
-    words = i18n.Words(config)
+    words = i18n.words(config)
     rows = [{"name": name, "folder": folder, "count": count,
              "links": [{"label": words(label), "path": folder + filename,
                         "absolute": urls.absolute(config, folder + filename)}
                        for filename, _mime, label in FEED_FORMATS]}
             for name, folder, count in output.data[1]]
-    return Page(output.path, "subscribe.html", i18n.Words(config)("Subscribe")), {
-        "feed_list": rows}
+    return Page(output.path, "subscribe.html", words("Subscribe")), {"feed_list": rows}
 
 
 CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]]] = {
@@ -515,9 +511,9 @@ CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]
     "page": _page,
     "terms": _terms,
     "search": lambda config, output, shown: (
-        Page(output.path, "search.html", i18n.Words(config)("Search")), {}),
+        Page(output.path, "search.html", i18n.words(config)("Search")), {}),
     "notfound": lambda config, output, shown: (
-        Page(output.path, "404.html", i18n.Words(config)("Page not found")),
+        Page(output.path, "404.html", i18n.words(config)("Page not found")),
                                                {}),
 }
 
@@ -541,12 +537,9 @@ def _feed_picture(config: SiteConfig, shown: tuple):
     bytes (encoded now if no page did it first; the cache keeps it)."""
     from site_builder import feeds, images
 
-    source, _stamp, _w, _h, fmt, files = shown
-    picture = images.process(Path(source), config.cache_dir)
-    fallback = picture.fallback
-    path = next(p for w, _h, kind, p in files if w == fallback.width and kind == fallback.format)
-    return feeds.EntryPicture(urls.absolute(config, path), fallback.mime, fallback.size,
-                              fallback.width, fallback.height)
+    width, height, _fmt, path, mime = shown[5][-1]
+    length = images.process(Path(shown[0]), config.cache_dir).fallback.size
+    return feeds.EntryPicture(urls.absolute(config, path), mime, length, width, height)
 
 
 def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
