@@ -126,7 +126,7 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     out.append(Output("404.html", "notfound"))
     out = _with_pictures(out, shown)
     out += _feeds(articles, feeds, shown)
-    out += _aliases([*articles, *pages], out)
+    out += _aliases(config, [*articles, *pages], out)
     out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages, shown))))
     out.append(_news(articles, config.language))
     out.append(Output("robots.txt", "robots"))
@@ -248,9 +248,11 @@ def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
                               config.config_path or "site.toml", item.line)
 
 
-def _aliases(articles: Sequence[Article], outputs: Sequence[Output]) -> list[Output]:
+def _aliases(config: SiteConfig, articles: Sequence[Article],
+             outputs: Sequence[Output]) -> list[Output]:
     """A redirect page at each old address an article or page lists in `aliases`."""
     from site_builder.errors import ContentError, ErrorList
+    from site_builder.loader import _field_line, _shown
 
     taken = {o.file: o.path for o in outputs}
     out, errors = [], []
@@ -261,7 +263,7 @@ def _aliases(articles: Sequence[Article], outputs: Sequence[Output]) -> list[Out
                 errors.append(ContentError(
                     f"alias '{alias}' is already the address of "
                     f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
-                    article.path))
+                    _shown(config, article.path), _field_line(article.path, ("aliases",))))
                 continue
             taken[output.file] = alias
             out.append(output)
