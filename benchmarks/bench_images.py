@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from site_builder import images  # noqa: E402
+from site_builder.content import images  # noqa: E402
 
 
 def photo_like(width: int = 2000, height: int = 1333) -> bytes:

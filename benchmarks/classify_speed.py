@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.classify import classify  # noqa: E402
+from site_builder.ingest.classify import classify  # noqa: E402
 from site_builder.config import DEFAULT_REGIONS  # noqa: E402
 
 PARAGRAPH = ("Somali President Hassan Sheikh Mohamud said on Monday that Mogadishu was working "

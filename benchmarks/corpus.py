@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder import frontmatter  # noqa: E402
+from site_builder.content import frontmatter  # noqa: E402
 
 REGIONS = {
     "middle-east": ["Iraq", "Iran", "Syria", "Lebanon", "Jordan", "Israel", "Palestine", "Turkey"],

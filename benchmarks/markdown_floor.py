@@ -22,7 +22,7 @@ import markdown
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 try:  # the build's own list, so the floor converts exactly what the build converts
-    from site_builder.markup import EXTENSIONS
+    from site_builder.content.markup import EXTENSIONS
 except ImportError:
     EXTENSIONS = ["tables", "footnotes", "toc"]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder import frontmatter  # noqa: E402
+from site_builder.content import frontmatter  # noqa: E402
 
 try:
-    from site_builder.markup import EXTENSIONS
+    from site_builder.content.markup import EXTENSIONS
 except ImportError:
     EXTENSIONS = ["tables", "footnotes", "toc"]
 

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import generate  # noqa: E402
 from site_builder.config import load_config  # noqa: E402
-from site_builder.devloop import loop  # noqa: E402
-from site_builder.engine import Engine  # noqa: E402
-from site_builder.watch import Watcher  # noqa: E402
+from site_builder.serve.devloop import loop  # noqa: E402
+from site_builder.engine.pipeline import Engine  # noqa: E402
+from site_builder.serve.watch import Watcher  # noqa: E402
 
 
 def prepare(n: int, work: Path) -> Path:

@@ -227,25 +227,25 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
-        from site_builder.scaffold import init_site
+        from site_builder.ingest.scaffold import init_site
         return init_site(args.dir)
     config = _config(args)
     if args.command == "new":
-        from site_builder.scaffold import new_file
+        from site_builder.ingest.scaffold import new_file
         return new_file(config, args.title, region=args.region, page=args.page)
     if args.command == "import":
-        from site_builder.importer import run_import
+        from site_builder.ingest.importer import run_import
         return run_import(config, args.paths, date=args.date, source_url=args.source_url,
                           dry_run=args.dry_run, force=args.force, quiet=args.quiet,
                           fetch_images=args.fetch_images,
                           language=args.language or "")
     if args.command == "build":
-        from site_builder.build import run_build
+        from site_builder.engine.build import run_build
         return run_build(config, drafts=args.drafts, clean=args.clean)
     if args.command == "deploy":
         from site_builder.deploy import run_deploy
         return run_deploy(config, args.target, dry_run=args.dry_run, delete=args.delete)
-    from site_builder.devloop import run_serve, run_watch
+    from site_builder.serve.devloop import run_serve, run_watch
 
     def reload() -> SiteConfig:
         return _config(args)

@@ -351,7 +351,7 @@ def source_article(source: Path) -> str:
 
 def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
     from test_serve_e2e import Served
-    from site_builder import search
+    from site_builder.engine import search
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "site.toml").write_text('title = "Search Desk"\nsearch = true\n'
                                         f'base_url = "https://example.org{BASE}"\n', encoding="utf-8")

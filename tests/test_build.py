@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
 from site_builder.errors import ErrorList
 

@@ -22,7 +22,7 @@ NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 
 def build_golden(output: Path) -> dict[str, bytes]:
     """Build the golden site into output; its HTML pages and stylesheet by relative path."""
-    from site_builder.build import build_site
+    from site_builder.engine.build import build_site
     from site_builder.config import load_config
 
     config = load_config(SITE / "site.toml", {

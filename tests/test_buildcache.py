@@ -14,10 +14,10 @@ import sqlite3
 import pytest
 
 from conftest import REPO, run_cli
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
-from site_builder.engine import Engine
-from site_builder.publish import previous_site
+from site_builder.engine.pipeline import Engine
+from site_builder.engine.publish import previous_site
 from test_incremental import article, tree
 
 
@@ -124,7 +124,7 @@ def test_a_spoiled_or_missing_state_is_never_trusted(site, spoil):
 
 
 def test_a_library_upgrade_is_a_clean_build(site, monkeypatch):
-    from site_builder import engine
+    from site_builder.engine import pipeline as engine
 
     build(site)
     assert build(site).startswith("nothing to do")
@@ -149,7 +149,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_rebuilt(site):
 def test_a_file_changed_in_the_same_clock_tick_as_the_scan_is_read_again(site, monkeypatch):
     """On a file system with one-second timestamps, an edit in the second of the last scan
     moves no stamp: the scan marks such files racy and compares their bytes next time."""
-    from site_builder import engine, scan
+    from site_builder.engine import pipeline as engine, scan
 
     coarse = scan.stamp
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.classify import classify
+from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS
 
 DATA = Path(__file__).resolve().parent / "data"

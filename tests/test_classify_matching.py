@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from site_builder import gazetteer
-from site_builder.classify import classify, region_of
+from site_builder.ingest.classify import classify, region_of
 from site_builder.config import DEFAULT_REGIONS, Region
 
 

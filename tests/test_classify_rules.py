@@ -8,8 +8,8 @@ both sides of it.
 
 from __future__ import annotations
 
-from site_builder import classify as rules
-from site_builder.classify import classify
+from site_builder.ingest import classify as rules
+from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS, Region
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, run_cli
 from site_builder.config import _SCALARS, DEFAULT_BASE_URL, SiteConfig, load_config
-from site_builder.devloop import served_config
+from site_builder.serve.devloop import served_config
 
 ARTICLE = "---\nid: {id}\ntitle: {title}\ndate: {date}\n{extra}---\nText of {title}.\n"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deploy_servers import ENV, cli, counts, make_site, tree
-from site_builder import buildstatus
+from site_builder.engine import buildstatus
 from site_builder.config import load_config
 from site_builder.deploy import plan
 from site_builder.deploy.lock import deploy_lock

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from site_builder import livereload
-from site_builder.devloop import rebuild_once
+from site_builder.serve import livereload
+from site_builder.serve.devloop import rebuild_once
 from site_builder.errors import ContentError
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from site_builder import dump
+from site_builder.ingest import dump
 from site_builder.errors import ContentError
 
 from conftest import SEED

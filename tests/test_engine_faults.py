@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from site_builder import jsonfeed, livereload, publish
-from site_builder.build import run_build
+from site_builder.feeds import jsonfeed
+from site_builder.serve import livereload
+from site_builder.engine import publish
+from site_builder.engine.build import run_build
 from site_builder.config import load_config
 from site_builder.errors import ConfigError
 from test_incremental import Watching, article

@@ -20,9 +20,9 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
                                  rule)
 
 from conftest import REPO
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
-from site_builder.engine import Engine
+from site_builder.engine.pipeline import Engine
 from test_incremental import tree
 
 REGIONS = ["gulf", "europe", "asia", "middle-east"]

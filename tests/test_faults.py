@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from site_builder import frontmatter
-from site_builder.importer import edited_since_import
+from site_builder.content import frontmatter
+from site_builder.ingest.importer import edited_since_import
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate  # noqa: E402

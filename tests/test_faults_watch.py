@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from site_builder import devloop
-from site_builder.build import build_site
+from site_builder.serve import devloop
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
 from test_incremental import Watching
-from site_builder.watch import Watcher
+from site_builder.serve.watch import Watcher
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate  # noqa: E402

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"
 GOOD = ["wordpress-rss2.xml", "wire-rss2-media.xml", "atom10-blogger.xml", "rss10-rdf.xml",

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from site_builder.config import Region, SiteConfig
-from site_builder.feeds import feed_files
+from site_builder.feeds.entries import feed_files
 from site_builder.model import Article, Image
 
 UTC = dt.timezone.utc

@@ -1,6 +1,6 @@
 """Feeds when the site or an article leaves something out: what a reader shows instead.
 
-Each test is one fallback of site_builder/feeds.py or jsonfeed.py (a site without author or
+Each test is one fallback of site_builder/feeds/entries.py or jsonfeed.py (a site without author or
 description, an article without title, body or known region, entries that share a time).
 """
 
@@ -13,7 +13,7 @@ import logging
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.feeds import feed_files
+from site_builder.feeds.entries import feed_files
 from site_builder.model import Image
 from tests.test_feeds import ATOM, BASE, UTC, article, newest_first, parse
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from site_builder.absolute import absolutize
+from site_builder.feeds.absolute import absolutize
 from site_builder.config import Region, SiteConfig
-from site_builder.feeds import feed_files
+from site_builder.feeds.entries import feed_files
 
 PAGE = "https://example.org/news/articles/2026/02/story/"
 

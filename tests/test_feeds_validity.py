@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.feeds import feed_files
+from site_builder.feeds.entries import feed_files
 from site_builder.model import Image
 from test_feeds import BASE, HOSTILE, article, body, newest_first
 

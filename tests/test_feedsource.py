@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import ContentError
-from site_builder.feedsource import read_feed, sniff, to_markdown
+from site_builder.ingest.feedsource import read_feed, sniff, to_markdown
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"
 UTC = dt.timezone.utc

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from site_builder.errors import ContentError
-from site_builder.fetch import fetch_image, file_name
+from site_builder.ingest.fetch import fetch_image, file_name
 from tests.pictures import photo
 
 JPEG = photo(1200, 800)

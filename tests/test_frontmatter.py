@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 from site_builder.errors import ContentError
 
 SAMPLE = """---

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, run_cli
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 from test_hostile_content import assert_safe_html, built_files
 
 DUMPS = DATA / "hostile" / "dumps"

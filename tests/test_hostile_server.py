@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from site_builder import devloop, livereload, server
+from site_builder.serve import devloop, livereload, server
 from site_builder.cli import build_parser
 
 SECRET = b"do not serve this"

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from site_builder.errors import ContentError
-from site_builder.imageref import LocalImage, RemoteImage, resolve_image, site_path
+from site_builder.content.imageref import LocalImage, RemoteImage, resolve_image, site_path
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 import pytest
 from PIL import Image
 
-from site_builder import images
+from site_builder.content import images
 from site_builder.errors import ContentError
 from tests.pictures import photo
 
@@ -127,7 +127,7 @@ def test_the_same_input_gives_the_same_bytes_across_processes(tmp_path, big_jpeg
     source = tmp_path / "p.jpg"
     source.write_bytes(big_jpeg)
     here = _fingerprint(images.process(source, tmp_path / "one"))
-    script = ("import sys, hashlib; from pathlib import Path; from site_builder import images;"
+    script = ("import sys, hashlib; from pathlib import Path; from site_builder.content import images;"
               "p = images.process(Path(sys.argv[1]), Path(sys.argv[2]));"
               "print(hashlib.sha256(b''.join(v.path.read_bytes() for v in p.variants))"
               ".hexdigest())")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 from site_builder.config import load_config
 from site_builder.atomic import write_atomic
-from site_builder.importer import edited_since_import, run_import
+from site_builder.ingest.importer import edited_since_import, run_import
 
 from conftest import SEED, run_cli
 

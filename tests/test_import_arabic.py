@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import frontmatter
-from site_builder.classify import classify
+from site_builder.content import frontmatter
+from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.importer import title_slug
-from site_builder.loader import load_articles
+from site_builder.ingest.importer import title_slug
+from site_builder.content.loader import load_articles
 
 from site_builder.cli import main
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 from site_builder.config import load_config
-from site_builder.importer import (Action, Record, _compare, _unique_slug, _web_url,
+from site_builder.ingest.importer import (Action, Record, _compare, _unique_slug, _web_url,
                                    article_id_for, edited_since_import, plan, render_with_digest,
                                    scan_content, title_slug, write_all)
 
@@ -298,7 +298,7 @@ def test_a_file_that_cannot_be_written_is_a_problem_naming_it(config):
 
 def test_verbose_import_says_how_each_article_was_dated_and_filed(config, caplog):
     """`import -v`: per article, where its date came from and why it went where it did."""
-    from site_builder.classify import classify
+    from site_builder.ingest.classify import classify
 
     rec = record(line=7)
     scores = classify(rec.title, rec.paragraphs, config.regions).explain()

@@ -12,12 +12,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.classify import classify
+from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.dump import escape_block
+from site_builder.ingest.dump import escape_block
 from site_builder.errors import SiteBuilderError
-from site_builder.importer import read_dump, run_import
-from site_builder.markup import Renderer
+from site_builder.ingest.importer import read_dump, run_import
+from site_builder.content.markup import Renderer
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from site_builder import frontmatter
-from site_builder.classify import classify
+from site_builder.content import frontmatter
+from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.markup import Renderer
+from site_builder.content.markup import Renderer
 
 
 def articles(site: Path) -> dict[str, tuple[str, dict, str]]:

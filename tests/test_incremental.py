@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
 from site_builder.errors import SiteBuilderError
-from site_builder.engine import Engine
+from site_builder.engine.pipeline import Engine
 
 ARTICLE = """---
 id: urn:uuid:00000000-0000-5000-8000-{n:012d}
@@ -258,7 +258,7 @@ def test_a_body_edit_after_a_future_article_came_due_publishes_it(site, monkeypa
 
 
 def test_a_file_deleted_between_its_stat_and_its_reading_counts_as_deleted(site, monkeypatch):
-    from site_builder import loader
+    from site_builder.content import loader
 
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)

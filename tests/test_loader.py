@@ -12,8 +12,8 @@ import pytest
 
 from site_builder.config import load_config
 from site_builder.errors import ErrorList
-from site_builder.loader import folder_region, load_articles
-from site_builder.markup import Renderer
+from site_builder.content.loader import folder_region, load_articles
+from site_builder.content.markup import Renderer
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 

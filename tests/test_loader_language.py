@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.config import load_config
 from site_builder.errors import ErrorList
-from site_builder.loader import load_articles
+from site_builder.content.loader import load_articles
 from site_builder.model import from_json, to_json
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)

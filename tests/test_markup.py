@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.markup import Renderer, sanitise
+from site_builder.content.markup import Renderer, sanitise
 
 
 @pytest.mark.parametrize("tag", ["script", "style", "iframe", "object", "noscript", "template"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from site_builder.config import SiteConfig
-from site_builder.markup import PARALLEL_MIN, Renderer
+from site_builder.content.markup import PARALLEL_MIN, Renderer
 
 
 def test_parallel_conversion_equals_serial():
@@ -23,8 +23,8 @@ def test_a_body_without_a_fence_reads_the_same_without_fenced_code():
     """Renderer leaves fenced_code (and the Pygments import it brings) out for bodies with
     no ``` or ~~~; every other construct must come out exactly as with it."""
     from conftest import REPO
-    from site_builder import frontmatter
-    from site_builder.markup import EXTENSIONS, _convert, _new_markdown
+    from site_builder.content import frontmatter
+    from site_builder.content.markup import EXTENSIONS, _convert, _new_markdown
 
     samples = [frontmatter.read(p.read_text(encoding="utf-8"), p)[1]
                for p in sorted((REPO / "content").rglob("*.md"))]

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree, html
 
 from conftest import REPO
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
 from site_builder.errors import SiteBuilderError
 
@@ -294,7 +294,7 @@ def test_typography_can_be_turned_off(tmp_path):
 def test_changing_the_time_zone_rereads_dates_written_without_one(tmp_path):
     files = {"gulf/a.md": story("urn:a", "A", "2026-02-01T08:00:00")}
     root = make(tmp_path, files, toml="")
-    from site_builder.engine import Engine
+    from site_builder.engine.pipeline import Engine
 
     def built(zone: str) -> str:
         (root / "site.toml").write_text(f'title = "Desk"\nbase_url = "{BASE}"\n'

@@ -13,7 +13,7 @@ import pytest
 
 from site_builder import parallel
 from site_builder.config import SiteConfig
-from site_builder.markup import PARALLEL_MIN, Renderer
+from site_builder.content.markup import PARALLEL_MIN, Renderer
 
 
 def tagged(item: int) -> tuple[int, int]:

@@ -20,9 +20,9 @@ from lxml import etree, html
 
 from conftest import REPO
 from pictures import photo
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
-from site_builder.engine import Engine
+from site_builder.engine.pipeline import Engine
 from site_builder.errors import SiteBuilderError
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
@@ -202,7 +202,7 @@ def test_sitemaps_list_the_picture_and_the_last_two_days_of_news(site):
 
 
 def test_an_unchanged_picture_is_not_encoded_again_and_a_changed_one_is(tmp_path, monkeypatch):
-    from site_builder import images
+    from site_builder.content import images
 
     root = make(tmp_path, SITE)
     encodes = []

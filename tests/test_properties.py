@@ -19,13 +19,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from site_builder import dump, frontmatter, urls
+from site_builder.ingest import dump
+from site_builder.content import frontmatter
+from site_builder import urls
 from site_builder.config import load_config
 from site_builder.errors import ContentError
-from site_builder.feeds import feed_files
-from site_builder.importer import edited_since_import, render_with_digest
-from site_builder.loader import SAFE_SLUG
-from site_builder.markup import sanitise
+from site_builder.feeds.entries import feed_files
+from site_builder.ingest.importer import edited_since_import, render_with_digest
+from site_builder.content.loader import SAFE_SLUG
+from site_builder.content.markup import sanitise
 from site_builder.model import Article, Image, Source
 
 # Any Unicode but lone surrogates (UTF-8 files and YAML cannot carry those).

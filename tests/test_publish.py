@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import publish, search
+from site_builder.engine import publish, search
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.publish import MARKER, Publisher, check_replaceable, previous_site
+from site_builder.engine.publish import MARKER, Publisher, check_replaceable, previous_site
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import SiteConfig, load_config
 from site_builder.errors import SiteBuilderError, TemplateError
-from site_builder.publish import Publisher
+from site_builder.engine.publish import Publisher
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 TEXT = "---\nid: a\ntitle: \"عنوان\"\ndate: 2026-02-01\nregion: world\n---\nنص.\n"

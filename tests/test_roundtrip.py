@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from site_builder import livereload, server
+from site_builder.serve import livereload, server
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.sitemap import robots, sitemap, w3c_datetime
+from site_builder.feeds.sitemap import robots, sitemap, w3c_datetime
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

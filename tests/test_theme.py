@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from site_builder.build import build_site
+from site_builder.engine.build import build_site
 from site_builder.config import load_config
 from test_incremental import Watching
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from site_builder import search
-from site_builder.build import build_site
+from site_builder.engine import search
+from site_builder.engine.build import build_site
 from site_builder.errors import SiteBuilderError
-from site_builder.publish import MARKER
+from site_builder.engine.publish import MARKER
 from test_incremental import Watching
 from test_theme import NOW, make_site, story
 

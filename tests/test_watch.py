@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import load_config
-from site_builder.watch import Watcher, is_relevant
+from site_builder.serve.watch import Watcher, is_relevant
 
 
 @pytest.fixture

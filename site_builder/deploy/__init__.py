@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from site_builder import buildstatus
+from site_builder.engine import buildstatus
 from site_builder.config import DeployTarget, SiteConfig
 from site_builder.deploy import plan
 from site_builder.deploy.common import Context, DeployError

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from site_builder import images
+from site_builder.content import images
 from site_builder.atomic import write_atomic
 from site_builder.errors import ContentError
 from site_builder.urls import slugify

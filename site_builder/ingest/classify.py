@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
-from site_builder import dateline, gazetteer, gazetteer_ar
+from site_builder.ingest import dateline, gazetteer_ar
+from site_builder import gazetteer
 from site_builder.config import FALLBACK_REGION, Region
 from site_builder.gazetteer import DEMONYM, ORG, Gazetteer, Match
 

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from site_builder import livereload
+from site_builder.serve import livereload
 
 log = logging.getLogger("site_builder")
 

@@ -22,9 +22,9 @@ import feedparser
 import markdownify
 from lxml import etree
 
-from site_builder.dump import escape_text
+from site_builder.ingest.dump import escape_text
 from site_builder.errors import ContentError
-from site_builder.markup import URL_SCHEMES, sanitise
+from site_builder.content.markup import URL_SCHEMES, sanitise
 
 
 @dataclass(frozen=True)

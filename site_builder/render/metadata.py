@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.jsonfeed import html_safe_json
+from site_builder.feeds.jsonfeed import html_safe_json
 from site_builder.model import Article
 
 

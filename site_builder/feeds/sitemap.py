@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.feeds import clean
+from site_builder.feeds.entries import clean
 from site_builder.model import Article
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

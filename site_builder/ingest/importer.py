@@ -21,12 +21,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from site_builder import dump, frontmatter
+from site_builder.ingest import dump
+from site_builder.content import frontmatter
 from site_builder.atomic import write_atomic
-from site_builder.classify import classify
+from site_builder.ingest.classify import classify
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, SiteBuilderError
-from site_builder.loader import YEARS, check_text
+from site_builder.content.loader import YEARS, check_text
 from site_builder.urls import slugify
 
 log = logging.getLogger("site_builder")
@@ -184,9 +185,9 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
     """The Records of one dump or feed file (told apart by content, not by name)."""
     data = _read_bytes(path)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{") and not _ticker_first(data):
-        from site_builder.feedsource import sniff  # feedparser is slow to load: only here
+        from site_builder.ingest.feedsource import sniff  # feedparser is slow to load: only here
         if sniff(data):
-            from site_builder.feedimport import read_feed_records
+            from site_builder.ingest.feedimport import read_feed_records
             try:
                 return read_feed_records(path, data)
             except RecursionError:  # json.loads and markdownify recurse once per level
@@ -387,7 +388,7 @@ def _fetched(record: Record, article: Path,
     if article.name != "index.md":
         return record, warnings + ("picture not fetched: the article is a single file, not a "
                                    f"bundle ({article.stem}/index.md); it stays a link",)
-    from site_builder.fetch import fetch_image
+    from site_builder.ingest.fetch import fetch_image
 
     try:
         fetched = fetch_image(record.image_url, article.parent)

@@ -25,7 +25,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_builder import i18n, plan, urls
+from site_builder import i18n, urls
+from site_builder.render import plan
 from site_builder.i18n import N_
 from site_builder.config import DEFAULT_THEME, SiteConfig
 from site_builder.errors import TemplateError
@@ -223,7 +224,7 @@ class Renderer:
     def __init__(self, config: SiteConfig, env: jinja2.Environment, counts: dict[str, int],
                  site: SiteConfig | None = None):
         """`site`: the whole site, when this renderer is one language's edition of it."""
-        from site_builder import editions
+        from site_builder.render import editions
 
         self.config = config
         self.site = site or config
@@ -282,7 +283,7 @@ class Renderer:
         ones), `html` the HTML of the `full` ones; `body_of` gives a card's body.
         """
         if self._in_edition(output):
-            from site_builder import editions
+            from site_builder.render import editions
 
             edition, path = editions.edition_of(output.path, self.editions)
             part = self.parts[(edition or self.editions[0]).code]
@@ -348,7 +349,7 @@ class Renderer:
 
     def _metadata(self, page: Page, context: dict[str, Any], shown: tuple | None) -> dict:
         """JSON-LD and the OpenGraph/Twitter tags of a page (metadata.py)."""
-        from site_builder import metadata
+        from site_builder.render import metadata
 
         config, article = self.config, context.get("article")
         region = context.get("region")
@@ -522,7 +523,7 @@ CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]
 
 def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
           html: Mapping[str, str]) -> bytes:
-    from site_builder import feeds, jsonfeed
+    from site_builder.feeds import entries as feeds, jsonfeed
 
     title, description, page, fallback, pictures = output.data
     spec = feeds.FeedSpec(title, description, page, tuple(articles[i] for i in output.full),
@@ -535,7 +536,8 @@ def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
 def _feed_picture(config: SiteConfig, shown: tuple):
     """A feed entry's picture: the largest file in its own format, with its length in
     bytes (encoded now if no page did it first; the cache keeps it)."""
-    from site_builder import feeds, images
+    from site_builder.feeds import entries as feeds
+    from site_builder.content import images
 
     width, height, _fmt, path, mime = shown[5][-1]
     length = images.process(Path(shown[0]), config.cache_dir).fallback.size
@@ -545,7 +547,7 @@ def _feed_picture(config: SiteConfig, shown: tuple):
 def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
              html_of: Mapping[str, str]) -> bytes:
     """One variant file of a picture, from the image cache (encoded there if need be)."""
-    from site_builder import images
+    from site_builder.content import images
 
     source, _stamp, width, fmt = output.data
     picture = images.process(Path(source), config.cache_dir)
@@ -555,14 +557,14 @@ def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
 
 def _news_sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
                   html_of: Mapping[str, str]) -> bytes:
-    from site_builder import sitemap
+    from site_builder.feeds import sitemap
 
     return sitemap.news_sitemap(config, [articles[i] for i in output.cards], output.data)
 
 
 def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
           html: Mapping[str, str]) -> bytes:
-    from site_builder import feeds, opml
+    from site_builder.feeds import entries as feeds, opml
 
     groups: dict[str, list] = {}
     for group, title, page in output.data:
@@ -574,7 +576,7 @@ def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
 def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
               html_of: Mapping[str, str]) -> bytes:
     """An old address (an alias): a page that sends browsers and crawlers to the new one."""
-    from site_builder import redirect
+    from site_builder.render import redirect
 
     title = articles[output.cards[0]].title if output.cards else config.title
     return redirect.page(config, output.path, output.data[0], title)
@@ -582,21 +584,21 @@ def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
 
 def _sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
              html: Mapping[str, str]) -> bytes:
-    from site_builder import sitemap
+    from site_builder.feeds import sitemap
 
     return sitemap.sitemap(config, output.data)
 
 
 def _robots(config: SiteConfig, output: plan.Output, articles: Shown,
             html: Mapping[str, str]) -> bytes:
-    from site_builder import sitemap
+    from site_builder.feeds import sitemap
 
     return sitemap.robots(config)
 
 
 def _static(config: SiteConfig, output: plan.Output, articles: Shown,
             html: Mapping[str, str]) -> bytes:
-    from site_builder import assets
+    from site_builder.render import assets
 
     return assets.read(Path(output.data[0]))
 

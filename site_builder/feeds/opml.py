@@ -8,7 +8,7 @@ from lxml import etree
 
 from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.feeds import FeedSpec, clean
+from site_builder.feeds.entries import FeedSpec, clean
 
 
 GROUP_TITLES = {"site": "Site", "regions": "Regions", "countries": "Countries", "tags": "Tags",

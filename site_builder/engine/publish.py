@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from site_builder import search
+from site_builder.engine import search
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from feedgen.feed import FeedGenerator
 
 from site_builder import urls
-from site_builder.absolute import absolutize
+from site_builder.feeds.absolute import absolutize
 from site_builder.config import SiteConfig
-from site_builder.feedmedia import EntryPicture, MediaEntry, MediaFeed
+from site_builder.feeds.media import EntryPicture, MediaEntry, MediaFeed
 from site_builder.model import Article
 
 log = logging.getLogger("site_builder")
@@ -59,7 +59,7 @@ def feed_files(config: SiteConfig, articles: Sequence[Article],
     `articles` are the published articles, newest first. A region without articles gets
     valid feeds with no entries, dated like the site's newest article.
     """
-    from site_builder import opml  # late: it imports helpers from here
+    from site_builder.feeds import opml  # late: it imports helpers from here
 
     specs = feed_specs(config, articles)
     files: dict[str, bytes] = {}
@@ -71,7 +71,7 @@ def feed_files(config: SiteConfig, articles: Sequence[Article],
 
 def spec_files(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> dict[str, bytes]:
     """One feed in its three formats: RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
-    from site_builder import jsonfeed  # late: it imports helpers from here
+    from site_builder.feeds import jsonfeed  # late: it imports helpers from here
 
     return {spec.path("feed.xml"): rss(config, spec, html),
             spec.path("atom.xml"): atom(config, spec, html),
@@ -146,7 +146,7 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
     if config.allow_raw_html:
         # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
         # frames anyway, and the validator flags them as a security risk.
-        from site_builder.markup import sanitise
+        from site_builder.content.markup import sanitise
         body = sanitise(body)
     return clean(absolutize(body, page, fragments=True))
 

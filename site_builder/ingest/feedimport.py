@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 from site_builder import i18n
-from site_builder.dump import caption_credit, escape_block
+from site_builder.ingest.dump import caption_credit, escape_block
 from site_builder.errors import ContentError
-from site_builder.feedsource import FeedEntry, read_feed
+from site_builder.ingest.feedsource import FeedEntry, read_feed
 
 log = logging.getLogger("site_builder")
 
@@ -24,7 +24,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list, list[ContentError]]:
     """The Records of one feed file, plus its problems (ill-formed XML, missing fields)."""
-    from site_builder.importer import Record  # the importer imports this module lazily
+    from site_builder.ingest.importer import Record  # the importer imports this module lazily
 
     entries, problems = read_feed(path, data)
     records = []

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.model import Article
-from site_builder.feeds import (FeedSpec, authors, categories, clean, entry_html, entry_times,
+from site_builder.feeds.entries import (FeedSpec, authors, categories, clean, entry_html, entry_times,
                                 picture, summary_text, title)
 
 VERSION = "https://jsonfeed.org/version/1.1"

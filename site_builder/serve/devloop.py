@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from site_builder import livereload, server
+from site_builder.serve import livereload, server
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
-from site_builder.watch import Watcher, describe
+from site_builder.serve.watch import Watcher, describe
 
 log = logging.getLogger("site_builder")
 
@@ -56,7 +56,7 @@ def loop(watcher: Watcher, rebuild: Rebuild, root: Path,
 def make_rebuild(config: SiteConfig, drafts: bool,
                  reload_config: Callable[[], SiteConfig] | None = None) -> Rebuild:
     """The engine's build, writing in place; the engine lives as long as the loop."""
-    from site_builder.engine import Engine
+    from site_builder.engine.pipeline import Engine
 
     engine = Engine(config, drafts=drafts, in_place=True, reload_config=reload_config)
 

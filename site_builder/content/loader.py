@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from site_builder import frontmatter, i18n
+from site_builder.content import frontmatter
+from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Image, Source, article_path
@@ -48,7 +49,7 @@ SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 def load_articles(config: SiteConfig, drafts: bool = False,
                   now: dt.datetime | None = None) -> tuple[Article, ...]:
     """Every published article under content_dir, newest first; raise ErrorList on any error."""
-    from site_builder import scan
+    from site_builder.engine import scan
 
     found = scan.content(config)
     errors: list[SiteBuilderError] = []
@@ -201,7 +202,7 @@ def folder_region(config: SiteConfig, path: Path) -> str | None:
 def _missing(key: str) -> str:
     """The error for a missing required key, with what to write where that helps."""
     if key == "id":
-        from site_builder.scaffold import fresh_id
+        from site_builder.ingest.scaffold import fresh_id
         return f"missing 'id': add e.g. id: {fresh_id()}"
     if key == "region":
         return ("missing required key 'region' (or put the file in its region's folder, "

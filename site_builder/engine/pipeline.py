@@ -30,12 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_builder import __version__, plan, scan
+from site_builder import __version__
+from site_builder.render import plan
+from site_builder.engine import scan
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, brief, from_json, to_json
 from site_builder.parallel import fork_map
-from site_builder.store import FILE, Store
+from site_builder.engine.store import FILE, Store
 
 log = logging.getLogger("site_builder")
 
@@ -68,7 +70,7 @@ class Summary:
 
 def state_key() -> str:
     """What every output depends on besides its inputs: this code, Python, the libraries."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole site_builder package
     parts = [__version__, sys.version, *library_versions()]
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".toml") and path.is_file():
@@ -179,7 +181,7 @@ class Engine:
         """The Jinja2 environment, made when first needed (a build with nothing to do
         imports no renderer)."""
         if self._env is None:
-            from site_builder import render
+            from site_builder.render import renderer as render
 
             self._env = render.environment(self.config)
         return self._env
@@ -187,7 +189,7 @@ class Engine:
     @property
     def markdown(self):
         if self._markdown is None:
-            from site_builder import markup
+            from site_builder.content import markup
 
             self._markdown = markup.Renderer(self.config)
         return self._markdown
@@ -200,7 +202,7 @@ class Engine:
     def build(self, changed: set[Path] | None = None, clean: bool = False) -> Summary:
         """Bring output/ up to date; `changed` is the watcher's list of paths (None: look
         at everything). Raises SiteBuilderError; output/ and the state are then as they were."""
-        from site_builder.publish import lock, write_error
+        from site_builder.engine.publish import lock, write_error
 
         started = time.perf_counter()
         if self.config_pending or changed and self._config_changed(changed):
@@ -337,7 +339,7 @@ class Engine:
     def _site_inputs(self, scanned_at: int) -> dict[str, Any]:
         """Stamps of templates and static files, the configuration, the drafts flag; and
         their digest, None if a stamp is too recent to trust (scan.stored)."""
-        from site_builder import assets, render
+        from site_builder.render import assets, renderer as render
 
         site = {"config": config_digest(self.config), "drafts": self.drafts,
                 "templates": scan.files(render.template_folders(self.config)),
@@ -416,7 +418,7 @@ class Engine:
     def _read(self, job: tuple[str, tuple]) -> tuple | list[SiteBuilderError]:
         """A content file: (bytes digest, article JSON, card digest, full digest, id), or
         its errors."""
-        from site_builder import loader
+        from site_builder.content import loader
 
         path = Path(job[0])
         try:
@@ -455,7 +457,7 @@ class _Work:
     """One build's plan, rendering and publishing, over the engine's store."""
 
     def __init__(self, engine: Engine, site: dict[str, Any], changes: _Changes):
-        from site_builder import render
+        from site_builder.render import renderer as render
 
         self.engine = engine
         self.errors = changes.errors
@@ -483,7 +485,8 @@ class _Work:
 
     def plan(self) -> list[plan.Output]:
         """Every output of the site, from every article's card."""
-        from site_builder import assets, loader
+        from site_builder.render import assets
+        from site_builder.content import loader
 
         config, engine = self.config, self.engine
         memo = self.memo
@@ -502,7 +505,7 @@ class _Work:
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         counts = plan.region_counts(config, published)
         if config.languages:  # each language's edition counts its own articles
-            from site_builder.editions import language_of
+            from site_builder.render.editions import language_of
 
             counts = {lang.code: plan.region_counts(
                 config, [a for a in published if language_of(a, config) == lang.code])
@@ -528,7 +531,8 @@ class _Work:
     def _pictures(self, articles: list[Brief]) -> dict[str, plan.Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, its stamp and its size, read from its header only when its stamp moved."""
-        from site_builder import assets, imageref, loader
+        from site_builder.render import assets
+        from site_builder.content import imageref, loader
 
         config, store = self.config, self.store
         folders = assets.static_folders(config)
@@ -639,7 +643,7 @@ class _Work:
         stamps = _digest([repr(sorted(self.site["templates"].items()))])
         if stored and stored[0] == stamps:
             return stored[1]
-        from site_builder.templates import template_keys
+        from site_builder.render.templates import template_keys
 
         keys = template_keys(self.engine.env)
         self.engine.env.cache.clear()  # compiled templates are reloaded on change
@@ -694,7 +698,7 @@ class _Work:
                 rendered: dict[str, tuple]) -> tuple[int, set[str]]:
         """Write what differs from output/; return (files written, files removed).
         `outputs` is the whole plan, or None when only some outputs were looked at."""
-        from site_builder.publish import Publisher
+        from site_builder.engine.publish import Publisher
 
         changed = {}
         for file, (_, data, _) in rendered.items():
@@ -765,7 +769,7 @@ class _Memo:
 def _probe(path: Path) -> tuple[int, int, str]:
     """A picture's size and format (images.py imports Pillow: only a build that meets a new
     or changed picture pays for it)."""
-    from site_builder import images
+    from site_builder.content import images
 
     return images.probe(path)
 

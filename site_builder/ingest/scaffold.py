@@ -13,7 +13,7 @@ import textwrap
 import uuid
 from pathlib import Path
 
-from site_builder import frontmatter
+from site_builder.content import frontmatter
 from site_builder.config import _SCALARS, SiteConfig
 from site_builder.errors import ContentError, UsageError
 
@@ -98,7 +98,7 @@ def init_site(folder: Path) -> int:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError("not an empty folder: init makes a new site only in an empty or "
                          "new folder", folder)
-    from site_builder.engine import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
+    from site_builder.engine.pipeline import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
 
     config = SiteConfig(root=folder)
     when = clock().astimezone(config.tz).replace(microsecond=0)
@@ -153,7 +153,7 @@ def fresh_id() -> str:
 def new_file(config: SiteConfig, title: str, region: str | None = None,
              page: bool = False) -> int:
     """`site-builder new`: a draft article (or a page); print its path."""
-    from site_builder.importer import title_slug
+    from site_builder.ingest.importer import title_slug
 
     if not title.strip():
         raise UsageError("the title is empty: site-builder new \"A headline\"")
@@ -171,7 +171,7 @@ def new_file(config: SiteConfig, title: str, region: str | None = None,
 
 
 def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
-    from site_builder.engine import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
+    from site_builder.engine.pipeline import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
 
     when = clock().astimezone(config.tz).replace(microsecond=0)
     return {"id": fresh_id(), "title": title.strip(), "date": when, "region": region,
@@ -181,7 +181,7 @@ def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
 def _region(config: SiteConfig, title: str, region: str | None) -> str:
     """--region, checked; else the region the title names, as import classifies."""
     if region is None:
-        from site_builder.classify import classify
+        from site_builder.ingest.classify import classify
         return classify(title, [], config.regions).region
     if config.region(region) is None:
         known = ", ".join(r.slug for r in config.regions)

@@ -252,7 +252,7 @@ def _aliases(config: SiteConfig, articles: Sequence[Article],
              outputs: Sequence[Output]) -> list[Output]:
     """A redirect page at each old address an article or page lists in `aliases`."""
     from site_builder.errors import ContentError, ErrorList
-    from site_builder.loader import _field_line, _shown
+    from site_builder.content.loader import _field_line, _shown
 
     taken = {o.file: o.path for o in outputs}
     out, errors = [], []
@@ -376,7 +376,7 @@ def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, mem
               dirty, pages: Sequence[Article], pictures: dict | None) -> list[Output]:
     """Each language's edition planned as a site of its own under its path (editions.py);
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
-    from site_builder import editions as ed
+    from site_builder.render import editions as ed
     from site_builder.i18n import locale
 
     found = ed.editions(config)
@@ -446,7 +446,7 @@ def _shown_pictures(articles: Sequence[Article],
         return {}
     from pathlib import Path
 
-    from site_builder import imageref, images
+    from site_builder.content import imageref, images
 
     shown = {}
     for article in articles:
@@ -554,7 +554,7 @@ def _listed(outputs: Sequence[Output], articles: Sequence[Article],
             pages: Sequence[Article], shown: dict[str, tuple]) -> Iterable[tuple]:
     """(path, lastmod, picture) of the pages a sitemap lists: a page's newest article's
     date, and an article page's lead picture (its largest file in its own format)."""
-    from site_builder.sitemap import w3c_datetime
+    from site_builder.feeds.sitemap import w3c_datetime
 
     dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
     newest = dates[articles[0].id] if articles else None

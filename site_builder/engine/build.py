@@ -6,9 +6,9 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from site_builder import buildstatus
+from site_builder.engine import buildstatus
 from site_builder.config import DEFAULT_BASE_URL, SiteConfig
-from site_builder.engine import Engine, Summary
+from site_builder.engine.pipeline import Engine, Summary
 from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
