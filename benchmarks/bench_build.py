@@ -42,12 +42,12 @@ import corpus  # noqa: E402
 import pelican_compare  # noqa: E402
 
 DEFAULT_COMMAND = "{python} -m site_builder build --config {site}/site.toml"
-SITE_TOML = '''\
+SITE_TOML = """\
 # Written by benchmarks/bench_build.py; the default regions cover the corpus.
 title = "Regional News Desk"
 base_url = "http://127.0.0.1:8000/"
 timezone = "UTC"
-'''
+"""
 
 
 @dataclass
@@ -77,15 +77,20 @@ class Series:
         walls = self.walls()
         if not walls:
             return {}
-        return {"min": min(walls), "median": statistics.median(walls), "max": max(walls),
-                "cpu_median": statistics.median(s.cpu for s in self.samples),
-                "max_rss_mb": max(s.max_rss_mb for s in self.samples),
-                "tree_rss_mb": max(s.tree_rss_mb for s in self.samples),
-                "written_mb": statistics.median(s.written_mb for s in self.samples),
-                "failures": sum(s.code != 0 for s in self.samples)}
+        return {
+            "min": min(walls),
+            "median": statistics.median(walls),
+            "max": max(walls),
+            "cpu_median": statistics.median(s.cpu for s in self.samples),
+            "max_rss_mb": max(s.max_rss_mb for s in self.samples),
+            "tree_rss_mb": max(s.tree_rss_mb for s in self.samples),
+            "written_mb": statistics.median(s.written_mb for s in self.samples),
+            "failures": sum(s.code != 0 for s in self.samples),
+        }
 
 
 # --- measuring one process ---------------------------------------------------------------
+
 
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of pid and all its descendants now, in kB (0 once it has gone)."""
@@ -94,8 +99,9 @@ def _tree_rss_kb(pid: int) -> int:
         current = stack.pop()
         try:
             with open(f"/proc/{current}/status") as status:
-                total += next((int(line.split()[1]) for line in status
-                               if line.startswith("VmRSS:")), 0)
+                total += next(
+                    (int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0
+                )
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(c) for c in children.read().split())
@@ -126,22 +132,28 @@ def measure(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = 
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(wall=round(wall, 4), cpu=round(usage.ru_utime + usage.ru_stime, 4),
-                  max_rss_mb=round(usage.ru_maxrss / 1024, 1),
-                  tree_rss_mb=round(max(peak[0], usage.ru_maxrss) / 1024, 1),
-                  code=proc.returncode, written_mb=round(usage.ru_oublock * 512 / 1e6, 1))
+    return Sample(
+        wall=round(wall, 4),
+        cpu=round(usage.ru_utime + usage.ru_stime, 4),
+        max_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        tree_rss_mb=round(max(peak[0], usage.ru_maxrss) / 1024, 1),
+        code=proc.returncode,
+        written_mb=round(usage.ru_oublock * 512 / 1e6, 1),
+    )
 
 
 def checked(sample: Sample, what: str, log: Path) -> Sample:
     """sample, after telling the user (with the log's tail) when the command failed."""
     if sample.code != 0:
         tail = log.read_text(errors="replace").splitlines()[-15:]
-        print(f"  ! {what} exited {sample.code}; end of {log}:", *tail, sep="\n    ",
-              file=sys.stderr)
+        print(
+            f"  ! {what} exited {sample.code}; end of {log}:", *tail, sep="\n    ", file=sys.stderr
+        )
     return sample
 
 
 # --- the site under test --------------------------------------------------------------
+
 
 def ensure_corpus(root: Path, n: int, seed: int) -> Path:
     """root/content with n articles, generated unless a complete one is already there."""
@@ -197,10 +209,14 @@ def append_template_comment(path: Path, k: int) -> None:
 
 # --- the scenarios ---------------------------------------------------------------------
 
+
 def head(rev: str = "HEAD") -> str:
     """The full commit id of rev in this repository ('' outside git)."""
-    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+    )
     return done.stdout.strip()
 
 
@@ -213,8 +229,9 @@ def snapshot(rev: str, work: Path) -> Path:
     if not (target / "site_builder" / "__init__.py").exists():
         target.mkdir(parents=True, exist_ok=True)
         paths = [p for p in ("site_builder", "templates", "static") if (REPO / p).exists()]
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit, *paths],
-                                 check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", commit, *paths], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
 
@@ -252,9 +269,20 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
     if plan.pelican:
         pel_site = pelican_compare.prepare(content, root / "pelican")
         pel_argv = pelican_compare.command(plan.pelican, pel_site)
-    series = {name: Series(name) for name in (
-        "cold", "floor", "pelican cold", "warm", "pelican warm", "first edit", "one edit",
-        "pelican one edit", "template edit")}
+    series = {
+        name: Series(name)
+        for name in (
+            "cold",
+            "floor",
+            "pelican cold",
+            "warm",
+            "pelican warm",
+            "first edit",
+            "one edit",
+            "pelican one edit",
+            "template edit",
+        )
+    }
 
     def run(name: str, argv: list[str], cwd: Path) -> None:
         print(f"  {name} ...", end="", flush=True, file=sys.stderr)
@@ -308,23 +336,32 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
 
 # --- reporting ---------------------------------------------------------------------------
 
+
 def pair_ratio(top: Series | None, bottom: Series | None, what: str = "wall") -> float | None:
     """Median over runs of top/bottom, pair by pair (runs in turn share the machine's mood)."""
     if not top or not bottom or not top.samples or not bottom.samples:
         return None
-    pairs = [getattr(x, what) / getattr(y, what)
-             for x, y in zip(top.samples, bottom.samples) if getattr(y, what) > 0]
+    pairs = [
+        getattr(x, what) / getattr(y, what)
+        for x, y in zip(top.samples, bottom.samples)
+        if getattr(y, what) > 0
+    ]
     return statistics.median(pairs) if pairs else None
 
 
 def table(n: int, series: dict[str, Series]) -> str:
     """A readable table of one N: min, median, CPU, memory, and the ratios to our build."""
-    lines = [f"N = {n:,}",
-             f"  {'scenario':<18}{'min s':>9}{'median s':>10}{'cpu s':>8}"
-             f"{'max proc MB':>12}{'tree MB':>9}{'disk MB':>9}  ratio"]
-    against = {"floor": ("cold", "cold/floor"), "pelican cold": ("cold", "pelican/ours"),
-               "pelican warm": ("warm", "pelican/ours"),
-               "pelican one edit": ("one edit", "pelican/ours")}
+    lines = [
+        f"N = {n:,}",
+        f"  {'scenario':<18}{'min s':>9}{'median s':>10}{'cpu s':>8}"
+        f"{'max proc MB':>12}{'tree MB':>9}{'disk MB':>9}  ratio",
+    ]
+    against = {
+        "floor": ("cold", "cold/floor"),
+        "pelican cold": ("cold", "pelican/ours"),
+        "pelican warm": ("warm", "pelican/ours"),
+        "pelican one edit": ("one edit", "pelican/ours"),
+    }
     for name, s in series.items():
         fig = s.summary()
         note = ""
@@ -336,50 +373,84 @@ def table(n: int, series: dict[str, Series]) -> str:
             note = f"{label} {ratio:.2f}x (cpu {cpu:.2f}x)" if ratio and cpu else ""
         if fig["failures"]:
             note += f"  {fig['failures']} FAILED"
-        lines.append(f"  {name:<18}{fig['min']:>9.3f}{fig['median']:>10.3f}"
-                     f"{fig['cpu_median']:>8.2f}{fig['max_rss_mb']:>12.0f}"
-                     f"{fig['tree_rss_mb']:>9.0f}{fig['written_mb']:>9.0f}  {note}")
+        lines.append(
+            f"  {name:<18}{fig['min']:>9.3f}{fig['median']:>10.3f}"
+            f"{fig['cpu_median']:>8.2f}{fig['max_rss_mb']:>12.0f}"
+            f"{fig['tree_rss_mb']:>9.0f}{fig['written_mb']:>9.0f}  {note}"
+        )
     return "\n".join(lines)
 
 
-def record(plan: Plan, args: argparse.Namespace, commit: str,
-           results: dict[int, dict[str, Series]]) -> dict:
+def record(
+    plan: Plan, args: argparse.Namespace, commit: str, results: dict[int, dict[str, Series]]
+) -> dict:
     """Everything measured, with the machine and commands, for --json."""
     return {
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit, "source": str(plan.source), "python": platform.python_version(), "cpus": os.cpu_count(),
-        "machine": platform.platform(), "argv": sys.argv, "repeat": plan.repeat,
-        "command": plan.command, "work": str(args.work), "seed": args.seed,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+        "source": str(plan.source),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "argv": sys.argv,
+        "repeat": plan.repeat,
+        "command": plan.command,
+        "work": str(args.work),
+        "seed": args.seed,
         "pelican": pelican_compare.version(plan.pelican) if plan.pelican else None,
-        "sizes": {str(n): {name: {**s.summary(), "runs": [asdict(x) for x in s.samples]}
-                           for name, s in series.items()} for n, series in results.items()},
+        "sizes": {
+            str(n): {
+                name: {**s.summary(), "runs": [asdict(x) for x in s.samples]}
+                for name, s in series.items()
+            }
+            for n, series in results.items()
+        },
     }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000",
-                        help="comma-separated article counts (default: 1000,10000)")
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated article counts (default: 1000,10000)"
+    )
     parser.add_argument("--repeat", "-r", type=int, default=3, help="runs per scenario (default 3)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/sb-bench"),
-                        help="folder for the sites, one per N (default /tmp/sb-bench)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("/tmp/sb-bench"),
+        help="folder for the sites, one per N (default /tmp/sb-bench)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--command", default=DEFAULT_COMMAND,
-                        help="build command, run in the site folder; {python} and {site} are "
-                             f"filled in (default: '{DEFAULT_COMMAND}')")
-    parser.add_argument("--rev", metavar="REV",
-                        help="benchmark this commit, exported to WORK/src-<commit>, instead of "
-                             "the working tree (which may change under a long run)")
-    parser.add_argument("--templates", type=Path,
-                        help="templates copied into each site (default: the templates/ of the "
-                             "code under test)")
-    parser.add_argument("--base-template", default="base.html",
-                        help="template the template-edit scenario appends to (default base.html)")
+    parser.add_argument(
+        "--command",
+        default=DEFAULT_COMMAND,
+        help="build command, run in the site folder; {python} and {site} are "
+        f"filled in (default: '{DEFAULT_COMMAND}')",
+    )
+    parser.add_argument(
+        "--rev",
+        metavar="REV",
+        help="benchmark this commit, exported to WORK/src-<commit>, instead of "
+        "the working tree (which may change under a long run)",
+    )
+    parser.add_argument(
+        "--templates",
+        type=Path,
+        help="templates copied into each site (default: the templates/ of the code under test)",
+    )
+    parser.add_argument(
+        "--base-template",
+        default="base.html",
+        help="template the template-edit scenario appends to (default base.html)",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the Markdown floor")
     parser.add_argument("--pelican", action="store_true", help="also run Pelican, in turn")
-    parser.add_argument("--pelican-venv", type=Path, default=pelican_compare.DEFAULT_VENV,
-                        help=f"Pelican's virtualenv (default {pelican_compare.DEFAULT_VENV}; "
-                             "created on first use)")
+    parser.add_argument(
+        "--pelican-venv",
+        type=Path,
+        default=pelican_compare.DEFAULT_VENV,
+        help=f"Pelican's virtualenv (default {pelican_compare.DEFAULT_VENV}; created on first use)",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     return parser.parse_args(argv)
 
@@ -390,10 +461,15 @@ def main(argv: list[str] | None = None) -> int:
     source = snapshot(args.rev, args.work.resolve()) if args.rev else REPO
     commit = head(args.rev or "HEAD")
     templates = args.templates or source / "templates"
-    plan = Plan(source=source, command=args.command, repeat=args.repeat,
-                templates=templates.resolve(),
-                base_template=args.base_template, floor=not args.no_floor,
-                pelican=pelican_compare.ensure_venv(args.pelican_venv) if args.pelican else None)
+    plan = Plan(
+        source=source,
+        command=args.command,
+        repeat=args.repeat,
+        templates=templates.resolve(),
+        base_template=args.base_template,
+        floor=not args.no_floor,
+        pelican=pelican_compare.ensure_venv(args.pelican_venv) if args.pelican else None,
+    )
     results: dict[int, dict[str, Series]] = {}
     for n in sizes:
         print(f"N = {n:,}", file=sys.stderr)
@@ -403,8 +479,11 @@ def main(argv: list[str] | None = None) -> int:
         print(table(n, results[n]), flush=True)
     if not args.rev and head() != commit:
         commit += "+moved"
-        print(f"warning: HEAD moved during the run (now {head()[:12]}): the figures may mix "
-              "two versions; use --rev to pin one", file=sys.stderr)
+        print(
+            f"warning: HEAD moved during the run (now {head()[:12]}): the figures may mix "
+            "two versions; use --rev to pin one",
+            file=sys.stderr,
+        )
     if args.json:
         args.json.write_text(json.dumps(record(plan, args, commit, results), indent=2) + "\n")
     failed = any(s.summary()["failures"] for r in results.values() for s in r.values())

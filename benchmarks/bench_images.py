@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from site_builder.content import images  # noqa: E402
+from site_builder.content import images
 
 
 def photo_like(width: int = 2000, height: int = 1333) -> bytes:
@@ -51,7 +51,9 @@ def main() -> None:
     print(f"source: {picture.width}x{picture.height} JPEG, {len(data):,} bytes")
     for v in picture.variants:
         print(f"  {v.name:<20} {v.width:>5}x{v.height:<5} {v.size:>9,} bytes")
-    print(f"total: {sum(v.size for v in picture.variants):,} bytes in {len(picture.variants)} files")
+    print(
+        f"total: {sum(v.size for v in picture.variants):,} bytes in {len(picture.variants)} files"
+    )
     print(f"cold: median {statistics.median(cold) * 1000:.0f} ms, min {min(cold) * 1000:.0f} ms")
     print(f"cached: median {statistics.median(warm) * 1000:.1f} ms, min {min(warm) * 1000:.1f} ms")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.content import frontmatter  # noqa: E402
+from site_builder.content import frontmatter
 
 REGIONS = {
     "middle-east": ["Iraq", "Iran", "Syria", "Lebanon", "Jordan", "Israel", "Palestine", "Turkey"],
@@ -30,15 +30,101 @@ REGIONS = {
     "americas": ["United States", "Brazil", "Mexico", "Canada"],
     "asia": ["China", "India", "Pakistan", "Japan", "Indonesia"],
 }
-TAGS = ["Diplomacy", "Conflict", "Economy", "Energy", "Elections", "Refugees", "Health",
-        "Climate", "Security", "Trade", "Oil", "Aid", "Ceasefire", "Talks", "Drones"]
-WORDS = ("the government said on Wednesday that talks would resume after a pause in "
-         "fighting as officials from both sides met in the capital to discuss aid access "
-         "and the return of displaced families while analysts warned that the ceasefire "
-         "remained fragile amid reports of renewed strikes near the border region where "
-         "humanitarian groups have struggled to deliver food fuel and medicine to civilians "
-         "according to a statement issued by the ministry late on Tuesday evening").split()
-START = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+TAGS = [
+    "Diplomacy",
+    "Conflict",
+    "Economy",
+    "Energy",
+    "Elections",
+    "Refugees",
+    "Health",
+    "Climate",
+    "Security",
+    "Trade",
+    "Oil",
+    "Aid",
+    "Ceasefire",
+    "Talks",
+    "Drones",
+]
+WORDS = [
+    "the",
+    "government",
+    "said",
+    "on",
+    "Wednesday",
+    "that",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "a",
+    "pause",
+    "in",
+    "fighting",
+    "as",
+    "officials",
+    "from",
+    "both",
+    "sides",
+    "met",
+    "in",
+    "the",
+    "capital",
+    "to",
+    "discuss",
+    "aid",
+    "access",
+    "and",
+    "the",
+    "return",
+    "of",
+    "displaced",
+    "families",
+    "while",
+    "analysts",
+    "warned",
+    "that",
+    "the",
+    "ceasefire",
+    "remained",
+    "fragile",
+    "amid",
+    "reports",
+    "of",
+    "renewed",
+    "strikes",
+    "near",
+    "the",
+    "border",
+    "region",
+    "where",
+    "humanitarian",
+    "groups",
+    "have",
+    "struggled",
+    "to",
+    "deliver",
+    "food",
+    "fuel",
+    "and",
+    "medicine",
+    "to",
+    "civilians",
+    "according",
+    "to",
+    "a",
+    "statement",
+    "issued",
+    "by",
+    "the",
+    "ministry",
+    "late",
+    "on",
+    "Tuesday",
+    "evening",
+]
+START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 
 
 def sentence(rng: random.Random) -> str:
@@ -67,8 +153,10 @@ def article(n: int, total: int, rng: random.Random) -> tuple[str, str]:
     """(relative path, file text) of article n of total, dates spread over three years."""
     region = rng.choice(list(REGIONS))
     countries = rng.sample(REGIONS[region], rng.randint(1, 3))
-    title = f"{countries[0]} {rng.choice(['talks', 'strike', 'vote', 'deal', 'protest'])} " \
-            f"report number {n} on {rng.choice(TAGS).lower()}"
+    title = (
+        f"{countries[0]} {rng.choice(['talks', 'strike', 'vote', 'deal', 'protest'])} "
+        f"report number {n} on {rng.choice(TAGS).lower()}"
+    )
     date = START + dt.timedelta(minutes=n * SPAN_MINUTES // total + rng.randint(0, 9) % 2)
     text = body(rng, countries[0])
     meta = {

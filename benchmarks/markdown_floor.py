@@ -32,16 +32,18 @@ _md: markdown.Markdown | None = None
 def body_of(text: str) -> str:
     """The Markdown after the closing '---' of the front matter."""
     end = text.find("\n---\n", 3)
-    return text[end + 5:] if text.startswith("---\n") and end >= 0 else text
+    return text[end + 5 :] if text.startswith("---\n") and end >= 0 else text
 
 
 def convert(paths: list[str]) -> tuple[int, float]:
     """Convert a chunk of files; return (characters of HTML, CPU seconds spent)."""
     global _md
     if _md is None:  # one parser per worker process, reset per article, as the build does
-        _md = markdown.Markdown(extensions=EXTENSIONS, output_format="html",
-                                extension_configs={"toc": {"permalink": False},
-                                                   "footnotes": {"UNIQUE_IDS": False}})
+        _md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            output_format="html",
+            extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": False}},
+        )
     start, size = time.process_time(), 0
     for path in paths:
         _md.reset()
@@ -51,7 +53,7 @@ def convert(paths: list[str]) -> tuple[int, float]:
 
 def chunks(items: list[str], size: int) -> list[list[str]]:
     """items cut into lists of at most size."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def floor(content: Path, jobs: int) -> dict:
@@ -60,17 +62,25 @@ def floor(content: Path, jobs: int) -> dict:
     paths = sorted(str(p) for p in content.rglob("*.md"))
     with Pool(jobs) as pool:
         results = pool.map(convert, chunks(paths, 50))
-    return {"articles": len(paths), "jobs": jobs, "extensions": EXTENSIONS,
-            "seconds": round(time.perf_counter() - start, 4),
-            "cpu_seconds": round(sum(cpu for _, cpu in results), 4),
-            "html_chars": sum(size for size, _ in results)}
+    return {
+        "articles": len(paths),
+        "jobs": jobs,
+        "extensions": EXTENSIONS,
+        "seconds": round(time.perf_counter() - start, 4),
+        "cpu_seconds": round(sum(cpu for _, cpu in results), 4),
+        "html_chars": sum(size for size, _ in results),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("content", type=Path, help="folder of Markdown articles")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per core)",
+    )
     args = parser.parse_args()
     print(json.dumps(floor(args.content, args.jobs)))
 

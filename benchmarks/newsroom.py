@@ -97,8 +97,9 @@ HUGO_LAYOUTS = {
 def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak MB of the largest process, exit status) of one whole command."""
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     err = proc.stderr.read().decode(errors="replace")
@@ -112,8 +113,16 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, 
 class Tool:
     """One of the two site generators, with its site folder and commands."""
 
-    def __init__(self, name: str, site: Path, build: list[str], clean: list[str],
-                 serve: list[str], template: Path, env: dict | None = None):
+    def __init__(
+        self,
+        name: str,
+        site: Path,
+        build: list[str],
+        clean: list[str],
+        serve: list[str],
+        template: Path,
+        env: dict | None = None,
+    ):
         self.name, self.site, self.build_command = name, site, build
         self.clean_paths, self.serve_command, self.template, self.env = clean, serve, template, env
 
@@ -132,10 +141,15 @@ def ours(work: Path, python: str, code: Path) -> Tool:
         (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         shutil.copytree(code / "templates", site / "templates", dirs_exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(code)}
-    return Tool("ours", site, [python, "-m", "site_builder", "build", "-q"],
-                ["output", ".cache", ".output.previous"],
-                [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
-                site / "templates" / "article.html", env)
+    return Tool(
+        "ours",
+        site,
+        [python, "-m", "site_builder", "build", "-q"],
+        ["output", ".cache", ".output.previous"],
+        [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
+        site / "templates" / "article.html",
+        env,
+    )
 
 
 def hugo(work: Path) -> Tool:
@@ -147,10 +161,14 @@ def hugo(work: Path) -> Tool:
         for name, text in HUGO_LAYOUTS.items():
             (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
             (site / "layouts" / name).write_text(text, encoding="utf-8")
-    return Tool("hugo", site, ["hugo", "--quiet"], ["public", "resources"],
-                ["hugo", "server", "--port", "{port}", "--bind", "127.0.0.1",
-                 "--disableFastRender"],
-                site / "layouts" / "_default" / "single.html")
+    return Tool(
+        "hugo",
+        site,
+        ["hugo", "--quiet"],
+        ["public", "resources"],
+        ["hugo", "server", "--port", "{port}", "--bind", "127.0.0.1", "--disableFastRender"],
+        site / "layouts" / "_default" / "single.html",
+    )
 
 
 def prepare(work: Path, n: int, tools: list[Tool]) -> None:
@@ -186,8 +204,9 @@ class Story:
 
     def retitle(self) -> None:
         text = self.path.read_text(encoding="utf-8")
-        self.path.write_text(re.sub(r"(?m)^title: (.*)$", r"title: Retitled \1", text, count=1),
-                             encoding="utf-8")
+        self.path.write_text(
+            re.sub(r"(?m)^title: (.*)$", r"title: Retitled \1", text, count=1), encoding="utf-8"
+        )
 
     def move(self) -> None:
         moved = self.path.parent.parent / "europe" / self.path.name
@@ -252,7 +271,7 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.read().decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - not up yet, or mid-rebuild
+    except Exception:
         return None
 
 
@@ -275,30 +294,38 @@ def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dic
             port = free_port()
             command = [part.format(port=port) for part in tool.serve_command]
             started = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=tool.site, env=tool.env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                command,
+                cwd=tool.site,
+                env=tool.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             try:
                 wait_for(f"http://127.0.0.1:{port}/", None)
                 results.setdefault("serve", {}).setdefault(tool.name, []).append(
-                    (time.perf_counter() - started, 0.0))
+                    (time.perf_counter() - started, 0.0)
+                )
                 story = stories[tool.name]
                 for n in range(3):
                     title = story.add(n)
                     saved = time.perf_counter()
                     wait_for(f"http://127.0.0.1:{port}/", title)
                     results.setdefault("watch-add", {}).setdefault(tool.name, []).append(
-                        (time.perf_counter() - saved, 0.0))
+                        (time.perf_counter() - saved, 0.0)
+                    )
                     story.delete()
                     time.sleep(0.5)
-                for n in range(3):
+                for _ in range(3):
                     marker = f"marker{time.monotonic_ns()}"
                     story.body(marker)
                     saved = time.perf_counter()
                     url = _article_url(tool, story.edited, port)
                     wait_for(url, marker)
                     results.setdefault("watch-body", {}).setdefault(tool.name, []).append(
-                        (time.perf_counter() - saved, 0.0))
+                        (time.perf_counter() - saved, 0.0)
+                    )
                     time.sleep(0.3)
             finally:
                 os.killpg(proc.pid, signal.SIGINT)
@@ -314,11 +341,16 @@ def _article_url(tool: Tool, path: Path, port: int) -> str:
 
 def report(results: dict, tools: list[Tool]) -> None:
     names = [t.name for t in tools]
-    print(f"{'step':<11}" + "".join(f"{n + ' median s':>16}" for n in names)
-          + ("   ratio hugo/ours" if len(names) == 2 else "") + f"{'ours peak MB':>15}")
+    print(
+        f"{'step':<11}"
+        + "".join(f"{n + ' median s':>16}" for n in names)
+        + ("   ratio hugo/ours" if len(names) == 2 else "")
+        + f"{'ours peak MB':>15}"
+    )
     for step, by_tool in results.items():
-        medians = {n: statistics.median(w for w, _ in by_tool.get(n, [(float('nan'), 0)]))
-                   for n in names}
+        medians = {
+            n: statistics.median(w for w, _ in by_tool.get(n, [(float("nan"), 0)])) for n in names
+        }
         row = f"{step:<11}" + "".join(f"{medians[n]:>16.3f}" for n in names)
         if len(names) == 2:
             row += f"{medians['hugo'] / medians['ours']:>18.1f}"
@@ -328,13 +360,15 @@ def report(results: dict, tools: list[Tool]) -> None:
 
 def snapshot(rev: str, work: Path) -> Path:
     """The code of `rev` in a folder of its own."""
-    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", rev], check=True,
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
     folder = work / f"src-{commit[:12]}"
     if not folder.exists():
         folder.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
 
@@ -344,10 +378,16 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/sb-newsroom"))
-    parser.add_argument("--python", default=sys.executable,
-                        help="the interpreter that runs site_builder (not a pyenv shim)")
-    parser.add_argument("--rev", help="time this commit (exported with git archive), not the "
-                        "working tree, so edits made meanwhile do not mix in")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter that runs site_builder (not a pyenv shim)",
+    )
+    parser.add_argument(
+        "--rev",
+        help="time this commit (exported with git archive), not the "
+        "working tree, so edits made meanwhile do not mix in",
+    )
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--json", type=Path)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.content import frontmatter  # noqa: E402
+from site_builder.content import frontmatter
 
 try:
     from site_builder.content.markup import EXTENSIONS
@@ -25,7 +25,7 @@ except ImportError:
 
 DEFAULT_VENV = Path("/tmp/pelican-venv")
 
-CONF = '''\
+CONF = """\
 # Written by benchmarks/pelican_compare.py: a minimal site, default theme and feeds.
 AUTHOR = "Newsroom"
 SITENAME = "Regional News Desk"
@@ -46,7 +46,7 @@ MARKDOWN = {{
 CACHE_PATH = {cache!r}
 LOAD_CONTENT_CACHE = True
 CACHE_CONTENT = True
-'''
+"""
 
 
 def ensure_venv(venv: Path = DEFAULT_VENV) -> Path:
@@ -55,8 +55,9 @@ def ensure_venv(venv: Path = DEFAULT_VENV) -> Path:
     if not pelican.exists():
         print(f"installing Pelican into {venv} (first use) ...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "pelican", "markdown"],
-                       check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "pelican", "markdown"], check=True
+        )
     return pelican
 
 
@@ -68,12 +69,14 @@ def version(pelican: Path) -> str:
 
 def header(meta: dict) -> str:
     """Pelican's Markdown metadata header for one article's front matter."""
-    lines = [f"Title: {meta['title']}",
-             f"Date: {meta['date'].isoformat()}",
-             f"Category: {meta['region']}",
-             f"Tags: {', '.join(meta.get('tags') or [])}",
-             f"Slug: {meta.get('slug') or meta['_stem']}",
-             f"Summary: {' '.join(str(meta.get('summary', '')).split())}"]
+    lines = [
+        f"Title: {meta['title']}",
+        f"Date: {meta['date'].isoformat()}",
+        f"Category: {meta['region']}",
+        f"Tags: {', '.join(meta.get('tags') or [])}",
+        f"Slug: {meta.get('slug') or meta['_stem']}",
+        f"Summary: {' '.join(str(meta.get('summary', '')).split())}",
+    ]
     return "\n".join(lines) + "\n\n"
 
 
@@ -102,8 +105,15 @@ def prepare(content: Path, site: Path) -> Path:
 
 def command(pelican: Path, site: Path) -> list[str]:
     """The Pelican build command, run from site/."""
-    return [str(pelican), str(site / "content"), "-s", str(site / "pelicanconf.py"),
-            "-o", str(site / "output"), "-q"]
+    return [
+        str(pelican),
+        str(site / "content"),
+        "-s",
+        str(site / "pelicanconf.py"),
+        "-o",
+        str(site / "output"),
+        "-q",
+    ]
 
 
 def clean(site: Path) -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import generate  # noqa: E402
-from site_builder.config import load_config  # noqa: E402
-from site_builder.serve.devloop import loop  # noqa: E402
-from site_builder.engine.pipeline import Engine  # noqa: E402
-from site_builder.serve.watch import Watcher  # noqa: E402
+from benchmarks.corpus import generate
+from site_builder.config import load_config
+from site_builder.engine.pipeline import Engine
+from site_builder.serve.devloop import loop
+from site_builder.serve.watch import Watcher
 
 
 def prepare(n: int, work: Path) -> Path:
@@ -74,25 +74,38 @@ def measure(site: Path, edits: int, settle: float) -> dict[str, float]:
     finally:
         watcher.stop()
         thread.join(timeout=5)
-    return {"initial_s": initial, "median_ms": statistics.median(timings) * 1000,
-            "min_ms": min(timings) * 1000, "max_ms": max(timings) * 1000,
-            "rebuild_median_ms": statistics.median(rebuilds) * 1000}
+    return {
+        "initial_s": initial,
+        "median_ms": statistics.median(timings) * 1000,
+        "min_ms": min(timings) * 1000,
+        "max_ms": max(timings) * 1000,
+        "rebuild_median_ms": statistics.median(rebuilds) * 1000,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated")
     parser.add_argument("--edits", type=int, default=15, help="edits per size")
-    parser.add_argument("--settle", type=float, default=0.05,
-                        help="quiet period the watcher waits for (s), as in watch mode")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.05,
+        help="quiet period the watcher waits for (s), as in watch mode",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/sb-watch-bench"))
     args = parser.parse_args()
-    print(f"{'articles':>8}  {'first build':>11}  {'median':>8}  {'min':>7}  {'max':>7}  "
-          f"{'rebuild only':>12}")
+    print(
+        f"{'articles':>8}  {'first build':>11}  {'median':>8}  {'min':>7}  {'max':>7}  "
+        f"{'rebuild only':>12}"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         r = measure(prepare(n, args.work), args.edits, args.settle)
-        print(f"{n:>8}  {r['initial_s']:>9.1f} s  {r['median_ms']:>5.0f} ms  {r['min_ms']:>4.0f} ms  "
-              f"{r['max_ms']:>4.0f} ms  {r['rebuild_median_ms']:>9.0f} ms", flush=True)
+        print(
+            f"{n:>8}  {r['initial_s']:>9.1f} s  {r['median_ms']:>5.0f} ms  {r['min_ms']:>4.0f} ms  "
+            f"{r['max_ms']:>4.0f} ms  {r['rebuild_median_ms']:>9.0f} ms",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

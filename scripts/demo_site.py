@@ -66,17 +66,22 @@ them all.
 # (region, slug, file from the repository's content/ or None, front matter, body or None,
 #  picture scene or None)
 STORIES = [
-    ("gulf", "desalination-plant-opens-on-the-coast", None, {
-        "title": "New Desalination Plant Opens on the Coast",
-        "date": "2026-11-27T08:30:00+00:00",
-        "countries": ["Oman"],
-        "tags": ["Water", "Energy"],
-        "author": "Lina Haddad",
-        "summary": "A solar-powered desalination plant began supplying drinking water to "
-                   "three coastal towns on Friday, the water authority said.",
-        "caption": "The coast near the new plant at dusk.",
-        "credit": "Demo News Desk",
-    }, """\
+    (
+        "gulf",
+        "desalination-plant-opens-on-the-coast",
+        None,
+        {
+            "title": "New Desalination Plant Opens on the Coast",
+            "date": "2026-11-27T08:30:00+00:00",
+            "countries": ["Oman"],
+            "tags": ["Water", "Energy"],
+            "author": "Lina Haddad",
+            "summary": "A solar-powered desalination plant began supplying drinking water to "
+            "three coastal towns on Friday, the water authority said.",
+            "caption": "The coast near the new plant at dusk.",
+            "credit": "Demo News Desk",
+        },
+        """\
 A solar-powered desalination plant began supplying drinking water to three coastal towns on
 Friday, the water authority said.
 
@@ -90,25 +95,38 @@ the summer months, when demand peaks.
 
 A second line is planned for 2028. The authority said it would publish the plant's energy
 use every quarter.
-""", ("dusk", 11)),
-    ("middle-east", "intelligence-leaks-reveal-how-iran-gained-influence-over-iraq",
-     "middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md", {
-        "date": "2026-11-26T20:12:59+00:00",
-        "author": "Omar Saleh",
-        "caption": "A river city at first light.",
-        "credit": "Demo News Desk",
-    }, None, ("river", 23)),
-    ("north-africa", "old-market-reopens-after-restoration", None, {
-        "title": "Old Market Reopens After Two Years of Restoration",
-        "date": "2026-11-25T10:00:00+00:00",
-        "countries": ["Morocco"],
-        "tags": ["Heritage"],
-        "author": ["Sara Benali", "Youssef Amrani"],
-        "summary": "Traders returned to the covered market on Tuesday after a restoration "
-                   "that kept its cedar roof and tiled arches.",
-        "caption": "Rooftops of the old town in the afternoon sun.",
-        "credit": "Demo News Desk",
-    }, """\
+""",
+        ("dusk", 11),
+    ),
+    (
+        "middle-east",
+        "intelligence-leaks-reveal-how-iran-gained-influence-over-iraq",
+        "middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md",
+        {
+            "date": "2026-11-26T20:12:59+00:00",
+            "author": "Omar Saleh",
+            "caption": "A river city at first light.",
+            "credit": "Demo News Desk",
+        },
+        None,
+        ("river", 23),
+    ),
+    (
+        "north-africa",
+        "old-market-reopens-after-restoration",
+        None,
+        {
+            "title": "Old Market Reopens After Two Years of Restoration",
+            "date": "2026-11-25T10:00:00+00:00",
+            "countries": ["Morocco"],
+            "tags": ["Heritage"],
+            "author": ["Sara Benali", "Youssef Amrani"],
+            "summary": "Traders returned to the covered market on Tuesday after a restoration "
+            "that kept its cedar roof and tiled arches.",
+            "caption": "Rooftops of the old town in the afternoon sun.",
+            "credit": "Demo News Desk",
+        },
+        """\
 Traders returned to the covered market on Tuesday after a restoration that kept its cedar
 roof and tiled arches.
 
@@ -118,18 +136,30 @@ were replaced without changing the lanes' layout.
 "We sell the same spices in the same spot as my grandfather did," one trader said.
 
 The city plans guided walks through the market on weekends.
-""", ("town", 37)),
-    ("horn-of-africa", "rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region",
-     "horn-of-africa/rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region.md",
-     {"date": "2026-11-24T09:00:00+00:00"}, None, None),
-    ("gulf", "national-library-digitises-manuscripts", None, {
-        "title": "National Library Puts 12,000 Manuscripts Online",
-        "date": "2026-11-23T12:00:00+00:00",
-        "countries": ["Qatar"],
-        "tags": ["Heritage", "Culture"],
-        "summary": "Scans of manuscripts from the ninth to the nineteenth century can now be "
-                   "read for free on the library's website.",
-    }, """\
+""",
+        ("town", 37),
+    ),
+    (
+        "horn-of-africa",
+        "rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region",
+        "horn-of-africa/rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region.md",
+        {"date": "2026-11-24T09:00:00+00:00"},
+        None,
+        None,
+    ),
+    (
+        "gulf",
+        "national-library-digitises-manuscripts",
+        None,
+        {
+            "title": "National Library Puts 12,000 Manuscripts Online",
+            "date": "2026-11-23T12:00:00+00:00",
+            "countries": ["Qatar"],
+            "tags": ["Heritage", "Culture"],
+            "summary": "Scans of manuscripts from the ninth to the nineteenth century can now be "
+            "read for free on the library's website.",
+        },
+        """\
 Scans of manuscripts from the ninth to the nineteenth century can now be read for free on
 the library's website.
 
@@ -137,32 +167,53 @@ The collection covers astronomy, medicine, poetry and law. Each page was photogr
 colour, and a team of librarians wrote a short description of every volume.
 
 Researchers can download the images in full resolution for study.
-""", None),
-    ("horn-of-africa", "somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void",
-     "horn-of-africa/somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void.md",
-     {"date": "2026-11-22T15:45:00+00:00",
-      "caption": "Hills above the coast in the dry season.",
-      "credit": "Demo News Desk"}, None, ("hills", 41)),
-    ("north-africa", "marathon-draws-record-field", None, {
-        "title": "City Marathon Draws a Record Field of Runners",
-        "date": "2026-11-21T07:15:00+00:00",
-        "countries": ["Tunisia"],
-        "tags": ["Sport"],
-        "author": "Karim Mansour",
-        "summary": "More than 9,000 runners from 40 countries lined up on Saturday morning.",
-        "caption": "The harbour at the finish line.",
-        "credit": "Demo News Desk",
-        "png": True,
-    }, """\
+""",
+        None,
+    ),
+    (
+        "horn-of-africa",
+        "somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void",
+        "horn-of-africa/somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void.md",
+        {
+            "date": "2026-11-22T15:45:00+00:00",
+            "caption": "Hills above the coast in the dry season.",
+            "credit": "Demo News Desk",
+        },
+        None,
+        ("hills", 41),
+    ),
+    (
+        "north-africa",
+        "marathon-draws-record-field",
+        None,
+        {
+            "title": "City Marathon Draws a Record Field of Runners",
+            "date": "2026-11-21T07:15:00+00:00",
+            "countries": ["Tunisia"],
+            "tags": ["Sport"],
+            "author": "Karim Mansour",
+            "summary": "More than 9,000 runners from 40 countries lined up on Saturday morning.",
+            "caption": "The harbour at the finish line.",
+            "credit": "Demo News Desk",
+            "png": True,
+        },
+        """\
 More than 9,000 runners from 40 countries lined up on Saturday morning, the largest field in
 the race's history.
 
 The course follows the seafront before turning through the old town. Volunteers handed out
 water at 15 stations along the way.
-""", ("harbour", 53)),
-    ("middle-east", "israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings",
-     "middle-east/israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings.md",
-     {"date": "2026-11-20T00:00:00+00:00"}, None, None),
+""",
+        ("harbour", 53),
+    ),
+    (
+        "middle-east",
+        "israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings",
+        "middle-east/israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings.md",
+        {"date": "2026-11-20T00:00:00+00:00"},
+        None,
+        None,
+    ),
 ]
 
 FIELDS = ("title", "date", "region", "countries", "tags", "author", "summary")
@@ -205,8 +256,12 @@ def write_site(folder: Path, base_url: str = "http://127.0.0.1:8000/") -> None:
             if key in meta:
                 lines.append(f"{key}: {_yaml(meta[key])}")
         if picture:
-            lines += ["image:", f"  url: {picture[0]}", f"  caption: {_yaml(caption)}",
-                      f"  credit: {_yaml(credit)}"]
+            lines += [
+                "image:",
+                f"  url: {picture[0]}",
+                f"  caption: {_yaml(caption)}",
+                f"  credit: {_yaml(credit)}",
+            ]
         lines.append("---")
         text = "\n".join(lines) + "\n" + body.strip() + "\n"
         if picture:
@@ -239,7 +294,7 @@ def _yaml(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_yaml(item) for item in value) + "]"
     text = str(value)
-    if text[:4].isdigit() and "T" in text:      # a date stays a date
+    if text[:4].isdigit() and "T" in text:  # a date stays a date
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -262,53 +317,71 @@ def draw(scene: str, size: tuple[int, int], seed: int) -> bytes:
     rng = random.Random(seed)
     image = _gradient(size, top, horizon)
     pen = ImageDraw.Draw(image)
-    sx, sy, radius = width * rng.uniform(.55, .8), height * rng.uniform(.2, .4), height * .07
-    for ring in range(6, 0, -1):   # a soft glow around the sun
-        r = radius * (1 + ring * .35)
+    sx, sy, radius = width * rng.uniform(0.55, 0.8), height * rng.uniform(0.2, 0.4), height * 0.07
+    for ring in range(6, 0, -1):  # a soft glow around the sun
+        r = radius * (1 + ring * 0.35)
         glow = _mix(horizon, sun, 1 - ring / 7)
         pen.ellipse([sx - r, sy - r, sx + r, sy + r], fill=glow)
     pen.ellipse([sx - radius, sy - radius, sx + radius, sy + radius], fill=sun)
     image = image.filter(ImageFilter.GaussianBlur(height / 120))
     pen = ImageDraw.Draw(image)
-    base = height * .58
-    for layer in range(4):         # ridges, paler with distance
+    base = height * 0.58
+    for layer in range(4):  # ridges, paler with distance
         shade = _mix(horizon, ground, (layer + 1) / 4)
-        y0 = base + layer * height * .07
-        phase, amp = rng.uniform(0, 6.3), height * rng.uniform(.03, .08)
-        points = [(x, y0 - amp * (math.sin(x / width * (3 + layer) + phase) + 1)
-                   - rng.uniform(0, height * .006)) for x in range(0, width + 40, 40)]
+        y0 = base + layer * height * 0.07
+        phase, amp = rng.uniform(0, 6.3), height * rng.uniform(0.03, 0.08)
+        points = [
+            (
+                x,
+                y0
+                - amp * (math.sin(x / width * (3 + layer) + phase) + 1)
+                - rng.uniform(0, height * 0.006),
+            )
+            for x in range(0, width + 40, 40)
+        ]
         pen.polygon(points + [(width, height), (0, height)], fill=shade)
     if scene in ("harbour", "dusk", "river"):
-        water = int(height * .78)
-        pen.rectangle([0, water, width, height], fill=_mix(top, ground, .5))
-        for y in range(water, height, max(3, height // 200)):   # ripples
-            x = rng.uniform(-width * .2, width)
-            pen.line([(x, y), (x + rng.uniform(width * .05, width * .3), y)],
-                     fill=_mix(sun, top, rng.uniform(.3, .8)), width=2)
-        for _ in range(6 if scene == "harbour" else 2):          # boats
-            bx, by = rng.uniform(.05, .9) * width, rng.uniform(water + 20, height * .95)
-            s = height * rng.uniform(.02, .04)
-            pen.polygon([(bx, by), (bx + 4 * s, by), (bx + 3.4 * s, by + s), (bx + .6 * s, by + s)],
-                        fill=(240, 240, 235))
-            pen.polygon([(bx + 2 * s, by - 3 * s), (bx + 2 * s, by - .2 * s),
-                         (bx + 3.5 * s, by - .2 * s)], fill=(250, 250, 245))
+        water = int(height * 0.78)
+        pen.rectangle([0, water, width, height], fill=_mix(top, ground, 0.5))
+        for y in range(water, height, max(3, height // 200)):  # ripples
+            x = rng.uniform(-width * 0.2, width)
+            pen.line(
+                [(x, y), (x + rng.uniform(width * 0.05, width * 0.3), y)],
+                fill=_mix(sun, top, rng.uniform(0.3, 0.8)),
+                width=2,
+            )
+        for _ in range(6 if scene == "harbour" else 2):  # boats
+            bx, by = rng.uniform(0.05, 0.9) * width, rng.uniform(water + 20, height * 0.95)
+            s = height * rng.uniform(0.02, 0.04)
+            pen.polygon(
+                [(bx, by), (bx + 4 * s, by), (bx + 3.4 * s, by + s), (bx + 0.6 * s, by + s)],
+                fill=(240, 240, 235),
+            )
+            pen.polygon(
+                [
+                    (bx + 2 * s, by - 3 * s),
+                    (bx + 2 * s, by - 0.2 * s),
+                    (bx + 3.5 * s, by - 0.2 * s),
+                ],
+                fill=(250, 250, 245),
+            )
     if scene in ("town", "dusk"):
         x = 0.0
-        while x < width:           # buildings with windows
-            w, h = rng.uniform(.04, .1) * width, rng.uniform(.08, .3) * height
-            y = height * .86 - h
-            wall = _mix(ground, (250, 240, 225), rng.uniform(.1, .5))
+        while x < width:  # buildings with windows
+            w, h = rng.uniform(0.04, 0.1) * width, rng.uniform(0.08, 0.3) * height
+            y = height * 0.86 - h
+            wall = _mix(ground, (250, 240, 225), rng.uniform(0.1, 0.5))
             pen.rectangle([x, y, x + w, height], fill=wall)
-            for wy in range(int(y + 12), int(height * .84), 28):
+            for wy in range(int(y + 12), int(height * 0.84), 28):
                 for wx in range(int(x + 8), int(x + w - 14), 22):
-                    if rng.random() < .7:
-                        pen.rectangle([wx, wy, wx + 8, wy + 12],
-                                      fill=_mix(wall, (40, 40, 50), .6))
+                    if rng.random() < 0.7:
+                        pen.rectangle([wx, wy, wx + 8, wy + 12], fill=_mix(wall, (40, 40, 50), 0.6))
             x += w + rng.uniform(2, 14)
     image = image.filter(ImageFilter.GaussianBlur(1.2))
     grain = Image.frombytes("L", size, rng.randbytes(width * height)).filter(
-        ImageFilter.GaussianBlur(.6))
-    image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), .05)
+        ImageFilter.GaussianBlur(0.6)
+    )
+    image = Image.blend(image, Image.merge("RGB", (grain, grain, grain)), 0.05)
     out = io.BytesIO()
     if width == 1600:
         image.save(out, "PNG", optimize=False, compress_level=6)

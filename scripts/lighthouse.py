@@ -47,8 +47,12 @@ PREFIX = REPO / ".cache" / "lighthouse"
 CLI = PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = "/usr/bin/chromium"
 NODE = shutil.which("node") or "/usr/bin/node"
-CATEGORIES = (("performance", "Performance", 95), ("accessibility", "Accessibility", 100),
-              ("best-practices", "Best Practices", 100), ("seo", "SEO", 100))
+CATEGORIES = (
+    ("performance", "Performance", 95),
+    ("accessibility", "Accessibility", 100),
+    ("best-practices", "Best Practices", 100),
+    ("seo", "SEO", 100),
+)
 FORMS = ("mobile", "desktop")
 TEXT = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".opml", ".ico"}
 
@@ -66,8 +70,19 @@ def install() -> None:
     if not manifest.exists():
         manifest.write_text('{"private": true}\n', encoding="utf-8")
     print(f"installing lighthouse@{VERSION} into {PREFIX.relative_to(REPO)}/", file=sys.stderr)
-    subprocess.run([npm, "install", "--no-audit", "--no-fund", "--loglevel=error",
-                    "--save-exact", f"lighthouse@{VERSION}"], cwd=PREFIX, check=True)
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--save-exact",
+            f"lighthouse@{VERSION}",
+        ],
+        cwd=PREFIX,
+        check=True,
+    )
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -75,14 +90,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args):  # noqa: D401 - silence the access log
+    def log_message(self, *args):
         pass
 
     def end_headers(self):
         path = self.path.split("?", 1)[0]
         # Pages change with every build; the stylesheet and pictures are named by content
         # or rarely change: a year, as a static host or CDN would be set up for them.
-        if path.endswith("/") or path.endswith(".html"):
+        if path.endswith(("/", ".html")):
             self.send_header("Cache-Control", "no-cache")
         else:
             self.send_header("Cache-Control", "public, max-age=31536000")
@@ -93,10 +108,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not url_path.endswith("/"):
-                return super().send_head()      # the redirect to the folder's address
+                return super().send_head()  # the redirect to the folder's address
             path = path / "index.html"
-        if (path.suffix.lower() not in TEXT or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+        if (
+            path.suffix.lower() not in TEXT
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), mtime=0)
         self.send_response(200)
@@ -125,7 +143,8 @@ class _Bytes:
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     """The server for folder on a free loopback port, in a thread."""
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), lambda *a: Handler(*a, directory=str(folder)))
+        ("127.0.0.1", 0), lambda *a: Handler(*a, directory=str(folder))
+    )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -133,32 +152,46 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
 
 def build(site: Path) -> Path:
     """Build the demo site with the real command line; return its output folder."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-    subprocess.run([sys.executable, "-m", "site_builder", "build", "--quiet"], cwd=site,
-                   check=True, env=env)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--quiet"], cwd=site, check=True, env=env
+    )
     return site / "output"
 
 
 def pages(output: Path) -> dict[str, str]:
     """Site paths of the three pages: home, the top story's region, the top story."""
     home = (output / "index.html").read_text(encoding="utf-8")
-    top = re.search(r'class="teaser with-picture top-story".*?class="teaser-title"[^>]*>'
-                    r'<a href="([^"]+)"', home, re.S)
+    top = re.search(
+        r'class="teaser with-picture top-story".*?class="teaser-title"[^>]*>'
+        r'<a href="([^"]+)"',
+        home,
+        re.S,
+    )
     if not top:
         raise SystemExit("the demo front page has no top story with a picture")
     article = top.group(1)
     page = (output / article.strip("/") / "index.html").read_text(encoding="utf-8")
     region = re.search(r'<p class="meta">.*?· <a href="([^"]+)">', page, re.S).group(1)
-    region = urllib.parse.urljoin("/" + article.lstrip("/"), region)   # links are relative
+    region = urllib.parse.urljoin("/" + article.lstrip("/"), region)  # links are relative
     return {"home": "/", "region": region, "article": "/" + article.lstrip("/")}
 
 
 def lighthouse(url: str, form: str, report: Path) -> dict:
     """One Lighthouse run; its JSON report (also written to report)."""
-    command = [NODE, str(CLI), url, "--output=json", f"--output-path={report}", "--quiet",
-               "--only-categories=" + ",".join(key for key, _, _ in CATEGORIES),
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+    command = [
+        NODE,
+        str(CLI),
+        url,
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+        "--only-categories=" + ",".join(key for key, _, _ in CATEGORIES),
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
     if form == "desktop":
         command.append("--preset=desktop")
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
@@ -192,13 +225,22 @@ def lost(result: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Install, build, serve, measure; print the table; 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1, help="runs per page and form factor; "
-                        "the median of each score is kept")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="runs per page and form factor; the median of each score is kept",
+    )
     parser.add_argument("--keep", type=Path, help="folder to keep the JSON reports in")
-    parser.add_argument("--page", action="append", choices=("home", "region", "article"),
-                        help="only these pages (default: all three)")
-    parser.add_argument("--form", action="append", choices=FORMS,
-                        help="only these form factors (default: both)")
+    parser.add_argument(
+        "--page",
+        action="append",
+        choices=("home", "region", "article"),
+        help="only these pages (default: all three)",
+    )
+    parser.add_argument(
+        "--form", action="append", choices=FORMS, help="only these form factors (default: both)"
+    )
     args = parser.parse_args(argv)
     for need in (CHROMIUM,):
         if not Path(need).exists():
@@ -228,13 +270,18 @@ def main(argv: list[str] | None = None) -> int:
                         notes += [f"{name} {form}: {line}" for line in lost(result)]
                     median = {key: _median([r[key] for r in runs]) for key, _, _ in CATEGORIES}
                     rows.append((name, path, form, median))
-                    print(f"{name} {form}: " + ", ".join(
-                        f"{label} {median[key]}" for key, label, _ in CATEGORIES),
-                        file=sys.stderr, flush=True)
+                    print(
+                        f"{name} {form}: "
+                        + ", ".join(f"{label} {median[key]}" for key, label, _ in CATEGORIES),
+                        file=sys.stderr,
+                        flush=True,
+                    )
         finally:
             server.shutdown()
-    print(f"Lighthouse {VERSION}, Chromium {_chromium_version()}, "
-          f"{args.runs} run(s) per cell (median)\n")
+    print(
+        f"Lighthouse {VERSION}, Chromium {_chromium_version()}, "
+        f"{args.runs} run(s) per cell (median)\n"
+    )
     print("| page | form factor | " + " | ".join(label for _, label, _ in CATEGORIES) + " |")
     print("| --- | --- | " + " | ".join("---:" for _ in CATEGORIES) + " |")
     for name, path, form, median in rows:
@@ -262,8 +309,9 @@ def _median(values: list):
 def _chromium_version() -> str:
     """Chromium's version number, for the record."""
     try:
-        text = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True,
-                              timeout=30).stdout
+        text = subprocess.run(
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return "?"
     found = re.search(r"[\d.]+", text)

@@ -35,51 +35,105 @@ WORK = REPO / ".mutation"
 
 @dataclass(frozen=True)
 class Target:
-    module: str                        # the file to mutate
-    tests: tuple[str, ...]             # its fast tests
-    functions: tuple[str, ...] = ()    # only these functions (mutmut name globs), if any
+    module: str  # the file to mutate
+    tests: tuple[str, ...]  # its fast tests
+    functions: tuple[str, ...] = ()  # only these functions (mutmut name globs), if any
 
 
 TARGETS: dict[str, Target] = {
-    "publish": Target("site_builder/engine/publish.py",
-                      ("tests/test_publish.py", "tests/test_render.py",
-                       "tests/test_engine_faults.py", "tests/test_theme_search.py")),
-    "atomic": Target("site_builder/atomic.py",
-                     ("tests/test_atomic.py", "tests/test_publish.py", "tests/test_import.py")),
-    "store": Target("site_builder/engine/store.py",
-                    ("tests/test_engine_states.py", "tests/test_engine_faults.py")),
-    "feeds": Target("site_builder/feeds/entries.py",
-                    ("tests/test_feeds.py", "tests/test_feeds_fallbacks.py",
-                     "tests/test_feeds_opml_absolute.py", "tests/test_feeds_validity.py",
-                     "tests/test_build_golden.py")),
-    "jsonfeed": Target("site_builder/feeds/jsonfeed.py",
-                       ("tests/test_feeds.py", "tests/test_feeds_fallbacks.py",
-                        "tests/test_feeds_validity.py", "tests/test_build_golden.py")),
-    "opml": Target("site_builder/feeds/opml.py",
-                   ("tests/test_feeds.py", "tests/test_feeds_opml_absolute.py",
-                    "tests/test_build_golden.py")),
-    "markup": Target("site_builder/content/markup.py",
-                     ("tests/test_markup.py", "tests/test_hostile_content.py",
-                      "tests/test_markup_parallel.py"),
-                     ("*.x_sanitise__*", "*.x__attribute_filter__*", "*.x__safe_url__*")),
-    "importer": Target("site_builder/ingest/importer.py",
-                       ("tests/test_import.py", "tests/test_import_identity.py",
-                        "tests/test_hostile_import.py"),
-                       tuple(f"*.x_{name}__*" for name in (
-                           "scan_content", "plan", "_same_dump_article", "_title_identified",
-                           "article_id_for", "_web_url", "_compare", "_unique_slug",
-                           "_title_key", "render_with_digest", "edited_since_import",
-                           "write_all", "_inside")) + ("*.xǁContentIndexǁadd__*",
-                                                       "*.xǁExistingǁcurrent__*")),
-    "classify": Target("site_builder/ingest/classify.py",
-                       ("tests/test_classify.py", "tests/test_classify_matching.py",
-                        "tests/test_classify_rules.py")),
+    "publish": Target(
+        "site_builder/engine/publish.py",
+        (
+            "tests/test_publish.py",
+            "tests/test_render.py",
+            "tests/test_engine_faults.py",
+            "tests/test_theme_search.py",
+        ),
+    ),
+    "atomic": Target(
+        "site_builder/atomic.py",
+        ("tests/test_atomic.py", "tests/test_publish.py", "tests/test_import.py"),
+    ),
+    "store": Target(
+        "site_builder/engine/store.py",
+        ("tests/test_engine_states.py", "tests/test_engine_faults.py"),
+    ),
+    "feeds": Target(
+        "site_builder/feeds/entries.py",
+        (
+            "tests/test_feeds.py",
+            "tests/test_feeds_fallbacks.py",
+            "tests/test_feeds_opml_absolute.py",
+            "tests/test_feeds_validity.py",
+            "tests/test_build_golden.py",
+        ),
+    ),
+    "jsonfeed": Target(
+        "site_builder/feeds/jsonfeed.py",
+        (
+            "tests/test_feeds.py",
+            "tests/test_feeds_fallbacks.py",
+            "tests/test_feeds_validity.py",
+            "tests/test_build_golden.py",
+        ),
+    ),
+    "opml": Target(
+        "site_builder/feeds/opml.py",
+        ("tests/test_feeds.py", "tests/test_feeds_opml_absolute.py", "tests/test_build_golden.py"),
+    ),
+    "markup": Target(
+        "site_builder/content/markup.py",
+        ("tests/test_markup.py", "tests/test_hostile_content.py", "tests/test_markup_parallel.py"),
+        ("*.x_sanitise__*", "*.x__attribute_filter__*", "*.x__safe_url__*"),
+    ),
+    "importer": Target(
+        "site_builder/ingest/importer.py",
+        ("tests/test_import.py", "tests/test_import_identity.py", "tests/test_hostile_import.py"),
+        tuple(
+            f"*.x_{name}__*"
+            for name in (
+                "scan_content",
+                "plan",
+                "_same_dump_article",
+                "_title_identified",
+                "article_id_for",
+                "_web_url",
+                "_compare",
+                "_unique_slug",
+                "_title_key",
+                "render_with_digest",
+                "edited_since_import",
+                "write_all",
+                "_inside",
+            )
+        )
+        + ("*.xǁContentIndexǁadd__*", "*.xǁExistingǁcurrent__*"),
+    ),
+    "classify": Target(
+        "site_builder/ingest/classify.py",
+        (
+            "tests/test_classify.py",
+            "tests/test_classify_matching.py",
+            "tests/test_classify_rules.py",
+        ),
+    ),
 }
 
 # mutmut's exit codes per mutant (mutmut/stats.py)
-STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
-          34: "skipped", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
-          255: "timeout", 37: "caught by type check"}
+STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    37: "caught by type check",
+}
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
@@ -87,8 +141,12 @@ def _copy_tree(dest: Path) -> None:
     """The work tree as it is now (tracked and new files, not ignored ones) into dest."""
     if dest.exists():
         shutil.rmtree(dest)
-    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=REPO, check=True, capture_output=True).stdout.split(b"\0")
+    names = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
     for raw in names:
         if not raw:
             continue
@@ -105,10 +163,13 @@ def _configure(dest: Path, target: Target) -> None:
     pyproject = dest / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     tests = [test for test in target.tests if (dest / test).is_file()]
-    lines = (f"only_mutate = {json.dumps([target.module])}\n"
-             f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n")
-    text, count = re.subn(r"^\[tool\.mutmut\]\n", lambda m: m.group(0) + lines, text,
-                          flags=re.MULTILINE)
+    lines = (
+        f"only_mutate = {json.dumps([target.module])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+    )
+    text, count = re.subn(
+        r"^\[tool\.mutmut\]\n", lambda m: m.group(0) + lines, text, flags=re.MULTILINE
+    )
     if count != 1:
         sys.exit("pyproject.toml has no [tool.mutmut] table")
     pyproject.write_text(text, encoding="utf-8")
@@ -118,12 +179,17 @@ def _results(dest: Path, target: Target) -> dict[str, str]:
     """Mutant name -> status, read from mutmut's record for the module."""
     meta = dest / "mutants" / (target.module + ".meta")
     data = json.loads(meta.read_text(encoding="utf-8"))
-    found = {name: STATUS.get(code, "suspicious")
-             for name, code in data["exit_code_by_key"].items()}
+    found = {
+        name: STATUS.get(code, "suspicious") for name, code in data["exit_code_by_key"].items()
+    }
     if target.functions:
         import fnmatch
-        found = {name: status for name, status in found.items()
-                 if any(fnmatch.fnmatchcase(name, pattern) for pattern in target.functions)}
+
+        found = {
+            name: status
+            for name, status in found.items()
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in target.functions)
+        }
     return found
 
 
@@ -135,8 +201,15 @@ def run(name: str, target: Target, jobs: int, diff: bool) -> tuple[int, int, lis
     # run the unmutated copy (a mutant there would look for mutmut's configuration in the
     # subprocess's folder), so only what a test calls in its own process can kill a mutant.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(dest)}
-    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs),
-               *target.functions]
+    command = [
+        sys.executable,
+        "-m",
+        "mutmut",
+        "run",
+        "--max-children",
+        str(jobs),
+        *target.functions,
+    ]
     print(f"== {name}: {target.module} with {', '.join(target.tests)}", flush=True)
     log = dest / "mutmut.log"
     with open(log, "wb") as out:
@@ -146,23 +219,30 @@ def run(name: str, target: Target, jobs: int, diff: bool) -> tuple[int, int, lis
         return 0, 0, []
     found = _results(dest, target)
     killed = sum(status in KILLED for status in found.values())
-    survivors = sorted(f"{mutant} ({status})" for mutant, status in found.items()
-                       if status not in KILLED)
+    survivors = sorted(
+        f"{mutant} ({status})" for mutant, status in found.items() if status not in KILLED
+    )
     score = 100 * killed / len(found) if found else 0.0
     print(f"{name}: {killed}/{len(found)} killed = {score:.1f}%")
     for line in survivors:
         print(f"  survived: {line}")
         if diff:
-            shown = subprocess.run([sys.executable, "-m", "mutmut", "show", line.split()[0]],
-                                   cwd=dest, env=env, capture_output=True, text=True)
+            shown = subprocess.run(
+                [sys.executable, "-m", "mutmut", "show", line.split()[0]],
+                cwd=dest,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             print("    " + shown.stdout.strip().replace("\n", "\n    "))
     return killed, len(found), survivors
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="*", metavar="TARGET",
-                        help=f"some of: {', '.join(TARGETS)} (default: all)")
+    parser.add_argument(
+        "targets", nargs="*", metavar="TARGET", help=f"some of: {', '.join(TARGETS)} (default: all)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="mutmut workers (default 1)")
     parser.add_argument("--diff", action="store_true", help="print each survivor's diff")
     parser.add_argument("--list", action="store_true", help="list the targets and stop")

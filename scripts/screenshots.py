@@ -31,27 +31,53 @@ import demo_site  # noqa: E402  (a sibling script)
 
 LIMIT = 300_000  # bytes a README picture may take
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--disable-sync",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--disable-sync",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 
 
 def build(site: Path, output: Path, base_url: str) -> None:
     """Build the site into output with the real command line."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
-    subprocess.run([sys.executable, "-m", "site_builder", "build", "--quiet", "--output",
-                    str(output), "--base-url", base_url], cwd=site, check=True, env=env)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--quiet",
+            "--output",
+            str(output),
+            "--base-url",
+            base_url,
+        ],
+        cwd=site,
+        check=True,
+        env=env,
+    )
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     """A quiet static server for folder on a free loopback port, running in a thread."""
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # noqa: D401 - silence the access log
+        def log_message(self, *args):
             pass
+
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -73,8 +99,7 @@ def shoot(base: str, article: str, out: Path, edition: str = "", prefix: str = "
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size, viewport in SIZES.items():
-            page = browser.new_page(viewport=viewport, device_scale_factor=1,
-                                    color_scheme="light")
+            page = browser.new_page(viewport=viewport, device_scale_factor=1, color_scheme="light")
             for name, path in (("front", edition), ("article", article)):
                 page.goto(base + path, wait_until="load")
                 target = out / f"{prefix}{name}-{size}.png"
@@ -94,20 +119,28 @@ def shrink(png: bytes) -> bytes:
     image.save(out, "PNG", optimize=True)
     if out.tell() > LIMIT:
         out = io.BytesIO()
-        image.quantize(256, method=Image.Quantize.MEDIANCUT,
-                       dither=Image.Dither.FLOYDSTEINBERG).save(out, "PNG", optimize=True)
+        image.quantize(
+            256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG
+        ).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Build, serve, photograph; print the files written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, help="site folder (with site.toml); "
-                        "default: the demo site of scripts/demo_site.py")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="site folder (with site.toml); default: the demo site of scripts/demo_site.py",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    parser.add_argument("--edition", default="", metavar="PATH",
-                        help="the edition of a site in several languages to photograph, "
-                             "e.g. ar/ (default: the site's root)")
+    parser.add_argument(
+        "--edition",
+        default="",
+        metavar="PATH",
+        help="the edition of a site in several languages to photograph, "
+        "e.g. ar/ (default: the site's root)",
+    )
     parser.add_argument("--prefix", default="", help="start of the file names, e.g. arabic-")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
@@ -123,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.site:
                 demo_site.write_site(site, base)
             build(site, output, base)
-            for path in shoot(base, first_article(output, args.edition), args.out,
-                              args.edition, args.prefix):
+            for path in shoot(
+                base, first_article(output, args.edition), args.out, args.edition, args.prefix
+            ):
                 print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
         finally:
             server.shutdown()

@@ -14,6 +14,7 @@ from site_builder.errors import ConfigError
 
 # The default theme's templates: the wheel's copy, or the repository's templates/ folder.
 DEFAULT_THEME = theme.TEMPLATES
+THEME_STATIC = theme.STATIC
 # Where `serve` listens by default: good for a preview, wrong in published feeds.
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
@@ -34,15 +35,35 @@ def pgettext(context: str, message: str) -> str:
 
 
 DEFAULT_REGIONS: tuple[Region, ...] = (
-    Region("middle-east", pgettext("region", "Middle East"),
-           ("Iraq", "Iran", "Syria", "Lebanon", "Jordan", "Israel", "Palestine", "Turkey")),
-    Region("gulf", pgettext("region", "Gulf"),
-           ("Saudi Arabia", "UAE", "Qatar", "Kuwait", "Bahrain", "Oman", "Yemen")),
-    Region("north-africa", pgettext("region", "North Africa"),
-           ("Egypt", "Libya", "Tunisia", "Algeria", "Morocco", "Mauritania")),
-    Region("horn-of-africa", pgettext("region", "Horn of Africa"),
-           ("Sudan", "South Sudan", "Somalia", "Somaliland", "Ethiopia", "Eritrea",
-            "Djibouti", "Kenya")),
+    Region(
+        "middle-east",
+        pgettext("region", "Middle East"),
+        ("Iraq", "Iran", "Syria", "Lebanon", "Jordan", "Israel", "Palestine", "Turkey"),
+    ),
+    Region(
+        "gulf",
+        pgettext("region", "Gulf"),
+        ("Saudi Arabia", "UAE", "Qatar", "Kuwait", "Bahrain", "Oman", "Yemen"),
+    ),
+    Region(
+        "north-africa",
+        pgettext("region", "North Africa"),
+        ("Egypt", "Libya", "Tunisia", "Algeria", "Morocco", "Mauritania"),
+    ),
+    Region(
+        "horn-of-africa",
+        pgettext("region", "Horn of Africa"),
+        (
+            "Sudan",
+            "South Sudan",
+            "Somalia",
+            "Somaliland",
+            "Ethiopia",
+            "Eritrea",
+            "Djibouti",
+            "Kenya",
+        ),
+    ),
     Region("africa", pgettext("region", "Africa")),
     Region("europe", pgettext("region", "Europe")),
     Region("americas", pgettext("region", "Americas")),
@@ -52,8 +73,20 @@ DEFAULT_REGIONS: tuple[Region, ...] = (
 
 FALLBACK_REGION = "world"
 # Top-level folders of every site: a region of that name would overwrite them.
-RESERVED = frozenset({"articles", "archive", "authors", "countries", "page", "pagefind",
-                      "pages", "search", "subscribe", "tags"})
+RESERVED = frozenset(
+    {
+        "articles",
+        "archive",
+        "authors",
+        "countries",
+        "page",
+        "pagefind",
+        "pages",
+        "search",
+        "subscribe",
+        "tags",
+    }
+)
 
 
 # The article URL pattern ([permalinks] article = ...): these fields, then '/'.
@@ -68,9 +101,9 @@ class MenuItem:
     """A `[[menu]]` entry of the header and footer: a title and a site path or a URL."""
 
     title: str
-    path: str = ""      # site path ('about/') for a page or a page of the site
-    url: str = ""       # an absolute URL elsewhere
-    page: str = ""      # the page's slug, when given as page = "..."
+    path: str = ""  # site path ('about/') for a page or a page of the site
+    url: str = ""  # an absolute URL elsewhere
+    page: str = ""  # the page's slug, when given as page = "..."
     line: int | None = None
 
 
@@ -80,27 +113,27 @@ class DeployTarget:
 
     name: str
     url: str
-    delete: bool = True                 # remove remote files the site no longer has
-    history: str = "keep"               # git: "keep" one commit per deploy, or "squash"
-    ssh_command: str = ""               # rsync over SSH and git+ssh: e.g. "ssh -i ~/.ssh/deploy"
-    workers: int = 8                    # S3: parallel uploads
-    gzip: bool = False                  # S3: upload text gzipped (Content-Encoding: gzip)
-    cache_control: tuple[tuple[str, str], ...] = ()   # S3: kind -> Cache-Control
-    line: int | None = None             # the table's line in site.toml, for errors
+    delete: bool = True  # remove remote files the site no longer has
+    history: str = "keep"  # git: "keep" one commit per deploy, or "squash"
+    ssh_command: str = ""  # rsync over SSH and git+ssh: e.g. "ssh -i ~/.ssh/deploy"
+    workers: int = 8  # S3: parallel uploads
+    gzip: bool = False  # S3: upload text gzipped (Content-Encoding: gzip)
+    cache_control: tuple[tuple[str, str], ...] = ()  # S3: kind -> Cache-Control
+    line: int | None = None  # the table's line in site.toml, for errors
 
 
 @dataclass(frozen=True)
 class Language:
     """A `[languages.<code>]` table: one language of a multilingual site and where it lives."""
 
-    code: str                            # a language tag: 'ar', 'en', 'pt-BR'
-    title: str = ""                      # the site's title in that language ("" = the site's)
+    code: str  # a language tag: 'ar', 'en', 'pt-BR'
+    title: str = ""  # the site's title in that language ("" = the site's)
     description: str = ""
-    path: str = "/"                      # its base path below the site: '/ar/', or '/' for one
-    dir: str = "ltr"                     # from the language (CLDR), or as written
-    digits: str = "latn"                 # 'latn' or 'arab'; from the language when not written
-    regions: tuple[tuple[str, str], ...] = ()   # (region slug, name in that language)
-    line: int | None = None              # the table's line in site.toml, for errors
+    path: str = "/"  # its base path below the site: '/ar/', or '/' for one
+    dir: str = "ltr"  # from the language (CLDR), or as written
+    digits: str = "latn"  # 'latn' or 'arab'; from the language when not written
+    regions: tuple[tuple[str, str], ...] = ()  # (region slug, name in that language)
+    line: int | None = None  # the table's line in site.toml, for errors
 
     def region_name(self, region: Region) -> str:
         """A region's name in this language: site.toml's, else the configured one."""
@@ -115,8 +148,8 @@ class SiteConfig:
     title: str = "Regional News"
     base_url: str = DEFAULT_BASE_URL
     language: str = "en"
-    dir: str = "ltr"                    # load_config: from the language unless written
-    digits: str = "latn"                # load_config: the language's (CLDR) unless written
+    dir: str = "ltr"  # load_config: from the language unless written
+    digits: str = "latn"  # load_config: the language's (CLDR) unless written
     description: str = "News by region, with feeds."
     author: str = "Newsroom"
     timezone: str = "UTC"
@@ -137,7 +170,7 @@ class SiteConfig:
     permalink: str = DEFAULT_PERMALINK
     typography: bool = True
     taxonomies: tuple[str, ...] = TAXONOMIES
-    languages: tuple[Language, ...] = ()   # [languages.*]: empty for a one-language site
+    languages: tuple[Language, ...] = ()  # [languages.*]: empty for a one-language site
     config_path: Path | None = None
 
     @property
@@ -154,6 +187,30 @@ class SiteConfig:
     def region(self, slug: str) -> Region | None:
         """The region with this slug, or None."""
         return next((r for r in self.regions if r.slug == slug), None)
+
+    def shown(self, path: Path) -> Path:
+        """The path as a user reads it in a message: relative to the site root where possible."""
+        try:
+            return path.relative_to(self.root)
+        except ValueError:
+            return path
+
+    @property
+    def template_folders(self) -> list[Path]:
+        """Where templates are looked up: the site's first, the default theme's after."""
+        folders = [self.templates_dir]
+        if self.templates_dir.resolve() != DEFAULT_THEME:
+            folders.append(DEFAULT_THEME)
+        return folders
+
+    @property
+    def static_folders(self) -> list[Path]:
+        """Where static assets come from, the later overriding the earlier: the theme's,
+        then the site's."""
+        folders = [THEME_STATIC]
+        if self.static_dir.resolve() != THEME_STATIC:
+            folders.append(self.static_dir)
+        return folders
 
 
 # key in site.toml -> (attribute, expected type, description for errors)
@@ -181,8 +238,9 @@ _SCALARS: dict[str, tuple[str, type, str]] = {
 _PATH_KEYS = {"content_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"}
 
 
-def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None,
-                root: Path | None = None) -> SiteConfig:
+def load_config(
+    path: Path | None = None, overrides: dict[str, Any] | None = None, root: Path | None = None
+) -> SiteConfig:
     """Read site.toml (if it exists) and apply command-line overrides; validate everything."""
     root = (root or (path.parent if path else Path.cwd())).resolve()
     raw: dict[str, Any] = {}
@@ -207,15 +265,22 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         if key == "languages":  # read once the regions are known: see _with_languages
             continue
         if key == "cache":  # the build state is trusted only where site.toml cannot move it
-            raise ConfigError("'cache' cannot be set: the build state always lives in "
-                              ".cache/site_builder/ next to site.toml", path, _key_line(text, key))
+            raise ConfigError(
+                "'cache' cannot be set: the build state always lives in "
+                ".cache/site_builder/ next to site.toml",
+                path,
+                _key_line(text, key),
+            )
         if key not in _SCALARS:
             known = ", ".join(sorted([*_SCALARS, *_TABLES, "deploy", "regions", "languages"]))
-            raise ConfigError(f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key))
+            raise ConfigError(
+                f"unknown key '{key}' (known keys: {known})", path, _key_line(text, key)
+            )
         attr, kind, what = _SCALARS[key]
         if type(value) is not kind:  # bool is an int subclass: compare types exactly
-            raise ConfigError(f"'{key}': expected {what}, got {_toml_type(value)}",
-                              path, _key_line(text, key))
+            raise ConfigError(
+                f"'{key}': expected {what}, got {_toml_type(value)}", path, _key_line(text, key)
+            )
         values[attr] = value
     for attr, value in (overrides or {}).items():
         if value is not None:
@@ -239,36 +304,45 @@ def _language_defaults(language: str, written: dict[str, Any]) -> dict[str, str]
     return {key: value for key, value in defaults.items() if key not in written}
 
 
-def _with_languages(config: SiteConfig, raw: dict[str, Any], path: Path | None,
-                    text: str) -> SiteConfig:
+def _with_languages(
+    config: SiteConfig, raw: dict[str, Any], path: Path | None, text: str
+) -> SiteConfig:
     """[languages.<code>] tables, checked against the site's regions and language."""
     if "languages" not in raw:
         return config
     value = raw["languages"]
     where = _key_line(text, "languages") or _table_line(text, "languages")
     if not isinstance(value, dict) or not value:
-        raise ConfigError("'languages': expected tables such as [languages.ar] with title, "
-                          "description and path", path, where)
+        raise ConfigError(
+            "'languages': expected tables such as [languages.ar] with title, description and path",
+            path,
+            where,
+        )
     languages = tuple(_language(code, table, config, path, text) for code, table in value.items())
     _check_paths(languages, path, text)
     if config.language not in {language.code for language in languages}:
-        raise ConfigError(f"'language': '{config.language}' has no [languages.{config.language}] "
-                          f"table (languages: {', '.join(l.code for l in languages)})",
-                          path, _key_line(text, "language") or where)
+        raise ConfigError(
+            f"'language': '{config.language}' has no [languages.{config.language}] "
+            f"table (languages: {', '.join(language.code for language in languages)})",
+            path,
+            _key_line(text, "language") or where,
+        )
     return replace(config, languages=languages)
 
 
 _LANGUAGE_KEYS = ("description", "digits", "dir", "path", "regions", "title")
 
 
-def _language(code: str, table: Any, config: SiteConfig, path: Path | None,
-              text: str) -> Language:
+def _language(code: str, table: Any, config: SiteConfig, path: Path | None, text: str) -> Language:
     """One [languages.<code>] table: title, description, path, dir, digits, regions."""
     line = _table_line(text, f"languages.{code}")
 
     def fail(message: str, key: str | None = None) -> ConfigError:
-        return ConfigError(f"'languages.{code}': {message}", path,
-                           _key_line_after(text, key, line) if key else line)
+        return ConfigError(
+            f"'languages.{code}': {message}",
+            path,
+            _key_line_after(text, key, line) if key else line,
+        )
 
     defaults = _language_defaults(code, {})
     if not defaults or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code):
@@ -282,8 +356,9 @@ def _language(code: str, table: Any, config: SiteConfig, path: Path | None,
             raise fail(f"'{key}': expected a string, got {_toml_type(item)}", key)
     base = table.get("path", f"/{code.lower()}/")
     if not re.fullmatch(r"/([a-z0-9][a-z0-9-]*/)?", base):
-        raise fail(f"'path': expected '/' or one folder such as '/{code.lower()}/', "
-                   f"got '{base}'", "path")
+        raise fail(
+            f"'path': expected '/' or one folder such as '/{code.lower()}/', got '{base}'", "path"
+        )
     if base.strip("/") in RESERVED or config.region(base.strip("/")):
         raise fail(f"'path': '{base}' is already the address of a section of the site", "path")
     if table.get("dir", "ltr") not in ("ltr", "rtl"):
@@ -291,28 +366,44 @@ def _language(code: str, table: Any, config: SiteConfig, path: Path | None,
     if table.get("digits", "latn") not in i18n.DIGITS:
         raise fail(f"'digits': expected 'latn' or 'arab', got '{table['digits']}'", "digits")
     settings = {**defaults, **{k: v for k, v in table.items() if k in ("dir", "digits")}}
-    return Language(code, table.get("title", ""), table.get("description", ""), base,
-                    regions=_region_names(code, table.get("regions", {}), config, path, text),
-                    line=line, **settings)
+    return Language(
+        code,
+        table.get("title", ""),
+        table.get("description", ""),
+        base,
+        regions=_region_names(code, table.get("regions", {}), config, path, text),
+        line=line,
+        **settings,
+    )
 
 
-def _region_names(code: str, value: Any, config: SiteConfig, path: Path | None,
-                  text: str) -> tuple[tuple[str, str], ...]:
+def _region_names(
+    code: str, value: Any, config: SiteConfig, path: Path | None, text: str
+) -> tuple[tuple[str, str], ...]:
     """[languages.<code>.regions]: region slug = "its name in that language"."""
     line = _table_line(text, f"languages.{code}.regions") or _table_line(text, f"languages.{code}")
     if not isinstance(value, dict):
-        raise ConfigError(f"'languages.{code}.regions': expected a table such as "
-                          "middle-east = \"...\"", path, line)
+        raise ConfigError(
+            f"'languages.{code}.regions': expected a table such as middle-east = \"...\"",
+            path,
+            line,
+        )
     names = []
     for slug, name in value.items():
         where = _key_line_after(text, slug, line)
         if config.region(slug) is None:
             known = ", ".join(r.slug for r in config.regions)
-            raise ConfigError(f"'languages.{code}.regions': unknown region '{slug}' "
-                              f"(regions: {known})", path, where)
+            raise ConfigError(
+                f"'languages.{code}.regions': unknown region '{slug}' (regions: {known})",
+                path,
+                where,
+            )
         if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"'languages.{code}.regions.{slug}': expected a name, "
-                              f"got {_toml_type(name)}", path, where)
+            raise ConfigError(
+                f"'languages.{code}.regions.{slug}': expected a name, got {_toml_type(name)}",
+                path,
+                where,
+            )
         names.append((slug, name.strip()))
     return tuple(names)
 
@@ -322,8 +413,12 @@ def _check_paths(languages: tuple[Language, ...], path: Path | None, text: str) 
     seen: dict[str, str] = {}
     for language in languages:
         if language.path in seen:
-            raise ConfigError(f"'languages.{language.code}': path '{language.path}' is also "
-                              f"the path of [languages.{seen[language.path]}]", path, language.line)
+            raise ConfigError(
+                f"'languages.{language.code}': path '{language.path}' is also "
+                f"the path of [languages.{seen[language.path]}]",
+                path,
+                language.line,
+            )
         seen[language.path] = language.code
 
 
@@ -369,23 +464,34 @@ def _menu(value: Any, path: Path | None, text: str) -> tuple[MenuItem, ...]:
     """[[menu]] entries: title and either page = "<slug>" or url = "<path or URL>"."""
     where = _table_line(text, "[menu") or _key_line(text, "menu")
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigError("'menu': expected [[menu]] tables with title and page or url",
-                          path, where)
+        raise ConfigError(
+            "'menu': expected [[menu]] tables with title and page or url", path, where
+        )
     lines = [m.start() for m in re.finditer(r"^[ \t]*\[\[[ \t]*menu[ \t]*\]\]", text, re.M)]
     items = []
     for number, table in enumerate(value):
         line = text.count("\n", 0, lines[number]) + 1 if number < len(lines) else where
         unknown = sorted(set(table) - {"title", "page", "url"})
         if unknown:
-            raise ConfigError(f"'menu': unknown key '{unknown[0]}' (known keys: page, title, url)",
-                              path, line)
+            raise ConfigError(
+                f"'menu': unknown key '{unknown[0]}' (known keys: page, title, url)", path, line
+            )
         title, page, url = table.get("title", ""), table.get("page", ""), table.get("url", "")
         # A page's entry may leave out its title: the page's own (in each language) shows.
-        if not isinstance(title, str) or not (title.strip() or page) \
-                or not isinstance(page, str) or not isinstance(url, str) or bool(page) == bool(url):
-            raise ConfigError("'menu': each entry needs one of page = \"<slug>\" or url = "
-                              "\"<site path or https:// URL>\", and a title = \"...\" (a page's "
-                              "own title when left out)", path, line)
+        if (
+            not isinstance(title, str)
+            or not (title.strip() or page)
+            or not isinstance(page, str)
+            or not isinstance(url, str)
+            or bool(page) == bool(url)
+        ):
+            raise ConfigError(
+                "'menu': each entry needs one of page = \"<slug>\" or url = "
+                '"<site path or https:// URL>", and a title = "..." (a page\'s '
+                "own title when left out)",
+                path,
+                line,
+            )
         if page:
             items.append(MenuItem(title, path=f"{page.strip('/')}/", page=page, line=line))
         elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):
@@ -401,64 +507,99 @@ def _permalinks(value: Any, path: Path | None, text: str) -> str:
     """[permalinks] article = "articles/{year}/{month}/{slug}/": the article URL pattern."""
     line = _table_line(text, "permalinks")
     if not isinstance(value, dict) or set(value) - {"article"}:
-        raise ConfigError("'permalinks': expected a table with article = \"...\" such as "
-                          f"\"{DEFAULT_PERMALINK}\"", path, line)
+        raise ConfigError(
+            f'\'permalinks\': expected a table with article = "..." such as "{DEFAULT_PERMALINK}"',
+            path,
+            line,
+        )
     pattern = value.get("article", DEFAULT_PERMALINK)
     line = _key_line_after(text, "article", line)
     fields = re.findall(r"\{([^{}]*)\}", pattern) if isinstance(pattern, str) else []
-    if not isinstance(pattern, str) or "slug" not in fields \
-            or any(f not in PERMALINK_FIELDS for f in fields) \
-            or not re.fullmatch(r"([a-z0-9._-]*\{[a-z]+\}[a-z0-9._-]*/|[a-z0-9._-]+/)+", pattern) \
-            or any(part in (".", "..") for part in pattern.split("/")):
-        raise ConfigError(f"'permalinks.article': expected a path of folders ending in '/' "
-                          f"with {{slug}} and any of {{year}}, {{month}}, {{day}}, {{region}} "
-                          f"such as \"{DEFAULT_PERMALINK}\", got {pattern!r}", path, line)
+    if (
+        not isinstance(pattern, str)
+        or "slug" not in fields
+        or any(f not in PERMALINK_FIELDS for f in fields)
+        or not re.fullmatch(r"([a-z0-9._-]*\{[a-z]+\}[a-z0-9._-]*/|[a-z0-9._-]+/)+", pattern)
+        or any(part in (".", "..") for part in pattern.split("/"))
+    ):
+        raise ConfigError(
+            f"'permalinks.article': expected a path of folders ending in '/' "
+            f"with {{slug}} and any of {{year}}, {{month}}, {{day}}, {{region}} "
+            f'such as "{DEFAULT_PERMALINK}", got {pattern!r}',
+            path,
+            line,
+        )
     if pattern.split("/")[0] in RESERVED - {"articles"} or pattern.startswith("{slug}"):
-        raise ConfigError(f"'permalinks.article': {pattern!r} would share addresses with the "
-                          "site's own pages; start it with a folder such as 'articles/'",
-                          path, line)
+        raise ConfigError(
+            f"'permalinks.article': {pattern!r} would share addresses with the "
+            "site's own pages; start it with a folder such as 'articles/'",
+            path,
+            line,
+        )
     return pattern
 
 
 def _taxonomies(value: Any, path: Path | None, text: str) -> tuple[str, ...]:
     """taxonomies = ["countries", "tags", "authors"]: the listing families a site has."""
     if not isinstance(value, list) or any(v not in TAXONOMIES for v in value):
-        raise ConfigError(f"'taxonomies': expected a list of {', '.join(TAXONOMIES)}; "
-                          f"got {value!r}", path, _key_line(text, "taxonomies"))
+        raise ConfigError(
+            f"'taxonomies': expected a list of {', '.join(TAXONOMIES)}; got {value!r}",
+            path,
+            _key_line(text, "taxonomies"),
+        )
     return tuple(t for t in TAXONOMIES if t in value)
 
 
 # Tables and arrays of site.toml: key -> (attribute, reader)
-_TABLES = {"menu": ("menu", _menu), "permalinks": ("permalink", _permalinks),
-           "taxonomies": ("taxonomies", _taxonomies)}
+_TABLES = {
+    "menu": ("menu", _menu),
+    "permalinks": ("permalink", _permalinks),
+    "taxonomies": ("taxonomies", _taxonomies),
+}
 
 
 def _merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ...]:
     """[regions.<slug>] tables replace a default region of that slug or add a new one."""
     if not isinstance(value, dict):
-        raise ConfigError("'regions': expected tables such as [regions.gulf]", path,
-                          _key_line(text, "regions"))
+        raise ConfigError(
+            "'regions': expected tables such as [regions.gulf]", path, _key_line(text, "regions")
+        )
     regions = {r.slug: r for r in DEFAULT_REGIONS}
     for slug, table in value.items():
         line = _table_line(text, f"regions.{slug}")
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            raise ConfigError(f"region slug '{slug}': use lower-case letters, digits and hyphens",
-                              path, line)
+            raise ConfigError(
+                f"region slug '{slug}': use lower-case letters, digits and hyphens", path, line
+            )
         if slug in RESERVED:
-            raise ConfigError(f"region slug '{slug}' is the address of one of the site's own "
-                              f"pages (/{slug}/); choose another", path, line)
+            raise ConfigError(
+                f"region slug '{slug}' is the address of one of the site's own "
+                f"pages (/{slug}/); choose another",
+                path,
+                line,
+            )
         if not isinstance(table, dict):
-            raise ConfigError(f"'regions.{slug}': expected a table with name and countries", path, line)
+            raise ConfigError(
+                f"'regions.{slug}': expected a table with name and countries", path, line
+            )
         unknown = set(table) - {"name", "countries"}
         if unknown:
-            raise ConfigError(f"'regions.{slug}': unknown key '{sorted(unknown)[0]}' "
-                              "(known keys: countries, name)", path, line)
+            raise ConfigError(
+                f"'regions.{slug}': unknown key '{sorted(unknown)[0]}' "
+                "(known keys: countries, name)",
+                path,
+                line,
+            )
         name = table.get("name", regions[slug].name if slug in regions else slug.title())
         countries = table.get("countries", [])
-        if not isinstance(name, str) or not isinstance(countries, list) or not all(
-                isinstance(c, str) for c in countries):
-            raise ConfigError(f"'regions.{slug}': expected name = \"...\" and countries = [\"...\"]",
-                              path, line)
+        if (
+            not isinstance(name, str)
+            or not isinstance(countries, list)
+            or not all(isinstance(c, str) for c in countries)
+        ):
+            raise ConfigError(
+                f'\'regions.{slug}\': expected name = "..." and countries = ["..."]', path, line
+            )
         regions[slug] = Region(slug, name, tuple(countries))
     # The fallback region stays last so it reads as "everything else".
     ordered = [r for s, r in regions.items() if s != FALLBACK_REGION]
@@ -470,10 +611,10 @@ _DEPLOY_KEYS: dict[str, tuple[type, str]] = {
     "url": (str, "a folder, ssh://, git+ssh://, git+file:// or s3:// URL"),
     "delete": (bool, "true or false"),
     "history": (str, "'keep' or 'squash'"),
-    "ssh_command": (str, "a command such as \"ssh -i ~/.ssh/deploy_key\""),
+    "ssh_command": (str, 'a command such as "ssh -i ~/.ssh/deploy_key"'),
     "workers": (int, "a positive integer"),
     "gzip": (bool, "true or false"),
-    "cache_control": (dict, "a table such as { html = \"max-age=300\" }"),
+    "cache_control": (dict, 'a table such as { html = "max-age=300" }'),
 }
 CACHE_KINDS = ("html", "feeds", "assets", "fingerprinted")
 _DEPLOY_SCHEMES = re.compile(r"^(/|\.|~|file://|ssh://|git\+(ssh|file|https?)://|s3://)")
@@ -482,8 +623,11 @@ _DEPLOY_SCHEMES = re.compile(r"^(/|\.|~|file://|ssh://|git\+(ssh|file|https?)://
 def _deploy_targets(value: Any, path: Path | None, text: str) -> tuple[DeployTarget, ...]:
     """[deploy.NAME] tables, in the order written: the first is the default target."""
     if not isinstance(value, dict) or not value:
-        raise ConfigError("'deploy': expected tables such as [deploy.staging] with url = \"...\"",
-                          path, _key_line(text, "deploy") or _table_line(text, "deploy"))
+        raise ConfigError(
+            "'deploy': expected tables such as [deploy.staging] with url = \"...\"",
+            path,
+            _key_line(text, "deploy") or _table_line(text, "deploy"),
+        )
     return tuple(_deploy_target(name, table, path, text) for name, table in value.items())
 
 
@@ -491,13 +635,14 @@ def _deploy_target(name: str, table: Any, path: Path | None, text: str) -> Deplo
     line = _table_line(text, f"deploy.{name}")
 
     def fail(message: str, key: str | None = None) -> ConfigError:
-        return ConfigError(f"'deploy.{name}': {message}", path,
-                           _key_line_after(text, key, line) if key else line)
+        return ConfigError(
+            f"'deploy.{name}': {message}", path, _key_line_after(text, key, line) if key else line
+        )
 
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
         raise fail("use letters, digits, '-' and '_' in a target name")
     if not isinstance(table, dict):
-        raise fail("expected a table with url = \"...\"")
+        raise fail('expected a table with url = "..."')
     for key, item in table.items():
         if key not in _DEPLOY_KEYS:
             raise fail(f"unknown key '{key}' (known keys: {', '.join(sorted(_DEPLOY_KEYS))})", key)
@@ -506,13 +651,15 @@ def _deploy_target(name: str, table: Any, path: Path | None, text: str) -> Deplo
             raise fail(f"'{key}': expected {what}, got {_toml_type(item)}", key)
     url = table.get("url")
     if url is None:
-        raise fail("missing url = \"...\" (a folder, ssh://, git+ssh://, git+file:// or s3:// URL)")
+        raise fail('missing url = "..." (a folder, ssh://, git+ssh://, git+file:// or s3:// URL)')
     if not _DEPLOY_SCHEMES.match(url):
-        raise fail(f"'url': expected {_DEPLOY_KEYS['url'][1]}, got '{_without_secret(url)}'",
-                   "url")
+        raise fail(f"'url': expected {_DEPLOY_KEYS['url'][1]}, got '{_without_secret(url)}'", "url")
     if re.match(r"^[a-z0-9+]+://[^/@]*:[^/@]*@", url):
-        raise fail("'url': a password in the URL would be a credential in site.toml; "
-                   "use an SSH key, a git credential helper or the AWS environment", "url")
+        raise fail(
+            "'url': a password in the URL would be a credential in site.toml; "
+            "use an SSH key, a git credential helper or the AWS environment",
+            "url",
+        )
     if table.get("history", "keep") not in ("keep", "squash"):
         raise fail(f"'history': expected 'keep' or 'squash', got '{table['history']}'", "history")
     if table.get("workers", 1) < 1:
@@ -520,8 +667,11 @@ def _deploy_target(name: str, table: Any, path: Path | None, text: str) -> Deplo
     cache = table.get("cache_control", {})
     for kind, item in cache.items():
         if kind not in CACHE_KINDS or not isinstance(item, str):
-            raise fail(f"'cache_control': expected kinds {', '.join(CACHE_KINDS)} "
-                       f"with string values, got '{kind}'", "cache_control")
+            raise fail(
+                f"'cache_control': expected kinds {', '.join(CACHE_KINDS)} "
+                f"with string values, got '{kind}'",
+                "cache_control",
+            )
     options = {k: v for k, v in table.items() if k not in ("url", "cache_control")}
     return DeployTarget(name, url, cache_control=tuple(cache.items()), line=line, **options)
 
@@ -532,8 +682,14 @@ def _without_secret(url: str) -> str:
 
 
 def _toml_type(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -543,7 +699,7 @@ def _key_line(text: str, key: str) -> int | None:
 
 def _key_line_after(text: str, key: str, table_line: int | None) -> int | None:
     """The line of `key = ` inside the table that starts at table_line (else that line)."""
-    start = sum(len(l) for l in text.splitlines(keepends=True)[:(table_line or 1) - 1])
+    start = sum(len(line) for line in text.splitlines(keepends=True)[: (table_line or 1) - 1])
     match = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.M).search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else table_line
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator
 
 # Kinds of term, strongest evidence of where a story happens first.
 NAME, PLACE, DEMONYM, ORG, IGNORE = "name", "place", "demonym", "org", "ignore"
@@ -83,7 +83,7 @@ class Gazetteer:
                 continue
             term = terms[m.group()]
             if term.kind != IGNORE:
-                yield Match(start, m.end(), text[start:m.end()], term)
+                yield Match(start, m.end(), text[start : m.end()], term)
 
     def _folded(self) -> tuple[dict[str, Term], re.Pattern[str]]:
         """The terms keyed case-insensitively, and their matcher; built on first use."""
@@ -132,12 +132,21 @@ def _build(data: dict) -> Gazetteer:
     countries: dict[str, Country] = {}
     terms: dict[str, Term] = {}
     for name, entry in data["countries"].items():
-        country = Country(name, entry["region"], tuple(entry.get("aliases", ())),
-                          tuple(entry.get("demonyms", ())), tuple(entry.get("places", ())),
-                          tuple(entry.get("orgs", ())))
+        country = Country(
+            name,
+            entry["region"],
+            tuple(entry.get("aliases", ())),
+            tuple(entry.get("demonyms", ())),
+            tuple(entry.get("places", ())),
+            tuple(entry.get("orgs", ())),
+        )
         countries[name] = country
-        kinds = ((NAME, (name, *country.aliases)), (DEMONYM, _with_plurals(country.demonyms)),
-                 (PLACE, country.places), (ORG, country.orgs))
+        kinds = (
+            (NAME, (name, *country.aliases)),
+            (DEMONYM, _with_plurals(country.demonyms)),
+            (PLACE, country.places),
+            (ORG, country.orgs),
+        )
         for kind, phrases in kinds:
             for phrase in phrases:
                 # A country's own name beats another's place of the same spelling.
@@ -174,8 +183,9 @@ def _trie_regex(phrases: Iterable[str]) -> re.Pattern[str]:
 
 def _node_regex(node: dict) -> str:
     """Regex for a trie node; the end-of-phrase option comes last so longer phrases win."""
-    branches = [re.escape(char) + _node_regex(child)
-                for char, child in sorted(node.items()) if char]
+    branches = [
+        re.escape(char) + _node_regex(child) for char, child in sorted(node.items()) if char
+    ]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

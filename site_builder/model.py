@@ -22,7 +22,7 @@ class Image:
         """The caption without a trailing "(CREDIT)": the credit is shown on its own."""
         caption, suffix = self.caption.strip(), f"({self.credit})"
         if self.credit and caption.endswith(suffix):
-            return caption[:-len(suffix)].rstrip()
+            return caption[: -len(suffix)].rstrip()
         return caption
 
 
@@ -54,11 +54,11 @@ class Article:
     draft: bool = False
     body_line: int = 1
     authors: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()   # old site paths that redirect here
-    kind: str = "article"           # or "page": a standalone page, never in listings or feeds
-    url_path: str = ""              # below the site root; the loader sets it (permalinks)
-    lang: str = ""                  # its language ('ar'); "" = the site's language
-    translation_of: str = ""        # the id of the article this one translates
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here
+    kind: str = "article"  # or "page": a standalone page, never in listings or feeds
+    url_path: str = ""  # below the site root; the loader sets it (permalinks)
+    lang: str = ""  # its language ('ar'); "" = the site's language
+    translation_of: str = ""  # the id of the article this one translates
 
     def __post_init__(self):
         if not self.url_path:
@@ -70,44 +70,73 @@ class Article:
         return (-self.date.timestamp(), self.id)
 
 
-def article_path(date: dt.datetime, slug: str, region: str = "",
-                 pattern: str = "articles/{year}/{month}/{slug}/") -> str:
+def article_path(
+    date: dt.datetime, slug: str, region: str = "", pattern: str = "articles/{year}/{month}/{slug}/"
+) -> str:
     """An article's site path by the [permalinks] pattern: 'articles/2026/02/<slug>/'."""
-    return pattern.format(year=f"{date.year:04d}", month=f"{date.month:02d}",
-                          day=f"{date.day:02d}", slug=slug, region=region)
+    return pattern.format(
+        year=f"{date.year:04d}",
+        month=f"{date.month:02d}",
+        day=f"{date.day:02d}",
+        slug=slug,
+        region=region,
+    )
 
 
 def to_json(article: Article) -> dict:
     """The article as JSON-able values (the build state stores it so)."""
     return {
-        "id": article.id, "title": article.title, "date": _when(article.date),
-        "region": article.region, "slug": article.slug, "body": article.body,
+        "id": article.id,
+        "title": article.title,
+        "date": _when(article.date),
+        "region": article.region,
+        "slug": article.slug,
+        "body": article.body,
         "path": str(article.path),
         "updated": _when(article.updated) if article.updated else None,
-        "countries": list(article.countries), "tags": list(article.tags),
+        "countries": list(article.countries),
+        "tags": list(article.tags),
         "summary": article.summary,
         "image": [article.image.caption, article.image.credit, article.image.url]
-        if article.image else None,
+        if article.image
+        else None,
         "source": [article.source.name, article.source.url] if article.source else None,
-        "draft": article.draft, "body_line": article.body_line,
-        "authors": list(article.authors), "aliases": list(article.aliases),
-        "kind": article.kind, "url_path": article.url_path,
-        "lang": article.lang, "translation_of": article.translation_of,
+        "draft": article.draft,
+        "body_line": article.body_line,
+        "authors": list(article.authors),
+        "aliases": list(article.aliases),
+        "kind": article.kind,
+        "url_path": article.url_path,
+        "lang": article.lang,
+        "translation_of": article.translation_of,
     }
 
 
 def from_json(data: dict) -> Article:
     """The article to_json() stored."""
     return Article(
-        id=data["id"], title=data["title"], date=_moment(data["date"]), region=data["region"],
-        slug=data["slug"], body=data["body"], path=Path(data["path"]),
+        id=data["id"],
+        title=data["title"],
+        date=_moment(data["date"]),
+        region=data["region"],
+        slug=data["slug"],
+        body=data["body"],
+        path=Path(data["path"]),
         updated=_moment(data["updated"]) if data["updated"] else None,
-        countries=tuple(data["countries"]), tags=tuple(data["tags"]), summary=data["summary"],
+        countries=tuple(data["countries"]),
+        tags=tuple(data["tags"]),
+        summary=data["summary"],
         image=Image(*data["image"]) if data["image"] else None,
         source=Source(*data["source"]) if data["source"] else None,
-        draft=data["draft"], body_line=data["body_line"], authors=tuple(data["authors"]),
-        aliases=tuple(data["aliases"]), kind=data["kind"], url_path=data["url_path"],
-        lang=data.get("lang", ""), translation_of=data.get("translation_of", ""))
+        draft=data["draft"],
+        body_line=data["body_line"],
+        authors=tuple(data["authors"]),
+        aliases=tuple(data["aliases"]),
+        kind=data["kind"],
+        url_path=data["url_path"],
+        lang=data.get("lang", ""),
+        translation_of=data.get("translation_of", ""),
+    )
 
 
 def _when(moment: dt.datetime) -> list:
@@ -125,14 +154,44 @@ class Brief:
     """What planning needs of an article (plan.py): its identity, dates, region, countries
     and address; read for every article at every full plan, so kept small and quick."""
 
-    __slots__ = ("id", "date", "updated", "region", "countries", "slug", "draft", "_path",
-                 "url_path", "tags", "authors", "aliases", "kind", "image_url", "lang",
-                 "translation_of")
+    __slots__ = (
+        "_path",
+        "aliases",
+        "authors",
+        "countries",
+        "date",
+        "draft",
+        "id",
+        "image_url",
+        "kind",
+        "lang",
+        "region",
+        "slug",
+        "tags",
+        "translation_of",
+        "updated",
+        "url_path",
+    )
 
     def __init__(self, values: list):
-        (self.id, date, updated, self.region, countries, self.slug, self.draft,
-         self._path, self.url_path, tags, authors, aliases, self.kind,
-         self.image_url, self.lang, self.translation_of) = values
+        (
+            self.id,
+            date,
+            updated,
+            self.region,
+            countries,
+            self.slug,
+            self.draft,
+            self._path,
+            self.url_path,
+            tags,
+            authors,
+            aliases,
+            self.kind,
+            self.image_url,
+            self.lang,
+            self.translation_of,
+        ) = values
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
@@ -149,9 +208,21 @@ class Brief:
 
 def brief(article: Article) -> list:
     """The Brief of an article, as JSON-able values."""
-    return [article.id, _when(article.date),
-            _when(article.updated) if article.updated else None, article.region,
-            list(article.countries), article.slug, article.draft, str(article.path),
-            article.url_path, list(article.tags), list(article.authors), list(article.aliases),
-            article.kind, article.image.url if article.image else "", article.lang,
-            article.translation_of]
+    return [
+        article.id,
+        _when(article.date),
+        _when(article.updated) if article.updated else None,
+        article.region,
+        list(article.countries),
+        article.slug,
+        article.draft,
+        str(article.path),
+        article.url_path,
+        list(article.tags),
+        list(article.authors),
+        list(article.aliases),
+        article.kind,
+        article.image.url if article.image else "",
+        article.lang,
+        article.translation_of,
+    ]

@@ -35,10 +35,14 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], min_per_worker: int) ->
     size = -(-len(items) // (workers * 4))  # a few slices a worker even out the load
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             return [result for part in pool.map(_run_slice, slices) for result in part]
-    except Exception:  # noqa: BLE001 - redone here, where the error reads as it should
+    except Exception:
         return [func(item) for item in items]
     finally:
         _JOB = None
@@ -60,4 +64,4 @@ def _die_with_parent(parent: int) -> None:
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     func, items = _JOB
-    return [func(item) for item in items[bounds[0]:bounds[1]]]
+    return [func(item) for item in items[bounds[0] : bounds[1]]]

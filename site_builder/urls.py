@@ -69,7 +69,7 @@ def relative(from_path: str, to_path: str) -> str:
 def linker(from_path: str) -> Callable[[str], str]:
     """relative() from one page to any path: a page makes some forty links, so its folders
     are split once and a link that shares no folder with it takes no split at all."""
-    here = from_path.split("/")[:-1]   # the folders of the page ('a/b/' -> ['a', 'b'])
+    here = from_path.split("/")[:-1]  # the folders of the page ('a/b/' -> ['a', 'b'])
     first, up = here[0] + "/" if here else "", "../" * len(here)
 
     def link(to_path: str) -> str:

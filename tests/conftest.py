@@ -18,8 +18,14 @@ SEED = DATA / "seed" / "000_6ec05461cbc230fc.txt"
 def run_cli(*args: str, cwd: Path, check: bool = False, timeout: float = 120):
     """Run `python -m site_builder ARGS` in cwd; return the CompletedProcess (text mode)."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -17,12 +17,20 @@ from pathlib import Path
 from conftest import PINNED_NOW
 
 REPO = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1",
-       "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-       "AWS_DEFAULT_REGION": "us-east-1", "GIT_CONFIG_NOSYSTEM": "1",
-       "SOURCE_DATE_EPOCH": PINNED_NOW}
-SUMMARY = re.compile(r"(?:deployed to|dry run for) \S+: (?:would )?upload(?:ed)? (\d+) files "
-                     r"\((\d+) bytes\), (?:would )?delete(?:d)? (\d+), (\d+) unchanged")
+ENV = {
+    **os.environ,
+    "PYTHONPATH": str(REPO),
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "SOURCE_DATE_EPOCH": PINNED_NOW,
+}
+SUMMARY = re.compile(
+    r"(?:deployed to|dry run for) \S+: (?:would )?upload(?:ed)? (\d+) files "
+    r"\((\d+) bytes\), (?:would )?delete(?:d)? (\d+), (\d+) unchanged"
+)
 
 
 def make_site(folder: Path, deploy_toml: str) -> Path:
@@ -30,16 +38,24 @@ def make_site(folder: Path, deploy_toml: str) -> Path:
     for name in ("content", "templates", "static"):
         shutil.copytree(REPO / name, folder / name)
     (folder / "site.toml").write_text(
-        'title = "Deploy Desk"\nbase_url = "https://news.example.org/"\n' + deploy_toml, encoding="utf-8")
+        'title = "Deploy Desk"\nbase_url = "https://news.example.org/"\n' + deploy_toml,
+        encoding="utf-8",
+    )
     return folder
 
 
-def cli(site: Path, *args: str, check: bool = True,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def cli(
+    site: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """`python -m site_builder ARGS` with this worktree's code."""
-    proc = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=site,
-                          env=env or ENV,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=site,
+        env=env or ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -59,8 +75,11 @@ def uploads(proc: subprocess.CompletedProcess) -> list[str]:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under a folder, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
@@ -70,9 +89,15 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 
 def start_killable(site: Path, *args: str) -> subprocess.Popen:
     """A deploy in its own process group (so rsync, ssh and git children die with it)."""
-    return subprocess.Popen([sys.executable, "-m", "site_builder", *args], cwd=site, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=site,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -97,8 +122,10 @@ class Sshd:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         for name in ("host_key", "user_key"):
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                            str(folder / name)], check=True)
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)],
+                check=True,
+            )
         shutil.copy(folder / "user_key.pub", folder / "authorized_keys")
         self.port = free_port()
         self.user = getpass.getuser()
@@ -107,12 +134,16 @@ class Sshd:
             f"AuthorizedKeysFile {folder}/authorized_keys\nPidFile {folder}/sshd.pid\n"
             "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
             "StrictModes no\nPermitRootLogin prohibit-password\nMaxStartups 50\n"
-            "Subsystem sftp internal-sftp\n", encoding="utf-8")
-        Path("/run/sshd").mkdir(exist_ok=True)   # sshd's privilege separation folder
-        self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f",
-                                      str(folder / "sshd_config")],
-                                     stderr=subprocess.PIPE, text=True)
-        for line in self.proc.stderr:             # wait for the event, not for a time
+            "Subsystem sftp internal-sftp\n",
+            encoding="utf-8",
+        )
+        Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation folder
+        self.proc = subprocess.Popen(
+            ["/usr/sbin/sshd", "-D", "-e", "-f", str(folder / "sshd_config")],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for line in self.proc.stderr:  # wait for the event, not for a time
             if "Server listening" in line:
                 break
         else:
@@ -121,8 +152,10 @@ class Sshd:
 
     @property
     def ssh_command(self) -> str:
-        return (f"ssh -i {self.folder}/user_key -o StrictHostKeyChecking=no "
-                "-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR")
+        return (
+            f"ssh -i {self.folder}/user_key -o StrictHostKeyChecking=no "
+            "-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+        )
 
     def stop(self) -> None:
         self.proc.terminate()

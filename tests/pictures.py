@@ -7,17 +7,23 @@ import io
 from PIL import Image, ImageDraw
 
 
-def photo(width: int = 2000, height: int = 1333, fmt: str = "JPEG", mode: str = "RGB",
-          **save) -> bytes:
+def photo(
+    width: int = 2000, height: int = 1333, fmt: str = "JPEG", mode: str = "RGB", **save
+) -> bytes:
     """A picture with lines and a disc: detail enough for encoders to behave as on photos."""
     background = (30, 60, 90, 0) if mode == "RGBA" else _colour(mode, (30, 60, 90))
-    image = Image.new(mode, (width, height), background)   # RGBA: transparent around
+    image = Image.new(mode, (width, height), background)  # RGBA: transparent around
     draw = ImageDraw.Draw(image)
     for x in range(0, width, max(1, width // 50)):
-        draw.line([(x, 0), (width - x, height)], fill=_colour(mode, (x % 255, x * 3 % 255, 120)),
-                  width=max(1, width // 300))
-    draw.ellipse([width // 5, height // 4, width * 3 // 4, height * 5 // 6],
-                 fill=_colour(mode, (200, 80, 30)))
+        draw.line(
+            [(x, 0), (width - x, height)],
+            fill=_colour(mode, (x % 255, x * 3 % 255, 120)),
+            width=max(1, width // 300),
+        )
+    draw.ellipse(
+        [width // 5, height // 4, width * 3 // 4, height * 5 // 6],
+        fill=_colour(mode, (200, 80, 30)),
+    )
     out = io.BytesIO()
     image.save(out, fmt, **({"quality": 92} if fmt == "JPEG" else {}) | save)
     return out.getvalue()

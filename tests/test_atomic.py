@@ -70,8 +70,9 @@ def test_durable_writes_reach_the_disk_before_the_rename(tmp_path, monkeypatch, 
     events = []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(atomic.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd)))
-    monkeypatch.setattr(atomic.os, "replace",
-                        lambda a, b: (events.append("rename"), real_replace(a, b)))
+    monkeypatch.setattr(
+        atomic.os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b))
+    )
     options = {} if durable is None else {"durable": durable}  # by default: durable
     write_atomic(tmp_path / "f.md", b"data", **options)
     assert events == (["fsync", "rename"] if synced else ["rename"])

@@ -15,8 +15,9 @@ import markdown_floor  # noqa: E402
 
 def test_harness_runs_every_scenario_of_the_real_build_on_20_articles(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    code = bench_build.main(["--sizes", "20", "--repeat", "1", "--work", str(tmp_path),
-                             "--json", str(out)])
+    code = bench_build.main(
+        ["--sizes", "20", "--repeat", "1", "--work", str(tmp_path), "--json", str(out)]
+    )
     assert code == 0, capsys.readouterr().err
     figures = json.loads(out.read_text(encoding="utf-8"))["sizes"]["20"]
     assert set(figures) == {"cold", "floor", "warm", "first edit", "one edit", "template edit"}
@@ -33,15 +34,23 @@ def test_edits_are_undone_so_the_corpus_stays_as_generated(tmp_path):
         used = tmp_path / "20" / "content" / path.relative_to(fresh / "content")
         assert used.read_bytes() == path.read_bytes(), used
     template = tmp_path / "20" / "templates" / "base.html"
-    assert "benchmark edit 1" in template.read_text(encoding="utf-8")  # the edit happened, on the copy only
+    assert "benchmark edit 1" in template.read_text(
+        encoding="utf-8"
+    )  # the edit happened, on the copy only
     assert "benchmark edit" not in (REPO / "templates" / "base.html").read_text(encoding="utf-8")
 
 
 def test_a_failing_command_is_reported_and_its_memory_measured(tmp_path):
     log = tmp_path / "log"
     sample = bench_build.measure(
-        [sys.executable, "-c", "x = bytearray(120_000_000); x[::4096] = b'1' * len(x[::4096]);"
-                               " raise SystemExit(3)"], tmp_path, log)
+        [
+            sys.executable,
+            "-c",
+            "x = bytearray(120_000_000); x[::4096] = b'1' * len(x[::4096]); raise SystemExit(3)",
+        ],
+        tmp_path,
+        log,
+    )
     assert sample.code == 3
     assert sample.max_rss_mb >= 120
     assert sample.wall > 0 and sample.cpu > 0
@@ -55,8 +64,18 @@ def test_floor_converts_every_body_without_its_front_matter(tmp_path):
 
 
 def test_a_broken_build_fails_the_run_after_one_cold_build(tmp_path, capsys):
-    code = bench_build.main(["--sizes", "20", "--repeat", "3", "--work", str(tmp_path),
-                             "--command", "{python} -c 'raise SystemExit(1)'"])
+    code = bench_build.main(
+        [
+            "--sizes",
+            "20",
+            "--repeat",
+            "3",
+            "--work",
+            str(tmp_path),
+            "--command",
+            "{python} -c 'raise SystemExit(1)'",
+        ]
+    )
     assert code == 1
     out = capsys.readouterr().out
     assert "1 FAILED" in out and "warm" not in out

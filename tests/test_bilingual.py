@@ -17,9 +17,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from lxml import etree, html
-
 from conftest import REPO, run_cli
+from lxml import etree, html
 
 EXAMPLE = REPO / "examples" / "bilingual"
 TOOLS = REPO.parent / "shared" / "tools"
@@ -51,20 +50,24 @@ def test_each_edition_has_its_own_language_listings_and_feeds(site):
         assert rss.findtext("channel/language") == code
         ids = [guid.text for guid in rss.iter("guid")]
         assert len(ids) == 2
-        theirs = [guid.text for guid in etree.fromstring(
-            (site / other / "feed.xml").read_bytes()).iter("guid")]
+        theirs = [
+            guid.text
+            for guid in etree.fromstring((site / other / "feed.xml").read_bytes()).iter("guid")
+        ]
         assert not set(ids) & set(theirs)  # each language's feed carries only its own
         atom = etree.fromstring((site / code / "atom.xml").read_bytes())
         assert atom.get("{http://www.w3.org/XML/1998/namespace}lang") == code
-        assert json.loads((site / code / "feed.json").read_text(encoding="utf-8"))[
-            "language"] == code
+        assert (
+            json.loads((site / code / "feed.json").read_text(encoding="utf-8"))["language"] == code
+        )
 
 
 def test_translations_link_each_other_with_reciprocal_hreflang(site):
     english, arabic = page(site, "en/" + STORY), page(site, "ar/" + STORY)
     for doc, here, there in ((english, "en", "ar"), (arabic, "ar", "en")):
-        alternates = {link.get("hreflang"): link.get("href")
-                      for link in doc.xpath("//head/link[@hreflang]")}
+        alternates = {
+            link.get("hreflang"): link.get("href") for link in doc.xpath("//head/link[@hreflang]")
+        }
         assert alternates == {"en": BASE + "en/" + STORY, "ar": BASE + "ar/" + STORY}
         visible = doc.find_class("translations")[0].find("a")
         assert visible.get("hreflang") == there
@@ -76,12 +79,13 @@ def test_translations_link_each_other_with_reciprocal_hreflang(site):
 
 
 def test_the_sitemap_lists_the_alternates_and_the_root_sends_to_the_first_edition(site):
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-          "x": "http://www.w3.org/1999/xhtml"}
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     sitemap = etree.fromstring((site / "sitemap.xml").read_bytes())
     url = sitemap.xpath(f"//s:url[s:loc='{BASE}ar/{STORY}']", namespaces=ns)[0]
     assert {a.get("hreflang"): a.get("href") for a in url.xpath("x:link", namespaces=ns)} == {
-        "en": BASE + "en/" + STORY, "ar": BASE + "ar/" + STORY}
+        "en": BASE + "en/" + STORY,
+        "ar": BASE + "ar/" + STORY,
+    }
     root = html.fromstring((site / "index.html").read_bytes())
     assert root.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=en/"]
     opml = etree.fromstring((site / "feeds.opml").read_bytes())
@@ -93,8 +97,9 @@ def test_no_broken_links_at_the_root_or_under_a_sub_path(site):
     if not tool.exists() or not (shutil.which("nginx") and shutil.which("linkchecker")):
         pytest.skip("../shared/tools/sitecheck, nginx or linkchecker is not here")
     for extra in ([], ["--base", "/desk/"]):
-        proc = subprocess.run([str(tool), str(site), *extra], capture_output=True, text=True,
-                              timeout=300)
+        proc = subprocess.run(
+            [str(tool), str(site), *extra], capture_output=True, text=True, timeout=300
+        )
         assert proc.returncode == 0 and "broken=0" in proc.stdout, proc.stdout + proc.stderr
 
 
@@ -102,14 +107,18 @@ def test_every_language_feed_reads_in_newsboat(site):
     tool = TOOLS / "newsboat-read"
     if not tool.exists() or not shutil.which("newsboat"):
         pytest.skip("newsboat or ../shared/tools/newsboat-read is not here")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0),
-                                partial(SimpleHTTPRequestHandler, directory=str(site)))
+    httpd = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(site))
+    )
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
         port = httpd.server_address[1]
-        urls = [f"http://127.0.0.1:{port}/{code}/{name}" for code in ("en", "ar")
-                for name in ("feed.xml", "atom.xml")]
+        urls = [
+            f"http://127.0.0.1:{port}/{code}/{name}"
+            for code in ("en", "ar")
+            for name in ("feed.xml", "atom.xml")
+        ]
         proc = subprocess.run([str(tool), *urls], capture_output=True, text=True, timeout=300)
     finally:
         httpd.shutdown()

@@ -13,20 +13,29 @@ import importlib.util
 import os
 import re
 import shutil
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(),
-                                 reason=f"{CHROMIUM} is not installed (apt-get install chromium)")]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--disable-sync",
-                 "--disable-component-update", "--no-first-run"]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+    ),
+]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--disable-sync",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _axe() -> Path | None:
@@ -75,14 +84,17 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     (root / "content" / "gulf").mkdir(exist_ok=True)
     (root / "content" / "gulf" / "gulf-summit.md").write_text(STRAIN, encoding="utf-8")
-    (root / "site.toml").write_text('title = "Browser Desk"\nper_page = 2\n'
-                                    f'base_url = "https://example.org{BASE}"\n', encoding="utf-8")
+    (root / "site.toml").write_text(
+        f'title = "Browser Desk"\nper_page = 2\nbase_url = "https://example.org{BASE}"\n',
+        encoding="utf-8",
+    )
     return root
 
 
 @pytest.fixture(scope="module")
 def server(site):
     from test_serve_e2e import Served
+
     served = Served(site)
     yield served
     if served.proc.poll() is None:
@@ -92,6 +104,7 @@ def server(site):
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -102,8 +115,9 @@ class Watched:
     """A browser tab that records console errors, page errors and failed requests."""
 
     def __init__(self, browser, width: int = 1280, scheme: str = "light"):
-        self.context = browser.new_context(viewport={"width": width, "height": 800},
-                                           color_scheme=scheme)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800}, color_scheme=scheme
+        )
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.expected_status: dict[str, int] = {}
@@ -126,8 +140,9 @@ class Watched:
     def _console(self, message) -> None:
         if message.type != "error":
             return
-        if (message.text.startswith("Failed to load resource")
-                and self._expected(message.location.get("url", ""), 404)):
+        if message.text.startswith("Failed to load resource") and self._expected(
+            message.location.get("url", ""), 404
+        ):
             return  # the browser's own note on a 404 that is expected
         self.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
@@ -162,17 +177,29 @@ def url(server, path: str = "") -> str:
 def article_paths(site: Path) -> list[str]:
     """Site paths of the articles the served site has."""
     out = site / "output"
-    return sorted(p.parent.relative_to(out).as_posix() + "/"
-                  for p in out.glob("articles/*/*/*/index.html"))
+    return sorted(
+        p.parent.relative_to(out).as_posix() + "/" for p in out.glob("articles/*/*/*/index.html")
+    )
 
 
 def pages_to_check(site: Path) -> list[str]:
     """One page of every kind."""
-    months = sorted(p.parent.relative_to(site / "output").as_posix() + "/"
-                    for p in (site / "output").glob("archive/*/*/index.html"))
-    return ["", "page/1/", "middle-east/", "gulf/", "countries/iraq/", "archive/", months[0],
-            "subscribe/",
-            "articles/2026/11/gulf-summit/", *article_paths(site)[:2]]
+    months = sorted(
+        p.parent.relative_to(site / "output").as_posix() + "/"
+        for p in (site / "output").glob("archive/*/*/index.html")
+    )
+    return [
+        "",
+        "page/1/",
+        "middle-east/",
+        "gulf/",
+        "countries/iraq/",
+        "archive/",
+        months[0],
+        "subscribe/",
+        "articles/2026/11/gulf-summit/",
+        *article_paths(site)[:2],
+    ]
 
 
 def test_every_kind_of_page_loads_without_errors_or_failed_requests(server, site, tab):
@@ -195,7 +222,9 @@ def test_every_kind_of_page_loads_without_errors_or_failed_requests(server, site
 def test_a_reader_goes_home_region_article_and_feed(server, tab):
     page = tab.page
     page.goto(url(server))
-    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Gulf", exact=True).click()
+    page.get_by_role("navigation", name="Sections").get_by_role(
+        "link", name="Gulf", exact=True
+    ).click()
     page.wait_for_url(url(server, "gulf/"))
     assert page.locator("h1").inner_text() == "Gulf"
     first = page.locator(".teasers .teaser-title a").first
@@ -203,7 +232,12 @@ def test_a_reader_goes_home_region_article_and_feed(server, tab):
     first.click()
     page.wait_for_url(re.compile(r"/news/articles/\d{4}/\d\d/[^/]+/$"))
     assert page.locator("h1").inner_text() == title
-    assert page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Gulf", exact=True).count() == 1
+    assert (
+        page.get_by_role("navigation", name="Breadcrumb")
+        .get_by_role("link", name="Gulf", exact=True)
+        .count()
+        == 1
+    )
     page.locator(".follow").get_by_role("link", name="RSS").click()
     page.wait_for_url(url(server, "gulf/feed.xml"))
     assert title in page.content()
@@ -214,16 +248,26 @@ def test_feed_autodiscovery_links_lead_to_feeds(server, tab):
     page = tab.page
     page.goto(url(server, "articles/2026/11/gulf-summit/"))
     links = page.eval_on_selector_all(
-        'link[rel="alternate"]', "ls => ls.map(l => [l.type, l.href, l.title])")
+        'link[rel="alternate"]', "ls => ls.map(l => [l.type, l.href, l.title])"
+    )
     hrefs = [href for _, href, _ in links]
-    assert hrefs == [url(server, p) for p in ("feed.xml", "atom.xml", "feed.json", "gulf/feed.xml",
-                                              "gulf/atom.xml", "gulf/feed.json")]
+    assert hrefs == [
+        url(server, p)
+        for p in (
+            "feed.xml",
+            "atom.xml",
+            "feed.json",
+            "gulf/feed.xml",
+            "gulf/atom.xml",
+            "gulf/feed.json",
+        )
+    ]
     for kind, href, title in links:
         response = page.request.get(href)
         assert response.ok, href
         body = response.text()
         assert ("Gulf summit" in body) and title.startswith("Browser Desk"), href
-        assert (body.lstrip().startswith("{") if kind.endswith("json") else "<?xml" in body[:50])
+        assert body.lstrip().startswith("{") if kind.endswith("json") else "<?xml" in body[:50]
     assert tab.problems == []
 
 
@@ -234,7 +278,8 @@ def test_no_horizontal_scrolling(server, site, browser, width):
         for path in pages_to_check(site):
             watched.page.goto(url(server, path))
             sizes = watched.page.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             assert sizes[0] <= sizes[1], (path, width, sizes)
         assert watched.problems == []
     finally:
@@ -266,9 +311,11 @@ def test_every_link_reached_by_tab_shows_a_focus_ring(server, browser, scheme):
         seen = []
         for _ in range(links):
             page.keyboard.press("Tab")
-            seen.append(page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            seen.append(
+                page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
                 return [[...document.querySelectorAll('a[href]')].indexOf(e), e.textContent.trim(),
-                        s.outlineStyle, parseFloat(s.outlineWidth)]; }"""))
+                        s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+            )
         assert sorted(index for index, *_ in seen) == list(range(links))  # each link, once
         assert [f for f in seen if f[2] == "none" or f[3] < 2] == []
     finally:
@@ -293,8 +340,10 @@ def test_dark_scheme_and_print_change_what_is_shown(server, browser):
 def axe_violations(page) -> list[dict]:
     """Every axe-core violation on the page: rule id, impact and how many nodes."""
     if AXE is None or not AXE.is_file():
-        pytest.fail(f"axe-core not found ({AXE or 'axe-playwright-python is not installed'}): "
-                    "python3 -m pip install -e '.[test]'")
+        pytest.fail(
+            f"axe-core not found ({AXE or 'axe-playwright-python is not installed'}): "
+            "python3 -m pip install -e '.[test]'"
+        )
     page.add_script_tag(path=str(AXE))
     return page.evaluate("""async () => (await axe.run(document)).violations.map(
         v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
@@ -312,15 +361,20 @@ def test_axe_finds_no_serious_or_critical_violations(server, site, browser, sche
             found[path] = axe_violations(watched.page)
     finally:
         watched.close()
-    grave = {p: [v for v in vs if v["impact"] in ("serious", "critical")] for p, vs in found.items()}
+    grave = {
+        p: [v for v in vs if v["impact"] in ("serious", "critical")] for p, vs in found.items()
+    }
     assert {p: vs for p, vs in grave.items() if vs} == {}
     print(f"axe ({scheme}): " + ", ".join(f"{p or '/'}: {len(vs)}" for p, vs in found.items()))
 
 
 def test_live_reload_updates_the_open_page(tmp_path, browser):
     from test_serve_e2e import Served
+
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "site.toml").write_text(f'title = "Live Desk"\nbase_url = "https://example.org{BASE}"\n', encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        f'title = "Live Desk"\nbase_url = "https://example.org{BASE}"\n', encoding="utf-8"
+    )
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
@@ -329,10 +383,14 @@ def test_live_reload_updates_the_open_page(tmp_path, browser):
         watched.page.goto(url(served, path))
         old = watched.page.locator("h1").inner_text()
         watched.page.evaluate("window.__sameDocument = true")  # gone after a reload
-        source.write_text(source.read_text(encoding="utf-8").replace(f"title: {old}", "title: Edited while open"), encoding="utf-8")
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(f"title: {old}", "title: Edited while open"),
+            encoding="utf-8",
+        )
         watched.page.wait_for_function(
             "document.querySelector('h1') && document.querySelector('h1').textContent === 'Edited while open'",
-            timeout=20_000)
+            timeout=20_000,
+        )
         assert watched.page.evaluate("window.__sameDocument") is None
         home = watched.page.request.get(url(served)).text()
         assert "Edited while open" in home
@@ -351,10 +409,14 @@ def source_article(source: Path) -> str:
 
 def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
     from test_serve_e2e import Served
+
     from site_builder.engine import search
+
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "site.toml").write_text('title = "Search Desk"\nsearch = true\n'
-                                        f'base_url = "https://example.org{BASE}"\n', encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        f'title = "Search Desk"\nsearch = true\nbase_url = "https://example.org{BASE}"\n',
+        encoding="utf-8",
+    )
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
@@ -379,7 +441,10 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
         page.goto("about:blank")
         source = next((tmp_path / "content").rglob("rsf-drone*.md"))
         before = len(served.lines)
-        source.write_text(source.read_text(encoding="utf-8") + "\nA xylophonist played at the funeral.\n", encoding="utf-8")
+        source.write_text(
+            source.read_text(encoding="utf-8") + "\nA xylophonist played at the funeral.\n",
+            encoding="utf-8",
+        )
         served.wait_for_log(f"{source.name} -> ", after=before)  # logged once the index is done
         assert "xylophonist" in served.get(BASE + source_article(source))[1]
         page.goto(url(served, "search/?q=xylophonist"))
@@ -413,22 +478,30 @@ image:
 
 def test_a_right_to_left_site_reads_right_to_left(tmp_path, browser):
     from test_serve_e2e import Served
+
     (tmp_path / "content").mkdir()
     for n, title in ((1, "انفجار في مرفأ بيروت"), (2, "محادثات في بغداد")):
-        (tmp_path / "content" / f"story-{n}.md").write_text(ARABIC.format(n=n, title=title),
-                                                            encoding="utf-8")
-    (tmp_path / "site.toml").write_text('title = "الأخبار"\nlanguage = "ar"\ndir = "rtl"\n'
-                                        f'base_url = "https://example.org{BASE}"\n',
-                                        encoding="utf-8")
+        (tmp_path / "content" / f"story-{n}.md").write_text(
+            ARABIC.format(n=n, title=title), encoding="utf-8"
+        )
+    (tmp_path / "site.toml").write_text(
+        'title = "الأخبار"\nlanguage = "ar"\ndir = "rtl"\n'
+        f'base_url = "https://example.org{BASE}"\n',
+        encoding="utf-8",
+    )
     served = Served(tmp_path)
     watched = Watched(browser, width=360)
     try:
         page = watched.page
         for path in ("", "middle-east/", "articles/2026/11/story-1/", "subscribe/"):
             page.goto(url(served, path))
-            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+            assert page.evaluate(
+                "[document.documentElement.lang, document.documentElement.dir]"
+            ) == ["ar", "rtl"]
             assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-            sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            sizes = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             assert sizes[0] <= sizes[1], (path, sizes)
             grave = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
             assert grave == [], path
@@ -449,9 +522,12 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
     ratio (no layout shift when they arrive); once loaded, the width `sizes` announced is
     the width the stylesheet gives them (so the browser fetches the right file)."""
     import sys
+
     from test_serve_e2e import Served
+
     sys.path.insert(0, str(REPO / "scripts"))
     import demo_site
+
     demo_site.write_site(tmp_path)
     served = Served(tmp_path)
     try:
@@ -461,7 +537,9 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
             context = browser.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
             held = []
-            page.route(re.compile(r"\.(webp|jpg|png)$"), lambda r: held.append(r))  # unanswered
+            page.route(
+                re.compile(r"\.(webp|jpg|png)$"), lambda r, held=held: held.append(r)
+            )  # unanswered
             for path, picture in (("", ".top-story img"), (article, ".lead-image img")):
                 page.goto(f"http://127.0.0.1:{served.port}/{path}", wait_until="domcontentloaded")
                 box = page.evaluate(f"""(() => {{ const i = document.querySelector('{picture}');
@@ -476,8 +554,9 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
             for path, picture in (("", ".top-story img"), (article, ".lead-image img")):
                 page.goto(f"http://127.0.0.1:{served.port}/{path}", wait_until="load")
                 # naturalWidth is the file's width divided by the density sizes implied.
-                got = page.evaluate(f"(i => [i.clientWidth, i.naturalWidth])"
-                                    f"(document.querySelector('{picture}'))")
+                got = page.evaluate(
+                    f"(i => [i.clientWidth, i.naturalWidth])(document.querySelector('{picture}'))"
+                )
                 assert abs(got[0] - got[1]) <= 1, (width, path, got)
             context.close()
     finally:
@@ -488,24 +567,35 @@ def test_a_bilingual_site_reads_in_both_languages(tmp_path, browser):
     """examples/bilingual served: each edition in its language and direction, translations
     linked both ways, no axe violation at all and no sideways scrolling on a phone."""
     from test_serve_e2e import Served
+
     shutil.copytree(REPO / "examples" / "bilingual" / "content", tmp_path / "content")
     toml = (REPO / "examples" / "bilingual" / "site.toml").read_text(encoding="utf-8")
-    (tmp_path / "site.toml").write_text(toml.replace(
-        'base_url = "http://127.0.0.1:8000/"', f'base_url = "https://example.org{BASE}"'),
-        encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        toml.replace(
+            'base_url = "http://127.0.0.1:8000/"', f'base_url = "https://example.org{BASE}"'
+        ),
+        encoding="utf-8",
+    )
     served = Served(tmp_path)
     watched = Watched(browser, width=360)
     story = "articles/2026/11/baghdad-water-plan/"
     try:
         page = watched.page
-        for path, lang, direction in (("en/", "en", "ltr"), ("ar/", "ar", "rtl"),
-                                      ("en/" + story, "en", "ltr"), ("ar/" + story, "ar", "rtl"),
-                                      ("ar/middle-east/", "ar", "rtl"), ("ar/about/", "ar", "rtl")):
+        for path, lang, direction in (
+            ("en/", "en", "ltr"),
+            ("ar/", "ar", "rtl"),
+            ("en/" + story, "en", "ltr"),
+            ("ar/" + story, "ar", "rtl"),
+            ("ar/middle-east/", "ar", "rtl"),
+            ("ar/about/", "ar", "rtl"),
+        ):
             page.goto(url(served, path))
-            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") \
-                == [lang, direction], path
-            sizes = page.evaluate("[document.documentElement.scrollWidth, "
-                                  "document.documentElement.clientWidth]")
+            assert page.evaluate(
+                "[document.documentElement.lang, document.documentElement.dir]"
+            ) == [lang, direction], path
+            sizes = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             assert sizes[0] <= sizes[1], (path, sizes)
             assert axe_violations(page) == [], path
         page.goto(url(served, "ar/" + story))

@@ -9,30 +9,37 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
-from site_builder.engine.build import build_site
-from site_builder.config import load_config
-from site_builder.errors import ErrorList
-
 from conftest import REPO, run_cli
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+from site_builder.config import load_config
+from site_builder.engine.build import build_site
+from site_builder.errors import ErrorList
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 
 def article(id_: str, title: str, date: str, region: str, body: str = "Body text.", **extra) -> str:
     """A content file's text."""
-    lines = ["---", f"id: {id_}", f"title: {title!r}".replace("'", '"') if '"' not in title
-             else f"title: '{title}'", f"date: {date}", f"region: {region}"]
+    lines = [
+        "---",
+        f"id: {id_}",
+        f"title: {title!r}".replace("'", '"') if '"' not in title else f"title: '{title}'",
+        f"date: {date}",
+        f"region: {region}",
+    ]
     lines += [f"{k}: {v}" for k, v in extra.items()]
     return "\n".join(lines) + "\n---\n" + body + "\n"
 
 
-def make_site(root: Path, files: dict[str, str], base_url: str = "https://example.org/",
-              per_page: int = 2) -> Path:
+def make_site(
+    root: Path, files: dict[str, str], base_url: str = "https://example.org/", per_page: int = 2
+) -> Path:
     """A site folder with content files and a site.toml using the repository's theme."""
     (root / "site.toml").write_text(
         f'title = "Test News"\nbase_url = "{base_url}"\nper_page = {per_page}\n'
-        f'templates = "{REPO / "templates"}"\nstatic = "{REPO / "static"}"\n', encoding="utf-8")
+        f'templates = "{REPO / "templates"}"\nstatic = "{REPO / "static"}"\n',
+        encoding="utf-8",
+    )
     for name, text in files.items():
         path = root / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,17 +48,30 @@ def make_site(root: Path, files: dict[str, str], base_url: str = "https://exampl
 
 
 SAMPLE = {
-    "middle-east/a.md": article("urn:a", "Iraq talks", "2026-02-10T08:00:00+00:00", "middle-east",
-                                "Para one.\n\n## Sub\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: Foot.",
-                                countries="[Iraq, Iran]", summary="Talks in Baghdad."),
-    "middle-east/b.md": article("urn:b", "Gaza strike", "2026-02-09", "middle-east",
-                                countries="[Palestine]"),
-    "middle-east/c.md": article("urn:c", "Beirut port", "2026-01-20T10:00:00+02:00", "middle-east",
-                                countries="[Lebanon]"),
-    "horn-of-africa/d.md": article("urn:d", "Sudan drone strike", "2026-02-11T00:00:00Z",
-                                   "horn-of-africa", countries="[Sudan]",
-                                   image="{caption: A mosque, credit: AFP}",
-                                   source="{name: Wire, url: 'https://wire.example/x'}"),
+    "middle-east/a.md": article(
+        "urn:a",
+        "Iraq talks",
+        "2026-02-10T08:00:00+00:00",
+        "middle-east",
+        "Para one.\n\n## Sub\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: Foot.",
+        countries="[Iraq, Iran]",
+        summary="Talks in Baghdad.",
+    ),
+    "middle-east/b.md": article(
+        "urn:b", "Gaza strike", "2026-02-09", "middle-east", countries="[Palestine]"
+    ),
+    "middle-east/c.md": article(
+        "urn:c", "Beirut port", "2026-01-20T10:00:00+02:00", "middle-east", countries="[Lebanon]"
+    ),
+    "horn-of-africa/d.md": article(
+        "urn:d",
+        "Sudan drone strike",
+        "2026-02-11T00:00:00Z",
+        "horn-of-africa",
+        countries="[Sudan]",
+        image="{caption: A mosque, credit: AFP}",
+        source="{name: Wire, url: 'https://wire.example/x'}",
+    ),
     "gulf/draft.md": article("urn:e", "Draft piece", "2026-02-01", "gulf", draft="true"),
     "gulf/future.md": article("urn:f", "Future piece", "2026-12-01", "gulf"),
 }
@@ -96,14 +116,16 @@ def parse(path: Path) -> Links:
 
 def served(output: Path, base: str):
     """Map a URL path under base to the file a static host would serve, or None."""
+
     def lookup(url_path: str) -> Path | None:
         if not url_path.startswith(base):
             return None
-        rel = url_path[len(base):]
+        rel = url_path[len(base) :]
         target = output / rel
         if rel == "" or rel.endswith("/"):
             target = target / "index.html"
         return target if target.is_file() else None
+
     return lookup
 
 
@@ -118,7 +140,11 @@ def test_every_internal_link_resolves(tmp_path, base_url):
     broken = []
     for page in pages:
         rel = page.relative_to(config.output_dir).as_posix()
-        page_url = "https://example.org" + base + (rel[:-len("index.html")] if rel.endswith("index.html") else rel)
+        page_url = (
+            "https://example.org"
+            + base
+            + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        )
         for link in parse(page).links:
             absolute = urljoin(page_url, link)
             parts = urlsplit(absolute)
@@ -136,12 +162,26 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
     config, summary = build(make_site(tmp_path, SAMPLE))
     out = config.output_dir
     assert summary.articles == 4 and summary.feeds == 30
-    for name in ("index.html", "page/1/index.html", "middle-east/index.html",
-                 "countries/iraq/index.html", "archive/index.html", "archive/2026/02/index.html",
-                 "404.html", "feed.xml", "atom.xml", "feed.json",
-                 "middle-east/atom.xml", "feeds.opml", "sitemap.xml", "robots.txt",
-                 "style.css", "favicon.svg",
-                 "articles/2026/02/a/index.html", "articles/2026/01/c/index.html"):
+    for name in (
+        "index.html",
+        "page/1/index.html",
+        "middle-east/index.html",
+        "countries/iraq/index.html",
+        "archive/index.html",
+        "archive/2026/02/index.html",
+        "404.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "middle-east/atom.xml",
+        "feeds.opml",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+        "favicon.svg",
+        "articles/2026/02/a/index.html",
+        "articles/2026/01/c/index.html",
+    ):
         assert (out / name).is_file(), name
     page = parse(out / "articles/2026/02/a/index.html")
     assert page.html_attrs == {"lang": "en", "dir": "ltr"}
@@ -160,6 +200,7 @@ def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
 def test_listings_are_paginated_from_the_oldest(tmp_path):
     config, _ = build(make_site(tmp_path, SAMPLE))
     out = config.output_dir
+
     # Four articles, two a page: the front page the newest two, page 1 the oldest two.
     def teasers(path):
         return path.read_text(encoding="utf-8").split('<div class="teasers">')[1].split("</div>")[0]
@@ -194,8 +235,11 @@ def test_drafts_and_future_articles_only_with_drafts(tmp_path):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -212,9 +256,13 @@ def test_broken_content_keeps_old_output_and_names_file_and_line(tmp_path):
     run_cli("build", cwd=root, check=True)
     before = snapshot(root / "output")
     (root / "content/middle-east/b.md").write_text(
-        "---\nid: urn:b\ntitle: Gaza\ndate: 2026-02-31\nregion: middle-east\n---\nx\n", encoding="utf-8")
+        "---\nid: urn:b\ntitle: Gaza\ndate: 2026-02-31\nregion: middle-east\n---\nx\n",
+        encoding="utf-8",
+    )
     (root / "content/gulf/bad.md").write_text(
-        "---\nid: urn:z\ntitle: Bad\ndate: 2026-02-01\nregion: atlantis\ncolour: red\n---\nx\n", encoding="utf-8")
+        "---\nid: urn:z\ntitle: Bad\ndate: 2026-02-01\nregion: atlantis\ncolour: red\n---\nx\n",
+        encoding="utf-8",
+    )
     proc = run_cli("build", cwd=root)
     assert proc.returncode == 1
     err = proc.stderr
@@ -227,10 +275,16 @@ def test_broken_content_keeps_old_output_and_names_file_and_line(tmp_path):
 
 
 def test_hostile_title_is_escaped_and_body_sanitised(tmp_path):
-    files = {"world/x.md": article(
-        "urn:x", "<script>alert(1)</script> & co", "2026-02-01", "world",
-        '<script>alert(2)</script>\n\n<a href="javascript:alert(3)" onclick="x()">link</a>\n\n'
-        '<iframe src="https://evil.example"></iframe>\n\n<style>p{}</style>Fine *text*.')}
+    files = {
+        "world/x.md": article(
+            "urn:x",
+            "<script>alert(1)</script> & co",
+            "2026-02-01",
+            "world",
+            '<script>alert(2)</script>\n\n<a href="javascript:alert(3)" onclick="x()">link</a>\n\n'
+            '<iframe src="https://evil.example"></iframe>\n\n<style>p{}</style>Fine *text*.',
+        )
+    }
     config, _ = build(make_site(tmp_path, files))
     for path in config.output_dir.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
@@ -246,8 +300,10 @@ def test_hostile_title_is_escaped_and_body_sanitised(tmp_path):
 
 
 def test_unsafe_slug_is_rejected_and_nothing_written_outside(tmp_path):
-    files = {"world/x.md": article("urn:x", "Escape", "2026-02-01", "world", slug="../../../etc"),
-             "world/y.md": article("urn:y", "Slash", "2026-02-01", "world", slug="a/b")}
+    files = {
+        "world/x.md": article("urn:x", "Escape", "2026-02-01", "world", slug="../../../etc"),
+        "world/y.md": article("urn:y", "Slash", "2026-02-01", "world", slug="a/b"),
+    }
     root = make_site(tmp_path, files)
     with pytest.raises(ErrorList) as info:
         build(root)
@@ -257,20 +313,28 @@ def test_unsafe_slug_is_rejected_and_nothing_written_outside(tmp_path):
 
 
 def test_duplicate_id_and_url_name_both_files(tmp_path):
-    files = {"world/x.md": article("urn:same", "One", "2026-02-01", "world"),
-             "gulf/x.md": article("urn:same", "Two", "2026-02-03", "gulf")}
+    files = {
+        "world/x.md": article("urn:same", "One", "2026-02-01", "world"),
+        "gulf/x.md": article("urn:same", "Two", "2026-02-03", "gulf"),
+    }
     with pytest.raises(ErrorList) as info:
         build(make_site(tmp_path, files))
     messages = [str(e) for e in info.value.errors]
-    assert any("duplicate id 'urn:same'" in m and "content/gulf/x.md" in m
-               and m.startswith("content/world/x.md") for m in messages)
+    assert any(
+        "duplicate id 'urn:same'" in m
+        and "content/gulf/x.md" in m
+        and m.startswith("content/world/x.md")
+        for m in messages
+    )
     assert any("duplicate URL 'articles/2026/02/x/'" in m for m in messages)
 
 
 def test_duplicate_errors_point_at_the_line_to_change(tmp_path):
     moved = "---\ntitle: Two\ndate: 2026-02-03\nregion: world\nid: urn:same\nslug: x\n---\nBody.\n"
-    files = {"gulf/x.md": article("urn:same", "One", "2026-02-01", "gulf"),
-             "world/x.md": moved}  # the second in path order is the one reported
+    files = {
+        "gulf/x.md": article("urn:same", "One", "2026-02-01", "gulf"),
+        "world/x.md": moved,
+    }  # the second in path order is the one reported
     with pytest.raises(ErrorList) as info:
         build(make_site(tmp_path, files))
     messages = sorted(str(e) for e in info.value.errors)
@@ -281,10 +345,12 @@ def test_duplicate_errors_point_at_the_line_to_change(tmp_path):
 def test_404_links_are_absolute_paths_under_the_base(tmp_path):
     config, _ = build(make_site(tmp_path, SAMPLE, base_url="https://example.org/news/"))
     links = parse(config.output_dir / "404.html").links
-    internal = [l for l in links if not l.startswith(("http", "#"))]
-    assert internal and all(l.startswith("/news/") for l in internal)
+    internal = [link for link in links if not link.startswith(("http", "#"))]
+    assert internal and all(link.startswith("/news/") for link in internal)
 
 
 def test_summary_line(tmp_path):
     proc = run_cli("build", cwd=make_site(tmp_path, SAMPLE), check=True)
-    assert re.search(r"built \d+ articles, \d+ pages, 30 feeds into output/ in \d+\.\d\d s", proc.stderr)
+    assert re.search(
+        r"built \d+ articles, \d+ pages, 30 feeds into output/ in \d+\.\d\d s", proc.stderr
+    )

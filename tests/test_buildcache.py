@@ -12,21 +12,22 @@ import shutil
 import sqlite3
 
 import pytest
-
 from conftest import REPO, run_cli
-from site_builder.engine.build import build_site
+from test_incremental import article, tree
+
 from site_builder.config import load_config
+from site_builder.engine.build import build_site
 from site_builder.engine.pipeline import Engine
 from site_builder.engine.publish import previous_site
-from test_incremental import article, tree
 
 
 @pytest.fixture
 def site(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "site.toml").write_text('title = "Cache Desk"\nper_page = 3\n'
-                                        'base_url = "https://example.org/news/"\n',
-                                        encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        'title = "Cache Desk"\nper_page = 3\nbase_url = "https://example.org/news/"\n',
+        encoding="utf-8",
+    )
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     (tmp_path / "content" / "gulf").mkdir(exist_ok=True)
     for n in range(1, 8):
@@ -77,10 +78,21 @@ def test_one_body_edit_redoes_its_page_and_feeds_and_keeps_every_other_file(site
     # Its page and the feeds that carry its body: the site's, its region's, its tag's.
     assert build(site) == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
     after = mtimes(site)
-    changed = sorted(str(p.relative_to(site / "output")) for p in after if after[p] != before.get(p))
-    assert changed == ["articles/2026/01/article-4/index.html", "atom.xml", "feed.json",
-                       "feed.xml", "gulf/atom.xml", "gulf/feed.json", "gulf/feed.xml",
-                       "tags/test/atom.xml", "tags/test/feed.json", "tags/test/feed.xml"]
+    changed = sorted(
+        str(p.relative_to(site / "output")) for p in after if after[p] != before.get(p)
+    )
+    assert changed == [
+        "articles/2026/01/article-4/index.html",
+        "atom.xml",
+        "feed.json",
+        "feed.xml",
+        "gulf/atom.xml",
+        "gulf/feed.json",
+        "gulf/feed.xml",
+        "tags/test/atom.xml",
+        "tags/test/feed.json",
+        "tags/test/feed.xml",
+    ]
     assert_same_as_clean(site)
 
 
@@ -143,13 +155,16 @@ def test_an_edit_that_keeps_size_and_mtime_is_rebuilt(site):
     write(path, text)
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # an editor restoring the mtime
     assert build(site).startswith("1 parsed")
-    assert "Less text." in next((site / "output").rglob("article-3/index.html")).read_text(encoding="utf-8")
+    assert "Less text." in next((site / "output").rglob("article-3/index.html")).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_file_changed_in_the_same_clock_tick_as_the_scan_is_read_again(site, monkeypatch):
     """On a file system with one-second timestamps, an edit in the second of the last scan
     moves no stamp: the scan marks such files racy and compares their bytes next time."""
-    from site_builder.engine import pipeline as engine, scan
+    from site_builder.engine import pipeline as engine
+    from site_builder.engine import scan
 
     coarse = scan.stamp
 
@@ -157,28 +172,42 @@ def test_a_file_changed_in_the_same_clock_tick_as_the_scan_is_read_again(site, m
         return tuple(v // 10**9 * 10**9 if n < 2 else v for n, v in enumerate(coarse(st)))
 
     monkeypatch.setattr(scan, "stamp", second)
-    monkeypatch.setattr(engine.Engine, "_clock",
-                        lambda self: os.stat(self.config.content_dir).st_mtime_ns // 10**9 * 10**9)
+    monkeypatch.setattr(
+        engine.Engine,
+        "_clock",
+        lambda self: os.stat(self.config.content_dir).st_mtime_ns // 10**9 * 10**9,
+    )
     path = site / "content" / "gulf" / "article-5.md"
     write(path, article(5))
     os.utime(site / "content", None)
     build(site)
     write(path, article(5).replace("More text.", "Racy text."))  # same size, same second
     build(site)
-    assert "Racy text." in next((site / "output").rglob("article-5/index.html")).read_text(encoding="utf-8")
+    assert "Racy text." in next((site / "output").rglob("article-5/index.html")).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_teaser_that_reads_the_body_is_rebuilt_after_a_body_edit(site):
     teaser = site / "templates" / "_teaser.html"
-    write(teaser, teaser.read_text(encoding="utf-8").replace(
-        '<article class="teaser">',
-        '<article class="teaser" data-words="{{ article.body|wordcount }}">'))
+    write(
+        teaser,
+        teaser.read_text(encoding="utf-8").replace(
+            '<article class="teaser">',
+            '<article class="teaser" data-words="{{ article.body|wordcount }}">',
+        ),
+    )
     build(site)
     path = site / "content" / "gulf" / "article-6.md"
     write(path, article(6).replace("More text.", "More text. " + "word " * 50))
     build(site)
     assert_same_as_clean(site)
-    write(teaser, teaser.read_text(encoding="utf-8").replace(' data-words="{{ article.body|wordcount }}"', ""))
+    write(
+        teaser,
+        teaser.read_text(encoding="utf-8").replace(
+            ' data-words="{{ article.body|wordcount }}"', ""
+        ),
+    )
     build(site)
     write(path, article(6))
     assert build(site).endswith("bodies only)")
@@ -188,7 +217,7 @@ def test_a_teaser_that_reads_the_body_is_rebuilt_after_a_body_edit(site):
 def test_builds_start_from_the_replaced_site_and_a_damaged_one_is_not_used(site):
     build(site)
     path = site / "content" / "gulf" / "article-1.md"
-    for n, text in enumerate(["First edit.", "Second edit.", "Third edit."]):
+    for text in ["First edit.", "Second edit.", "Third edit."]:
         write(path, article(1).replace("More text.", text))
         build(site)
         assert previous_site(site / "output").is_dir()
@@ -217,10 +246,12 @@ def test_an_article_from_the_future_appears_once_its_time_comes(site):
     import datetime as dt
 
     future = site / "content" / "gulf" / "article-9.md"
-    write(future, article(9, title="Embargoed").replace("2026-01-10T08:00:00", "2030-01-01T08:00:00"))
-    build(site, now=lambda: dt.datetime(2029, 12, 31, tzinfo=dt.timezone.utc))
+    write(
+        future, article(9, title="Embargoed").replace("2026-01-10T08:00:00", "2030-01-01T08:00:00")
+    )
+    build(site, now=lambda: dt.datetime(2029, 12, 31, tzinfo=dt.UTC))
     assert "Embargoed" not in (site / "output" / "index.html").read_text(encoding="utf-8")
-    build(site, now=lambda: dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc))
+    build(site, now=lambda: dt.datetime(2030, 1, 2, tzinfo=dt.UTC))
     assert "Embargoed" in (site / "output" / "index.html").read_text(encoding="utf-8")
 
 

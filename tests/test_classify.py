@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS
+from site_builder.ingest.classify import classify
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = DATA / "seed" / "000_6ec05461cbc230fc.txt"
@@ -26,12 +26,15 @@ def _seed_articles() -> list[tuple[str, str, list[str]]]:
     return articles
 
 
-@pytest.mark.parametrize("index, region, primary, also", [
-    (0, "middle-east", "Iraq", "Iran"),
-    (1, "middle-east", "Palestine", "Israel"),
-    (2, "horn-of-africa", "Somalia", "Somaliland"),
-    (3, "horn-of-africa", "Sudan", None),
-])
+@pytest.mark.parametrize(
+    "index, region, primary, also",
+    [
+        (0, "middle-east", "Iraq", "Iran"),
+        (1, "middle-east", "Palestine", "Israel"),
+        (2, "horn-of-africa", "Somalia", "Somaliland"),
+        (3, "horn-of-africa", "Sudan", None),
+    ],
+)
 def test_seed_articles_land_where_the_design_says(index, region, primary, also):
     title, caption, paragraphs = _seed_articles()[index]
     result = classify(title, paragraphs, DEFAULT_REGIONS, caption)
@@ -42,9 +45,11 @@ def test_seed_articles_land_where_the_design_says(index, region, primary, also):
 
 
 def test_no_country_files_under_world():
-    result = classify("Scientists find new species of deep-sea coral",
-                      ["Researchers said on Monday the coral was found at 2,000 metres."],
-                      DEFAULT_REGIONS)
+    result = classify(
+        "Scientists find new species of deep-sea coral",
+        ["Researchers said on Monday the coral was found at 2,000 metres."],
+        DEFAULT_REGIONS,
+    )
     assert (result.region, result.countries) == ("world", ())
 
 

@@ -8,9 +8,9 @@ both sides of it.
 
 from __future__ import annotations
 
+from site_builder.config import DEFAULT_REGIONS, Region
 from site_builder.ingest import classify as rules
 from site_builder.ingest.classify import classify
-from site_builder.config import DEFAULT_REGIONS, Region
 
 
 def countries(title: str, paragraphs=(), caption: str = "", regions=DEFAULT_REGIONS):
@@ -23,19 +23,26 @@ def scores(title: str, paragraphs=(), caption: str = "") -> dict[str, float]:
 
 # --- where a mention stands --------------------------------------------------------------
 
+
 def test_the_headline_outweighs_a_body_mention():
-    assert countries("Kenya holds a vote", ["Observers came.", "Uganda sent observers too."]) \
-        [0] == "Kenya"
+    assert (
+        countries("Kenya holds a vote", ["Observers came.", "Uganda sent observers too."])[0]
+        == "Kenya"
+    )
     s = scores("Kenya holds a vote", ["Observers came.", "Uganda sent a team."])
     assert s["Kenya"] > s["Uganda"]
 
 
 def test_the_caption_counts_more_than_the_body():
-    s = scores("Floods after heavy rain", ["Rain fell for days.", "Help came from Kenya."],
-               caption="A flooded street in Somalia")
+    s = scores(
+        "Floods after heavy rain",
+        ["Rain fell for days.", "Help came from Kenya."],
+        caption="A flooded street in Somalia",
+    )
     assert s["Somalia"] > s["Kenya"]
-    assert countries("Floods after heavy rain", ["Rain fell for days."],
-                     caption="A flooded street in Somalia") == ("Somalia",)
+    assert countries(
+        "Floods after heavy rain", ["Rain fell for days."], caption="A flooded street in Somalia"
+    ) == ("Somalia",)
 
 
 def test_the_lead_counts_more_than_the_body():
@@ -55,19 +62,26 @@ def test_the_lead_starting_with_a_country_names_the_subject():
 
 
 def test_a_dateline_tells_where_when_nothing_else_does():
-    assert countries("Toyota raises its forecast",
-                     ["TOKYO (Reuters) - Toyota Motor Corp raised its forecast on Tuesday."]) \
-        == ("Japan",)
+    assert countries(
+        "Toyota raises its forecast",
+        ["TOKYO (Reuters) - Toyota Motor Corp raised its forecast on Tuesday."],
+    ) == ("Japan",)
 
 
 def test_the_dateline_is_counted_once_and_the_lead_read_after_it():
     """The filing place counts as the dateline; the lead's own subject starts after it."""
-    result = countries("Oil prices climb after producers meet",
-                       ["VIENNA (Reuters) - Saudi Arabia pledged on Monday to cut output."])
+    result = countries(
+        "Oil prices climb after producers meet",
+        ["VIENNA (Reuters) - Saudi Arabia pledged on Monday to cut output."],
+    )
     assert result == ("Saudi Arabia", "Austria")
-    evidence = dict(classify("Oil prices climb after producers meet",
-                             ["VIENNA (Reuters) - Saudi Arabia pledged on Monday to cut output."],
-                             DEFAULT_REGIONS).evidence)
+    evidence = dict(
+        classify(
+            "Oil prices climb after producers meet",
+            ["VIENNA (Reuters) - Saudi Arabia pledged on Monday to cut output."],
+            DEFAULT_REGIONS,
+        ).evidence
+    )
     assert evidence["Austria"] == ("dateline 'VIENNA' +2.5",)
 
 
@@ -84,31 +98,39 @@ def test_capitals_need_most_of_the_letters():
     assert not rules._in_capitals("IRAQ oil exports rise in May")
     assert not rules._in_capitals("USA")  # too short to tell
     assert rules._in_capitals("CHAD")
-    assert rules._in_capitals("A" * 7 + "b" * 3)      # 70 %: capitals
+    assert rules._in_capitals("A" * 7 + "b" * 3)  # 70 %: capitals
     assert not rules._in_capitals("A" * 6 + "b" * 4)  # 60 %: not
 
 
 # --- what the words around a mention say --------------------------------------------------
 
+
 def test_a_demonym_or_an_institution_counts_less_than_the_place():
-    s = scores("Talks stall", ["Officials met.", "Iranian officials spoke.", "Officials of Iraq met."])
+    s = scores(
+        "Talks stall", ["Officials met.", "Iranian officials spoke.", "Officials of Iraq met."]
+    )
     assert s["Iraq"] > s["Iran"]
-    org = scores("Talks stall", ["Officials met.", "Members of the Knesset, aides said.",
-                                 "Officials of Lebanon met."])
+    org = scores(
+        "Talks stall",
+        ["Officials met.", "Members of the Knesset, aides said.", "Officials of Lebanon met."],
+    )
     assert org["Lebanon"] > org["Israel"]
 
 
 def test_in_a_country_is_where_the_story_happens():
     s = scores("Aid arrives", ["Officials met.", "Trucks arrived in Sudan.", "Egypt sent trucks."])
     assert s["Sudan"] > s["Egypt"]
-    assert countries("Aid arrives", ["Officials met.", "Egypt sent trucks to people in Sudan."]) \
-        [0] == "Sudan"
+    assert (
+        countries("Aid arrives", ["Officials met.", "Egypt sent trucks to people in Sudan."])[0]
+        == "Sudan"
+    )
 
 
 def test_an_actor_counts_less_than_a_plain_mention():
     # "Israel says": a country acting, often from elsewhere
-    s = scores("Statement issued", ["Officials met.", "Israel says it will respond.",
-                                    "Lebanon is tense."])
+    s = scores(
+        "Statement issued", ["Officials met.", "Israel says it will respond.", "Lebanon is tense."]
+    )
     plain = scores("Statement issued", ["Officials met.", "Talk of Israel and the region."])
     assert s["Israel"] < plain["Israel"]
     led = scores("Coalition strikes", ["Officials met.", "A Saudi-led coalition struck."])
@@ -124,11 +146,15 @@ def test_a_counterpart_counts_less_than_an_actor():
 
 
 def test_a_venue_of_talks_is_not_what_the_story_is_about():
-    s = scores("Nuclear talks resume", ["Negotiators met on Monday.",
-                                        "The talks in Vienna were about Iran."])
+    s = scores(
+        "Nuclear talks resume",
+        ["Negotiators met on Monday.", "The talks in Vienna were about Iran."],
+    )
     assert s["Iran"] > s["Austria"]
-    assert countries("Nuclear talks resume", ["Negotiators met on Monday.",
-                                              "The talks in Vienna were about Iran."]) == ("Iran",)
+    assert countries(
+        "Nuclear talks resume",
+        ["Negotiators met on Monday.", "The talks in Vienna were about Iran."],
+    ) == ("Iran",)
     located = scores("Nuclear plant", ["Engineers met.", "A plant in Austria was opened."])
     assert s["Austria"] < located["Austria"]
 
@@ -142,8 +168,9 @@ def test_an_event_named_after_a_place_is_not_that_place():
 def test_a_currency_or_market_says_almost_nothing_about_where():
     s = scores("Dollar falls", ["The U.S. dollar fell against the yen in Tokyo trading."])
     assert s["Japan"] > 10 * s["United States"]
-    assert countries("Dollar falls", ["The U.S. dollar fell against the yen in Tokyo trading."]) \
-        == ("Japan",)
+    assert countries(
+        "Dollar falls", ["The U.S. dollar fell against the yen in Tokyo trading."]
+    ) == ("Japan",)
 
 
 def test_only_the_forty_characters_before_a_mention_are_read():
@@ -154,10 +181,13 @@ def test_only_the_forty_characters_before_a_mention_are_read():
 
 # --- which countries are kept --------------------------------------------------------------
 
+
 def test_a_single_passing_mention_in_the_body_is_dropped_two_are_kept():
     once = countries("Sudan army retakes town", ["The army advanced.", "Roads of Chad, he said."])
-    twice = countries("Sudan army retakes town",
-                      ["The army advanced.", "Roads of Chad, he said.", "Camps of Chad filled."])
+    twice = countries(
+        "Sudan army retakes town",
+        ["The army advanced.", "Roads of Chad, he said.", "Camps of Chad filled."],
+    )
     assert once == ("Sudan",)
     assert twice == ("Sudan", "Chad")
 
@@ -192,12 +222,16 @@ def test_equal_scores_rank_by_first_mention():
 
 # --- the region ----------------------------------------------------------------------------
 
+
 def test_region_from_the_sites_table_then_the_gazetteers_default_then_world():
-    regions = (Region("levant", "Levant", ("Syria", "Lebanon")), Region("gulf", "Gulf", ()),
-               Region("world", "World"))
+    regions = (
+        Region("levant", "Levant", ("Syria", "Lebanon")),
+        Region("gulf", "Gulf", ()),
+        Region("world", "World"),
+    )
     assert rules.region_of("Lebanon", regions) == "levant"
-    assert rules.region_of("Qatar", regions) == "gulf"       # the gazetteer's default region
-    assert rules.region_of("Kenya", regions) == "world"      # a region the site does not have
+    assert rules.region_of("Qatar", regions) == "gulf"  # the gazetteer's default region
+    assert rules.region_of("Kenya", regions) == "world"  # a region the site does not have
     assert classify("Beirut port reopens", [], regions).region == "levant"
 
 
@@ -216,8 +250,9 @@ def test_no_country_named_files_under_world_and_says_so():
 
 def test_the_explanation_lists_scores_with_their_mentions():
     result = classify("Kenya holds a vote", ["Uganda sent observers to Kenya."], DEFAULT_REGIONS)
-    assert result.explain() == ("Kenya 3.8 (title 'Kenya' +3, lead 'Kenya' +0.8); "
-                                "Uganda 3 (lead 'Uganda' +3)")
+    assert result.explain() == (
+        "Kenya 3.8 (title 'Kenya' +3, lead 'Kenya' +0.8); Uganda 3 (lead 'Uganda' +3)"
+    )
 
 
 def test_an_ambiguous_place_goes_to_the_country_with_more_support():
@@ -236,8 +271,9 @@ def test_an_ambiguous_place_goes_to_the_country_with_more_support():
 
 def test_a_country_at_exactly_the_minimum_share_is_kept():
     # Kenya 5 (title 3 + lead 2), Egypt 1 (a prominent actor in the lead): 1 = 0.2 x 5
-    result = classify("Kenya votes", ["Observers of Kenya said Egypt has concerns."],
-                      DEFAULT_REGIONS)
+    result = classify(
+        "Kenya votes", ["Observers of Kenya said Egypt has concerns."], DEFAULT_REGIONS
+    )
     assert dict(result.scores) == {"Kenya": 5.0, "Egypt": 1.0}
     assert result.countries == ("Kenya", "Egypt")
 
@@ -250,11 +286,16 @@ def test_an_ambiguous_place_ranks_by_where_it_was_named_not_when_it_was_resolved
 
 
 def test_the_explanation_names_the_caption_and_the_body():
-    result = classify("Floods after rain", ["Rain fell.", "Trucks reached Kenya."],
-                      DEFAULT_REGIONS, "A street in Somalia")
+    result = classify(
+        "Floods after rain",
+        ["Rain fell.", "Trucks reached Kenya."],
+        DEFAULT_REGIONS,
+        "A street in Somalia",
+    )
     assert result.explain() == "Somalia 4 (caption 'Somalia' +4); Kenya 1 (body 'Kenya' +1)"
 
 
 def test_a_paragraph_starting_with_in_places_the_story():
-    assert scores("Floods after rain", ["Rain fell.", "In Sudan, trucks arrived."]) == \
-        {"Sudan": 2.0}
+    assert scores("Floods after rain", ["Rain fell.", "In Sudan, trucks arrived."]) == {
+        "Sudan": 2.0
+    }

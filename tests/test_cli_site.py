@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from site_builder.config import _SCALARS, DEFAULT_BASE_URL, SiteConfig, load_config
 from site_builder.serve.devloop import served_config
 
@@ -33,6 +33,7 @@ def one_line(proc, status: int) -> str:
 
 
 # --- init -------------------------------------------------------------------------------------
+
 
 def test_init_makes_a_site_that_builds_as_it_is(tmp_path):
     proc = run_cli("init", "news", cwd=tmp_path, check=True)
@@ -62,8 +63,10 @@ def test_init_site_toml_lists_every_key_at_its_default(tmp_path):
     (tmp_path / "all.toml").write_text(uncommented, encoding="utf-8")
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
     written = load_config(tmp_path / "all.toml", root=tmp_path)
-    assert written.__dict__ | {"config_path": None} == load_config(
-        tmp_path / "empty.toml", root=tmp_path).__dict__
+    assert (
+        written.__dict__ | {"config_path": None}
+        == load_config(tmp_path / "empty.toml", root=tmp_path).__dict__
+    )
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
@@ -75,6 +78,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
 
 
 # --- new --------------------------------------------------------------------------------------
+
 
 def test_new_article_is_a_draft_that_builds_only_with_drafts(tmp_path):
     site = make_site(tmp_path, 'base_url = "https://example.org/"\n')
@@ -97,8 +101,10 @@ def test_new_article_is_a_draft_that_builds_only_with_drafts(tmp_path):
 
 def test_new_takes_a_region_and_never_overwrites(tmp_path):
     site = make_site(tmp_path)
-    assert run_cli("new", "Budget talks", "--region", "gulf", cwd=site,
-                   check=True).stdout.strip() == "content/gulf/budget-talks.md"
+    assert (
+        run_cli("new", "Budget talks", "--region", "gulf", cwd=site, check=True).stdout.strip()
+        == "content/gulf/budget-talks.md"
+    )
     before = (site / "content/gulf/budget-talks.md").read_bytes()
     line = one_line(run_cli("new", "Budget talks", "--region", "gulf", cwd=site), 1)
     assert line == "content/gulf/budget-talks.md: already exists; edit it, or choose another title"
@@ -117,17 +123,22 @@ def test_new_page_is_title_and_body_in_content_pages(tmp_path):
 
 # --- common options before or after the command ------------------------------------------------
 
+
 @pytest.mark.parametrize("order", ["before", "after"])
 def test_common_options_go_before_or_after_the_command(tmp_path, order):
-    site = make_site(tmp_path, 'title = "Other Desk"\nbase_url = "https://example.org/"\n',
-                     name="other.toml")
+    site = make_site(
+        tmp_path, 'title = "Other Desk"\nbase_url = "https://example.org/"\n', name="other.toml"
+    )
     options = ["--config", "other.toml", "--output", "public", "-q"]
     args = [*options, "build"] if order == "before" else ["build", *options]
     proc = run_cli(*args, cwd=site, check=True)
     assert "Other Desk" in (site / "public/index.html").read_text(encoding="utf-8")
     assert proc.stderr == ""  # -q: no summary line
-    args = ["--base-url", "https://b.example/x/", "build"] if order == "before" else \
-        ["build", "--base-url", "https://b.example/x/"]
+    args = (
+        ["--base-url", "https://b.example/x/", "build"]
+        if order == "before"
+        else ["build", "--base-url", "https://b.example/x/"]
+    )
     run_cli("--config", "other.toml", *args, cwd=site, check=True)
     assert "https://b.example/x/feed.xml" in (site / "output/feed.xml").read_text(encoding="utf-8")
 
@@ -140,30 +151,42 @@ def test_verbose_and_quiet_on_either_side_conflict(tmp_path):
 
 # --- what a build leaves out ---------------------------------------------------------------------
 
+
 def test_verbose_lists_drafts_and_future_articles_left_out(tmp_path):
     site = make_site(tmp_path, 'base_url = "https://example.org/"\n')
     (site / "content/gulf").mkdir()
-    for name, date, extra in (("draft", "2026-11-01", "draft: true\n"),
-                              ("later", "2027-01-02T08:00:00+00:00", "")):
+    for name, date, extra in (
+        ("draft", "2026-11-01", "draft: true\n"),
+        ("later", "2027-01-02T08:00:00+00:00", ""),
+    ):
         (site / f"content/gulf/{name}.md").write_text(
-            ARTICLE.format(id=name, title=name.title(), date=date, extra=extra), encoding="utf-8")
+            ARTICLE.format(id=name, title=name.title(), date=date, extra=extra), encoding="utf-8"
+        )
     quiet = run_cli("build", cwd=site, check=True).stderr
     assert "1 draft and 1 future article left out (-v lists them; --drafts builds them)" in quiet
     loud = run_cli("build", "-v", cwd=site, check=True).stderr  # a build with nothing to do
     assert "left out: content/gulf/draft.md (draft)" in loud.splitlines()
-    assert "left out: content/gulf/later.md (future: 2027-01-02T08:00:00+00:00)" in loud.splitlines()
+    assert (
+        "left out: content/gulf/later.md (future: 2027-01-02T08:00:00+00:00)" in loud.splitlines()
+    )
     assert "left out" not in run_cli("build", "-v", "--drafts", cwd=site, check=True).stderr
 
 
 # --- base_url -----------------------------------------------------------------------------------
 
+
 def test_build_warns_once_when_base_url_is_the_built_in_default(tmp_path):
     site = make_site(tmp_path)
-    warned = [line for line in run_cli("build", cwd=site, check=True).stderr.splitlines()
-              if "base_url" in line]
-    assert warned == [f"warning: base_url is the built-in {DEFAULT_BASE_URL}: feeds and the "
-                      "sitemap will point there; set base_url in site.toml or pass "
-                      "--base-url https://your.site/"]
+    warned = [
+        line
+        for line in run_cli("build", cwd=site, check=True).stderr.splitlines()
+        if "base_url" in line
+    ]
+    assert warned == [
+        f"warning: base_url is the built-in {DEFAULT_BASE_URL}: feeds and the "
+        "sitemap will point there; set base_url in site.toml or pass "
+        "--base-url https://your.site/"
+    ]
     quiet = run_cli("build", "--base-url", "https://example.org/", cwd=site, check=True)
     assert "base_url" not in quiet.stderr
 

@@ -7,15 +7,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from deploy_servers import ENV, cli, counts, make_site, tree
-from site_builder.engine import buildstatus
+from test_deploy_targets import s3  # noqa: F401  (fixture)
+
 from site_builder.config import load_config
 from site_builder.deploy import plan
 from site_builder.deploy.lock import deploy_lock
 from site_builder.deploy.s3 import cache_kind, media_type
+from site_builder.engine import buildstatus
 from site_builder.errors import ConfigError
-from test_deploy_targets import s3  # noqa: F401  (fixture)
 
 
 def one_line_error(proc: subprocess.CompletedProcess, *words: str) -> str:
@@ -29,26 +29,54 @@ def one_line_error(proc: subprocess.CompletedProcess, *words: str) -> str:
 
 # --- the order, in one place ------------------------------------------------------------------
 
+
 def test_phases():
     assert plan.phase("articles/2026/02/a-slug/index.html") == plan.ASSETS_AND_ARTICLES
     assert plan.phase("style.css") == plan.ASSETS_AND_ARTICLES
     assert plan.phase("articles/2026/02/a-slug/photo.webp") == plan.ASSETS_AND_ARTICLES
     assert plan.phase("ar/articles/2026/02/a-slug/index.html") == plan.ASSETS_AND_ARTICLES
-    for listing in ("index.html", "gulf/index.html", "gulf/page/2/index.html",
-                    "countries/qatar/index.html", "archive/index.html", "404.html"):
+    for listing in (
+        "index.html",
+        "gulf/index.html",
+        "gulf/page/2/index.html",
+        "countries/qatar/index.html",
+        "archive/index.html",
+        "404.html",
+    ):
         assert plan.phase(listing) == plan.LISTINGS, listing
-    for feed in ("feed.xml", "atom.xml", "feed.json", "gulf/feed.xml", "tags/x/atom.xml",
-                 "feeds.opml", "sitemap.xml", "news-sitemap.xml", "robots.txt"):
+    for feed in (
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "gulf/feed.xml",
+        "tags/x/atom.xml",
+        "feeds.opml",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+    ):
         assert plan.phase(feed) == plan.FEEDS, feed
 
 
 def test_batches_put_pages_before_what_links_them_and_deletes_files_before_folders():
-    paths = ["feed.xml", "index.html", "page/2/index.html", "articles/2026/02/a/index.html",
-             "style.css", "gulf/index.html", "gulf/feed.xml", "sitemap.xml"]
+    paths = [
+        "feed.xml",
+        "index.html",
+        "page/2/index.html",
+        "articles/2026/02/a/index.html",
+        "style.css",
+        "gulf/index.html",
+        "gulf/feed.xml",
+        "sitemap.xml",
+    ]
     order = [p for batch in plan.batches(paths) for p in batch]
     assert order == plan.ordered(paths)
     assert order.index("articles/2026/02/a/index.html") < order.index("page/2/index.html")
-    assert order.index("page/2/index.html") < order.index("gulf/index.html") < order.index("index.html")
+    assert (
+        order.index("page/2/index.html")
+        < order.index("gulf/index.html")
+        < order.index("index.html")
+    )
     assert order.index("index.html") < order.index("gulf/feed.xml") < order.index("feed.xml")
     assert plan.batches([]) == []
     assert plan.delete_order(["a/", "a/b/c.html", "a/d.html"]) == ["a/b/c.html", "a/d.html", "a/"]
@@ -70,6 +98,7 @@ def test_media_types_and_cache_kinds():
 
 # --- configuration ----------------------------------------------------------------------------
 
+
 def config_error(tmp_path: Path, text: str) -> str:
     (tmp_path / "site.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
@@ -80,7 +109,9 @@ def config_error(tmp_path: Path, text: str) -> str:
 def test_targets_in_order_first_is_default(tmp_path):
     (tmp_path / "site.toml").write_text(
         '[deploy.staging]\nurl = "/srv/www"\n[deploy.s3]\nurl = "s3://b/p?region=eu-central-1"\n'
-        'workers = 4\ncache_control = { html = "no-cache" }\n', encoding="utf-8")
+        'workers = 4\ncache_control = { html = "no-cache" }\n',
+        encoding="utf-8",
+    )
     config = load_config(tmp_path / "site.toml")
     assert [t.name for t in config.deploy] == ["staging", "s3"]
     assert config.deploy[1].workers == 4
@@ -90,14 +121,18 @@ def test_targets_in_order_first_is_default(tmp_path):
 def test_configuration_errors_name_the_line(tmp_path):
     assert config_error(tmp_path, '[deploy.a]\nurl = "/x"\nsquash = true\n').endswith(
         "site.toml:3: 'deploy.a': unknown key 'squash' (known keys: cache_control, delete, gzip, "
-        "history, ssh_command, url, workers)")
+        "history, ssh_command, url, workers)"
+    )
     assert "site.toml:1: 'deploy.a': missing url" in config_error(tmp_path, "[deploy.a]\n")
     assert "site.toml:2: 'deploy.a': 'history': expected 'keep' or 'squash'" in config_error(
-        tmp_path, '[deploy.a]\nhistory = "all"\nurl = "/x"\n')
+        tmp_path, '[deploy.a]\nhistory = "all"\nurl = "/x"\n'
+    )
     assert "site.toml:2: 'deploy.a': 'url': expected a folder" in config_error(
-        tmp_path, '[deploy.a]\nurl = "ftp://host/x"\n')
+        tmp_path, '[deploy.a]\nurl = "ftp://host/x"\n'
+    )
     assert "'delete': expected true or false, got a string" in config_error(
-        tmp_path, '[deploy.a]\nurl = "/x"\ndelete = "yes"\n')
+        tmp_path, '[deploy.a]\nurl = "/x"\ndelete = "yes"\n'
+    )
 
 
 def test_a_password_in_the_url_is_refused_and_not_repeated(tmp_path):
@@ -106,6 +141,7 @@ def test_a_password_in_the_url_is_refused_and_not_repeated(tmp_path):
 
 
 # --- refusals, lock, dry run --------------------------------------------------------------------
+
 
 @pytest.fixture
 def site(tmp_path):
@@ -183,8 +219,11 @@ def test_s3_without_credentials_is_one_line(tmp_path, s3):
     site = make_site(tmp_path / "site", s3.toml("s3", prefix="nocreds"))
     cli(site, "build")
     env = {k: v for k, v in ENV.items() if not k.startswith("AWS_")}
-    env.update(AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-               AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        AWS_CONFIG_FILE=str(tmp_path / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     one_line_error(cli(site, "deploy", check=False, env=env), "no AWS credentials")
 
 
@@ -205,7 +244,9 @@ def test_the_readme_blocks_are_valid(tmp_path):
     assert len(blocks) == 4
     names = []
     for block in blocks:
-        (tmp_path / "site.toml").write_text("\n".join(line[4:] for line in block.splitlines()), encoding="utf-8")
+        (tmp_path / "site.toml").write_text(
+            "\n".join(line[4:] for line in block.splitlines()), encoding="utf-8"
+        )
         names += [t.name for t in load_config(tmp_path / "site.toml").deploy]
     assert names == ["staging", "host", "pages", "s3"]
 
@@ -213,8 +254,9 @@ def test_the_readme_blocks_are_valid(tmp_path):
 def test_a_secret_in_an_s3_url_is_refused_and_not_repeated(tmp_path):
     site = make_site(tmp_path / "site", '[deploy.s3]\nurl = "s3://b/p?aws_secret=hunter2"\n')
     cli(site, "build")
-    line = one_line_error(cli(site, "deploy", check=False), "unknown parameter 'aws_secret'",
-                          "site.toml:3")
+    line = one_line_error(
+        cli(site, "deploy", check=False), "unknown parameter 'aws_secret'", "site.toml:3"
+    )
     assert "hunter2" not in line
 
 

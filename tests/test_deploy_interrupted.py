@@ -9,14 +9,18 @@ import select
 import subprocess
 from pathlib import Path
 
-import pytest
+from deploy_servers import DroppingProxy, cli, counts, kill_group, make_site, start_killable, tree
+from test_deploy_targets import (  # noqa: F401  (fixtures)
+    PAGES_EXTRAS,
+    commits,
+    delete_one_article,
+    edit_one_article,
+    git_tree,
+    s3,
+    sshd,
+)
 
-from deploy_servers import (DroppingProxy, cli, counts, kill_group, make_site, start_killable,
-                            tree)
-from test_deploy_targets import (PAGES_EXTRAS, commits, delete_one_article, edit_one_article,
-                                 git_tree, s3, sshd)  # noqa: F401  (fixtures)
-
-SEED = random.Random(1729)   # "random moments", the same ones on every run
+SEED = random.Random(1729)  # "random moments", the same ones on every run
 
 
 def new_version(site: Path) -> None:
@@ -27,7 +31,9 @@ def new_version(site: Path) -> None:
     (site / "content" / "gulf" / "new-port.md").write_text(
         "---\nid: urn:uuid:00000000-0000-5000-8000-000000000017\ntitle: Qatar Opens a New Port\n"
         "date: 2026-11-27T08:00:00+00:00\nregion: gulf\ncountries: [Qatar]\n---\n"
-        "Qatar opened a new port on Friday.\n", encoding="utf-8")
+        "Qatar opened a new port on Friday.\n",
+        encoding="utf-8",
+    )
     cli(site, "build")
 
 
@@ -42,13 +48,16 @@ def kill_after_lines(site: Path, lines: int, *args: str) -> None:
 
 def assert_one_line_error(proc: subprocess.CompletedProcess) -> None:
     assert proc.returncode == 1, proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr, (
+        proc.stderr
+    )
 
 
 def test_rsync_killed_at_random_moments_converges(tmp_path):
     www, clean = tmp_path / "www", tmp_path / "clean"
-    site = make_site(tmp_path / "site", f'[deploy.staging]\nurl = "{www}"\n'
-                                        f'[deploy.clean]\nurl = "{clean}"\n')
+    site = make_site(
+        tmp_path / "site", f'[deploy.staging]\nurl = "{www}"\n[deploy.clean]\nurl = "{clean}"\n'
+    )
     cli(site, "build")
     cli(site, "deploy")
     new_version(site)
@@ -69,20 +78,25 @@ def test_rsync_over_a_dropped_ssh_connection_converges(tmp_path, sshd):
     proxy = DroppingProxy(sshd.port, limit=sum(len(b) for b in tree(site / "output").values()) // 3)
     toml = site / "site.toml"
     for name, port in (("flaky", proxy.port), ("host", sshd.port)):
-        toml.write_text(toml.read_text(encoding="utf-8") + f'[deploy.{name}]\nurl = "ssh://{sshd.user}@127.0.0.1:'
-                        f'{port}{www}"\nssh_command = "{sshd.ssh_command}"\n', encoding="utf-8")
+        toml.write_text(
+            toml.read_text(encoding="utf-8")
+            + f'[deploy.{name}]\nurl = "ssh://{sshd.user}@127.0.0.1:'
+            f'{port}{www}"\nssh_command = "{sshd.ssh_command}"\n',
+            encoding="utf-8",
+        )
     dropped = cli(site, "deploy", "flaky", check=False)
     proxy.close()
     assert_one_line_error(dropped)
     assert "rsync" in dropped.stderr
-    assert www.exists() and tree(www) != tree(site / "output")   # it was cut half-way
+    assert www.exists() and tree(www) != tree(site / "output")  # it was cut half-way
     cli(site, "deploy", "host")
     assert tree(www) == tree(site / "output")
 
 
 def test_s3_killed_at_random_moments_converges(tmp_path, s3):
-    site = make_site(tmp_path / "site", s3.toml("s3", prefix="killed") +
-                     s3.toml("clean", prefix="clean"))
+    site = make_site(
+        tmp_path / "site", s3.toml("s3", prefix="killed") + s3.toml("clean", prefix="clean")
+    )
     cli(site, "build")
     cli(site, "deploy")
     new_version(site)
@@ -99,8 +113,12 @@ def test_s3_over_a_dropped_connection_converges(tmp_path, s3):
     cli(site, "build")
     proxy = DroppingProxy(s3.port, limit=sum(len(b) for b in tree(site / "output").values()) // 3)
     toml = site / "site.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + s3.toml("flaky", prefix="dropped", port=proxy.port)
-                    + s3.toml("s3", prefix="dropped"), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + s3.toml("flaky", prefix="dropped", port=proxy.port)
+        + s3.toml("s3", prefix="dropped"),
+        encoding="utf-8",
+    )
     dropped = cli(site, "deploy", "flaky", check=False)
     proxy.close()
     assert_one_line_error(dropped)
@@ -117,7 +135,7 @@ def test_git_killed_during_the_push_leaves_the_old_site_then_converges(tmp_path)
     cli(site, "deploy")
     before = git_tree(remote, "gh-pages")
     new_version(site)
-    kill_group(start_killable(site, "deploy"))   # at once: perhaps mid-fetch, mid-tree
+    kill_group(start_killable(site, "deploy"))  # at once: perhaps mid-fetch, mid-tree
     # The remote's pre-receive hook says "pushing" through a FIFO and waits: the test
     # kills the deploy at that moment, while the objects are on the remote, the ref not.
     fifo = tmp_path / "pushing"

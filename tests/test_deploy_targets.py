@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from deploy_servers import Sshd, changed, cli, counts, make_site, tree, uploads
 
 ARTICLE = "content/horn-of-africa"
@@ -25,7 +24,9 @@ def edit_one_article(site: Path) -> None:
     """A typo fix in one article's body."""
     path = sorted((site / ARTICLE).glob("*.md"))[0]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + "\n\nA correction was appended to this article.\n", encoding="utf-8")
+    path.write_text(
+        text.rstrip("\n") + "\n\nA correction was appended to this article.\n", encoding="utf-8"
+    )
 
 
 def delete_one_article(site: Path) -> None:
@@ -35,18 +36,27 @@ def delete_one_article(site: Path) -> None:
 def assert_order(sent: list[str]) -> None:
     """Article pages before the listings that link them, listings before the feeds."""
     articles = [i for i, p in enumerate(sent) if p.startswith("articles/")]
-    listings = [i for i, p in enumerate(sent) if p.endswith("index.html")
-                and not p.startswith("articles/")]
-    feeds = [i for i, p in enumerate(sent) if p.endswith(("feed.xml", "atom.xml", "feed.json",
-                                                          ".opml", "sitemap.xml"))]
+    listings = [
+        i for i, p in enumerate(sent) if p.endswith("index.html") and not p.startswith("articles/")
+    ]
+    feeds = [
+        i
+        for i, p in enumerate(sent)
+        if p.endswith(("feed.xml", "atom.xml", "feed.json", ".opml", "sitemap.xml"))
+    ]
     assert articles and feeds, sent
     assert max(articles) < min(listings + feeds) and max(listings + articles) < min(feeds), sent
     if "index.html" in sent and "page/2/index.html" in sent:
         assert sent.index("page/2/index.html") < sent.index("index.html")
 
 
-def story(site: Path, target: str, remote, extras: dict[str, bytes] | None = None,
-          served: list[str] | None = None) -> dict:
+def story(
+    site: Path,
+    target: str,
+    remote,
+    extras: dict[str, bytes] | None = None,
+    served: list[str] | None = None,
+) -> dict:
     """First deploy, one-article edit, article deleted; returns the measurements.
     `served`, when given, is the server's request log: (method, site path) per request."""
     extras = extras or {}
@@ -80,7 +90,7 @@ def story(site: Path, target: str, remote, extras: dict[str, bytes] | None = Non
     last_upload = max(i for i, line in enumerate(log) if line.startswith("uploaded "))
     assert all(i > last_upload for i, line in enumerate(log) if line.startswith("deleted "))
     assert remote() == {**v3, **extras}
-    if served:   # the server's own log agrees: pages, listings, feeds, then the delete
+    if served:  # the server's own log agrees: pages, listings, feeds, then the delete
         puts = [path for method, path in served if method == "PUT"]
         assert_order(puts)
         assert served[-1][0] == "DELETE" and set(puts) == set(uploads(third))
@@ -90,6 +100,7 @@ def story(site: Path, target: str, remote, extras: dict[str, bytes] | None = Non
 
 
 # --- rsync into a folder -------------------------------------------------------------------
+
 
 def test_rsync_to_a_folder(tmp_path):
     www = tmp_path / "www"
@@ -102,8 +113,7 @@ def test_rsync_to_a_folder(tmp_path):
 
 def test_a_file_url_is_a_folder_and_no_delete_keeps_remote_files(tmp_path):
     www = tmp_path / "www"
-    site = make_site(tmp_path / "site", f'[deploy.staging]\nurl = "file://{www}"\n'
-                                        "delete = false\n")
+    site = make_site(tmp_path / "site", f'[deploy.staging]\nurl = "file://{www}"\ndelete = false\n')
     cli(site, "build")
     cli(site, "deploy")
     (www / "keep-me.txt").write_text("uploaded by hand", encoding="utf-8")
@@ -115,10 +125,13 @@ def test_a_file_url_is_a_folder_and_no_delete_keeps_remote_files(tmp_path):
 
 # --- SSH: rsync and git to Debian's sshd -----------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def sshd(tmp_path_factory):
     if not Path("/usr/sbin/sshd").exists() or not shutil.which("ssh"):
-        pytest.skip("Debian's openssh-server and openssh-client are not installed (.ci/run installs them)")
+        pytest.skip(
+            "Debian's openssh-server and openssh-client are not installed (.ci/run installs them)"
+        )
     server = Sshd(tmp_path_factory.mktemp("sshd"))
     yield server
     server.stop()
@@ -126,18 +139,22 @@ def sshd(tmp_path_factory):
 
 def test_rsync_over_ssh(tmp_path, sshd):
     www = tmp_path / "www"
-    site = make_site(tmp_path / "site",
-                     f'[deploy.host]\nurl = "ssh://{sshd.user}@127.0.0.1:{sshd.port}{www}"\n'
-                     f'ssh_command = "{sshd.ssh_command}"\n')
+    site = make_site(
+        tmp_path / "site",
+        f'[deploy.host]\nurl = "ssh://{sshd.user}@127.0.0.1:{sshd.port}{www}"\n'
+        f'ssh_command = "{sshd.ssh_command}"\n',
+    )
     story(site, "host", lambda: tree(www))
 
 
 def test_git_over_ssh(tmp_path, sshd):
     remote = tmp_path / "pages.git"
     subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-    site = make_site(tmp_path / "site",
-                     f'[deploy.pages]\nurl = "git+ssh://{sshd.user}@127.0.0.1:{sshd.port}{remote}"\n'
-                     f'ssh_command = "{sshd.ssh_command}"\n')
+    site = make_site(
+        tmp_path / "site",
+        f'[deploy.pages]\nurl = "git+ssh://{sshd.user}@127.0.0.1:{sshd.port}{remote}"\n'
+        f'ssh_command = "{sshd.ssh_command}"\n',
+    )
     cli(site, "build")
     cli(site, "deploy")
     assert git_tree(remote, "gh-pages") == {**tree(site / "output"), **PAGES_EXTRAS}
@@ -150,16 +167,30 @@ PAGES_EXTRAS = {".nojekyll": b"", "CNAME": b"news.example.org\n"}
 
 def git_tree(repo: Path, branch: str) -> dict[str, bytes]:
     """The files of a branch of a bare repository."""
-    names = subprocess.run(["git", f"--git-dir={repo}", "ls-tree", "-r", "-z", "--name-only",
-                            branch], capture_output=True, text=True, check=True).stdout
-    return {name: subprocess.run(["git", f"--git-dir={repo}", "cat-file", "blob",
-                                  f"{branch}:{name}"], capture_output=True, check=True).stdout
-            for name in names.split("\0") if name}
+    names = subprocess.run(
+        ["git", f"--git-dir={repo}", "ls-tree", "-r", "-z", "--name-only", branch],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {
+        name: subprocess.run(
+            ["git", f"--git-dir={repo}", "cat-file", "blob", f"{branch}:{name}"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        for name in names.split("\0")
+        if name
+    }
 
 
 def commits(repo: Path, branch: str) -> list[str]:
-    return subprocess.run(["git", f"--git-dir={repo}", "log", "--format=%s", branch],
-                          capture_output=True, text=True, check=True).stdout.splitlines()
+    return subprocess.run(
+        ["git", f"--git-dir={repo}", "log", "--format=%s", branch],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
 
 
 @pytest.fixture
@@ -173,16 +204,19 @@ def test_git_branch(tmp_path, bare):
     site = make_site(tmp_path / "site", f'[deploy.pages]\nurl = "git+file://{bare}#gh-pages"\n')
     story(site, "pages", lambda: git_tree(bare, "gh-pages"), PAGES_EXTRAS)
     log = commits(bare, "gh-pages")
-    assert len(log) == 3   # one commit per deploy that changed something
-    assert all(message.startswith("built 4 articles") or message.startswith("built 3 articles")
-               for message in log)
+    assert len(log) == 3  # one commit per deploy that changed something
+    assert all(message.startswith(("built 4 articles", "built 3 articles")) for message in log)
 
 
 def test_git_squash_keeps_one_commit_and_github_io_gets_no_cname(tmp_path, bare):
-    site = make_site(tmp_path / "site", f'[deploy.pages]\nurl = "git+file://{bare}#live"\n'
-                                        'history = "squash"\n')
+    site = make_site(
+        tmp_path / "site", f'[deploy.pages]\nurl = "git+file://{bare}#live"\nhistory = "squash"\n'
+    )
     toml = site / "site.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("news.example.org", "desk.github.io"), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("news.example.org", "desk.github.io"),
+        encoding="utf-8",
+    )
     cli(site, "build")
     cli(site, "deploy")
     edit_one_article(site)
@@ -195,6 +229,7 @@ def test_git_squash_keeps_one_commit_and_github_io_gets_no_cname(tmp_path, bare)
 
 # --- S3 on moto's server ---------------------------------------------------------------------
 
+
 class MotoS3:
     """moto's standalone S3 server in a thread on loopback, its request log kept."""
 
@@ -206,25 +241,35 @@ class MotoS3:
         self.server.start()
         self.port = self.server._server.server_port
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.client = boto3.client("s3", region_name="us-east-1", endpoint_url=self.endpoint,
-                                   aws_access_key_id="testing", aws_secret_access_key="testing")
+        self.client = boto3.client(
+            "s3",
+            region_name="us-east-1",
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         self.client.create_bucket(Bucket="news")
-        self.log: list[tuple[str, str]] = []   # (PUT|DELETE, site path) as served
+        self.log: list[tuple[str, str]] = []  # (PUT|DELETE, site path) as served
         self.prefix = "site"
         self.handler = _RequestLog(self)
         logging.getLogger("werkzeug").addHandler(self.handler)
 
     def toml(self, name: str, prefix: str = "site", port: int | None = None) -> str:
-        return (f'[deploy.{name}]\nurl = "s3://news/{prefix}?region=us-east-1&'
-                f'endpoint=http://127.0.0.1:{port or self.port}"\nworkers = 4\n')
+        return (
+            f'[deploy.{name}]\nurl = "s3://news/{prefix}?region=us-east-1&'
+            f'endpoint=http://127.0.0.1:{port or self.port}"\nworkers = 4\n'
+        )
 
     def objects(self, prefix: str = "site") -> dict[str, bytes]:
         """Every object under the prefix, by site path."""
-        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket="news",
-                                                                      Prefix=prefix + "/")
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket="news", Prefix=prefix + "/"
+        )
         keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
-        return {key[len(prefix) + 1:]: self.client.get_object(Bucket="news", Key=key)["Body"].read()
-                for key in keys}
+        return {
+            key[len(prefix) + 1 :]: self.client.get_object(Bucket="news", Key=key)["Body"].read()
+            for key in keys
+        }
 
     def stop(self):
         logging.getLogger("werkzeug").removeHandler(self.handler)
@@ -241,7 +286,7 @@ class _RequestLog(logging.Handler):
     def emit(self, record):
         match = re.search(r'"(PUT|POST) /news/?(\S*) HTTP', record.getMessage())
         if match and match.group(1) == "PUT" and match.group(2).startswith(self.s3.prefix + "/"):
-            self.s3.log.append(("PUT", match.group(2)[len(self.s3.prefix) + 1:]))
+            self.s3.log.append(("PUT", match.group(2)[len(self.s3.prefix) + 1 :]))
         elif match and "delete" in match.group(2):
             self.s3.log.append(("DELETE", ""))
 
@@ -262,12 +307,15 @@ def test_s3(tmp_path, s3):
 
 
 def test_s3_media_types_and_cache_control(tmp_path, s3):
-    site = make_site(tmp_path / "site", s3.toml("s3", prefix="typed") +
-                     'cache_control = { html = "no-cache" }\n')
+    site = make_site(
+        tmp_path / "site", s3.toml("s3", prefix="typed") + 'cache_control = { html = "no-cache" }\n'
+    )
     cli(site, "build")
     cli(site, "deploy")
-    heads = {key: s3.client.head_object(Bucket="news", Key=f"typed/{key}") for key in
-             ("feed.xml", "atom.xml", "feed.json", "feeds.opml", "index.html", "style.css")}
+    heads = {
+        key: s3.client.head_object(Bucket="news", Key=f"typed/{key}")
+        for key in ("feed.xml", "atom.xml", "feed.json", "feeds.opml", "index.html", "style.css")
+    }
     assert heads["feed.xml"]["ContentType"].startswith("application/rss+xml")
     assert heads["atom.xml"]["ContentType"].startswith("application/atom+xml")
     assert heads["feed.json"]["ContentType"].startswith("application/feed+json")
@@ -288,7 +336,10 @@ def test_s3_gzip_precompression(tmp_path, s3):
     assert "ContentEncoding" not in s3.client.head_object(Bucket="news", Key="gz/favicon.ico")
     stored = s3.objects("gz")
     local = tree(site / "output")
-    assert {p: gzip.decompress(d) if p.endswith((".html", ".xml", ".json", ".opml", ".css",
-                                                  ".svg", ".txt")) else d
-            for p, d in stored.items()} == local
-    assert counts(cli(site, "deploy"))[:3] == (0, 0, 0)   # gzip output is the same every time
+    assert {
+        p: gzip.decompress(d)
+        if p.endswith((".html", ".xml", ".json", ".opml", ".css", ".svg", ".txt"))
+        else d
+        for p, d in stored.items()
+    } == local
+    assert counts(cli(site, "deploy"))[:3] == (0, 0, 0)  # gzip output is the same every time

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from site_builder.errors import ContentError
 from site_builder.serve import livereload
 from site_builder.serve.devloop import rebuild_once
-from site_builder.errors import ContentError
 
 
 def test_a_good_rebuild_logs_one_line_and_announces_a_reload(tmp_path, caplog):

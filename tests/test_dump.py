@@ -6,11 +6,10 @@ import datetime as dt
 import re
 
 import pytest
-
-from site_builder.ingest import dump
-from site_builder.errors import ContentError
-
 from conftest import SEED
+
+from site_builder.errors import ContentError
+from site_builder.ingest import dump
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 TITLES = [
@@ -53,8 +52,12 @@ def test_header_is_not_repeated_in_the_body():
 
 def test_subheadings_become_markdown_headings():
     somalia = SEED_ARTICLES[2]
-    assert somalia.subheadings == ("Three parallel steps", "Regional security",
-                                   "Strategic foothold", "Saudi ties")
+    assert somalia.subheadings == (
+        "Three parallel steps",
+        "Regional security",
+        "Strategic foothold",
+        "Saudi ties",
+    )
     assert "\n\n## Three parallel steps\n\nMohamud was referring" in somalia.markdown()
     assert all(not a.subheadings for i, a in enumerate(SEED_ARTICLES) if i != 2)
     # short sentences with a full stop stay paragraphs
@@ -68,18 +71,21 @@ def test_non_breaking_spaces_and_seed_oddities():
     assert "in Sudan ’s central region" in sudan.paragraphs[0]  # kept as written
 
 
-@pytest.mark.parametrize("name, mess", [
-    ("crlf", lambda t: t.replace("\n", "\r\n")),
-    ("bom", lambda t: "\ufeff" + t),
-    ("bom-crlf", lambda t: "\ufeff" + t.replace("\n", "\r\n")),
-    ("trailing-whitespace", lambda t: t.replace("\n", " \t \n")),
-    ("nbsp", lambda t: t.replace(" ", "\u00a0", 40).replace("\n", "\u00a0\n")),
-    ("final-newline", lambda t: t + "\n\n\n"),
-    ("leading-blank-lines", lambda t: "\n\n\n" + t),
-    ("two-blank-lines", lambda t: t.replace("\n\n\n\n", "\n\n\n")),
-    ("many-blank-lines", lambda t: t.replace("\n\n\n", "\n\n\n\n\n\n\n")),
-    ("old-mac", lambda t: t.replace("\n", "\r")),
-])
+@pytest.mark.parametrize(
+    "name, mess",
+    [
+        ("crlf", lambda t: t.replace("\n", "\r\n")),
+        ("bom", lambda t: "\ufeff" + t),
+        ("bom-crlf", lambda t: "\ufeff" + t.replace("\n", "\r\n")),
+        ("trailing-whitespace", lambda t: t.replace("\n", " \t \n")),
+        ("nbsp", lambda t: t.replace(" ", "\u00a0", 40).replace("\n", "\u00a0\n")),
+        ("final-newline", lambda t: t + "\n\n\n"),
+        ("leading-blank-lines", lambda t: "\n\n\n" + t),
+        ("two-blank-lines", lambda t: t.replace("\n\n\n\n", "\n\n\n")),
+        ("many-blank-lines", lambda t: t.replace("\n\n\n", "\n\n\n\n\n\n\n")),
+        ("old-mac", lambda t: t.replace("\n", "\r")),
+    ],
+)
 def test_messy_variants_read_like_the_seed(name, mess):
     articles, problems = parse(mess(SEED_TEXT))
     assert problems == []
@@ -91,12 +97,15 @@ def test_line_numbers_count_crlf_and_bom_lines_like_an_editor():
     assert [a.line for a in articles] == [1, 62, 104, 182]
 
 
-@pytest.mark.parametrize("name, mess", [
-    ("no-tt", lambda t: t.replace("\nTT\n", "\n")),
-    ("single-caption", lambda t: _dedupe_adjacent(t)),
-    ("single-caption-no-tt", lambda t: _dedupe_adjacent(t.replace("\nTT\n", "\n"))),
-    ("caption-once-only", lambda t: _caption_once(t)),
-])
+@pytest.mark.parametrize(
+    "name, mess",
+    [
+        ("no-tt", lambda t: t.replace("\nTT\n", "\n")),
+        ("single-caption", lambda t: _dedupe_adjacent(t)),
+        ("single-caption-no-tt", lambda t: _dedupe_adjacent(t.replace("\nTT\n", "\n"))),
+        ("caption-once-only", lambda t: _caption_once(t)),
+    ],
+)
 def test_header_variants_keep_caption_and_body(name, mess):
     articles, problems = parse(mess(SEED_TEXT))
     assert problems == []
@@ -140,20 +149,33 @@ def test_title_and_body_only():
     articles, problems = parse("Gulf Markets Rise\n\nStocks rose on Monday.\n\nOil was steady.")
     assert problems == []
     assert (articles[0].title, articles[0].caption, articles[0].paragraphs) == (
-        "Gulf Markets Rise", "", ("Stocks rose on Monday.", "Oil was steady."))
+        "Gulf Markets Rise",
+        "",
+        ("Stocks rose on Monday.", "Oil was steady."),
+    )
 
 
 def test_caption_without_credit_is_still_a_caption_when_repeated():
     text = "Title Here\n\nA man walks.\nA man walks.\nTT\n\nTitle Here\n\nBody text goes here."
-    [article], problems = parse(text)
+    [article], _problems = parse(text)
     assert (article.caption, article.credit, article.paragraphs) == (
-        "A man walks.", "", ("Body text goes here.",))
+        "A man walks.",
+        "",
+        ("Body text goes here.",),
+    )
 
 
-@pytest.mark.parametrize("inside, credit", [
-    ("AP", "AP"), ("AFP", "AFP"), ("SPA file", "SPA"), ("Reuters photo", "Reuters"),
-    ("AFP file photo", "AFP"), ("Getty Images", "Getty Images"),
-])
+@pytest.mark.parametrize(
+    "inside, credit",
+    [
+        ("AP", "AP"),
+        ("AFP", "AFP"),
+        ("SPA file", "SPA"),
+        ("Reuters photo", "Reuters"),
+        ("AFP file photo", "AFP"),
+        ("Getty Images", "Getty Images"),
+    ],
+)
 def test_credit_from_the_trailing_parentheses(inside, credit):
     assert dump.caption_credit(f"People gather in Gaza. ({inside})") == credit
 
@@ -166,7 +188,8 @@ def test_paragraph_after_two_blank_lines_is_a_problem_with_its_line_and_the_rest
     assert [str(p) for p in problems] == [
         "dump.txt:31: expected an article title, found a paragraph ('The former minister of "
         "municipalities denied havi…'); is a title missing, or are there two blank lines inside "
-        "an article?"]
+        "an article?"
+    ]
     assert [a.title for a in articles] == TITLES
     assert [a.line for a in articles] == [1, 63, 105, 183]
 
@@ -186,21 +209,27 @@ def test_markdown_syntax_at_a_paragraph_start_is_escaped():
 def test_binary_and_non_utf8_files_are_one_clear_error():
     with pytest.raises(ContentError) as binary:
         dump.decode(b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png")
-    assert str(binary.value) == "photo.png: not a text dump: the file is binary (it contains NUL bytes)"
+    assert (
+        str(binary.value)
+        == "photo.png: not a text dump: the file is binary (it contains NUL bytes)"
+    )
     with pytest.raises(ContentError) as latin:
         dump.decode("Title\n\nCaf\u00e9 talks.".encode("latin-1"), "old.txt")
     assert str(latin.value).startswith("old.txt:3: not UTF-8 text: byte 0xe9 at offset")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("on February 8, 2026. (AFP)", dt.date(2026, 2, 8)),
-    ("on Feb. 8 2026", dt.date(2026, 2, 8)),
-    ("8 February 2026", dt.date(2026, 2, 8)),
-    ("the 8th of February, 2026", dt.date(2026, 2, 8)),
-    ("filed 2026-02-08T10:00", dt.date(2026, 2, 8)),
-    ("on February 30, 2026", None),
-    ("in 2014 and 2015", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("on February 8, 2026. (AFP)", dt.date(2026, 2, 8)),
+        ("on Feb. 8 2026", dt.date(2026, 2, 8)),
+        ("8 February 2026", dt.date(2026, 2, 8)),
+        ("the 8th of February, 2026", dt.date(2026, 2, 8)),
+        ("filed 2026-02-08T10:00", dt.date(2026, 2, 8)),
+        ("on February 30, 2026", None),
+        ("in 2014 and 2015", None),
+    ],
+)
 def test_dates_written_in_the_copy(text, expected):
     found = [d.date for d in dump._dates(text, 1, True)]
     assert found == ([expected] if expected else [])
@@ -217,7 +246,9 @@ def test_stated_date_prefers_the_caption_then_the_latest_body_date():
 
 
 def test_an_archive_photo_caption_date_is_not_the_news_date():
-    text = ("Talks Resume\n\nThe two leaders in Riyadh on March 3, 2019. (AFP file)\n\n"
-            "Talks resumed on 9 February 2026 in Jeddah.")
+    text = (
+        "Talks Resume\n\nThe two leaders in Riyadh on March 3, 2019. (AFP file)\n\n"
+        "Talks resumed on 9 February 2026 in Jeddah."
+    )
     [article], _ = parse(text)
     assert dump.stated_date(article, dt.date(2026, 12, 1)).date == dt.date(2026, 2, 9)

@@ -13,15 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
-from site_builder.feeds import jsonfeed
-from site_builder.serve import livereload
+from test_incremental import Watching, article
+
+from site_builder.config import load_config
 from site_builder.engine import publish
 from site_builder.engine.build import run_build
-from site_builder.config import load_config
 from site_builder.errors import ConfigError
-from test_incremental import Watching, article
+from site_builder.feeds import jsonfeed
+from site_builder.serve import livereload
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_watch_reloads_site_toml_named_relatively_and_reports_a_wrong_value(site
     watching.rebuild({site / "site.toml"})  # the watcher reports absolute paths
     assert "Renamed Desk" in (site / "output" / "index.html").read_text(encoding="utf-8")
     write(site / "site.toml", 'title = "Renamed Desk"\nper_page = "two"\n')
-    with pytest.raises(ConfigError, match="site.toml:2: 'per_page'"):
+    with pytest.raises(ConfigError, match=r"site\.toml:2: 'per_page'"):
         watching.rebuild({site / "site.toml"})
     write(site / "site.toml", 'title = "Fixed Desk"\nper_page = 2\n')
     watching.rebuild({site / "content" / "gulf" / "article-1.md"})  # any next change
@@ -75,8 +75,10 @@ def test_a_fifo_among_the_sources_is_skipped_with_one_line(site, folder):
 
 
 def test_a_slug_too_long_for_the_file_system_is_one_line(site):
-    write(site / "content" / "gulf" / "long.md",
-          article(9).replace("draft: false", f"draft: false\nslug: {'a' * 300}"))
+    write(
+        site / "content" / "gulf" / "long.md",
+        article(9).replace("draft: false", f"draft: false\nslug: {'a' * 300}"),
+    )
     one_line_error(run_cli("build", cwd=site), "content/gulf/long.md:10: slug too long")
 
 
@@ -109,8 +111,12 @@ def test_a_template_that_is_not_utf8_is_one_line(site):
 def test_a_second_build_waits_for_the_first_and_says_for_whom(site):
     config = load_config(site / "site.toml", root=site)
     with publish.lock(config):
-        proc = subprocess.Popen([sys.executable, "-m", "site_builder", "build"], cwd=site,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "site_builder", "build"],
+            cwd=site,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         line = proc.stderr.readline()  # blocks until the second build says it waits
         assert f"waiting for the build in process {os.getpid()}" in line
         assert proc.poll() is None
@@ -121,10 +127,16 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(site):
 def test_workers_of_a_killed_build_die_with_it(tmp_path):
     (tmp_path / "content" / "gulf").mkdir(parents=True)
     for n in range(1200):  # enough for the parse to go to two workers
-        write(tmp_path / "content" / "gulf" / f"a{n}.md",
-              article(n).replace("Body of", "Body " * 400 + "of"))
-    build = subprocess.Popen([sys.executable, "-m", "site_builder", "build"], cwd=tmp_path,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        write(
+            tmp_path / "content" / "gulf" / f"a{n}.md",
+            article(n).replace("Body of", "Body " * 400 + "of"),
+        )
+    build = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     children = _children(build.pid, until=lambda found: len(found) >= 2)
     build.send_signal(signal.SIGKILL)
     build.wait()
@@ -138,7 +150,12 @@ def _children(pid: int, until, timeout: float = 60) -> list[int]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            found = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()]
+            found = [
+                int(c)
+                for c in Path(f"/proc/{pid}/task/{pid}/children")
+                .read_text(encoding="utf-8")
+                .split()
+            ]
         except OSError:
             found = []
         if until(found):
@@ -169,8 +186,9 @@ def test_a_region_named_like_a_page_of_the_site_is_refused(site, slug):
     write(site / "site.toml", f'title = "Desk"\n\n[regions.{slug}]\nname = "Clash"\n')
     proc = run_cli("build", cwd=site)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert f"site.toml:3: region slug '{slug}' is the address of one of the site's own" \
-        in proc.stderr
+    assert (
+        f"site.toml:3: region slug '{slug}' is the address of one of the site's own" in proc.stderr
+    )
 
 
 def test_output_never_replaces_a_folder_or_file_it_did_not_build(site):
@@ -194,8 +212,10 @@ def test_json_is_safe_to_embed_in_html():
 
 
 def test_json_feed_items_escape_markup(site):
-    write(site / "content" / "gulf" / "article-1.md",
-          article(1, title="'<script>alert(1)</script> & more'"))
+    write(
+        site / "content" / "gulf" / "article-1.md",
+        article(1, title="'<script>alert(1)</script> & more'"),
+    )
     assert run_cli("build", cwd=site).returncode == 0
     feed = (site / "output" / "feed.json").read_text(encoding="utf-8")
     assert "<script>" not in feed and "\\u003cscript\\u003e" in feed

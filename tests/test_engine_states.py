@@ -14,20 +14,23 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from conftest import REPO
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
-                                 rule)
-
-from conftest import REPO
-from site_builder.engine.build import build_site
-from site_builder.config import load_config
-from site_builder.engine.pipeline import Engine
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from test_incremental import tree
 
+from site_builder.config import load_config
+from site_builder.engine.build import build_site
+from site_builder.engine.pipeline import Engine
+
 REGIONS = ["gulf", "europe", "asia", "middle-east"]
-COUNTRIES = {"gulf": ["Qatar", "Oman"], "europe": ["France"], "asia": ["Japan", "India"],
-             "middle-east": ["Iraq", "Syria"]}
+COUNTRIES = {
+    "gulf": ["Qatar", "Oman"],
+    "europe": ["France"],
+    "asia": ["Japan", "India"],
+    "middle-east": ["Iraq", "Syria"],
+}
 TOML = 'title = "{title}"\nper_page = {per_page}\nbase_url = "https://example.org/news/"\n'
 WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool)
 
@@ -36,7 +39,7 @@ class Clock:
     """The engines' clock, moved on by a rule (so future articles come due)."""
 
     def __init__(self):
-        self.now = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+        self.now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
     def __call__(self) -> dt.datetime:
         return self.now
@@ -54,17 +57,22 @@ class Newsroom(RuleBasedStateMachine):
         self.clock = Clock()
         self.articles: dict[int, dict] = {}  # n -> fields and its file
         self.serial = 0
-        self.watcher = Engine(self.config("out-watch", ".cache-watch"), now=self.clock,
-                              in_place=True,
-                              reload_config=lambda: self.config("out-watch", ".cache-watch"))
+        self.watcher = Engine(
+            self.config("out-watch", ".cache-watch"),
+            now=self.clock,
+            in_place=True,
+            reload_config=lambda: self.config("out-watch", ".cache-watch"),
+        )
         for _ in range(3):
             self._add("Opening story", "gulf", 3, "first words")
         self.settle()
 
     def config(self, output: str, cache: str):
-        return load_config(self.root / "site.toml",
-                           {"output_dir": self.root / output, "cache_dir": self.root / cache},
-                           root=self.root)
+        return load_config(
+            self.root / "site.toml",
+            {"output_dir": self.root / output, "cache_dir": self.root / cache},
+            root=self.root,
+        )
 
     def teardown(self):
         self.watcher.close()
@@ -79,10 +87,12 @@ class Newsroom(RuleBasedStateMachine):
 
     def text(self, a: dict) -> str:
         extra = "draft: true\n" if a["draft"] else ""
-        return (f"---\nid: urn:test:{a['n']}\ntitle: '{a['title']}'\n"
-                f"date: 2026-{a['month']:02d}-10T08:00:00+00:00\nregion: {a['region']}\n"
-                f"countries: [{COUNTRIES[a['region']][a['n'] % len(COUNTRIES[a['region']])]}]\n"
-                f"summary: Summary {a['n']}.\nslug: story-{a['n']}\n{extra}---\n{a['body']}\n")
+        return (
+            f"---\nid: urn:test:{a['n']}\ntitle: '{a['title']}'\n"
+            f"date: 2026-{a['month']:02d}-10T08:00:00+00:00\nregion: {a['region']}\n"
+            f"countries: [{COUNTRIES[a['region']][a['n'] % len(COUNTRIES[a['region']])]}]\n"
+            f"summary: Summary {a['n']}.\nslug: story-{a['n']}\n{extra}---\n{a['body']}\n"
+        )
 
     def save(self, a: dict) -> None:
         self.write(a["path"], self.text(a))
@@ -90,8 +100,15 @@ class Newsroom(RuleBasedStateMachine):
     def _add(self, title: str, region: str, month: int, body: str) -> None:
         self.serial += 1
         n = self.serial
-        a = {"n": n, "title": title, "region": region, "month": month, "body": body,
-             "draft": False, "path": self.root / "content" / region / f"story-{n}.md"}
+        a = {
+            "n": n,
+            "title": title,
+            "region": region,
+            "month": month,
+            "body": body,
+            "draft": False,
+            "path": self.root / "content" / region / f"story-{n}.md",
+        }
         self.articles[n] = a
         self.save(a)
 
@@ -179,8 +196,10 @@ class Newsroom(RuleBasedStateMachine):
         teaser = self.root / "templates" / "_teaser.html"
         text = (REPO / "templates" / "_teaser.html").read_text(encoding="utf-8")
         if reads_body:
-            text = text.replace('<article class="teaser">',
-                                '<article class="teaser" data-words="{{ article.body|wordcount }}">')
+            text = text.replace(
+                '<article class="teaser">',
+                '<article class="teaser" data-words="{{ article.body|wordcount }}">',
+            )
         self.write(teaser, f"{{# {comment} #}}\n{text}")
 
     @rule(title=WORDS, per_page=st.integers(1, 4))
@@ -227,6 +246,9 @@ class Newsroom(RuleBasedStateMachine):
 
 # NEWSROOM_EXAMPLES=200 for a longer hunt by hand; CI runs 25 days of 15 edits (~45 s).
 Newsroom.TestCase.settings = settings(
-    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "25")), stateful_step_count=15,
-    deadline=None, suppress_health_check=list(HealthCheck))
+    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "25")),
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 test_random_newsroom_days = Newsroom.TestCase

@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from site_builder.content import frontmatter
 from site_builder.ingest.importer import edited_since_import
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 ARTICLES = 200
 KILLS = 8
@@ -33,14 +33,22 @@ KILLS = 8
 
 def tree(folder: Path) -> dict[str, str]:
     """Every file below folder: relative path -> sha256 of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.Popen([sys.executable, "-m", "site_builder", *args], cwd=cwd, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def kill_when(proc: subprocess.Popen, ready, delay: float, limit: float = 30.0) -> bool:
@@ -73,8 +81,11 @@ def sites(tmp_path_factory):
     # Version B: one article retitled, one removed, one added (listings and feeds all move).
     generate(ARTICLES + 1, root / "extra")
     added = sorted((root / "extra" / "content").rglob("*.md"))[-1]
-    b = {first: a[first].replace("title: ", "title: Edited ", 1), last: None,
-         content / added.parent.name / "added.md": added.read_text(encoding="utf-8")}
+    b = {
+        first: a[first].replace("title: ", "title: Edited ", 1),
+        last: None,
+        content / added.parent.name / "added.md": added.read_text(encoding="utf-8"),
+    }
     a[content / added.parent.name / "added.md"] = None
     built = {}
     for name, version in (("b", b), ("a", a)):
@@ -97,19 +108,21 @@ def use(version: dict[Path, str | None]) -> None:
 def test_a_killed_build_leaves_the_old_site_or_the_new_one_and_the_next_build_recovers(sites):
     root, versions, built = sites
     rng = random.Random(7)
-    state, outcomes = "a", []   # output/ holds the site of version a (built last)
+    state, outcomes = "a", []  # output/ holds the site of version a (built last)
     for attempt in range(KILLS):
         target = "b" if state == "a" else "a"
         use(versions[target])
         proc = start(["build", "-q"], root)
         if attempt % 2:  # half the kills land while the new site is being written or swapped in
-            killed = kill_when(proc, lambda: any(root.glob(".output.staging-*")),
-                               rng.uniform(0, 0.1))
-        else:            # the rest anywhere from start-up to the end
+            killed = kill_when(
+                proc, lambda: any(root.glob(".output.staging-*")), rng.uniform(0, 0.1)
+            )
+        else:  # the rest anywhere from start-up to the end
             killed = kill_when(proc, lambda: True, rng.uniform(0.1, 1.0))
         found = tree(root / "output") if (root / "output").is_dir() else None
-        assert found in (built[state], built[target]), \
+        assert found in (built[state], built[target]), (
             f"kill {attempt} ({'killed' if killed else 'finished'}): output/ is a mix"
+        )
         assert killed or found == built[target]
         state = "a" if found == built["a"] else "b"
         outcomes.append((killed, state == target))
@@ -118,7 +131,9 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one_and_the_next_build_re
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert tree(root / "output") == built[target]
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".output")) in (
-        [], [".output.previous"])  # the replaced site, kept to start the next build from
+        [],
+        [".output.previous"],
+    )  # the replaced site, kept to start the next build from
     assert not list((root / ".cache").rglob("*.tmp"))
     assert any(killed for killed, _ in outcomes), outcomes  # the test did kill builds
 
@@ -135,7 +150,9 @@ def test_a_build_killed_between_the_two_renames_is_restored(sites, tmp_path):
     proc = run_cli("build", cwd=site)
     assert proc.returncode == 0 and "restoring" in proc.stderr, proc.stderr
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) in (
-        [], [".output.previous"])
+        [],
+        [".output.previous"],
+    )
     assert tree(site / "output") in built.values()
 
 
@@ -145,10 +162,14 @@ def dump_text(count: int) -> str:
     for n in range(count):
         title = f"Talks resume in Baghdad on the budget, round {n}"
         caption = f"Iraqi lawmakers meet in Baghdad, Iraq, round {n}. (AFP)"
-        body = "\n\n".join(f"Iraqi officials said on Monday that talks on point {i} of round {n} "
-                           f"would resume in Baghdad next week after a pause." for i in range(12))
-        parts.append(f"{title}\n\n{caption}\n{caption}\nTT\n\n{title}\n\n{caption}\n{caption}\n\n"
-                     f"{body}")
+        body = "\n\n".join(
+            f"Iraqi officials said on Monday that talks on point {i} of round {n} "
+            f"would resume in Baghdad next week after a pause."
+            for i in range(12)
+        )
+        parts.append(
+            f"{title}\n\n{caption}\n{caption}\nTT\n\n{title}\n\n{caption}\n{caption}\n\n{body}"
+        )
     return "\n\n\n".join(parts) + "\n"
 
 
@@ -163,22 +184,28 @@ def test_a_killed_import_leaves_only_whole_content_files(tmp_path):
     rng = random.Random(3)
     site = tmp_path / "site"
     killed_any = False
-    for attempt in range(3):
+    for _attempt in range(3):
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir()
         proc = start(["import", "-q", "--date", "2026-02-11T08:00", str(dump)], site)
         content = site / "content"
-        killed_any |= kill_when(proc, lambda: content.is_dir() and any(content.rglob("*.md")),
-                                rng.uniform(0, 0.05))
+        killed_any |= kill_when(
+            proc,
+            lambda content=content: content.is_dir() and any(content.rglob("*.md")),
+            rng.uniform(0, 0.05),
+        )
         for path in content.rglob("*.md"):
             text = path.read_text(encoding="utf-8")
             frontmatter.read(text, path)
             assert edited_since_import(text) is None, f"{path} is not whole"
-            assert tree(content)[path.relative_to(content).as_posix()] == \
-                expected[path.relative_to(content).as_posix()]
+            assert (
+                tree(content)[path.relative_to(content).as_posix()]
+                == expected[path.relative_to(content).as_posix()]
+            )
         # The next import completes the job: the same files as an import never interrupted.
         run_cli("import", "-q", "--date", "2026-02-11T08:00", str(dump), cwd=site, check=True)
-        assert {k: v for k, v in tree(content).items() if not k.split("/")[-1].startswith(".")} \
-            == expected
+        assert {
+            k: v for k, v in tree(content).items() if not k.split("/")[-1].startswith(".")
+        } == expected
     assert run_cli("build", "-q", cwd=site).returncode == 0  # leftovers never break a build
     assert killed_any

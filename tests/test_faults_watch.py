@@ -18,21 +18,24 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from site_builder.serve import devloop
-from site_builder.engine.build import build_site
-from site_builder.config import load_config
 from test_incremental import Watching
+
+from site_builder.config import load_config
+from site_builder.engine.build import build_site
+from site_builder.serve import devloop
 from site_builder.serve.watch import Watcher
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from corpus import generate  # noqa: E402
+from corpus import generate
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def clean_build(root: Path) -> dict[str, str]:
@@ -52,7 +55,7 @@ class Loop:
         self.outcomes: list[bool] = []
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.done = threading.Condition()  # notified after every rebuild
-        self.handled: set[Path] = set()    # the changed paths rebuilt so far
+        self.handled: set[Path] = set()  # the changed paths rebuilt so far
         self.rounds = 0
 
     def _rebuild(self, changed):
@@ -91,8 +94,9 @@ class Loop:
             sentinels[1].write_text(article(900 + self.rounds, "Settled"), encoding="utf-8")
         with self.done:
             # (a folder that came back is announced whole: that covers a sentinel in it)
-            if not self.done.wait_for(lambda: all({s, *s.parents} & self.handled
-                                                  for s in sentinels), limit):
+            if not self.done.wait_for(
+                lambda: all({s, *s.parents} & self.handled for s in sentinels), limit
+            ):
                 raise AssertionError("the watch loop never settled")
 
     def assert_alive(self):
@@ -104,14 +108,18 @@ def site(tmp_path):
     generate(40, tmp_path)
     for theme in ("templates", "static"):
         shutil.copytree(REPO / theme, tmp_path / theme)
-    (tmp_path / "site.toml").write_text('title = "Stress Desk"\nbase_url = "https://example.org/"\n', encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        'title = "Stress Desk"\nbase_url = "https://example.org/"\n', encoding="utf-8"
+    )
     return tmp_path
 
 
 def article(n: int, words: str = "Body") -> str:
-    return (f"---\nid: urn:uuid:00000000-0000-5000-8000-{n:012d}\ntitle: Stress article {n}\n"
-            f"date: 2026-01-{1 + n % 28:02d}T08:00:00+00:00\nregion: gulf\ncountries: [Qatar]\n"
-            f"---\n{words} of article {n}.\n")
+    return (
+        f"---\nid: urn:uuid:00000000-0000-5000-8000-{n:012d}\ntitle: Stress article {n}\n"
+        f"date: 2026-01-{1 + n % 28:02d}T08:00:00+00:00\nregion: gulf\ncountries: [Qatar]\n"
+        f"---\n{words} of article {n}.\n"
+    )
 
 
 def test_a_thousand_events_in_two_seconds_end_as_a_clean_build(site, caplog):
@@ -150,7 +158,9 @@ def test_files_deleted_while_being_read_never_stop_the_loop(site, caplog):
         n = 0
         while not stop.is_set():
             path = gulf / f"flicker-{n % 20}.md"
-            path.write_text(article(100 + n % 20)[:40], encoding="utf-8")  # half a file: invalid for a moment
+            path.write_text(
+                article(100 + n % 20)[:40], encoding="utf-8"
+            )  # half a file: invalid for a moment
             path.write_text(article(100 + n % 20), encoding="utf-8")
             time.sleep(0.001)
             path.unlink()
@@ -178,7 +188,9 @@ def test_a_template_that_raises_and_a_vanishing_content_folder(site, caplog):
     with Loop(site) as loop:
         before = tree(site / "output")
         # 1. A template that raises while rendering: the build fails, the site stays.
-        template.write_text(good.replace("{{ article.title }}", "{{ article.title.nope() }}", 1), encoding="utf-8")
+        template.write_text(
+            good.replace("{{ article.title }}", "{{ article.title.nope() }}", 1), encoding="utf-8"
+        )
         loop.settle()
         assert loop.outcomes[-1] is False
         assert "article.html" in caplog.text and "the last good site stays in place" in caplog.text
@@ -195,11 +207,14 @@ def test_a_template_that_raises_and_a_vanishing_content_folder(site, caplog):
         loop.settle()
         shutil.move(site / "content-away", site / "content")
         loop.settle()
-        (site / "content" / "gulf" / "back.md").write_text(article(7, "Written after the return"), encoding="utf-8")
+        (site / "content" / "gulf" / "back.md").write_text(
+            article(7, "Written after the return"), encoding="utf-8"
+        )
         loop.settle()
         loop.assert_alive()
         assert loop.outcomes[-1] is True
         assert "internal error" not in caplog.text and "Traceback" not in caplog.text
         assert tree(site / "output") == clean_build(site)
         assert b"Written after the return" in b"".join(
-            p.read_bytes() for p in (site / "output" / "articles").rglob("index.html"))
+            p.read_bytes() for p in (site / "output" / "articles").rglob("index.html")
+        )

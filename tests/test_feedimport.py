@@ -6,13 +6,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from site_builder.content import frontmatter
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"
-GOOD = ["wordpress-rss2.xml", "wire-rss2-media.xml", "atom10-blogger.xml", "rss10-rdf.xml",
-        "rss091.xml", "atom03.xml", "jsonfeed11.json"]
+GOOD = [
+    "wordpress-rss2.xml",
+    "wire-rss2-media.xml",
+    "atom10-blogger.xml",
+    "rss10-rdf.xml",
+    "rss091.xml",
+    "atom03.xml",
+    "jsonfeed11.json",
+]
 
 
 @pytest.fixture
@@ -38,13 +45,17 @@ def test_every_format_imports_and_reimport_changes_nothing(site):
     path, meta, body = made["Saudi Arabia and Oman Sign Red Sea Shipping Accord"]
     assert path == "gulf/saudi-arabia-and-oman-sign-red-sea-shipping-accord.md"
     assert meta["countries"][:2] == ["Saudi Arabia", "Oman"] and meta["tags"] == ["Shipping"]
-    assert meta["source"] == {"name": "Gulf Daily Desk",
-                              "url": "https://gulfdesk.example/2026/02/11/saudi-oman-shipping-accord/"}
+    assert meta["source"] == {
+        "name": "Gulf Daily Desk",
+        "url": "https://gulfdesk.example/2026/02/11/saudi-oman-shipping-accord/",
+    }
     assert meta["author"] == "Staff Writer"
     assert "<script" not in body and "javascript" not in body and "Click" in body
     assert made["Sudan’s Army Says It Retook El Obeid Road"][1]["image"] == {
         "caption": "Sudanese soldiers patrol a road near El Obeid on February 8, 2026. (Reuters)",
-        "credit": "Reuters", "url": "https://img.wire.example/2026/02/09/el-obeid.jpg"}
+        "credit": "Reuters",
+        "url": "https://img.wire.example/2026/02/09/el-obeid.jpg",
+    }
     assert made["Sudan’s Army Says It Retook El Obeid Road"][0].startswith("horn-of-africa/")
     assert made["Tunisia Passes Austerity Budget"][0].startswith("north-africa/")
     assert made["Pakistan and India Resume Water Talks"][0].startswith("asia/")
@@ -59,7 +70,9 @@ def test_a_publisher_edit_updates_in_place_by_entry_id(site):
     run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
     before = articles(site)["Qatar Hosts Talks on Yemen Truce"]
     feed = site / "wordpress-rss2.xml"
-    text = feed.read_text(encoding="utf-8").replace("Qatar Hosts Talks on Yemen Truce", "Qatar Hosts New Yemen Talks")
+    text = feed.read_text(encoding="utf-8").replace(
+        "Qatar Hosts Talks on Yemen Truce", "Qatar Hosts New Yemen Talks"
+    )
     feed.write_text(text.replace("closer than ever", "close to a deal"), encoding="utf-8")
     proc = run_cli("import", "wordpress-rss2.xml", cwd=site, check=True)
     assert "updated" in proc.stdout and "created" not in proc.stdout
@@ -78,8 +91,10 @@ def test_broken_and_non_feeds_are_reported_by_file(site):
 
 def test_an_undated_entry_is_dated_at_first_import_flagged_and_warned_about_once(site):
     proc = run_cli("import", "rss091.xml", cwd=site, check=True)
-    assert "rss091.xml:9: entry 1: entry has no date; dated by the time of its first import" \
+    assert (
+        "rss091.xml:9: entry 1: entry has no date; dated by the time of its first import"
         in proc.stderr
+    )
     assert "1 from estimated: time of first import" in proc.stdout
     _, meta, _ = articles(site)["Morocco Wins Bid to Co-Host Football Summit"]
     assert meta["date_estimated"] is True

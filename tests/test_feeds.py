@@ -14,7 +14,7 @@ from site_builder.config import Region, SiteConfig
 from site_builder.feeds.entries import feed_files
 from site_builder.model import Article, Image
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 BASE = "https://example.org/news/"
@@ -22,10 +22,18 @@ BASE = "https://example.org/news/"
 
 def article(n: int, region: str = "middle-east", **kw) -> Article:
     """Article n, dated n hours after a fixed day (higher n = newer)."""
-    values = dict(id=f"urn:uuid:00000000-0000-4000-8000-{n:012d}", title=f"Story {n}",
-                  date=dt.datetime(2026, 2, 11, n % 24, n // 24, tzinfo=UTC), region=region,
-                  slug=f"story-{n}", body="", path=Path(f"content/{region}/story-{n}.md"),
-                  countries=("Iraq",), tags=("oil",), summary=f"Summary {n}")
+    values = {
+        "id": f"urn:uuid:00000000-0000-4000-8000-{n:012d}",
+        "title": f"Story {n}",
+        "date": dt.datetime(2026, 2, 11, n % 24, n // 24, tzinfo=UTC),
+        "region": region,
+        "slug": f"story-{n}",
+        "body": "",
+        "path": Path(f"content/{region}/story-{n}.md"),
+        "countries": ("Iraq",),
+        "tags": ("oil",),
+        "summary": f"Summary {n}",
+    }
     values.update(kw)
     return Article(**values)
 
@@ -35,9 +43,11 @@ def newest_first(articles):
 
 
 def body(a: Article) -> str:
-    return (f'<p>Read <a href="../../../../middle-east/">more</a> and '
-            f'<a href="#fn:1">note</a>.</p><img src="photo.jpg" alt="x" '
-            f'srcset="photo.jpg 1x, photo@2x.jpg 2x"><p>{a.id}</p>')
+    return (
+        f'<p>Read <a href="../../../../middle-east/">more</a> and '
+        f'<a href="#fn:1">note</a>.</p><img src="photo.jpg" alt="x" '
+        f'srcset="photo.jpg 1x, photo@2x.jpg 2x"><p>{a.id}</p>'
+    )
 
 
 @pytest.fixture
@@ -47,9 +57,19 @@ def config() -> SiteConfig:
 
 @pytest.fixture
 def articles():
-    return newest_first([article(1), article(2, "gulf"), article(3),
-                         article(4, "gulf", updated=dt.datetime(2026, 2, 12, tzinfo=UTC),
-                                 image=Image("Caption", "Credit", "https://img.example/p.jpg"))])
+    return newest_first(
+        [
+            article(1),
+            article(2, "gulf"),
+            article(3),
+            article(
+                4,
+                "gulf",
+                updated=dt.datetime(2026, 2, 12, tzinfo=UTC),
+                image=Image("Caption", "Credit", "https://img.example/p.jpg"),
+            ),
+        ]
+    )
 
 
 def build(config, articles):
@@ -66,7 +86,11 @@ def test_every_feed_file_is_written(config, articles):
     files = build(config, articles)
     expected = {"feed.xml", "atom.xml", "feed.json", "feeds.opml"}
     for region in config.regions:
-        expected |= {f"{region.slug}/feed.xml", f"{region.slug}/atom.xml", f"{region.slug}/feed.json"}
+        expected |= {
+            f"{region.slug}/feed.xml",
+            f"{region.slug}/atom.xml",
+            f"{region.slug}/feed.json",
+        }
     assert set(files) == expected
     assert all(isinstance(v, bytes) for v in files.values())
 
@@ -162,14 +186,20 @@ def test_summary_mode_leaves_out_the_body(articles):
     assert "content_html" not in item and item["content_text"] == "Summary 4"
 
 
-HOSTILE = 'Tom & Jerry <script>alert("x")</script> \'quoted\' \x00\x08\x0b\x1f\ufffe end'
+HOSTILE = "Tom & Jerry <script>alert(\"x\")</script> 'quoted' \x00\x08\x0b\x1f\ufffe end"
 
 
 def test_hostile_titles_give_valid_xml(config):
-    a = article(5, title=HOSTILE, summary=HOSTILE, countries=("A&B <c>",), tags=("\x01",),
-                image=Image(HOSTILE, HOSTILE, ""))
+    a = article(
+        5,
+        title=HOSTILE,
+        summary=HOSTILE,
+        countries=("A&B <c>",),
+        tags=("\x01",),
+        image=Image(HOSTILE, HOSTILE, ""),
+    )
     files = feed_files(config, [a], {a.id: "<p>ok\x0c</p>"})
-    clean_title = 'Tom & Jerry <script>alert("x")</script> \'quoted\'  end'
+    clean_title = "Tom & Jerry <script>alert(\"x\")</script> 'quoted'  end"
     for name in ("feed.xml", "atom.xml", "middle-east/atom.xml"):
         etree.fromstring(files[name])  # strict XML parser: raises on illegal characters
         entry = parse(files[name]).entries[0]
@@ -180,7 +210,9 @@ def test_hostile_titles_give_valid_xml(config):
 
 
 def test_control_characters_in_site_title_are_stripped():
-    config = SiteConfig(base_url=BASE, title="Wire\x07 & <Co>", regions=(Region("world", "W\x01orld"),))
+    config = SiteConfig(
+        base_url=BASE, title="Wire\x07 & <Co>", regions=(Region("world", "W\x01orld"),)
+    )
     files = feed_files(config, [], {})
     assert parse(files["world/atom.xml"]).feed.title == "Wire & <Co> - World"
     assert json.loads(files["feed.json"])["title"] == "Wire & <Co>"
@@ -227,8 +259,10 @@ def test_entries_sharing_a_timestamp_get_distinct_updated(config):
     same = dt.datetime(2026, 3, 1, 9, tzinfo=UTC)
     batch = newest_first([article(n, date=same) for n in range(1, 4)])
     files = feed_files(config, batch, {})
-    updated = [e.findtext(f"{ATOM}updated")
-               for e in etree.fromstring(files["atom.xml"]).iter(f"{ATOM}entry")]
+    updated = [
+        e.findtext(f"{ATOM}updated")
+        for e in etree.fromstring(files["atom.xml"]).iter(f"{ATOM}entry")
+    ]
     assert len(set(updated)) == 3
     assert all(dt.datetime.fromisoformat(u) >= same for u in updated)
     modified = [i["date_modified"] for i in json.loads(files["feed.json"])["items"]]

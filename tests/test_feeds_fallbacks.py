@@ -28,19 +28,32 @@ def test_entries_sharing_an_updated_time_are_spaced_one_second_apart_and_logged(
     """The validator wants distinct <updated>: later duplicates move on by the least step,
     so they stay next to the time they really have; each move is logged with its file."""
     same = dt.datetime(2026, 3, 1, 9, tzinfo=UTC)
-    batch = [article(3, date=same), article(2, date=same), article(1, date=same),
-             article(0, date=same + dt.timedelta(seconds=1))]  # already where #2 would go
+    batch = [
+        article(3, date=same),
+        article(2, date=same),
+        article(1, date=same),
+        article(0, date=same + dt.timedelta(seconds=1)),
+    ]  # already where #2 would go
     with caplog.at_level(logging.DEBUG, logger="site_builder"):
         files = feed_files(SiteConfig(base_url=BASE), batch, {})
-    updated = [dt.datetime.fromisoformat(e.findtext(f"{ATOM}updated"))
-               for e in atom_entries(files)]
+    updated = [dt.datetime.fromisoformat(e.findtext(f"{ATOM}updated")) for e in atom_entries(files)]
     assert [u - same for u in updated] == [dt.timedelta(seconds=s) for s in (0, 1, 2, 3)]
-    moved = [r.getMessage() for r in caplog.records
-             if "updated time shared with another entry" in r.getMessage()]
+    moved = [
+        r.getMessage()
+        for r in caplog.records
+        if "updated time shared with another entry" in r.getMessage()
+    ]
     # once per feed file that spaces them (RSS, Atom, JSON: the site feed and the region's)
-    assert moved and all(m.startswith(("content/middle-east/story-2.md",
-                                       "content/middle-east/story-1.md",
-                                       "content/middle-east/story-0.md")) for m in moved)
+    assert moved and all(
+        m.startswith(
+            (
+                "content/middle-east/story-2.md",
+                "content/middle-east/story-1.md",
+                "content/middle-east/story-0.md",
+            )
+        )
+        for m in moved
+    )
     assert not any("story-3.md" in m for m in moved)  # the first one keeps its time
 
 
@@ -108,8 +121,9 @@ def test_a_json_feed_image_is_a_web_address_or_a_published_picture():
     near = article(1, image=Image("Caption", "Credit", "photo.jpg"))
     far = article(2, image=Image("Caption", "Credit", "https://img.example/p.jpg"))
     none = article(3, image=Image("Caption", "Credit", ""))
-    items = json.loads(feed_files(SiteConfig(base_url=BASE), newest_first([near, far, none]),
-                                  {})["feed.json"])["items"]
+    items = json.loads(
+        feed_files(SiteConfig(base_url=BASE), newest_first([near, far, none]), {})["feed.json"]
+    )["items"]
     images = {item["id"]: item.get("image") for item in items}
     # A picture of the site's own is published (and so in a feed) only through the build's
     # image pipeline (tests/test_pictures.py); the bare relative name is never a feed URL.

@@ -14,11 +14,11 @@ import re
 
 import pytest
 from lxml import etree
+from test_feeds import BASE, HOSTILE, article, body, newest_first
 
 from site_builder.config import SiteConfig
 from site_builder.feeds.entries import feed_files
 from site_builder.model import Image
-from test_feeds import BASE, HOSTILE, article, body, newest_first
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
@@ -29,10 +29,17 @@ IMG = re.compile(r"""<img\s+[^>]*src=(?:"(.*?)"|'(.*?)'|([\w-]+))[\s>]""", re.I)
 
 def scenarios():
     """(config, articles) pairs covering the shapes a site can have."""
-    same = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+    same = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     normal = newest_first([article(1), article(2, "gulf"), article(3, "gulf", updated=same)])
-    hostile = [article(9, title=HOSTILE, summary=HOSTILE, tags=("<b>", "a&b"),
-                       image=Image(HOSTILE, HOSTILE, "p.jpg"))]
+    hostile = [
+        article(
+            9,
+            title=HOSTILE,
+            summary=HOSTILE,
+            tags=("<b>", "a&b"),
+            image=Image(HOSTILE, HOSTILE, "p.jpg"),
+        )
+    ]
     batch = newest_first([article(n, "europe", date=same) for n in range(5)])
     return {
         "normal": (SiteConfig(base_url=BASE), normal),
@@ -64,7 +71,9 @@ def absolute_links(html: str) -> None:
 
 
 def rfc822(text: str) -> dt.datetime:
-    assert re.match(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$", text), text
+    assert re.match(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$", text), (
+        text
+    )
     return email.utils.parsedate_to_datetime(text)
 
 
@@ -95,8 +104,10 @@ def test_rss_2_0_requirements(config, path, data):
         guids.append(guid.text)
         rfc822(item.findtext("pubDate"))
         assert item.find("author") is None  # RSS <author> must be an e-mail; dc:creator used
-        for html in (item.findtext("description"), item.findtext(
-                "{http://purl.org/rss/1.0/modules/content/}encoded") or ""):
+        for html in (
+            item.findtext("description"),
+            item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
+        ):
             absolute_links(html)
             assert "<script" not in html.lower()
     assert len(guids) == len(set(guids))
@@ -125,7 +136,9 @@ def test_atom_rfc_4287_requirements(config, path, data):
         updated.append(entry.findtext(f"{ATOM}updated"))
         assert RFC3339.match(updated[-1]) and RFC3339.match(entry.findtext(f"{ATOM}published"))
         assert dt.datetime.fromisoformat(updated[-1]) <= feed_updated
-        alternates = [e for e in entry.findall(f"{ATOM}link") if e.get("rel", "alternate") == "alternate"]
+        alternates = [
+            e for e in entry.findall(f"{ATOM}link") if e.get("rel", "alternate") == "alternate"
+        ]
         assert len(alternates) == 1 and alternates[0].get("href").startswith("http")
         content = entry.find(f"{ATOM}content")
         summary = entry.find(f"{ATOM}summary")
@@ -166,6 +179,6 @@ def test_json_feed_1_1_requirements(config, path, data):
 def test_feeds_are_utf8_with_declaration():
     for param in all_files():
         path, data = param.values[1], param.values[2]
-        if path.endswith(".xml") or path.endswith(".opml"):
+        if path.endswith((".xml", ".opml")):
             assert data.startswith(b"<?xml version='1.0' encoding='UTF-8'?>"), path
         data.decode("utf-8")

@@ -11,7 +11,7 @@ from site_builder.errors import ContentError
 from site_builder.ingest.feedsource import read_feed, sniff, to_markdown
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def entries(name):
@@ -20,11 +20,18 @@ def entries(name):
     return found, problems
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("wordpress-rss2.xml", "xml"), ("atom10-blogger.xml", "xml"), ("rss10-rdf.xml", "xml"),
-    ("rss091.xml", "xml"), ("atom03.xml", "xml"), ("jsonfeed11.json", "json"),
-    ("not-a-feed.html", "html"),
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("wordpress-rss2.xml", "xml"),
+        ("atom10-blogger.xml", "xml"),
+        ("rss10-rdf.xml", "xml"),
+        ("rss091.xml", "xml"),
+        ("atom03.xml", "xml"),
+        ("jsonfeed11.json", "json"),
+        ("not-a-feed.html", "html"),
+    ],
+)
 def test_formats_are_detected_by_content(name, kind):
     assert sniff((FEEDS / name).read_bytes()) == kind
 
@@ -42,9 +49,21 @@ def test_wordpress_full_content_is_sanitised_and_absolute():
     assert first.author == "Staff Writer" and first.categories == ("Gulf", "Shipping")
     body = first.body
     assert "[Riyadh](https://gulfdesk.example/tag/riyadh/)" in body
-    assert "![The port of Jeddah](https://gulfdesk.example/wp-content/uploads/2026/02/port.jpg)" in body
+    assert (
+        "![The port of Jeddah](https://gulfdesk.example/wp-content/uploads/2026/02/port.jpg)"
+        in body
+    )
     assert "### What changes" in body and "- Joint patrols" in body
-    for bad in ("script", "evil", "iframe", "youtube", "onclick", "onerror", "javascript:", "&nbsp;"):
+    for bad in (
+        "script",
+        "evil",
+        "iframe",
+        "youtube",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "&nbsp;",
+    ):
         assert bad not in body
     assert "“We are closer than ever,” a Qatari official said." in second.body
 
@@ -71,10 +90,21 @@ def test_atom_xml_base_xhtml_and_feed_author():
     assert "**Jaber**" in jordan.body and "steal" not in jordan.body
 
 
-@pytest.mark.parametrize("name, title, date", [
-    ("rss10-rdf.xml", "Tunisia Passes Austerity Budget", dt.datetime(2026, 2, 2, 17, 20, tzinfo=UTC)),
-    ("atom03.xml", "Iran Raises Fuel Prices in Tehran", dt.datetime(2026, 1, 30, 11, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    "name, title, date",
+    [
+        (
+            "rss10-rdf.xml",
+            "Tunisia Passes Austerity Budget",
+            dt.datetime(2026, 2, 2, 17, 20, tzinfo=UTC),
+        ),
+        (
+            "atom03.xml",
+            "Iran Raises Fuel Prices in Tehran",
+            dt.datetime(2026, 1, 30, 11, tzinfo=UTC),
+        ),
+    ],
+)
 def test_legacy_formats(name, title, date):
     [entry], problems = entries(name)
     assert problems == [] and entry.title == title and entry.published == date
@@ -112,17 +142,25 @@ def test_html_page_is_a_clear_error():
 
 def test_invalid_json_feed_names_the_line():
     with pytest.raises(ContentError) as info:
-        read_feed(Path("f.json"), b'{"version": "https://jsonfeed.org/version/1.1",\n "items": [,]}')
+        read_feed(
+            Path("f.json"), b'{"version": "https://jsonfeed.org/version/1.1",\n "items": [,]}'
+        )
     assert str(info.value).startswith("f.json:2: JSON Feed is not valid JSON")
 
 
-@pytest.mark.parametrize("html", [
-    '<p onclick="x()">a</p><script>alert(1)</script>',
-    '<a href="javascript:alert(1)">a</a>', '<a href="JaVaScRiPt:alert(1)">a</a>',
-    '<img src="x" onerror="alert(1)">', '<style>body{}</style><p>a</p>',
-    '<iframe src="https://evil.example"></iframe><p>a</p>', '<svg><script>alert(1)</script></svg>',
-    '<a href="data:text/html;base64,PHNjcmlwdD4=">a</a>',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p onclick="x()">a</p><script>alert(1)</script>',
+        '<a href="javascript:alert(1)">a</a>',
+        '<a href="JaVaScRiPt:alert(1)">a</a>',
+        '<img src="x" onerror="alert(1)">',
+        "<style>body{}</style><p>a</p>",
+        '<iframe src="https://evil.example"></iframe><p>a</p>',
+        "<svg><script>alert(1)</script></svg>",
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">a</a>',
+    ],
+)
 def test_hostile_html_never_survives(html):
     text = to_markdown(html, "https://example.org/")
     for bad in ("alert", "javascript", "onclick", "onerror", "iframe", "evil", "data:", "<script"):

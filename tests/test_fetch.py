@@ -12,13 +12,13 @@ from site_builder.ingest.fetch import fetch_image, file_name
 from tests.pictures import photo
 
 JPEG = photo(1200, 800)
-STREAM_LIMIT = 64 * 1024 * 1024   # what /stream.jpg would send if nobody stopped reading
+STREAM_LIMIT = 64 * 1024 * 1024  # what /stream.jpg would send if nobody stopped reading
 
 
 class Handler(BaseHTTPRequestHandler):
     """The routes; the test server's state is on the server object."""
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         path = self.path.split("?")[0]
         route = {
             "/photo.jpg": lambda: self.reply(JPEG, "image/jpeg"),
@@ -62,13 +62,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(block)
                 sent += len(block)
         except OSError:
-            pass   # the client hung up: what the test wants
+            pass  # the client hung up: what the test wants
         finally:
             self.server.streamed = sent
             self.server.stream_done.set()
 
     def slow(self):
-        self.server.release.wait(30)   # until the test is over: the client must give up first
+        self.server.release.wait(30)  # until the test is over: the client must give up first
 
     def log_message(self, *args):
         pass
@@ -95,7 +95,12 @@ def test_a_picture_is_downloaded_into_the_bundle(server, tmp_path):
     assert fetched.path == tmp_path / "bundle" / "photo.jpg"
     assert fetched.path.read_bytes() == JPEG
     assert (fetched.status, fetched.format, fetched.width, fetched.height, fetched.size) == (
-        "created", "JPEG", 1200, 800, len(JPEG))
+        "created",
+        "JPEG",
+        1200,
+        800,
+        len(JPEG),
+    )
     assert fetch_image(f"{base}/photo.jpg", tmp_path / "bundle").status == "unchanged"
     fetched.path.write_bytes(b"old")
     assert fetch_image(f"{base}/photo.jpg", tmp_path / "bundle").status == "updated"
@@ -109,31 +114,41 @@ def test_the_name_comes_from_the_url_and_the_extension_from_the_bytes(server, tm
     assert fetch_image(f"{base}/png-named.jpg", tmp_path).path == tmp_path / "png-named.png"
     assert fetch_image(f"{base}/to-photo", tmp_path).path == tmp_path / "to-photo.jpg"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "evil-shot.jpg", "png-named.png", "to-photo.jpg"]
+        "evil-shot.jpg",
+        "png-named.png",
+        "to-photo.jpg",
+    ]
 
 
-@pytest.mark.parametrize("url, fmt, name", [
-    ("https://x.org/a/b/Photo%20One.JPG", "JPEG", "photo-one.jpg"),
-    ("https://x.org/", "PNG", "image.png"),
-    ("https://x.org/..", "WEBP", "image.webp"),
-    ("https://x.org/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "GIF", "passwd.gif"),
-    ("https://x.org/index.md", "JPEG", "index.jpg"),
-    ("https://x.org/.hidden", "JPEG", "hidden.jpg"),
-])
+@pytest.mark.parametrize(
+    "url, fmt, name",
+    [
+        ("https://x.org/a/b/Photo%20One.JPG", "JPEG", "photo-one.jpg"),
+        ("https://x.org/", "PNG", "image.png"),
+        ("https://x.org/..", "WEBP", "image.webp"),
+        ("https://x.org/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "GIF", "passwd.gif"),
+        ("https://x.org/index.md", "JPEG", "index.jpg"),
+        ("https://x.org/.hidden", "JPEG", "hidden.jpg"),
+    ],
+)
 def test_file_names_stay_in_the_folder(url, fmt, name):
     assert file_name(url, fmt) == name
 
 
-@pytest.mark.parametrize("path, message", [
-    ("/missing.jpg", "HTTP 404 Not Found"),
-    ("/page.html", "not a picture: the server sent text/html"),
-    ("/fake.jpg", "not a picture (JPEG, PNG, WebP or GIF)"),
-    ("/huge.jpg", "larger than 10 MB"),
-    ("/to-file", "HTTP 302 "),
-    ("/to-ftp", "HTTP 302 redirect to ftp://127.0.0.1/photo.jpg refused"),
-])
-def test_what_is_not_a_picture_is_refused_in_one_line_naming_the_url(server, tmp_path, path,
-                                                                     message):
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("/missing.jpg", "HTTP 404 Not Found"),
+        ("/page.html", "not a picture: the server sent text/html"),
+        ("/fake.jpg", "not a picture (JPEG, PNG, WebP or GIF)"),
+        ("/huge.jpg", "larger than 10 MB"),
+        ("/to-file", "HTTP 302 "),
+        ("/to-ftp", "HTTP 302 redirect to ftp://127.0.0.1/photo.jpg refused"),
+    ],
+)
+def test_what_is_not_a_picture_is_refused_in_one_line_naming_the_url(
+    server, tmp_path, path, message
+):
     _, base = server
     with pytest.raises(ContentError) as caught:
         fetch_image(base + path, tmp_path)
@@ -147,7 +162,7 @@ def test_an_endless_body_is_cut_off_at_the_limit(server, tmp_path):
     with pytest.raises(ContentError, match=r"stream\.jpg: larger than 100,000 bytes$"):
         fetch_image(f"{base}/stream.jpg", tmp_path, max_bytes=100_000)
     assert httpd.stream_done.wait(10)
-    assert httpd.streamed < STREAM_LIMIT   # the client stopped reading and hung up
+    assert httpd.streamed < STREAM_LIMIT  # the client stopped reading and hung up
     assert list(tmp_path.iterdir()) == []
 
 
@@ -172,7 +187,8 @@ def test_only_http_urls_are_fetched(url, tmp_path):
 
 def test_a_refused_port_is_one_line(tmp_path):
     import socket
-    with socket.socket() as probe:   # a port nothing listens on
+
+    with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(ContentError, match=rf"^http://127.0.0.1:{port}/a.jpg: cannot download: "):

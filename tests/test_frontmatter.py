@@ -33,18 +33,21 @@ The Israeli military said on Wednesday …
 def test_round_trip_gives_the_same_bytes():
     meta, body, line = frontmatter.read(SAMPLE, "a.md")
     assert line == 16
-    assert meta["date"] == dt.datetime(2026, 2, 11, tzinfo=dt.timezone.utc)
+    assert meta["date"] == dt.datetime(2026, 2, 11, tzinfo=dt.UTC)
     assert frontmatter.render(meta, body) == SAMPLE
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("title: x\n---\n", 1, "must start with a line '---'"),
-    ("---\ntitle: x\n", 1, "is not closed"),
-    ("---\ntitle: x\ncountries: [a\n---\n", 4, "not valid YAML"),
-    ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
-    ("---\na: &x [1, 2]\nb: *x\n---\n", 3, "aliases"),
-    ("---\n" + "[" * 5000 + "]" * 5000 + "\n---\n", 2, ""),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("title: x\n---\n", 1, "must start with a line '---'"),
+        ("---\ntitle: x\n", 1, "is not closed"),
+        ("---\ntitle: x\ncountries: [a\n---\n", 4, "not valid YAML"),
+        ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
+        ("---\na: &x [1, 2]\nb: *x\n---\n", 3, "aliases"),
+        ("---\n" + "[" * 5000 + "]" * 5000 + "\n---\n", 2, ""),
+    ],
+)
 def test_errors_carry_the_line(text, line, message):
     with pytest.raises(ContentError) as info:
         frontmatter.read(text, "c.md")
@@ -68,8 +71,12 @@ text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=
 @settings(max_examples=200, deadline=None)
 @given(title=text, tags=st.lists(text, max_size=4), summary=text)
 def test_any_values_round_trip(title, tags, summary):
-    meta = {"title": title, "date": dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.timezone.utc),
-            "tags": tags, "summary": summary}
+    meta = {
+        "title": title,
+        "date": dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC),
+        "tags": tags,
+        "summary": summary,
+    }
     once = frontmatter.render(meta, "Body")
     loaded, body, _ = frontmatter.read(once, "a.md")
     assert loaded == meta

@@ -20,7 +20,6 @@ import feedparser
 import lxml.etree
 import lxml.html
 import pytest
-
 from conftest import DATA, run_cli
 
 HOSTILE = DATA / "hostile"
@@ -50,10 +49,17 @@ REFUSED = [
     ("gulf/year-9999.md", 4, "year 9999 is out of range"),
     ("gulf/year-99999.md", 4, "'99999-01-01' is not an ISO 8601 date"),
     ("gulf/february-31.md", 4, "impossible date: day is out of range for month"),
-    ("gulf/duplicate-id-b.md", 2, "duplicate id 'urn:uuid:00000000-0000-5000-8000-000000000010' "
-                                  "(also in content/gulf/duplicate-id-a.md)"),
-    ("gulf/same-slug.md", 4, "duplicate URL 'articles/2026/01/same-slug/' "
-                             "(also in content/europe/same-slug.md)"),
+    (
+        "gulf/duplicate-id-b.md",
+        2,
+        "duplicate id 'urn:uuid:00000000-0000-5000-8000-000000000010' "
+        "(also in content/gulf/duplicate-id-a.md)",
+    ),
+    (
+        "gulf/same-slug.md",
+        4,
+        "duplicate URL 'articles/2026/01/same-slug/' (also in content/europe/same-slug.md)",
+    ),
     ("gulf/unsafe-slug.md", 6, "unsafe slug '../../../etc/passwd'"),
     ("gulf/absolute-slug.md", 6, "unsafe slug '/etc/passwd'"),
     ("gulf/..hidden-dots.md", 2, "unsafe slug '..hidden-dots'"),
@@ -75,13 +81,18 @@ REFUSED = [
     ("gulf/nested-lists.md", 108, "indented more than 400 columns"),
 ]
 SECRET = "TOP-SECRET-OUTSIDE-CONTENT"
-ARTICLE = ("---\nid: urn:uuid:{n}\ntitle: Article {n}\ndate: 2026-01-05T08:00:00+00:00\n"
-           "region: gulf\n---\nBody {n}.\n")
+ARTICLE = (
+    "---\nid: urn:uuid:{n}\ntitle: Article {n}\ndate: 2026-01-05T08:00:00+00:00\n"
+    "region: gulf\n---\nBody {n}.\n"
+)
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 @pytest.fixture
@@ -92,9 +103,13 @@ def site(tmp_path):
     (root / "site.toml").write_text(TOML, encoding="utf-8")
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "secret.md").write_text(ARTICLE.format(n=999).replace("Body", SECRET), encoding="utf-8")
+    (outside / "secret.md").write_text(
+        ARTICLE.format(n=999).replace("Body", SECRET), encoding="utf-8"
+    )
     (outside / "folder").mkdir()
-    (outside / "folder" / "secret.md").write_text(ARTICLE.format(n=998).replace("Body", SECRET), encoding="utf-8")
+    (outside / "folder" / "secret.md").write_text(
+        ARTICLE.format(n=998).replace("Body", SECRET), encoding="utf-8"
+    )
     return root
 
 
@@ -103,7 +118,9 @@ def add_refused(root: Path, outside: Path) -> None:
     for folder in (HOSTILE / "rejected").iterdir():
         shutil.copytree(folder, root / "content" / folder.name, dirs_exist_ok=True)
     gulf = root / "content" / "gulf"
-    (gulf / "deep-flow.md").write_text("---\na: " + "[" * 50_000 + "]" * 50_000 + "\n---\n", encoding="utf-8")
+    (gulf / "deep-flow.md").write_text(
+        "---\na: " + "[" * 50_000 + "]" * 50_000 + "\n---\n", encoding="utf-8"
+    )
     (gulf / "deep-block.md").write_text("---\n" + "- " * 50_000 + "x\n---\n", encoding="utf-8")
     line = "Fifty megabytes of wire copy, one line after another, all of it ordinary text.\n"
     with (gulf / "huge.md").open("w") as out:
@@ -114,9 +131,15 @@ def add_refused(root: Path, outside: Path) -> None:
     (gulf / "loop.md").symlink_to(gulf / "loop.md")
     # Markdown that crashes python-markdown (recursion) or takes minutes (quadratic links).
     head = ARTICLE.format(n=996).split("Body")[0]
-    (gulf / "nested-emphasis.md").write_text(head + " ".join(["*a"] * 3000) + " x\n", encoding="utf-8")
-    (gulf / "nested-links.md").write_text(head + "Fine.\n\n" + "a [b " * 3000 + "\n", encoding="utf-8")
-    (gulf / "nested-lists.md").write_text(head + "".join("    " * i + "- x\n" for i in range(300)), encoding="utf-8")
+    (gulf / "nested-emphasis.md").write_text(
+        head + " ".join(["*a"] * 3000) + " x\n", encoding="utf-8"
+    )
+    (gulf / "nested-links.md").write_text(
+        head + "Fine.\n\n" + "a [b " * 3000 + "\n", encoding="utf-8"
+    )
+    (gulf / "nested-lists.md").write_text(
+        head + "".join("    " * i + "- x\n" for i in range(300)), encoding="utf-8"
+    )
     (gulf / "linked-folder").symlink_to(outside / "folder", target_is_directory=True)
 
 
@@ -133,27 +156,46 @@ def test_every_refused_file_is_one_line_naming_file_and_line(site):
         assert re.match(r"content/\S+\.md(:\d+)?: \S", line), line
     for name, number, message in REFUSED:
         where = f"content/{name}:{number}: " if number else f"content/{name}: "
-        assert any(line.startswith(where) and message in line for line in lines), \
+        assert any(line.startswith(where) and message in line for line in lines), (
             f"no '{where}...{message}' in:\n{proc.stderr}"
+        )
     refused = {name for name, _, _ in REFUSED}
     assert all(line.split(":")[0].removeprefix("content/") in refused for line in lines[:-1])
-    assert tree(site / "output") == before           # a failed build changes nothing
+    assert tree(site / "output") == before  # a failed build changes nothing
     assert SECRET not in proc.stderr
 
 
 def test_links_out_of_content_are_never_read(site):
     """A linked file is refused (above); a linked folder is not followed: never a page."""
     gulf = site / "content" / "gulf"
-    (gulf / "linked-folder").symlink_to(site.parent / "outside" / "folder",
-                                        target_is_directory=True)
+    (gulf / "linked-folder").symlink_to(
+        site.parent / "outside" / "folder", target_is_directory=True
+    )
     proc = run_cli("build", cwd=site)
     assert proc.returncode == 0, proc.stderr
-    assert not any(SECRET.encode() in p.read_bytes()
-                   for p in (site / "output").rglob("*") if p.is_file())
+    assert not any(
+        SECRET.encode() in p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()
+    )
 
 
-DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "input", "button", "base",
-                  "svg", "math", "style", "frame", "frameset", "applet", "link", "meta"}
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "base",
+    "svg",
+    "math",
+    "style",
+    "frame",
+    "frameset",
+    "applet",
+    "link",
+    "meta",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href"}
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -179,8 +221,9 @@ def assert_safe_html(html: str | bytes, where: str, theme: bool = False) -> None
             assert element.get("http-equiv", "").lower() != "refresh", where
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), f"{where}: <{tag} {name}=...>"
-            assert "alert(" not in value or name in ("alt", "title", "content"), \
+            assert "alert(" not in value or name in ("alt", "title", "content"), (
                 f"{where}: <{tag} {name}={value!r}>"
+            )
             if name.lower() in URL_ATTRIBUTES:
                 scheme = urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower()
                 assert scheme in ("", "http", "https", "mailto"), f"{where}: {name}={value!r}"
@@ -188,13 +231,19 @@ def assert_safe_html(html: str | bytes, where: str, theme: bool = False) -> None
 
 def files_beside_output(site: Path) -> dict[Path, tuple[int, int]]:
     """Every file of the test folder but output/ and the build cache, with its mtime and size."""
-    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in site.parent.rglob("*")
-            if p.is_file() and not {"output", ".cache"} & set(p.relative_to(site.parent).parts)}
+    return {
+        p: (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in site.parent.rglob("*")
+        if p.is_file() and not {"output", ".cache"} & set(p.relative_to(site.parent).parts)
+    }
 
 
 def built_files(output: Path) -> dict[str, bytes]:
-    return {p.relative_to(output).as_posix(): p.read_bytes()
-            for p in sorted(output.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_hostile_markup_builds_to_safe_pages_and_valid_feeds(site):
@@ -243,7 +292,9 @@ def test_feeds_of_hostile_articles_are_valid_xml_with_safe_content(site):
         feed = json.loads(files[name])
         for item in feed["items"]:
             assert_safe_html(item.get("content_html", ""), f"{name}: {item['title']}")
-            assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", json.dumps(item, ensure_ascii=False))
+            assert not re.search(
+                r"[\x00-\x08\x0b\x0c\x0e-\x1f]", json.dumps(item, ensure_ascii=False)
+            )
     # The raw feed bytes carry no live markup either: only escaped text.
     for name in xml:
         assert b"<script" not in files[name] and b'href="javascript' not in files[name].lower()
@@ -251,7 +302,7 @@ def test_feeds_of_hostile_articles_are_valid_xml_with_safe_content(site):
 
 def test_right_to_left_and_non_ascii_titles_survive_intact(site):
     run_cli("build", cwd=site, check=True)
-    page = (site / "output" / "articles" / "2026" / "01" / "right-to-left" / "index.html")
+    page = site / "output" / "articles" / "2026" / "01" / "right-to-left" / "index.html"
     text = page.read_text(encoding="utf-8")
     assert "إسرائيل تقول إنها قتلت عنصراً في «حماس»" in text
     assert "Ünïcödé — 東京 🌍" in text and "a\u200db" in text

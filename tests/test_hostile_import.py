@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 from conftest import DATA, run_cli
-from site_builder.content import frontmatter
 from test_hostile_content import assert_safe_html, built_files
+
+from site_builder.content import frontmatter
 
 DUMPS = DATA / "hostile" / "dumps"
 DATE = "2026-02-11T08:00"
@@ -39,12 +39,17 @@ def test_unreadable_sources_are_one_line_each_and_write_nothing(tmp_path):
     with (tmp_path / "huge.txt").open("wb") as out:  # 50 MB that would parse: refused unread
         out.write(b"A title\n\nA paragraph of wire copy that goes on and on.\n" * 954_000)
     (tmp_path / "folder").mkdir()
-    (tmp_path / "deep.json").write_text('{"version": "https://jsonfeed.org/version/1.1", '
-                                        '"title": "t", "items": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    (tmp_path / "deep.json").write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", '
+        '"title": "t", "items": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        encoding="utf-8",
+    )
     (tmp_path / "deep.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Talks'
-        '</title><description>' + "&lt;b&gt;" * 50_000 + "Iraqi officials met.</description>"
-        "</item></channel></rss>", encoding="utf-8")
+        "</title><description>" + "&lt;b&gt;" * 50_000 + "Iraqi officials met.</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
     proc = run_cli("import", "--date", DATE, *[name for name, _, _ in REFUSED], cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -52,8 +57,9 @@ def test_unreadable_sources_are_one_line_each_and_write_nothing(tmp_path):
     assert len(lines) == len(REFUSED), proc.stderr
     for name, number, message in REFUSED:
         where = f"{name}:{number}: " if number else f"{name}: "
-        assert any(line.startswith(where) and message in line for line in lines), \
+        assert any(line.startswith(where) and message in line for line in lines), (
             f"no '{where}...{message}' in:\n{proc.stderr}"
+        )
     assert not (tmp_path / "content").exists()
     assert f"{len(REFUSED)} problems" in proc.stdout
 
@@ -66,8 +72,9 @@ def test_hostile_articles_land_inside_content_with_safe_slugs_and_build_safely(t
     assert "Traceback" not in proc.stderr
     # The feed's javascript: link is dropped, with a warning naming the file.
     assert "javascript-link.xml:3: dropped the link 'javascript:alert('feed-link')'" in proc.stderr
-    everything = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
-                        if p.is_file())
+    everything = sorted(
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()
+    )
     written = [p for p in everything if p not in ("hostile.txt", "javascript-link.xml")]
     assert len(written) == 6
     for path in written:  # content/<region>/<ascii slug>.md and nothing else, nowhere else
@@ -109,6 +116,8 @@ def test_a_region_folder_linked_out_of_content_is_never_written_through(tmp_path
     assert list(outside.iterdir()) == []
     lines = proc.stderr.splitlines()
     assert len(lines) == 2 and all(
-        line.startswith("content/middle-east/") and line.endswith(
-            "refusing to write: middle-east/ is a symbolic link out of content/") for line in lines)
+        line.startswith("content/middle-east/")
+        and line.endswith("refusing to write: middle-east/ is a symbolic link out of content/")
+        for line in lines
+    )
     assert len(list((tmp_path / "content" / "horn-of-africa").glob("*.md"))) == 2  # the rest

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from site_builder.serve import devloop, livereload, server
 from site_builder.cli import build_parser
+from site_builder.serve import devloop, livereload, server
 
 SECRET = b"do not serve this"
 
@@ -82,15 +82,36 @@ def get(srv, path: str, base: str | None = None) -> tuple[int, bytes]:
 
 
 TRAVERSALS = [
-    "../secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt", "%2e%2e%2fsecret.txt",
-    "%2E%2E%2Fsecret.txt", ".%2e/secret.txt", "%252e%252e%252fsecret.txt", "..%5csecret.txt",
-    "..\\secret.txt", "%c0%ae%c0%ae/secret.txt", "%c0%af..%c0%afsecret.txt",
-    "%u002e%u002e/secret.txt", "./../secret.txt", "gulf/../../secret.txt",
-    "gulf/%2e%2e/%2e%2e/secret.txt", "....//secret.txt", "..;/secret.txt",
-    "%2e%2e%00/secret.txt", "%00../secret.txt", "gulf/empty/../../../secret.txt",
-    "leak.txt", "leak-folder/", "leak-folder/key.txt", "leak-folder/index.html",
-    "gulf/up/secret.txt", "gulf/up/private/key.txt", "/etc/passwd", "%2fetc%2fpasswd",
-    "..%252f..%252fsecret.txt", "%ef%bc%8e%ef%bc%8e/secret.txt",
+    "../secret.txt",
+    "..%2fsecret.txt",
+    "%2e%2e/secret.txt",
+    "%2e%2e%2fsecret.txt",
+    "%2E%2E%2Fsecret.txt",
+    ".%2e/secret.txt",
+    "%252e%252e%252fsecret.txt",
+    "..%5csecret.txt",
+    "..\\secret.txt",
+    "%c0%ae%c0%ae/secret.txt",
+    "%c0%af..%c0%afsecret.txt",
+    "%u002e%u002e/secret.txt",
+    "./../secret.txt",
+    "gulf/../../secret.txt",
+    "gulf/%2e%2e/%2e%2e/secret.txt",
+    "....//secret.txt",
+    "..;/secret.txt",
+    "%2e%2e%00/secret.txt",
+    "%00../secret.txt",
+    "gulf/empty/../../../secret.txt",
+    "leak.txt",
+    "leak-folder/",
+    "leak-folder/key.txt",
+    "leak-folder/index.html",
+    "gulf/up/secret.txt",
+    "gulf/up/private/key.txt",
+    "/etc/passwd",
+    "%2fetc%2fpasswd",
+    "..%252f..%252fsecret.txt",
+    "%ef%bc%8e%ef%bc%8e/secret.txt",
 ]
 
 
@@ -104,9 +125,13 @@ def test_no_path_escapes_the_output_folder(serve):
 
 def test_raw_request_targets_cannot_escape_either(serve):
     srv, base = serve
-    for target in (b"../secret.txt", b"http://127.0.0.1/../secret.txt", b"*",
-                   base.encode() + b"\xff\xfe/../../secret.txt",
-                   base.encode() + b"..%2f..%2fsecret.txt"):
+    for target in (
+        b"../secret.txt",
+        b"http://127.0.0.1/../secret.txt",
+        b"*",
+        base.encode() + b"\xff\xfe/../../secret.txt",
+        base.encode() + b"..%2f..%2fsecret.txt",
+    ):
         reply = raw(srv, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         assert SECRET not in reply, target
         assert reply.startswith(b"HTTP/1."), target
@@ -126,15 +151,22 @@ def test_survives_malformed_and_stalled_requests(serve):
     stalled = socket.create_connection(srv.server_address[:2], timeout=5)
     stalled.sendall(b"GET " + base.encode())
     garbage = [
-        b"\r\n\r\n", b"GET\r\n\r\n", b"GET /\r\n\r\n", b"GET / HTTP/1.1 extra\r\n\r\n",
-        b"GET / FOO/1.1\r\n\r\n", b"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
+        b"\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/1.1 extra\r\n\r\n",
+        b"GET / FOO/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
         b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(150)) + b"\r\n",
         b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
         b"GET / HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
         b"POST / HTTP/1.1\r\nContent-Length: 99999999\r\n\r\nabc",
-        b"DELETE /index.html HTTP/1.1\r\n\r\n", b"PUT /x HTTP/1.1\r\nContent-Length: 1\r\n\r\nx",
-        b"GET /%zz%%%ff HTTP/1.1\r\n\r\n", b"GET /\x00\x01\x7f HTTP/1.1\r\n\r\n",
-        bytes(range(256)) * 4, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS hello
+        b"DELETE /index.html HTTP/1.1\r\n\r\n",
+        b"PUT /x HTTP/1.1\r\nContent-Length: 1\r\n\r\nx",
+        b"GET /%zz%%%ff HTTP/1.1\r\n\r\n",
+        b"GET /\x00\x01\x7f HTTP/1.1\r\n\r\n",
+        bytes(range(256)) * 4,
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",  # a TLS hello
     ]
     for data in garbage:
         reply = raw(srv, data, timeout=2.0)
@@ -155,8 +187,13 @@ def test_binds_to_loopback_unless_told_otherwise(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--port", str(port)],
-                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

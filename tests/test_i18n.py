@@ -25,6 +25,7 @@ MOMENT = dt.datetime(2026, 11, 5, 14, 30, tzinfo=ZoneInfo("UTC"))
 
 # --- dates and numbers ----------------------------------------------------------------------
 
+
 def test_english_keeps_the_themes_day_month_year_and_24_hour_clock():
     assert i18n.long_date(MOMENT, "en") == "5 November 2026"
     assert i18n.time_of_day(MOMENT, "en") == "14:30 UTC"
@@ -60,9 +61,16 @@ def test_time_of_day_in_the_articles_own_zone():
     assert i18n.time_of_day(beirut, "en") == "16:30 EET"
 
 
-@pytest.mark.parametrize("minutes, expected", [
-    (1, "دقيقة واحدة للقراءة"), (2, "دقيقتان للقراءة"), (5, "5 دقائق للقراءة"),
-    (11, "11 دقيقة للقراءة"), (100, "100 دقيقة للقراءة")])
+@pytest.mark.parametrize(
+    "minutes, expected",
+    [
+        (1, "دقيقة واحدة للقراءة"),
+        (2, "دقيقتان للقراءة"),
+        (5, "5 دقائق للقراءة"),
+        (11, "11 دقيقة للقراءة"),
+        (100, "100 دقيقة للقراءة"),
+    ],
+)
 def test_arabic_reading_time_uses_the_six_plural_forms(minutes, expected):
     assert i18n.reading_time(minutes, "ar") == expected
 
@@ -79,6 +87,7 @@ def test_unknown_language_is_a_value_error_naming_it():
 
 
 # --- direction and names ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("language", ["ar", "he", "fa", "ur", "ar-EG", "ps"])
 def test_right_to_left_languages(language):
@@ -115,6 +124,7 @@ def test_most_gazetteer_countries_have_a_code():
 
 # --- bidi isolation ------------------------------------------------------------------------
 
+
 def test_isolate_wraps_in_bdi_and_escapes():
     assert i18n.isolate("5 <November>") == Markup("<bdi>5 &lt;November&gt;</bdi>")
     assert i18n.isolate("2026", "ltr") == Markup('<bdi dir="ltr">2026</bdi>')
@@ -128,6 +138,7 @@ def test_isolate_rejects_other_directions():
 
 # --- catalogues and Jinja ----------------------------------------------------------------------
 
+
 def _env(language: str) -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     i18n.install(env, language)
@@ -138,9 +149,11 @@ def test_templates_speak_arabic():
     env = _env("ar")
     page = env.from_string(
         "{% trans %}Latest news{% endtrans %}|{{ _('Page %(number)s', number=3|number) }}"
-        "|{{ when|longdate }}|{{ month_name('2026/11') }}|{{ reading_time(2) }}")
-    assert page.render(when=MOMENT) == ("آخر الأخبار|الصفحة 3|5 نوفمبر 2026|نوفمبر 2026"
-                                        "|دقيقتان للقراءة")
+        "|{{ when|longdate }}|{{ month_name('2026/11') }}|{{ reading_time(2) }}"
+    )
+    assert page.render(when=MOMENT) == (
+        "آخر الأخبار|الصفحة 3|5 نوفمبر 2026|نوفمبر 2026|دقيقتان للقراءة"
+    )
 
 
 def test_trans_blocks_are_trimmed_and_values_escaped():
@@ -151,10 +164,16 @@ def test_trans_blocks_are_trimmed_and_values_escaped():
 
 def test_plural_trans_block_in_arabic():
     env = _env("ar")
-    page = env.from_string("{% trans count=n, num=n|number %}{{ num }} article{% pluralize %}"
-                           "{{ num }} articles{% endtrans %}")
+    page = env.from_string(
+        "{% trans count=n, num=n|number %}{{ num }} article{% pluralize %}"
+        "{{ num }} articles{% endtrans %}"
+    )
     assert [page.render(n=n) for n in (1, 2, 4, 12)] == [
-        "مقال واحد", "مقالان", "4 مقالات", "12 مقالًا"]
+        "مقال واحد",
+        "مقالان",
+        "4 مقالات",
+        "12 مقالًا",
+    ]
 
 
 def test_english_site_reads_as_the_theme_writes():
@@ -176,8 +195,9 @@ def _catalog(path: Path):
 
 
 def _messages(path: Path) -> dict:
-    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m
-            for m in _catalog(path) if m.id}
+    return {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in _catalog(path) if m.id
+    }
 
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -215,7 +235,8 @@ def test_no_theme_string_outside_the_catalogue():
     found = []
     for folder in ("templates", "site_builder"):
         for filename, line, message, _comments, _context in extract_from_dir(
-                str(ROOT / folder), method_map, options_map):
+            str(ROOT / folder), method_map, options_map
+        ):
             msgid = message if isinstance(message, str) else message[0]
             if msgid not in known:
                 found.append(f"{folder}/{filename}:{line}: {msgid!r}")
@@ -230,6 +251,7 @@ def test_extracting_again_keeps_every_message_of_the_catalogue():
     found = set()
     for folder in ("templates", "site_builder"):
         for _filename, _line, message, _comments, _context in extract_from_dir(
-                str(ROOT / folder), method_map, options_map):
+            str(ROOT / folder), method_map, options_map
+        ):
             found.add(message if isinstance(message, str) else message[0])
     assert set(i18n.msgids("en")) - found == set()

@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_cli
 from lxml import html
 
-from conftest import REPO, run_cli
 from site_builder import i18n
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s|<[^>]+>")
@@ -28,7 +28,7 @@ def english_fragments() -> set[str]:
     found = set()
     for message in set(i18n.msgids("en")) - names:
         for piece in PLACEHOLDER.split(message):
-            piece = piece.strip(" .,:()→←-\"")
+            piece = piece.strip(' .,:()→←-"')
             if len(piece) >= 4 and re.search("[A-Za-z]{3}", piece) and piece not in names:
                 found.add(piece)
     return found
@@ -37,8 +37,10 @@ def english_fragments() -> set[str]:
 def theme_text(path: Path) -> str:
     """The page's visible text without what the editors wrote."""
     doc = html.fromstring(path.read_bytes())
-    for element in doc.xpath("//*[@dir='auto'] | //script | //style | //head | "
-                             "//p[contains(@class, 'site-title')] | //code"):
+    for element in doc.xpath(
+        "//*[@dir='auto'] | //script | //style | //head | "
+        "//p[contains(@class, 'site-title')] | //code"
+    ):
         element.drop_tree()
     return " ".join(doc.text_content().split())
 
@@ -48,8 +50,9 @@ def arabic(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ar")
     shutil.copytree(REPO / "content", root / "content")
     toml = (REPO / "site.toml").read_text(encoding="utf-8")
-    (root / "site.toml").write_text(toml.replace('language = "en"', 'language = "ar"'),
-                                    encoding="utf-8")
+    (root / "site.toml").write_text(
+        toml.replace('language = "en"', 'language = "ar"'), encoding="utf-8"
+    )
     run_cli("build", "-q", cwd=root, check=True)
     return root / "output"
 

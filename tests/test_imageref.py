@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from site_builder.errors import ContentError
 from site_builder.content.imageref import LocalImage, RemoteImage, resolve_image, site_path
+from site_builder.errors import ContentError
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def site(tmp_path):
 
 
 def resolve(site, url, article="gulf/port-reopens/index.md"):
-    return resolve_image(url, site / "content" / article, site / "content",
-                         [site / "theme-static", site / "static"])
+    return resolve_image(
+        url, site / "content" / article, site / "content", [site / "theme-static", site / "static"]
+    )
 
 
 def test_a_picture_in_the_bundle(site):
@@ -51,30 +52,44 @@ def test_a_path_relative_to_a_plain_article(site):
 
 def test_an_absolute_path_is_looked_up_in_static_the_site_s_own_first(site):
     assert resolve(site, "/images/logo.png") == LocalImage(
-        (site / "static/images/logo.png").resolve(), "images/logo.png")
+        (site / "static/images/logo.png").resolve(), "images/logo.png"
+    )
     assert resolve(site, "/images/only-theme.png") == LocalImage(
-        (site / "theme-static/images/only-theme.png").resolve(), "images/only-theme.png")
+        (site / "theme-static/images/only-theme.png").resolve(), "images/only-theme.png"
+    )
 
 
-@pytest.mark.parametrize("url", ["https://cdn.example.com/a.jpg?w=800",
-                                 "http://example.com/b.png", "  https://example.com/c.jpg "])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cdn.example.com/a.jpg?w=800",
+        "http://example.com/b.png",
+        "  https://example.com/c.jpg ",
+    ],
+)
 def test_remote_urls_are_left_alone(site, url):
     assert resolve(site, url) == RemoteImage(url.strip())
 
 
-@pytest.mark.parametrize("url, message", [
-    ("../../../secret.jpg", "leads outside {content}"),
-    ("../../../../../../../etc/passwd", "leads outside {content}"),
-    ("/../secret.jpg", "leads outside {static}"),
-    ("/../../etc/passwd", "leads outside {static}"),
-    ("missing.jpg", "no such file {content}/gulf/port-reopens/missing.jpg"),
-    ("/images/missing.png", "no such file in {site}/theme-static or {static}"),
-    ("file:///etc/passwd", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
-    ("javascript:alert(1)", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
-    ("//cdn.example.com/a.jpg", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
-    ("", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
-    ("a\0b.jpg", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("../../../secret.jpg", "leads outside {content}"),
+        ("../../../../../../../etc/passwd", "leads outside {content}"),
+        ("/../secret.jpg", "leads outside {static}"),
+        ("/../../etc/passwd", "leads outside {static}"),
+        ("missing.jpg", "no such file {content}/gulf/port-reopens/missing.jpg"),
+        ("/images/missing.png", "no such file in {site}/theme-static or {static}"),
+        ("file:///etc/passwd", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
+        ("javascript:alert(1)", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
+        (
+            "//cdn.example.com/a.jpg",
+            "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL",
+        ),
+        ("", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
+        ("a\0b.jpg", "expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL"),
+    ],
+)
 def test_refused_references_give_one_line_naming_the_article(site, url, message):
     with pytest.raises(ContentError) as caught:
         resolve(site, url)

@@ -9,30 +9,47 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from site_builder.content import frontmatter
-from site_builder.config import load_config
-from site_builder.atomic import write_atomic
-from site_builder.ingest.importer import edited_since_import, run_import
-
 from conftest import SEED, run_cli
+
+from site_builder.atomic import write_atomic
+from site_builder.config import load_config
+from site_builder.content import frontmatter
+from site_builder.ingest.importer import edited_since_import, run_import
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SITE_TOML = 'title = "Test"\nsource_name = "Asharq Al-Awsat"\n'
 EXPECTED = [  # (region, folder-relative path, primary country, credit, paragraphs)
-    ("middle-east", "middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md",
-     "Iraq", "AP", 24),
-    ("middle-east",
-     "middle-east/israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings.md",
-     "Palestine", "AFP", 15),
-    ("horn-of-africa", "horn-of-africa/"
-     "somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void.md",
-     "Somalia", "SPA", 29),
-    ("horn-of-africa",
-     "horn-of-africa/rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region.md",
-     "Sudan", "AFP", 12),
+    (
+        "middle-east",
+        "middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md",
+        "Iraq",
+        "AP",
+        24,
+    ),
+    (
+        "middle-east",
+        "middle-east/israel-says-killed-hamas-operative-responsible-for-2004-bus-bombings.md",
+        "Palestine",
+        "AFP",
+        15,
+    ),
+    (
+        "horn-of-africa",
+        "horn-of-africa/"
+        "somali-president-to-asharq-al-awsat-working-with-saudi-led-partners-to-void.md",
+        "Somalia",
+        "SPA",
+        29,
+    ),
+    (
+        "horn-of-africa",
+        "horn-of-africa/rsf-drone-strike-on-mosque-kills-2-children-in-sudans-kordofan-region.md",
+        "Sudan",
+        "AFP",
+        12,
+    ),
 ]
-MTIME = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc).timestamp()
+MTIME = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC).timestamp()
 
 
 @pytest.fixture
@@ -48,8 +65,14 @@ def site(tmp_path, monkeypatch):
 def run(site: Path, *names: str, toml: str = SITE_TOML, **options) -> int:
     (site / "site.toml").write_text(toml, encoding="utf-8")
     config = load_config(site / "site.toml", root=site)
-    options = {"date": None, "source_url": None, "dry_run": False, "force": False,
-               "quiet": False, **options}
+    options = {
+        "date": None,
+        "source_url": None,
+        "dry_run": False,
+        "force": False,
+        "quiet": False,
+        **options,
+    }
     return run_import(config, [site / n for n in (names or ["seed.txt"])], **options)
 
 
@@ -66,14 +89,29 @@ def test_seed_becomes_four_content_files(site, capsys):
     assert run(site) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:4] == [f"created    {region:<14}  content/{path}" for region, path, *_ in EXPECTED]
-    assert out[4] == ("4 articles from 1 file: 4 created; "
-                      "dates: 2 from file modification time, 2 from caption")
+    assert out[4] == (
+        "4 articles from 1 file: 4 created; dates: 2 from file modification time, 2 from caption"
+    )
     for region, path, country, credit, paragraphs in EXPECTED:
         meta, body = load(site / "content" / path)
-        assert list(meta) == ["id", "title", "date", "region", "countries", "tags", "summary",
-                              "image", "source", "draft", "import_digest"]
+        assert list(meta) == [
+            "id",
+            "title",
+            "date",
+            "region",
+            "countries",
+            "tags",
+            "summary",
+            "image",
+            "source",
+            "draft",
+            "import_digest",
+        ]
         assert (meta["region"], meta["countries"][0], meta["image"]["credit"]) == (
-            region, country, credit)
+            region,
+            country,
+            credit,
+        )
         assert meta["source"] == {"name": "Asharq Al-Awsat"}
         assert meta["id"].startswith("urn:uuid:") and meta["draft"] is False
         assert meta["date"].tzinfo is not None
@@ -82,8 +120,11 @@ def test_seed_becomes_four_content_files(site, capsys):
         assert meta["summary"] == blocks[0]
     _, somalia = load(site / "content" / EXPECTED[2][1])
     assert [b for b in somalia.split("\n\n") if b.startswith("## ")] == [
-        "## Three parallel steps", "## Regional security", "## Strategic foothold",
-        "## Saudi ties"]
+        "## Three parallel steps",
+        "## Regional security",
+        "## Strategic foothold",
+        "## Saudi ties",
+    ]
 
 
 def test_generated_files_round_trip_byte_for_byte(site):
@@ -98,9 +139,13 @@ def test_generated_files_round_trip_byte_for_byte(site):
 def test_dates_from_caption_then_file_time_first_article_newest(site, capsys):
     run(site)
     dates = [load(site / "content" / e[1])[0]["date"] for e in EXPECTED]
-    saved = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc)
-    assert dates == [saved, dt.datetime(2026, 2, 8, tzinfo=dt.timezone.utc),
-                     saved - dt.timedelta(minutes=2), dt.datetime(2026, 2, 6, tzinfo=dt.timezone.utc)]
+    saved = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
+    assert dates == [
+        saved,
+        dt.datetime(2026, 2, 8, tzinfo=dt.UTC),
+        saved - dt.timedelta(minutes=2),
+        dt.datetime(2026, 2, 6, tzinfo=dt.UTC),
+    ]
     assert "dates: 2 from file modification time, 2 from caption" in capsys.readouterr().out
 
 
@@ -115,8 +160,12 @@ def test_batch_date_spaces_articles_a_minute_apart_in_the_site_time_zone(site):
     toml = SITE_TOML + 'timezone = "Asia/Riyadh"\n'
     run(site, toml=toml, date=dt.datetime(2026, 2, 11))
     dates = [load(site / "content" / e[1])[0]["date"].isoformat() for e in EXPECTED]
-    assert dates == ["2026-02-11T00:00:00+03:00", "2026-02-10T23:59:00+03:00",
-                     "2026-02-10T23:58:00+03:00", "2026-02-10T23:57:00+03:00"]
+    assert dates == [
+        "2026-02-11T00:00:00+03:00",
+        "2026-02-10T23:59:00+03:00",
+        "2026-02-10T23:58:00+03:00",
+        "2026-02-10T23:57:00+03:00",
+    ]
 
 
 def test_second_import_is_unchanged_and_rewrites_nothing(site, capsys):
@@ -136,7 +185,9 @@ def test_fresh_clone_with_a_new_dump_mtime_is_still_unchanged(site, capsys):
     os.utime(site / "seed.txt", (MTIME + 86400 * 30, MTIME + 86400 * 30))
     capsys.readouterr()
     run(site)
-    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[:4]] == ["unchanged"] * 4
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[:4]] == [
+        "unchanged"
+    ] * 4
     assert stamps(site) == before
 
 
@@ -144,13 +195,22 @@ def test_changed_text_is_updated_in_place_with_its_id_kept(site, capsys):
     run(site)
     path = site / "content" / EXPECTED[1][1]
     old_meta, _ = load(path)
-    (site / "seed.txt").write_text(SEED_TEXT.replace("His case became a major national issue",
-                                                     "His case became a huge national issue"), encoding="utf-8")
+    (site / "seed.txt").write_text(
+        SEED_TEXT.replace(
+            "His case became a major national issue", "His case became a huge national issue"
+        ),
+        encoding="utf-8",
+    )
     os.utime(site / "seed.txt", (MTIME, MTIME))
     capsys.readouterr()
     assert run(site) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in out[:4]] == ["unchanged", "updated", "unchanged", "unchanged"]
+    assert [line.split()[0] for line in out[:4]] == [
+        "unchanged",
+        "updated",
+        "unchanged",
+        "unchanged",
+    ]
     meta, body = load(path)
     assert meta["id"] == old_meta["id"] and meta["date"] == old_meta["date"]
     assert "huge national issue" in body
@@ -162,13 +222,17 @@ def test_a_file_edited_by_a_person_is_skipped_unless_forced(site, capsys):
     path = site / "content" / EXPECTED[3][1]
     edited = path.read_text(encoding="utf-8").replace("tags: []", "tags: [Drones]")
     path.write_text(edited, encoding="utf-8")
-    (site / "seed.txt").write_text(SEED_TEXT.replace("Drone attacks have been common.",
-                                                     "Drone attacks have been frequent."), encoding="utf-8")
+    (site / "seed.txt").write_text(
+        SEED_TEXT.replace("Drone attacks have been common.", "Drone attacks have been frequent."),
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert run(site) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[3] == (f"skipped    horn-of-africa  content/{EXPECTED[3][1]}  "
-                      "(edited since import; --force overwrites it)")
+    assert out[3] == (
+        f"skipped    horn-of-africa  content/{EXPECTED[3][1]}  "
+        "(edited since import; --force overwrites it)"
+    )
     assert path.read_text(encoding="utf-8") == edited
     assert run(site, force=True) == 0
     out = capsys.readouterr().out.splitlines()
@@ -180,7 +244,9 @@ def test_quiet_still_warns_about_skipped_files(site):
     run_cli("import", "seed.txt", cwd=site, check=True)
     path = site / "content" / EXPECTED[0][1]
     path.write_text(path.read_text(encoding="utf-8") + "\nAn editor's note.\n", encoding="utf-8")
-    (site / "seed.txt").write_text(SEED_TEXT.replace("Jabr agreed.", "Jabr agreed at once."), encoding="utf-8")
+    (site / "seed.txt").write_text(
+        SEED_TEXT.replace("Jabr agreed.", "Jabr agreed at once."), encoding="utf-8"
+    )
     proc = run_cli("import", "-q", "seed.txt", cwd=site)
     assert proc.returncode == 0 and proc.stdout == ""
     assert f"content/{EXPECTED[0][1]}: skipped: edited since import" in proc.stderr
@@ -189,8 +255,11 @@ def test_quiet_still_warns_about_skipped_files(site):
 def test_hand_written_file_with_the_same_title_is_never_overwritten(site, capsys):
     path = site / "content" / "middle-east" / "mine.md"
     path.parent.mkdir(parents=True)
-    path.write_text("---\nid: urn:uuid:1\ntitle: Intelligence Leaks Reveal How Iran Gained "
-                    "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n", encoding="utf-8")
+    path.write_text(
+        "---\nid: urn:uuid:1\ntitle: Intelligence Leaks Reveal How Iran Gained "
+        "Influence over Iraq\ndate: 2026-01-01\nregion: middle-east\n---\nMine.\n",
+        encoding="utf-8",
+    )
     assert run(site) == 0
     # Another id: another article, filed on its own; the hand-written file is left alone.
     assert f"created    middle-east     content/{EXPECTED[0][1]}" in capsys.readouterr().out
@@ -208,10 +277,15 @@ def test_dry_run_writes_nothing(site, capsys):
 def test_slug_collisions_get_a_number(site, capsys):
     taken = site / "content" / "world" / "gaza-talks-day-1.md"
     taken.parent.mkdir(parents=True)
-    taken.write_text("---\nid: urn:uuid:x\ntitle: Something Else\ndate: 2026-01-01\n"
-                     "region: world\n---\nBody.\n", encoding="utf-8")
-    (site / "two.txt").write_text("Gaza Talks: Day 1\n\nTalks in Gaza began.\n\n\n"
-                                  "Gaza talks — day 1\n\nTalks in Gaza went on.\n", encoding="utf-8")
+    taken.write_text(
+        "---\nid: urn:uuid:x\ntitle: Something Else\ndate: 2026-01-01\nregion: world\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    (site / "two.txt").write_text(
+        "Gaza Talks: Day 1\n\nTalks in Gaza began.\n\n\n"
+        "Gaza talks — day 1\n\nTalks in Gaza went on.\n",
+        encoding="utf-8",
+    )
     assert run(site, "two.txt") == 0
     names = sorted(p.name for p in (site / "content" / "middle-east").glob("*.md"))
     assert names == ["gaza-talks-day-1-2.md", "gaza-talks-day-1-3.md"]
@@ -225,7 +299,9 @@ def test_the_same_article_twice_in_one_run_is_written_once(site, capsys):
 
 
 def test_source_url_makes_the_id_and_is_written(site):
-    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8")
+    (site / "one.txt").write_text(
+        "Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8"
+    )
     url = "https://english.aawsat.com/arab-world/123"
     run(site, "one.txt", source_url=url)
     meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
@@ -234,17 +310,21 @@ def test_source_url_makes_the_id_and_is_written(site):
 
 
 def test_no_source_name_means_no_source_block(site):
-    (site / "one.txt").write_text("Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8")
+    (site / "one.txt").write_text(
+        "Sudan Talks Resume\n\nDelegates met in Khartoum.\n", encoding="utf-8"
+    )
     run(site, "one.txt", toml='title = "Test"\n')
     meta, _ = load(site / "content" / "horn-of-africa" / "sudan-talks-resume.md")
     assert "source" not in meta and "image" not in meta
 
 
 def test_date_in_body_text_when_the_caption_has_none(site):
-    (site / "one.txt").write_text("Gulf Summit Opens\n\nLeaders met in Riyadh on 3 March 2026.\n", encoding="utf-8")
+    (site / "one.txt").write_text(
+        "Gulf Summit Opens\n\nLeaders met in Riyadh on 3 March 2026.\n", encoding="utf-8"
+    )
     run(site, "one.txt")
     meta, _ = load(site / "content" / "gulf" / "gulf-summit-opens.md")
-    assert meta["date"] == dt.datetime(2026, 3, 3, tzinfo=dt.timezone.utc)
+    assert meta["date"] == dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
 
 
 def test_long_lead_is_cut_at_a_sentence_for_the_summary(site):
@@ -271,7 +351,8 @@ def test_cli_missing_file_binary_file_and_usage(site):
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
         "nope.txt: no such file",
-        "photo.png: not a text dump: the file is binary (it contains NUL bytes)"]
+        "photo.png: not a text dump: the file is binary (it contains NUL bytes)",
+    ]
     assert "4 created; 2 problems" in proc.stdout
     assert "Traceback" not in proc.stderr
     usage = run_cli("import", cwd=site)
@@ -288,8 +369,10 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
 
 
 def test_a_feed_file_is_read_as_a_feed_not_as_a_dump(site):
-    (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
-                                   "<title>x</title></channel></rss>", encoding="utf-8")
+    (site / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+        encoding="utf-8",
+    )
     proc = run_cli("import", "feed.xml", cwd=site)
     assert proc.returncode == 1
     assert proc.stderr.startswith("feed.xml: the feed has no entries")
@@ -298,12 +381,15 @@ def test_a_feed_file_is_read_as_a_feed_not_as_a_dump(site):
 
 def test_a_file_that_cannot_be_written_is_a_problem_not_a_traceback(site):
     (site / "content").mkdir()
-    (site / "content" / "middle-east").write_text("a file where a folder should be", encoding="utf-8")
+    (site / "content" / "middle-east").write_text(
+        "a file where a folder should be", encoding="utf-8"
+    )
     proc = run_cli("import", "seed.txt", cwd=site)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [
         f"content/{EXPECTED[0][1]}: cannot write: File exists",
-        f"content/{EXPECTED[1][1]}: cannot write: File exists"]
+        f"content/{EXPECTED[1][1]}: cannot write: File exists",
+    ]
     assert len(list((site / "content" / "horn-of-africa").glob("*.md"))) == 2
 
 
@@ -317,4 +403,6 @@ def test_a_messy_copy_of_the_dump_imports_to_the_same_bytes(site):
     (messy / "seed.txt").write_bytes(text.replace("\n", " \r\n").encode("utf-8"))
     os.utime(messy / "seed.txt", (MTIME, MTIME))
     run_cli("import", "seed.txt", cwd=messy, check=True)
-    assert {p.relative_to(messy): p.read_bytes() for p in (messy / "content").rglob("*.md")} == clean
+    assert {
+        p.relative_to(messy): p.read_bytes() for p in (messy / "content").rglob("*.md")
+    } == clean

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.content import frontmatter
-from site_builder.ingest.classify import classify
-from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.ingest.importer import title_slug
-from site_builder.content.loader import load_articles
-
 from site_builder.cli import main
+from site_builder.config import DEFAULT_REGIONS, load_config
+from site_builder.content import frontmatter
+from site_builder.content.loader import load_articles
+from site_builder.ingest.classify import classify
+from site_builder.ingest.importer import title_slug
 
 
 def run_cli(*args: str) -> int:
@@ -24,6 +23,7 @@ def run_cli(*args: str) -> int:
         return main(list(args))
     except SystemExit as exc:  # argparse's usage errors
         return int(exc.code)
+
 
 DUMP = Path(__file__).parent / "data" / "arabic" / "dump_ar.txt"
 EXPECTED = [  # (region, primary country, credit) in the dump's order
@@ -51,8 +51,9 @@ def articles(site: Path) -> list[tuple[Path, dict]]:
 
 
 def test_arabic_dump_is_filed_by_region_with_its_language(site, capsys):
-    code = run_cli("import", "--language", "ar", "--date", "2026-11-05T09:00:00+00:00",
-                   "dump_ar.txt")
+    code = run_cli(
+        "import", "--language", "ar", "--date", "2026-11-05T09:00:00+00:00", "dump_ar.txt"
+    )
     assert code == 0, capsys.readouterr().err
     found = articles(site)
     assert [(p.parent.name, m["countries"][0], m["image"]["credit"]) for p, m in found] == EXPECTED
@@ -80,8 +81,9 @@ def test_reimport_is_unchanged(site, capsys):
     run_cli(*args)
     capsys.readouterr()
     run_cli(*args)
-    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[:4]] == \
-        ["unchanged"] * 4
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[:4]] == [
+        "unchanged"
+    ] * 4
 
 
 def test_unknown_language_is_a_usage_error(site, capsys):
@@ -104,28 +106,53 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 
 def test_a_feeds_own_language_is_recorded_when_it_is_not_the_sites(site):
     (site / "site.toml").write_text('title = "News"\n', encoding="utf-8")
-    (site / "ar.xml").write_text(RSS.format(
-        language="ar", title="انفجار في بغداد", slug="baghdad-blast",
-        text="قالت الشرطة العراقية إن انفجارا وقع في بغداد."), encoding="utf-8")
-    (site / "en.xml").write_text(RSS.format(
-        language="en-us", title="Blast in Baghdad", slug="blast",
-        text="Iraqi police said a blast hit Baghdad."), encoding="utf-8")
+    (site / "ar.xml").write_text(
+        RSS.format(
+            language="ar",
+            title="انفجار في بغداد",
+            slug="baghdad-blast",
+            text="قالت الشرطة العراقية إن انفجارا وقع في بغداد.",
+        ),
+        encoding="utf-8",
+    )
+    (site / "en.xml").write_text(
+        RSS.format(
+            language="en-us",
+            title="Blast in Baghdad",
+            slug="blast",
+            text="Iraqi police said a blast hit Baghdad.",
+        ),
+        encoding="utf-8",
+    )
     assert run_cli("import", "ar.xml", "en.xml") == 0
     by_slug = {p.stem: m for p, m in articles(site)}
-    assert by_slug["baghdad-blast"]["lang"] == "ar"          # slug from the article's URL
+    assert by_slug["baghdad-blast"]["lang"] == "ar"  # slug from the article's URL
     assert by_slug["baghdad-blast"]["region"] == "middle-east"
     assert "lang" not in by_slug["blast-in-baghdad"]
 
 
-@pytest.mark.parametrize("title, url, countries, expected", [
-    ("Blast in Baghdad kills three", "", ("Iraq",), "blast-in-baghdad-kills-three"),
-    ("Sudan’s army retakes town", "", ("Sudan",), "sudans-army-retakes-town"),
-    ("انفجار في بغداد", "https://aawsat.com/news/iraq-market-blast", ("Iraq",), "iraq-market-blast"),
-    ("انفجار في بغداد", "https://example.org/news/blast.html", ("Iraq",), "blast"),
-    ("انفجار في بغداد", "https://aawsat.com/node/5074123", ("Iraq",), "iraq-"),
-    ("انفجار في بغداد", "https://aawsat.com/%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF", ("Iraq",), "iraq-"),
-    ("انفجار", "", (), "article-"),
-])
+@pytest.mark.parametrize(
+    "title, url, countries, expected",
+    [
+        ("Blast in Baghdad kills three", "", ("Iraq",), "blast-in-baghdad-kills-three"),
+        ("Sudan’s army retakes town", "", ("Sudan",), "sudans-army-retakes-town"),
+        (
+            "انفجار في بغداد",
+            "https://aawsat.com/news/iraq-market-blast",
+            ("Iraq",),
+            "iraq-market-blast",
+        ),
+        ("انفجار في بغداد", "https://example.org/news/blast.html", ("Iraq",), "blast"),
+        ("انفجار في بغداد", "https://aawsat.com/node/5074123", ("Iraq",), "iraq-"),
+        (
+            "انفجار في بغداد",
+            "https://aawsat.com/%D8%A8%D8%BA%D8%AF%D8%A7%D8%AF",
+            ("Iraq",),
+            "iraq-",
+        ),
+        ("انفجار", "", (), "article-"),
+    ],
+)
 def test_title_slug(title, url, countries, expected):
     slug = title_slug(title, url, countries, "urn:uuid:0")
     assert slug.startswith(expected) and slug.isascii()
@@ -133,14 +160,17 @@ def test_title_slug(title, url, countries, expected):
         assert re.fullmatch(re.escape(expected) + "[0-9a-f]{8}", slug)
 
 
-@pytest.mark.parametrize("text, country", [
-    ("وصل الوفد إلى الخرطوم أمس.", "Sudan"),
-    ("قال مسؤولون عراقيون إن الهجوم وقع ليلا.", "Iraq"),
-    ("أعلنت الحكومة المصرية خطة جديدة.", "Egypt"),
-    ("زار الوزير للسعودية الأسبوع الماضي.", "Saudi Arabia"),
-    ("وقالت وزارة الخارجية الاسرائيلية إن المحادثات مستمرة.", "Israel"),
-    ("التقى المبعوث مسؤولين في دولة الإمارات.", "UAE"),
-])
+@pytest.mark.parametrize(
+    "text, country",
+    [
+        ("وصل الوفد إلى الخرطوم أمس.", "Sudan"),
+        ("قال مسؤولون عراقيون إن الهجوم وقع ليلا.", "Iraq"),
+        ("أعلنت الحكومة المصرية خطة جديدة.", "Egypt"),
+        ("زار الوزير للسعودية الأسبوع الماضي.", "Saudi Arabia"),
+        ("وقالت وزارة الخارجية الاسرائيلية إن المحادثات مستمرة.", "Israel"),
+        ("التقى المبعوث مسؤولين في دولة الإمارات.", "UAE"),
+    ],
+)
 def test_arabic_names_with_proclitics_demonyms_and_bare_alef(text, country):
     found = classify("", [text], DEFAULT_REGIONS)
     assert found.countries[:1] == (country,), found.explain()

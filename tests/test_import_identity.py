@@ -13,13 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.content import frontmatter
 from site_builder.config import load_config
-from site_builder.ingest.importer import (Action, Record, _compare, _unique_slug, _web_url,
-                                   article_id_for, edited_since_import, plan, render_with_digest,
-                                   scan_content, title_slug, write_all)
+from site_builder.content import frontmatter
+from site_builder.ingest.importer import (
+    Action,
+    Record,
+    _compare,
+    _unique_slug,
+    _web_url,
+    article_id_for,
+    edited_since_import,
+    plan,
+    render_with_digest,
+    scan_content,
+    title_slug,
+    write_all,
+)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WHEN = dt.datetime(2026, 2, 11, 9, 30, tzinfo=UTC)
 LEAD = "Officials in Nairobi said the vote was calm."
 
@@ -34,11 +45,29 @@ def record(title="Kenya holds a vote", lead=LEAD, **kw) -> Record:
     return Record(title=title, body=lead, paragraphs=(lead,), source_path=Path("src.txt"), **kw)
 
 
-def file_it(config, rec: Record, when=WHEN, *, explicit=False, source_url=None, batch=1,
-            force=False, origin="source") -> Action:
+def file_it(
+    config,
+    rec: Record,
+    when=WHEN,
+    *,
+    explicit=False,
+    source_url=None,
+    batch=1,
+    force=False,
+    origin="source",
+) -> Action:
     """Plan one article against what content/ holds now and write it: the import of one."""
-    action = plan(config, scan_content(config.content_dir), rec, when, origin, explicit=explicit,
-                  source_url=source_url, batch=batch, force=force)
+    action = plan(
+        config,
+        scan_content(config.content_dir),
+        rec,
+        when,
+        origin,
+        explicit=explicit,
+        source_url=source_url,
+        batch=batch,
+        force=force,
+    )
     assert write_all([action], config.content_dir) == []
     return action
 
@@ -48,11 +77,13 @@ def meta_of(path: Path) -> dict:
 
 
 def content_files(config) -> list[str]:
-    return sorted(p.relative_to(config.content_dir).as_posix()
-                  for p in config.content_dir.rglob("*.md"))
+    return sorted(
+        p.relative_to(config.content_dir).as_posix() for p in config.content_dir.rglob("*.md")
+    )
 
 
 # --- found again -------------------------------------------------------------------------
+
 
 def test_a_feed_entry_is_found_again_by_its_id_even_retitled(config):
     first = file_it(config, record(source_id="tag:wire,2026:1"))
@@ -97,9 +128,17 @@ def test_a_dump_article_is_found_by_title_when_its_file_time_changed(config):
     """A fresh clone gives the dump a new modification time: same article, same date kept."""
     first = file_it(config, record(), origin="file modification time")
     later = WHEN + dt.timedelta(days=3)
-    again = plan(config, scan_content(config.content_dir), record("  KENYA holds a  vote "),
-                 later, "file modification time", explicit=False, source_url=None, batch=1,
-                 force=False)
+    again = plan(
+        config,
+        scan_content(config.content_dir),
+        record("  KENYA holds a  vote "),
+        later,
+        "file modification time",
+        explicit=False,
+        source_url=None,
+        batch=1,
+        force=False,
+    )
     assert (again.path, again.origin) == (first.path, "the earlier import")
     assert meta_of(first.path)["date"] == WHEN
     # ...unless the date is given on the command line (--date): then that date is written
@@ -113,11 +152,14 @@ def test_a_dump_article_with_a_stated_date_matches_only_on_that_day(config):
     first = file_it(config, record(date=stated))
     same_day = file_it(config, record(date=stated.replace(hour=12)))
     assert (same_day.status, same_day.path) == ("unchanged", first.path)
-    next_day = file_it(config, record(date=stated + dt.timedelta(days=1)),
-                       WHEN + dt.timedelta(days=1))
+    next_day = file_it(
+        config, record(date=stated + dt.timedelta(days=1)), WHEN + dt.timedelta(days=1)
+    )
     assert next_day.status == "created"
-    assert content_files(config) == ["horn-of-africa/kenya-holds-a-vote-2.md",
-                                     "horn-of-africa/kenya-holds-a-vote.md"]
+    assert content_files(config) == [
+        "horn-of-africa/kenya-holds-a-vote-2.md",
+        "horn-of-africa/kenya-holds-a-vote.md",
+    ]
 
 
 def test_a_feed_entry_is_never_matched_by_title(config):
@@ -129,8 +171,11 @@ def test_a_feed_entry_is_never_matched_by_title(config):
 def test_a_hand_written_file_with_the_same_title_is_never_overwritten(config):
     own = config.content_dir / "africa" / "kenya-holds-a-vote.md"
     own.parent.mkdir(parents=True)
-    own.write_text("---\nid: mine\ntitle: Kenya holds a vote\ndate: 2026-02-11T09:30:00Z\n"
-                   "region: africa\n---\nMy words.\n", encoding="utf-8")
+    own.write_text(
+        "---\nid: mine\ntitle: Kenya holds a vote\ndate: 2026-02-11T09:30:00Z\n"
+        "region: africa\n---\nMy words.\n",
+        encoding="utf-8",
+    )
     action = file_it(config, record())
     assert action.status == "created"
     assert action.path.name == "kenya-holds-a-vote-2.md"
@@ -146,8 +191,9 @@ def test_an_estimated_date_stays_estimated_only_while_it_was_one(config):
     dated = file_it(config, record(source_id="tag:2"))
     assert "date_estimated" not in meta_of(dated.path)
     # the entry lost its date in the feed later: the date of the earlier import is no estimate
-    undated = file_it(config, record(source_id="tag:2", date_estimated=True),
-                      WHEN + dt.timedelta(hours=1))
+    undated = file_it(
+        config, record(source_id="tag:2", date_estimated=True), WHEN + dt.timedelta(hours=1)
+    )
     assert undated.status == "unchanged" and "date_estimated" not in meta_of(dated.path)
     # a date given on the command line is no estimate either
     given = file_it(config, record(source_id="tag:3", date_estimated=True), explicit=True)
@@ -161,23 +207,27 @@ def test_a_second_article_with_the_same_title_gets_a_numbered_slug(config):
 
 def test_slugs_drop_apostrophes_and_count_reserved_slugs(config):
     index = scan_content(config.content_dir)
-    assert _unique_slug(index, title_slug("Kenya's vote: Sudan’s view")) == \
-        "kenyas-vote-sudans-view"
+    assert (
+        _unique_slug(index, title_slug("Kenya's vote: Sudan’s view")) == "kenyas-vote-sudans-view"
+    )
     index.slugs |= {"kenyas-vote", "kenyas-vote-2"}
     assert _unique_slug(index, title_slug("Kenya's vote")) == "kenyas-vote-3"
 
 
 # --- what content/ already holds --------------------------------------------------------------
 
+
 def test_the_scan_reserves_slugs_of_broken_and_renamed_files_and_says_which(config, caplog):
     region = config.content_dir / "horn-of-africa"
     region.mkdir(parents=True)
-    (region / "kenya-holds-a-vote.md").write_text("---\ntitle: [unclosed\n---\nx\n",
-                                                  encoding="utf-8")
+    (region / "kenya-holds-a-vote.md").write_text(
+        "---\ntitle: [unclosed\n---\nx\n", encoding="utf-8"
+    )
     (region / "latin1.md").write_bytes("---\ntitle: caf\xe9\n---\n".encode("latin-1"))
     (region / "file-name.md").write_text(
         "---\nid: x\ntitle: T\ndate: 2026-01-01T00:00:00Z\nregion: africa\nslug: taken\n---\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with caplog.at_level(logging.WARNING, logger="site_builder"):
         index = scan_content(config.content_dir)
     assert {"kenya-holds-a-vote", "latin1", "file-name", "taken"} <= index.slugs
@@ -197,16 +247,23 @@ def test_without_a_content_folder_everything_is_new(config):
 
 # --- edited files and the digest --------------------------------------------------------------
 
+
 def test_a_file_a_person_edited_is_skipped_unless_forced(config):
     first = file_it(config, record(source_id="tag:1"))
     edited = first.path.read_text(encoding="utf-8").replace(LEAD, "A better lead.")
     first.path.write_text(edited, encoding="utf-8")
     changed = record("Kenya counts the votes", source_id="tag:1")
     skipped = file_it(config, changed)
-    assert (skipped.status, skipped.note) == ("skipped", "edited since import; --force overwrites it")
+    assert (skipped.status, skipped.note) == (
+        "skipped",
+        "edited since import; --force overwrites it",
+    )
     assert first.path.read_text(encoding="utf-8") == edited
     forced = file_it(config, changed, force=True)
-    assert (forced.status, forced.note) == ("updated", "--force: overwrote a file edited since import")
+    assert (forced.status, forced.note) == (
+        "updated",
+        "--force: overwrote a file edited since import",
+    )
     assert "Kenya counts the votes" in first.path.read_text(encoding="utf-8")
 
 
@@ -215,8 +272,10 @@ def test_compare_says_unchanged_updated_or_skipped_with_why():
     newer = render_with_digest({"id": "a", "title": "U", "draft": False}, "Body")
     assert _compare(ours, ours, False) == ("unchanged", "")
     assert _compare(ours, newer, False) == ("updated", "")
-    assert _compare("---\ntitle: T\n---\nmine\n", newer, False) == \
-        ("skipped", "not written by the importer (no import_digest); --force overwrites it")
+    assert _compare("---\ntitle: T\n---\nmine\n", newer, False) == (
+        "skipped",
+        "not written by the importer (no import_digest); --force overwrites it",
+    )
 
 
 def test_the_digest_follows_draft_and_notices_any_edit():
@@ -236,11 +295,20 @@ def test_the_digest_follows_draft_and_notices_any_edit():
 
 # --- links and writing -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://wire.example/a", True), ("http://wire.example/a", True), ("HTTPS://W.EXAMPLE/", True),
-    ("", True), ("javascript:alert(1)", False), (" javascript:alert(1)", False),
-    ("data:text/html,x", False), ("ftp://wire.example/a", False),
-])
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://wire.example/a", True),
+        ("http://wire.example/a", True),
+        ("HTTPS://W.EXAMPLE/", True),
+        ("", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("data:text/html,x", False),
+        ("ftp://wire.example/a", False),
+    ],
+)
 def test_only_web_links_are_kept_and_a_dropped_one_is_said(url, kept):
     link, warnings = _web_url(url)
     assert (link == url) is kept
@@ -253,19 +321,35 @@ def test_a_javascript_link_from_a_feed_never_reaches_the_file(config):
     action = file_it(config, record(url="javascript:alert(1)"))
     assert "source" not in meta_of(action.path) or "url" not in meta_of(action.path)["source"]
     assert action.warnings == ("dropped the link 'javascript:alert(1)': not an http(s) address",)
-    batch = file_it(config, record("Uganda votes", lead="Officials in Kampala spoke."),
-                    source_url="https://wire.example/u")
+    batch = file_it(
+        config,
+        record("Uganda votes", lead="Officials in Kampala spoke."),
+        source_url="https://wire.example/u",
+    )
     assert meta_of(batch.path)["source"]["url"] == "https://wire.example/u"
 
 
 def test_only_created_and_updated_files_are_written(config):
-    made = [plan(config, scan_content(config.content_dir), record(url=f"https://w/{n}"), WHEN,
-                 "source", explicit=False, source_url=None, batch=1, force=False)
-            for n in range(2)]
-    skipped = Action("skipped", "africa", config.content_dir / "africa" / "s.md", "x",
-                     made[0].record, "source")
-    unchanged = Action("unchanged", "africa", config.content_dir / "africa" / "u.md", "x",
-                       made[0].record, "source")
+    made = [
+        plan(
+            config,
+            scan_content(config.content_dir),
+            record(url=f"https://w/{n}"),
+            WHEN,
+            "source",
+            explicit=False,
+            source_url=None,
+            batch=1,
+            force=False,
+        )
+        for n in range(2)
+    ]
+    skipped = Action(
+        "skipped", "africa", config.content_dir / "africa" / "s.md", "x", made[0].record, "source"
+    )
+    unchanged = Action(
+        "unchanged", "africa", config.content_dir / "africa" / "u.md", "x", made[0].record, "source"
+    )
     assert write_all([skipped, unchanged, made[0]], config.content_dir) == []
     assert content_files(config) == ["horn-of-africa/kenya-holds-a-vote.md"]
 
@@ -275,22 +359,44 @@ def test_a_region_folder_linked_out_of_content_is_refused(config, tmp_path):
     elsewhere.mkdir()
     config.content_dir.mkdir()
     (config.content_dir / "horn-of-africa").symlink_to(elsewhere)
-    action = plan(config, scan_content(config.content_dir), record(), WHEN, "source",
-                  explicit=False, source_url=None, batch=1, force=False)
+    action = plan(
+        config,
+        scan_content(config.content_dir),
+        record(),
+        WHEN,
+        "source",
+        explicit=False,
+        source_url=None,
+        batch=1,
+        force=False,
+    )
     problems = write_all([action], config.content_dir)
     assert [str(p) for p in problems] == [
         "horn-of-africa/kenya-holds-a-vote.md: refusing to write: horn-of-africa/ is a symbolic link out of "
-        "content/"] or [p.message for p in problems] == [
-        "refusing to write: horn-of-africa/ is a symbolic link out of content/"]
+        "content/"
+    ] or [p.message for p in problems] == [
+        "refusing to write: horn-of-africa/ is a symbolic link out of content/"
+    ]
     assert list(elsewhere.iterdir()) == []
     assert write_all([action]) == []  # without the folder to check against, it is written
 
 
 def test_a_file_that_cannot_be_written_is_a_problem_naming_it(config):
     config.content_dir.mkdir()
-    (config.content_dir / "horn-of-africa").write_text("a file where the folder goes", encoding="utf-8")
-    action = plan(config, scan_content(config.content_dir), record(), WHEN, "source",
-                  explicit=False, source_url=None, batch=1, force=False)
+    (config.content_dir / "horn-of-africa").write_text(
+        "a file where the folder goes", encoding="utf-8"
+    )
+    action = plan(
+        config,
+        scan_content(config.content_dir),
+        record(),
+        WHEN,
+        "source",
+        explicit=False,
+        source_url=None,
+        batch=1,
+        force=False,
+    )
     problems = write_all([action], config.content_dir)
     assert len(problems) == 1 and str(problems[0]).endswith(": cannot write: File exists")
     assert "kenya-holds-a-vote.md" in str(problems[0])
@@ -310,15 +416,28 @@ def test_verbose_import_says_how_each_article_was_dated_and_filed(config, caplog
         f"src.txt:7: date {WHEN.isoformat()} from caption, line 3; region horn-of-africa; "
         f"countries Kenya; scores: {scores}",
         f"src.txt:None: date {WHEN.isoformat()} from source; region world; countries -; "
-        "scores: no country named: filed under world"]
+        "scores: no country named: filed under world",
+    ]
 
 
 def test_the_same_article_twice_in_one_batch_is_updated_once(config):
     file_it(config, record(source_id="tag:1"))
     index = scan_content(config.content_dir)
     changed = record("Kenya counts the votes", source_id="tag:1")
-    first, second = (plan(config, index, changed, WHEN, "source", explicit=False,
-                          source_url=None, batch=2, force=False) for _ in range(2))
+    first, second = (
+        plan(
+            config,
+            index,
+            changed,
+            WHEN,
+            "source",
+            explicit=False,
+            source_url=None,
+            batch=2,
+            force=False,
+        )
+        for _ in range(2)
+    )
     assert (first.status, second.status) == ("updated", "unchanged")
     assert first.record is changed
 
@@ -339,8 +458,9 @@ def test_several_articles_of_one_source_url_keep_their_ids_whatever_the_date():
 def test_a_hand_written_file_without_date_is_found_by_id_only(config):
     region = config.content_dir / "world"
     region.mkdir(parents=True)
-    (region / "draft.md").write_text("---\nid: d1\ntitle: Kenya holds a vote\n---\nx\n",
-                                     encoding="utf-8")
+    (region / "draft.md").write_text(
+        "---\nid: d1\ntitle: Kenya holds a vote\n---\nx\n", encoding="utf-8"
+    )
     index = scan_content(config.content_dir)
     assert set(index.by_id) == {"d1"} and index.by_title == {}
 
@@ -352,12 +472,31 @@ def test_a_refused_write_does_not_stop_the_others(config, tmp_path, monkeypatch)
     config.content_dir.mkdir()
     (config.content_dir / "horn-of-africa").symlink_to(elsewhere)
     index = scan_content(config.content_dir)
-    refused = plan(config, index, record(), WHEN, "source", explicit=False, source_url=None,
-                   batch=2, force=False)
-    fine = plan(config, index, record("A new coral", lead="It was deep."), WHEN, "source",
-                explicit=False, source_url=None, batch=2, force=False)
+    refused = plan(
+        config,
+        index,
+        record(),
+        WHEN,
+        "source",
+        explicit=False,
+        source_url=None,
+        batch=2,
+        force=False,
+    )
+    fine = plan(
+        config,
+        index,
+        record("A new coral", lead="It was deep."),
+        WHEN,
+        "source",
+        explicit=False,
+        source_url=None,
+        batch=2,
+        force=False,
+    )
     problems = write_all([refused, fine], config.content_dir)
     assert [str(p) for p in problems] == [
         "content/horn-of-africa/kenya-holds-a-vote.md: refusing to write: horn-of-africa/ is a "
-        "symbolic link out of content/"]
+        "symbolic link out of content/"
+    ]
     assert fine.path.is_file()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import run_cli
 from pictures import photo
 
@@ -21,7 +20,7 @@ JPEG = photo(1200, 800)
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.server.asked.append(self.path)
         if self.path == "/photo.jpg":
             self.reply(JPEG, "image/jpeg")
@@ -60,7 +59,8 @@ def server():
 
 
 def feed(base: str) -> str:
-    items = "".join(f"""
+    items = "".join(
+        f"""
     <item>
       <title>{title}</title>
       <link>https://wire.example/{slug}</link>
@@ -70,11 +70,17 @@ def feed(base: str) -> str:
       <media:content url="{base}/{picture}" medium="image" type="image/jpeg">
         <media:credit>AFP</media:credit>
       </media:content>
-    </item>""" for n, (title, slug, picture) in enumerate([
-        ("Iraq budget talks resume", "budget", "photo.jpg"),
-        ("Iraq oil exports rise", "oil", "missing.jpg"),
-        ("Iraq election date set", "election", "huge.jpg"),
-        ("Iraq port reopens", "port", "page.jpg")], start=1))
+    </item>"""
+        for n, (title, slug, picture) in enumerate(
+            [
+                ("Iraq budget talks resume", "budget", "photo.jpg"),
+                ("Iraq oil exports rise", "oil", "missing.jpg"),
+                ("Iraq election date set", "election", "huge.jpg"),
+                ("Iraq port reopens", "port", "page.jpg"),
+            ],
+            start=1,
+        )
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
   <channel><title>Wire</title><link>https://wire.example/</link>
@@ -100,9 +106,11 @@ def test_fetch_images_downloads_only_the_picture(tmp_path, server):
     assert (bundle / "photo.jpg").read_bytes() == JPEG
     assert front_matter(bundle / "index.md")["image"]["url"] == "photo.jpg"
     # The others: single files linking their picture, each with its reason said once.
-    for slug, picture in (("iraq-oil-exports-rise", "missing.jpg"),
-                          ("iraq-election-date-set", "huge.jpg"),
-                          ("iraq-port-reopens", "page.jpg")):
+    for slug, picture in (
+        ("iraq-oil-exports-rise", "missing.jpg"),
+        ("iraq-election-date-set", "huge.jpg"),
+        ("iraq-port-reopens", "page.jpg"),
+    ):
         assert not (region / slug).exists()
         assert front_matter(region / f"{slug}.md")["image"]["url"] == f"{server}/{picture}"
     assert "404" in proc.stderr and "page.jpg" in proc.stderr and "huge.jpg" in proc.stderr

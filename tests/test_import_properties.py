@@ -12,23 +12,42 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.ingest.classify import classify
 from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.ingest.dump import escape_block
-from site_builder.errors import SiteBuilderError
-from site_builder.ingest.importer import read_dump, run_import
 from site_builder.content.markup import Renderer
+from site_builder.errors import SiteBuilderError
+from site_builder.ingest.classify import classify
+from site_builder.ingest.dump import escape_block
+from site_builder.ingest.importer import read_dump, run_import
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow,
-                                           HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 # Wire-shaped pieces mixed with noise, so datelines, capitals and titles are exercised.
 PIECE = st.one_of(
-    TEXT, st.just(""), st.just(""), st.just("TT"), st.just("\r\n"), st.just("\ufeff"),
-    st.sampled_from(["TOKYO, March 13 - ", "BETHLEHEM, Pa., May 2 - ", "X, Y, Z (AP) — ",
-                     "<JLIT.T> SELLS U.S.", "EXPORTS TO U.S.", "U.S. dlrs", "Tripoli",
-                     "&lt;script&gt;", "[x](javascript:alert(1))", "{#main}", "Kurdish"]),
+    TEXT,
+    st.just(""),
+    st.just(""),
+    st.just("TT"),
+    st.just("\r\n"),
+    st.just("\ufeff"),
+    st.sampled_from(
+        [
+            "TOKYO, March 13 - ",
+            "BETHLEHEM, Pa., May 2 - ",
+            "X, Y, Z (AP) — ",
+            "<JLIT.T> SELLS U.S.",
+            "EXPORTS TO U.S.",
+            "U.S. dlrs",
+            "Tripoli",
+            "&lt;script&gt;",
+            "[x](javascript:alert(1))",
+            "{#main}",
+            "Kurdish",
+        ]
+    ),
 )
 LAYOUT = st.lists(PIECE, max_size=40).map("\n".join)
 
@@ -56,8 +75,11 @@ def test_the_dump_reader_never_raises(tmp_path_factory, text):
         classify(record.title, record.paragraphs, DEFAULT_REGIONS, record.caption)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(text=LAYOUT)
 def test_a_whole_import_of_random_text_never_raises(tmp_path_factory, text, capsys):
     site = tmp_path_factory.mktemp("site")
@@ -73,8 +95,9 @@ def test_a_whole_import_of_random_text_never_raises(tmp_path_factory, text, caps
 @given(text=TEXT)
 def test_escaped_plain_text_renders_as_itself_never_as_markup(tmp_path_factory, text):
     # With raw HTML allowed nothing is sanitised afterwards: the escaping alone must hold.
-    config = replace(load_config(None, root=Path(tmp_path_factory.getbasetemp())),
-                     allow_raw_html=True)
+    config = replace(
+        load_config(None, root=Path(tmp_path_factory.getbasetemp())), allow_raw_html=True
+    )
     html = Renderer(config).html(escape_block(" ".join(text.split()) + " <script>x</script>"))
     assert "<script" not in html.lower()
     assert not re.search(r"<a [^>]*href=\"(?:javascript|data):", html, re.I)

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
-from site_builder.engine.build import build_site
+
 from site_builder.config import load_config
-from site_builder.errors import SiteBuilderError
+from site_builder.engine.build import build_site
 from site_builder.engine.pipeline import Engine
+from site_builder.errors import SiteBuilderError
 
 ARTICLE = """---
 id: urn:uuid:00000000-0000-5000-8000-{n:012d}
@@ -44,15 +44,18 @@ class Watching:
 
 
 def article(n: int, region: str = "gulf", country: str = "Qatar", title: str | None = None) -> str:
-    return ARTICLE.format(n=n, title=title or f"Article number {n}", day=1 + n % 27,
-                          region=region, country=country)
+    return ARTICLE.format(
+        n=n, title=title or f"Article number {n}", day=1 + n % 27, region=region, country=country
+    )
 
 
 @pytest.fixture
 def site(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "site.toml").write_text('title = "Test Desk"\nper_page = 3\n'
-                                        'base_url = "https://example.org/news/"\n', encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        'title = "Test Desk"\nper_page = 3\nbase_url = "https://example.org/news/"\n',
+        encoding="utf-8",
+    )
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     for n in range(1, 8):
         (tmp_path / "content" / "gulf" / f"article-{n}.md").parent.mkdir(exist_ok=True)
@@ -61,8 +64,11 @@ def site(tmp_path):
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def clean_build(site: Path) -> dict[str, bytes]:
@@ -105,12 +111,17 @@ def test_any_sequence_of_changes_ends_as_a_clean_build(site):
     builder.rebuild({gulf / "article-4.md", site / "content" / "europe" / "renamed.md"})
     assert_same_as_clean(site)
 
-    (gulf / "article-5.md").write_text(article(5, region="europe", country="France"), encoding="utf-8")
+    (gulf / "article-5.md").write_text(
+        article(5, region="europe", country="France"), encoding="utf-8"
+    )
     builder.rebuild({gulf / "article-5.md"})
     assert_same_as_clean(site)
 
     teaser = site / "templates" / "_teaser.html"
-    teaser.write_text(teaser.read_text(encoding="utf-8").replace('class="teaser"', 'class="teaser card"'), encoding="utf-8")
+    teaser.write_text(
+        teaser.read_text(encoding="utf-8").replace('class="teaser"', 'class="teaser card"'),
+        encoding="utf-8",
+    )
     result = builder.rebuild({teaser})
     assert_same_as_clean(site)
     assert "0 parsed" in result
@@ -149,8 +160,11 @@ def test_an_error_keeps_the_last_good_site_and_the_fix_rebuilds(site):
     assert tree(site / "output") == before
     path.write_text(article(1, title="Fixed title"), encoding="utf-8")
     builder.rebuild({path})
-    assert "Fixed title" in (site / "output" / "index.html").read_text(encoding="utf-8") or \
-        "Fixed title" in "".join(p.read_text(encoding="utf-8") for p in (site / "output").rglob("index.html"))
+    assert "Fixed title" in (site / "output" / "index.html").read_text(
+        encoding="utf-8"
+    ) or "Fixed title" in "".join(
+        p.read_text(encoding="utf-8") for p in (site / "output").rglob("index.html")
+    )
     assert_same_as_clean(site)
 
 
@@ -158,7 +172,9 @@ def test_a_site_toml_change_reloads_the_configuration(site):
     toml = site / "site.toml"
     builder = Watching(load_config(toml), reload_config=lambda: load_config(toml))
     builder.rebuild(None)
-    toml.write_text(toml.read_text(encoding="utf-8").replace("Test Desk", "Renamed Desk"), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("Test Desk", "Renamed Desk"), encoding="utf-8"
+    )
     builder.rebuild({toml})
     assert "Renamed Desk" in (site / "output" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean(site)
@@ -200,29 +216,44 @@ def test_body_edits_render_only_their_pages_and_feeds(site):
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
     output = site / "output"
-    listings = {p: p.stat().st_mtime_ns for p in output.rglob("index.html")
-                if "articles" not in p.parts}
+    listings = {
+        p: p.stat().st_mtime_ns for p in output.rglob("index.html") if "articles" not in p.parts
+    }
     path = site / "content" / "gulf" / "article-4.md"
     path.write_text(article(4).replace("More text.", "A corrected paragraph."), encoding="utf-8")
     # its page, and the site's, the Gulf's and its tag's feeds in three formats
-    assert builder.rebuild({path}) == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
+    assert (
+        builder.rebuild({path})
+        == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
+    )
     assert {p: p.stat().st_mtime_ns for p in listings} == listings
     assert_same_as_clean(site)
 
     draft = site / "content" / "gulf" / "article-8.md"
     draft.write_text(article(8).replace("draft: false", "draft: true"), encoding="utf-8")
     builder.rebuild({draft})
-    draft.write_text(article(8, title="Still a draft").replace("draft: false", "draft: true")
-                     .replace("More text.", "Draft text."), encoding="utf-8")
+    draft.write_text(
+        article(8, title="Still a draft")
+        .replace("draft: false", "draft: true")
+        .replace("More text.", "Draft text."),
+        encoding="utf-8",
+    )
     assert builder.rebuild({draft}).startswith("1 parsed")
-    assert "Draft text." not in "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
+    assert "Draft text." not in "".join(
+        p.read_text(encoding="utf-8") for p in output.rglob("*.html")
+    )
     assert_same_as_clean(site)
 
 
 def test_a_body_edit_that_breaks_a_template_is_an_error_and_the_fix_rebuilds(site):
     page = site / "templates" / "article.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "{% block main %}", "{% block main %}{% if 'BOOM' in article.body %}{{ nope }}{% endif %}"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "{% block main %}",
+            "{% block main %}{% if 'BOOM' in article.body %}{{ nope }}{% endif %}",
+        ),
+        encoding="utf-8",
+    )
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
     before = tree(site / "output")
@@ -241,11 +272,13 @@ def test_a_body_edit_that_breaks_a_template_is_an_error_and_the_fix_rebuilds(sit
 
 
 def test_a_body_edit_after_a_future_article_came_due_publishes_it(site, monkeypatch):
-    due = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+    due = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(due.timestamp()) - 2))  # two seconds before
     future = site / "content" / "gulf" / "article-9.md"
-    future.write_text(article(9, title="Embargoed story").replace(
-        "2026-01-10T08:00:00+00:00", due.isoformat()), encoding="utf-8")
+    future.write_text(
+        article(9, title="Embargoed story").replace("2026-01-10T08:00:00+00:00", due.isoformat()),
+        encoding="utf-8",
+    )
     builder = Watching(load_config(site / "site.toml"))
     builder.rebuild(None)
     assert "Embargoed story" not in (site / "output" / "index.html").read_text(encoding="utf-8")

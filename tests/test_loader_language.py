@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import load_config
-from site_builder.errors import ErrorList
 from site_builder.content.loader import load_articles
+from site_builder.errors import ErrorList
 from site_builder.model import from_json, to_json
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 HEAD = "---\nid: {id}\ntitle: T\ndate: 2026-02-10T08:00:00+00:00\nregion: world\n"
 
 
@@ -26,9 +26,13 @@ def load(tmp_path: Path, files: dict[str, str]):
 
 
 def test_lang_and_translation_of_are_read(tmp_path):
-    articles = load(tmp_path, {
-        "world/a.md": HEAD.format(id="urn:a") + "---\nx\n",
-        "world/b.md": HEAD.format(id="urn:b") + "lang: ar\ntranslation_of: urn:a\n---\nx\n"})
+    articles = load(
+        tmp_path,
+        {
+            "world/a.md": HEAD.format(id="urn:a") + "---\nx\n",
+            "world/b.md": HEAD.format(id="urn:b") + "lang: ar\ntranslation_of: urn:a\n---\nx\n",
+        },
+    )
     by_id = {a.id: a for a in articles}
     assert (by_id["urn:a"].lang, by_id["urn:a"].translation_of) == ("", "")
     assert (by_id["urn:b"].lang, by_id["urn:b"].translation_of) == ("ar", "urn:a")
@@ -42,12 +46,19 @@ def test_an_old_build_state_without_the_keys_still_loads(tmp_path):
     assert from_json(stored) == article
 
 
-@pytest.mark.parametrize("extra, message, line", [
-    ("lang: klingon\n", "'lang': unknown language 'klingon'", 6),
-    ("lang: [ar]\n", "'lang': expected a string, got a list", 6),
-    ("translation_of: urn:a\n", "'translation_of': expected the id of another article, got 'urn:a'", 6),
-    ("translation_of: two words\n", "'translation_of': expected the id of another article", 6),
-])
+@pytest.mark.parametrize(
+    "extra, message, line",
+    [
+        ("lang: klingon\n", "'lang': unknown language 'klingon'", 6),
+        ("lang: [ar]\n", "'lang': expected a string, got a list", 6),
+        (
+            "translation_of: urn:a\n",
+            "'translation_of': expected the id of another article, got 'urn:a'",
+            6,
+        ),
+        ("translation_of: two words\n", "'translation_of': expected the id of another article", 6),
+    ],
+)
 def test_bad_values_name_file_and_line(tmp_path, extra, message, line):
     with pytest.raises(ErrorList) as info:
         load(tmp_path, {"world/a.md": HEAD.format(id="urn:a") + extra + "---\nx\n"})

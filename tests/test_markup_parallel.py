@@ -7,10 +7,12 @@ from site_builder.content.markup import PARALLEL_MIN, Renderer
 
 
 def test_parallel_conversion_equals_serial():
-    bodies = [f"Para {n} with *emphasis* and a [link](https://example.org/{n}).\n\n"
-              f"## Heading {n % 7}\n\n| a | b |\n| - | - |\n| {n} | x |\n\n"
-              f"<script>alert({n})</script> Footnote[^1].\n\n[^1]: Note {n}."
-              for n in range(PARALLEL_MIN * 3)]
+    bodies = [
+        f"Para {n} with *emphasis* and a [link](https://example.org/{n}).\n\n"
+        f"## Heading {n % 7}\n\n| a | b |\n| - | - |\n| {n} | x |\n\n"
+        f"<script>alert({n})</script> Footnote[^1].\n\n[^1]: Note {n}."
+        for n in range(PARALLEL_MIN * 3)
+    ]
     bodies.append(bodies[0])  # a duplicate body is converted once
     parallel = Renderer(SiteConfig()).html_many(bodies)
     serial_renderer = Renderer(SiteConfig())
@@ -23,15 +25,18 @@ def test_a_body_without_a_fence_reads_the_same_without_fenced_code():
     """Renderer leaves fenced_code (and the Pygments import it brings) out for bodies with
     no ``` or ~~~; every other construct must come out exactly as with it."""
     from conftest import REPO
+
     from site_builder.content import frontmatter
     from site_builder.content.markup import EXTENSIONS, _convert, _new_markdown
 
-    samples = [frontmatter.read(p.read_text(encoding="utf-8"), p)[1]
-               for p in sorted((REPO / "content").rglob("*.md"))]
+    samples = [
+        frontmatter.read(p.read_text(encoding="utf-8"), p)[1]
+        for p in sorted((REPO / "content").rglob("*.md"))
+    ]
     samples += [
         "Intro {: .lead }\n\n    indented code\n    block\n\n> quote\n\n1. one\n2. two\n\n"
         "* a\n* b\n\n| h | i |\n|:-|-:|\n| 1 | 2 |\n\nText[^n] and `inline` code.\n\n[^n]: Note.",
-        "## Title {#custom-id}\n\n<div markdown=\"1\">*raw*</div>\n\n``not a fence``\n\n~~ tilde",
+        '## Title {#custom-id}\n\n<div markdown="1">*raw*</div>\n\n``not a fence``\n\n~~ tilde',
         "Term\n\n---\n\n<pre><code>hand made</code></pre>\n\n[ref][1]\n\n[1]: https://e.org/",
     ]
     assert len(samples) > 5

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 # What a wheel is built from; a copy, so the build's scratch folders stay out of the checkout.
@@ -19,8 +18,9 @@ SOURCES = ("pyproject.toml", "README.md", "site_builder", "templates", "static")
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, f"{args}\n{proc.stdout}\n{proc.stderr}"
     return proc
 
@@ -32,12 +32,24 @@ def wheel(tmp_path_factory) -> Path:
     (root / "src").mkdir()
     for name in SOURCES:
         if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / "src" / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                REPO / name, root / "src" / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(REPO / name, root / "src" / name)
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", root / "dist",
-         root / "src", cwd=root, env=_clean_env())
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "-q",
+        "-w",
+        root / "dist",
+        root / "src",
+        cwd=root,
+        env=_clean_env(),
+    )
     (built,) = (root / "dist").glob("site_builder-*.whl")
     return built
 
@@ -59,14 +71,23 @@ def test_an_installed_wheel_builds_a_new_site(wheel, tmp_path):
     env = _clean_env()
     # The dependencies come from this interpreter; pip too (run by the venv's python, it
     # installs into the venv).
-    _run(sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv,
-         cwd=tmp_path, env=env)
+    _run(
+        sys.executable,
+        "-m",
+        "venv",
+        "--system-site-packages",
+        "--without-pip",
+        venv,
+        cwd=tmp_path,
+        env=env,
+    )
     python = venv / "bin" / "python"
     _run(python, "-m", "pip", "install", "--no-deps", "-q", wheel, cwd=tmp_path, env=env)
     work = tmp_path / "empty"
     work.mkdir()
-    where = _run(python, "-c", "import site_builder; print(site_builder.__file__)",
-                 cwd=work, env=env).stdout.strip()
+    where = _run(
+        python, "-c", "import site_builder; print(site_builder.__file__)", cwd=work, env=env
+    ).stdout.strip()
     assert Path(where).is_relative_to(venv), where  # the wheel runs, not the checkout
 
     _run(venv / "bin" / "site-builder", "init", "news", cwd=work, env=env)

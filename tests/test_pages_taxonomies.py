@@ -14,40 +14,55 @@ from urllib.parse import urljoin
 
 import feedparser
 import pytest
+from conftest import REPO
 from lxml import etree, html
 
-from conftest import REPO
-from site_builder.engine.build import build_site
 from site_builder.config import load_config
+from site_builder.engine.build import build_site
 from site_builder.errors import SiteBuilderError
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 BASE = "https://example.org/news/"
 FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 
 
-def story(ident: str, title: str, date: str, region: str = "gulf", extra: str = "",
-          body: str = "Body text.") -> str:
-    return (f"---\nid: {ident}\ntitle: {title}\ndate: {date}\nregion: {region}\n{extra}---\n"
-            f"{body}\n")
+def story(
+    ident: str,
+    title: str,
+    date: str,
+    region: str = "gulf",
+    extra: str = "",
+    body: str = "Body text.",
+) -> str:
+    return f"---\nid: {ident}\ntitle: {title}\ndate: {date}\nregion: {region}\n{extra}---\n{body}\n"
 
 
 SITE = {
-    "gulf/ferry.md": story("urn:ferry", "Oman launches a ferry", "2026-02-11T06:00:00Z",
-                           extra="author: Desk Correspondent\ntags: [Shipping, Oman Economy]\n"),
-    "gulf/port.md": story("urn:port", "Port expands", "2026-02-10T06:00:00Z",
-                          extra="author: [Desk Correspondent, Sara Haddad]\ntags: [Shipping]\n"
-                                "aliases: [2025/old-port/, /legacy/port.html]\n"),
-    "middle-east/talks.md": story("urn:talks", "Talks resume", "2026-02-09T14:45:00+03:00",
-                                  "middle-east"),
-    "pages/about.md": "---\ntitle: About the desk\n---\nWe are a \"small\" desk -- three people.\n",
+    "gulf/ferry.md": story(
+        "urn:ferry",
+        "Oman launches a ferry",
+        "2026-02-11T06:00:00Z",
+        extra="author: Desk Correspondent\ntags: [Shipping, Oman Economy]\n",
+    ),
+    "gulf/port.md": story(
+        "urn:port",
+        "Port expands",
+        "2026-02-10T06:00:00Z",
+        extra="author: [Desk Correspondent, Sara Haddad]\ntags: [Shipping]\n"
+        "aliases: [2025/old-port/, /legacy/port.html]\n",
+    ),
+    "middle-east/talks.md": story(
+        "urn:talks", "Talks resume", "2026-02-09T14:45:00+03:00", "middle-east"
+    ),
+    "pages/about.md": '---\ntitle: About the desk\n---\nWe are a "small" desk -- three people.\n',
 }
 MENU = '\n[[menu]]\ntitle = "About"\npage = "about"\n\n[[menu]]\ntitle = "Jobs"\nurl = "https://jobs.example/"\n'
 
 
 def make(root: Path, files: dict[str, str] = SITE, toml: str = MENU) -> Path:
     (root / "site.toml").write_text(
-        f'title = "Desk"\nbase_url = "{BASE}"\nauthor = "Newsroom"\n{toml}', encoding="utf-8")
+        f'title = "Desk"\nbase_url = "{BASE}"\nauthor = "Newsroom"\n{toml}', encoding="utf-8"
+    )
     for name, text in files.items():
         path = root / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,9 +71,11 @@ def make(root: Path, files: dict[str, str] = SITE, toml: str = MENU) -> Path:
 
 
 def build(root: Path, **overrides) -> Path:
-    config = load_config(root / "site.toml", {"templates_dir": REPO / "templates",
-                                              "static_dir": REPO / "static", **overrides},
-                         root=root)
+    config = load_config(
+        root / "site.toml",
+        {"templates_dir": REPO / "templates", "static_dir": REPO / "static", **overrides},
+        root=root,
+    )
     build_site(config, now=NOW)
     return config.output_dir
 
@@ -89,6 +106,7 @@ def links(doc) -> list[str]:
 
 # --- standalone pages -------------------------------------------------------------------
 
+
 def test_a_page_is_at_its_url_in_the_menu_and_in_no_feed_or_listing(site):
     about = page(site, "about")
     assert about.findtext(".//h1") == "About the desk"
@@ -110,8 +128,10 @@ def test_a_page_is_at_its_url_in_the_menu_and_in_no_feed_or_listing(site):
 
 
 def test_a_menu_entry_naming_a_missing_page_is_a_one_line_error_with_the_line(tmp_path):
-    root = make(tmp_path, {**SITE, "pages/about.md": SITE["pages/about.md"].replace(
-        "title:", "draft: true\ntitle:")})
+    root = make(
+        tmp_path,
+        {**SITE, "pages/about.md": SITE["pages/about.md"].replace("title:", "draft: true\ntitle:")},
+    )
     with pytest.raises(SiteBuilderError) as caught:
         build(root)
     assert str(caught.value).startswith("site.toml:5:") or "site.toml:5:" in str(caught.value)
@@ -126,6 +146,7 @@ def test_a_page_named_like_a_section_of_the_site_is_refused(tmp_path):
 
 # --- bylines and authors ---------------------------------------------------------------------
 
+
 def test_byline_on_the_page_and_the_author_in_every_feed_format(site):
     ferry = page(site, "articles/2026/02/ferry")
     byline = ferry.find_class("byline")[0]
@@ -136,7 +157,8 @@ def test_byline_on_the_page_and_the_author_in_every_feed_format(site):
     by_id = {e.id: e for e in rss.entries}
     assert by_id["urn:ferry"].author == "Desk Correspondent"
     assert [a.name for a in {e.id: e for e in atom.entries}["urn:ferry"].authors] == [
-        "Desk Correspondent"]
+        "Desk Correspondent"
+    ]
     items = {i["id"]: i for i in json_feed["items"]}
     assert items["urn:ferry"]["authors"] == [{"name": "Desk Correspondent"}]
     assert items["urn:port"]["authors"] == [{"name": "Desk Correspondent"}, {"name": "Sara Haddad"}]
@@ -159,20 +181,26 @@ def test_the_author_page_and_feeds_list_that_authors_articles(site):
     assert "feed.xml" in alternates and "atom.xml" in alternates  # its own, relative
     index = page(site, "authors")
     assert [a.text for a in index.xpath("//ul[@class='terms-list']//a")] == [
-        "Desk Correspondent", "Sara Haddad"]
+        "Desk Correspondent",
+        "Sara Haddad",
+    ]
 
 
 # --- tags ------------------------------------------------------------------------------------
+
 
 def test_tags_are_links_to_tag_pages_with_their_own_feeds(site):
     ferry = page(site, "articles/2026/02/ferry")
     tags = ferry.find_class("tags")[0]
     assert [(a.text, a.get("href")) for a in tags.iter("a")] == [
         ("Shipping", "../../../../tags/shipping/"),
-        ("Oman Economy", "../../../../tags/oman-economy/")]
+        ("Oman Economy", "../../../../tags/oman-economy/"),
+    ]
     shipping = page(site, "tags/shipping")
     assert [a.text_content() for a in shipping.xpath("//*[@class='teaser-title']/a")] == [
-        "Oman launches a ferry", "Port expands"]
+        "Oman launches a ferry",
+        "Port expands",
+    ]
     rss = feed(site, "tags/shipping/feed.xml")
     assert not rss.bozo
     assert rss.feed.title == "Desk - Shipping"
@@ -180,11 +208,15 @@ def test_tags_are_links_to_tag_pages_with_their_own_feeds(site):
     assert entry_ids(site, "tags/oman-economy/feed.json") == ["urn:ferry"]
     index = page(site, "tags")
     assert [(a.text, a.get("href")) for a in index.xpath("//ul[@class='terms-list']//a")] == [
-        ("Oman Economy", "oman-economy/"), ("Shipping", "shipping/")]
+        ("Oman Economy", "oman-economy/"),
+        ("Shipping", "shipping/"),
+    ]
 
 
 def test_countries_index_lists_every_country_page(tmp_path):
-    files = {"gulf/a.md": story("urn:a", "A", "2026-02-01T00:00:00Z", extra="countries: [Oman, Qatar]\n")}
+    files = {
+        "gulf/a.md": story("urn:a", "A", "2026-02-01T00:00:00Z", extra="countries: [Oman, Qatar]\n")
+    }
     output = build(make(tmp_path, files, toml=""))
     index = page(output, "countries")
     targets = index.xpath("//ul[@class='terms-list']//a/@href")
@@ -195,15 +227,20 @@ def test_countries_index_lists_every_country_page(tmp_path):
 
 def test_opml_lists_every_feed_grouped(site):
     root = etree.fromstring((site / "feeds.opml").read_bytes())
-    groups = {o.get("text"): [c.get("xmlUrl") for c in o] for o in root.findall("body/outline")
-              if o.get("xmlUrl") is None}
+    groups = {
+        o.get("text"): [c.get("xmlUrl") for c in o]
+        for o in root.findall("body/outline")
+        if o.get("xmlUrl") is None
+    }
     assert list(groups) == ["Regions", "Tags", "Authors"]
     assert BASE + "tags/shipping/feed.xml" in groups["Tags"]
-    assert groups["Authors"] == [BASE + "authors/desk-correspondent/feed.xml",
-                                 BASE + "authors/sara-haddad/feed.xml"]
+    assert groups["Authors"] == [
+        BASE + "authors/desk-correspondent/feed.xml",
+        BASE + "authors/sara-haddad/feed.xml",
+    ]
     every = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
     for url in every:
-        assert (site / url[len(BASE):]).is_file(), url
+        assert (site / url[len(BASE) :]).is_file(), url
 
 
 def test_a_site_can_turn_families_off(tmp_path):
@@ -211,12 +248,13 @@ def test_a_site_can_turn_families_off(tmp_path):
     assert not (output / "tags").exists() and not (output / "authors").exists()
     ferry = page(output, "articles/2026/02/ferry")
     assert ferry.find_class("tags")[0].text_content() == "Tags: Shipping, Oman Economy"
-    assert not [a for a in ferry.find_class("byline")[0].iter("a")]
+    assert not list(ferry.find_class("byline")[0].iter("a"))
     root = etree.fromstring((output / "feeds.opml").read_bytes())
     assert [o.get("text") for o in root.findall("body/outline")] == ["Desk", "Regions"]
 
 
 # --- aliases and permalinks -------------------------------------------------------------------
+
 
 def refresh_target(output: Path, alias: str) -> str:
     """Where a browser at BASE + alias goes: the meta refresh resolved against the alias."""
@@ -225,7 +263,7 @@ def refresh_target(output: Path, alias: str) -> str:
     content = doc.xpath("//meta[@http-equiv='refresh']/@content")[0]
     assert content.startswith("0; url=")
     canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
-    target = urljoin(BASE + alias, content[len("0; url="):])
+    target = urljoin(BASE + alias, content[len("0; url=") :])
     assert target == canonical
     return target
 
@@ -238,8 +276,10 @@ def test_an_alias_redirects_to_the_article_under_a_sub_path(site):
 
 
 def test_an_alias_taking_another_pages_address_is_an_error_naming_the_file(tmp_path):
-    files = {**SITE, "gulf/ferry.md": SITE["gulf/ferry.md"].replace(
-        "tags:", "aliases: [gulf/]\ntags:")}
+    files = {
+        **SITE,
+        "gulf/ferry.md": SITE["gulf/ferry.md"].replace("tags:", "aliases: [gulf/]\ntags:"),
+    }
     with pytest.raises(SiteBuilderError, match=r"content/gulf/ferry.md.*alias 'gulf/'"):
         build(make(tmp_path, files))
 
@@ -248,14 +288,25 @@ def test_permalinks_change_the_article_address_everywhere(tmp_path):
     output = build(make(tmp_path, toml='[permalinks]\narticle = "news/{region}/{year}/{slug}/"\n'))
     assert (output / "news/gulf/2026/ferry/index.html").is_file()
     assert not (output / "articles").exists()
-    assert "news/gulf/2026/ferry/" in page(output, "gulf").xpath(
-        "//*[@class='teaser-title']/a/@href")[0]
+    assert (
+        "news/gulf/2026/ferry/"
+        in page(output, "gulf").xpath("//*[@class='teaser-title']/a/@href")[0]
+    )
     assert feed(output, "feed.xml").entries[0].link == BASE + "news/gulf/2026/ferry/"
     assert refresh_target(output, "2025/old-port/") == BASE + "news/gulf/2026/port/"
 
 
-@pytest.mark.parametrize("pattern", ["articles/{year}/", "{slug}/", "../{slug}/",
-                                     "articles/{slug}", "tags/{slug}/", "a/{nope}/{slug}/"])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "articles/{year}/",
+        "{slug}/",
+        "../{slug}/",
+        "articles/{slug}",
+        "tags/{slug}/",
+        "a/{nope}/{slug}/",
+    ],
+)
 def test_a_bad_permalink_pattern_is_refused_with_its_line(tmp_path, pattern):
     make(tmp_path, toml=f'\n[permalinks]\narticle = "{pattern}"\n')
     with pytest.raises(SiteBuilderError, match=r"site.toml:6: 'permalinks.article'"):
@@ -263,6 +314,7 @@ def test_a_bad_permalink_pattern_is_refused_with_its_line(tmp_path, pattern):
 
 
 # --- the article page -------------------------------------------------------------------------
+
 
 def test_article_page_shows_the_time_of_day_in_the_sites_zone(tmp_path):
     root = make(tmp_path, toml='timezone = "Asia/Riyadh"\n')
@@ -272,15 +324,24 @@ def test_article_page_shows_the_time_of_day_in_the_sites_zone(tmp_path):
     assert meta.find("time").get("datetime") == "2026-02-09T14:45:00+03:00"
 
 
-@pytest.mark.parametrize("summary, shown", [
-    ("The **port** opened on Monday.", False),   # the first paragraph, Markdown and all
-    ("The port opened on Monday", False),
-    ("A new ferry line links Muscat and Khasab.", True),
-])
+@pytest.mark.parametrize(
+    "summary, shown",
+    [
+        ("The **port** opened on Monday.", False),  # the first paragraph, Markdown and all
+        ("The port opened on Monday", False),
+        ("A new ferry line links Muscat and Khasab.", True),
+    ],
+)
 def test_standfirst_only_when_it_says_something_the_body_does_not(tmp_path, summary, shown):
-    files = {"gulf/a.md": story("urn:a", "A", "2026-02-01T00:00:00Z",
-                                extra=f"summary: \"{summary}\"\n",
-                                body="The **port** opened on _Monday_.\n\nMore.")}
+    files = {
+        "gulf/a.md": story(
+            "urn:a",
+            "A",
+            "2026-02-01T00:00:00Z",
+            extra=f'summary: "{summary}"\n',
+            body="The **port** opened on _Monday_.\n\nMore.",
+        )
+    }
     output = build(make(tmp_path, files, toml=""))
     standfirst = page(output, "articles/2026/02/a").find_class("standfirst")
     assert bool(standfirst) == shown
@@ -297,10 +358,14 @@ def test_changing_the_time_zone_rereads_dates_written_without_one(tmp_path):
     from site_builder.engine.pipeline import Engine
 
     def built(zone: str) -> str:
-        (root / "site.toml").write_text(f'title = "Desk"\nbase_url = "{BASE}"\n'
-                                        f'timezone = "{zone}"\n', encoding="utf-8")
-        config = load_config(root / "site.toml", {"templates_dir": REPO / "templates",
-                                                  "static_dir": REPO / "static"}, root=root)
+        (root / "site.toml").write_text(
+            f'title = "Desk"\nbase_url = "{BASE}"\ntimezone = "{zone}"\n', encoding="utf-8"
+        )
+        config = load_config(
+            root / "site.toml",
+            {"templates_dir": REPO / "templates", "static_dir": REPO / "static"},
+            root=root,
+        )
         engine = Engine(config, now=lambda: NOW)
         try:
             engine.build()

@@ -16,30 +16,36 @@ from urllib.parse import urljoin
 
 import feedparser
 import pytest
-from lxml import etree, html
-
 from conftest import REPO
+from lxml import etree, html
 from pictures import photo
-from site_builder.engine.build import build_site
+
 from site_builder.config import load_config
+from site_builder.engine.build import build_site
 from site_builder.engine.pipeline import Engine
 from site_builder.errors import SiteBuilderError
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 BASE = "https://example.org/news/"
 PAGE = "articles/2026/02/ferry/"
 
 
 def story(ident: str, title: str, date: str, image: str = "", extra: str = "") -> str:
-    picture = (f"image:\n  url: {image}\n  caption: Boats in Muscat harbour. (AFP)\n"
-               "  credit: AFP\n") if image else ""
-    return (f"---\nid: {ident}\ntitle: {title}\ndate: {date}\nregion: gulf\n{picture}{extra}"
-            f"summary: {title}, a summary.\n---\nBody of {title}.\n")
+    picture = (
+        (f"image:\n  url: {image}\n  caption: Boats in Muscat harbour. (AFP)\n  credit: AFP\n")
+        if image
+        else ""
+    )
+    return (
+        f"---\nid: {ident}\ntitle: {title}\ndate: {date}\nregion: gulf\n{picture}{extra}"
+        f"summary: {title}, a summary.\n---\nBody of {title}.\n"
+    )
 
 
 def make(root: Path, files: dict[str, str | bytes]) -> Path:
-    (root / "site.toml").write_text(f'title = "Desk"\nbase_url = "{BASE}"\nper_page = 2\n',
-                                    encoding="utf-8")
+    (root / "site.toml").write_text(
+        f'title = "Desk"\nbase_url = "{BASE}"\nper_page = 2\n', encoding="utf-8"
+    )
     for name, data in files.items():
         path = root / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,8 +57,11 @@ def make(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def config_of(root: Path, **overrides):
-    return load_config(root / "site.toml", {"templates_dir": REPO / "templates",
-                                            "static_dir": REPO / "static", **overrides}, root=root)
+    return load_config(
+        root / "site.toml",
+        {"templates_dir": REPO / "templates", "static_dir": REPO / "static", **overrides},
+        root=root,
+    )
 
 
 def build(root: Path) -> Path:
@@ -62,8 +71,9 @@ def build(root: Path) -> Path:
 
 
 SITE = {
-    "gulf/ferry/index.md": story("urn:ferry", "Oman launches a ferry", "2026-02-11T06:00:00Z",
-                                 "harbour.jpg"),
+    "gulf/ferry/index.md": story(
+        "urn:ferry", "Oman launches a ferry", "2026-02-11T06:00:00Z", "harbour.jpg"
+    ),
     "gulf/ferry/harbour.jpg": photo(2000, 1333),
     "gulf/plain.md": story("urn:plain", "Port talks", "2026-02-10T06:00:00Z"),
     "gulf/older.md": story("urn:older", "Older story", "2026-01-10T06:00:00Z"),
@@ -83,7 +93,7 @@ def on_disk(output: Path, page_path: str, link: str) -> Path:
     """The file a relative link on the page at page_path leads to."""
     target = urljoin(BASE + page_path, link)
     assert target.startswith(BASE), target
-    return output / target[len(BASE):]
+    return output / target[len(BASE) :]
 
 
 def test_a_bundle_picture_becomes_a_responsive_picture_on_its_page(site):
@@ -109,8 +119,12 @@ def test_a_bundle_picture_becomes_a_responsive_picture_on_its_page(site):
 
 
 def test_a_caption_without_a_picture_is_not_shown(tmp_path):
-    files = {"gulf/a.md": story("urn:a", "No photo", "2026-02-01T00:00:00Z").replace(
-        "summary:", "image:\n  caption: A photo that is not there. (AFP)\n  credit: AFP\nsummary:")}
+    files = {
+        "gulf/a.md": story("urn:a", "No photo", "2026-02-01T00:00:00Z").replace(
+            "summary:",
+            "image:\n  caption: A photo that is not there. (AFP)\n  credit: AFP\nsummary:",
+        )
+    }
     output = build(make(tmp_path, files))
     doc = page(output, "articles/2026/02/a/")
     assert not doc.find_class("lead-image")
@@ -121,9 +135,9 @@ def test_the_front_page_leads_with_the_picture_and_cards_show_thumbnails(site):
     front = page(site, "")
     top = front.find_class("teaser")[0]
     assert "top-story" in top.get("class")
-    assert top.find(".//img").get("loading") is None      # above the fold: not lazy
-    plain = [t for t in front.find_class("teaser") if "Port talks" in t.text_content()][0]
-    assert plain.find(".//img") is None                    # no picture: a clean text card
+    assert top.find(".//img").get("loading") is None  # above the fold: not lazy
+    plain = next(t for t in front.find_class("teaser") if "Port talks" in t.text_content())
+    assert plain.find(".//img") is None  # no picture: a clean text card
     region = page(site, "gulf/")
     thumb = region.find_class("with-picture")[0].find(".//img")
     assert thumb.get("loading") == "lazy" and thumb.get("width") and thumb.get("height")
@@ -133,7 +147,7 @@ def test_the_front_page_leads_with_the_picture_and_cards_show_thumbnails(site):
 
 def test_feeds_carry_the_picture_with_its_type_length_credit_and_caption(site):
     rss = etree.fromstring((site / "feed.xml").read_bytes())
-    item = [i for i in rss.iter("item") if i.findtext("guid") == "urn:ferry"][0]
+    item = next(i for i in rss.iter("item") if i.findtext("guid") == "urn:ferry")
     enclosure = item.find("enclosure")
     url = enclosure.get("url")
     assert url == BASE + PAGE + "harbour-1600.jpg"
@@ -142,31 +156,38 @@ def test_feeds_carry_the_picture_with_its_type_length_credit_and_caption(site):
     media = item.find("{http://search.yahoo.com/mrss/}content")
     assert (media.get("url"), media.get("width"), media.get("height")) == (url, "1600", "1066")
     assert media.findtext("{http://search.yahoo.com/mrss/}credit") == "AFP"
-    assert media.findtext("{http://search.yahoo.com/mrss/}description") == \
-        "Boats in Muscat harbour."
-    plain = [i for i in rss.iter("item") if i.findtext("guid") == "urn:plain"][0]
+    assert (
+        media.findtext("{http://search.yahoo.com/mrss/}description") == "Boats in Muscat harbour."
+    )
+    plain = next(i for i in rss.iter("item") if i.findtext("guid") == "urn:plain")
     assert plain.find("enclosure") is None
     atom = feedparser.parse((site / "atom.xml").read_bytes())
-    entry = [e for e in atom.entries if e.id == "urn:ferry"][0]
+    entry = next(e for e in atom.entries if e.id == "urn:ferry")
     assert [link.href for link in entry.links if link.rel == "enclosure"] == [url]
-    items = {i["id"]: i for i in json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"]}
+    items = {
+        i["id"]: i for i in json.loads((site / "feed.json").read_text(encoding="utf-8"))["items"]
+    }
     assert items["urn:ferry"]["image"] == url and "image" not in items["urn:plain"]
 
 
 def test_article_metadata_for_search_engines_and_link_previews(site):
     doc = page(site, PAGE)
-    meta = {(m.get("property") or m.get("name")): m.get("content")
-            for m in doc.iter("meta") if m.get("content")}
+    meta = {
+        (m.get("property") or m.get("name")): m.get("content")
+        for m in doc.iter("meta")
+        if m.get("content")
+    }
     assert meta["og:type"] == "article"
     assert meta["og:image"] == BASE + PAGE + "harbour-1600.jpg"
     assert (meta["og:image:width"], meta["og:image:height"]) == ("1600", "1066")
     assert meta["article:published_time"] == "2026-02-11T06:00:00+00:00"
     assert meta["article:section"] == "Gulf"
     assert meta["twitter:card"] == "summary_large_image"
-    assert "max-image-preview:large" in [m.get("content") for m in doc.iter("meta")
-                                         if m.get("name") == "robots"]
+    assert "max-image-preview:large" in [
+        m.get("content") for m in doc.iter("meta") if m.get("name") == "robots"
+    ]
     data = json.loads(doc.xpath("//script[@type='application/ld+json']")[0].text)
-    article = [d for d in data if d["@type"] == "NewsArticle"][0]
+    article = next(d for d in data if d["@type"] == "NewsArticle")
     assert article["headline"] == "Oman launches a ferry"
     assert article["datePublished"] == "2026-02-11T06:00:00+00:00"
     assert article["mainEntityOfPage"]["@id"] == BASE + PAGE
@@ -176,27 +197,35 @@ def test_article_metadata_for_search_engines_and_link_previews(site):
     front = json.loads(page(site, "").xpath("//script[@type='application/ld+json']")[0].text)
     assert front[0]["@type"] == "NewsMediaOrganization" and front[0]["logo"]["url"]
     plain = page(site, "articles/2026/02/plain/")
-    assert [m.get("content") for m in plain.iter("meta") if m.get("name") == "twitter:card"] \
-        == ["summary"]
+    assert [m.get("content") for m in plain.iter("meta") if m.get("name") == "twitter:card"] == [
+        "summary"
+    ]
 
 
 def test_sitemaps_list_the_picture_and_the_last_two_days_of_news(site):
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-          "image": "http://www.google.com/schemas/sitemap-image/1.1",
-          "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+    ns = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "image": "http://www.google.com/schemas/sitemap-image/1.1",
+        "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    }
     sitemap = etree.fromstring((site / "sitemap.xml").read_bytes())
     url = sitemap.xpath(f"//s:url[s:loc='{BASE + PAGE}']", namespaces=ns)[0]
-    assert url.xpath("string(image:image/image:loc)", namespaces=ns) == \
-        BASE + PAGE + "harbour-1600.jpg"
+    assert (
+        url.xpath("string(image:image/image:loc)", namespaces=ns)
+        == BASE + PAGE + "harbour-1600.jpg"
+    )
     assert url.xpath("string(s:lastmod)", namespaces=ns) == "2026-02-11T06:00:00+00:00"
     news = etree.fromstring((site / "news-sitemap.xml").read_bytes())
     # The newest is 2026-02-11 06:00; 2026-02-10 06:00 is within two days; 2026-01-10 is not.
     assert news.xpath("//s:loc/text()", namespaces=ns) == [
-        BASE + PAGE, BASE + "articles/2026/02/plain/"]
+        BASE + PAGE,
+        BASE + "articles/2026/02/plain/",
+    ]
     assert news.xpath("string(//news:title)", namespaces=ns) == "Oman launches a ferry"
     assert news.xpath("string(//news:publication/news:language)", namespaces=ns) == "en"
-    assert news.xpath("string(//news:publication_date)", namespaces=ns) == \
-        "2026-02-11T06:00:00+00:00"
+    assert (
+        news.xpath("string(//news:publication_date)", namespaces=ns) == "2026-02-11T06:00:00+00:00"
+    )
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {BASE}news-sitemap.xml" in robots
 
@@ -213,7 +242,8 @@ def test_an_unchanged_picture_is_not_encoded_again_and_a_changed_one_is(tmp_path
         engine.build()
         assert len(encodes) == 8  # four widths, WebP and JPEG
         (root / "content/gulf/plain.md").write_text(
-            story("urn:plain", "Port talks resume", "2026-02-10T06:00:00Z"), encoding="utf-8")
+            story("urn:plain", "Port talks resume", "2026-02-10T06:00:00Z"), encoding="utf-8"
+        )
         engine.build()
         assert len(encodes) == 8
         picture = root / "content/gulf/ferry/harbour.jpg"
@@ -228,7 +258,10 @@ def test_an_unchanged_picture_is_not_encoded_again_and_a_changed_one_is(tmp_path
     assert (img.get("width"), img.get("height")) == ("1000", "500")
     assert not (output / PAGE / "harbour-1600.jpg").exists()  # the old widths are gone
     assert sorted(p.name for p in (output / PAGE).iterdir() if p.suffix == ".jpg") == [
-        "harbour-1000.jpg", "harbour-480.jpg", "harbour-800.jpg"]
+        "harbour-1000.jpg",
+        "harbour-480.jpg",
+        "harbour-800.jpg",
+    ]
 
 
 def test_the_picture_works_under_a_sub_path_and_from_static(tmp_path):
@@ -247,10 +280,13 @@ def test_the_picture_works_under_a_sub_path_and_from_static(tmp_path):
     assert rss.find(".//enclosure").get("url") == BASE + "images/map-900.png"
 
 
-@pytest.mark.parametrize("url, message", [
-    ("missing.jpg", "no such file"),
-    ("../../../../etc/passwd", "outside"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("missing.jpg", "no such file"),
+        ("../../../../etc/passwd", "outside"),
+    ],
+)
 def test_a_bad_picture_reference_is_a_one_line_error_naming_the_article(tmp_path, url, message):
     files = {"gulf/a.md": story("urn:a", "Broken", "2026-02-01T00:00:00Z", url)}
     with pytest.raises(SiteBuilderError) as caught:

@@ -15,34 +15,51 @@ from urllib.parse import urljoin
 
 import feedparser
 import lxml.etree
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from site_builder.ingest import dump
-from site_builder.content import frontmatter
 from site_builder import urls
 from site_builder.config import load_config
-from site_builder.errors import ContentError
-from site_builder.feeds.entries import feed_files
-from site_builder.ingest.importer import edited_since_import, render_with_digest
+from site_builder.content import frontmatter
 from site_builder.content.loader import SAFE_SLUG
 from site_builder.content.markup import sanitise
+from site_builder.errors import ContentError
+from site_builder.feeds.entries import feed_files
+from site_builder.ingest import dump
+from site_builder.ingest.importer import edited_since_import, render_with_digest
 from site_builder.model import Article, Image, Source
 
 # Any Unicode but lone surrogates (UTF-8 files and YAML cannot carry those).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
-FAST = settings(max_examples=300, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-SLOW = settings(max_examples=80, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+SLOW = settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # Lines that look like a wire dump, mixed with noise, so the parser's real paths are taken.
 DUMP_LINE = st.one_of(
-    st.just(""), st.just(""), st.just("TT"), st.just("\ufeff"), st.just("\r"),
-    st.sampled_from(["Talks resume in Baghdad", "Iraqi lawmakers meet. (AFP)",
-                     "Officials said on February 8, 2026 that talks would resume.",
-                     "## Heading", "- a list item", "Three parallel steps", "\u00a0\u200b"]),
+    st.just(""),
+    st.just(""),
+    st.just("TT"),
+    st.just("\ufeff"),
+    st.just("\r"),
+    st.sampled_from(
+        [
+            "Talks resume in Baghdad",
+            "Iraqi lawmakers meet. (AFP)",
+            "Officials said on February 8, 2026 that talks would resume.",
+            "## Heading",
+            "- a list item",
+            "Three parallel steps",
+            "\u00a0\u200b",
+        ]
+    ),
     TEXT,
 )
 
@@ -89,12 +106,19 @@ def test_slugs_are_safe_bounded_and_stable(text):
 SEGMENT = st.text("abcxyz0189-_.é", min_size=1, max_size=8).filter(lambda s: s not in (".", ".."))
 SITE_PATH = st.builds(
     lambda parts, page: "/".join(parts) + ("/" if page and parts else ""),  # "" is the home
-    st.lists(SEGMENT, max_size=4), st.booleans())
+    st.lists(SEGMENT, max_size=4),
+    st.booleans(),
+)
 
 
 @FAST
-@given(SITE_PATH, SITE_PATH, st.sampled_from(["https://example.org/", "https://example.org/news/",
-                                               "http://localhost:8000/a/b/"]))
+@given(
+    SITE_PATH,
+    SITE_PATH,
+    st.sampled_from(
+        ["https://example.org/", "https://example.org/news/", "http://localhost:8000/a/b/"]
+    ),
+)
 def test_relative_links_reach_their_target_under_any_base(source, target, base):
     link = urls.relative(source, target)
     assert not link.startswith("/") and "//" not in link
@@ -109,22 +133,39 @@ _CONFIGS: dict[str, object] = {}
 
 def _config(base: str = "https://example.org/news/"):
     if base not in _CONFIGS:
-        _CONFIGS[base] = load_config(Path("/nonexistent/site.toml"), {"base_url": base},
-                                     root=Path("/nonexistent"))
+        _CONFIGS[base] = load_config(
+            Path("/nonexistent/site.toml"), {"base_url": base}, root=Path("/nonexistent")
+        )
     return _CONFIGS[base]
 
 
 REGIONS = ("middle-east", "gulf", "world")
 ARTICLE = st.builds(
     lambda n, title, summary, body, tags, caption, minutes, region, updated: Article(
-        id=f"urn:uuid:00000000-0000-5000-8000-{n:012d}", title=title,
-        date=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=minutes),
-        region=region, slug=urls.slugify(title), body=body, path=Path(f"content/{n}.md"),
-        updated=(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc) if updated else None),
-        countries=tuple(tags[:2]), tags=tuple(tags[2:]), summary=summary,
-        image=Image(caption=caption, credit=caption[:5]), source=Source(name=title[:10])),
-    st.integers(0, 10**9), TEXT, TEXT, TEXT, st.lists(TEXT, max_size=4), TEXT,
-    st.integers(0, 5), st.sampled_from(REGIONS), st.booleans())
+        id=f"urn:uuid:00000000-0000-5000-8000-{n:012d}",
+        title=title,
+        date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes),
+        region=region,
+        slug=urls.slugify(title),
+        body=body,
+        path=Path(f"content/{n}.md"),
+        updated=(dt.datetime(2026, 3, 1, tzinfo=dt.UTC) if updated else None),
+        countries=tuple(tags[:2]),
+        tags=tuple(tags[2:]),
+        summary=summary,
+        image=Image(caption=caption, credit=caption[:5]),
+        source=Source(name=title[:10]),
+    ),
+    st.integers(0, 10**9),
+    TEXT,
+    TEXT,
+    TEXT,
+    st.lists(TEXT, max_size=4),
+    TEXT,
+    st.integers(0, 5),
+    st.sampled_from(REGIONS),
+    st.booleans(),
+)
 
 
 @SLOW
@@ -158,8 +199,11 @@ def test_feeds_of_any_text_are_valid_xml_with_stable_ids(articles, raw_body):
                 assert [item["id"] for item in feed["items"]] == ids
 
 
-FIELD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                min_size=1, max_size=120).filter(lambda s: s.strip() == s and s)
+FIELD = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=120,
+).filter(lambda s: s.strip() == s and s)
 
 
 @SLOW
@@ -167,10 +211,17 @@ FIELD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 def test_front_matter_written_by_the_importer_reads_back_identically(title, summary, tags, body):
     """Whatever a title holds (quotes, '---', line separators, NEL...), the file reads back."""
     assume(not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", title + summary))
-    meta = {"id": "urn:uuid:1", "title": title, "date": dt.datetime(2026, 2, 11, 8, 0,
-                                                                    tzinfo=dt.timezone.utc),
-            "region": "gulf", "countries": [], "tags": tags, "summary": summary,
-            "image": {"caption": title, "credit": summary}, "draft": False}
+    meta = {
+        "id": "urn:uuid:1",
+        "title": title,
+        "date": dt.datetime(2026, 2, 11, 8, 0, tzinfo=dt.UTC),
+        "region": "gulf",
+        "countries": [],
+        "tags": tags,
+        "summary": summary,
+        "image": {"caption": title, "credit": summary},
+        "draft": False,
+    }
     text = render_with_digest(meta, body)
     read, read_body, _ = frontmatter.read(text, "x.md")
     assert {k: v for k, v in read.items() if k != "import_digest"} == meta

@@ -16,33 +16,35 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.engine import publish, search
 from site_builder.config import SiteConfig
-from site_builder.errors import SiteBuilderError
+from site_builder.engine import publish, search
 from site_builder.engine.publish import MARKER, Publisher, check_replaceable, previous_site
+from site_builder.errors import SiteBuilderError
 
 
 @pytest.fixture
 def config(tmp_path) -> SiteConfig:
-    return SiteConfig(root=tmp_path, output_dir=tmp_path / "output",
-                      cache_dir=tmp_path / ".cache")
+    return SiteConfig(root=tmp_path, output_dir=tmp_path / "output", cache_dir=tmp_path / ".cache")
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def publish_site(config, state, site: dict[str, bytes], changed: set[str], removed=(),
-                 shared=True, keep=True) -> Publisher:
+def publish_site(
+    config, state, site: dict[str, bytes], changed: set[str], removed=(), shared=True, keep=True
+) -> Publisher:
     """One staged publish of `site` (path -> bytes) where `changed` differ from output/."""
     publisher = Publisher(config, state)
     publisher.staged(set(site), {p: site[p] for p in changed}, set(removed), shared, keep)
     return publisher
 
 
-V1 = {"index.html": b"home 1", "feeds.opml": b"opml", "a/page.html": b"a 1",
-      "b/page.html": b"b 1"}
+V1 = {"index.html": b"home 1", "feeds.opml": b"opml", "a/page.html": b"a 1", "b/page.html": b"b 1"}
 
 
 def first_two(config):
@@ -71,8 +73,10 @@ def test_the_next_publish_swaps_in_the_new_site_and_keeps_the_old_one_beside_it(
     # unchanged files are shared with the kept site (links), changed ones are not
     assert (out / "b/page.html").stat().st_ino == (kept / "b/page.html").stat().st_ino
     assert (out / "a/page.html").stat().st_ino != (kept / "a/page.html").stat().st_ino
-    assert publisher.state() == {"previous": [kept.lstat().st_ino, out.lstat().st_ino],
-                                 "lag": ["a/page.html", "c.html"]}
+    assert publisher.state() == {
+        "previous": [kept.lstat().st_ino, out.lstat().st_ino],
+        "lag": ["a/page.html", "c.html"],
+    }
 
 
 def test_a_third_publish_brings_the_kept_site_up_to_date_with_what_it_lags(config):
@@ -117,8 +121,7 @@ def test_stray_top_level_files_of_the_kept_site_are_dropped(config):
     assert not (config.output_dir / "CNAME").exists()
 
 
-def test_a_kept_site_with_a_link_out_is_dropped_and_the_site_built_afresh(config, tmp_path,
-                                                                          caplog):
+def test_a_kept_site_with_a_link_out_is_dropped_and_the_site_built_afresh(config, tmp_path, caplog):
     v2, two = first_two(config)
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -205,8 +208,10 @@ def test_the_marker_keeps_its_file_from_build_to_build(config):
 
 # --- what may be replaced ---------------------------------------------------------------
 
+
 def test_refuses_the_root_the_home_folder_and_a_folder_holding_the_working_directory(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     for folder in (Path("/"), Path.home()):
         with pytest.raises(SiteBuilderError, match="root, the home folder"):
             check_replaceable(folder)
@@ -231,8 +236,9 @@ def test_refuses_a_file_and_a_folder_of_someone_elses_files(tmp_path):
         check_replaceable(own)
 
 
-@pytest.mark.parametrize("names", [(), (".gitkeep",), (MARKER, "notes.txt"),
-                                   ("index.html", "feeds.opml", "anything")])
+@pytest.mark.parametrize(
+    "names", [(), (".gitkeep",), (MARKER, "notes.txt"), ("index.html", "feeds.opml", "anything")]
+)
 def test_accepts_an_empty_marked_or_older_built_folder(tmp_path, names):
     out = tmp_path / "out"
     out.mkdir()
@@ -262,26 +268,32 @@ def test_a_path_through_a_link_out_of_the_folder_is_refused(tmp_path):
     (tmp_path / "out" / "sub").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(SiteBuilderError, match="outside the output folder"):
         publish._inside(tmp_path / "out", "sub/x.html")
-    assert publish._inside(tmp_path / "out", "sub/x.html", check=False) == \
-        tmp_path / "out" / "sub" / "x.html"
+    assert (
+        publish._inside(tmp_path / "out", "sub/x.html", check=False)
+        == tmp_path / "out" / "sub" / "x.html"
+    )
     assert publish._inside(tmp_path / "out", "a/../b.html") == tmp_path / "out" / "b.html"
 
 
 # --- in place (watch/serve) -------------------------------------------------------------
 
-def test_in_place_deletes_removed_files_and_their_empty_folders_then_writes(config,
-                                                                            monkeypatch):
+
+def test_in_place_deletes_removed_files_and_their_empty_folders_then_writes(config, monkeypatch):
     indexed = []
     monkeypatch.setattr(search, "index", lambda cfg, site: indexed.append(site))
-    one = publish_site(config, None, {**V1, "x/y/z.html": b"z"}, set(V1) | {"x/y/z.html"},
-                       shared=False)
+    one = publish_site(
+        config, None, {**V1, "x/y/z.html": b"z"}, set(V1) | {"x/y/z.html"}, shared=False
+    )
     indexed.clear()
     publisher = Publisher(config, one.state())
     publisher.in_place({"a/page.html": b"a 2", "new/n.html": b"n"}, {"x/y/z.html", "b/page.html"})
     out = config.output_dir
     assert {k: v for k, v in files(out).items() if k != MARKER} == {
-        "index.html": b"home 1", "feeds.opml": b"opml", "a/page.html": b"a 2",
-        "new/n.html": b"n"}
+        "index.html": b"home 1",
+        "feeds.opml": b"opml",
+        "a/page.html": b"a 2",
+        "new/n.html": b"n",
+    }
     assert not (out / "x").exists() and not (out / "b").exists() and out.is_dir()
     assert indexed == [out]
     assert publisher.state()["lag"] == ["a/page.html", "b/page.html", "new/n.html", "x/y/z.html"]
@@ -298,12 +310,17 @@ def test_in_place_refuses_paths_outside_output(config, tmp_path):
     assert not (tmp_path / "evil.html").exists()
 
 
-@pytest.mark.parametrize("code, reason", [
-    (errno.ENOSPC, "the disk is full"), (errno.EDQUOT, "the disk quota is used up"),
-    (errno.ENAMETOOLONG, "a file name is too long for the file system"),
-    (errno.EACCES, "permission denied"), (errno.EROFS, "the file system is read-only"),
-    (errno.EIO, os.strerror(errno.EIO)),
-])
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "the disk quota is used up"),
+        (errno.ENAMETOOLONG, "a file name is too long for the file system"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "the file system is read-only"),
+        (errno.EIO, os.strerror(errno.EIO)),
+    ],
+)
 def test_write_errors_say_what_to_do_in_one_line(code, reason):
     error = publish.write_error("output/a.html", OSError(code, os.strerror(code)))
     assert str(error) == f"output/a.html: cannot write: {reason}"
@@ -334,6 +351,7 @@ def test_write_file_replaces_whole_and_write_makes_new_files(tmp_path):
 
 # --- one build at a time ----------------------------------------------------------------
 
+
 def test_a_second_build_waits_for_the_first_and_says_for_whom(config):
     waiting = threading.Event()
 
@@ -350,6 +368,7 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(config):
         with publish.lock(config):
             lockfile = config.cache_dir / "build.lock"
             assert lockfile.read_text(encoding="ascii") == str(os.getpid())
+
             def build_two():
                 with publish.lock(config):
                     order.append("second")
@@ -367,6 +386,7 @@ def test_a_second_build_waits_for_the_first_and_says_for_whom(config):
 
 
 # --- more of what a staged publish must get right ----------------------------------------
+
 
 def test_output_may_be_deep_in_folders_that_do_not_exist_yet(tmp_path):
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "a" / "b" / "output")
@@ -393,10 +413,8 @@ def test_a_removed_page_before_a_changed_one_does_not_stop_the_update(config):
 
 
 def test_a_folder_that_became_a_file_is_replaced(config):
-    one = publish_site(config, None, {**V1, "x/y.html": b"y"}, set(V1) | {"x/y.html"},
-                       shared=False)
-    two = publish_site(config, one.state(), {**V1, "x/y.html": b"y"}, {"index.html"},
-                       shared=False)
+    one = publish_site(config, None, {**V1, "x/y.html": b"y"}, set(V1) | {"x/y.html"}, shared=False)
+    two = publish_site(config, one.state(), {**V1, "x/y.html": b"y"}, {"index.html"}, shared=False)
     v3 = {**V1, "x": b"now a file"}
     publish_site(config, two.state(), v3, {"x"}, removed={"x/y.html"})
     assert {k: v for k, v in files(config.output_dir).items() if k != MARKER} == v3
@@ -446,8 +464,10 @@ def test_the_fallback_names_the_kept_site_and_why(config, tmp_path, caplog):
     (kept / "a").symlink_to(tmp_path)
     with caplog.at_level(logging.WARNING, logger="site_builder"):
         publish_site(config, two.state(), {**v2, "a/page.html": b"a 3"}, {"a/page.html"})
-    assert f"{kept}: refusing to write outside the output folder: a/page.html; building the " \
-           "folder afresh" in caplog.messages
+    assert (
+        f"{kept}: refusing to write outside the output folder: a/page.html; building the "
+        "folder afresh" in caplog.messages
+    )
 
 
 def test_leftovers_of_killed_builds_are_named_as_they_go(config, caplog):
@@ -459,18 +479,22 @@ def test_leftovers_of_killed_builds_are_named_as_they_go(config, caplog):
     (parent / ".output.staging-7").mkdir()
     with caplog.at_level(logging.DEBUG, logger="site_builder"):
         publish_site(config, None, V1, set(V1), shared=False)
-    assert f"{config.output_dir}: restoring the site a killed build had moved aside" \
-        in caplog.messages
-    assert f"removing {parent / '.output.staging-7'} left by an interrupted build" \
-        in caplog.messages
+    assert (
+        f"{config.output_dir}: restoring the site a killed build had moved aside" in caplog.messages
+    )
+    assert (
+        f"removing {parent / '.output.staging-7'} left by an interrupted build" in caplog.messages
+    )
 
 
 def test_the_refusals_read_in_full(tmp_path):
     (tmp_path / "file").write_text("x", encoding="ascii")
     with pytest.raises(SiteBuilderError) as caught:
         check_replaceable(tmp_path / "file")
-    assert str(caught.value) == (f"refusing to replace {tmp_path / 'file'} with the built site: "
-                                 "it is a file, not a folder; choose another --output")
+    assert str(caught.value) == (
+        f"refusing to replace {tmp_path / 'file'} with the built site: "
+        "it is a file, not a folder; choose another --output"
+    )
 
 
 def test_the_folder_itself_and_looping_links_are_refused(tmp_path):
@@ -493,7 +517,7 @@ def test_write_failures_name_the_file_whatever_the_user(tmp_path):
 
 
 def test_in_place_keeps_what_the_kept_site_lags_and_ignores_files_already_gone(config):
-    v2, two = first_two(config)
+    _v2, two = first_two(config)
     publisher = Publisher(config, two.state())
     publisher.in_place({"index.html": b"home 3"}, {"gone/already.html"})
     assert publisher.state()["lag"] == ["a/page.html", "c.html", "gone/already.html", "index.html"]

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.engine.build import build_site
 from site_builder.config import SiteConfig, load_config
-from site_builder.errors import SiteBuilderError, TemplateError
+from site_builder.engine.build import build_site
 from site_builder.engine.publish import Publisher
+from site_builder.errors import SiteBuilderError, TemplateError
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
-TEXT = "---\nid: a\ntitle: \"عنوان\"\ndate: 2026-02-01\nregion: world\n---\nنص.\n"
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+TEXT = '---\nid: a\ntitle: "عنوان"\ndate: 2026-02-01\nregion: world\n---\nنص.\n'
 
 
 def site(tmp_path: Path, toml: str = "", templates: dict[str, str] | None = None):
@@ -37,7 +37,9 @@ def test_rtl_site_sets_lang_and_dir(tmp_path):
 def test_a_site_template_overrides_the_theme_and_the_rest_falls_back(tmp_path):
     config = site(tmp_path, templates={"404.html": "{{ page.title }} / custom\n"})
     build_site(config, now=NOW)
-    assert (config.output_dir / "404.html").read_text(encoding="utf-8") == "Page not found / custom\n"
+    assert (config.output_dir / "404.html").read_text(
+        encoding="utf-8"
+    ) == "Page not found / custom\n"
     assert "<!DOCTYPE html>" in (config.output_dir / "index.html").read_text(encoding="utf-8")
 
 
@@ -45,7 +47,9 @@ def test_a_template_typo_names_the_template_and_line_and_writes_nothing(tmp_path
     config = site(tmp_path, templates={"404.html": "line one\n{{ site.titel }}\n"})
     with pytest.raises(TemplateError) as info:
         build_site(config, now=NOW)
-    assert str(info.value).startswith(f"{tmp_path / 'templates/404.html'}:2: rendering 404.html failed")
+    assert str(info.value).startswith(
+        f"{tmp_path / 'templates/404.html'}:2: rendering 404.html failed"
+    )
     assert "titel" in str(info.value)
     assert not config.output_dir.exists()
 

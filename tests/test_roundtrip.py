@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from site_builder.content import frontmatter
 
 FEEDS = Path(__file__).parent / "data" / "feedimport"

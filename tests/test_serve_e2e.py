@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 from test_incremental import article
 
@@ -43,8 +42,13 @@ class Served:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)],
-            cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            preexec_fn=_ctrl_c_stops)
+            cwd=site,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=_ctrl_c_stops,
+        )
         self.lines: list[str] = []
         self.logged = threading.Condition()  # notified for every line read
         self.ended = False  # stderr closed: the process ended
@@ -86,8 +90,10 @@ class Served:
             if (text in body) == present:
                 return status, body
             time.sleep(0.05)
-        raise AssertionError(f"{path}: {text!r} {'never appeared' if present else 'stayed'}; "
-                             "log:\n" + "\n".join(self.lines))
+        raise AssertionError(
+            f"{path}: {text!r} {'never appeared' if present else 'stayed'}; "
+            "log:\n" + "\n".join(self.lines)
+        )
 
     def stop(self) -> tuple[int, str]:
         self.proc.send_signal(signal.SIGINT)
@@ -100,7 +106,9 @@ class Served:
 def served(tmp_path):
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "site.toml").write_text('title = "Serve Desk"\nbase_url = "https://example.org/news/"\n', encoding="utf-8")
+    (tmp_path / "site.toml").write_text(
+        'title = "Serve Desk"\nbase_url = "https://example.org/news/"\n', encoding="utf-8"
+    )
     server = Served(tmp_path)
     yield server
     if server.proc.poll() is None:
@@ -148,7 +156,10 @@ def test_edit_create_delete_and_template_follow_over_http(served):
     served.wait_for_page(BASE, "Breaking story, updated")
 
     base = site / "templates" / "base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("<footer", "<p>template-marker</p><footer"), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("<footer", "<p>template-marker</p><footer"),
+        encoding="utf-8",
+    )
     served.wait_for_page(BASE + "archive/", "template-marker")
 
     new.unlink()
@@ -172,14 +183,16 @@ def test_a_burst_is_one_rebuild(served):
     batch = served.site / "incoming"
     batch.mkdir()
     for n in range(40):
-        (batch / f"story-{n}.md").write_text(article(100 + n, region="europe", country="France"),
-                                             encoding="utf-8")
+        (batch / f"story-{n}.md").write_text(
+            article(100 + n, region="europe", country="France"), encoding="utf-8"
+        )
     batch.rename(served.site / "content" / "europe")
     served.wait_for_log("(44 articles;", after=before)
     assert served.get(BASE + "europe/page/1/")[0] == 200  # the oldest 20 of 40
     # Nothing further comes of the burst: the next change is the next rebuild.
     (served.site / "content" / "europe" / "story-40.md").write_text(
-        article(140, region="europe", country="France"), encoding="utf-8")
+        article(140, region="europe", country="France"), encoding="utf-8"
+    )
     served.wait_for_log("(45 articles;", after=before)
     found = rebuilds(served, before)
     assert len(found) == 2 and "(44 articles;" in found[0] and "(45 articles;" in found[1], found

@@ -17,8 +17,12 @@ def site(tmp_path):
     """A small built-looking output folder, with a secret file next to it."""
     out = tmp_path / "output"
     (out / "middle-east").mkdir(parents=True)
-    (out / "index.html").write_text("<!doctype html><html><body><h1>Home</h1></body></html>", encoding="utf-8")
-    (out / "middle-east" / "index.html").write_text("<html><body>Region</body></html>", encoding="utf-8")
+    (out / "index.html").write_text(
+        "<!doctype html><html><body><h1>Home</h1></body></html>", encoding="utf-8"
+    )
+    (out / "middle-east" / "index.html").write_text(
+        "<html><body>Region</body></html>", encoding="utf-8"
+    )
     (out / "404.html").write_text("<html><body>Not here</body></html>", encoding="utf-8")
     (out / "feed.xml").write_text("<rss version='2.0'></rss>", encoding="utf-8")
     (out / "empty").mkdir()
@@ -59,19 +63,32 @@ def test_serves_pages_under_the_base_path_with_live_reload_injected(serve, site)
 
 def test_redirects_to_the_trailing_slash(serve):
     srv, _ = serve
-    for path, target in (("/news", "/news/"), ("/news/middle-east", "/news/middle-east/"),
-                         ("/", "/news/")):
+    for path, target in (
+        ("/news", "/news/"),
+        ("/news/middle-east", "/news/middle-east/"),
+        ("/", "/news/"),
+    ):
         status, headers, _ = get(srv, path)
         assert (status, headers["Location"]) == (301, target), path
         status, _, body = get(srv, target)
         assert status == 200 and b"<body>" in body, target  # where it sends is a page
 
 
-@pytest.mark.parametrize("path", [
-    "/news/../secret.txt", "/news/%2e%2e/secret.txt", "/news/%2E%2E%2Fsecret.txt",
-    "/news/..%2fsecret.txt", "/news/middle-east/../../secret.txt", "/news/%252e%252e/secret.txt",
-    "/news/..\\secret.txt", "/news/%00", "/secret.txt", "/news//etc/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/news/../secret.txt",
+        "/news/%2e%2e/secret.txt",
+        "/news/%2E%2E%2Fsecret.txt",
+        "/news/..%2fsecret.txt",
+        "/news/middle-east/../../secret.txt",
+        "/news/%252e%252e/secret.txt",
+        "/news/..\\secret.txt",
+        "/news/%00",
+        "/secret.txt",
+        "/news//etc/passwd",
+    ],
+)
 def test_never_serves_outside_the_output_folder(serve, path):
     srv, _ = serve
     status, headers, body = get(srv, path)
@@ -99,8 +116,13 @@ def test_head_has_no_body(serve):
 
 def test_survives_malformed_requests(serve):
     srv, _ = serve
-    for garbage in (b"\x00\x01\x02\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
-                    b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"BREW /pot HTTP/1.1\r\n\r\n"):
+    for garbage in (
+        b"\x00\x01\x02\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n",
+        b"BREW /pot HTTP/1.1\r\n\r\n",
+    ):
         with socket.create_connection(srv.server_address[:2], timeout=5) as sock:
             sock.sendall(garbage)
             try:
@@ -131,7 +153,9 @@ def test_event_stream_announces_reloads_and_errors(serve):
     assert resp.status == 200 and resp.getheader("Content-Type") == "text/event-stream"
     assert read_events(resp, 1) == [("build-ok", "0")]
     broadcaster.publish_error("content/a.md:3: front matter is not valid YAML")
-    assert read_events(resp, 1) == [("build-error", "content/a.md:3: front matter is not valid YAML")]
+    assert read_events(resp, 1) == [
+        ("build-error", "content/a.md:3: front matter is not valid YAML")
+    ]
     broadcaster.publish_ok()
     assert read_events(resp, 1)[0][0] == "reload"
     conn.close()
@@ -178,7 +202,9 @@ def test_a_client_hanging_up_mid_response_leaves_no_traceback(serve, site, capfd
     before = set(threading.enumerate())
     for _ in range(5):
         with socket.create_connection(srv.server_address[:2], timeout=5) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
             sock.sendall(b"GET /news/big.html HTTP/1.1\r\nHost: x\r\n\r\n")
             sock.recv(100)
     for handler in set(threading.enumerate()) - before:  # each ends once its write fails

@@ -15,12 +15,19 @@ NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def test_sitemap_absolute_locations_and_w3c_lastmod():
     config = SiteConfig(base_url="https://example.org/news/")
-    data = sitemap(config, [
-        ("", w3c_datetime(dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.timezone.utc))),
-        ("articles/2026/02/a&b/", w3c_datetime(
-            dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai")))),
-        ("gulf/", None),
-    ])
+    data = sitemap(
+        config,
+        [
+            ("", w3c_datetime(dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC))),
+            (
+                "articles/2026/02/a&b/",
+                w3c_datetime(
+                    dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai"))
+                ),
+            ),
+            ("gulf/", None),
+        ],
+    )
     root = etree.fromstring(data)
     assert root.tag == f"{NS}urlset"
     urls = [(u.findtext(f"{NS}loc"), u.findtext(f"{NS}lastmod")) for u in root.findall(f"{NS}url")]
@@ -34,8 +41,10 @@ def test_sitemap_absolute_locations_and_w3c_lastmod():
 
 def test_robots_points_to_the_absolute_sitemap():
     text = robots(SiteConfig(base_url="https://example.org/news/")).decode()
-    assert text.splitlines()[-2:] == ["Sitemap: https://example.org/news/sitemap.xml",
-                                      "Sitemap: https://example.org/news/news-sitemap.xml"]
+    assert text.splitlines()[-2:] == [
+        "Sitemap: https://example.org/news/sitemap.xml",
+        "Sitemap: https://example.org/news/news-sitemap.xml",
+    ]
     assert text.startswith("User-agent: *\n")
 
 

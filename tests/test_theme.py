@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import lxml.html
 import pytest
-
-from site_builder.engine.build import build_site
-from site_builder.config import load_config
 from test_incremental import Watching
 
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+from site_builder.config import load_config
+from site_builder.engine.build import build_site
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 STORY = """---
 id: urn:uuid:00000000-0000-5000-8000-{n:012d}
 title: "{title}"
@@ -28,10 +29,22 @@ image:
 """
 
 
-def story(n: int, region: str = "middle-east", countries: str = "Iraq", title: str = "",
-          body: str = "Words here.", day: int = 0) -> str:
-    return STORY.format(n=n, title=title or f"Story {n}", day=day or n, region=region,
-                        countries=countries, body=body)
+def story(
+    n: int,
+    region: str = "middle-east",
+    countries: str = "Iraq",
+    title: str = "",
+    body: str = "Words here.",
+    day: int = 0,
+) -> str:
+    return STORY.format(
+        n=n,
+        title=title or f"Story {n}",
+        day=day or n,
+        region=region,
+        countries=countries,
+        body=body,
+    )
 
 
 def make_site(root: Path, toml: str = "", stories: dict[str, str] | None = None):
@@ -40,28 +53,36 @@ def make_site(root: Path, toml: str = "", stories: dict[str, str] | None = None)
     content.mkdir(parents=True)
     for name, text in (stories or {}).items():
         (content / name).write_text(text, encoding="utf-8")
-    (root / "site.toml").write_text('title = "Theme Desk"\nbase_url = "https://example.org/news/"\n'
-                                    + toml, encoding="utf-8")
+    (root / "site.toml").write_text(
+        'title = "Theme Desk"\nbase_url = "https://example.org/news/"\n' + toml, encoding="utf-8"
+    )
     return load_config(root / "site.toml", root=root)
 
 
 @pytest.fixture
 def built(tmp_path):
     """Five stories over two regions, built; returns (config, parse(path))."""
-    config = make_site(tmp_path, stories={
-        "a.md": story(1, countries="Iraq, Iran", body="## Main\n\nThe main point.\n\n"
-                      + "word " * 700),
-        "b.md": story(2, countries="Iran"),
-        "c.md": story(3, region="gulf", countries="Qatar, Iran"),
-        "d.md": story(4, region="gulf", countries="Qatar"),
-        "e.md": story(5, countries="Syria", title="Newest story"),
-    })
+    config = make_site(
+        tmp_path,
+        stories={
+            "a.md": story(
+                1, countries="Iraq, Iran", body="## Main\n\nThe main point.\n\n" + "word " * 700
+            ),
+            "b.md": story(2, countries="Iran"),
+            "c.md": story(3, region="gulf", countries="Qatar, Iran"),
+            "d.md": story(4, region="gulf", countries="Qatar"),
+            "e.md": story(5, countries="Syria", title="Newest story"),
+        },
+    )
     build_site(config, now=NOW)
 
     def parse(path: str):
-        return lxml.html.fromstring((config.output_dir / path / "index.html").read_bytes()
-                                    if not path.endswith(".html")
-                                    else (config.output_dir / path).read_bytes())
+        return lxml.html.fromstring(
+            (config.output_dir / path / "index.html").read_bytes()
+            if not path.endswith(".html")
+            else (config.output_dir / path).read_bytes()
+        )
+
     return config, parse
 
 
@@ -70,7 +91,7 @@ def html_pages(config) -> list[Path]:
 
 
 def test_a_body_heading_named_main_does_not_steal_the_skip_link(built):
-    config, parse = built
+    _config, parse = built
     doc = parse("articles/2026/02/a/")
     target = doc.xpath('//a[@class="skip"]/@href')[0]
     assert target.startswith("#")
@@ -88,7 +109,7 @@ def test_every_page_has_unique_ids_landmarks_and_headings_in_order(built):
         assert doc.xpath("//nav[@aria-label]"), path
         levels = [int(h.tag[1]) for h in doc.iter("h1", "h2", "h3", "h4", "h5", "h6")]
         assert levels[0] == 1 and levels.count(1) == 1, (path, levels)
-        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
         assert jumps == [], (path, levels)
 
 
@@ -98,7 +119,9 @@ def test_no_scripts_and_nothing_loaded_from_elsewhere(built):
         doc = lxml.html.fromstring(path.read_bytes())
         # JSON-LD metadata is data, not a script that runs.
         assert doc.xpath("//script[not(@type='application/ld+json')]") == [], path
-        loaded = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href") + doc.xpath("//img/@src")
+        loaded = doc.xpath("//link[@rel='stylesheet' or @rel='icon']/@href") + doc.xpath(
+            "//img/@src"
+        )
         assert all("//" not in href for href in loaded), (path, loaded)
     css = (config.output_dir / "style.css").read_text(encoding="utf-8")
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
@@ -128,7 +151,9 @@ def test_related_articles_share_countries_first_then_the_region(built):
     # b and c share Iran (c from another region), e shares only the region, d nothing.
     assert related == ["Story 2", "Story 3", "Newest story"]
     lonely = parse("articles/2026/02/d/")
-    assert [a.text_content() for a in lonely.xpath('//section[@class="related"]//h3/a')] == ["Story 3"]
+    assert [a.text_content() for a in lonely.xpath('//section[@class="related"]//h3/a')] == [
+        "Story 3"
+    ]
 
 
 def test_prev_next_walk_the_site_in_date_order(built):
@@ -151,15 +176,25 @@ def test_front_page_has_latest_news_and_a_block_per_region(built):
 
 
 def test_front_page_region_blocks_hold_what_the_main_column_does_not(tmp_path):
-    config = make_site(tmp_path, "per_page = 2\n", stories={
-        "a.md": story(1), "b.md": story(2), "c.md": story(3, region="gulf"),
-        "d.md": story(4, region="gulf"), "e.md": story(5, title="Newest story")})
+    config = make_site(
+        tmp_path,
+        "per_page = 2\n",
+        stories={
+            "a.md": story(1),
+            "b.md": story(2),
+            "c.md": story(3, region="gulf"),
+            "d.md": story(4, region="gulf"),
+            "e.md": story(5, title="Newest story"),
+        },
+    )
     build_site(config, now=NOW)
     doc = lxml.html.fromstring((config.output_dir / "index.html").read_bytes())
     latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
     assert latest == ["Newest story", "Story 4", "Story 3"]
-    blocks = {b.xpath(".//h3")[0].text_content(): b.xpath('.//h4/a/text()')
-              for b in doc.xpath('//section[@class="region-block"]')}
+    blocks = {
+        b.xpath(".//h3")[0].text_content(): b.xpath(".//h4/a/text()")
+        for b in doc.xpath('//section[@class="region-block"]')
+    }
     assert blocks == {"Middle East": ["Story 2", "Story 1"]}
 
 
@@ -168,8 +203,10 @@ def test_subscribe_page_explains_feeds_and_links_the_opml(built):
     doc = parse("subscribe/")
     assert doc.xpath("//h1/text()") == ["Subscribe"]
     assert "../feeds.opml" in doc.xpath("//a/@href")
-    rows = {r.xpath("th")[0].text_content(): r.xpath("td")[0].text_content()
-            for r in doc.xpath("//table//tbody/tr")}
+    rows = {
+        r.xpath("th")[0].text_content(): r.xpath("td")[0].text_content()
+        for r in doc.xpath("//table//tbody/tr")
+    }
     assert rows["All news"] == "5" and rows["Gulf"] == "2" and rows["Europe"] == "0"
     text = doc.text_content()
     assert "https://example.org/news/feed.xml" in text
@@ -180,8 +217,11 @@ def test_subscribe_page_explains_feeds_and_links_the_opml(built):
 
 
 def test_rtl_site_is_right_to_left_throughout(tmp_path):
-    config = make_site(tmp_path, 'language = "ar"\ndir = "rtl"\n',
-                       {"a.md": story(1, title="عنوان الخبر", body="نص الخبر.")})
+    config = make_site(
+        tmp_path,
+        'language = "ar"\ndir = "rtl"\n',
+        {"a.md": story(1, title="عنوان الخبر", body="نص الخبر.")},
+    )
     build_site(config, now=NOW)
     for path in html_pages(config):
         doc = lxml.html.fromstring(path.read_bytes())
@@ -194,10 +234,14 @@ def test_a_title_edit_reaches_its_neighbours_pages_in_incremental_rebuilds(tmp_p
     config = make_site(tmp_path, stories={"a.md": story(1), "b.md": story(2), "c.md": story(3)})
     builder = Watching(config)
     builder.rebuild(None)
-    (tmp_path / "content" / "b.md").write_text(story(2, title="Renamed middle story"), encoding="utf-8")
+    (tmp_path / "content" / "b.md").write_text(
+        story(2, title="Renamed middle story"), encoding="utf-8"
+    )
     builder.rebuild({tmp_path / "content" / "b.md"})
     for neighbour in ("a", "c"):
-        page = (config.output_dir / f"articles/2026/02/{neighbour}/index.html").read_text(encoding="utf-8")
+        page = (config.output_dir / f"articles/2026/02/{neighbour}/index.html").read_text(
+            encoding="utf-8"
+        )
         assert "Renamed middle story" in page  # prev/next and related
     (tmp_path / "content" / "a.md").write_text(story(1, body="word " * 2000), encoding="utf-8")
     builder.rebuild({tmp_path / "content" / "a.md"})
@@ -208,7 +252,7 @@ def test_a_title_edit_reaches_its_neighbours_pages_in_incremental_rebuilds(tmp_p
 def test_print_stylesheet_hides_navigation(built):
     config, _ = built
     css = (config.output_dir / "style.css").read_text(encoding="utf-8")
-    printed = css[css.index("@media print"):]
+    printed = css[css.index("@media print") :]
     assert ".site-header nav" in printed and "display: none" in printed
     assert "prefers-color-scheme: dark" in css
 

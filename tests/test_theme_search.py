@@ -6,18 +6,20 @@ import json
 import re
 
 import pytest
-
-from site_builder.engine import search
-from site_builder.engine.build import build_site
-from site_builder.errors import SiteBuilderError
-from site_builder.engine.publish import MARKER
 from test_incremental import Watching
 from test_theme import NOW, make_site, story
 
+from site_builder.engine import search
+from site_builder.engine.build import build_site
+from site_builder.engine.publish import MARKER
+from site_builder.errors import SiteBuilderError
+
 
 def stories() -> dict[str, str]:
-    return {"a.md": story(1, title="Camels race in Doha", body="The camel race drew crowds."),
-            "b.md": story(2, region="gulf", countries="Qatar", body="Dates harvested early.")}
+    return {
+        "a.md": story(1, title="Camels race in Doha", body="The camel race drew crowds."),
+        "b.md": story(2, region="gulf", countries="Qatar", body="Dates harvested early."),
+    }
 
 
 def test_search_off_means_no_search_page_link_or_markers(tmp_path):
@@ -28,7 +30,9 @@ def test_search_off_means_no_search_page_link_or_markers(tmp_path):
     assert not (out / "search").exists() and not (out / search.BUNDLE).exists()
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "search/" not in home
-    assert "data-pagefind" not in (out / "articles/2026/02/a/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind" not in (out / "articles/2026/02/a/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_search_on_indexes_the_articles_only(tmp_path):
@@ -51,7 +55,9 @@ def test_an_incremental_rebuild_reindexes_in_place_without_stale_fragments(tmp_p
     builder.rebuild(None)
     bundle = config.output_dir / search.BUNDLE
     fragments = set((bundle / "fragment").iterdir())
-    (tmp_path / "content" / "a.md").write_text(story(1, title="Falcons fly in Doha"), encoding="utf-8")
+    (tmp_path / "content" / "a.md").write_text(
+        story(1, title="Falcons fly in Doha"), encoding="utf-8"
+    )
     builder.rebuild({tmp_path / "content" / "a.md"})
     again = set((bundle / "fragment").iterdir())
     assert len(again) == len(fragments) == 2 and again != fragments

@@ -21,22 +21,25 @@ def config(tmp_path):
     return load_config(tmp_path / "site.toml", root=tmp_path)
 
 
-@pytest.mark.parametrize("relative, expected", [
-    ("content/gulf/a.md", True),
-    ("content/gulf", True),
-    ("templates/base.html", True),
-    ("static/style.css", True),
-    ("site.toml", True),
-    ("content/gulf/.a.md.swp", False),
-    ("content/gulf/a.md~", False),
-    ("content/gulf/.#a.md", False),
-    ("content/gulf/4913", False),
-    ("content/gulf/#a.md#", False),
-    ("output/index.html", False),
-    (".cache/site_builder/x", False),
-    ("README.md", False),
-    ("other.toml", False),
-])
+@pytest.mark.parametrize(
+    "relative, expected",
+    [
+        ("content/gulf/a.md", True),
+        ("content/gulf", True),
+        ("templates/base.html", True),
+        ("static/style.css", True),
+        ("site.toml", True),
+        ("content/gulf/.a.md.swp", False),
+        ("content/gulf/a.md~", False),
+        ("content/gulf/.#a.md", False),
+        ("content/gulf/4913", False),
+        ("content/gulf/#a.md#", False),
+        ("output/index.html", False),
+        (".cache/site_builder/x", False),
+        ("README.md", False),
+        ("other.toml", False),
+    ],
+)
 def test_is_relevant(config, relative, expected):
     assert is_relevant(config.root / relative, config) is expected
 

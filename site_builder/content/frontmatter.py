@@ -17,8 +17,12 @@ FENCE = "---"
 
 
 MAX_DEPTH = 32  # front matter needs 3 levels; libyaml's C composer segfaults near 30,000
-_OPENS = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken,
-          yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_OPENS = (
+    yaml.BlockSequenceStartToken,
+    yaml.BlockMappingStartToken,
+    yaml.FlowSequenceStartToken,
+    yaml.FlowMappingStartToken,
+)
 _CLOSES = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
 
 
@@ -37,13 +41,15 @@ def _refuse_bombs(yaml_text: str) -> None:
     depth = 0
     for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
         if isinstance(token, yaml.AliasToken):
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed",
-                                       token.start_mark)
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed", token.start_mark
+            )
         if isinstance(token, _OPENS):
             depth += 1
             if depth > MAX_DEPTH:
-                raise yaml.MarkedYAMLError(None, None, f"nested more than {MAX_DEPTH} levels deep",
-                                           token.start_mark)
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", token.start_mark
+                )
         elif isinstance(token, _CLOSES):
             depth -= 1
 
@@ -90,7 +96,7 @@ def split(text: str, path: Path | str) -> tuple[str, str, int]:
         raise ContentError("missing front matter: the file must start with a line '---'", path, 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip("\r\n").rstrip() == FENCE:
-            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
     raise ContentError("front matter is not closed: add a line '---' after it", path, 1)
 
 
@@ -99,7 +105,7 @@ def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, An
     try:
         if _suspicious(yaml_text):  # cheap test first: the token scan is slow pure Python
             _refuse_bombs(yaml_text)
-        data = yaml.load(yaml_text, Loader=_BaseLoader)  # noqa: S506 - a SafeLoader
+        data = yaml.load(yaml_text, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
@@ -107,9 +113,12 @@ def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, An
         raise ContentError(f"front matter is not valid YAML: {problem}", path, line) from None
     except yaml.reader.ReaderError as exc:  # a control character; its str() spans two lines
         line = first_line + yaml_text.count("\n", 0, exc.position)
-        raise ContentError(f"front matter is not valid YAML: unacceptable character "
-                           f"#x{exc.character:04x}: control characters are not allowed",
-                           path, line) from None
+        raise ContentError(
+            f"front matter is not valid YAML: unacceptable character "
+            f"#x{exc.character:04x}: control characters are not allowed",
+            path,
+            line,
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"front matter is not valid YAML: {exc}", path, first_line) from None
     except RecursionError:
@@ -117,8 +126,11 @@ def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, An
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ContentError(f"front matter must be a mapping of keys to values, "
-                           f"not a {type(data).__name__}", path, first_line)
+        raise ContentError(
+            f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            path,
+            first_line,
+        )
     return data
 
 
@@ -140,8 +152,14 @@ def key_line(text: str, key: str) -> int | None:
 
 def dump(meta: dict[str, Any]) -> str:
     """Serialise front matter, in the given key order, as readable YAML."""
-    return yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=1_000_000)
+    return yaml.dump(
+        meta,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,
+    )
 
 
 def render(meta: dict[str, Any], body: str) -> str:

@@ -25,8 +25,8 @@ from site_builder.errors import ContentError
 class LocalImage:
     """A picture file of the site's own."""
 
-    path: Path              # resolved, inside the content or a static folder
-    static_path: str = ""   # below the static folder ('images/x.png'), when it came from one
+    path: Path  # resolved, inside the content or a static folder
+    static_path: str = ""  # below the static folder ('images/x.png'), when it came from one
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,12 @@ class RemoteImage:
     url: str
 
 
-def resolve_image(url: str, article: Path, content_root: Path,
-                  static_dirs: Sequence[Path]) -> LocalImage | RemoteImage:
+def resolve_image(
+    url: str, article: Path, content_root: Path, static_dirs: Sequence[Path]
+) -> LocalImage | RemoteImage:
     """What `image.url` in the article file `article` names; a one-line ContentError if
     it names nothing, or something outside the content and static folders."""
+
     def fail(message: str) -> ContentError:
         return ContentError(f"image.url {url!r}: {message}", article)
 
@@ -49,7 +51,7 @@ def resolve_image(url: str, article: Path, content_root: Path,
         return RemoteImage(value)
     if parts.scheme or value.startswith("//") or "\0" in value or not value:
         raise fail("expected a file (photo.jpg, /images/photo.jpg) or an http(s) URL")
-    path = unquote(parts.path)   # the value is a URL: 'my%20photo.jpg' names 'my photo.jpg'
+    path = unquote(parts.path)  # the value is a URL: 'my%20photo.jpg' names 'my photo.jpg'
     if path.startswith("/"):
         return _in_static(path.lstrip("/"), static_dirs, fail)
     found = _inside(article.parent / path, content_root, fail)
@@ -75,7 +77,7 @@ def site_path(image: LocalImage, page_path: str, file_name: str) -> str:
 
 def _in_static(path: str, static_dirs: Sequence[Path], fail) -> LocalImage:
     """The file at `path` in the last static folder that has it: a site's own static/
-    comes after the theme's and overrides it (as in assets.static_folders)."""
+    comes after the theme's and overrides it (as in SiteConfig.static_folders)."""
     for folder in reversed(static_dirs):
         found = _inside(folder / path, folder, fail)
         if found is not None:
@@ -91,5 +93,5 @@ def _inside(candidate: Path, root: Path, fail) -> Path | None:
         if not found.is_relative_to(root.resolve()):
             raise fail(f"leads outside {root}")
         return found if found.is_file() else None
-    except (OSError, ValueError):   # a loop of links, a name too long
+    except (OSError, ValueError):  # a loop of links, a name too long
         return None

@@ -30,9 +30,9 @@ from site_builder.errors import ContentError
 from site_builder.urls import slugify
 
 DEFAULT_WIDTHS = (480, 800, 1200, 1600)
-QUALITY = 80                 # a common web setting: small files, no artefacts seen on photos
-PIPELINE = 1                 # bump when the encoding below changes: old cache entries go stale
-MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press photo is a few MB; past this, a mistake
+QUALITY = 80  # a common web setting: small files, no artefacts seen on photos
+PIPELINE = 1  # bump when the encoding below changes: old cache entries go stale
+MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a press photo is a few MB; past this, a mistake
 
 # The formats read, and what each is published as besides WebP. GIF becomes a PNG still
 # of its first frame: the pipeline makes no animations.
@@ -48,22 +48,22 @@ class Variant:
 
     width: int
     height: int
-    format: str      # Pillow's name: "WEBP", "JPEG", "PNG"
-    mime: str        # "image/webp"
-    name: str        # the file name to publish: "<name>-<width>.<ext>"
-    size: int        # bytes, for an RSS enclosure's length
-    path: Path       # the encoded file in the cache
+    format: str  # Pillow's name: "WEBP", "JPEG", "PNG"
+    mime: str  # "image/webp"
+    name: str  # the file name to publish: "<name>-<width>.<ext>"
+    size: int  # bytes, for an RSS enclosure's length
+    path: Path  # the encoded file in the cache
 
 
 @dataclass(frozen=True)
 class Picture:
     """A source picture and its variants: WebP first, smallest first within each format."""
 
-    name: str        # slug of the source's name; prefix of every variant's file name
-    width: int       # of the source, after its EXIF orientation is applied
+    name: str  # slug of the source's name; prefix of every variant's file name
+    width: int  # of the source, after its EXIF orientation is applied
     height: int
-    format: str      # the source's format, as Pillow names it ("JPEG")
-    digest: str      # of the source bytes and the settings: the cache folder's name
+    format: str  # the source's format, as Pillow names it ("JPEG")
+    digest: str  # of the source bytes and the settings: the cache folder's name
     variants: tuple[Variant, ...]
 
     def of_format(self, fmt: str) -> tuple[Variant, ...]:
@@ -81,8 +81,14 @@ def srcset(variants: Sequence[Variant], href: Callable[[str], str]) -> str:
     return ", ".join(f"{href(v.name)} {v.width}w" for v in variants)
 
 
-def process(source: Path | bytes, cache_dir: Path, *, name: str | None = None,
-            widths: Sequence[int] = DEFAULT_WIDTHS, quality: int = QUALITY) -> Picture:
+def process(
+    source: Path | bytes,
+    cache_dir: Path,
+    *,
+    name: str | None = None,
+    widths: Sequence[int] = DEFAULT_WIDTHS,
+    quality: int = QUALITY,
+) -> Picture:
     """The picture's variants, encoded now or, when they were before, taken from the cache.
 
     `name` (default: the file's stem) prefixes the variant file names, and names the
@@ -99,8 +105,7 @@ def process(source: Path | bytes, cache_dir: Path, *, name: str | None = None,
     image, fmt = decode(data, label)
     meta = _encode_all(image, fmt, folder, widths, quality)
     # Written last: a cache entry without it (a crash mid-way) is simply encoded again.
-    write_atomic(folder / "picture.json", json.dumps(meta, sort_keys=True).encode(),
-                 durable=False)
+    write_atomic(folder / "picture.json", json.dumps(meta, sort_keys=True).encode(), durable=False)
     return _picture(meta, stem, digest, folder)
 
 
@@ -113,13 +118,16 @@ def decode(data: bytes, label: str) -> tuple[Image.Image, str]:
             image = Image.open(io.BytesIO(data))
             fmt = image.format
             if fmt not in OWN_FORMAT:
-                raise ContentError(f"unsupported picture format {fmt} (JPEG, PNG, WebP or GIF)",
-                                   label)
+                raise ContentError(
+                    f"unsupported picture format {fmt} (JPEG, PNG, WebP or GIF)", label
+                )
             image.load()
             return ImageOps.exif_transpose(image), fmt
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ContentError("picture has too many pixels to decode safely "
-                           f"(limit {Image.MAX_IMAGE_PIXELS:,})", label) from None
+        raise ContentError(
+            f"picture has too many pixels to decode safely (limit {Image.MAX_IMAGE_PIXELS:,})",
+            label,
+        ) from None
     except UnidentifiedImageError:
         raise ContentError("not a picture (JPEG, PNG, WebP or GIF)", label) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:  # Pillow's ways of "corrupt"
@@ -146,20 +154,23 @@ def probe(path: Path) -> tuple[int, int, str]:
                 if image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8):
                     width, height = height, width
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ContentError("picture has too many pixels to decode safely "
-                           f"(limit {Image.MAX_IMAGE_PIXELS:,})", path) from None
+        raise ContentError(
+            f"picture has too many pixels to decode safely (limit {Image.MAX_IMAGE_PIXELS:,})", path
+        ) from None
     except UnidentifiedImageError:
         raise ContentError("not a picture (JPEG, PNG, WebP or GIF)", path) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise ContentError(f"cannot read picture: {getattr(error, 'strerror', None) or error}",
-                           path) from None
+        raise ContentError(
+            f"cannot read picture: {getattr(error, 'strerror', None) or error}", path
+        ) from None
     if fmt not in OWN_FORMAT:
         raise ContentError(f"unsupported picture format {fmt} (JPEG, PNG, WebP or GIF)", path)
     return width, height, fmt
 
 
-def variant_files(name: str, width: int, height: int, fmt: str,
-                  widths: Sequence[int] = DEFAULT_WIDTHS) -> list[tuple[int, int, str, str]]:
+def variant_files(
+    name: str, width: int, height: int, fmt: str, widths: Sequence[int] = DEFAULT_WIDTHS
+) -> list[tuple[int, int, str, str]]:
     """(width, height, format, file name) of every variant process() makes of a picture of
     this size and format, in its order (WebP first, smallest first), without making them."""
     stem = slugify(name)
@@ -187,22 +198,27 @@ def _digest(data: bytes, widths: Sequence[int], quality: int) -> str:
     return hashlib.sha256(settings + b"\0" + data).hexdigest()[:32]
 
 
-def _encode_all(image: Image.Image, fmt: str, folder: Path, widths: Sequence[int],
-                quality: int) -> dict:
+def _encode_all(
+    image: Image.Image, fmt: str, folder: Path, widths: Sequence[int], quality: int
+) -> dict:
     """Resize once per width, save each size as WebP and in the source's own format."""
     icc = image.info.get("icc_profile")  # kept: without it a wide-gamut photo looks washed out
     image = _normalised(image)
     variants = []
     for width in plan_widths(image.width, widths):
         height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize(
-            (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = (
+            image
+            if width == image.width
+            else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        )
         for out in dict.fromkeys(("WEBP", OWN_FORMAT[fmt])):
             data = _encode(resized, out, quality, icc)
             file = f"{width}.{EXTENSION[out]}"
             write_atomic(folder / file, data, durable=False)
-            variants.append({"width": width, "height": height, "format": out,
-                             "size": len(data), "file": file})
+            variants.append(
+                {"width": width, "height": height, "format": out, "size": len(data), "file": file}
+            )
     variants.sort(key=lambda v: (v["format"] != "WEBP", v["width"]))  # WebP first, as in <picture>
     return {"width": image.width, "height": image.height, "format": fmt, "variants": variants}
 
@@ -222,8 +238,7 @@ def _encode(image: Image.Image, fmt: str, quality: int, icc: bytes | None) -> by
     if fmt == "WEBP" and image.mode == "L":
         image = image.convert("RGB")
     options = {
-        "JPEG": {"quality": quality, "optimize": True, "progressive": True,
-                 "subsampling": "4:2:0"},
+        "JPEG": {"quality": quality, "optimize": True, "progressive": True, "subsampling": "4:2:0"},
         # libwebp's default effort; 6 took 1.3 times as long for 5% fewer bytes on the
         # benchmark's photo (benchmarks/bench_images.py), 2 half as long for 0.3% more.
         "WEBP": {"quality": quality, "method": 4},
@@ -251,7 +266,15 @@ def _load_cached(folder: Path, stem: str, digest: str) -> Picture | None:
 def _picture(meta: dict, stem: str, digest: str, folder: Path) -> Picture:
     """The Picture a cache description stands for, its files named after `stem`."""
     variants = tuple(
-        Variant(v["width"], v["height"], v["format"], MIME[v["format"]],
-                f"{stem}-{v['width']}.{EXTENSION[v['format']]}", v["size"], folder / v["file"])
-        for v in meta["variants"])
+        Variant(
+            v["width"],
+            v["height"],
+            v["format"],
+            MIME[v["format"]],
+            f"{stem}-{v['width']}.{EXTENSION[v['format']]}",
+            v["size"],
+            folder / v["file"],
+        )
+        for v in meta["variants"]
+    )
     return Picture(stem, meta["width"], meta["height"], meta["format"], digest, variants)

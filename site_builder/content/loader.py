@@ -13,18 +13,35 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from site_builder.content import frontmatter
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
+from site_builder.content import frontmatter
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Image, Source, article_path
 
 log = logging.getLogger("site_builder")
 
 REQUIRED = ("id", "title", "date", "region")
-KNOWN = ("id", "title", "date", "updated", "region", "countries", "tags", "summary", "image",
-         "source", "draft", "import_digest", "slug", "author", "date_estimated", "aliases",
-         "lang", "translation_of")
+KNOWN = (
+    "id",
+    "title",
+    "date",
+    "updated",
+    "region",
+    "countries",
+    "tags",
+    "summary",
+    "image",
+    "source",
+    "draft",
+    "import_digest",
+    "slug",
+    "author",
+    "date_estimated",
+    "aliases",
+    "lang",
+    "translation_of",
+)
 PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
 PAGE_KEYS = ("title", "date", "updated", "summary", "draft", "slug", "id", "aliases", "author")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -46,8 +63,9 @@ YEARS = (1000, 9998)
 SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
 
 
-def load_articles(config: SiteConfig, drafts: bool = False,
-                  now: dt.datetime | None = None) -> tuple[Article, ...]:
+def load_articles(
+    config: SiteConfig, drafts: bool = False, now: dt.datetime | None = None
+) -> tuple[Article, ...]:
     """Every published article under content_dir, newest first; raise ErrorList on any error."""
     from site_builder.engine import scan
 
@@ -67,10 +85,11 @@ def load_articles(config: SiteConfig, drafts: bool = False,
     return publishable(articles, drafts, now)
 
 
-def publishable(articles: Sequence[Article], drafts: bool = False,
-                now: dt.datetime | None = None) -> tuple[Article, ...]:
+def publishable(
+    articles: Sequence[Article], drafts: bool = False, now: dt.datetime | None = None
+) -> tuple[Article, ...]:
     """The articles a build shows, newest first: drafts and future ones only with drafts."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     published = [a for a in articles if drafts or (not a.draft and a.date <= now)]
     return tuple(sorted(published, key=lambda a: a.newest_first))
 
@@ -82,7 +101,7 @@ def load_file(config: SiteConfig, path: Path) -> Article:
 
 def read_file(config: SiteConfig, path: Path) -> bytes:
     """A content file's bytes, refusing a link out of the content folder or a huge file."""
-    shown = _shown(config, path)
+    shown = config.shown(path)
     _check_file(config, path, shown)
     try:
         return path.read_bytes()
@@ -92,24 +111,30 @@ def read_file(config: SiteConfig, path: Path) -> bytes:
 
 def parse(config: SiteConfig, path: Path, data: bytes) -> Article:
     """The Article a content file's bytes describe; raise ErrorList naming every problem."""
-    shown = _shown(config, path)
+    shown = config.shown(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ContentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown,
-                           line) from None
+        raise ContentError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", shown, line
+        ) from None
     fields, body, body_line = _checked(config, text, path, shown)
     return Article(body=_plain(body), path=path, body_line=body_line, **fields)
 
 
 def check_text(config: SiteConfig, text: str, path: Path) -> list[SiteBuilderError]:
     """The problems a build would find in this file text at `path` (import checks before writing)."""
-    shown = _shown(config, path)
+    shown = config.shown(path)
     size = len(text.encode("utf-8"))
     if size > MAX_BYTES:
-        return [ContentError(f"article too large ({size / 1024 / 1024:.1f} MB; an article may be "
-                             f"at most {MAX_BYTES // 1024 // 1024} MB)", shown)]
+        return [
+            ContentError(
+                f"article too large ({size / 1024 / 1024:.1f} MB; an article may be "
+                f"at most {MAX_BYTES // 1024 // 1024} MB)",
+                shown,
+            )
+        ]
     try:
         _checked(config, text, path, shown)
     except ErrorList as exc:
@@ -144,20 +169,28 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
     if not fields["lang"]:
         fields["lang"] = _placed(config, path)[0]
     if page:
-        fields.update(kind="page", url_path=f"{fields['slug']}/",
-                      id=fields["id"] or ":".join(
-                          ["page", *filter(None, [fields["lang"]]), fields["slug"]]))
+        fields.update(
+            kind="page",
+            url_path=f"{fields['slug']}/",
+            id=fields["id"] or ":".join(["page", *filter(None, [fields["lang"]]), fields["slug"]]),
+        )
         _check_page_slug(config, fields["slug"], fail)
     else:
         if not fields["region"]:
             fields["region"] = folder or ""
         elif folder and fields["region"] != folder and config.region(fields["region"]):
-            log.warning("%s:%s: region '%s' differs from the folder %s/; built in %s (the "
-                        "front matter decides; move the file to match)", shown,
-                        frontmatter.key_line(text, "region") or 1, fields["region"], folder,
-                        fields["region"])
-        fields["url_path"] = article_path(fields["date"], fields["slug"], fields["region"],
-                                          config.permalink)
+            log.warning(
+                "%s:%s: region '%s' differs from the folder %s/; built in %s (the "
+                "front matter decides; move the file to match)",
+                shown,
+                frontmatter.key_line(text, "region") or 1,
+                fields["region"],
+                folder,
+                fields["region"],
+            )
+        fields["url_path"] = article_path(
+            fields["date"], fields["slug"], fields["region"], config.permalink
+        )
     problem = _pathological(body)
     if problem:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
@@ -187,8 +220,11 @@ def is_page(config: SiteConfig, path: Path) -> bool:
 def _check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], None]) -> None:
     """A page's address must not be one of the site's own folders or a region's."""
     if slug in RESERVED or config.region(slug) is not None or slug in ("feed.xml", "atom.xml"):
-        fail("slug", f"page slug '{slug}' is the address of one of the site's own pages "
-                     f"(/{slug}/); rename the file or set another 'slug:'")
+        fail(
+            "slug",
+            f"page slug '{slug}' is the address of one of the site's own pages "
+            f"(/{slug}/); rename the file or set another 'slug:'",
+        )
 
 
 def folder_region(config: SiteConfig, path: Path) -> str | None:
@@ -203,10 +239,13 @@ def _missing(key: str) -> str:
     """The error for a missing required key, with what to write where that helps."""
     if key == "id":
         from site_builder.ingest.scaffold import fresh_id
+
         return f"missing 'id': add e.g. id: {fresh_id()}"
     if key == "region":
-        return ("missing required key 'region' (or put the file in its region's folder, "
-                "content/<region>/)")
+        return (
+            "missing required key 'region' (or put the file in its region's folder, "
+            "content/<region>/)"
+        )
     return f"missing required key '{key}'"
 
 
@@ -219,37 +258,52 @@ def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
     except (OSError, RuntimeError) as exc:
         raise ContentError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", shown) from None
     if real is not None and not real.is_relative_to(config.content_dir.resolve()):
-        raise ContentError(f"symbolic link to {real}, outside {config.content_dir.name}/: "
-                           "refusing to read it (copy the file in instead)", shown)
+        raise ContentError(
+            f"symbolic link to {real}, outside {config.content_dir.name}/: "
+            "refusing to read it (copy the file in instead)",
+            shown,
+        )
     if size > MAX_BYTES:
-        raise ContentError(f"file too large ({size / 1024 / 1024:.1f} MB; an article may be at "
-                           f"most {MAX_BYTES // 1024 // 1024} MB)", shown)
+        raise ContentError(
+            f"file too large ({size / 1024 / 1024:.1f} MB; an article may be at "
+            f"most {MAX_BYTES // 1024 // 1024} MB)",
+            shown,
+        )
 
 
 def _pathological(body: str) -> tuple[int, str] | None:
     """(line offset, message) of the first paragraph Markdown cannot render in good time."""
-    if not any(body.count(char) > limit for char, limit in MAX_PER_PARAGRAPH.items()) \
-            and " " * MAX_INDENT not in body:
+    if (
+        not any(body.count(char) > limit for char, limit in MAX_PER_PARAGRAPH.items())
+        and " " * MAX_INDENT not in body
+    ):
         return None  # the usual case, decided in microseconds
     lines = body.split("\n") + [""]
     start = 0
     for offset, line in enumerate(lines):
         if len(line) - len(line.lstrip()) > MAX_INDENT:
-            return offset, f"indented more than {MAX_INDENT} columns (nesting Markdown cannot render)"
+            return (
+                offset,
+                f"indented more than {MAX_INDENT} columns (nesting Markdown cannot render)",
+            )
         if line.strip():
             continue
         text = "\n".join(p for p in lines[start:offset] if p.strip(" *_-"))  # rules: *****
         for char, limit in MAX_PER_PARAGRAPH.items():
             if text.count(char) > limit:
-                return start, (f"more than {limit} '{char}' in one paragraph ({text.count(char)}): "
-                               "Markdown cannot render that in good time")
+                return start, (
+                    f"more than {limit} '{char}' in one paragraph ({text.count(char)}): "
+                    "Markdown cannot render that in good time"
+                )
         start = offset + 1
     return None
 
 
-def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
-            fail: Callable[[str, str], None]) -> dict[str, Any]:
+def _fields(
+    config: SiteConfig, meta: dict[str, Any], path: Path, fail: Callable[[str, str], None]
+) -> dict[str, Any]:
     """The Article's fields from front matter, each checked; problems go to fail()."""
+
     def text(key: str) -> str:
         value = meta.get(key)
         if value is None:
@@ -267,47 +321,63 @@ def _fields(config: SiteConfig, meta: dict[str, Any], path: Path,
     # by its folder.
     slug = text("slug") or (path.parent.name if path.name == "index.md" else path.stem)
     if not SAFE_SLUG.fullmatch(slug) or ".." in slug:
-        fail("slug" if "slug" in meta else "id",
-             f"unsafe slug '{slug}': use lower-case letters, digits, '-', '_' and '.' only")
+        fail(
+            "slug" if "slug" in meta else "id",
+            f"unsafe slug '{slug}': use lower-case letters, digits, '-', '_' and '.' only",
+        )
     elif len(slug) > MAX_SLUG:  # a folder name past the file system's 255 bytes
-        fail("slug" if "slug" in meta else "id",
-             f"slug too long ({len(slug)} characters; at most {MAX_SLUG}): set a shorter "
-             "'slug:' or rename the file")
+        fail(
+            "slug" if "slug" in meta else "id",
+            f"slug too long ({len(slug)} characters; at most {MAX_SLUG}): set a shorter "
+            "'slug:' or rename the file",
+        )
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         fail("draft", f"'draft': expected true or false, got {_kind(draft)}")
         draft = False
     return {
-        "authors": _authors(meta, fail), "aliases": _aliases(meta, fail),
-        "id": text("id"), "title": text("title"), "region": region, "slug": slug,
-        "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc),
+        "authors": _authors(meta, fail),
+        "aliases": _aliases(meta, fail),
+        "id": text("id"),
+        "title": text("title"),
+        "region": region,
+        "slug": slug,
+        "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
         "updated": _date(config, meta, "updated", fail),
-        "countries": _strings(meta, "countries", fail), "tags": _strings(meta, "tags", fail),
-        "summary": text("summary"), "draft": draft,
+        "countries": _strings(meta, "countries", fail),
+        "tags": _strings(meta, "tags", fail),
+        "summary": text("summary"),
+        "draft": draft,
         "image": _mapping(meta, "image", IMAGE_KEYS, Image, fail),
         "source": _mapping(meta, "source", SOURCE_KEYS, Source, fail),
         **_language_fields(meta, text("lang"), text("translation_of"), fail),
     }
 
 
-def _language_fields(meta: dict[str, Any], lang: str, translation_of: str,
-                     fail: Callable[[str, str], None]) -> dict[str, str]:
+def _language_fields(
+    meta: dict[str, Any], lang: str, translation_of: str, fail: Callable[[str, str], None]
+) -> dict[str, str]:
     """lang: a language code CLDR knows ('ar', 'en-GB'); translation_of: another article's id."""
     if lang:
         try:
             i18n.locale(lang)
         except ValueError:
-            fail("lang", f"'lang': unknown language '{lang}' (expected a code such as 'en' or 'ar')")
+            fail(
+                "lang", f"'lang': unknown language '{lang}' (expected a code such as 'en' or 'ar')"
+            )
             lang = ""
     if translation_of and (len(translation_of.split()) != 1 or translation_of == meta.get("id")):
-        fail("translation_of", f"'translation_of': expected the id of another article, "
-                               f"got '{translation_of}'")
+        fail(
+            "translation_of",
+            f"'translation_of': expected the id of another article, got '{translation_of}'",
+        )
         translation_of = ""
     return {"lang": lang, "translation_of": translation_of}
 
 
-def _date(config: SiteConfig, meta: dict[str, Any], key: str,
-          fail: Callable[[str, str], None]) -> dt.datetime | None:
+def _date(
+    config: SiteConfig, meta: dict[str, Any], key: str, fail: Callable[[str, str], None]
+) -> dt.datetime | None:
     """An ISO 8601 date or YAML timestamp; without a zone it is read in the site's zone."""
     value = meta.get(key)
     if value is None or value == "":
@@ -320,7 +390,9 @@ def _date(config: SiteConfig, meta: dict[str, Any], key: str,
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            fail(key, f"'{key}': '{value}' is not an ISO 8601 date such as 2026-02-11T08:30:00+00:00")
+            fail(
+                key, f"'{key}': '{value}' is not an ISO 8601 date such as 2026-02-11T08:30:00+00:00"
+            )
             return None
     else:
         fail(key, f"'{key}': expected an ISO 8601 date, got {_kind(value)}")
@@ -352,8 +424,11 @@ def _authors(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        fail("author", f"'author': expected a name or a list of names such as "
-                       f"[Jane Doe, John Roe], got {_kind(value)}")
+        fail(
+            "author",
+            f"'author': expected a name or a list of names such as "
+            f"[Jane Doe, John Roe], got {_kind(value)}",
+        )
         return ()
     return tuple(dict.fromkeys(n for n in (_plain(v).strip() for v in value) if n))
 
@@ -366,25 +441,41 @@ def _aliases(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        fail("aliases", f"'aliases': expected a list of site paths such as [old/url/], "
-                        f"got {_kind(value)}")
+        fail(
+            "aliases",
+            f"'aliases': expected a list of site paths such as [old/url/], got {_kind(value)}",
+        )
         return ()
     found = []
     for alias in value:
         path = _plain(alias).strip().lstrip("/")
         parts = path.split("/")
-        if not path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I) or "\\" in path \
-                or any(p in (".", "..") for p in parts) or "//" in path or "?" in path \
-                or "#" in path:
-            fail("aliases", f"'aliases': '{alias}' is not a path on this site "
-                            "(such as old/url/ or 2024/05/story.html)")
+        if (
+            not path
+            or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I)
+            or "\\" in path
+            or any(p in (".", "..") for p in parts)
+            or "//" in path
+            or "?" in path
+            or "#" in path
+        ):
+            fail(
+                "aliases",
+                f"'aliases': '{alias}' is not a path on this site "
+                "(such as old/url/ or 2024/05/story.html)",
+            )
             continue
         found.append(path if path.endswith("/") or "." in parts[-1] else path + "/")
     return tuple(dict.fromkeys(found))
 
 
-def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
-             fail: Callable[[str, str], None]):
+def _mapping(
+    meta: dict[str, Any],
+    key: str,
+    keys: tuple[str, ...],
+    kind: type,
+    fail: Callable[[str, str], None],
+):
     """image/source: a mapping of known string keys, or None."""
     value = meta.get(key)
     if value is None:
@@ -409,24 +500,30 @@ def _mapping(meta: dict[str, Any], key: str, keys: tuple[str, ...], kind: type,
 def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuilderError]:
     """Two files with one id, or two articles at one URL: name both files."""
     errors: list[SiteBuilderError] = []
-    for attr, what, fields in ((lambda a: a.id, "id", ("id",)),
-                               # one address per language: each edition has its own path
-                               (lambda a: (a.lang, a.url_path), "URL", ("slug", "date"))):
+    for attr, what, fields in (
+        (lambda a: a.id, "id", ("id",)),
+        # one address per language: each edition has its own path
+        (lambda a: (a.lang, a.url_path), "URL", ("slug", "date")),
+    ):
         seen: dict[str, Article] = {}
         for article in articles:
             key = attr(article)
             if key in seen:
-                other = _shown(config, seen[key].path)
+                other = config.shown(seen[key].path)
                 named = key[1] if isinstance(key, tuple) else key
-                errors.append(ContentError(f"duplicate {what} '{named}' (also in {other})",
-                                           _shown(config, article.path),
-                                           _field_line(article.path, fields)))
+                errors.append(
+                    ContentError(
+                        f"duplicate {what} '{named}' (also in {other})",
+                        config.shown(article.path),
+                        field_line(article.path, fields),
+                    )
+                )
             else:
                 seen[key] = article
     return errors
 
 
-def _field_line(path: Path, fields: Sequence[str]) -> int:
+def field_line(path: Path, fields: Sequence[str]) -> int:
     """The front matter line of the first of these fields the file has (else line 2)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -459,14 +556,12 @@ def _plain(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _shown(config: SiteConfig, path: Path) -> Path:
-    """The path as a user reads it: relative to the site root where possible."""
-    try:
-        return path.relative_to(config.root)
-    except ValueError:
-        return path
-
-
 def _kind(value: Any) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)

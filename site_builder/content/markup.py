@@ -18,11 +18,57 @@ EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_c
 PARALLEL_MIN = 200
 # Tags an article may carry; script, style, iframe, forms and event handlers never pass.
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
-    "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 }
 # Dropped with everything inside them, not merely unwrapped.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template"}
@@ -30,10 +76,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # smarty writes named entities by default; the characters themselves read the same in
 # pages and stay plain text in feeds and search snippets.
 SMARTY_CHARACTERS = {
-    "left-single-quote": "\u2018", "right-single-quote": "\u2019",
-    "left-double-quote": "\u201c", "right-double-quote": "\u201d",
-    "left-angle-quote": "\u00ab", "right-angle-quote": "\u00bb",
-    "ellipsis": "\u2026", "ndash": "\u2013", "mdash": "\u2014",
+    "left-single-quote": "\u2018",
+    "right-single-quote": "\u2019",
+    "left-double-quote": "\u201c",
+    "right-double-quote": "\u201d",
+    "left-angle-quote": "\u00ab",
+    "right-angle-quote": "\u00bb",
+    "ellipsis": "\u2026",
+    "ndash": "\u2013",
+    "mdash": "\u2014",
 }
 # No `style` anywhere (a fixed full-page overlay, an external background:url() tracker).
 # id and class pass only as Markdown itself writes them (see _attribute_filter).
@@ -52,8 +103,7 @@ ALLOWED_ATTRIBUTES = {
 # id="site.main" loses it, so an article cannot take over or copy a landmark.
 _HEADING_ID = re.compile(r"[\w-]{1,120}")
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?:[\w-]{1,80}")
-_ID_RULES = {**{f"h{n}": _HEADING_ID for n in range(1, 7)}, "li": _FOOTNOTE_ID,
-             "sup": _FOOTNOTE_ID}
+_ID_RULES = {**{f"h{n}": _HEADING_ID for n in range(1, 7)}, "li": _FOOTNOTE_ID, "sup": _FOOTNOTE_ID}
 # The classes Markdown writes (footnotes, fenced code); the theme's classes never pass.
 _MARKDOWN_CLASS = re.compile(r"footnote|footnote-ref|footnote-backref|language-[\w+#.-]{1,40}")
 _SRCSET_URL = re.compile(r"\s*(\S+)(?:\s+[\d.]+[wx])?\s*(?:,|$)")
@@ -115,10 +165,17 @@ def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
 def _new_markdown(names: Sequence[str] = EXTENSIONS) -> markdown.Markdown:
     # Extensions given as objects: by name, Markdown first scans every installed package's
     # entry points for them, which costs more than converting an article.
-    settings = {"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": False},
-                "smarty": {"substitutions": SMARTY_CHARACTERS}}
-    extensions = [importlib.import_module(f"markdown.extensions.{name}")
-                  .makeExtension(**settings.get(name, {})) for name in names]
+    settings = {
+        "toc": {"permalink": False},
+        "footnotes": {"UNIQUE_IDS": False},
+        "smarty": {"substitutions": SMARTY_CHARACTERS},
+    }
+    extensions = [
+        importlib.import_module(f"markdown.extensions.{name}").makeExtension(
+            **settings.get(name, {})
+        )
+        for name in names
+    ]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
@@ -128,10 +185,17 @@ def sanitise(html: str, base: str = "") -> str:
     With an absolute `base` (imported HTML), relative links are resolved against it.
     """
     rewrite = ("rewrite_with_base", base) if base.startswith(("http://", "https://")) else None
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     clean_content_tags=DROPPED_WITH_CONTENT, url_schemes=URL_SCHEMES,
-                     link_rel=None, strip_comments=True, url_relative=rewrite,
-                     attribute_filter=_attribute_filter)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        url_relative=rewrite,
+        attribute_filter=_attribute_filter,
+    )
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:

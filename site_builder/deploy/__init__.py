@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import time
 
-from site_builder.engine import buildstatus
 from site_builder.config import DeployTarget, SiteConfig
 from site_builder.deploy import plan
 from site_builder.deploy.common import Context, DeployError
 from site_builder.deploy.lock import deploy_lock
+from site_builder.engine import buildstatus
 
 log = logging.getLogger("site_builder")
 
 
-def run_deploy(config: SiteConfig, name: str | None = None, dry_run: bool = False,
-               delete: bool | None = None) -> int:
+def run_deploy(
+    config: SiteConfig, name: str | None = None, dry_run: bool = False, delete: bool | None = None
+) -> int:
     """Deploy output/ to the named target (the first one by default); return the exit status."""
     target = pick_target(config, name)
     summary = _last_good_build(config)
@@ -38,8 +39,9 @@ def pick_target(config: SiteConfig, name: str | None) -> DeployTarget:
     """The target called `name`, or the first one in site.toml."""
     where = config.config_path or "site.toml"
     if not config.deploy:
-        raise DeployError("no deploy target: add [deploy.NAME] with url = \"...\" "
-                          "(see README, Deploy)", where)
+        raise DeployError(
+            'no deploy target: add [deploy.NAME] with url = "..." (see README, Deploy)', where
+        )
     if name is None:
         return config.deploy[0]
     for target in config.deploy:
@@ -55,11 +57,17 @@ def _last_good_build(config: SiteConfig) -> str:
     if status is None:
         raise DeployError("no build recorded: run site-builder build first", config.output_dir)
     if not status["ok"]:
-        raise DeployError(f"the last build failed ({status.get('summary')}); fix it and build "
-                          "again before deploying", config.output_dir)
+        raise DeployError(
+            f"the last build failed ({status.get('summary')}); fix it and build "
+            "again before deploying",
+            config.output_dir,
+        )
     if buildstatus.output_of(status) != config.output_dir:
-        raise DeployError(f"the last build went to {buildstatus.output_of(status)}, not here: "
-                          "build this folder first", config.output_dir)
+        raise DeployError(
+            f"the last build went to {buildstatus.output_of(status)}, not here: "
+            "build this folder first",
+            config.output_dir,
+        )
     if not config.output_dir.is_dir():
         raise DeployError("no such folder: run site-builder build first", config.output_dir)
     return str(status.get("summary") or "site-builder deploy")
@@ -71,11 +79,14 @@ def _kind(ctx: Context) -> plan.Result:
     host = targets.parse(ctx)
     if isinstance(host, targets.RsyncHost):
         from site_builder.deploy import rsync
+
         return rsync.deploy(ctx, host)
     if isinstance(host, targets.GitBranch):
         from site_builder.deploy import gitbranch
+
         return gitbranch.deploy(ctx, host)
     from site_builder.deploy import s3
+
     return s3.deploy(ctx, host)
 
 
@@ -91,7 +102,16 @@ def _report(ctx: Context, result: plan.Result, seconds: float) -> None:
             log.debug("deleted %s", path)
     verb = "would upload" if ctx.dry_run else "uploaded"
     note = f"; {result.note}" if result.note else ""
-    log.info("%s %s: %s %d files (%d bytes), %s %d, %d unchanged, in %.2f s%s",
-             "dry run for" if ctx.dry_run else "deployed to", ctx.target.name, verb,
-             len(result.uploaded), result.bytes, "would delete" if ctx.dry_run else "deleted",
-             len(result.deleted), result.unchanged, seconds, note)
+    log.info(
+        "%s %s: %s %d files (%d bytes), %s %d, %d unchanged, in %.2f s%s",
+        "dry run for" if ctx.dry_run else "deployed to",
+        ctx.target.name,
+        verb,
+        len(result.uploaded),
+        result.bytes,
+        "would delete" if ctx.dry_run else "deleted",
+        len(result.deleted),
+        result.unchanged,
+        seconds,
+        note,
+    )

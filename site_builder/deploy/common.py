@@ -31,7 +31,7 @@ class Context:
     target: DeployTarget
     dry_run: bool
     delete: bool
-    summary: str                       # the last build's summary line (git commit message)
+    summary: str  # the last build's summary line (git commit message)
     progress: Progress = field(default_factory=lambda: Progress())
 
     @property
@@ -78,16 +78,29 @@ class Progress:
             sys.stderr.flush()
 
 
-def run(command: list[str], what: str, env: dict[str, str] | None = None,
-        cwd: Path | None = None, check: bool = True,
-        input_text: str | None = None) -> subprocess.CompletedProcess:
+def run(
+    command: list[str],
+    what: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    check: bool = True,
+    input_text: str | None = None,
+) -> subprocess.CompletedProcess:
     """Run a tool (rsync, git); a failure becomes one DeployError line naming `what`."""
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, cwd=cwd,
-                              env={**os.environ, **(env or {})}, input=input_text or "")
+        proc = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            input=input_text or "",
+        )
     except FileNotFoundError:
-        raise DeployError(f"{what}: '{command[0]}' is not installed (Debian: apt-get install "
-                          f"{ {'ssh': 'openssh-client'}.get(command[0], command[0]) })") from None
+        raise DeployError(
+            f"{what}: '{command[0]}' is not installed (Debian: apt-get install "
+            f"{ {'ssh': 'openssh-client'}.get(command[0], command[0]) })"
+        ) from None
     if check and proc.returncode != 0:
         cause = last_line(proc.stderr) or f"exit status {proc.returncode}"
         raise DeployError(f"{what} failed: {cause}")
@@ -98,8 +111,11 @@ def last_line(text: str) -> str:
     """The most telling line of a tool's error output: the cause (ssh's 'Connection
     refused', git's 'fatal: ...') rather than rsync's closing 'rsync error: ... (code 255)'."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    causes = [line for line in lines if not line.startswith(("rsync error:", "rsync: connection "
-                                                             "unexpectedly closed"))]
+    causes = [
+        line
+        for line in lines
+        if not line.startswith(("rsync error:", "rsync: connection unexpectedly closed"))
+    ]
     lines = causes or lines
     errors = [line for line in lines if re.search(r"error|fatal|denied|refused|ssh:", line, re.I)]
     return (errors or lines or [""])[-1]

@@ -17,8 +17,12 @@ from site_builder.deploy import plan
 from site_builder.deploy.common import Context, run
 from site_builder.deploy.targets import GitBranch
 
-IDENTITY = {"GIT_AUTHOR_NAME": "site-builder", "GIT_AUTHOR_EMAIL": "site-builder@localhost",
-            "GIT_COMMITTER_NAME": "site-builder", "GIT_COMMITTER_EMAIL": "site-builder@localhost"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "site-builder",
+    "GIT_AUTHOR_EMAIL": "site-builder@localhost",
+    "GIT_COMMITTER_NAME": "site-builder",
+    "GIT_COMMITTER_EMAIL": "site-builder@localhost",
+}
 # The bytes of output/ go up as they are: no line-ending conversion from a user's config.
 _PLAIN = ["-c", "core.autocrlf=false", "-c", "core.safecrlf=false", "-c", "core.eol=lf"]
 
@@ -31,11 +35,15 @@ class Git:
         self.env = {"GIT_TERMINAL_PROMPT": "0"}
         if ctx.target.ssh_command:
             self.env["GIT_SSH_COMMAND"] = ctx.target.ssh_command
-        self.what = f"git ({_shown(remote)})"
+        self.what = f"git ({_redacted(remote)})"
 
     def __call__(self, *args: str, env: dict[str, str] | None = None, check: bool = True):
-        proc = run(["git", *_PLAIN, f"--git-dir={self.repo}", *args], self.what,
-                   env={**self.env, **(env or {})}, check=check)
+        proc = run(
+            ["git", *_PLAIN, f"--git-dir={self.repo}", *args],
+            self.what,
+            env={**self.env, **(env or {})},
+            check=check,
+        )
         return proc.stdout.strip() if check else proc
 
 
@@ -45,11 +53,11 @@ def deploy(ctx: Context, branch: GitBranch) -> plan.Result:
     git = Git(ctx, repo, branch.remote)
     repo.mkdir(parents=True, exist_ok=True)
     git("init", "--quiet", "--bare")
-    _clear_stale_locks(repo)   # left by a killed deploy; our deploy lock says none runs
+    _clear_stale_locks(repo)  # left by a killed deploy; our deploy lock says none runs
     head = _remote_head(git, branch)
     fd, index = tempfile.mkstemp(prefix="deploy-index-", dir=repo)
     os.close(fd)
-    os.unlink(index)           # git wants to create the index itself
+    os.unlink(index)  # git wants to create the index itself
     try:
         tree = _tree(ctx, git, head, {"GIT_INDEX_FILE": index})
     finally:
@@ -87,11 +95,14 @@ def _tree(ctx: Context, git: Git, head: str | None, env: dict[str, str]) -> str:
         git("read-tree", head, env=env)
     removal = "--all" if ctx.delete else "--ignore-removal"
     unpublished = [f":(exclude,glob)**/{name}" for name in plan.UNPUBLISHED]
-    git(f"--work-tree={ctx.output}", "add", "--force", removal, "--", ".", *unpublished,
-        env=env)
+    git(f"--work-tree={ctx.output}", "add", "--force", removal, "--", ".", *unpublished, env=env)
     for name, data in _extras(ctx).items():
-        blob = run(["git", *_PLAIN, f"--git-dir={git.repo}", "hash-object", "-w", "--stdin"],
-                   git.what, env=git.env, input_text=data).stdout.strip()
+        blob = run(
+            ["git", *_PLAIN, f"--git-dir={git.repo}", "hash-object", "-w", "--stdin"],
+            git.what,
+            env=git.env,
+            input_text=data,
+        ).stdout.strip()
         git("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
     return git("write-tree", env=env)
 
@@ -113,14 +124,20 @@ def _changes(ctx: Context, git: Git, old_tree: str | None, tree: str) -> plan.Re
         fields = listing.split("\0")
         pairs = list(zip(fields[0::2], fields[1::2]))
     else:
-        pairs = [("A", name) for name in git("ls-tree", "-r", "--name-only", "-z", tree)
-                 .split("\0") if name]
+        pairs = [
+            ("A", name)
+            for name in git("ls-tree", "-r", "--name-only", "-z", tree).split("\0")
+            if name
+        ]
     sent = [name for status, name in pairs if status in ("A", "M", "T")]
     gone = [name for status, name in pairs if status == "D"]
     sizes = {name: _size(ctx, name) for name in sent}
     total = sum(1 for name in git("ls-tree", "-r", "-z", "--name-only", tree).split("\0") if name)
-    return plan.Result([(name, sizes[name]) for name in plan.ordered(sent)],
-                       plan.delete_order(gone), unchanged=total - len(sent))
+    return plan.Result(
+        [(name, sizes[name]) for name in plan.ordered(sent)],
+        plan.delete_order(gone),
+        unchanged=total - len(sent),
+    )
 
 
 def _size(ctx: Context, name: str) -> int:
@@ -139,7 +156,7 @@ def _clear_stale_locks(repo: Path) -> None:
         lock.unlink(missing_ok=True)
 
 
-def _shown(remote: str) -> str:
+def _redacted(remote: str) -> str:
     """The remote as it may appear in messages: any user info dropped."""
     parts = urlsplit(remote)
     return remote.replace(parts.netloc, parts.hostname or "", 1) if parts.username else remote

@@ -28,8 +28,9 @@ def deploy_lock(cache_dir: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise DeployError(f"another deploy is running (pid {holder}); "
-                              "wait for it to finish", path) from None
+            raise DeployError(
+                f"another deploy is running (pid {holder}); wait for it to finish", path
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield

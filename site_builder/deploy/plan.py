@@ -17,8 +17,10 @@ from pathlib import Path
 
 ASSETS_AND_ARTICLES, LISTINGS, FEEDS = 0, 1, 2
 
-_FEED = re.compile(r"(^|/)(feed\.xml|atom\.xml|feed\.json|[^/]*\.opml|[^/]*sitemap[^/]*\.xml"
-                   r"|robots\.txt)$")
+_FEED = re.compile(
+    r"(^|/)(feed\.xml|atom\.xml|feed\.json|[^/]*\.opml|[^/]*sitemap[^/]*\.xml"
+    r"|robots\.txt)$"
+)
 
 
 def phase(path: str) -> int:
@@ -75,7 +77,8 @@ def local_files(output: Path) -> dict[str, LocalFile]:
         if path.is_file() and not path.is_symlink():
             data = path.read_bytes()
             files[path.relative_to(output).as_posix()] = LocalFile(
-                path, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest())
+                path, len(data), hashlib.md5(data, usedforsecurity=False).hexdigest()
+            )
     return files
 
 

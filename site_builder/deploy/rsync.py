@@ -15,9 +15,19 @@ from site_builder.deploy.common import Context, run
 from site_builder.deploy.targets import RsyncHost
 
 # %i: what changed ('>f+++' a new file, '*deleting'); %l: its length; %n: its name.
-_OPTIONS = ["--checksum", "--links", "--times", "--omit-dir-times", "--perms",
-            "--chmod=D755,F644", "--no-owner", "--no-group", "--mkpath",
-            "--out-format=%i|%l|%n", *(f"--exclude={name}" for name in plan.UNPUBLISHED)]
+_OPTIONS = [
+    "--checksum",
+    "--links",
+    "--times",
+    "--omit-dir-times",
+    "--perms",
+    "--chmod=D755,F644",
+    "--no-owner",
+    "--no-group",
+    "--mkpath",
+    "--out-format=%i|%l|%n",
+    *(f"--exclude={name}" for name in plan.UNPUBLISHED),
+]
 
 
 def deploy(ctx: Context, host: RsyncHost) -> plan.Result:
@@ -33,14 +43,21 @@ def _shared_connection(ctx: Context, host: RsyncHost) -> Iterator[list[str]]:
     """The ssh command for every pass, sharing one connection (a new one per pass costs a
     handshake each); the master connection is closed at the end, or idles out."""
     with tempfile.TemporaryDirectory(prefix="sb-ssh-") as folder:
-        ssh = ctx.ssh_command(host.port) + ["-o", "ControlMaster=auto", "-o",
-                                            f"ControlPath={folder}/%C", "-o", "ControlPersist=30"]
+        ssh = ctx.ssh_command(host.port) + [
+            "-o",
+            "ControlMaster=auto",
+            "-o",
+            f"ControlPath={folder}/%C",
+            "-o",
+            "ControlPersist=30",
+        ]
         try:
             yield ssh
         finally:
             target = f"{host.user + '@' if host.user else ''}{host.host}"
-            subprocess.run([*ssh, "-O", "exit", target], capture_output=True,
-                           stdin=subprocess.DEVNULL)
+            subprocess.run(
+                [*ssh, "-O", "exit", target], capture_output=True, stdin=subprocess.DEVNULL
+            )
 
 
 def _passes(ctx: Context, host: RsyncHost, base: list[str]) -> plan.Result:
@@ -49,8 +66,9 @@ def _passes(ctx: Context, host: RsyncHost, base: list[str]) -> plan.Result:
     delete = ["--delete"] if ctx.delete else []
     changes = _items(run([*base, "--recursive", "--dry-run", *delete, source, destination], what))
     uploads = {name: size for item, size, name in changes if _sent(item)}
-    deletes = [name for item, _, name in changes if item.startswith("*deleting")
-               and not name.endswith("/")]
+    deletes = [
+        name for item, _, name in changes if item.startswith("*deleting") and not name.endswith("/")
+    ]
     result = plan.Result(unchanged=_count_files(ctx.output) - len(uploads))
     if ctx.dry_run:
         result.uploaded = [(name, uploads[name]) for name in plan.ordered(uploads)]
@@ -68,10 +86,25 @@ def _passes(ctx: Context, host: RsyncHost, base: list[str]) -> plan.Result:
                     ctx.progress.advance(name, size)
     if ctx.delete:
         # Sends nothing (every file exists and none is new): only removes what output/ lacks.
-        gone = _items(run([*base, "--recursive", "--delete", "--existing", "--ignore-existing",
-                           source, destination], what))
-        result.deleted = [name for item, _, name in gone
-                          if item.startswith("*deleting") and not name.endswith("/")]
+        gone = _items(
+            run(
+                [
+                    *base,
+                    "--recursive",
+                    "--delete",
+                    "--existing",
+                    "--ignore-existing",
+                    source,
+                    destination,
+                ],
+                what,
+            )
+        )
+        result.deleted = [
+            name
+            for item, _, name in gone
+            if item.startswith("*deleting") and not name.endswith("/")
+        ]
     return result
 
 
@@ -91,5 +124,6 @@ def _sent(item: str) -> bool:
 
 
 def _count_files(folder: Path) -> int:
-    return sum(1 for path in folder.rglob("*")
-               if path.is_file() and path.name not in plan.UNPUBLISHED)
+    return sum(
+        1 for path in folder.rglob("*") if path.is_file() and path.name not in plan.UNPUBLISHED
+    )

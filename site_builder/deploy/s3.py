@@ -66,10 +66,13 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
     prefix = bucket.prefix + "/" if bucket.prefix else ""
     remote = _call(bucket, "list", lambda: _listing(client, bucket.bucket, prefix))
     files = _objects(ctx)
-    changed = [path for path, local in files.items()
-               if remote.get(prefix + path) != (local.md5, local.size)]
+    changed = [
+        path
+        for path, local in files.items()
+        if remote.get(prefix + path) != (local.md5, local.size)
+    ]
     site = {prefix + path for path in files}
-    gone = [key[len(prefix):] for key in remote if key not in site] if ctx.delete else []
+    gone = [key[len(prefix) :] for key in remote if key not in site] if ctx.delete else []
     result = plan.Result(unchanged=len(files) - len(changed))
     if ctx.dry_run:
         result.uploaded = [(path, files[path].size) for path in plan.ordered(changed)]
@@ -81,14 +84,19 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
     def upload(path: str) -> str:
         local = files[path]
         extra = {"ContentEncoding": "gzip"} if local.gzip else {}
-        client.put_object(Bucket=bucket.bucket, Key=prefix + path, Body=_body(ctx, path),
-                          ContentType=media_type(path), CacheControl=cache[cache_kind(path)],
-                          ContentMD5=base64.b64encode(bytes.fromhex(local.md5)).decode(),
-                          **extra)
+        client.put_object(
+            Bucket=bucket.bucket,
+            Key=prefix + path,
+            Body=_body(ctx, path),
+            ContentType=media_type(path),
+            CacheControl=cache[cache_kind(path)],
+            ContentMD5=base64.b64encode(bytes.fromhex(local.md5)).decode(),
+            **extra,
+        )
         return path
 
     with ThreadPoolExecutor(ctx.target.workers, thread_name_prefix="s3-upload") as pool:
-        for batch in plan.batches(changed):   # a batch is all on the host before the next
+        for batch in plan.batches(changed):  # a batch is all on the host before the next
             futures = [pool.submit(upload, path) for path in batch]
             try:
                 for future in as_completed(futures):
@@ -100,14 +108,21 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
                     future.cancel()
                 raise
     for start in range(0, len(gone), 1000):
-        chunk = plan.delete_order(gone)[start:start + 1000]
-        answer = _call(bucket, "delete", lambda: client.delete_objects(
-            Bucket=bucket.bucket, Delete={"Objects": [{"Key": prefix + p} for p in chunk],
-                                          "Quiet": True}))
+        chunk = plan.delete_order(gone)[start : start + 1000]
+        answer = _call(
+            bucket,
+            "delete",
+            lambda chunk=chunk: client.delete_objects(
+                Bucket=bucket.bucket,
+                Delete={"Objects": [{"Key": prefix + p} for p in chunk], "Quiet": True},
+            ),
+        )
         if answer.get("Errors"):
             error = answer["Errors"][0]
-            raise DeployError(f"s3://{bucket.bucket}: delete of {error.get('Key')} failed: "
-                              f"{error.get('Code')}: {error.get('Message')}")
+            raise DeployError(
+                f"s3://{bucket.bucket}: delete of {error.get('Key')} failed: "
+                f"{error.get('Code')}: {error.get('Message')}"
+            )
         result.deleted.extend(chunk)
     return result
 
@@ -127,8 +142,9 @@ def _objects(ctx: Context) -> dict[str, _Object]:
     for path, local in ctx.files.items():
         if ctx.target.gzip and _COMPRESSIBLE.search(path):
             data = _body(ctx, path)
-            objects[path] = _Object(hashlib.md5(data, usedforsecurity=False).hexdigest(),
-                                    len(data), True)
+            objects[path] = _Object(
+                hashlib.md5(data, usedforsecurity=False).hexdigest(), len(data), True
+            )
         else:
             objects[path] = _Object(local.md5, local.size)
     return objects
@@ -149,12 +165,16 @@ def _client(ctx: Context, bucket: S3Bucket):
         from botocore.config import Config
     except ImportError:
         raise DeployError("S3 deploys need boto3: python3 -m pip install boto3") from None
-    config = Config(retries={"max_attempts": 3, "mode": "standard"},
-                    max_pool_connections=max(10, ctx.target.workers),
-                    connect_timeout=10, read_timeout=60)
+    config = Config(
+        retries={"max_attempts": 3, "mode": "standard"},
+        max_pool_connections=max(10, ctx.target.workers),
+        connect_timeout=10,
+        read_timeout=60,
+    )
     # Credentials: boto3's usual chain (environment, ~/.aws, instance roles); never site.toml.
-    return boto3.session.Session().client("s3", region_name=bucket.region,
-                                          endpoint_url=bucket.endpoint, config=config)
+    return boto3.session.Session().client(
+        "s3", region_name=bucket.region, endpoint_url=bucket.endpoint, config=config
+    )
 
 
 def _listing(client, name: str, prefix: str) -> dict[str, tuple[str, int]]:
@@ -174,11 +194,14 @@ def _call(bucket: S3Bucket, what: str, action):
     try:
         return action()
     except NoCredentialsError:
-        raise DeployError(f"s3://{bucket.bucket}: no AWS credentials (set AWS_PROFILE or "
-                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use ~/.aws)") from None
+        raise DeployError(
+            f"s3://{bucket.bucket}: no AWS credentials (set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use ~/.aws)"
+        ) from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
-        raise DeployError(f"s3://{bucket.bucket}: {what} failed: {error.get('Code')}: "
-                          f"{error.get('Message')}") from None
+        raise DeployError(
+            f"s3://{bucket.bucket}: {what} failed: {error.get('Code')}: {error.get('Message')}"
+        ) from None
     except (BotoCoreError, OSError) as exc:
         raise DeployError(f"s3://{bucket.bucket}: {what} failed: {exc}") from None

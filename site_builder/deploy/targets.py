@@ -61,7 +61,7 @@ def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
         if not parts.hostname or not parts.path.strip("/"):
             raise ctx.fail("'url': expected ssh://user@host:port/path/to/folder")
         path = unquote(parts.path)
-        path = path[1:] if path.startswith("/~") else path   # ssh://host/~/www: home-relative
+        path = path[1:] if path.startswith("/~") else path  # ssh://host/~/www: home-relative
         return RsyncHost(path, parts.hostname, parts.username, port)
     if parts.scheme.startswith("git+"):
         remote = url[4:].split("#", 1)[0]
@@ -70,8 +70,10 @@ def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
         return GitBranch(remote, parts.fragment or "gh-pages")
     if parts.scheme == "s3":
         return _s3(ctx, parts)
-    raise ctx.fail(f"'url': unknown scheme '{parts.scheme}' "
-                   "(a folder, ssh://, git+ssh://, git+file:// or s3://)")
+    raise ctx.fail(
+        f"'url': unknown scheme '{parts.scheme}' "
+        "(a folder, ssh://, git+ssh://, git+file:// or s3://)"
+    )
 
 
 def _local(ctx: Context, path: str) -> Path:
@@ -85,7 +87,10 @@ def _s3(ctx: Context, parts) -> S3Bucket:
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     unknown = sorted(set(query) - {"region", "endpoint"})
     if unknown:
-        raise ctx.fail(f"'url': unknown parameter '{unknown[0]}' (known: endpoint, region; "
-                       "credentials come from the AWS environment, never from site.toml)")
-    return S3Bucket(parts.netloc, unquote(parts.path).strip("/"), query.get("region"),
-                    query.get("endpoint"))
+        raise ctx.fail(
+            f"'url': unknown parameter '{unknown[0]}' (known: endpoint, region; "
+            "credentials come from the AWS environment, never from site.toml)"
+        )
+    return S3Bucket(
+        parts.netloc, unquote(parts.path).strip("/"), query.get("region"), query.get("endpoint")
+    )

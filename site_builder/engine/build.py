@@ -6,16 +6,15 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from site_builder.engine import buildstatus
 from site_builder.config import DEFAULT_BASE_URL, SiteConfig
+from site_builder.engine import buildstatus
 from site_builder.engine.pipeline import Engine, Summary
 from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
 
 
-def build_site(config: SiteConfig, drafts: bool = False,
-               now: dt.datetime | None = None) -> Summary:
+def build_site(config: SiteConfig, drafts: bool = False, now: dt.datetime | None = None) -> Summary:
     """A clean build: the engine on an empty state, leaving none (the tests' reference)."""
     engine = Engine(config, drafts, now=(lambda: now) if now else None, keep_state=False)
     try:
@@ -24,8 +23,9 @@ def build_site(config: SiteConfig, drafts: bool = False,
         engine.close()
 
 
-def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False,
-              now: dt.datetime | None = None) -> int:
+def run_build(
+    config: SiteConfig, drafts: bool = False, clean: bool = False, now: dt.datetime | None = None
+) -> int:
     """`site-builder build`: build, print every error or the summary; return the exit status."""
     try:
         engine = Engine(config, drafts, now=(lambda: now) if now else None)
@@ -37,8 +37,9 @@ def run_build(config: SiteConfig, drafts: bool = False, clean: bool = False,
         errors = getattr(exc, "errors", [exc])
         for error in errors:
             log.error("%s", error)
-        log.error("build failed: %d error(s); %s/ was left as it was",
-                  len(errors), config.output_dir.name)
+        log.error(
+            "build failed: %d error(s); %s/ was left as it was", len(errors), config.output_dir.name
+        )
         buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
     buildstatus.record(config, True, str(summary))
@@ -55,26 +56,27 @@ def report_left_out(config: SiteConfig, left_out: tuple) -> None:
         return
     if log.isEnabledFor(logging.DEBUG):
         for path, why in left_out:
-            log.debug("left out: %s (%s)", _shown(config, path),
-                      "draft" if why == "draft" else f"future: {why}")
+            log.debug(
+                "left out: %s (%s)",
+                str(config.shown(Path(path))),
+                "draft" if why == "draft" else f"future: {why}",
+            )
         return
     drafts = sum(why == "draft" for _, why in left_out)
     future = len(left_out) - drafts
-    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in
-             ((drafts, "draft"), (future, "future article")) if n]
+    parts = [
+        f"{n} {what}{'s' if n != 1 else ''}"
+        for n, what in ((drafts, "draft"), (future, "future article"))
+        if n
+    ]
     log.info("%s left out (-v lists them; --drafts builds them)", " and ".join(parts))
 
 
 def warn_default_base_url(config: SiteConfig) -> None:
     """The built-in base_url is only good for `serve`: say so once, and how to set it."""
     if config.base_url == DEFAULT_BASE_URL:
-        log.warning("warning: base_url is the built-in %s: feeds and the sitemap will point "
-                    "there; set base_url in site.toml or pass --base-url https://your.site/",
-                    DEFAULT_BASE_URL)
-
-
-def _shown(config: SiteConfig, path: str) -> str:
-    try:
-        return str(Path(path).relative_to(config.root))
-    except ValueError:
-        return path
+        log.warning(
+            "warning: base_url is the built-in %s: feeds and the sitemap will point "
+            "there; set base_url in site.toml or pass --base-url https://your.site/",
+            DEFAULT_BASE_URL,
+        )

@@ -16,8 +16,12 @@ STATUS_FILE = "last-build.json"
 
 def record(config: SiteConfig, ok: bool, summary: str) -> None:
     """Write the build's outcome atomically: ok, summary, output folder, finished time."""
-    status = {"ok": ok, "summary": summary, "output": str(config.output_dir),
-              "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    status = {
+        "ok": ok,
+        "summary": summary,
+        "output": str(config.output_dir),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
     text = json.dumps(status, indent=1, sort_keys=True) + "\n"
     write_atomic(config.cache_dir / STATUS_FILE, text.encode("utf-8"), durable=False)
 

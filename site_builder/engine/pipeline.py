@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_builder import __version__
-from site_builder.render import plan
-from site_builder.engine import scan
+from site_builder import __version__, clock
 from site_builder.config import SiteConfig
+from site_builder.engine import scan
+from site_builder.engine.store import FILE, Store
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, brief, from_json, to_json
 from site_builder.parallel import fork_map
-from site_builder.engine.store import FILE, Store
+from site_builder.render import plan
 
 log = logging.getLogger("site_builder")
 
@@ -45,8 +45,16 @@ PARALLEL_READ = 500  # fewer content files a worker than this: forking costs mor
 PARALLEL_RENDER = 300
 NO_READS = [[], False]  # an output that read nothing beyond its plan entry
 # Libraries whose version shapes the output: an upgrade is a clean build.
-LIBRARIES = ("markdown", "nh3", "feedgen", "jinja2", "markupsafe", "lxml", "pyyaml",
-             "python-slugify")
+LIBRARIES = (
+    "markdown",
+    "nh3",
+    "feedgen",
+    "jinja2",
+    "markupsafe",
+    "lxml",
+    "pyyaml",
+    "python-slugify",
+)
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,15 @@ class Summary:
     files: int
     seconds: float
     output: Path
-    account: str = ""   # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
-    stages: str = ""    # seconds per stage, for -v
+    account: str = ""  # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
+    stages: str = ""  # seconds per stage, for -v
     left_out: tuple = ()  # (path, "draft" or the ISO date) of each article not published
 
     def __str__(self) -> str:
-        return (f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
-                f"into {self.output.name}/ in {self.seconds:.2f} s")
+        return (
+            f"built {self.articles} articles, {self.pages} pages, {self.feeds} feeds "
+            f"into {self.output.name}/ in {self.seconds:.2f} s"
+        )
 
 
 def state_key() -> str:
@@ -102,23 +112,18 @@ def _normal(name: str) -> str:
 
 
 def _digest(parts: Iterable[str]) -> str:
-    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
-
-
-def clock() -> dt.datetime:
-    """Now: what decides which future-dated articles are out. SOURCE_DATE_EPOCH (the
-    reproducible-builds variable, seconds since 1970) pins it, as the tests do."""
-    pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if pinned.isdigit():
-        return dt.datetime.fromtimestamp(int(pinned), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
+    return hashlib.blake2b(
+        "\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
 
 
 def config_digest(config: SiteConfig) -> str:
     """The configuration by its values (paths resolved), not as it was typed."""
-    values = {name: getattr(config, name) for name in config.__dataclass_fields__
-              if name not in ("root", "config_path", "cache_dir")}
+    values = {
+        name: getattr(config, name)
+        for name in config.__dataclass_fields__
+        if name not in ("root", "config_path", "cache_dir")
+    }
     for name in ("content_dir", "output_dir", "templates_dir", "static_dir"):
         values[name] = values[name].resolve()
     return _digest([repr(sorted(values.items(), key=lambda kv: kv[0]))])
@@ -127,36 +132,42 @@ def config_digest(config: SiteConfig) -> str:
 def load_key(config: SiteConfig) -> str:
     """The settings that decide how a content file reads (and so what the store keeps of
     it): the time zone of dates without one, the regions, the article URL pattern."""
-    return _digest([config.timezone, repr(config.regions), config.permalink,
-                    str(config.content_dir.resolve())])
+    return _digest(
+        [config.timezone, repr(config.regions), config.permalink, str(config.content_dir.resolve())]
+    )
 
 
 @dataclass
 class _Changes:
     """What the scan and load found."""
 
-    fresh: dict[str, tuple] = field(default_factory=dict)   # path -> source row, new or changed
-    gone: set[str] = field(default_factory=set)             # content files deleted
-    restamp: dict[str, Any] = field(default_factory=dict)   # same bytes, new stamp
-    cards: bool = False      # an article came, went, or changed more than its body
+    fresh: dict[str, tuple] = field(default_factory=dict)  # path -> source row, new or changed
+    gone: set[str] = field(default_factory=set)  # content files deleted
+    restamp: dict[str, Any] = field(default_factory=dict)  # same bytes, new stamp
+    cards: bool = False  # an article came, went, or changed more than its body
     bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
-    dirty: set[str] = field(default_factory=set)   # ids of every article that changed at all
-    pictures: str | None = None   # digest of the bundles' picture stamps (full scans only)
+    dirty: set[str] = field(default_factory=set)  # ids of every article that changed at all
+    pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
 
 
 class Engine:
     """Builds the site again and again; `watch` keeps one, `build` makes one per run."""
 
-    def __init__(self, config: SiteConfig, drafts: bool = False, in_place: bool = False,
-                 now: Callable[[], dt.datetime] | None = None,
-                 reload_config: Callable[[], SiteConfig] | None = None,
-                 keep_state: bool = True):
+    def __init__(
+        self,
+        config: SiteConfig,
+        drafts: bool = False,
+        in_place: bool = False,
+        now: Callable[[], dt.datetime] | None = None,
+        reload_config: Callable[[], SiteConfig] | None = None,
+        keep_state: bool = True,
+    ):
         """`in_place`: watch mode; `now`: the clock (tests pin it); `keep_state` False: a
         clean build that uses and leaves no state."""
         self.drafts = drafts
         self.in_place = in_place
-        self.now = now or clock
+        self.now = now or clock.now
         self.reload_config = reload_config
         self.keep_state = keep_state
         self.failed = False
@@ -205,7 +216,7 @@ class Engine:
         from site_builder.engine.publish import lock, write_error
 
         started = time.perf_counter()
-        if self.config_pending or changed and self._config_changed(changed):
+        if self.config_pending or (changed and self._config_changed(changed)):
             self.config_pending = True  # until site.toml reads without an error
             self._setup(self.reload_config() if self.reload_config else self.config)
             self.config_pending = False
@@ -229,12 +240,12 @@ class Engine:
         try:
             summary = self._build_once(changed, started)
         except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
-            log.warning("%s: build state unusable (%s); building afresh",
-                        self.config.cache_dir, exc)
+            log.warning(
+                "%s: build state unusable (%s); building afresh", self.config.cache_dir, exc
+            )
             self.store.close()
             (self.config.cache_dir / FILE).unlink(missing_ok=True)
-            self.store = Store(self.config.cache_dir / FILE if self.keep_state else None,
-                               self.key)
+            self.store = Store(self.config.cache_dir / FILE if self.keep_state else None, self.key)
             summary = self._build_once(None, started)
         self.failed = False
         return summary
@@ -283,47 +294,66 @@ class Engine:
         watching = self.memo is not None and self.memo.generation == store.meta("generation")
         self.check = scan.OutputCheck(
             store.path if store.meta("published") is not None else None,
-            self.config.output_dir, fork=not self.in_place, trust=watching)
+            self.config.output_dir,
+            fork=not self.in_place,
+            trust=watching,
+        )
         try:
             return self._pipeline(changed, started)
         finally:
             self.check.close()
 
     def _pipeline(self, changed: set[Path] | None, started: float) -> Summary:
-        clock = _Clock()
+        laps = _Laps()
         store, config = self.store, self.config
         scanned_at = self._clock()
         site = self._site_inputs(scanned_at)
         changes = self._scan_and_load(changed, scanned_at)
-        clock.lap("scan+load")
+        laps.lap("scan+load")
         release = store.meta("release")
-        full = (changes.cards or site["digest"] is None or site["digest"] != store.meta("site")
-                or store.meta("published") is None
-                or release is not None and release <= self.now().timestamp())
+        full = (
+            changes.cards
+            or site["digest"] is None
+            or site["digest"] != store.meta("site")
+            or store.meta("published") is None
+            or (release is not None and release <= self.now().timestamp())
+        )
         if not full and not changes.bodies:
             self._save_sources(changes, scanned_at)
             totals = store.meta("totals")
-            return Summary(*totals, time.perf_counter() - started, config.output_dir,
-                           f"nothing to do ({totals[0]} articles)",
-                           left_out=tuple(map(tuple, store.meta("left_out") or ())))
+            return Summary(
+                *totals,
+                time.perf_counter() - started,
+                config.output_dir,
+                f"nothing to do ({totals[0]} articles)",
+                left_out=tuple(map(tuple, store.meta("left_out") or ())),
+            )
         self._save_sources(changes, scanned_at)
         work = _Work(self, site, changes)
         outputs = work.plan() if full else work.readers_of(changes.bodies)
-        clock.lap("plan")
+        laps.lap("plan")
         stale = work.stale(outputs)
-        clock.lap("stale")
+        laps.lap("stale")
         rendered = work.render(stale)
-        clock.lap("render")
+        laps.lap("render")
         written, removed = work.publish(outputs if full else None, rendered)
-        clock.lap("publish")
+        laps.lap("publish")
         work.commit(rendered, removed, full)
-        clock.lap("commit")
+        laps.lap("commit")
         totals = store.meta("totals")
-        account = (f"{len(changes.fresh)} parsed, {len(stale)} rendered, {written} written, "
-                   f"{len(removed)} deleted ({totals[0]} articles; "
-                   f"{'full plan' if full else 'bodies only'})")
-        return Summary(*totals, time.perf_counter() - started, config.output_dir, account,
-                       str(clock), tuple(map(tuple, store.meta("left_out") or ())))
+        account = (
+            f"{len(changes.fresh)} parsed, {len(stale)} rendered, {written} written, "
+            f"{len(removed)} deleted ({totals[0]} articles; "
+            f"{'full plan' if full else 'bodies only'})"
+        )
+        return Summary(
+            *totals,
+            time.perf_counter() - started,
+            config.output_dir,
+            account,
+            str(laps),
+            tuple(map(tuple, store.meta("left_out") or ())),
+        )
 
     def _check_output(self) -> None:
         """Forget what the store says of output/ if output/ is not that folder any more."""
@@ -339,11 +369,13 @@ class Engine:
     def _site_inputs(self, scanned_at: int) -> dict[str, Any]:
         """Stamps of templates and static files, the configuration, the drafts flag; and
         their digest, None if a stamp is too recent to trust (scan.stored)."""
-        from site_builder.render import assets, renderer as render
 
-        site = {"config": config_digest(self.config), "drafts": self.drafts,
-                "templates": scan.files(render.template_folders(self.config)),
-                "static": scan.files(assets.static_folders(self.config))}
+        site = {
+            "config": config_digest(self.config),
+            "drafts": self.drafts,
+            "templates": scan.files(self.config.template_folders),
+            "static": scan.files(self.config.static_folders),
+        }
         stamps = [*site["templates"].values(), *site["static"].values()]
         racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
         site["digest"] = None if racy else _digest([json.dumps(site, sort_keys=True)])
@@ -360,15 +392,19 @@ class Engine:
             gone = set(known) - set(found.stamps)
             # A picture beside an article changed: its variants and the pages showing it.
             stamps = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
-            pictures = (None if any(s == scan.RACY for _, s in stamps)
-                        else _digest([json.dumps(stamps)]))
+            pictures = (
+                None if any(s == scan.RACY for _, s in stamps) else _digest([json.dumps(stamps)])
+            )
         else:
             found = scan.paths(config, targeted)
             gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
         for error in found.skipped:
             log.warning("%s", error)
-        todo = [(path, stamp) for path, stamp in sorted(found.stamps.items())
-                if known.get(path) != scan.text(stamp)]
+        todo = [
+            (path, stamp)
+            for path, stamp in sorted(found.stamps.items())
+            if known.get(path) != scan.text(stamp)
+        ]
         results = fork_map(self._read, todo, PARALLEL_READ)
         changes = _Changes(gone=gone, pictures=pictures)
         if targeted is None and (pictures is None or pictures != store.meta("pictures")):
@@ -431,18 +467,25 @@ class Engine:
         body = article.body
         card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
         card = _digest([card_json])
-        return (hashlib.blake2b(data, digest_size=16).hexdigest(),
-                [json.dumps(brief(article), ensure_ascii=False), card_json, body],
-                card, _digest([card, body]), article.id)
+        return (
+            hashlib.blake2b(data, digest_size=16).hexdigest(),
+            [json.dumps(brief(article), ensure_ascii=False), card_json, body],
+            card,
+            _digest([card, body]),
+            article.id,
+        )
 
     def _save_sources(self, changes: _Changes, scanned_at: int) -> None:
         store = self.store
         store.drop_sources(changes.gone)
-        store.put_sources((row[0], scan.stored(row[1], scanned_at), *row[2:6], *row[6])
-                          for row in changes.fresh.values())
+        store.put_sources(
+            (row[0], scan.stored(row[1], scanned_at), *row[2:6], *row[6])
+            for row in changes.fresh.values()
+        )
         store.forget(changes.dirty)
-        store.restamp((path, scan.stored(stamp, scanned_at))
-                      for path, stamp in changes.restamp.items())
+        store.restamp(
+            (path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items()
+        )
         if changes.pictures is not None:
             store.set_meta(pictures=changes.pictures)
         briefs = self.memo.briefs if self.memo is not None else None
@@ -466,7 +509,7 @@ class _Work:
         self.config = engine.config
         self.store = engine.store
         self.site = site
-        self.articles: dict[str, Article] = {}   # id -> card (body "") or whole article
+        self.articles: dict[str, Article] = {}  # id -> card (body "") or whole article
         self.digests: dict[str, tuple[str, str]] = {}  # id -> (card, full)
         self.bodies: dict[str, str] = {}
         self.reads: dict[str, list] = {}  # file -> its recorded reads (filled by stale())
@@ -485,8 +528,8 @@ class _Work:
 
     def plan(self) -> list[plan.Output]:
         """Every output of the site, from every article's card."""
-        from site_builder.render import assets
         from site_builder.content import loader
+        from site_builder.render import assets
 
         config, engine = self.config, self.engine
         memo = self.memo
@@ -507,54 +550,79 @@ class _Work:
         if config.languages:  # each language's edition counts its own articles
             from site_builder.render.editions import language_of
 
-            counts = {lang.code: plan.region_counts(
-                config, [a for a in published if language_of(a, config) == lang.code])
-                for lang in config.languages}
+            counts = {
+                lang.code: plan.region_counts(
+                    config, [a for a in published if language_of(a, config) == lang.code]
+                )
+                for lang in config.languages
+            }
         self.renderer.set_counts(counts)
         self._load({p.id for p in pages} - set(self.articles))
         menu_pages = [[p.slug, self.articles[p.id].title, p.lang] for p in pages]
         self.renderer.set_pages(_menu_pages(menu_pages))
-        static = {path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
-                  for path, source in assets.static_sources(config).items()}
+        static = {
+            path: (str(source), _digest(map(str, scan.stamp(os.stat(source)))))
+            for path, source in assets.static_sources(config).items()
+        }
         pictures = self._pictures(published)
-        outputs = plan.plan_site(config, published, static, memo.related, self.changes.dirty,
-                                 pages, pictures)
-        left_out = [] if engine.drafts else [
-            (str(a.path), "draft" if a.draft else a.date.isoformat())
-            for a in cards if a.draft or a.date > now]
+        outputs = plan.plan_site(
+            config, published, static, memo.related, self.changes.dirty, pages, pictures
+        )
+        left_out = (
+            []
+            if engine.drafts
+            else [
+                (str(a.path), "draft" if a.draft else a.date.isoformat())
+                for a in cards
+                if a.draft or a.date > now
+            ]
+        )
         self.store.set_meta(
-            counts=counts, published=len(published), left_out=left_out, menu_pages=menu_pages,
+            counts=counts,
+            published=len(published),
+            left_out=left_out,
+            menu_pages=menu_pages,
             release=min(waiting).timestamp() if waiting and not engine.drafts else None,
-            totals=_totals(published, outputs))
+            totals=_totals(published, outputs),
+        )
         return outputs
 
     def _pictures(self, articles: list[Brief]) -> dict[str, plan.Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, its stamp and its size, read from its header only when its stamp moved."""
-        from site_builder.render import assets
         from site_builder.content import imageref, loader
 
         config, store = self.config, self.store
-        folders = assets.static_folders(config)
+        folders = config.static_folders
         probes, seen, found, errors = store.meta("probes") or {}, {}, {}, []
         for article in articles:
             if not article.image_url or article.image_url.startswith(("http://", "https://")):
                 continue
             try:
-                ref = imageref.resolve_image(article.image_url, article.path, config.content_dir,
-                                             folders)
+                ref = imageref.resolve_image(
+                    article.image_url, article.path, config.content_dir, folders
+                )
                 if isinstance(ref, imageref.RemoteImage):
                     continue
                 key, stamp = str(ref.path), scan.text(scan.stamp(os.stat(ref.path)))
                 known = probes.get(key)
                 size = known[1:] if known and known[0] == stamp else _probe(ref.path)
             except SiteBuilderError as exc:
-                errors.append(type(exc)(exc.message, loader._shown(config, article.path),
-                                        loader._field_line(article.path, ("image",))))
+                errors.append(
+                    type(exc)(
+                        exc.message,
+                        config.shown(article.path),
+                        loader.field_line(article.path, ("image",)),
+                    )
+                )
                 continue
             except OSError as exc:
-                errors.append(ContentError(f"image.url: cannot read {exc.filename}: "
-                                           f"{exc.strerror}", loader._shown(config, article.path)))
+                errors.append(
+                    ContentError(
+                        f"image.url: cannot read {exc.filename}: {exc.strerror}",
+                        config.shown(article.path),
+                    )
+                )
                 continue
             seen[key] = [stamp, *size]
             found[article.id] = plan.Picture(key, stamp, ref.static_path, *size)
@@ -569,8 +637,10 @@ class _Work:
         memo = self.memo
         if memo.briefs is None:  # else _save_sources brought it up to date
             rows, briefs = self.store.briefs()
-            memo.briefs = {row[0]: (Brief(values), row[2], row[3])
-                           for row, values in zip(rows, json.loads(briefs))}
+            memo.briefs = {
+                row[0]: (Brief(values), row[2], row[3])
+                for row, values in zip(rows, json.loads(briefs))
+            }
         self.digests.update((b.id, (card, full)) for b, card, full in memo.briefs.values())
         return [memo.briefs[path][0] for path in sorted(memo.briefs)]  # in path order
 
@@ -587,8 +657,7 @@ class _Work:
         """The outputs to render: fingerprint changed, or file not as left."""
         self._digests_for(outputs)
         self.outputs = outputs
-        self.site_digest = _digest([self.site["config"],
-                                    self.renderer.site_key])
+        self.site_digest = _digest([self.site["config"], self.renderer.site_key])
         self.counts_digest = _digest([repr(sorted(self.renderer.counts.items()))])
         self.changed_files, self.single = self.engine.check.result(self.store.output_stamps)
         memo, dirty = self.memo, self.changes.dirty
@@ -602,9 +671,14 @@ class _Work:
                 stale.append(output)
                 continue
             reads = self.reads.get(file, NO_READS)
-            if (same_site and memo.plan.get(file) == output and (same_counts or not reads[1])
-                    and dirty.isdisjoint(output.cards) and dirty.isdisjoint(output.full)
-                    and dirty.isdisjoint(reads[0])):
+            if (
+                same_site
+                and memo.plan.get(file) == output
+                and (same_counts or not reads[1])
+                and dirty.isdisjoint(output.cards)
+                and dirty.isdisjoint(output.full)
+                and dirty.isdisjoint(reads[0])
+            ):
                 continue  # what it reads is as it was when its fingerprint was taken
             if before[0] != self.fingerprint(output, reads):
                 stale.append(output)
@@ -694,8 +768,9 @@ class _Work:
 
     # --- publish and commit ---------------------------------------------------------------
 
-    def publish(self, outputs: list[plan.Output] | None,
-                rendered: dict[str, tuple]) -> tuple[int, set[str]]:
+    def publish(
+        self, outputs: list[plan.Output] | None, rendered: dict[str, tuple]
+    ) -> tuple[int, set[str]]:
         """Write what differs from output/; return (files written, files removed).
         `outputs` is the whole plan, or None when only some outputs were looked at."""
         from site_builder.engine.publish import Publisher
@@ -728,9 +803,17 @@ class _Work:
             except OSError:
                 continue
             reads = [list(reads[0]), reads[1]]
-            rows.append((file, json.dumps(_spec(output)), self.fingerprint(output, reads),
-                         json.dumps(reads) if reads != NO_READS else "", _hash(data),
-                         st.st_size, st.st_mtime_ns))
+            rows.append(
+                (
+                    file,
+                    json.dumps(_spec(output)),
+                    self.fingerprint(output, reads),
+                    json.dumps(reads) if reads != NO_READS else "",
+                    _hash(data),
+                    st.st_size,
+                    st.st_mtime_ns,
+                )
+            )
             readers += [(i, file) for i in (*output.full, *reads[0])]
         store.put_outputs(rows, readers)
         store.drop_outputs(removed)
@@ -761,9 +844,9 @@ class _Memo:
         # looked at a few outputs only must not leave a partial list to stand for all.
         self.outputs: dict[str, tuple] | None = None
         self.plan: dict[str, plan.Output] = {}  # file -> the plan entry last fingerprinted
-        self.site: tuple | None = None          # site digest and template keys of that plan
+        self.site: tuple | None = None  # site digest and template keys of that plan
         self.counts: str | None = None
-        self.related: dict[str, tuple] = {}     # plan._Related's answers
+        self.related: dict[str, tuple] = {}  # plan._Related's answers
 
 
 def _probe(path: Path) -> tuple[int, int, str]:
@@ -813,7 +896,7 @@ def _totals(published: list[Article], outputs: list[plan.Output]) -> list[int]:
     return [len(published), pages, feeds, len(outputs)]
 
 
-class _Clock:
+class _Laps:
     """Seconds per stage of a build, for the -v account."""
 
     def __init__(self):

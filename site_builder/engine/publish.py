@@ -28,16 +28,16 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from site_builder.engine import search
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
+from site_builder.engine import search
 from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
 
-MARKER = ".site_builder"   # "this folder is a site built by site-builder"
+MARKER = ".site_builder"  # "this folder is a site built by site-builder"
 MARKER_TEXT = b"Built by site-builder; the next build replaces this folder.\n"
-KEEP = (".gitkeep",)       # placeholders under version control survive a rebuild
+KEEP = (".gitkeep",)  # placeholders under version control survive a rebuild
 
 
 def previous_site(output: Path) -> Path:
@@ -84,8 +84,14 @@ class Publisher:
     def state(self) -> dict:
         return {"previous": self.previous, "lag": sorted(self.lag)}
 
-    def staged(self, site: Iterable[str], changed: dict[str, bytes], removed: set[str],
-               shared: bool, keep: bool = True) -> None:
+    def staged(
+        self,
+        site: Iterable[str],
+        changed: dict[str, bytes],
+        removed: set[str],
+        shared: bool,
+        keep: bool = True,
+    ) -> None:
         """Swap in a new output/ holding `site`: `changed` written, the rest linked from
         output/. `shared` says the unchanged files of output/ are all still linked into
         the previous site (their link counts said so); `keep` False drops the old site."""
@@ -118,8 +124,14 @@ class Publisher:
         else:
             self.previous, self.lag = None, set()
 
-    def _fill(self, staging: Path, previous: Path | None, site: set[str],
-              changed: dict[str, bytes], removed: set[str]) -> None:
+    def _fill(
+        self,
+        staging: Path,
+        previous: Path | None,
+        site: set[str],
+        changed: dict[str, bytes],
+        removed: set[str],
+    ) -> None:
         """The staging folder: the previous site brought up to date, or a new folder."""
         if previous is not None:
             previous.rename(staging)  # killed from here on, it is a stale staging folder
@@ -155,8 +167,14 @@ class Publisher:
         return folder if found == self.previous else None
 
 
-def _fill(staging: Path, output: Path, todo: list[str], site: set[str],
-          changed: dict[str, bytes], reused: bool) -> None:
+def _fill(
+    staging: Path,
+    output: Path,
+    todo: list[str],
+    site: set[str],
+    changed: dict[str, bytes],
+    reused: bool,
+) -> None:
     """Bring the staging folder to the new site for these paths."""
     made: set[Path] = set()
     for path in todo:
@@ -212,10 +230,13 @@ def _write(path: Path, data: bytes) -> None:
 
 def write_error(path: Path | str | None, exc: OSError) -> SiteBuilderError:
     """An OSError from writing the site, as one line that says what to do about it."""
-    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-              errno.ENAMETOOLONG: "a file name is too long for the file system",
-              errno.EACCES: "permission denied", errno.EROFS: "the file system is read-only",
-              }.get(exc.errno, exc.strerror or str(exc))
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.ENAMETOOLONG: "a file name is too long for the file system",
+        errno.EACCES: "permission denied",
+        errno.EROFS: "the file system is read-only",
+    }.get(exc.errno, exc.strerror or str(exc))
     return SiteBuilderError(f"cannot write: {reason}", path)
 
 
@@ -241,14 +262,15 @@ def _swap(staging: Path, output: Path, keep: bool) -> Path | None:
 
 def check_replaceable(output: Path) -> None:
     """Refuse to replace what is not a site this tool built: a file, the user's own folders."""
+
     def refuse(why: str) -> SiteBuilderError:
-        return SiteBuilderError(f"refusing to replace {output} with the built site: {why}; "
-                                "choose another --output")
+        return SiteBuilderError(
+            f"refusing to replace {output} with the built site: {why}; choose another --output"
+        )
 
     cwd = Path.cwd().resolve()
     if output == Path(output.anchor) or output == Path.home() or cwd.is_relative_to(output):
-        raise refuse("it is the file system root, the home folder or holds the working "
-                     "directory")
+        raise refuse("it is the file system root, the home folder or holds the working directory")
     if output.exists() and not output.is_dir():
         raise refuse("it is a file, not a folder")
     if not output.is_dir() or (output / MARKER).is_file():
@@ -280,8 +302,11 @@ def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
     # (the marker and .gitkeep, if counted as strays, are put back by _mark and _fill)
     tops = {path.split("/", 1)[0] for path in wanted}
     try:
-        return {name for name in os.listdir(site_folder)
-                if name not in tops and (site_folder / name).is_file()}
+        return {
+            name
+            for name in os.listdir(site_folder)
+            if name not in tops and (site_folder / name).is_file()
+        }
     except OSError:
         return set()
 

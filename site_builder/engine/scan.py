@@ -24,7 +24,7 @@ from site_builder.errors import ContentError, SiteBuilderError
 
 RACY = "racy"
 PICTURES = (".jpg", ".jpeg", ".png", ".webp", ".gif")  # beside articles, in bundles
-DANGLING = (0, 0, 0, 0)   # a link that leads nowhere: the loader says why
+DANGLING = (0, 0, 0, 0)  # a link that leads nowhere: the loader says why
 
 
 def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -33,7 +33,7 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 def text(value: tuple) -> str:
     """A stamp as the build state keeps it."""
-    return "%d %d %d %d" % value
+    return " ".join(str(int(part)) for part in value)
 
 
 def stored(value: tuple, scanned_at: int) -> str:
@@ -58,8 +58,10 @@ def content(config: SiteConfig) -> Found:
     to folders; a FIFO, socket or device named *.md is reported and skipped."""
     root = config.content_dir
     if not root.is_dir():  # a typo in --content must not publish an empty site
-        raise ContentError("content folder not found (see --content or 'content' in site.toml)",
-                           _shown(config, root))
+        raise ContentError(
+            "content folder not found (see --content or 'content' in site.toml)",
+            config.shown(root),
+        )
     found = Found()
     stamps, todo = found.stamps, [str(root)]
     while todo:  # the one loop every build runs over every file: kept tight
@@ -67,8 +69,9 @@ def content(config: SiteConfig) -> Found:
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            raise ContentError(f"cannot read folder: {exc.strerror}",
-                               _shown(config, Path(folder))) from None
+            raise ContentError(
+                f"cannot read folder: {exc.strerror}", config.shown(Path(folder))
+            ) from None
         for entry in entries:
             name = entry.name
             if name.endswith(".md") and not name.startswith(".#"):
@@ -108,8 +111,12 @@ def _add(config: SiteConfig, found: Found, path: str) -> None:
             found.stamps[path] = DANGLING
         return  # deleted while we looked: as if it were never there
     if not stat.S_ISREG(st.st_mode):
-        found.skipped.append(ContentError("not a regular file (a FIFO, socket or device?); "
-                                          "skipped", _shown(config, Path(path))))
+        found.skipped.append(
+            ContentError(
+                "not a regular file (a FIFO, socket or device?); skipped",
+                config.shown(Path(path)),
+            )
+        )
         return
     found.stamps[path] = stamp(st)
 
@@ -127,13 +134,6 @@ def files(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:
                 except OSError:
                     found[path] = DANGLING
     return found
-
-
-def _shown(config: SiteConfig, path: Path) -> Path:
-    try:
-        return path.relative_to(config.root)
-    except ValueError:
-        return path
 
 
 class OutputCheck:

@@ -20,7 +20,7 @@ from site_builder.errors import ConfigError, SiteBuilderError
 
 log = logging.getLogger("site_builder")
 
-BUNDLE = "pagefind"          # the folder under the site root the search page loads
+BUNDLE = "pagefind"  # the folder under the site root the search page loads
 TIMEOUT_SECONDS = 600
 
 
@@ -33,12 +33,21 @@ def index(config: SiteConfig, site: Path) -> bool:
     if not config.search:
         return False
     if importlib.util.find_spec("pagefind") is None:
-        raise ConfigError("search = true needs Pagefind: pip install 'pagefind[bin]'",
-                          config.config_path)
+        raise ConfigError(
+            "search = true needs Pagefind: pip install 'pagefind[bin]'", config.config_path
+        )
     fresh = site / f".{BUNDLE}.new"
     shutil.rmtree(fresh, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site),
-               "--output-subdir", fresh.name, "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        fresh.name,
+        "--silent",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -93,15 +93,16 @@ class Store:
             except sqlite3.DatabaseError:
                 pass
             except OSError as exc:
-                log.warning("%s: cannot keep the build state (%s); building without it",
-                            path, exc.strerror)
+                log.warning(
+                    "%s: cannot keep the build state (%s); building without it", path, exc.strerror
+                )
         self.path = None
         return _connect(None)
 
     def clear(self) -> None:
         """Empty, with the tables as this code makes them (an older state's may differ)."""
         for table in ("meta", "sources", "articles", "html", "outputs", "body_readers"):
-            self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -138,8 +139,11 @@ class Store:
 
     def articles(self, ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
         """(id, card digest, full digest, card JSON) of these articles."""
-        return self._where("SELECT s.id, s.card, s.full, a.article FROM sources s "
-                           "JOIN articles a ON a.id = s.id", "s.id", ids)
+        return self._where(
+            "SELECT s.id, s.card, s.full, a.article FROM sources s JOIN articles a ON a.id = s.id",
+            "s.id",
+            ids,
+        )
 
     def bodies(self, ids: Iterable[str]) -> list[tuple[str, str]]:
         return self._where("SELECT id, body FROM articles", "id", ids)
@@ -172,7 +176,7 @@ class Store:
         values = list(values)
         rows: list[tuple] = []
         for start in range(0, len(values), 500):  # SQLite's limit on parameters
-            chunk = values[start:start + 500]
+            chunk = values[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows += self.db.execute(f"{query} WHERE {column} IN ({marks})", chunk).fetchall()
         return rows
@@ -190,28 +194,37 @@ class Store:
             self.db.execute("ROLLBACK")
 
     def set_meta(self, **values: Any) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                            [(k, json.dumps(v)) for k, v in values.items()])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [(k, json.dumps(v)) for k, v in values.items()],
+        )
 
     def put_sources(self, rows: Iterable[tuple]) -> None:
         """Rows of (path, stamp, hash, id, card digest, full digest, brief, card JSON, body)."""
         rows = list(rows)
-        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            [row[:7] for row in rows])
-        self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
-                            [(row[3], row[7], row[8]) for row in rows])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", [row[:7] for row in rows]
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
+            [(row[3], row[7], row[8]) for row in rows],
+        )
 
     def restamp(self, rows: Iterable[tuple[str, Any]]) -> None:
-        self.db.executemany("UPDATE sources SET stamp = ? WHERE path = ?",
-                            [(stamp, path) for path, stamp in rows])
+        self.db.executemany(
+            "UPDATE sources SET stamp = ? WHERE path = ?", [(stamp, path) for path, stamp in rows]
+        )
 
     def drop_sources(self, paths: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in paths])
 
     def forget(self, ids: Iterable[str]) -> None:
         """Drop the text and HTML of these articles if no content file has them any more."""
-        gone = [(i,) for i in ids
-                if not self.db.execute("SELECT 1 FROM sources WHERE id = ?", (i,)).fetchone()]
+        gone = [
+            (i,)
+            for i in ids
+            if not self.db.execute("SELECT 1 FROM sources WHERE id = ?", (i,)).fetchone()
+        ]
         self.db.executemany("DELETE FROM articles WHERE id = ?", gone)
         self.db.executemany("DELETE FROM html WHERE id = ?", gone)
 
@@ -239,8 +252,9 @@ class Store:
 
 def _connect(path: Path | None) -> sqlite3.Connection:
     """A connection with the schema: to a file, or in memory when path is None."""
-    db = sqlite3.connect(path if path is not None else ":memory:", isolation_level=None,
-                         check_same_thread=False)
+    db = sqlite3.connect(
+        path if path is not None else ":memory:", isolation_level=None, check_same_thread=False
+    )
     db.executescript(SCHEMA)
     if path is not None:
         # WAL: a reader (the output check's child, say) never blocks on a writer;

@@ -7,7 +7,9 @@ import re
 from urllib.parse import urljoin
 
 # One start tag; quoted attribute values may contain '>' so they are matched whole.
-_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*/?>""")
+_TAG = re.compile(
+    r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*/?>"""
+)
 _ATTR = re.compile(r"""(\s(?:href|src|srcset|poster|cite)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.I)
 # A value that already names a scheme (https:, mailto:, tel:, data:) is left alone.
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -20,8 +22,9 @@ def absolutize(html: str, page_url: str, fragments: bool = False) -> str:
     fragments=True (feeds want them: a reader has no page to resolve them against, and the
     W3C validator warns about any link without a scheme).
     """
-    return _TAG.sub(lambda tag: _ATTR.sub(lambda m: _attr(m, page_url, fragments), tag.group(0)),
-                    html)
+    return _TAG.sub(
+        lambda tag: _ATTR.sub(lambda m: _attr(m, page_url, fragments), tag.group(0)), html
+    )
 
 
 def _attr(match: re.Match[str], page_url: str, fragments: bool) -> str:

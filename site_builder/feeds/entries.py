@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from feedgen.feed import FeedGenerator
 
 from site_builder import urls
-from site_builder.feeds.absolute import absolutize
 from site_builder.config import SiteConfig
+from site_builder.feeds.absolute import absolutize
 from site_builder.feeds.media import EntryPicture, MediaEntry, MediaFeed
 from site_builder.model import Article
 
@@ -27,7 +27,7 @@ log = logging.getLogger("site_builder")
 # XML 1.0 forbids these code points even as character references; lxml refuses them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 GENERATOR = "site_builder"
 
 
@@ -37,7 +37,7 @@ class FeedSpec:
 
     title: str
     description: str
-    page: str      # '' for the site, 'middle-east/' for a region
+    page: str  # '' for the site, 'middle-east/' for a region
     articles: tuple[Article, ...]
     fallback_date: dt.datetime  # used only when the feed has no entries
     pictures: Mapping[str, EntryPicture] = field(default_factory=dict)  # id -> a site file
@@ -52,8 +52,9 @@ def clean(text: str | None) -> str:
     return _ILLEGAL_XML.sub("", text or "")
 
 
-def feed_files(config: SiteConfig, articles: Sequence[Article],
-               html: Mapping[str, str]) -> dict[str, bytes]:
+def feed_files(
+    config: SiteConfig, articles: Sequence[Article], html: Mapping[str, str]
+) -> dict[str, bytes]:
     """Every feed file of the site: path relative to the output root -> bytes.
 
     `articles` are the published articles, newest first. A region without articles gets
@@ -73,27 +74,37 @@ def spec_files(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> d
     """One feed in its three formats: RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
     from site_builder.feeds import jsonfeed  # late: it imports helpers from here
 
-    return {spec.path("feed.xml"): rss(config, spec, html),
-            spec.path("atom.xml"): atom(config, spec, html),
-            spec.path("feed.json"): jsonfeed.json_feed(config, spec, html)}
+    return {
+        spec.path("feed.xml"): rss(config, spec, html),
+        spec.path("atom.xml"): atom(config, spec, html),
+        spec.path("feed.json"): jsonfeed.json_feed(config, spec, html),
+    }
 
 
 def feed_specs(config: SiteConfig, articles: Sequence[Article]) -> list[FeedSpec]:
     """The site feed first, then one feed per configured region, in config order."""
     newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
     limit = config.feed_entries
-    specs = [FeedSpec(config.title, config.description or config.title, "",
-                      tuple(articles[:limit]), newest)]
+    specs = [
+        FeedSpec(
+            config.title, config.description or config.title, "", tuple(articles[:limit]), newest
+        )
+    ]
     newest_by_region: dict[str, list[Article]] = {r.slug: [] for r in config.regions}
     for article in articles:  # one pass, not one per region: rebuilds call this every time
         mine = newest_by_region.get(article.region)
         if mine is not None and len(mine) < limit:
             mine.append(article)
     for region in config.regions:
-        specs.append(FeedSpec(f"{config.title} - {region.name}",
-                              f"{region.name}: {config.description or config.title}",
-                              urls.region_path(region.slug),
-                              tuple(newest_by_region[region.slug]), newest))
+        specs.append(
+            FeedSpec(
+                f"{config.title} - {region.name}",
+                f"{region.name}: {config.description or config.title}",
+                urls.region_path(region.slug),
+                tuple(newest_by_region[region.slug]),
+                newest,
+            )
+        )
     return specs
 
 
@@ -114,8 +125,9 @@ def entry_times(spec: FeedSpec) -> list[dt.datetime]:
     for article in spec.articles:
         when = entry_updated(article)
         if when in seen:
-            log.debug("%s: updated time shared with another entry, moved on in the feed",
-                      article.path)
+            log.debug(
+                "%s: updated time shared with another entry, moved on in the feed", article.path
+            )
         while when in seen:
             when += dt.timedelta(seconds=1)
         seen.add(when)
@@ -147,6 +159,7 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
         # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
         # frames anyway, and the validator flags them as a security risk.
         from site_builder.content.markup import sanitise
+
         body = sanitise(body)
     return clean(absolutize(body, page, fragments=True))
 
@@ -187,12 +200,16 @@ def picture(spec: FeedSpec, article: Article) -> EntryPicture | None:
         found = EntryPicture(image.url)
     if found is None:
         return None
-    return replace(found, caption=clean(image.caption_only), credit=clean(image.credit)) \
-        if image is not None else found
+    return (
+        replace(found, caption=clean(image.caption_only), credit=clean(image.credit))
+        if image is not None
+        else found
+    )
 
 
-def _add_entries(fg: FeedGenerator, config: SiteConfig, spec: FeedSpec,
-                 html: Mapping[str, str], rss_format: bool) -> None:
+def _add_entries(
+    fg: FeedGenerator, config: SiteConfig, spec: FeedSpec, html: Mapping[str, str], rss_format: bool
+) -> None:
     fg.register_extension("media", MediaFeed, MediaEntry)
     for article, updated in zip(spec.articles, entry_times(spec)):
         fe = fg.add_entry(order="append")  # default prepends: we add newest first

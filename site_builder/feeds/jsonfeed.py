@@ -8,9 +8,18 @@ from collections.abc import Mapping
 
 from site_builder import urls
 from site_builder.config import SiteConfig
+from site_builder.feeds.entries import (
+    FeedSpec,
+    authors,
+    categories,
+    clean,
+    entry_html,
+    entry_times,
+    picture,
+    summary_text,
+    title,
+)
 from site_builder.model import Article
-from site_builder.feeds.entries import (FeedSpec, authors, categories, clean, entry_html, entry_times,
-                                picture, summary_text, title)
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -26,8 +35,10 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
         "description": clean(spec.description),
         "language": config.language,
         "authors": [{"name": author}],
-        "items": [_item(config, spec, a, updated, html)
-                  for a, updated in zip(spec.articles, entry_times(spec))],
+        "items": [
+            _item(config, spec, a, updated, html)
+            for a, updated in zip(spec.articles, entry_times(spec))
+        ],
     }
     return (html_safe_json(feed) + "\n").encode("utf-8")
 
@@ -39,8 +50,13 @@ def html_safe_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _item(config: SiteConfig, spec: FeedSpec, article: Article, updated: dt.datetime,
-          html: Mapping[str, str]) -> dict:
+def _item(
+    config: SiteConfig,
+    spec: FeedSpec,
+    article: Article,
+    updated: dt.datetime,
+    html: Mapping[str, str],
+) -> dict:
     item = {
         "id": article.id,
         "url": urls.absolute(config, article.url_path),

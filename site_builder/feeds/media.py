@@ -49,8 +49,12 @@ class MediaEntry(BaseEntryExtension):
             return entry
         attributes = {"url": picture.url, "medium": "image"}
         if picture.length:
-            attributes.update(type=picture.mime, fileSize=str(picture.length),
-                              width=str(picture.width), height=str(picture.height))
+            attributes.update(
+                type=picture.mime,
+                fileSize=str(picture.length),
+                width=str(picture.width),
+                height=str(picture.height),
+            )
         content = etree.SubElement(entry, f"{{{NS}}}content", attributes)
         if picture.caption:
             description = etree.SubElement(content, f"{{{NS}}}description", type="plain")
@@ -65,6 +69,12 @@ class MediaEntry(BaseEntryExtension):
         makes an enclosure a second alternate link)."""
         picture = self._picture
         if picture is not None and picture.length:
-            etree.SubElement(entry, "{http://www.w3.org/2005/Atom}link", rel="enclosure",
-                             href=picture.url, type=picture.mime, length=str(picture.length))
+            etree.SubElement(
+                entry,
+                "{http://www.w3.org/2005/Atom}link",
+                rel="enclosure",
+                href=picture.url,
+                type=picture.mime,
+                length=str(picture.length),
+            )
         return self.extend_rss(entry)

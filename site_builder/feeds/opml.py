@@ -10,9 +10,13 @@ from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.feeds.entries import FeedSpec, clean
 
-
-GROUP_TITLES = {"site": "Site", "regions": "Regions", "countries": "Countries", "tags": "Tags",
-                "authors": "Authors"}
+GROUP_TITLES = {
+    "site": "Site",
+    "regions": "Regions",
+    "countries": "Countries",
+    "tags": "Tags",
+    "authors": "Authors",
+}
 
 
 def opml(config: SiteConfig, groups: Mapping[str, Sequence[FeedSpec]]) -> bytes:
@@ -32,8 +36,14 @@ def opml(config: SiteConfig, groups: Mapping[str, Sequence[FeedSpec]]) -> bytes:
             name = GROUP_TITLES.get(group, group.title())
             parent = etree.SubElement(body, "outline", text=name, title=name)
         for spec in specs:
-            etree.SubElement(parent, "outline", type="rss", version="RSS2",
-                             text=clean(spec.title), title=clean(spec.title),
-                             xmlUrl=urls.absolute(config, spec.path("feed.xml")),
-                             htmlUrl=urls.absolute(config, spec.page))
+            etree.SubElement(
+                parent,
+                "outline",
+                type="rss",
+                version="RSS2",
+                text=clean(spec.title),
+                title=clean(spec.title),
+                xmlUrl=urls.absolute(config, spec.path("feed.xml")),
+                htmlUrl=urls.absolute(config, spec.page),
+            )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

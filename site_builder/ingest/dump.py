@@ -21,9 +21,9 @@ from pathlib import Path
 from site_builder.errors import ContentError
 
 HEADER_MARK = "TT"
-MAX_TITLE = 250          # characters; a longer first line is a paragraph, not a title
+MAX_TITLE = 250  # characters; a longer first line is a paragraph, not a title
 MAX_TITLE_WORDS_ABBREVIATED = 12  # a title ending in "U.S." is a short line...
-MAX_SUBHEADING = 60      # characters
+MAX_SUBHEADING = 60  # characters
 MAX_SUBHEADING_WORDS = 8
 # Spaces that wire copy and web scrapes carry; all read as a plain space.
 _ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]")
@@ -31,8 +31,11 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # "(AFP)", "(SPA file)", "(Reuters photo)": the credit ends the caption.
 _CREDIT = re.compile(r"\(([^()]{1,60})\)$")
-_CREDIT_NOISE = re.compile(r"(?:\s*[-/,]?\s*\b(?:file|files|photo|photos|archive|archives|"
-                           r"handout|pool|illustration)\b)+$", re.I)
+_CREDIT_NOISE = re.compile(
+    r"(?:\s*[-/,]?\s*\b(?:file|files|photo|photos|archive|archives|"
+    r"handout|pool|illustration)\b)+$",
+    re.I,
+)
 _ARCHIVE_PHOTO = re.compile(r"\([^()]*\b(?:file|archive)\b[^()]*\)$", re.I)
 # "U.S.", "U.K.", or in a line of capitals a short word with a stop ("CORP.", "CO.").
 _ABBREVIATION_END = re.compile(r"(?:^|[\s(])(?:(?:[A-Za-z]\.){2,}|(?-i:[A-Z]{1,4}\.))$")
@@ -40,10 +43,27 @@ _FINAL_PUNCTUATION = ".!?:;,\"'”’)…-—–]"
 # A line starting like Markdown block syntax would become a list, heading or quote.
 _MARKDOWN_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d{1,9}[.)]\s|=+$|-+$|\*+$|_+$|```|~~~)")
 
-_MONTHS = {name: number for number, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY, _YEAR = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?", r"(?P<year>(?:19|20)\d\d)\b"
 _DATE_PATTERNS = (
@@ -129,8 +149,12 @@ def decode(data: bytes, path: Path | str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ContentError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-                           "cannot be decoded (save the dump as UTF-8)", path, line) from None
+        raise ContentError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            "cannot be decoded (save the dump as UTF-8)",
+            path,
+            line,
+        ) from None
 
 
 def clean_line(line: str) -> str:
@@ -188,9 +212,13 @@ def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
     """One article from its lines (single blank lines kept as '' paragraph breaks)."""
     start, title = chunk[0]
     if not _is_title(title):
-        raise ContentError(f"expected an article title, found a paragraph "
-                           f"('{_excerpt(title)}'); is a title missing, or are there two "
-                           "blank lines inside an article?", path, start)
+        raise ContentError(
+            f"expected an article title, found a paragraph "
+            f"('{_excerpt(title)}'); is a title missing, or are there two "
+            "blank lines inside an article?",
+            path,
+            start,
+        )
     if title == HEADER_MARK:
         raise ContentError("expected an article title, found the header line 'TT'", path, start)
     rest = [(n, s) for n, s in chunk[1:]]
@@ -200,7 +228,8 @@ def _article(chunk: list[tuple[int, str]], path: Path | str) -> DumpArticle:
         raise _NoBody(f"article '{_excerpt(title)}' has no body text", path, start)
     credit = caption_credit(caption)
     dates = tuple(_dates(caption, _caption_line(rest, caption), True)) + tuple(
-        d for b in blocks for d in _dates(b.text, b.line, False))
+        d for b in blocks for d in _dates(b.text, b.line, False)
+    )
     return DumpArticle(title, caption, credit, tuple(blocks), start, dates)
 
 
@@ -216,7 +245,8 @@ def _is_title(line: str) -> bool:
     words = line.split()
     # A sentence ending in "U.S." runs on in lower-case words; a headline is short or capitalised.
     headline = len(words) <= MAX_TITLE_WORDS_ABBREVIATED or not any(
-        w[0].islower() and len(w) >= 4 for w in words)
+        w[0].islower() and len(w) >= 4 for w in words
+    )
     return headline and bool(_ABBREVIATION_END.search(line))
 
 
@@ -225,11 +255,15 @@ def _header(title: str, rest: list[tuple[int, str]]) -> tuple[str, int]:
     texts = [s for _, s in rest]
     caption = ""
     for index, line in enumerate(texts):
-        if not line or line == HEADER_MARK or line == title or (caption and line == caption):
+        if not line or line in (HEADER_MARK, title) or (caption and line == caption):
             continue
-        upcoming = [s for s in texts[index + 1:index + 8] if s]
-        if not caption and (_CREDIT.search(line) or line in upcoming[:2]
-                            or HEADER_MARK in upcoming[:3] or title in upcoming[:2]):
+        upcoming = [s for s in texts[index + 1 : index + 8] if s]
+        if not caption and (
+            _CREDIT.search(line)
+            or line in upcoming[:2]
+            or HEADER_MARK in upcoming[:3]
+            or title in upcoming[:2]
+        ):
             caption = line
             continue
         if _CREDIT.search(line) and HEADER_MARK in texts[:index] + upcoming[:3]:
@@ -263,9 +297,13 @@ def _blocks(lines: list[tuple[int, str]]) -> list[Block]:
 
 def _is_subheading(line: str) -> bool:
     """A short line without final punctuation that starts with a capital: 'Saudi ties'."""
-    return (len(line) <= MAX_SUBHEADING and len(line.split()) <= MAX_SUBHEADING_WORDS
-            and line[0].isupper() and line[-1] not in _FINAL_PUNCTUATION
-            and not line.startswith(("“", '"', "‘", "'")))
+    return (
+        len(line) <= MAX_SUBHEADING
+        and len(line.split()) <= MAX_SUBHEADING_WORDS
+        and line[0].isupper()
+        and line[-1] not in _FINAL_PUNCTUATION
+        and not line.startswith(("“", '"', "‘", "'"))
+    )
 
 
 def caption_credit(caption: str) -> str:
@@ -294,7 +332,7 @@ def _dates(text: str, line: int, in_caption: bool):
 
 
 def _excerpt(text: str, width: int = 50) -> str:
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def stated_date(article: DumpArticle, not_after: dt.date) -> FoundDate | None:

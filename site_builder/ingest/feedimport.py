@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from site_builder import i18n
-from site_builder.ingest.dump import caption_credit, escape_block
 from site_builder.errors import ContentError
+from site_builder.ingest.dump import caption_credit, escape_block
 from site_builder.ingest.feedsource import FeedEntry, read_feed
 
 log = logging.getLogger("site_builder")
@@ -22,7 +22,9 @@ _MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|^#{1,6}\s+|^[-*+]\s+|^>\s?|[
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
-def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list, list[ContentError]]:
+def read_feed_records(
+    path: Path, data: bytes, config_regions=()
+) -> tuple[list, list[ContentError]]:
     """The Records of one feed file, plus its problems (ill-formed XML, missing fields)."""
     from site_builder.ingest.importer import Record  # the importer imports this module lazily
 
@@ -30,8 +32,11 @@ def read_feed_records(path: Path, data: bytes, config_regions=()) -> tuple[list,
     records = []
     for number, entry in enumerate(entries, start=1):
         if not entry.body and not entry.title and not entry.summary:
-            problems.append(ContentError(f"entry {number} has neither title nor text; skipped",
-                                         path, entry.line))
+            problems.append(
+                ContentError(
+                    f"entry {number} has neither title nor text; skipped", path, entry.line
+                )
+            )
             continue  # skipped, and said so once: no "using the first words" as well
         records.append(_record(Record, entry, path, number))
     if not entries and not problems:
@@ -83,7 +88,9 @@ def plain_paragraphs(markdown: str) -> tuple[str, ...]:
 def _fallback_title(paragraphs: tuple[str, ...], number: int) -> str:
     """The first words of the text, for an entry that has no title."""
     words = (paragraphs[0] if paragraphs else "").split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else f"Untitled {number}"
+    return (
+        " ".join(words[:10]) + ("…" if len(words) > 10 else "") if words else f"Untitled {number}"
+    )
 
 
 def _fallback_note(warning: str, entry: FeedEntry) -> str:

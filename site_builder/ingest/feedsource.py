@@ -22,9 +22,9 @@ import feedparser
 import markdownify
 from lxml import etree
 
-from site_builder.ingest.dump import escape_text
-from site_builder.errors import ContentError
 from site_builder.content.markup import URL_SCHEMES, sanitise
+from site_builder.errors import ContentError
+from site_builder.ingest.dump import escape_text
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ class FeedEntry:
     categories: tuple[str, ...] = ()
     image_url: str = ""
     image_caption: str = ""
-    image_credit: str = ""             # media:credit
+    image_credit: str = ""  # media:credit
     source_name: str = ""
-    feed_date: dt.datetime | None = None   # the feed's own date, for an undated entry
+    feed_date: dt.datetime | None = None  # the feed's own date, for an undated entry
     line: int | None = None
     warnings: tuple[str, ...] = field(default=())
-    language: str = ""                 # the feed's own <language> / "language", as written
+    language: str = ""  # the feed's own <language> / "language", as written
 
 
 def sniff(data: bytes) -> str | None:
@@ -69,7 +69,9 @@ def read_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[ContentErr
     if kind == "json":
         return _read_json_feed(path, data)
     if kind == "html":
-        raise ContentError("not a feed: this is an HTML page (an error page saved by mistake?)", path, 1)
+        raise ContentError(
+            "not a feed: this is an HTML page (an error page saved by mistake?)", path, 1
+        )
     return _read_xml_feed(path, data)
 
 
@@ -81,21 +83,31 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
     if parsed.bozo:
         exc = parsed.bozo_exception
         line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
-        problems.append(ContentError(f"feed is not well-formed ({_reason(exc)}); "
-                                     "imported what could be recovered", path, line))
+        problems.append(
+            ContentError(
+                f"feed is not well-formed ({_reason(exc)}); imported what could be recovered",
+                path,
+                line,
+            )
+        )
     if not parsed.entries and not parsed.feed and parsed.bozo:
         raise ContentError(f"not a feed: {_reason(parsed.bozo_exception)}", path)
     base = parsed.feed.get("link", "")
     entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
     name = _plain(parsed.feed.get("title", ""))
-    feed_date = _struct_date(parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed"))
+    feed_date = _struct_date(
+        parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed")
+    )
     language = str(parsed.feed.get("language") or "")
-    entries = [replace(e, source_name=name, feed_date=feed_date, language=language)
-               for e in entries]
+    entries = [
+        replace(e, source_name=name, feed_date=feed_date, language=language) for e in entries
+    ]
     raw = _raw_items(data)
     if len(raw) == len(entries):
-        entries = [replace(_with_media_text(e, caption, description, e.link or base), line=line)
-                   for e, (caption, description, line) in zip(entries, raw)]
+        entries = [
+            replace(_with_media_text(e, caption, description, e.link or base), line=line)
+            for e, (caption, description, line) in zip(entries, raw)
+        ]
     return entries, problems
 
 
@@ -104,8 +116,11 @@ def _with_media_text(entry: FeedEntry, caption: str, description: str, base: str
     if not caption:
         return entry
     if description and entry.body == to_markdown(caption, base):
-        entry = replace(entry, body=to_markdown(description, base),
-                        summary="" if entry.summary == caption else entry.summary)
+        entry = replace(
+            entry,
+            body=to_markdown(description, base),
+            summary="" if entry.summary == caption else entry.summary,
+        )
     if entry.summary == caption:
         entry = replace(entry, summary="")
     return replace(entry, image_caption=caption) if entry.image_url else entry
@@ -136,9 +151,13 @@ def _xml_entry(entry: feedparser.FeedParserDict, feed_link: str, feed_author: st
         published=published,
         updated=updated if updated and updated != published else None,
         author=_plain(entry.get("author", "")) or feed_author,
-        categories=tuple(dict.fromkeys(
-            _plain(t.get("label") or t.get("term") or "") for t in entry.get("tags", [])
-            if (t.get("label") or t.get("term")))),
+        categories=tuple(
+            dict.fromkeys(
+                _plain(t.get("label") or t.get("term") or "")
+                for t in entry.get("tags", [])
+                if (t.get("label") or t.get("term"))
+            )
+        ),
         image_url=image_url,
         image_caption=image_caption,
         image_credit=_plain(entry.get("credit", "")) if image_url else "",
@@ -159,11 +178,17 @@ def _best_content(entry: feedparser.FeedParserDict) -> tuple[str, str]:
 
 def _xml_image(entry: feedparser.FeedParserDict, base: str) -> tuple[str, str]:
     """The lead image from media:content, media:thumbnail or an image enclosure."""
-    candidates = [m.get("url") for m in entry.get("media_content", [])
-                  if m.get("medium", "image") == "image" or str(m.get("type", "")).startswith("image/")]
+    candidates = [
+        m.get("url")
+        for m in entry.get("media_content", [])
+        if m.get("medium", "image") == "image" or str(m.get("type", "")).startswith("image/")
+    ]
     candidates += [m.get("url") for m in entry.get("media_thumbnail", [])]
-    candidates += [e.get("href") for e in entry.get("enclosures", [])
-                   if str(e.get("type", "")).startswith("image/")]
+    candidates += [
+        e.get("href")
+        for e in entry.get("enclosures", [])
+        if str(e.get("type", "")).startswith("image/")
+    ]
     url = next((c for c in candidates if c), "")
     caption = _plain(entry.get("media_description", "") or entry.get("media_title", ""))
     return (_safe_url(urljoin(base, url)) if url else ""), caption
@@ -175,8 +200,10 @@ MEDIA = "{http://search.yahoo.com/mrss/}"
 def _raw_items(data: bytes) -> list[tuple[str, str, int | None]]:
     """Per item/entry, in order: (media:description or media:title, own description, line)."""
     try:
-        root = etree.fromstring(data, etree.XMLParser(recover=True, resolve_entities=False,
-                                                      no_network=True, huge_tree=False))
+        root = etree.fromstring(
+            data,
+            etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False),
+        )
     except etree.XMLSyntaxError:
         return []
     if root is None:
@@ -185,8 +212,13 @@ def _raw_items(data: bytes) -> list[tuple[str, str, int | None]]:
     for item in root.iter("item", "{*}item", "{*}entry"):
         found = [el.text for tag in ("description", "title") for el in item.iter(MEDIA + tag)]
         own = [el.text for el in item if etree.QName(el).localname in ("description", "summary")]
-        items.append((_plain(next((t for t in found if t and t.strip()), "")),
-                      next((t for t in own if t and t.strip()), ""), item.sourceline))
+        items.append(
+            (
+                _plain(next((t for t in found if t and t.strip()), "")),
+                next((t for t in own if t and t.strip()), ""),
+                item.sourceline,
+            )
+        )
     return items
 
 
@@ -195,7 +227,9 @@ def _read_json_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Cont
         feed = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise ContentError(f"JSON Feed is not valid JSON: {getattr(exc, 'msg', exc)}", path, line) from None
+        raise ContentError(
+            f"JSON Feed is not valid JSON: {getattr(exc, 'msg', exc)}", path, line
+        ) from None
     if not isinstance(feed, dict) or not isinstance(feed.get("items", []), list):
         raise ContentError("JSON Feed must be an object with an 'items' array", path)
     base = str(feed.get("home_page_url") or feed.get("feed_url") or "")
@@ -214,13 +248,23 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
     link = urljoin(base, str(item.get("url") or item.get("external_url") or ""))
     content = item.get("content_html") or ""
     if not content and item.get("content_text"):
-        content = "".join(f"<p>{html.escape(p)}</p>" for p in str(item["content_text"]).split("\n\n"))
+        content = "".join(
+            f"<p>{html.escape(p)}</p>" for p in str(item["content_text"]).split("\n\n")
+        )
     title = _plain(str(item.get("title") or ""))
     published = _iso_date(item.get("date_published"))
     updated = _iso_date(item.get("date_modified"))
-    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-    warnings = [w for w, bad in (("entry has no title", not title),
-                                 ("entry has no date", not (published or updated))) if bad]
+    authors = item.get("authors") or (
+        [item["author"]] if isinstance(item.get("author"), dict) else []
+    )
+    warnings = [
+        w
+        for w, bad in (
+            ("entry has no title", not title),
+            ("entry has no date", not (published or updated)),
+        )
+        if bad
+    ]
     published = published or updated
     image = str(item.get("image") or item.get("banner_image") or "")
     return FeedEntry(
@@ -249,8 +293,9 @@ class _TextStaysText(markdownify.MarkdownConverter):
 def to_markdown(fragment: str, base: str = "") -> str:
     """Sanitised HTML converted to tidy Markdown (ATX headings, '-' bullets)."""
     clean = sanitise(fragment, base)  # the same rules as the site's own article HTML
-    text = _TextStaysText(heading_style="ATX", bullets="-", escape_underscores=False,
-                          escape_misc=False).convert(clean)
+    text = _TextStaysText(
+        heading_style="ATX", bullets="-", escape_underscores=False, escape_misc=False
+    ).convert(clean)
     text = re.sub(r"[ \t]+\n", "\n", text.replace("\u00a0", " "))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -270,7 +315,7 @@ def _struct_date(value) -> dt.datetime | None:
     if not value:
         return None
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
     except (OverflowError, ValueError, OSError):
         return None
 
@@ -283,7 +328,7 @@ def _iso_date(value) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _reason(exc: BaseException | None) -> str:

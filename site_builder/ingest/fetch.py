@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from site_builder.content import images
 from site_builder.atomic import write_atomic
+from site_builder.content import images
 from site_builder.errors import ContentError
 from site_builder.urls import slugify
 
-TIMEOUT = 10.0                 # seconds without a byte from the server
-MAX_SECONDS = 60.0             # for the whole download: a server dripping bytes is cut off
-MAX_BYTES = 10 * 1024 * 1024   # a news photo is well under this
+TIMEOUT = 10.0  # seconds without a byte from the server
+MAX_SECONDS = 60.0  # for the whole download: a server dripping bytes is cut off
+MAX_BYTES = 10 * 1024 * 1024  # a news photo is well under this
 CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 USER_AGENT = "site_builder (+import --fetch-images)"
@@ -33,23 +33,29 @@ USER_AGENT = "site_builder (+import --fetch-images)"
 class Fetched:
     """A downloaded picture: where it is, what it is, and what the download changed."""
 
-    path: Path        # in the bundle; its name is what image.url becomes
-    status: str       # "created", "updated" or "unchanged"
-    format: str       # as Pillow names it, read from the bytes ("JPEG")
+    path: Path  # in the bundle; its name is what image.url becomes
+    status: str  # "created", "updated" or "unchanged"
+    format: str  # as Pillow names it, read from the bytes ("JPEG")
     width: int
     height: int
     size: int
 
 
-def fetch_image(url: str, bundle: Path, *, timeout: float = TIMEOUT,
-                max_bytes: int = MAX_BYTES, max_seconds: float = MAX_SECONDS) -> Fetched:
+def fetch_image(
+    url: str,
+    bundle: Path,
+    *,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+    max_seconds: float = MAX_SECONDS,
+) -> Fetched:
     """Download the picture at `url` into the folder `bundle`; a one-line ContentError
     naming the URL if it cannot be had or is not a JPEG, PNG, WebP or GIF picture."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ContentError("not an http(s) URL", url)
     data = _download(url, timeout, max_bytes, max_seconds)
-    image, fmt = images.decode(data, url)   # refuses what does not decode, and bombs
+    image, fmt = images.decode(data, url)  # refuses what does not decode, and bombs
     target = bundle / file_name(url, fmt)
     status = _store(target, data, url)
     return Fetched(target, status, fmt, image.width, image.height, len(data))
@@ -57,15 +63,16 @@ def fetch_image(url: str, bundle: Path, *, timeout: float = TIMEOUT,
 
 def file_name(url: str, fmt: str) -> str:
     """'<slug of the URL's last segment>.<extension of the format>': no folders, no dots."""
-    last = PurePosixPath(unquote(urlsplit(url).path)).name   # decoded: '%2F' is a '/' too
+    last = PurePosixPath(unquote(urlsplit(url).path)).name  # decoded: '%2F' is a '/' too
     stem = slugify(PurePosixPath(last).stem)
     return f"{'image' if stem == 'untitled' else stem}.{EXTENSION[fmt]}"  # slugify's "nothing left"
 
 
 def _download(url: str, timeout: float, max_bytes: int, max_seconds: float) -> bytes:
     """The response body, if the server says it is a picture and it is small enough."""
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
-                                                   "Accept": ", ".join(sorted(CONTENT_TYPES))})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(sorted(CONTENT_TYPES))}
+    )
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             kind = response.headers.get_content_type()
@@ -101,7 +108,7 @@ def _store(target: Path, data: bytes, url: str) -> str:
         if target.is_file() and target.read_bytes() == data:
             return "unchanged"
         status = "updated" if target.exists() else "created"
-        write_atomic(target, data)   # durable: it is content now, like the article
+        write_atomic(target, data)  # durable: it is content now, like the article
         return status
     except OSError as error:
         raise ContentError(f"cannot write {target}: {error.strerror or error}", url) from None
@@ -112,8 +119,7 @@ class _WebRedirectsOnly(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl} refused",
-                                         headers, fp)
+            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl} refused", headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

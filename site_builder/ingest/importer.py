@@ -14,25 +14,26 @@ import hashlib
 import logging
 import re
 import sys
-import uuid
 import unicodedata
 import urllib.parse
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from site_builder.ingest import dump
-from site_builder.content import frontmatter
 from site_builder.atomic import write_atomic
-from site_builder.ingest.classify import classify
 from site_builder.config import SiteConfig
-from site_builder.errors import ContentError, SiteBuilderError
+from site_builder.content import frontmatter
 from site_builder.content.loader import YEARS, check_text
+from site_builder.errors import ContentError, SiteBuilderError
+from site_builder.ingest import dump
+from site_builder.ingest.classify import classify
 from site_builder.urls import slugify
 
 log = logging.getLogger("site_builder")
 
-SUMMARY_MAX = 300         # characters; a longer lead is cut at a sentence or word
+SUMMARY_MAX = 300  # characters; a longer lead is cut at a sentence or word
 DIGEST_KEY = "import_digest"
 _DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: *['\"]?sha256:([0-9a-f]{{64}})['\"]? *\n", re.M)
 STATUSES = ("created", "updated", "unchanged", "skipped")
@@ -45,28 +46,28 @@ class Record:
     """One article from any source, ready to be filed. Dumps and feeds both produce these."""
 
     title: str
-    body: str                          # Markdown
-    paragraphs: tuple[str, ...]        # plain text, for classification and the summary
+    body: str  # Markdown
+    paragraphs: tuple[str, ...]  # plain text, for classification and the summary
     source_path: Path
     line: int | None = None
     caption: str = ""
     credit: str = ""
     image_url: str = ""
-    url: str = ""                      # the article's own URL, where the source gives one
-    date: dt.datetime | None = None    # the date the source states, if any
-    date_origin: str = ""              # where that date was found, e.g. "caption, line 64"
+    url: str = ""  # the article's own URL, where the source gives one
+    date: dt.datetime | None = None  # the date the source states, if any
+    date_origin: str = ""  # where that date was found, e.g. "caption, line 64"
     tags: tuple[str, ...] = ()
-    source_id: str = ""                # a feed entry's id: the article's identity
+    source_id: str = ""  # a feed entry's id: the article's identity
     updated: dt.datetime | None = None
     author: str = ""
-    source_name: str = ""              # the publisher, where the source names it
+    source_name: str = ""  # the publisher, where the source names it
     # An undated feed entry: dated by the feed's own date (else the time of import) and
     # flagged `date_estimated` so a theme can say so.
     date_estimated: bool = False
     estimate: dt.datetime | None = None
-    warnings: tuple[str, ...] = ()     # told once, when the article is first imported
-    language: str = ""                 # 'ar': from --language, else a feed's own <language>
-    language_given: bool = False       # from --language: recorded even if it is the site's
+    warnings: tuple[str, ...] = ()  # told once, when the article is first imported
+    language: str = ""  # 'ar': from --language, else a feed's own <language>
+    language_given: bool = False  # from --language: recorded even if it is the site's
 
     @property
     def where(self) -> str:
@@ -79,7 +80,7 @@ class Existing:
     """A content file already on disk, as far as matching needs it."""
 
     path: Path
-    text: str | None          # None until needed: 10,000 files need not sit in memory
+    text: str | None  # None until needed: 10,000 files need not sit in memory
     meta: dict[str, Any]
 
     def current(self) -> str:
@@ -122,16 +123,26 @@ class Action:
     path: Path
     text: str
     record: Record
-    origin: str                        # where the date came from
-    note: str = ""                     # why a file was skipped or forced
-    warnings: tuple[str, ...] = ()     # said only when the article is new
+    origin: str  # where the date came from
+    note: str = ""  # why a file was skipped or forced
+    warnings: tuple[str, ...] = ()  # said only when the article is new
 
 
 # --- the command -------------------------------------------------------------------------
 
-def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime | None = None,
-               source_url: str | None = None, dry_run: bool = False, force: bool = False,
-               quiet: bool = False, language: str = "", fetch_images: bool = False) -> int:
+
+def run_import(
+    config: SiteConfig,
+    paths: Sequence[Path],
+    *,
+    date: dt.datetime | None = None,
+    source_url: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    quiet: bool = False,
+    language: str = "",
+    fetch_images: bool = False,
+) -> int:
     """Import dump files into content/; print one line per article; 0 if all went well.
 
     `language` ('ar'): the articles' language, recorded as `lang:`; it wins over a feed's own.
@@ -145,16 +156,30 @@ def run_import(config: SiteConfig, paths: Sequence[Path], *, date: dt.datetime |
     actions = []
     for record, when, origin in dated:
         try:  # one article that cannot be filed must not cost the rest of its file
-            action = plan(config, index, record, when, origin, explicit=date is not None,
-                          source_url=source_url, batch=len(records), force=force,
-                          fetch_images=fetch_images and not dry_run)
+            action = plan(
+                config,
+                index,
+                record,
+                when,
+                origin,
+                explicit=date is not None,
+                source_url=source_url,
+                batch=len(records),
+                force=force,
+                fetch_images=fetch_images and not dry_run,
+            )
         except SiteBuilderError as exc:
             problems.append(ContentError(f"not imported: {exc}", record.source_path, record.line))
             continue
         except Exception as exc:  # a bug; still the rest of the batch is imported
             log.debug("%s", record.where, exc_info=True)
-            problems.append(ContentError(f"not imported: internal error {type(exc).__name__}: "
-                                         f"{exc} (please report it)", record.source_path, record.line))
+            problems.append(
+                ContentError(
+                    f"not imported: internal error {type(exc).__name__}: {exc} (please report it)",
+                    record.source_path,
+                    record.line,
+                )
+            )
             continue
         actions.append(action)
         _warn_new(action)
@@ -186,16 +211,23 @@ def read_source(path: Path) -> tuple[list[Record], list[ContentError]]:
     data = _read_bytes(path)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{") and not _ticker_first(data):
         from site_builder.ingest.feedsource import sniff  # feedparser is slow to load: only here
+
         if sniff(data):
             from site_builder.ingest.feedimport import read_feed_records
+
             try:
                 return read_feed_records(path, data)
             except RecursionError:  # json.loads and markdownify recurse once per level
-                raise ContentError("nested too deeply to read (thousands of levels of JSON "
-                                   "or HTML)", path) from None
+                raise ContentError(
+                    "nested too deeply to read (thousands of levels of JSON or HTML)", path
+                ) from None
         # No dump starts with markup: read as one, this would become an article of raw XML.
-        raise ContentError("not a dump, and not an RSS, Atom or JSON feed either (markup or "
-                           "JSON of another kind, or a feed with an inline DTD)", path, 1)
+        raise ContentError(
+            "not a dump, and not an RSS, Atom or JSON feed either (markup or "
+            "JSON of another kind, or a feed with an inline DTD)",
+            path,
+            1,
+        )
     return read_dump(path, data)
 
 
@@ -225,8 +257,11 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:  # checked before reading: never load it into memory
-            raise ContentError(f"file too large ({size / 1024 / 1024:.1f} MB; a dump or feed "
-                               f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB: split it)", path)
+            raise ContentError(
+                f"file too large ({size / 1024 / 1024:.1f} MB; a dump or feed "
+                f"may be at most {MAX_SOURCE_BYTES // 1024 // 1024} MB: split it)",
+                path,
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise ContentError("no such file", path) from None
@@ -238,15 +273,24 @@ def _dump_record(article: dump.DumpArticle, path: Path, saved: dt.date) -> Recor
     found = dump.stated_date(article, saved)
     where = f"{'caption' if found.in_caption else 'body'}, line {found.line}" if found else ""
     return Record(
-        title=article.title, body=article.markdown(), paragraphs=article.paragraphs,
-        source_path=path, line=article.line, caption=article.caption, credit=article.credit,
-        date=dt.datetime.combine(found.date, dt.time()) if found else None, date_origin=where)
+        title=article.title,
+        body=article.markdown(),
+        paragraphs=article.paragraphs,
+        source_path=path,
+        line=article.line,
+        caption=article.caption,
+        credit=article.credit,
+        date=dt.datetime.combine(found.date, dt.time()) if found else None,
+        date_origin=where,
+    )
 
 
 # --- dates -------------------------------------------------------------------------------
 
-def assign_dates(config: SiteConfig, records: Sequence[Record], batch_date: dt.datetime | None
-                 ) -> tuple[list[tuple[Record, dt.datetime, str]], list[ContentError]]:
+
+def assign_dates(
+    config: SiteConfig, records: Sequence[Record], batch_date: dt.datetime | None
+) -> tuple[list[tuple[Record, dt.datetime, str]], list[ContentError]]:
     """Each record with its date and where the date came from; no two share a timestamp.
 
     --date wins, then a date the source states, then (feeds) an estimate no newer than the
@@ -271,9 +315,15 @@ def assign_dates(config: SiteConfig, records: Sequence[Record], batch_date: dt.d
             mtime = dt.datetime.fromtimestamp(int(record.source_path.stat().st_mtime), config.tz)
             when, origin = mtime - dt.timedelta(minutes=step), "file modification time"
         if not YEARS[0] + 1 <= when.year <= YEARS[1] - 1:  # a year's margin for zones and steps
-            refused.append(ContentError(f"date {when.isoformat()} ({origin}) is out of range: the "
-                                        f"year must be {YEARS[0] + 1}-{YEARS[1] - 1}; article "
-                                        "not imported", record.source_path, record.line))
+            refused.append(
+                ContentError(
+                    f"date {when.isoformat()} ({origin}) is out of range: the "
+                    f"year must be {YEARS[0] + 1}-{YEARS[1] - 1}; article "
+                    "not imported",
+                    record.source_path,
+                    record.line,
+                )
+            )
             continue
         while when in used:
             when -= dt.timedelta(minutes=1)
@@ -289,21 +339,25 @@ def _newest_stated(records: Sequence[Record]) -> dict[Path, dt.datetime]:
         date = record.date
         if date is None or not YEARS[0] < date.year < YEARS[1]:
             continue
-        date = date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)
+        date = date if date.tzinfo else date.replace(tzinfo=dt.UTC)
         if record.source_path not in newest or date > newest[record.source_path]:
             newest[record.source_path] = date
     return newest
 
 
-def _estimate(config: SiteConfig, record: Record, newest: dt.datetime | None,
-              now: dt.datetime) -> tuple[dt.datetime, str]:
+def _estimate(
+    config: SiteConfig, record: Record, newest: dt.datetime | None, now: dt.datetime
+) -> tuple[dt.datetime, str]:
     """An undated entry's date: the feed's own date, else now; never ahead of dated news.
 
     An undated item must not become the lead story of the front page: it goes just
     behind the newest dated entry of its feed.
     """
-    when, origin = (_aware(record.estimate, config), "estimated: the feed's date") \
-        if record.estimate else (now, "estimated: time of first import")
+    when, origin = (
+        (_aware(record.estimate, config), "estimated: the feed's date")
+        if record.estimate
+        else (now, "estimated: time of first import")
+    )
     if newest is not None and when >= newest:
         when, origin = newest - dt.timedelta(minutes=1), "estimated: behind the feed's dated news"
     return when, origin
@@ -316,6 +370,7 @@ def _aware(value: dt.datetime, config: SiteConfig) -> dt.datetime:
 
 
 # --- planning ----------------------------------------------------------------------------
+
 
 def scan_content(content_dir: Path) -> ContentIndex:
     """Read the front matter of every content file; a broken one is reported and skipped."""
@@ -332,9 +387,19 @@ def scan_content(content_dir: Path) -> ContentIndex:
     return index
 
 
-def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datetime,
-         origin: str, *, explicit: bool, source_url: str | None, batch: int,
-         force: bool, fetch_images: bool = False) -> Action:
+def plan(
+    config: SiteConfig,
+    index: ContentIndex,
+    record: Record,
+    when: dt.datetime,
+    origin: str,
+    *,
+    explicit: bool,
+    source_url: str | None,
+    batch: int,
+    force: bool,
+    fetch_images: bool = False,
+) -> Action:
     """Decide created / updated / unchanged / skipped for one record, and the file text.
 
     `fetch_images`: a new article with a remote lead picture becomes a bundle,
@@ -366,9 +431,16 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     if estimated and not explicit:
         meta["date_estimated"] = True
     text = render_with_digest(meta, record.body)
-    log.debug("%s:%s: date %s from %s; region %s; countries %s; scores: %s", record.source_path,
-              record.line, when.isoformat(), origin, found.region,
-              ", ".join(found.countries) or "-", found.explain())
+    log.debug(
+        "%s:%s: date %s from %s; region %s; countries %s; scores: %s",
+        record.source_path,
+        record.line,
+        when.isoformat(),
+        origin,
+        found.region,
+        ", ".join(found.countries) or "-",
+        found.explain(),
+    )
     if match is None:
         _refuse_what_build_refuses(config, path, text)
         action = Action("created", found.region, path, text, record, origin, warnings=warnings)
@@ -381,21 +453,30 @@ def plan(config: SiteConfig, index: ContentIndex, record: Record, when: dt.datet
     return Action(status, found.region, match.path, text, record, origin, note)
 
 
-def _fetched(record: Record, article: Path,
-             warnings: tuple[str, ...]) -> tuple[Record, tuple[str, ...]]:
+def _fetched(
+    record: Record, article: Path, warnings: tuple[str, ...]
+) -> tuple[Record, tuple[str, ...]]:
     """The record with its lead picture downloaded beside the article (a bundle's
     index.md); a picture that cannot be fetched stays a link, with a warning."""
     if article.name != "index.md":
-        return record, warnings + ("picture not fetched: the article is a single file, not a "
-                                   f"bundle ({article.stem}/index.md); it stays a link",)
+        return record, warnings + (
+            "picture not fetched: the article is a single file, not a "
+            f"bundle ({article.stem}/index.md); it stays a link",
+        )
     from site_builder.ingest.fetch import fetch_image
 
     try:
         fetched = fetch_image(record.image_url, article.parent)
     except SiteBuilderError as exc:
         return record, warnings + (f"picture not fetched, linked instead: {exc}",)
-    log.info("%s: picture %s (%s, %dx%d)", _display(fetched.path), fetched.status,
-             fetched.format, fetched.width, fetched.height)
+    log.info(
+        "%s: picture %s (%s, %dx%d)",
+        _display(fetched.path),
+        fetched.status,
+        fetched.format,
+        fetched.width,
+        fetched.height,
+    )
     return replace(record, image_url=fetched.path.name), warnings
 
 
@@ -453,8 +534,11 @@ def article_id_for(record: Record, when: dt.datetime, source_url: str | None, ba
         return record.source_id  # our own feeds: the entry id is the article id
     key = record.source_id or record.url or (source_url if batch == 1 else None)
     if key is None:
-        key = f"{source_url}#{slugify(record.title)}" if source_url else \
-            f"{record.title}\n{when.isoformat()}"
+        key = (
+            f"{source_url}#{slugify(record.title)}"
+            if source_url
+            else f"{record.title}\n{when.isoformat()}"
+        )
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 
@@ -470,17 +554,36 @@ def _compare(old: str, new: str, force: bool) -> tuple[str, str]:
     return "skipped", f"{edited}; --force overwrites it"
 
 
-def _front_matter(config: SiteConfig, record: Record, article_id: str, when: dt.datetime,
-                  region: str, countries: Sequence[str], url: str) -> dict[str, Any]:
+def _front_matter(
+    config: SiteConfig,
+    record: Record,
+    article_id: str,
+    when: dt.datetime,
+    region: str,
+    countries: Sequence[str],
+    url: str,
+) -> dict[str, Any]:
     """The front matter mapping, keys in the order of the content file contract."""
     meta: dict[str, Any] = {"id": article_id, "title": record.title, "date": when}
     if record.updated and record.updated > when:
         meta["updated"] = record.updated
-    meta.update({"region": region, "countries": list(countries),
-                 "tags": _tags(config, record.tags, countries),
-                 "summary": summarise(record.paragraphs)})
-    image = {k: v for k, v in (("caption", record.caption), ("credit", record.credit),
-                               ("url", record.image_url)) if v}
+    meta.update(
+        {
+            "region": region,
+            "countries": list(countries),
+            "tags": _tags(config, record.tags, countries),
+            "summary": summarise(record.paragraphs),
+        }
+    )
+    image = {
+        k: v
+        for k, v in (
+            ("caption", record.caption),
+            ("credit", record.credit),
+            ("url", record.image_url),
+        )
+        if v
+    }
     if image:
         meta["image"] = image
     name = record.source_name or config.source_name
@@ -491,8 +594,9 @@ def _front_matter(config: SiteConfig, record: Record, article_id: str, when: dt.
         meta["author"] = record.author
     # Said explicitly (--language), or a feed's language other than the site's: an English
     # site importing English feeds writes its files as before.
-    if record.language and (record.language_given or
-                            record.language.split("-")[0] != config.language.split("-")[0]):
+    if record.language and (
+        record.language_given or record.language.split("-")[0] != config.language.split("-")[0]
+    ):
         meta["lang"] = record.language
     meta["draft"] = False
     return meta
@@ -504,8 +608,9 @@ def _tags(config: SiteConfig, tags: Sequence[str], countries: Sequence[str]) -> 
     return list(dict.fromkeys(t for t in tags if t.casefold() not in shown))
 
 
-def title_slug(title: str, url: str = "", countries: Sequence[str] = (),
-               article_id: str = "") -> str:
+def title_slug(
+    title: str, url: str = "", countries: Sequence[str] = (), article_id: str = ""
+) -> str:
     """The slug of a new article: its title's, when the title is in Latin letters.
 
     URLs stay ASCII. slugify would transliterate an Arabic title letter by letter into a
@@ -556,11 +661,12 @@ def summarise(paragraphs: Sequence[str], limit: int = SUMMARY_MAX) -> str:
     head = lead[:limit]
     sentence = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
     if sentence >= limit // 3:
-        return head[:sentence + 1]
-    return head[:head.rfind(" ")].rstrip(" ,;:-—") + "…" if " " in head else head + "…"
+        return head[: sentence + 1]
+    return head[: head.rfind(" ")].rstrip(" ,;:-—") + "…" if " " in head else head + "…"
 
 
 # --- the digest and writing ---------------------------------------------------------------
+
 
 def render_with_digest(meta: dict[str, Any], body: str) -> str:
     """The file text, with `import_digest` = sha256 of the same text without that line."""
@@ -581,7 +687,7 @@ def edited_since_import(text: str) -> str | None:
     match = _DIGEST_LINE.search(text)
     if match is None:
         return "not written by the importer (no import_digest)"
-    plain = text[:match.start()] + text[match.end():]
+    plain = text[: match.start()] + text[match.end() :]
     if hashlib.sha256(plain.encode("utf-8")).hexdigest() != match.group(1):
         return "edited since import"
     return None
@@ -593,9 +699,13 @@ def write_all(actions: Sequence[Action], content_dir: Path | None = None) -> lis
     for action in actions:
         if action.status in ("created", "updated"):
             if content_dir is not None and not _inside(action.path, content_dir):
-                problems.append(ContentError(
-                    f"refusing to write: {action.path.parent.name}/ is a symbolic link out of "
-                    f"{content_dir.name}/", _display(action.path)))
+                problems.append(
+                    ContentError(
+                        f"refusing to write: {action.path.parent.name}/ is a symbolic link out of "
+                        f"{content_dir.name}/",
+                        _display(action.path),
+                    )
+                )
                 continue
             try:
                 write_atomic(action.path, action.text.encode("utf-8"))
@@ -613,8 +723,15 @@ def _inside(path: Path, content_dir: Path) -> bool:
 
 # --- output ------------------------------------------------------------------------------
 
-def _report(actions: Sequence[Action], problems: Sequence[SiteBuilderError],
-            paths: Sequence[Path], *, dry_run: bool, quiet: bool) -> None:
+
+def _report(
+    actions: Sequence[Action],
+    problems: Sequence[SiteBuilderError],
+    paths: Sequence[Path],
+    *,
+    dry_run: bool,
+    quiet: bool,
+) -> None:
     """One aligned line per article on stdout, then a count line."""
     width = max((len(a.region) for a in actions), default=0)
     for action in actions:
@@ -628,8 +745,11 @@ def _report(actions: Sequence[Action], problems: Sequence[SiteBuilderError],
             print(line)
     if quiet:
         return
-    counts = [f"{sum(a.status == s for a in actions)} {s}" for s in STATUSES
-              if any(a.status == s for a in actions)]
+    counts = [
+        f"{sum(a.status == s for a in actions)} {s}"
+        for s in STATUSES
+        if any(a.status == s for a in actions)
+    ]
     files = f"{len(paths)} file" + ("s" if len(paths) != 1 else "")
     summary = f"{len(actions)} article" + ("s" if len(actions) != 1 else "") + f" from {files}"
     summary += ": " + ", ".join(counts) if counts else ""

@@ -13,8 +13,9 @@ import textwrap
 import uuid
 from pathlib import Path
 
-from site_builder.content import frontmatter
+from site_builder import clock
 from site_builder.config import _SCALARS, SiteConfig
+from site_builder.content import frontmatter
 from site_builder.errors import ContentError, UsageError
 
 log = logging.getLogger("site_builder")
@@ -27,7 +28,7 @@ SETTINGS = {
     "description": "one line about the site, under the title and in the feeds",
     "author": "who the feeds name as the author",
     "base_url": "the absolute address the site is published at; feeds, canonical links "
-                "and the sitemap use it (serve uses its own address while this is the default)",
+    "and the sitemap use it (serve uses its own address while this is the default)",
     "language": "the <html lang> of the pages and the feeds' language",
     "dir": '"ltr", or "rtl" for a right-to-left language (follows the language unless set)',
     "digits": '"latn" (0-9) or "arab" (Arabic-Indic); follows the language unless set',
@@ -89,24 +90,32 @@ save). `site-builder new "Title"` starts an article (a draft: `serve --drafts` s
 `site.toml` lists every setting; set `base_url` before you publish with `site-builder build`.
 """
 
-NEXT_STEPS = ("next: cd {dir} && site-builder serve   (then open http://127.0.0.1:8000/; "
-              "`site-builder new \"Title\"` starts an article)")
+NEXT_STEPS = (
+    "next: cd {dir} && site-builder serve   (then open http://127.0.0.1:8000/; "
+    '`site-builder new "Title"` starts an article)'
+)
 
 
 def init_site(folder: Path) -> int:
     """`site-builder init DIR`: a new site that builds as it is; print what to do next."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError("not an empty folder: init makes a new site only in an empty or "
-                         "new folder", folder)
-    from site_builder.engine.pipeline import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
+        raise UsageError(
+            "not an empty folder: init makes a new site only in an empty or new folder", folder
+        )
 
     config = SiteConfig(root=folder)
-    when = clock().astimezone(config.tz).replace(microsecond=0)
+    when = clock.now().astimezone(config.tz).replace(microsecond=0)
     files = {
         "site.toml": site_toml(),
         "content/world/welcome.md": frontmatter.render(
-            {"id": fresh_id(), "title": "Welcome to your news site", "date": when,
-             "summary": "What this site is, and how to add to it."}, EXAMPLE_BODY),
+            {
+                "id": fresh_id(),
+                "title": "Welcome to your news site",
+                "date": when,
+                "summary": "What this site is, and how to add to it.",
+            },
+            EXAMPLE_BODY,
+        ),
         f"content/{PAGES}/about.md": frontmatter.render({"title": "About"}, ABOUT_BODY),
         "static/.gitkeep": "",
         "README.md": README,
@@ -118,8 +127,7 @@ def init_site(folder: Path) -> int:
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write: {exc.strerror}", path) from None
-    log.info("created %s: site.toml, content/ (an article and a page), static/, README.md",
-             folder)
+    log.info("created %s: site.toml, content/ (an article and a page), static/, README.md", folder)
     print(NEXT_STEPS.format(dir=folder))
     return 0
 
@@ -127,12 +135,18 @@ def init_site(folder: Path) -> int:
 def site_toml() -> str:
     """site.toml with every key commented out at its default, each with what it means."""
     defaults = SiteConfig()
-    lines = ["# site_builder settings. Every key is optional: the value shown is the default;",
-             "# remove the '# ' before a key to change it.", ""]
+    lines = [
+        "# site_builder settings. Every key is optional: the value shown is the default;",
+        "# remove the '# ' before a key to change it.",
+        "",
+    ]
     for key, meaning in SETTINGS.items():
         value = getattr(defaults, _SCALARS[key][0])
-        lines += [*textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
-                  f"# {key} = {_toml(value)}", ""]
+        lines += [
+            *textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
+            f"# {key} = {_toml(value)}",
+            "",
+        ]
     return "\n".join(lines).rstrip("\n") + "\n" + SITE_TOML_TAIL
 
 
@@ -150,13 +164,12 @@ def fresh_id() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
-def new_file(config: SiteConfig, title: str, region: str | None = None,
-             page: bool = False) -> int:
+def new_file(config: SiteConfig, title: str, region: str | None = None, page: bool = False) -> int:
     """`site-builder new`: a draft article (or a page); print its path."""
     from site_builder.ingest.importer import title_slug
 
     if not title.strip():
-        raise UsageError("the title is empty: site-builder new \"A headline\"")
+        raise UsageError('the title is empty: site-builder new "A headline"')
     slug = title_slug(title)
     if page:
         path = config.content_dir / PAGES / f"{slug}.md"
@@ -165,23 +178,22 @@ def new_file(config: SiteConfig, title: str, region: str | None = None,
         region = _region(config, title, region)
         path = config.content_dir / region / f"{slug}.md"
         text = frontmatter.render(_article_meta(config, title, region), "Write the article here.\n")
-    _write_new(path, text, _shown(config, path))
-    print(_shown(config, path))
+    _write_new(path, text, config.shown(path))
+    print(config.shown(path))
     return 0
 
 
 def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
-    from site_builder.engine.pipeline import clock  # the build's clock: SOURCE_DATE_EPOCH pins it
 
-    when = clock().astimezone(config.tz).replace(microsecond=0)
-    return {"id": fresh_id(), "title": title.strip(), "date": when, "region": region,
-            "draft": True}
+    when = clock.now().astimezone(config.tz).replace(microsecond=0)
+    return {"id": fresh_id(), "title": title.strip(), "date": when, "region": region, "draft": True}
 
 
 def _region(config: SiteConfig, title: str, region: str | None) -> str:
     """--region, checked; else the region the title names, as import classifies."""
     if region is None:
         from site_builder.ingest.classify import classify
+
         return classify(title, [], config.regions).region
     if config.region(region) is None:
         known = ", ".join(r.slug for r in config.regions)
@@ -199,11 +211,3 @@ def _write_new(path: Path, text: str, shown: Path) -> None:
         raise ContentError("already exists; edit it, or choose another title", shown) from None
     except OSError as exc:
         raise ContentError(f"cannot write: {exc.strerror}", shown) from None
-
-
-def _shown(config: SiteConfig, path: Path) -> Path:
-    try:
-        return path.relative_to(config.root)
-    except ValueError:
-        return path
-

@@ -12,28 +12,18 @@ import os
 import stat
 from pathlib import Path
 
-from site_builder import theme
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
 
 log = logging.getLogger("site_builder")
 
-THEME_STATIC = theme.STATIC
 SKIPPED = (".gitkeep", ".DS_Store")
-
-
-def static_folders(config: SiteConfig) -> list[Path]:
-    """Where assets come from, the later overriding the earlier."""
-    folders = [THEME_STATIC]
-    if config.static_dir.resolve() != THEME_STATIC:
-        folders.append(config.static_dir)
-    return folders
 
 
 def static_sources(config: SiteConfig) -> dict[str, Path]:
     """Site path -> the file it is copied from."""
     found: dict[str, Path] = {}
-    for folder in static_folders(config):
+    for folder in config.static_folders:
         if folder.is_dir():
             found.update(_walk(folder))
     return dict(sorted(found.items()))
@@ -53,11 +43,15 @@ def _walk(folder: Path) -> dict[str, Path]:
                 mode = path.stat().st_mode
                 real = path.resolve(strict=True)
             except (OSError, RuntimeError) as exc:
-                raise ContentError(f"cannot read: {getattr(exc, 'strerror', None) or exc}",
-                                   path) from None
+                raise ContentError(
+                    f"cannot read: {getattr(exc, 'strerror', None) or exc}", path
+                ) from None
             if not real.is_relative_to(root):
-                raise ContentError(f"symbolic link to {real}, outside {folder.name}/: refusing "
-                                   "to publish it (copy the file in instead)", path)
+                raise ContentError(
+                    f"symbolic link to {real}, outside {folder.name}/: refusing "
+                    "to publish it (copy the file in instead)",
+                    path,
+                )
             if not stat.S_ISREG(mode):
                 log.warning("%s: not a regular file; skipped", path)
                 continue

@@ -23,8 +23,8 @@ class Edition:
     """One language's part of the site."""
 
     code: str
-    prefix: str          # site path of its root: 'ar/', or '' at the site's root
-    config: SiteConfig   # the site as that language shows it
+    prefix: str  # site path of its root: 'ar/', or '' at the site's root
+    config: SiteConfig  # the site as that language shows it
 
 
 def editions(config: SiteConfig) -> list[Edition]:
@@ -35,10 +35,15 @@ def editions(config: SiteConfig) -> list[Edition]:
 
 def edition_config(config: SiteConfig, language: Language) -> SiteConfig:
     prefix = _prefix(language)
-    return replace(config, language=language.code, title=language.title or config.title,
-                   description=language.description or config.description,
-                   dir=language.dir, digits=language.digits,
-                   base_url=urls.absolute(config, prefix) if prefix else config.base_url)
+    return replace(
+        config,
+        language=language.code,
+        title=language.title or config.title,
+        description=language.description or config.description,
+        dir=language.dir,
+        digits=language.digits,
+        base_url=urls.absolute(config, prefix) if prefix else config.base_url,
+    )
 
 
 def language_of(article, config: SiteConfig) -> str:
@@ -50,12 +55,13 @@ def edition_of(path: str, found: Sequence[Edition]) -> tuple[Edition | None, str
     """The edition a site path belongs to and the path within it."""
     for edition in sorted(found, key=lambda e: -len(e.prefix)):
         if path.startswith(edition.prefix):
-            return edition, path[len(edition.prefix):]
+            return edition, path[len(edition.prefix) :]
     return None, path
 
 
-def translations(articles: Sequence, config: SiteConfig,
-                 prefixes: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+def translations(
+    articles: Sequence, config: SiteConfig, prefixes: dict[str, str]
+) -> dict[str, tuple[tuple[str, str], ...]]:
     """Article id -> (language, site path) of each of its translations, itself included:
     the articles linked by `translation_of`, in either direction, form one group."""
     by_id = {a.id: a for a in articles}
@@ -69,9 +75,13 @@ def translations(articles: Sequence, config: SiteConfig,
     found = {}
     for ident, group in groups.items():
         members = sorted(group, key=lambda i: language_of(by_id[i], config))
-        found[ident] = tuple((language_of(by_id[i], config),
-                              prefixes[language_of(by_id[i], config)] + by_id[i].url_path)
-                             for i in members)
+        found[ident] = tuple(
+            (
+                language_of(by_id[i], config),
+                prefixes[language_of(by_id[i], config)] + by_id[i].url_path,
+            )
+            for i in members
+        )
     return found
 
 

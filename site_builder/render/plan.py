@@ -44,16 +44,23 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from site_builder import i18n, urls
-from site_builder.i18n import N_
 from site_builder.config import SiteConfig
+from site_builder.i18n import N_
 from site_builder.model import Article
 
-RELATED = 4          # related articles under an article
-REGION_BLOCK = 3     # articles per region block on the front page
+RELATED = 4  # related articles under an article
+REGION_BLOCK = 3  # articles per region block on the front page
 # Page kinds and their templates; every other kind is a file made by render.MAKERS.
-TEMPLATES = {"article": "article.html", "listing": "list.html", "archive": "archive.html",
-             "subscribe": "subscribe.html", "search": "search.html", "notfound": "404.html",
-             "page": "page.html", "terms": "terms.html"}
+TEMPLATES = {
+    "article": "article.html",
+    "listing": "list.html",
+    "archive": "archive.html",
+    "subscribe": "subscribe.html",
+    "search": "search.html",
+    "notfound": "404.html",
+    "page": "page.html",
+    "terms": "terms.html",
+}
 FEED_KINDS = ("rss", "atom", "json")
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 # Pages no crawler should list: the error page, and the search page (marked noindex).
@@ -64,11 +71,11 @@ UNLISTED = ("404.html", "search/")
 class Output:
     """One file of the site and everything it is made from."""
 
-    path: str                    # site path: 'gulf/page/3/' for a page, 'feed.xml' for a file
-    kind: str                    # a TEMPLATES key, or a file kind (rss, sitemap, static, ...)
-    data: tuple = ()             # plain values that decide it besides the articles
+    path: str  # site path: 'gulf/page/3/' for a page, 'feed.xml' for a file
+    kind: str  # a TEMPLATES key, or a file kind (rss, sitemap, static, ...)
+    data: tuple = ()  # plain values that decide it besides the articles
     cards: tuple[str, ...] = ()  # ids of articles shown by their card
-    full: tuple[str, ...] = ()   # ids of articles shown with their body
+    full: tuple[str, ...] = ()  # ids of articles shown with their body
     file: str = field(init=False, compare=False)  # below output/: pages are '<path>index.html'
 
     def __post_init__(self):
@@ -79,12 +86,16 @@ class Output:
         return TEMPLATES.get(self.kind)
 
 
-def plan_site(config: SiteConfig, articles: Sequence[Article],
-              static: dict[str, tuple[str, str]], memo: dict | None = None,
-              dirty: frozenset[str] | set[str] = frozenset(),
-              pages: Sequence[Article] = (),
-              pictures: dict[str, Picture] | None = None, edition: bool = False
-              ) -> list[Output]:
+def plan_site(
+    config: SiteConfig,
+    articles: Sequence[Article],
+    static: dict[str, tuple[str, str]],
+    memo: dict | None = None,
+    dirty: frozenset[str] | set[str] = frozenset(),
+    pages: Sequence[Article] = (),
+    pictures: dict[str, Picture] | None = None,
+    edition: bool = False,
+) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
     (source file, digest). `memo` keeps related articles from one plan to the next
@@ -102,25 +113,49 @@ def plan_site(config: SiteConfig, articles: Sequence[Article],
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
         by_region[article.region].append(article.id)
-    feeds = [Feed("site", config.title, config.description or config.title, "",
-                  tuple(ids[:config.feed_entries]))]
+    feeds = [
+        Feed(
+            "site",
+            config.title,
+            config.description or config.title,
+            "",
+            tuple(ids[: config.feed_entries]),
+        )
+    ]
     for region in config.regions:
         path, name = urls.region_path(region.slug), words.region(region)
-        out += _listing(config, path, name, by_region[region.slug], "region",
-                        region=region.slug)
-        feeds.append(Feed("regions", f"{config.title} - {name}",
-                          f"{name}: {config.description or config.title}", path,
-                          tuple(by_region[region.slug][:config.feed_entries])))
+        out += _listing(config, path, name, by_region[region.slug], "region", region=region.slug)
+        feeds.append(
+            Feed(
+                "regions",
+                f"{config.title} - {name}",
+                f"{name}: {config.description or config.title}",
+                path,
+                tuple(by_region[region.slug][: config.feed_entries]),
+            )
+        )
     for family in config.taxonomies:
         out += _taxonomy(config, articles, family, feeds, words)
     out += _article_pages(articles, memo if memo is not None else {}, dirty)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
     out += _archive(articles)
     newest = articles[0].date.isoformat() if articles else None
-    out.append(Output("subscribe/", "subscribe", (newest, tuple(
-        [(words(N_("All news")), "", len(articles))]
-        + [(words.region(r), urls.region_path(r.slug), counts[r.slug])
-           for r in config.regions]))))
+    out.append(
+        Output(
+            "subscribe/",
+            "subscribe",
+            (
+                newest,
+                tuple(
+                    [(words(N_("All news")), "", len(articles))]
+                    + [
+                        (words.region(r), urls.region_path(r.slug), counts[r.slug])
+                        for r in config.regions
+                    ]
+                ),
+            ),
+        )
+    )
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
@@ -150,29 +185,56 @@ def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[str, ...]:
 
 # --- listings -------------------------------------------------------------------------
 
-def _listing(config: SiteConfig, path: str, heading: str, ids: Sequence[str], kind: str,
-             region: str | None = None, blocks: tuple = (),
-             feeds: tuple[tuple[str, str], ...] | None = None) -> list[Output]:
+
+def _listing(
+    config: SiteConfig,
+    path: str,
+    heading: str,
+    ids: Sequence[str],
+    kind: str,
+    region: str | None = None,
+    blocks: tuple = (),
+    feeds: tuple[tuple[str, str], ...] | None = None,
+) -> list[Output]:
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
     from the oldest (see the module's note). `feeds`: (folder, title) of the feeds it
     advertises, the site's and, for a region, tag or author, its own."""
     size, total = config.per_page, len(ids)
     numbered = max(0, total // size - 1)  # the newest whole chunk (and any rest) go first
     if feeds is None:
-        feeds = ((("", config.title),)
-                 + (((path, f"{config.title} - {heading}"),) if kind == "region" else ()))
-    front = ids[:total - numbered * size]
-    out = [Output(path, "listing",
-                  (kind, heading, None, None, _numbered(path, numbered) if numbered else None,
-                   region, feeds, blocks),
-                  tuple(front) + tuple(i for _, mine in blocks for i in mine))]
+        feeds = (("", config.title),) + (
+            ((path, f"{config.title} - {heading}"),) if kind == "region" else ()
+        )
+    front = ids[: total - numbered * size]
+    out = [
+        Output(
+            path,
+            "listing",
+            (
+                kind,
+                heading,
+                None,
+                None,
+                _numbered(path, numbered) if numbered else None,
+                region,
+                feeds,
+                blocks,
+            ),
+            tuple(front) + tuple(i for _, mine in blocks for i in mine),
+        )
+    ]
     for number in range(numbered, 0, -1):
-        chunk = ids[total - number * size:total - (number - 1) * size]
+        chunk = ids[total - number * size : total - (number - 1) * size]
         newer = _numbered(path, number + 1) if number < numbered else path
         older = _numbered(path, number - 1) if number > 1 else None
-        out.append(Output(_numbered(path, number), "listing",
-                          (kind, heading, number, newer, older, region, feeds, ()),
-                          tuple(chunk)))
+        out.append(
+            Output(
+                _numbered(path, number),
+                "listing",
+                (kind, heading, number, newer, older, region, feeds, ()),
+                tuple(chunk),
+            )
+        )
     return out
 
 
@@ -199,32 +261,62 @@ def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
 FAMILIES = {
     "countries": ("countries", urls.country_path, N_("Countries"), "country", False, ""),
     "tags": ("tags", urls.tag_path, N_("Tags"), "tag", True, N_("Articles tagged %(name)s")),
-    "authors": ("authors", urls.author_path, N_("Authors"), "author", True,
-                N_("Articles by %(name)s")),
+    "authors": (
+        "authors",
+        urls.author_path,
+        N_("Authors"),
+        "author",
+        True,
+        N_("Articles by %(name)s"),
+    ),
 }
 
 
-def _taxonomy(config: SiteConfig, articles: Sequence[Article], family: str,
-              feeds: list[Feed], words: i18n.Words) -> list[Output]:
+def _taxonomy(
+    config: SiteConfig,
+    articles: Sequence[Article],
+    family: str,
+    feeds: list[Feed],
+    words: i18n.Words,
+) -> list[Output]:
     """A family's index page (countries/, tags/, authors/), a listing per name, and for
     tags and authors a feed per name (added to `feeds`)."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
     groups = _groups(articles, attr, path_of)
-    out = [Output(f"{family}/", "terms", (family, words(heading), tuple(
-        (name, path, len(ids)) for path, (name, ids)
-        in sorted(groups.items(), key=lambda item: (item[1][0].casefold(), item[0])))))]
+    out = [
+        Output(
+            f"{family}/",
+            "terms",
+            (
+                family,
+                words(heading),
+                tuple(
+                    (name, path, len(ids))
+                    for path, (name, ids) in sorted(
+                        groups.items(), key=lambda item: (item[1][0].casefold(), item[0])
+                    )
+                ),
+            ),
+        )
+    ]
     for path, (name, ids) in sorted(groups.items()):
         shown = words.country(name) if family == "countries" else name
         own = ((path, f"{config.title} - {shown}"),) if has_feeds else ()
         out += _listing(config, path, shown, ids, kind, feeds=(("", config.title), *own))
         if has_feeds:
-            feeds.append(Feed(family, f"{config.title} - {shown}", words(about, name=shown),
-                              path, tuple(ids[:config.feed_entries])))
+            feeds.append(
+                Feed(
+                    family,
+                    f"{config.title} - {shown}",
+                    words(about, name=shown),
+                    path,
+                    tuple(ids[: config.feed_entries]),
+                )
+            )
     return out
 
 
-def _groups(articles: Sequence[Article], attr: str,
-            path_of) -> dict[str, tuple[str, list[str]]]:
+def _groups(articles: Sequence[Article], attr: str, path_of) -> dict[str, tuple[str, list[str]]]:
     """Listing path -> (display name, its article ids), for the names articles carry in
     `attr`; names that slug alike share a listing (the first spelling names it)."""
     found: dict[str, tuple[str, list[str]]] = {}
@@ -243,16 +335,20 @@ def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
     slugs = {page.slug for page in pages}
     for item in config.menu:
         if item.page and item.page not in slugs:
-            raise ConfigError(f"'menu': no published page '{item.page}' "
-                              f"(content/pages/{item.page}.md missing or a draft)",
-                              config.config_path or "site.toml", item.line)
+            raise ConfigError(
+                f"'menu': no published page '{item.page}' "
+                f"(content/pages/{item.page}.md missing or a draft)",
+                config.config_path or "site.toml",
+                item.line,
+            )
 
 
-def _aliases(config: SiteConfig, articles: Sequence[Article],
-             outputs: Sequence[Output]) -> list[Output]:
+def _aliases(
+    config: SiteConfig, articles: Sequence[Article], outputs: Sequence[Output]
+) -> list[Output]:
     """A redirect page at each old address an article or page lists in `aliases`."""
+    from site_builder.content.loader import field_line
     from site_builder.errors import ContentError, ErrorList
-    from site_builder.content.loader import _field_line, _shown
 
     taken = {o.file: o.path for o in outputs}
     out, errors = [], []
@@ -260,10 +356,14 @@ def _aliases(config: SiteConfig, articles: Sequence[Article],
         for alias in article.aliases:
             output = Output(alias, "redirect", (article.url_path,), (article.id,))
             if output.file in taken:
-                errors.append(ContentError(
-                    f"alias '{alias}' is already the address of "
-                    f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
-                    _shown(config, article.path), _field_line(article.path, ("aliases",))))
+                errors.append(
+                    ContentError(
+                        f"alias '{alias}' is already the address of "
+                        f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
+                        config.shown(article.path),
+                        field_line(article.path, ("aliases",)),
+                    )
+                )
                 continue
             taken[output.file] = alias
             out.append(output)
@@ -275,18 +375,23 @@ def _aliases(config: SiteConfig, articles: Sequence[Article],
 def _archive(articles: Sequence[Article]) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
     (a page per month stays small, and an edit re-renders one of them)."""
-    months = [(f"{year:04d}/{month:02d}", [a.id for a in group]) for (year, month), group
-              in groupby(articles, key=lambda a: (a.date.year, a.date.month))]
+    months = [
+        (f"{year:04d}/{month:02d}", [a.id for a in group])
+        for (year, month), group in groupby(articles, key=lambda a: (a.date.year, a.date.month))
+    ]
     out = [Output("archive/", "archive", (None, tuple((m, len(ids)) for m, ids in months)))]
-    out += [Output(f"archive/{month}/", "archive", (month, ()), tuple(ids))
-            for month, ids in months]
+    out += [
+        Output(f"archive/{month}/", "archive", (month, ()), tuple(ids)) for month, ids in months
+    ]
     return out
 
 
 # --- article pages ------------------------------------------------------------------------
 
-def _article_pages(articles: Sequence[Article], memo: dict,
-                   dirty: frozenset[str] | set[str]) -> list[Output]:
+
+def _article_pages(
+    articles: Sequence[Article], memo: dict, dirty: frozenset[str] | set[str]
+) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
     related = _Related(articles, memo, dirty)
     out = []
@@ -297,8 +402,9 @@ def _article_pages(articles: Sequence[Article], memo: dict,
         cards = tuple(i for i in (newer, older) if i) + near
         # (newer, older, related, its picture, its translations): the last two filled in
         # by _with_pictures and _editions.
-        out.append(Output(article.url_path, "article", (newer, older, near, (), ()), cards,
-                          (article.id,)))
+        out.append(
+            Output(article.url_path, "article", (newer, older, near, (), ()), cards, (article.id,))
+        )
     return out
 
 
@@ -310,8 +416,7 @@ class _Related:
     region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
     """
 
-    def __init__(self, articles: Sequence[Article], memo: dict,
-                 dirty: frozenset[str] | set[str]):
+    def __init__(self, articles: Sequence[Article], memo: dict, dirty: frozenset[str] | set[str]):
         self.memo, self.dirty = memo, dirty  # id -> (windows, related, candidates); changed ids
         self.articles = articles
         self.index: dict[str, int] | None = None  # id -> position: made when first needed
@@ -339,8 +444,10 @@ class _Related:
         """Each article's position and countries (as bits: shared ones counted by one AND)."""
         bits: dict[str, int] = {}
         self.index = {a.id: n for n, a in enumerate(self.articles)}
-        self.masks = {a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
-                      for a in self.articles}
+        self.masks = {
+            a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
+            for a in self.articles
+        }
         return self.index, self.masks
 
     def of(self, article: Article) -> tuple[str, ...]:
@@ -350,19 +457,33 @@ class _Related:
         neither those nor any of them changed since the last plan, it is the last answer.
         """
         me, region = article.id, article.region
-        around = tuple(tuple(group[max(0, here - RELATED):here + RELATED + 1])
-                       for group, here in self.spots[me])
+        around = tuple(
+            tuple(group[max(0, here - RELATED) : here + RELATED + 1])
+            for group, here in self.spots[me]
+        )
         known = self.memo.get(me)
-        if known is not None and known[0] == around and me not in self.dirty \
-                and self.dirty.isdisjoint(known[2]):
+        if (
+            known is not None
+            and known[0] == around
+            and me not in self.dirty
+            and self.dirty.isdisjoint(known[2])
+        ):
             return known[1]
         candidates = set().union(*around)
         candidates.discard(me)
         position, countries = (self.index, self.masks) if self.index else self._score()
         articles, mine = self.articles, countries[me]
-        scored = sorted([(-(mine & countries[o]).bit_count(),
-                          articles[position[o]].region != region, position[o], o)
-                         for o in candidates])
+        scored = sorted(
+            [
+                (
+                    -(mine & countries[o]).bit_count(),
+                    articles[position[o]].region != region,
+                    position[o],
+                    o,
+                )
+                for o in candidates
+            ]
+        )
         found = tuple(entry[-1] for entry in scored[:RELATED])
         self.memo[me] = (around, found, candidates)
         return found
@@ -372,12 +493,20 @@ class _Related:
 
 # --- editions (a site in several languages) -----------------------------------------------------
 
-def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, memo: dict | None,
-              dirty, pages: Sequence[Article], pictures: dict | None) -> list[Output]:
+
+def _editions(
+    config: SiteConfig,
+    articles: Sequence[Article],
+    static: dict,
+    memo: dict | None,
+    dirty,
+    pages: Sequence[Article],
+    pictures: dict | None,
+) -> list[Output]:
     """Each language's edition planned as a site of its own under its path (editions.py);
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
-    from site_builder.render import editions as ed
     from site_builder.i18n import locale
+    from site_builder.render import editions as ed
 
     found = ed.editions(config)
     prefixes = {e.code: e.prefix for e in found}
@@ -390,19 +519,26 @@ def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, mem
         at = {a.url_path: a.id for a in (*mine, *own_pages)}
         # Each edition has the theme's files under its own path (its pages link them
         # relatively); the root keeps them too, for CNAME and 404.html.
-        for output in plan_site(edition.config, mine, static, memo, dirty, own_pages, pictures,
-                                edition=True):
+        for output in plan_site(
+            edition.config, mine, static, memo, dirty, own_pages, pictures, edition=True
+        ):
             kind, prefix = output.kind, edition.prefix
             if kind == "sitemap":
-                listed += [(prefix + path, lastmod, prefix + picture if picture else None,
-                            linked.get(at.get(path), ()))
-                           for path, lastmod, picture, *_ in output.data]
+                listed += [
+                    (
+                        prefix + path,
+                        lastmod,
+                        prefix + picture if picture else None,
+                        linked.get(at.get(path), ()),
+                    )
+                    for path, lastmod, picture, *_ in output.data
+                ]
             elif kind == "news-sitemap":
                 news += [(ident, (prefix, edition.code)) for ident in output.cards]
             elif kind == "opml":  # the edition's own, and all of them grouped at the root
                 feeds += [(name, title, prefix + page) for _group, title, page in output.data]
                 out.append(Output(prefix + output.path, kind, output.data))
-            elif kind == "robots" or kind == "notfound" and number:
+            elif kind == "robots" or (kind == "notfound" and number):
                 continue
             else:
                 data = output.data
@@ -412,8 +548,14 @@ def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, mem
                 out.append(Output(path, kind, data, output.cards, output.full))
     out.append(Output("feeds.opml", "opml", tuple(feeds)))
     out.append(Output("sitemap.xml", "sitemap", tuple(listed)))
-    out.append(Output("news-sitemap.xml", "news-sitemap", tuple(d for _, d in news),
-                      cards=tuple(i for i, _ in news)))
+    out.append(
+        Output(
+            "news-sitemap.xml",
+            "news-sitemap",
+            tuple(d for _, d in news),
+            cards=tuple(i for i, _ in news),
+        )
+    )
     out.append(Output("robots.txt", "robots"))
     if all(e.prefix for e in found):
         out += [Output(path, "static", source) for path, source in sorted(static.items())]
@@ -424,20 +566,20 @@ def _editions(config: SiteConfig, articles: Sequence[Article], static: dict, mem
 
 # --- pictures -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Picture:
     """An article's lead picture, a file of the site: the engine finds and measures it."""
 
-    source: str        # the file, resolved
-    stamp: str         # its stamp (scan.text): the variants change when it does
-    static_path: str   # below static/, when it came from there ('' in a bundle)
-    width: int         # upright
+    source: str  # the file, resolved
+    stamp: str  # its stamp (scan.text): the variants change when it does
+    static_path: str  # below static/, when it came from there ('' in a bundle)
+    width: int  # upright
     height: int
-    format: str        # Pillow's name: 'JPEG', 'PNG', 'WEBP', 'GIF'
+    format: str  # Pillow's name: 'JPEG', 'PNG', 'WEBP', 'GIF'
 
 
-def _shown_pictures(articles: Sequence[Article],
-                    pictures: dict[str, Picture]) -> dict[str, tuple]:
+def _shown_pictures(articles: Sequence[Article], pictures: dict[str, Picture]) -> dict[str, tuple]:
     """Article id -> its picture as pages, feeds and the sitemap show it: (source, stamp,
     width, height, format, files), files being (width, height, format, site path, MIME type)
     of each variant, WebP first and smallest first: the last is the largest in the
@@ -454,13 +596,20 @@ def _shown_pictures(articles: Sequence[Article],
         if picture is None:
             continue
         ref = imageref.LocalImage(Path(picture.source), picture.static_path)
-        files = tuple((w, h, fmt, imageref.site_path(ref, article.url_path, name),
-                       images.MIME[fmt])
-                      for w, h, fmt, name in images.variant_files(
-                          Path(picture.source).stem, picture.width, picture.height,
-                          picture.format))
-        shown[article.id] = (picture.source, picture.stamp, picture.width, picture.height,
-                             picture.format, files)
+        files = tuple(
+            (w, h, fmt, imageref.site_path(ref, article.url_path, name), images.MIME[fmt])
+            for w, h, fmt, name in images.variant_files(
+                Path(picture.source).stem, picture.width, picture.height, picture.format
+            )
+        )
+        shown[article.id] = (
+            picture.source,
+            picture.stamp,
+            picture.width,
+            picture.height,
+            picture.format,
+            files,
+        )
     return shown
 
 
@@ -478,8 +627,9 @@ def _with_pictures(outputs: list[Output], shown: dict[str, tuple]) -> list[Outpu
                 data = output.data[:3] + (mine,) + output.data[4:]
                 output = Output(output.path, output.kind, data, output.cards, output.full)
             elif mine:
-                output = Output(output.path, output.kind, output.data + (mine,), output.cards,
-                                output.full)
+                output = Output(
+                    output.path, output.kind, output.data + (mine,), output.cards, output.full
+                )
         out.append(output)
     return out
 
@@ -502,8 +652,9 @@ def _news(articles: Sequence[Article], language: str, prefix: str = "") -> Outpu
     1,000, newest first; their titles are read from their cards."""
     since = articles[0].date - NEWS_WINDOW if articles else None
     ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
-    return Output("news-sitemap.xml", "news-sitemap", tuple((prefix, language) for _ in ids),
-                  cards=ids)
+    return Output(
+        "news-sitemap.xml", "news-sitemap", tuple((prefix, language) for _ in ids), cards=ids
+    )
 
 
 NEWS_WINDOW = dt.timedelta(days=2)
@@ -522,8 +673,9 @@ class Feed:
     ids: tuple[str, ...]
 
 
-def _feeds(articles: Sequence[Article], feeds: Sequence[Feed],
-           shown: dict[str, tuple]) -> list[Output]:
+def _feeds(
+    articles: Sequence[Article], feeds: Sequence[Feed], shown: dict[str, tuple]
+) -> list[Output]:
     """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
     newest = _entry_date(articles[0]) if articles else EMPTY_FEED_DATE
     out = []
@@ -532,26 +684,36 @@ def _feeds(articles: Sequence[Article], feeds: Sequence[Feed],
         fallback = None if feed.ids else newest.isoformat()
         pictures = tuple((i, shown[i]) for i in feed.ids if i in shown)
         for kind in FEED_KINDS:
-            out.append(Output(feed.page + FEED_FILES[kind], kind,
-                              (feed.title, feed.description, feed.page, fallback, pictures),
-                              full=feed.ids))
-    out.append(Output("feeds.opml", "opml",
-                      tuple((feed.group, feed.title, feed.page) for feed in feeds)))
+            out.append(
+                Output(
+                    feed.page + FEED_FILES[kind],
+                    kind,
+                    (feed.title, feed.description, feed.page, fallback, pictures),
+                    full=feed.ids,
+                )
+            )
+    out.append(
+        Output("feeds.opml", "opml", tuple((feed.group, feed.title, feed.page) for feed in feeds))
+    )
     return out
 
 
 # The date a standalone page has when its front matter gives none (loader).
-UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _entry_date(article: Article) -> dt.datetime:
     return article.updated or article.date
 
 
-def _listed(outputs: Sequence[Output], articles: Sequence[Article],
-            pages: Sequence[Article], shown: dict[str, tuple]) -> Iterable[tuple]:
+def _listed(
+    outputs: Sequence[Output],
+    articles: Sequence[Article],
+    pages: Sequence[Article],
+    shown: dict[str, tuple],
+) -> Iterable[tuple]:
     """(path, lastmod, picture) of the pages a sitemap lists: a page's newest article's
     date, and an article page's lead picture (its largest file in its own format)."""
     from site_builder.feeds.sitemap import w3c_datetime
@@ -559,8 +721,10 @@ def _listed(outputs: Sequence[Output], articles: Sequence[Article],
     dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
     newest = dates[articles[0].id] if articles else None
     # A standalone page's date is optional: without one, the sitemap gives none.
-    dates.update((p.id, w3c_datetime(p.updated or p.date)
-                  if (p.updated or p.date) != UNDATED else None) for p in pages)
+    dates.update(
+        (p.id, w3c_datetime(p.updated or p.date) if (p.updated or p.date) != UNDATED else None)
+        for p in pages
+    )
     for output in outputs:
         if output.template is None or output.path in UNLISTED:
             continue
@@ -570,5 +734,4 @@ def _listed(outputs: Sequence[Output], articles: Sequence[Article],
         elif output.cards:
             yield output.path, dates[output.cards[0]], None
         else:
-            yield (output.path, newest if output.kind in ("subscribe", "archive") else None,
-                   None)
+            yield (output.path, newest if output.kind in ("subscribe", "archive") else None, None)

@@ -18,10 +18,12 @@ def page(config: SiteConfig, path: str, target: str, title: str) -> bytes:
     to = escape(urls.relative(path, target))
     canonical = escape(urls.absolute(config, target))
     title = escape(title)
-    return (f'<!DOCTYPE html>\n<html lang="{escape(config.language)}">\n<head>\n'
-            f'<meta charset="utf-8">\n<title>Moved: {title}</title>\n'
-            f'<link rel="canonical" href="{canonical}">\n'
-            f'<meta name="robots" content="noindex">\n'
-            f'<meta http-equiv="refresh" content="0; url={to}">\n</head>\n<body>\n'
-            f'<p>This page has moved to <a href="{to}">{title}</a>.</p>\n'
-            f'</body>\n</html>\n').encode("utf-8")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(config.language)}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>Moved: {title}</title>\n'
+        f'<link rel="canonical" href="{canonical}">\n'
+        f'<meta name="robots" content="noindex">\n'
+        f'<meta http-equiv="refresh" content="0; url={to}">\n</head>\n<body>\n'
+        f'<p>This page has moved to <a href="{to}">{title}</a>.</p>\n'
+        f"</body>\n</html>\n"
+    ).encode()

@@ -26,18 +26,21 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder import i18n, urls
-from site_builder.render import plan
-from site_builder.i18n import N_
-from site_builder.config import DEFAULT_THEME, SiteConfig
+from site_builder.config import SiteConfig
 from site_builder.errors import TemplateError
+from site_builder.i18n import N_
 from site_builder.model import Article
+from site_builder.render import plan
 
 log = logging.getLogger("site_builder")
 
-FEED_FORMATS = (("feed.xml", "application/rss+xml", "RSS"),
-                ("atom.xml", "application/atom+xml", "Atom"),
-                ("feed.json", "application/feed+json", "JSON Feed"))
+FEED_FORMATS = (
+    ("feed.xml", "application/rss+xml", "RSS"),
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
 WORDS_PER_MINUTE = 230
+
 
 @dataclass(frozen=True)
 class Page:
@@ -106,6 +109,7 @@ class _Counts(Mapping):
 
 # --- the environment --------------------------------------------------------------------
 
+
 class _Templates(jinja2.FileSystemLoader):
     """Template files, only regular ones (a FIFO would hang the build), as UTF-8."""
 
@@ -130,31 +134,29 @@ class _Templates(jinja2.FileSystemLoader):
             except OSError:
                 continue
             if not stat.S_ISREG(mode):
-                raise TemplateError("not a regular file: refusing to read it as a template",
-                                    path)
+                raise TemplateError("not a regular file: refusing to read it as a template", path)
             try:
                 return super().get_source(environment, template)
             except UnicodeDecodeError as exc:
-                raise TemplateError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                    path) from None
+                raise TemplateError(
+                    f"not UTF-8 text ({exc.reason} at byte {exc.start})", path
+                ) from None
         raise jinja2.TemplateNotFound(template)
-
-
-def template_folders(config: SiteConfig) -> list[Path]:
-    """The site's templates first, the default theme after."""
-    folders = [config.templates_dir]
-    if config.templates_dir.resolve() != DEFAULT_THEME:
-        folders.append(DEFAULT_THEME)
-    return folders
 
 
 def environment(config: SiteConfig) -> jinja2.Environment:
     """The one Jinja2 environment. Compiled templates are kept between rebuilds (no stat
     per include): the engine clears env.cache when a template changes."""
-    env = jinja2.Environment(loader=_Templates([str(f) for f in template_folders(config)]),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             bytecode_cache=_bytecode_cache(config), auto_reload=False)
+    env = jinja2.Environment(
+        loader=_Templates([str(f) for f in config.template_folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(config),
+        auto_reload=False,
+    )
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
@@ -221,8 +223,13 @@ ROOT_KINDS = ("sitemap", "news-sitemap", "opml", "robots", "static", "redirect")
 class Renderer:
     """Renders planned outputs with one environment and the site-wide values."""
 
-    def __init__(self, config: SiteConfig, env: jinja2.Environment, counts: dict[str, int],
-                 site: SiteConfig | None = None):
+    def __init__(
+        self,
+        config: SiteConfig,
+        env: jinja2.Environment,
+        counts: dict[str, int],
+        site: SiteConfig | None = None,
+    ):
         """`site`: the whole site, when this renderer is one language's edition of it."""
         from site_builder.render import editions
 
@@ -235,7 +242,8 @@ class Renderer:
         self.prefix = ""  # an edition's path below the site ('ar/')
         for edition in self.editions:
             part = self.parts[edition.code] = Renderer(
-                edition.config, environment(edition.config), {}, site=config)
+                edition.config, environment(edition.config), {}, site=config
+            )
             part.prefix = edition.prefix
         self.set_pages(())
         self.set_counts(counts)
@@ -244,8 +252,14 @@ class Renderer:
         """The header and footer menu ([[menu]]): a page's entry is titled as the page is
         (in an edition's language) unless site.toml gives a title."""
         titles = {page.slug: page.title for page in pages}
-        self.menu = [{"title": item.title or titles.get(item.page, item.page),
-                      "path": item.path, "url": item.url} for item in self.config.menu]
+        self.menu = [
+            {
+                "title": item.title or titles.get(item.page, item.page),
+                "path": item.path,
+                "url": item.url,
+            }
+            for item in self.config.menu
+        ]
         for code, part in self.parts.items():
             part.set_pages([p for p in pages if (p.lang or self.config.language) == code])
 
@@ -253,8 +267,11 @@ class Renderer:
         """Articles per region (per language on a site in several): what `counts` and the
         menu of regions show."""
         self.counts = counts
-        self.nav = [self.config.region(slug) for slug in plan.nav(self.config, counts)] \
-            if not self.editions else []
+        self.nav = (
+            [self.config.region(slug) for slug in plan.nav(self.config, counts)]
+            if not self.editions
+            else []
+        )
         for code, part in self.parts.items():
             part.set_counts(counts.get(code, {}))
 
@@ -274,9 +291,13 @@ class Renderer:
             return bool(output.cards)  # an alias; not the root's redirect to an edition
         return output.kind not in ROOT_KINDS
 
-    def render(self, output: plan.Output, articles: Mapping[str, Article],
-               html: Mapping[str, str], body_of: Callable[[str], str]
-               ) -> tuple[bytes, tuple[tuple[str, ...], bool]]:
+    def render(
+        self,
+        output: plan.Output,
+        articles: Mapping[str, Article],
+        html: Mapping[str, str],
+        body_of: Callable[[str], str],
+    ) -> tuple[bytes, tuple[tuple[str, ...], bool]]:
         """The output's bytes, and what it read beyond its plan entry (Reads.result).
 
         `articles` has every article the output names (bodies needed only for `full`
@@ -287,8 +308,13 @@ class Renderer:
 
             edition, path = editions.edition_of(output.path, self.editions)
             part = self.parts[(edition or self.editions[0]).code]
-            inner = plan.Output(path if edition else output.path, output.kind, output.data,
-                                output.cards, output.full)
+            inner = plan.Output(
+                path if edition else output.path,
+                output.kind,
+                output.data,
+                output.cards,
+                output.full,
+            )
             return part.render(inner, articles, html, body_of)
         reads = Reads(body_of)
         if output.template is None:
@@ -300,22 +326,34 @@ class Renderer:
             template = self.env.get_template(page.template)
             data = template.render(self._context(page, context, html, reads)).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template error: {exc.message}", exc.filename or exc.name,
-                                exc.lineno) from None
+            raise TemplateError(
+                f"template error: {exc.message}", exc.filename or exc.name, exc.lineno
+            ) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"template not found: {exc.name}",
-                                self.config.templates_dir) from None
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, KeyError,
-                IndexError, ZeroDivisionError) as exc:
+            raise TemplateError(
+                f"template not found: {exc.name}", self.config.templates_dir
+            ) from None
+        except (
+            jinja2.UndefinedError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+            IndexError,
+            ZeroDivisionError,
+        ) as exc:
             where, line = _template_frame(exc, self.config.templates_dir / page.template)
-            raise TemplateError(f"rendering {page.path or '/'} failed: {exc}", where,
-                                line) from None
+            raise TemplateError(
+                f"rendering {page.path or '/'} failed: {exc}", where, line
+            ) from None
         return data, reads.result(output)
 
-    def _context(self, page: Page, context: dict[str, Any], html: Mapping[str, str],
-                 reads: Reads) -> dict[str, Any]:
+    def _context(
+        self, page: Page, context: dict[str, Any], html: Mapping[str, str], reads: Reads
+    ) -> dict[str, Any]:
         config = self.config
         if page.path == "404.html":  # served at any depth: absolute-path links
+
             def url(to: str) -> str:
                 return config.base_path + to
         else:
@@ -324,25 +362,35 @@ class Renderer:
         raw = dict(context.pop("pictures", ()))
         pictures = {i: picture_view(shown, url) for i, shown in raw.items()}
         return {
-            "pictures": pictures, "sizes": SIZES,
+            "pictures": pictures,
+            "sizes": SIZES,
             **self._metadata(page, context, raw.get(article.id) if article else None),
-            "site": config, "page": page, "url": url, "nav": self.nav,
+            "site": config,
+            "page": page,
+            "url": url,
+            "nav": self.nav,
             "counts": _Counts(self.counts, reads),
             "canonical": urls.absolute(config, page.path),
-            "description": article.summary if article and article.summary
-            else config.description,
+            "description": article.summary if article and article.summary else config.description,
             "og_type": "article" if article and article.kind == "article" else "website",
             "alternates": list(self._alternates(page)),
-            "translations": [{"lang": lang, "href": urls.absolute(self.site, path),
-                              "link": urls.relative(self.prefix + page.path, path),
-                              "name": i18n.locale(lang).language_name or lang,
-                              "current": lang == config.language}
-                             for lang, path in context.pop("translations", ())],
+            "translations": [
+                {
+                    "lang": lang,
+                    "href": urls.absolute(self.site, path),
+                    "link": urls.relative(self.prefix + page.path, path),
+                    "name": i18n.locale(lang).language_name or lang,
+                    "current": lang == config.language,
+                }
+                for lang, path in context.pop("translations", ())
+            ],
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
-            "region_of": config.region, "country_path": urls.country_path,
+            "region_of": config.region,
+            "country_path": urls.country_path,
             "region_path": urls.region_path,
-            "tag_path": urls.tag_path, "author_path": urls.author_path,
+            "tag_path": urls.tag_path,
+            "author_path": urls.author_path,
             "menu": self.menu,
             **context,
         }
@@ -364,8 +412,10 @@ class Renderer:
             data.append(metadata.breadcrumbs(config, [*trail, (page.title, page.path)]))
         elif page.path == "":
             data.append({"@context": "https://schema.org", **metadata.organization(config)})
-        return {"structured_data": metadata.script(data), "social": metadata.social(
-            config, article, section, image)}
+        return {
+            "structured_data": metadata.script(data),
+            "social": metadata.social(config, article, section, image),
+        }
 
     def _alternates(self, page: Page) -> Iterator[dict[str, str]]:
         for folder, name in page.feeds or (("", self.config.title),):
@@ -395,10 +445,12 @@ def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | Non
 # top: the front page's main column: 2fr of 3 beside the region blocks, 2.5rem apart, from
 # 64em (1024px) on; the picture is at most 45rem (810px) wide; full width below.
 # thumb: 8rem (144px) beside a headline; 5.5rem (99px) on phones (up to 30em, 480px).
-SIZES = {"lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
-         "top": "(min-width: 1332px) 810px, (min-width: 1024px) calc((100vw - 81px) * 2 / 3), "
-                "(min-width: 846px) 810px, calc(100vw - 36px)",
-         "thumb": "(max-width: 480px) 99px, 144px"}
+SIZES = {
+    "lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
+    "top": "(min-width: 1332px) 810px, (min-width: 1024px) calc((100vw - 81px) * 2 / 3), "
+    "(min-width: 846px) 810px, calc(100vw - 36px)",
+    "thumb": "(max-width: 480px) 99px, 144px",
+}
 
 
 def picture_view(shown: tuple, link: Callable[[str], str]) -> dict[str, Any]:
@@ -410,10 +462,15 @@ def picture_view(shown: tuple, link: Callable[[str], str]) -> dict[str, Any]:
     for variant in files:
         by_format.setdefault(variant[2], []).append(variant)
     return {
-        "sources": [{"type": variants[0][4], "srcset": _srcset(variants, link)}
-                    for kind, variants in by_format.items() if kind != own],
-        "srcset": _srcset(by_format[own], link), "src": link(path),
-        "width": width, "height": height,
+        "sources": [
+            {"type": variants[0][4], "srcset": _srcset(variants, link)}
+            for kind, variants in by_format.items()
+            if kind != own
+        ],
+        "srcset": _srcset(by_format[own], link),
+        "src": link(path),
+        "width": width,
+        "height": height,
     }
 
 
@@ -433,27 +490,36 @@ def _article(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
     region = config.region(article.region)
     region_path = urls.region_path(article.region)
     context = {
-        "article": article, "region": region,
-        "newer": shown[newer] if newer else None, "older": shown[older] if older else None,
+        "article": article,
+        "region": region,
+        "newer": shown[newer] if newer else None,
+        "older": shown[older] if older else None,
         "related": [shown[i] for i in related],
         "reading_minutes": reading_minutes(article.body),
-        "breadcrumbs": [(words("Home"), ""),
-                        (words.region(region) if region else article.region, region_path)],
+        "breadcrumbs": [
+            (words("Home"), ""),
+            (words.region(region) if region else article.region, region_path),
+        ],
         "pictures": output.data[3],
         "translations": output.data[4],
     }
-    feeds = (("", config.title),
-             (region_path, f"{config.title} - {region.name if region else article.region}"))
-    return Page(output.path, "article.html", article.title, article.updated or article.date,
-                feeds), context
+    feeds = (
+        ("", config.title),
+        (region_path, f"{config.title} - {region.name if region else article.region}"),
+    )
+    return Page(
+        output.path, "article.html", article.title, article.updated or article.date, feeds
+    ), context
 
 
 def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     kind, heading, number, newer, older, region, feeds, blocks = output.data[:8]
     in_blocks = sum(len(ids) for _, ids in blocks)
-    articles = [shown[i] for i in output.cards[:len(output.cards) - in_blocks]]
+    articles = [shown[i] for i in output.cards[: len(output.cards) - in_blocks]]
     context = {
-        "articles": articles, "kind": kind, "heading": heading,
+        "articles": articles,
+        "kind": kind,
+        "heading": heading,
         "pagination": {"number": number, "prev": newer, "next": older},
         "region": config.region(region) if region else None,
         "blocks": [(config.region(slug), [shown[i] for i in ids]) for slug, ids in blocks],
@@ -461,10 +527,16 @@ def _listing(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         "pictures": output.data[8] if len(output.data) > 8 else (),
     }
     words = i18n.words(config)
-    title = heading if number is None else words(
-        N_("%(heading)s (page %(number)s)"), heading=heading, number=words.number(number))
-    return Page(output.path, "list.html", title, articles[0].date if articles else None,
-                feeds), context
+    title = (
+        heading
+        if number is None
+        else words(
+            N_("%(heading)s (page %(number)s)"), heading=heading, number=words.number(number)
+        )
+    )
+    return Page(
+        output.path, "list.html", title, articles[0].date if articles else None, feeds
+    ), context
 
 
 def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
@@ -476,10 +548,16 @@ def _archive(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Pag
         for key, count in months:
             years.setdefault(key[:4], []).append((key, count))
         return Page(output.path, "archive.html", words("Archive")), {
-            "month": None, "years": list(years.items()), "articles": []}
+            "month": None,
+            "years": list(years.items()),
+            "articles": [],
+        }
     title = words(N_("Archive: %(month)s"), month=words.month(month))
     return Page(output.path, "archive.html", title), {
-        "month": month, "years": [], "articles": articles}
+        "month": month,
+        "years": [],
+        "articles": articles,
+    }
 
 
 def _page(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
@@ -490,17 +568,30 @@ def _page(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, 
 def _terms(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     family, heading, terms = output.data
     return Page(output.path, "terms.html", heading), {
-        "family": family, "heading": heading,
-        "terms": [{"name": name, "path": path, "count": count} for name, path, count in terms]}
+        "family": family,
+        "heading": heading,
+        "terms": [{"name": name, "path": path, "count": count} for name, path, count in terms],
+    }
 
 
 def _subscribe(config: SiteConfig, output: plan.Output, shown: Shown) -> tuple[Page, dict]:
     words = i18n.words(config)
-    rows = [{"name": name, "folder": folder, "count": count,
-             "links": [{"label": words(label), "path": folder + filename,
-                        "absolute": urls.absolute(config, folder + filename)}
-                       for filename, _mime, label in FEED_FORMATS]}
-            for name, folder, count in output.data[1]]
+    rows = [
+        {
+            "name": name,
+            "folder": folder,
+            "count": count,
+            "links": [
+                {
+                    "label": words(label),
+                    "path": folder + filename,
+                    "absolute": urls.absolute(config, folder + filename),
+                }
+                for filename, _mime, label in FEED_FORMATS
+            ],
+        }
+        for name, folder, count in output.data[1]
+    ]
     return Page(output.path, "subscribe.html", words("Subscribe")), {"feed_list": rows}
 
 
@@ -512,23 +603,34 @@ CONTEXTS: dict[str, Callable[[SiteConfig, plan.Output, Shown], tuple[Page, dict]
     "page": _page,
     "terms": _terms,
     "search": lambda config, output, shown: (
-        Page(output.path, "search.html", i18n.words(config)("Search")), {}),
+        Page(output.path, "search.html", i18n.words(config)("Search")),
+        {},
+    ),
     "notfound": lambda config, output, shown: (
         Page(output.path, "404.html", i18n.words(config)("Page not found")),
-                                               {}),
+        {},
+    ),
 }
 
 
 # --- files that are not pages ------------------------------------------------------------------
 
-def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
-          html: Mapping[str, str]) -> bytes:
-    from site_builder.feeds import entries as feeds, jsonfeed
+
+def _feed(
+    config: SiteConfig, output: plan.Output, articles: Shown, html: Mapping[str, str]
+) -> bytes:
+    from site_builder.feeds import entries as feeds
+    from site_builder.feeds import jsonfeed
 
     title, description, page, fallback, pictures = output.data
-    spec = feeds.FeedSpec(title, description, page, tuple(articles[i] for i in output.full),
-                          dt.datetime.fromisoformat(fallback) if fallback else plan.EMPTY_FEED_DATE,
-                          {i: _feed_picture(config, shown) for i, shown in pictures})
+    spec = feeds.FeedSpec(
+        title,
+        description,
+        page,
+        tuple(articles[i] for i in output.full),
+        dt.datetime.fromisoformat(fallback) if fallback else plan.EMPTY_FEED_DATE,
+        {i: _feed_picture(config, shown) for i, shown in pictures},
+    )
     make = {"rss": feeds.rss, "atom": feeds.atom, "json": jsonfeed.json_feed}[output.kind]
     return make(config, spec, html)
 
@@ -536,16 +638,17 @@ def _feed(config: SiteConfig, output: plan.Output, articles: Shown,
 def _feed_picture(config: SiteConfig, shown: tuple):
     """A feed entry's picture: the largest file in its own format, with its length in
     bytes (encoded now if no page did it first; the cache keeps it)."""
-    from site_builder.feeds import entries as feeds
     from site_builder.content import images
+    from site_builder.feeds import entries as feeds
 
     width, height, _fmt, path, mime = shown[5][-1]
     length = images.process(Path(shown[0]), config.cache_dir).fallback.size
     return feeds.EntryPicture(urls.absolute(config, path), mime, length, width, height)
 
 
-def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
-             html_of: Mapping[str, str]) -> bytes:
+def _picture(
+    config: SiteConfig, output: plan.Output, articles: Shown, html_of: Mapping[str, str]
+) -> bytes:
     """One variant file of a picture, from the image cache (encoded there if need be)."""
     from site_builder.content import images
 
@@ -555,26 +658,31 @@ def _picture(config: SiteConfig, output: plan.Output, articles: Shown,
     return variant.path.read_bytes()
 
 
-def _news_sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
-                  html_of: Mapping[str, str]) -> bytes:
+def _news_sitemap(
+    config: SiteConfig, output: plan.Output, articles: Shown, html_of: Mapping[str, str]
+) -> bytes:
     from site_builder.feeds import sitemap
 
     return sitemap.news_sitemap(config, [articles[i] for i in output.cards], output.data)
 
 
-def _opml(config: SiteConfig, output: plan.Output, articles: Shown,
-          html: Mapping[str, str]) -> bytes:
-    from site_builder.feeds import entries as feeds, opml
+def _opml(
+    config: SiteConfig, output: plan.Output, articles: Shown, html: Mapping[str, str]
+) -> bytes:
+    from site_builder.feeds import entries as feeds
+    from site_builder.feeds import opml
 
     groups: dict[str, list] = {}
     for group, title, page in output.data:
         groups.setdefault(group, []).append(
-            feeds.FeedSpec(title, "", page, (), plan.EMPTY_FEED_DATE))
+            feeds.FeedSpec(title, "", page, (), plan.EMPTY_FEED_DATE)
+        )
     return opml.opml(config, groups)
 
 
-def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
-              html_of: Mapping[str, str]) -> bytes:
+def _redirect(
+    config: SiteConfig, output: plan.Output, articles: Shown, html_of: Mapping[str, str]
+) -> bytes:
     """An old address (an alias): a page that sends browsers and crawlers to the new one."""
     from site_builder.render import redirect
 
@@ -582,29 +690,39 @@ def _redirect(config: SiteConfig, output: plan.Output, articles: Shown,
     return redirect.page(config, output.path, output.data[0], title)
 
 
-def _sitemap(config: SiteConfig, output: plan.Output, articles: Shown,
-             html: Mapping[str, str]) -> bytes:
+def _sitemap(
+    config: SiteConfig, output: plan.Output, articles: Shown, html: Mapping[str, str]
+) -> bytes:
     from site_builder.feeds import sitemap
 
     return sitemap.sitemap(config, output.data)
 
 
-def _robots(config: SiteConfig, output: plan.Output, articles: Shown,
-            html: Mapping[str, str]) -> bytes:
+def _robots(
+    config: SiteConfig, output: plan.Output, articles: Shown, html: Mapping[str, str]
+) -> bytes:
     from site_builder.feeds import sitemap
 
     return sitemap.robots(config)
 
 
-def _static(config: SiteConfig, output: plan.Output, articles: Shown,
-            html: Mapping[str, str]) -> bytes:
+def _static(
+    config: SiteConfig, output: plan.Output, articles: Shown, html: Mapping[str, str]
+) -> bytes:
     from site_builder.render import assets
 
     return assets.read(Path(output.data[0]))
 
 
 MAKERS: dict[str, Callable[[SiteConfig, plan.Output, Shown, Mapping[str, str]], bytes]] = {
-    "rss": _feed, "atom": _feed, "json": _feed, "opml": _opml, "sitemap": _sitemap,
-    "robots": _robots, "static": _static, "redirect": _redirect, "picture": _picture,
+    "rss": _feed,
+    "atom": _feed,
+    "json": _feed,
+    "opml": _opml,
+    "sitemap": _sitemap,
+    "robots": _robots,
+    "static": _static,
+    "redirect": _redirect,
+    "picture": _picture,
     "news-sitemap": _news_sitemap,
 }

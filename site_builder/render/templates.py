@@ -24,8 +24,9 @@ def template_keys(env: jinja2.Environment) -> dict[str, str]:
         try:
             pulls[name] = set(jinja2.meta.find_referenced_templates(env.parse(source)))
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template error: {exc.message}", _where(env, name),
-                                exc.lineno) from None
+            raise TemplateError(
+                f"template error: {exc.message}", _where(env, name), exc.lineno
+            ) from None
     everything = _digest(sorted(sources.items()))
     keys = {}
     for name in sources:
@@ -53,5 +54,4 @@ def _where(env: jinja2.Environment, name: str) -> str:
 
 
 def _digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from site_builder.serve import livereload, server
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteBuilderError
+from site_builder.serve import livereload, server
 from site_builder.serve.watch import Watcher, describe
 
 log = logging.getLogger("site_builder")
@@ -23,8 +23,12 @@ log = logging.getLogger("site_builder")
 Rebuild = Callable[[set[Path] | None], str]
 
 
-def rebuild_once(rebuild: Rebuild, changed: set[Path] | None, root: Path,
-                 broadcaster: livereload.Broadcaster | None = None) -> bool:
+def rebuild_once(
+    rebuild: Rebuild,
+    changed: set[Path] | None,
+    root: Path,
+    broadcaster: livereload.Broadcaster | None = None,
+) -> bool:
     """Run one rebuild, print its one-line outcome, tell the browser; never raise."""
     what = "initial build" if changed is None else describe(changed, root)
     started = time.perf_counter()
@@ -32,7 +36,7 @@ def rebuild_once(rebuild: Rebuild, changed: set[Path] | None, root: Path,
         summary = rebuild(changed)
     except SiteBuilderError as exc:
         message = str(exc)
-    except Exception as exc:  # noqa: BLE001 - the loop must survive any failure
+    except Exception as exc:
         message = f"{what}: internal error: {type(exc).__name__}: {exc}"
     else:
         ms = (time.perf_counter() - started) * 1000
@@ -46,15 +50,20 @@ def rebuild_once(rebuild: Rebuild, changed: set[Path] | None, root: Path,
     return False
 
 
-def loop(watcher: Watcher, rebuild: Rebuild, root: Path,
-         broadcaster: livereload.Broadcaster | None = None) -> None:
+def loop(
+    watcher: Watcher,
+    rebuild: Rebuild,
+    root: Path,
+    broadcaster: livereload.Broadcaster | None = None,
+) -> None:
     """Rebuild on every settled burst of changes until the watcher stops or Ctrl-C."""
     for changed in watcher.changes():
         rebuild_once(rebuild, changed, root, broadcaster)
 
 
-def make_rebuild(config: SiteConfig, drafts: bool,
-                 reload_config: Callable[[], SiteConfig] | None = None) -> Rebuild:
+def make_rebuild(
+    config: SiteConfig, drafts: bool, reload_config: Callable[[], SiteConfig] | None = None
+) -> Rebuild:
     """The engine's build, writing in place; the engine lives as long as the loop."""
     from site_builder.engine.pipeline import Engine
 
@@ -68,8 +77,9 @@ def make_rebuild(config: SiteConfig, drafts: bool,
     return rebuild
 
 
-def run_watch(config: SiteConfig, drafts: bool = False,
-              reload_config: Callable[[], SiteConfig] | None = None) -> int:
+def run_watch(
+    config: SiteConfig, drafts: bool = False, reload_config: Callable[[], SiteConfig] | None = None
+) -> int:
     """`site-builder watch`: build, then rebuild on change until Ctrl-C."""
     rebuild = make_rebuild(config, drafts, reload_config)
     watcher = Watcher(config)
@@ -85,15 +95,21 @@ def run_watch(config: SiteConfig, drafts: bool = False,
     return 0
 
 
-def run_serve(config: SiteConfig, drafts: bool = False, host: str = "127.0.0.1",
-              port: int = 8000, reload_config: Callable[[], SiteConfig] | None = None) -> int:
+def run_serve(
+    config: SiteConfig,
+    drafts: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    reload_config: Callable[[], SiteConfig] | None = None,
+) -> int:
     """`site-builder serve`: watch, and serve output/ with live reload."""
     broadcaster = livereload.Broadcaster()
     try:
         http, thread = server.start(config.output_dir, config.base_path, host, port, broadcaster)
     except OSError as exc:
-        raise SiteBuilderError(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                               f"try another --port") from None
+        raise SiteBuilderError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; try another --port"
+        ) from None
     config = served_config(config, http.url)
     if reload_config:
         reload = reload_config

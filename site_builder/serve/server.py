@@ -21,9 +21,15 @@ from site_builder.serve import livereload
 
 log = logging.getLogger("site_builder")
 
-TYPES = {".xml": "application/xml", ".opml": "text/x-opml", ".json": "application/json",
-         ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json",
-         ".js": "text/javascript", ".css": "text/css"}
+TYPES = {
+    ".xml": "application/xml",
+    ".opml": "text/x-opml",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".js": "text/javascript",
+    ".css": "text/css",
+}
 KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 0.05  # how often serve_forever looks for shutdown(): how long stop() takes
 # A client that sends nothing for this long is dropped: stalled connections each hold a thread.
@@ -36,8 +42,14 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], root: Path, base_path: str,
-                 broadcaster: livereload.Broadcaster, live_reload: bool = True):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        base_path: str,
+        broadcaster: livereload.Broadcaster,
+        live_reload: bool = True,
+    ):
         self.root = Path(root)
         self.base_path = base_path
         self.broadcaster = broadcaster
@@ -63,13 +75,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_SECONDS
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         log.debug("serve: " + format, *args)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+    def do_HEAD(self) -> None:
         self._respond(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
@@ -83,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
             path = base + "favicon.ico"
         if not path.startswith(base):
             return self._not_found(head)
-        file = self._resolve(path[len(base):])
+        file = self._resolve(path[len(base) :])
         if file is None:
             return self._not_found(head)
         if file.is_dir():
@@ -113,7 +125,11 @@ class _Handler(BaseHTTPRequestHandler):
             body = file.read_bytes()
         except OSError:  # deleted between the check and the read, e.g. by a rebuild
             return self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
-        ctype = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        ctype = (
+            TYPES.get(file.suffix)
+            or mimetypes.guess_type(file.name)[0]
+            or "application/octet-stream"
+        )
         if ctype == "text/html" and self.server.live_reload:
             body = livereload.inject(body, self.server.base_path, self.server.broadcaster.version)
         if ctype.startswith("text/") or ctype in ("application/xml", "application/json"):
@@ -157,8 +173,14 @@ class _Handler(BaseHTTPRequestHandler):
         broadcaster = self.server.broadcaster
         seen, error, closed = broadcaster.wait(-1, timeout=0)
         try:
-            self._write(b"retry: 1000\n" + (livereload.sse_event("build-error", error) if error
-                                             else livereload.sse_event("build-ok", str(seen))))
+            self._write(
+                b"retry: 1000\n"
+                + (
+                    livereload.sse_event("build-error", error)
+                    if error
+                    else livereload.sse_event("build-ok", str(seen))
+                )
+            )
             while not closed:
                 version, error, closed = broadcaster.wait(seen, timeout=KEEPALIVE_SECONDS)
                 if closed:
@@ -167,8 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
                     self._write(b": keep-alive\n\n")
                     continue
                 seen = version
-                self._write(livereload.sse_event("build-error", error) if error
-                            else livereload.sse_event("reload"))
+                self._write(
+                    livereload.sse_event("build-error", error)
+                    if error
+                    else livereload.sse_event("reload")
+                )
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass  # the page was closed or reloaded
 
@@ -177,12 +202,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def start(root: Path, base_path: str, host: str, port: int,
-          broadcaster: livereload.Broadcaster) -> tuple[SiteServer, threading.Thread]:
+def start(
+    root: Path, base_path: str, host: str, port: int, broadcaster: livereload.Broadcaster
+) -> tuple[SiteServer, threading.Thread]:
     """Start serving in a background thread; return the server and its thread."""
     server = SiteServer((host, port), root, base_path, broadcaster)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS},
-                              name="site-builder-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": POLL_SECONDS},
+        name="site-builder-http",
+        daemon=True,
+    )
     thread.start()
     return server, thread
 

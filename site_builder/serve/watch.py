@@ -23,8 +23,21 @@ from site_builder.config import SiteConfig
 log = logging.getLogger("site_builder")
 
 # Editor swap, backup and lock files; vim's write test file is literally named 4913.
-IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*.swpx", "*~", ".#*", "#*#", "4913",
-                 ".DS_Store", "*.tmp", ".*.tmp", "*.part", ".git")
+IGNORED_NAMES = (
+    "*.swp",
+    "*.swx",
+    "*.swo",
+    "*.swpx",
+    "*~",
+    ".#*",
+    "#*#",
+    "4913",
+    ".DS_Store",
+    "*.tmp",
+    ".*.tmp",
+    "*.part",
+    ".git",
+)
 # Events that mean content may have changed; opened/closed-without-write/attrib do not.
 CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})
 
