@@ -16,7 +16,7 @@ from typing import Any
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.content import frontmatter
-from site_builder.errors import ContentError, ErrorList, SiteBuilderError
+from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 
 log = logging.getLogger("site_builder")
@@ -309,7 +309,7 @@ def _fields(
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            fail(key, f"'{key}': expected a string, got {_kind(value)}")
+            fail(key, f"'{key}': expected a string, got {kind_of(YAML_KINDS, value)}")
             return ""
         return _plain(str(value))
 
@@ -333,7 +333,7 @@ def _fields(
         )
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        fail("draft", f"'draft': expected true or false, got {_kind(draft)}")
+        fail("draft", f"'draft': expected true or false, got {kind_of(YAML_KINDS, draft)}")
         draft = False
     return {
         "authors": _authors(meta, fail),
@@ -395,7 +395,7 @@ def _date(
             )
             return None
     else:
-        fail(key, f"'{key}': expected an ISO 8601 date, got {_kind(value)}")
+        fail(key, f"'{key}': expected an ISO 8601 date, got {kind_of(YAML_KINDS, value)}")
         return None
     if not YEARS[0] <= parsed.year <= YEARS[1]:
         fail(key, f"'{key}': year {parsed.year} is out of range ({YEARS[0]}-{YEARS[1]})")
@@ -411,7 +411,10 @@ def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        fail(key, f"'{key}': expected a list of strings such as [Iraq, Iran], got {_kind(value)}")
+        fail(
+            key,
+            f"'{key}': expected a list of strings such as [Iraq, Iran], got {kind_of(YAML_KINDS, value)}",
+        )
         return ()
     return tuple(_plain(v).strip() for v in value if _plain(v).strip())
 
@@ -427,7 +430,7 @@ def _authors(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
         fail(
             "author",
             f"'author': expected a name or a list of names such as "
-            f"[Jane Doe, John Roe], got {_kind(value)}",
+            f"[Jane Doe, John Roe], got {kind_of(YAML_KINDS, value)}",
         )
         return ()
     return tuple(dict.fromkeys(n for n in (_plain(v).strip() for v in value) if n))
@@ -443,7 +446,7 @@ def _aliases(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         fail(
             "aliases",
-            f"'aliases': expected a list of site paths such as [old/url/], got {_kind(value)}",
+            f"'aliases': expected a list of site paths such as [old/url/], got {kind_of(YAML_KINDS, value)}",
         )
         return ()
     found = []
@@ -481,7 +484,10 @@ def _mapping(
     if value is None:
         return None
     if not isinstance(value, dict):
-        fail(key, f"'{key}': expected a mapping with keys {', '.join(keys)}, got {_kind(value)}")
+        fail(
+            key,
+            f"'{key}': expected a mapping with keys {', '.join(keys)}, got {kind_of(YAML_KINDS, value)}",
+        )
         return None
     unknown = sorted(str(k) for k in value if k not in keys)
     if unknown:
@@ -554,14 +560,3 @@ def _bad_date_line(text: str) -> int:
 def _plain(text: str) -> str:
     """Text without control characters (YAML escapes such as "\\x01" can put them there)."""
     return _CONTROL.sub("", text)
-
-
-def _kind(value: Any) -> str:
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a mapping",
-    }.get(type(value), type(value).__name__)

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 from site_builder import clock
-from site_builder.config import _SCALARS, SiteConfig
+from site_builder.config import SCALARS, SiteConfig
 from site_builder.content import frontmatter
 from site_builder.errors import ContentError, UsageError
 
@@ -141,7 +141,7 @@ def site_toml() -> str:
         "",
     ]
     for key, meaning in SETTINGS.items():
-        value = getattr(defaults, _SCALARS[key][0])
+        value = getattr(defaults, SCALARS[key][0])
         lines += [
             *textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
             f"# {key} = {_toml(value)}",
