@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,28 +62,6 @@ MAX_BYTES = 5 * 1024 * 1024
 YEARS = (1000, 9998)
 # Links the theme puts in href/src: web, mail, or relative; never javascript: or data:.
 SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
-
-
-def load_articles(
-    config: SiteConfig, drafts: bool = False, now: dt.datetime | None = None
-) -> tuple[Article, ...]:
-    """Every published article under content_dir, newest first; raise ErrorList on any error."""
-    from site_builder.engine import scan
-
-    found = scan.content(config)
-    errors: list[SiteBuilderError] = []
-    articles: list[Article] = []
-    for path in sorted(found.stamps):
-        try:
-            articles.append(load_file(config, Path(path)))
-        except ErrorList as exc:
-            errors.extend(exc.errors)
-        except SiteBuilderError as exc:
-            errors.append(exc)
-    errors.extend(duplicates(config, articles))
-    if errors:
-        raise ErrorList(errors)
-    return publishable(articles, drafts, now)
 
 
 def publishable(
@@ -235,11 +214,14 @@ def folder_region(config: SiteConfig, path: Path) -> str | None:
     return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
 
 
+def fresh_id() -> str:
+    """A new article identity: a urn:uuid, the form import writes and feeds use as entry ids."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
 def _missing(key: str) -> str:
     """The error for a missing required key, with what to write where that helps."""
     if key == "id":
-        from site_builder.ingest.scaffold import fresh_id
-
         return f"missing 'id': add e.g. id: {fresh_id()}"
     if key == "region":
         return (
