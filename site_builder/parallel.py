@@ -63,5 +63,6 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
+    assert _JOB is not None, "runs in a worker forked by fork_map, which sets the job"
     func, items = _JOB
     return [func(item) for item in items[bounds[0] : bounds[1]]]

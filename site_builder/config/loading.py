@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -92,12 +91,10 @@ def load_config(
     for attr, value in (overrides or {}).items():
         if value is not None:
             values[attr] = value
-    for attr in PATH_KEYS:
-        if attr in values:
-            values[attr] = Path(values[attr])
+    for attr in PATH_KEYS:  # relative to the site's folder, as written or by default
+        values[attr] = _absolute(root, Path(values.get(attr, getattr(SiteConfig, attr))))
     values.update(language_defaults(values.get("language", SiteConfig.language), values))
     config = SiteConfig(**values)
-    config = replace(config, **{a: _absolute(root, getattr(config, a)) for a in PATH_KEYS})
     _validate(config, path, text)
     return with_languages(config, raw, path, text)
 

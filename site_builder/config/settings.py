@@ -124,6 +124,11 @@ class SiteConfig:
             return path
 
     @property
+    def source_folders(self) -> tuple[Path, ...]:
+        """The site's own folders whose changes make the built site stale (serve watches them)."""
+        return (self.content_dir, self.templates_dir, self.static_dir)
+
+    @property
     def template_folders(self) -> list[Path]:
         """Where templates are looked up: the site's first, the default theme's after."""
         folders = [self.templates_dir]

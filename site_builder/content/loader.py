@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -493,7 +493,7 @@ def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuil
         # one address per language: each edition has its own path
         (lambda a: (a.lang, a.url_path), "URL", ("slug", "date")),
     ):
-        seen: dict[str, Article] = {}
+        seen: dict[Hashable, Article] = {}  # an id, or (language, URL path)
         for article in articles:
             key = attr(article)
             if key in seen:
@@ -517,7 +517,7 @@ def field_line(path: Path, fields: Sequence[str]) -> int:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 2
-    found = {}
+    found: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             break

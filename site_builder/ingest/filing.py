@@ -124,9 +124,7 @@ def decide(
     """
     url, warnings = _web_url(record.url or source_url or "")
     article_id = article_id_for(record, when, source_url, batch)
-    match = index.by_id.get(article_id)
-    if match is None and not (record.source_id or record.url or source_url):
-        match = _same_dump_article(index, record)
+    match = _existing(index, record, article_id, source_url)
     estimated = record.date_estimated
     if match is not None:
         article_id = str(match.meta.get("id") or article_id)
@@ -134,14 +132,15 @@ def decide(
             when, origin = match.meta["date"], "the earlier import"
             estimated = estimated and match.meta.get("date_estimated") is True
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
-    path = None
     if match is None:
         base = title_slug(record.title, url, found.countries, article_id)
         path = config.content_dir / found.region / f"{_unique_slug(index, base)}.md"
+    else:
+        path = match.path
     if fetch_images and record.image_url.startswith(("http://", "https://")):
-        bundle = path.with_suffix("") / "index.md" if path is not None else match.path
+        bundle = path.with_suffix("") / "index.md" if match is None else path
         record, warnings = _fetched(record, bundle, warnings)
-        if path is not None and not record.image_url.startswith(("http://", "https://")):
+        if match is None and not record.image_url.startswith(("http://", "https://")):
             path = bundle  # fetched: the article lives beside its picture
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     if estimated and not explicit:
@@ -159,14 +158,24 @@ def decide(
     )
     if match is None:
         _refuse_what_build_refuses(config, path, text)
-        action = Action("created", found.region, path, text, record, origin, warnings=warnings)
         index.add(Existing(path, text, meta))
-        return action
+        return Action("created", found.region, path, text, record, origin, warnings=warnings)
     status, note = _compare(match.current(), text, force)
     if status == "updated":
-        _refuse_what_build_refuses(config, match.path, text)
+        _refuse_what_build_refuses(config, path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
-    return Action(status, found.region, match.path, text, record, origin, note)
+    return Action(status, found.region, path, text, record, origin, note)
+
+
+def _existing(
+    index: ContentIndex, record: Record, article_id: str, source_url: str | None
+) -> Existing | None:
+    """The file this record was imported into before: by id, else (a dump's article, which
+    has no id of its own) by title."""
+    match = index.by_id.get(article_id)
+    if match is None and not (record.source_id or record.url or source_url):
+        match = _same_dump_article(index, record)
+    return match
 
 
 def _fetched(

@@ -141,5 +141,5 @@ def served_config(config: SiteConfig, served_url: str) -> SiteConfig:
 
 
 def _watched(config: SiteConfig) -> str:
-    names = [p.name + "/" for p in (config.content_dir, config.templates_dir, config.static_dir)]
+    names = [p.name + "/" for p in config.source_folders]
     return ", ".join(names + ["site.toml"])
