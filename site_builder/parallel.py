@@ -8,7 +8,9 @@ nh3 and Jinja on data of their own, and logging re-creates its locks in a forked
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -27,7 +29,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], min_per_worker: int) ->
     workers = min(os.cpu_count() or 1, len(items) // max(1, min_per_worker))
     if workers < 2 or os.name != "posix":
         return [func(item) for item in items]
-    import multiprocessing  # here: a quick build that forks nothing should not pay for them
+    # Here: these take 15 ms to import, which a quick build that forks nothing would pay.
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _JOB
@@ -52,9 +55,6 @@ def _die_with_parent(parent: int) -> None:
     """A worker ends when the build that forked it ends, even by kill -9 (Linux prctl);
     elsewhere it ends when it finds its job queue closed."""
     try:
-        import ctypes
-        import signal
-
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
@@ -63,5 +63,6 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
+    assert _JOB is not None, "runs in a worker forked by fork_map, which sets the job"
     func, items = _JOB
     return [func(item) for item in items[bounds[0] : bounds[1]]]

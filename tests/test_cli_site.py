@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_cli
 
-from site_builder.config import _SCALARS, DEFAULT_BASE_URL, SiteConfig, load_config
+from site_builder.config import DEFAULT_BASE_URL, SCALARS, SiteConfig, load_config
 from site_builder.serve.devloop import served_config
 
 ARTICLE = "---\nid: {id}\ntitle: {title}\ndate: {date}\n{extra}---\nText of {title}.\n"
@@ -58,7 +58,7 @@ def test_init_site_toml_lists_every_key_at_its_default(tmp_path):
     assert tomllib.loads(text) == {}  # all commented out: the defaults apply
     top = text.split("\n# [", 1)[0]  # the tables ([regions.x], [deploy.x]) are examples
     keys = re.findall(r"^# (\w+) = ", top, re.M)
-    assert sorted(keys) == sorted(_SCALARS)
+    assert sorted(keys) == sorted(SCALARS)
     uncommented = "\n".join(line[2:] for line in top.splitlines() if re.match(r"# \w+ = ", line))
     (tmp_path / "all.toml").write_text(uncommented, encoding="utf-8")
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")

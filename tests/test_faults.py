@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO, run_cli
 
 from site_builder.content import frontmatter
-from site_builder.ingest.importer import edited_since_import
+from site_builder.ingest.filing import edited_since_import
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from corpus import generate

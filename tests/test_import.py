@@ -14,7 +14,8 @@ from conftest import SEED, run_cli
 from site_builder.atomic import write_atomic
 from site_builder.config import load_config
 from site_builder.content import frontmatter
-from site_builder.ingest.importer import edited_since_import, run_import
+from site_builder.ingest.filing import edited_since_import
+from site_builder.ingest.importer import run_import
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SITE_TOML = 'title = "Test"\nsource_name = "Asharq Al-Awsat"\n'

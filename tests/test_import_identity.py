@@ -1,7 +1,7 @@
 """Which content file an imported article is: found again by id, URL or title, never a
 hand-written file; and what the importer writes, or refuses to write, there.
 
-These drive the importer's planning (`plan`) and writing (`write_all`) in this process with
+These drive the importer's filing (`decide`) and writing (`write_all`) in this process with
 articles made here, as a dump or a feed reader would hand them over.
 """
 
@@ -15,20 +15,20 @@ import pytest
 
 from site_builder.config import load_config
 from site_builder.content import frontmatter
-from site_builder.ingest.importer import (
+from site_builder.ingest.filing import (
     Action,
-    Record,
     _compare,
     _unique_slug,
     _web_url,
     article_id_for,
+    decide,
     edited_since_import,
-    plan,
     render_with_digest,
     scan_content,
     title_slug,
     write_all,
 )
+from site_builder.ingest.records import Record
 
 UTC = dt.UTC
 WHEN = dt.datetime(2026, 2, 11, 9, 30, tzinfo=UTC)
@@ -57,7 +57,7 @@ def file_it(
     origin="source",
 ) -> Action:
     """Plan one article against what content/ holds now and write it: the import of one."""
-    action = plan(
+    action = decide(
         config,
         scan_content(config.content_dir),
         rec,
@@ -128,7 +128,7 @@ def test_a_dump_article_is_found_by_title_when_its_file_time_changed(config):
     """A fresh clone gives the dump a new modification time: same article, same date kept."""
     first = file_it(config, record(), origin="file modification time")
     later = WHEN + dt.timedelta(days=3)
-    again = plan(
+    again = decide(
         config,
         scan_content(config.content_dir),
         record("  KENYA holds a  vote "),
@@ -331,7 +331,7 @@ def test_a_javascript_link_from_a_feed_never_reaches_the_file(config):
 
 def test_only_created_and_updated_files_are_written(config):
     made = [
-        plan(
+        decide(
             config,
             scan_content(config.content_dir),
             record(url=f"https://w/{n}"),
@@ -359,7 +359,7 @@ def test_a_region_folder_linked_out_of_content_is_refused(config, tmp_path):
     elsewhere.mkdir()
     config.content_dir.mkdir()
     (config.content_dir / "horn-of-africa").symlink_to(elsewhere)
-    action = plan(
+    action = decide(
         config,
         scan_content(config.content_dir),
         record(),
@@ -386,7 +386,7 @@ def test_a_file_that_cannot_be_written_is_a_problem_naming_it(config):
     (config.content_dir / "horn-of-africa").write_text(
         "a file where the folder goes", encoding="utf-8"
     )
-    action = plan(
+    action = decide(
         config,
         scan_content(config.content_dir),
         record(),
@@ -425,7 +425,7 @@ def test_the_same_article_twice_in_one_batch_is_updated_once(config):
     index = scan_content(config.content_dir)
     changed = record("Kenya counts the votes", source_id="tag:1")
     first, second = (
-        plan(
+        decide(
             config,
             index,
             changed,
@@ -472,7 +472,7 @@ def test_a_refused_write_does_not_stop_the_others(config, tmp_path, monkeypatch)
     config.content_dir.mkdir()
     (config.content_dir / "horn-of-africa").symlink_to(elsewhere)
     index = scan_content(config.content_dir)
-    refused = plan(
+    refused = decide(
         config,
         index,
         record(),
@@ -483,7 +483,7 @@ def test_a_refused_write_does_not_stop_the_others(config, tmp_path, monkeypatch)
         batch=2,
         force=False,
     )
-    fine = plan(
+    fine = decide(
         config,
         index,
         record("A new coral", lead="It was deep."),

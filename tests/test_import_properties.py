@@ -17,7 +17,8 @@ from site_builder.content.markup import Renderer
 from site_builder.errors import SiteBuilderError
 from site_builder.ingest.classify import classify
 from site_builder.ingest.dump import escape_block
-from site_builder.ingest.importer import read_dump, run_import
+from site_builder.ingest.importer import run_import
+from site_builder.ingest.sources import read_dump
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 SETTINGS = settings(

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import load_config
-from site_builder.content.loader import folder_region, load_articles
+from site_builder.content.loader import folder_region
 from site_builder.content.markup import Renderer
 from site_builder.errors import ErrorList
+from tests.articles import load_articles
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 

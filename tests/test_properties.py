@@ -26,7 +26,7 @@ from site_builder.content.markup import sanitise
 from site_builder.errors import ContentError
 from site_builder.feeds.entries import feed_files
 from site_builder.ingest import dump
-from site_builder.ingest.importer import edited_since_import, render_with_digest
+from site_builder.ingest.filing import edited_since_import, render_with_digest
 from site_builder.model import Article, Image, Source
 
 # Any Unicode but lone surrogates (UTF-8 files and YAML cannot carry those).

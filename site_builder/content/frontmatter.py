@@ -65,7 +65,7 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
-def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any] | tuple[Any, ...]) -> yaml.Node:
     flow = all(isinstance(v, (str, int, float)) for v in value)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 

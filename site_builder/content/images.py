@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW_VERSION
@@ -237,13 +238,14 @@ def _encode(image: Image.Image, fmt: str, quality: int, icc: bytes | None) -> by
     """One file's bytes. Nothing of the source's metadata but its colour profile goes in."""
     if fmt == "WEBP" and image.mode == "L":
         image = image.convert("RGB")
-    options = {
+    by_format: dict[str, dict[str, Any]] = {
         "JPEG": {"quality": quality, "optimize": True, "progressive": True, "subsampling": "4:2:0"},
         # libwebp's default effort; 6 took 1.3 times as long for 5% fewer bytes on the
         # benchmark's photo (benchmarks/bench_images.py), 2 half as long for 0.3% more.
         "WEBP": {"quality": quality, "method": 4},
         "PNG": {"optimize": True},
-    }[fmt]
+    }
+    options = by_format[fmt]
     if icc:
         options["icc_profile"] = icc
     out = io.BytesIO()

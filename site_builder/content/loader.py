@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.content import frontmatter
-from site_builder.errors import ContentError, ErrorList, SiteBuilderError
+from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 
 log = logging.getLogger("site_builder")
@@ -61,28 +62,6 @@ MAX_BYTES = 5 * 1024 * 1024
 YEARS = (1000, 9998)
 # Links the theme puts in href/src: web, mail, or relative; never javascript: or data:.
 SAFE_URL = re.compile(r"(?:https?:|mailto:|[^:/?#]*(?:[/?#]|$))", re.I)
-
-
-def load_articles(
-    config: SiteConfig, drafts: bool = False, now: dt.datetime | None = None
-) -> tuple[Article, ...]:
-    """Every published article under content_dir, newest first; raise ErrorList on any error."""
-    from site_builder.engine import scan
-
-    found = scan.content(config)
-    errors: list[SiteBuilderError] = []
-    articles: list[Article] = []
-    for path in sorted(found.stamps):
-        try:
-            articles.append(load_file(config, Path(path)))
-        except ErrorList as exc:
-            errors.extend(exc.errors)
-        except SiteBuilderError as exc:
-            errors.append(exc)
-    errors.extend(duplicates(config, articles))
-    if errors:
-        raise ErrorList(errors)
-    return publishable(articles, drafts, now)
 
 
 def publishable(
@@ -235,11 +214,14 @@ def folder_region(config: SiteConfig, path: Path) -> str | None:
     return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
 
 
+def fresh_id() -> str:
+    """A new article identity: a urn:uuid, the form import writes and feeds use as entry ids."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
 def _missing(key: str) -> str:
     """The error for a missing required key, with what to write where that helps."""
     if key == "id":
-        from site_builder.ingest.scaffold import fresh_id
-
         return f"missing 'id': add e.g. id: {fresh_id()}"
     if key == "region":
         return (
@@ -309,7 +291,7 @@ def _fields(
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            fail(key, f"'{key}': expected a string, got {_kind(value)}")
+            fail(key, f"'{key}': expected a string, got {kind_of(YAML_KINDS, value)}")
             return ""
         return _plain(str(value))
 
@@ -333,7 +315,7 @@ def _fields(
         )
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        fail("draft", f"'draft': expected true or false, got {_kind(draft)}")
+        fail("draft", f"'draft': expected true or false, got {kind_of(YAML_KINDS, draft)}")
         draft = False
     return {
         "authors": _authors(meta, fail),
@@ -395,7 +377,7 @@ def _date(
             )
             return None
     else:
-        fail(key, f"'{key}': expected an ISO 8601 date, got {_kind(value)}")
+        fail(key, f"'{key}': expected an ISO 8601 date, got {kind_of(YAML_KINDS, value)}")
         return None
     if not YEARS[0] <= parsed.year <= YEARS[1]:
         fail(key, f"'{key}': year {parsed.year} is out of range ({YEARS[0]}-{YEARS[1]})")
@@ -411,7 +393,10 @@ def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        fail(key, f"'{key}': expected a list of strings such as [Iraq, Iran], got {_kind(value)}")
+        fail(
+            key,
+            f"'{key}': expected a list of strings such as [Iraq, Iran], got {kind_of(YAML_KINDS, value)}",
+        )
         return ()
     return tuple(_plain(v).strip() for v in value if _plain(v).strip())
 
@@ -427,7 +412,7 @@ def _authors(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
         fail(
             "author",
             f"'author': expected a name or a list of names such as "
-            f"[Jane Doe, John Roe], got {_kind(value)}",
+            f"[Jane Doe, John Roe], got {kind_of(YAML_KINDS, value)}",
         )
         return ()
     return tuple(dict.fromkeys(n for n in (_plain(v).strip() for v in value) if n))
@@ -443,7 +428,7 @@ def _aliases(meta: dict[str, Any], fail: Callable[[str, str], None]) -> tuple[st
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         fail(
             "aliases",
-            f"'aliases': expected a list of site paths such as [old/url/], got {_kind(value)}",
+            f"'aliases': expected a list of site paths such as [old/url/], got {kind_of(YAML_KINDS, value)}",
         )
         return ()
     found = []
@@ -481,7 +466,10 @@ def _mapping(
     if value is None:
         return None
     if not isinstance(value, dict):
-        fail(key, f"'{key}': expected a mapping with keys {', '.join(keys)}, got {_kind(value)}")
+        fail(
+            key,
+            f"'{key}': expected a mapping with keys {', '.join(keys)}, got {kind_of(YAML_KINDS, value)}",
+        )
         return None
     unknown = sorted(str(k) for k in value if k not in keys)
     if unknown:
@@ -505,7 +493,7 @@ def duplicates(config: SiteConfig, articles: Sequence[Article]) -> list[SiteBuil
         # one address per language: each edition has its own path
         (lambda a: (a.lang, a.url_path), "URL", ("slug", "date")),
     ):
-        seen: dict[str, Article] = {}
+        seen: dict[Hashable, Article] = {}  # an id, or (language, URL path)
         for article in articles:
             key = attr(article)
             if key in seen:
@@ -529,7 +517,7 @@ def field_line(path: Path, fields: Sequence[str]) -> int:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 2
-    found = {}
+    found: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             break
@@ -554,14 +542,3 @@ def _bad_date_line(text: str) -> int:
 def _plain(text: str) -> str:
     """Text without control characters (YAML escapes such as "\\x01" can put them there)."""
     return _CONTROL.sub("", text)
-
-
-def _kind(value: Any) -> str:
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a mapping",
-    }.get(type(value), type(value).__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import markdown
 import nh3
@@ -165,7 +166,7 @@ def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
 def _new_markdown(names: Sequence[str] = EXTENSIONS) -> markdown.Markdown:
     # Extensions given as objects: by name, Markdown first scans every installed package's
     # entry points for them, which costs more than converting an article.
-    settings = {
+    settings: dict[str, dict[str, Any]] = {
         "toc": {"permalink": False},
         "footnotes": {"UNIQUE_IDS": False},
         "smarty": {"substitutions": SMARTY_CHARACTERS},
@@ -184,6 +185,7 @@ def sanitise(html: str, base: str = "") -> str:
 
     With an absolute `base` (imported HTML), relative links are resolved against it.
     """
+    rewrite: tuple[Literal["rewrite_with_base"], str] | None
     rewrite = ("rewrite_with_base", base) if base.startswith(("http://", "https://")) else None
     return nh3.clean(
         html,

@@ -12,7 +12,7 @@ import logging
 import time
 
 from site_builder.config import DeployTarget, SiteConfig
-from site_builder.deploy import plan
+from site_builder.deploy import gitbranch, plan, rsync, s3, targets
 from site_builder.deploy.common import Context, DeployError
 from site_builder.deploy.lock import deploy_lock
 from site_builder.engine import buildstatus
@@ -29,7 +29,7 @@ def run_deploy(
     ctx = Context(config, target, dry_run, target.delete if delete is None else delete, summary)
     with deploy_lock(config.cache_dir):
         started = time.perf_counter()
-        result = _kind(ctx)
+        result = _deploy_to_host(ctx)
         seconds = time.perf_counter() - started
     _report(ctx, result, seconds)
     return 0
@@ -73,20 +73,13 @@ def _last_good_build(config: SiteConfig) -> str:
     return str(status.get("summary") or "site-builder deploy")
 
 
-def _kind(ctx: Context) -> plan.Result:
-    from site_builder.deploy import targets
-
+def _deploy_to_host(ctx: Context) -> plan.Result:
+    """Publish with the way the target's URL names: rsync, a git branch or S3."""
     host = targets.parse(ctx)
     if isinstance(host, targets.RsyncHost):
-        from site_builder.deploy import rsync
-
         return rsync.deploy(ctx, host)
     if isinstance(host, targets.GitBranch):
-        from site_builder.deploy import gitbranch
-
         return gitbranch.deploy(ctx, host)
-    from site_builder.deploy import s3
-
     return s3.deploy(ctx, host)
 
 

@@ -1,4 +1,4 @@
-"""Feed entries as importer Records: the same filing rules as raw dumps.
+"""Feed entries as Records: the same filing rules as raw dumps.
 
 feedsource.py reads the feed; this module only maps each entry onto a Record: the entry
 id becomes the identity (a feed re-ordered or edited by its publisher updates rather than
@@ -15,6 +15,7 @@ from site_builder import i18n
 from site_builder.errors import ContentError
 from site_builder.ingest.dump import caption_credit, escape_block
 from site_builder.ingest.feedsource import FeedEntry, read_feed
+from site_builder.ingest.records import Record
 
 log = logging.getLogger("site_builder")
 
@@ -22,14 +23,10 @@ _MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|^#{1,6}\s+|^[-*+]\s+|^>\s?|[
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
-def read_feed_records(
-    path: Path, data: bytes, config_regions=()
-) -> tuple[list, list[ContentError]]:
+def read_feed_records(path: Path, data: bytes) -> tuple[list[Record], list[ContentError]]:
     """The Records of one feed file, plus its problems (ill-formed XML, missing fields)."""
-    from site_builder.ingest.importer import Record  # the importer imports this module lazily
-
     entries, problems = read_feed(path, data)
-    records = []
+    records: list[Record] = []
     for number, entry in enumerate(entries, start=1):
         if not entry.body and not entry.title and not entry.summary:
             problems.append(
@@ -38,17 +35,17 @@ def read_feed_records(
                 )
             )
             continue  # skipped, and said so once: no "using the first words" as well
-        records.append(_record(Record, entry, path, number))
+        records.append(_record(entry, path, number))
     if not entries and not problems:
         problems.append(ContentError("the feed has no entries", path))
     return records, problems
 
 
-def _record(record_type, entry: FeedEntry, path: Path, number: int):
+def _record(entry: FeedEntry, path: Path, number: int) -> Record:
     paragraphs = plain_paragraphs(entry.body) or ((entry.summary,) if entry.summary else ())
-    # Said when the article is first imported (see importer._warn_new), not on every re-import.
+    # Said when the article is first imported (see importer.run_import), not on every re-import.
     warnings = tuple(f"entry {number}: {w}; {_fallback_note(w, entry)}" for w in entry.warnings)
-    return record_type(
+    return Record(
         title=entry.title or _fallback_title(paragraphs, number),
         body=entry.body or escape_block(entry.summary),  # the summary is plain text
         paragraphs=paragraphs,

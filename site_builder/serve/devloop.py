@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from site_builder.config import SiteConfig
+from site_builder.engine.pipeline import Engine
 from site_builder.errors import SiteBuilderError
 from site_builder.serve import livereload, server
 from site_builder.serve.watch import Watcher, describe
@@ -65,8 +66,6 @@ def make_rebuild(
     config: SiteConfig, drafts: bool, reload_config: Callable[[], SiteConfig] | None = None
 ) -> Rebuild:
     """The engine's build, writing in place; the engine lives as long as the loop."""
-    from site_builder.engine.pipeline import Engine
-
     engine = Engine(config, drafts=drafts, in_place=True, reload_config=reload_config)
 
     def rebuild(changed: set[Path] | None) -> str:
@@ -142,5 +141,5 @@ def served_config(config: SiteConfig, served_url: str) -> SiteConfig:
 
 
 def _watched(config: SiteConfig) -> str:
-    names = [p.name + "/" for p in (config.content_dir, config.templates_dir, config.static_dir)]
+    names = [p.name + "/" for p in config.source_folders]
     return ", ".join(names + ["site.toml"])

@@ -66,6 +66,8 @@ class SiteServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The address to open in a browser."""
         host, port = self.server_address[:2]
+        if isinstance(host, bytes):  # how the socket module types an AF_UNIX address
+            host = host.decode()
         return f"http://{host}:{port}{self.base_path}"
 
 

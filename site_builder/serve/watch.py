@@ -17,6 +17,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from site_builder.config import SiteConfig
 
@@ -42,11 +43,6 @@ IGNORED_NAMES = (
 CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})
 
 
-def source_dirs(config: SiteConfig) -> tuple[Path, ...]:
-    """The folders whose changes make the site stale."""
-    return (config.content_dir, config.templates_dir, config.static_dir)
-
-
 def is_relevant(path: Path, config: SiteConfig) -> bool:
     """True if a change at `path` can change the built site."""
     path = Path(path)
@@ -59,7 +55,7 @@ def is_relevant(path: Path, config: SiteConfig) -> bool:
         return True
     if path.name == "site.toml" and path.parent == config.root:
         return True
-    return any(path == d or path.is_relative_to(d) for d in source_dirs(config))
+    return any(path == d or path.is_relative_to(d) for d in config.source_folders)
 
 
 class _Collector(FileSystemEventHandler):
@@ -105,14 +101,14 @@ class Watcher:
         self.max_wait = max_wait
         self.observer = Observer()
         self.collector = _Collector(config, self._maybe_watch)
-        self.watched: dict[Path, object] = {}
+        self.watched: dict[Path, ObservedWatch] = {}
         self.watch_lock = threading.Lock()
         self.stopping = threading.Event()
 
     def start(self) -> None:
         """Start observing: the site root (for site.toml and folders that appear) and sources."""
         self.observer.schedule(self.collector, str(self.config.root), recursive=False)
-        for folder in source_dirs(self.config):
+        for folder in self.config.source_folders:
             self._maybe_watch(folder, announce=False)
         self.observer.start()
 
@@ -120,7 +116,7 @@ class Watcher:
         """Watch a source folder recursively once it exists (it may appear later)."""
         path = Path(path)
         with self.watch_lock:
-            if path not in source_dirs(self.config) or path in self.watched or not path.is_dir():
+            if path not in self.config.source_folders or path in self.watched or not path.is_dir():
                 return
             self.watched[path] = self.observer.schedule(self.collector, str(path), recursive=True)
         if not announce:
@@ -135,10 +131,10 @@ class Watcher:
             gone = [p for p in self.watched if not p.is_dir()]
             for path in gone:
                 self._unschedule(self.watched.pop(path))
-        for path in source_dirs(self.config):
+        for path in self.config.source_folders:
             self._maybe_watch(path)
 
-    def _unschedule(self, watch: object) -> None:
+    def _unschedule(self, watch: ObservedWatch) -> None:
         try:
             self.observer.unschedule(watch)
         except (KeyError, OSError):  # its emitter may already have died with the folder
