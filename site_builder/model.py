@@ -220,6 +220,11 @@ class Brief:
         return (-self.date.timestamp(), self.id)
 
 
+# What the plan reads of an article: the whole Article, or its Brief (the engine's, from
+# the store), which has every field the plan looks at.
+Listed = Article | Brief
+
+
 def brief(article: Article) -> list:
     """The Brief of an article, as JSON-able values."""
     return [
@@ -273,7 +278,7 @@ def _load(kind: Any, value: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_load(args[0], v) for v in value)
         return tuple(_load(a, v) for a, v in zip(args, value))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         return kind(*(_load(hints[f.name], v) for f, v in zip(_fields(kind), value)))
     return value

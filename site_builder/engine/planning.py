@@ -9,8 +9,9 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from site_builder.config import SiteConfig
 from site_builder.content import imageref, loader
@@ -63,10 +64,12 @@ class Planner:
         if memo.outputs is None:
             memo.outputs = self.store.outputs()
         cards = self._briefs()
-        found = [*errors, *loader.duplicates(config, cards)]
+        # The loader's checks read only fields a Brief has too; they are typed for Articles.
+        as_articles = cast(list[Article], cards)
+        found = [*errors, *loader.duplicates(config, as_articles)]
         if found:
             raise ErrorList(found)
-        shown = loader.publishable(cards, drafts, now)
+        shown = cast(Sequence[Brief], loader.publishable(as_articles, drafts, now))
         published = [a for a in shown if a.kind == "article"]
         pages = [a for a in shown if a.kind == "page"]
         counts = self._counts(published)
@@ -106,7 +109,7 @@ class Planner:
         outputs = [Output.from_json(json.loads(spec)) for spec in self.store.specs(paths)]
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
 
-    def _counts(self, published: list[Brief]) -> dict[str, Any]:
+    def _counts(self, published: Sequence[Brief]) -> dict[str, Any]:
         """Articles per region; on a site in several languages, per language."""
         config = self.config
         if not config.languages:
@@ -134,7 +137,7 @@ class Planner:
         )
         return [memo.briefs[path].brief for path in sorted(memo.briefs)]  # in path order
 
-    def _pictures(self, articles: list[Brief]) -> dict[str, Picture]:
+    def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, its stamp and its size, read from its header only when its stamp moved."""
         config = self.config
@@ -175,7 +178,7 @@ class Planner:
         return found
 
 
-def _probe(path: os.PathLike) -> tuple[int, int, str]:
+def _probe(path: Path) -> tuple[int, int, str]:
     """A picture's size and format."""
     from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
 

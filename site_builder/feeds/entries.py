@@ -15,10 +15,8 @@ from dataclasses import dataclass, field, replace
 
 from site_builder import urls
 from site_builder.config import SiteConfig
-from site_builder.content.markup import sanitise
 from site_builder.feeds.absolute import absolutize
-from site_builder.feeds.media import EntryPicture
-from site_builder.model import Article
+from site_builder.model import Article, Listed
 
 log = logging.getLogger("site_builder")
 
@@ -26,6 +24,20 @@ log = logging.getLogger("site_builder")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
 EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class EntryPicture:
+    """A feed entry's lead picture: an absolute URL and, for a file of the site, its type,
+    length in bytes and size (a remote picture has only its URL)."""
+
+    url: str
+    mime: str = ""
+    length: int = 0
+    width: int = 0
+    height: int = 0
+    caption: str = ""
+    credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,7 @@ def clean(text: str | None) -> str:
     return _ILLEGAL_XML.sub("", text or "")
 
 
-def entry_updated(article: Article) -> dt.datetime:
+def entry_updated(article: Listed) -> dt.datetime:
     """When the entry last changed: its updated date, else its date."""
     return article.updated or article.date
 
@@ -98,7 +110,11 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
     body = html.get(article.id, "")
     if config.allow_raw_html:
         # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
-        # frames anyway, and the validator flags them as a security risk.
+        # frames anyway, and the validator flags them as a security risk. Imported here:
+        # Markdown and nh3 (~16 ms measured) are for sites that allow raw HTML only, and
+        # the plan, which imports this module's dates, must not pay for them.
+        from site_builder.content.markup import sanitise
+
         body = sanitise(body)
     return clean(absolutize(body, page, fragments=True))
 

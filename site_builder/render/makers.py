@@ -10,8 +10,7 @@ from pathlib import Path
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.feeds import jsonfeed, opml, rss_atom, sitemap
-from site_builder.feeds.entries import EMPTY_FEED_DATE, FeedSpec
-from site_builder.feeds.media import EntryPicture
+from site_builder.feeds.entries import EMPTY_FEED_DATE, EntryPicture, FeedSpec
 from site_builder.model import Article
 from site_builder.render import assets, redirect
 from site_builder.render.outputs import (

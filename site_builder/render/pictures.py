@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from site_builder.content import imageref
-from site_builder.model import Article
+from site_builder.model import Listed
 from site_builder.render.outputs import (
     ArticleData,
     ListingData,
@@ -23,7 +23,7 @@ from site_builder.render.outputs import (
 
 
 def pictures_shown(
-    articles: Sequence[Article], pictures: dict[str, Picture]
+    articles: Sequence[Listed], pictures: dict[str, Picture]
 ) -> dict[str, ShownPicture]:
     """Article id -> its picture as pages, feeds and the sitemap show it (its variant
     files named after the article's address)."""

@@ -46,13 +46,13 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 
 from site_builder import i18n, urls
-from site_builder.config import SiteConfig
+from site_builder.config import Region, SiteConfig
 from site_builder.content.loader import field_line
 from site_builder.errors import ConfigError, ContentError, ErrorList
 from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
-from site_builder.model import Article, Translation
+from site_builder.model import Listed, Translation
 from site_builder.render import editions as ed
 from site_builder.render.outputs import (
     FEED_KINDS,
@@ -89,11 +89,11 @@ UNLISTED = ("404.html", "search/")
 
 def plan_site(
     config: SiteConfig,
-    articles: Sequence[Article],
+    articles: Sequence[Listed],
     static: dict[str, StaticData],
     memo: dict[str, Answer] | None = None,
     dirty: frozenset[str] | set[str] = frozenset(),
-    pages: Sequence[Article] = (),
+    pages: Sequence[Listed] = (),
     pictures: dict[str, Picture] | None = None,
     edition: bool = False,
 ) -> list[Output]:
@@ -165,7 +165,7 @@ def plan_site(
     return out
 
 
-def region_counts(config: SiteConfig, articles: Iterable[Article]) -> dict[str, int]:
+def region_counts(config: SiteConfig, articles: Iterable[Listed]) -> dict[str, int]:
     """How many articles each configured region has."""
     counts = {r.slug: 0 for r in config.regions}
     for article in articles:
@@ -173,9 +173,9 @@ def region_counts(config: SiteConfig, articles: Iterable[Article]) -> dict[str, 
     return counts
 
 
-def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[str, ...]:
+def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[Region, ...]:
     """The regions in the menu: those with articles (an empty section is a dead end)."""
-    return tuple(r.slug for r in config.regions if counts.get(r.slug))
+    return tuple(r for r in config.regions if counts.get(r.slug))
 
 
 # --- listings -------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def _numbered(path: str, number: int) -> str:
     return f"{path}page/{number}/"
 
 
-def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple[Block, ...]:
+def _blocks(config: SiteConfig, articles: Sequence[Listed]) -> tuple[Block, ...]:
     """The front page's blocks: each region's newest few of the articles the main column
     does not show (a block repeating the column would say nothing new)."""
     size, total = config.per_page, len(articles)
@@ -261,7 +261,7 @@ FAMILIES = {
 
 def _taxonomy(
     config: SiteConfig,
-    articles: Sequence[Article],
+    articles: Sequence[Listed],
     family: str,
     feeds: list[Feed],
     words: i18n.Words,
@@ -305,7 +305,7 @@ def _taxonomy(
 
 
 def _groups(
-    articles: Sequence[Article], attr: str, path_of: Callable[[str], str]
+    articles: Sequence[Listed], attr: str, path_of: Callable[[str], str]
 ) -> dict[str, tuple[str, list[str]]]:
     """Listing path -> (display name, its article ids), for the names articles carry in
     `attr`; names that slug alike share a listing (the first spelling names it)."""
@@ -318,7 +318,7 @@ def _groups(
     return found
 
 
-def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
+def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
     """A [[menu]] entry naming a page that is not there is a broken link in every page."""
     slugs = {page.slug for page in pages}
     for item in config.menu:
@@ -332,7 +332,7 @@ def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
 
 
 def _aliases(
-    config: SiteConfig, articles: Sequence[Article], outputs: Sequence[Output]
+    config: SiteConfig, articles: Sequence[Listed], outputs: Sequence[Output]
 ) -> list[Output]:
     """A redirect page at each old address an article or page lists in `aliases`."""
     taken = {o.file: o.path for o in outputs}
@@ -358,7 +358,7 @@ def _aliases(
     return out
 
 
-def _archive_pages(articles: Sequence[Article]) -> list[Output]:
+def _archive_pages(articles: Sequence[Listed]) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
     (a page per month stays small, and an edit re-renders one of them)."""
     months = [
@@ -379,7 +379,7 @@ def _archive_pages(articles: Sequence[Article]) -> list[Output]:
 
 
 def _article_pages(
-    articles: Sequence[Article], memo: dict[str, Answer], dirty: frozenset[str] | set[str]
+    articles: Sequence[Listed], memo: dict[str, Answer], dirty: frozenset[str] | set[str]
 ) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
     related = Related(articles, memo, dirty)
@@ -400,11 +400,11 @@ def _article_pages(
 
 def _editions(
     config: SiteConfig,
-    articles: Sequence[Article],
+    articles: Sequence[Listed],
     static: dict[str, StaticData],
     memo: dict[str, Answer] | None,
     dirty: frozenset[str] | set[str],
-    pages: Sequence[Article],
+    pages: Sequence[Listed],
     pictures: dict[str, Picture] | None,
 ) -> list[Output]:
     """Each language's edition planned as a site of its own under its path (editions.py);
@@ -496,7 +496,7 @@ class _Root:
 # --- feeds and sitemaps ----------------------------------------------------------------------
 
 
-def _news(articles: Sequence[Article], language: str) -> Output:
+def _news(articles: Sequence[Listed], language: str) -> Output:
     """The Google News sitemap: the articles published in the two days up to the newest
     one (not up to the build's clock, so the same sources give the same file), at most
     1,000, newest first; their titles are read from their cards."""
@@ -525,7 +525,7 @@ class Feed:
 
 
 def _feeds(
-    articles: Sequence[Article], feeds: Sequence[Feed], shown: dict[str, ShownPicture]
+    articles: Sequence[Listed], feeds: Sequence[Feed], shown: dict[str, ShownPicture]
 ) -> list[Output]:
     """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
     newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
@@ -547,8 +547,8 @@ UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 def _listed(
     outputs: Sequence[Output],
-    articles: Sequence[Article],
-    pages: Sequence[Article],
+    articles: Sequence[Listed],
+    pages: Sequence[Listed],
     shown: dict[str, ShownPicture],
 ) -> Iterable[SitemapEntry]:
     """The pages a sitemap lists: with a page's newest article's date, and an article

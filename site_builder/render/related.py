@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from site_builder.model import Article
+from site_builder.model import Listed
 
 RELATED = 4  # related articles under an article
 
@@ -30,7 +30,7 @@ class Related:
 
     def __init__(
         self,
-        articles: Sequence[Article],
+        articles: Sequence[Listed],
         memo: dict[str, Answer],
         dirty: frozenset[str] | set[str],
     ):
@@ -67,7 +67,7 @@ class Related:
         }
         return self.index, self.masks
 
-    def of(self, article: Article) -> tuple[str, ...]:
+    def of(self, article: Listed) -> tuple[str, ...]:
         """Up to RELATED article ids sharing countries or the region; most shared first.
 
         The answer depends on the article and the candidates around it, in order: when

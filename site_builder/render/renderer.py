@@ -57,7 +57,7 @@ class Card(Article):
     """
 
     @property
-    def body(self) -> str:  # type: ignore[override]
+    def body(self) -> str:
         reads = self.__dict__["_reads"]
         reads.bodies.add(self.id)
         return reads.body_of(self.id)
@@ -141,11 +141,7 @@ class Renderer:
         """Articles per region (per language on a site in several): what `counts` and the
         menu of regions show."""
         self.counts = counts
-        self.nav = (
-            [self.config.region(slug) for slug in plan.nav(self.config, counts)]
-            if not self.editions
-            else []
-        )
+        self.nav = list(plan.nav(self.config, counts)) if not self.editions else []
         for code, part in self.parts.items():
             part.set_counts(counts.get(code, {}))
 
@@ -184,7 +180,7 @@ class Renderer:
         reads = Reads(body_of)
         if output.template is None:
             return MAKERS[output.kind](self.config, output, articles, html), reads.result(output)
-        shown = {i: card(articles[i], reads) for i in output.cards}
+        shown: dict[str, Article] = {i: card(articles[i], reads) for i in output.cards}
         shown.update((i, articles[i]) for i in output.full)
         page, context = CONTEXTS[output.kind](self.config, output, shown)
         try:
@@ -217,10 +213,13 @@ class Renderer:
         self, page: Page, context: dict[str, Any], html: Mapping[str, str], reads: Reads
     ) -> dict[str, Any]:
         config = self.config
+        url: Callable[[str], str]
         if page.path == "404.html":  # served at any depth: absolute-path links
 
-            def url(to: str) -> str:
+            def from_root(to: str) -> str:
                 return config.base_path + to
+
+            url = from_root
         else:
             url = urls.linker(page.path)
         article = context.get("article")
@@ -289,18 +288,8 @@ class Renderer:
 
 def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | None]:
     """The template file and line where rendering failed (Jinja2 rewrites tracebacks so)."""
-    tb, found = exc.__traceback__, (fallback, None)
-    while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith((".html", ".xml", ".j2", ".jinja")):
-            found = (Path(name), tb.tb_lineno)
-        tb = tb.tb_next
-    return found
-
-
-def _template_frame(exc: BaseException, fallback: Path) -> tuple[Path, int | None]:
-    """The template file and line where rendering failed (Jinja2 rewrites tracebacks so)."""
-    tb, found = exc.__traceback__, (fallback, None)
+    tb = exc.__traceback__
+    found: tuple[Path, int | None] = (fallback, None)
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if name.endswith((".html", ".xml", ".j2", ".jinja")):

@@ -101,9 +101,12 @@ def caption_text(image: Any) -> str:
 def template_keys(env: jinja2.Environment) -> dict[str, str]:
     """Template name -> key; a template that includes by a computed name depends on all."""
     sources: dict[str, str] = {}
+    loader = env.loader
+    if loader is None:  # environment() always gives one
+        return {}
     for name in env.list_templates():
         try:
-            sources[name] = env.loader.get_source(env, name)[0]
+            sources[name] = loader.get_source(env, name)[0]
         except jinja2.TemplateNotFound:
             continue
     pulls: dict[str, set[str | None]] = {}
@@ -117,7 +120,8 @@ def template_keys(env: jinja2.Environment) -> dict[str, str]:
     everything = _digest(sorted(sources.items()))
     keys = {}
     for name in sources:
-        seen, todo = set(), [name]
+        seen: set[str] = set()
+        todo: list[str | None] = [name]
         while todo:
             current = todo.pop()
             if current is None:  # a dynamic include: any template may be used
