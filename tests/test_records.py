@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from site_builder.engine.planning import Probe
 from site_builder.engine.store import ArticleRow, BriefRow, OutputRow, Source, SourceRow, Stored
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry
 from site_builder.model import Translation, dump, load
@@ -121,6 +122,7 @@ RECORDS = [
     OutputRow("index.html", "[]", Stored("fp", '[["a"], false]', "h", 10, 1)),
     SitemapEntry("x/", None, None, TRANSLATIONS),
     NewsPlace("", "en"),
+    Probe("1 2 3 4", 800, 600, "PNG"),
     Translation("en", "articles/a/"),
 ]
 

@@ -322,12 +322,12 @@ class Engine:
         """Per template: a digest of its source and of every template it pulls in."""
         stored = self.store.meta("template_keys")
         stamps = digest([repr(sorted(site["templates"].items()))])
-        if stored and stored[0] == stamps:
-            return stored[1]
+        if isinstance(stored, dict) and stored.get("stamps") == stamps:
+            return stored["keys"]
         keys = template_keys(self.env)
         if self.env.cache is not None:  # compiled templates are reloaded on change
             self.env.cache.clear()
-        self.store.set_meta(template_keys=[stamps, keys])
+        self.store.set_meta(template_keys={"stamps": stamps, "keys": keys})
         return keys
 
 

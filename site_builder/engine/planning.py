@@ -21,11 +21,21 @@ from site_builder.engine.keys import digest
 from site_builder.engine.memo import Known, Memo
 from site_builder.engine.store import Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
-from site_builder.model import Article, Brief
+from site_builder.model import Article, Brief, dump, load
 from site_builder.render import assets, plan
 from site_builder.render.editions import language_of
 from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
 from site_builder.render.renderer import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the state keeps of a picture file's header, valid while its stamp is this."""
+
+    stamp: str
+    width: int
+    height: int
+    format: str
 
 
 @dataclass
@@ -141,8 +151,10 @@ class Planner:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, its stamp and its size, read from its header only when its stamp moved."""
         config = self.config
-        probes = self.store.meta("probes") or {}
-        seen: dict[str, list] = {}
+        probes = {
+            key: load(Probe, value) for key, value in (self.store.meta("probes") or {}).items()
+        }
+        seen: dict[str, Probe] = {}
         found: dict[str, Picture] = {}
         errors: list[SiteBuilderError] = []
         for article in articles:
@@ -156,7 +168,7 @@ class Planner:
                     continue
                 key, stamp = str(ref.path), scan.text(scan.stamp(os.stat(ref.path)))
                 known = probes.get(key)
-                size = known[1:] if known and known[0] == stamp else _probe(ref.path)
+                probe = known if known and known.stamp == stamp else _probe(ref.path, stamp)
             except SiteBuilderError as exc:
                 where = loader.field_line(article.path, ("image",))
                 errors.append(type(exc)(exc.message, config.shown(article.path), where))
@@ -169,20 +181,22 @@ class Planner:
                     )
                 )
                 continue
-            seen[key] = [stamp, *size]
-            width, height, kind = size
-            found[article.id] = Picture(key, stamp, ref.static_path, width, height, kind)
-        self.store.set_meta(probes=seen)
+            seen[key] = probe
+            found[article.id] = Picture(
+                key, stamp, ref.static_path, probe.width, probe.height, probe.format
+            )
+        self.store.set_meta(probes={key: dump(probe) for key, probe in seen.items()})
         if errors:
             raise ErrorList(errors)
         return found
 
 
-def _probe(path: Path) -> tuple[int, int, str]:
-    """A picture's size and format."""
+def _probe(path: Path, stamp: str) -> Probe:
+    """A picture's size and format, read from its header."""
     from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
 
-    return images.probe(path)
+    width, height, kind = images.probe(path)
+    return Probe(stamp, width, height, kind)
 
 
 def menu_pages_of(rows: list) -> list[SimpleNamespace]:

@@ -178,7 +178,7 @@ class Store:
 
     def meta(self, name: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return json.loads(row[0]) if row else default
+        return json.loads(row[0]) if row else default  # (value,)
 
     def stamps(self) -> dict[str, str]:
         """Content file -> its stamp as stored (scan.text, or "racy")."""
@@ -227,7 +227,7 @@ class Store:
         return {path: Stored(*rest) for path, *rest in rows}
 
     def output_paths(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT path FROM outputs")}
+        return {path for (path,) in self.db.execute("SELECT path FROM outputs")}
 
     def output_stamps(self) -> list[tuple[str, int, int]]:
         return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
