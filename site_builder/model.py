@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import types
+import typing
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,14 @@ def _moment(value: list) -> dt.datetime:
     return moment.replace(tzinfo=ZoneInfo(value[1])) if value[1] else moment
 
 
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One language's version of an article (`translation_of`): its code and site path."""
+
+    lang: str
+    path: str
+
+
 class Brief:
     """What planning needs of an article (plan.py): its identity, dates, region, countries
     and address; read for every article at every full plan, so kept small and quick."""
@@ -206,6 +220,11 @@ class Brief:
         return (-self.date.timestamp(), self.id)
 
 
+# What the plan reads of an article: the whole Article, or its Brief (the engine's, from
+# the store), which has every field the plan looks at.
+Listed = Article | Brief
+
+
 def brief(article: Article) -> list:
     """The Brief of an article, as JSON-able values."""
     return [
@@ -226,3 +245,50 @@ def brief(article: Article) -> list:
         article.lang,
         article.translation_of,
     ]
+
+
+# --- records as JSON ------------------------------------------------------------------------
+# The plan's entries and the store's rows are frozen dataclasses of plain values (str, int,
+# float, bool, None, tuples, other such records). The build state keeps them as JSON and
+# compares what it reads back with what the plan makes now, by value and by repr: so a
+# record must come back as the same types, tuples as tuples. Its field types say how.
+
+
+def dump(value: Any) -> Any:
+    """A record (or tuple of them) as JSON-able lists, field by field in declared order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [dump(getattr(value, f.name)) for f in _fields(type(value))]
+    if isinstance(value, tuple | list):
+        return [dump(v) for v in value]
+    return value
+
+
+def load(kind: type[R], value: Any) -> R:
+    """What dump() made, back as `kind`: the inverse of dump for the types records use."""
+    return _load(kind, value)
+
+
+def _load(kind: Any, value: Any) -> Any:
+    if value is None or kind is Any:
+        return value
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        return _load(next(a for a in args if a is not type(None)), value)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_load(args[0], v) for v in value)
+        return tuple(_load(a, v) for a, v in zip(args, value))
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        return kind(*(_load(hints[f.name], v) for f, v in zip(_fields(kind), value)))
+    return value
+
+
+@cache
+def _fields(kind: type) -> tuple[dataclasses.Field, ...]:
+    return tuple(f for f in dataclasses.fields(kind) if f.init)
+
+
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)

@@ -35,11 +35,6 @@ def author_path(name: str) -> str:
     return f"authors/{slugify(name)}/"
 
 
-def paged(path: str, page: int) -> str:
-    """The path of page N of a listing: 'middle-east/' then 'middle-east/page/2/'."""
-    return path if page <= 1 else f"{path}page/{page}/"
-
-
 def region_path(slug: str) -> str:
     """A region's listing."""
     return f"{slug}/"

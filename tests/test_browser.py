@@ -537,9 +537,7 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
             context = browser.new_context(viewport={"width": width, "height": 800})
             page = context.new_page()
             held = []
-            page.route(
-                re.compile(r"\.(webp|jpg|png)$"), lambda r, held=held: held.append(r)
-            )  # unanswered
+            page.route(re.compile(r"\.(webp|jpg|png)$"), lambda r: held.append(r))  # noqa: B023 (unanswered)
             for path, picture in (("", ".top-story img"), (article, ".lead-image img")):
                 page.goto(f"http://127.0.0.1:{served.port}/{path}", wait_until="domcontentloaded")
                 box = page.evaluate(f"""(() => {{ const i = document.querySelector('{picture}');

@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 
 from site_builder.config import Region, SiteConfig
-from site_builder.feeds.entries import feed_files
 from site_builder.model import Article, Image
+from tests.feedfiles import feed_files
 
 UTC = dt.UTC
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -13,8 +13,8 @@ import logging
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.feeds.entries import feed_files
 from site_builder.model import Image
+from tests.feedfiles import feed_files
 from tests.test_feeds import ATOM, BASE, UTC, article, newest_first, parse
 
 DC = "{http://purl.org/dc/elements/1.1/}creator"

@@ -6,7 +6,7 @@ from lxml import etree
 
 from site_builder.config import Region, SiteConfig
 from site_builder.feeds.absolute import absolutize
-from site_builder.feeds.entries import feed_files
+from tests.feedfiles import feed_files
 
 PAGE = "https://example.org/news/articles/2026/02/story/"
 

@@ -17,8 +17,8 @@ from lxml import etree
 from test_feeds import BASE, HOSTILE, article, body, newest_first
 
 from site_builder.config import SiteConfig
-from site_builder.feeds.entries import feed_files
 from site_builder.model import Image
+from tests.feedfiles import feed_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")

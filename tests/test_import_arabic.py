@@ -8,13 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from articles import load_articles
 
 from site_builder.cli import main
 from site_builder.config import DEFAULT_REGIONS, load_config
 from site_builder.content import frontmatter
 from site_builder.ingest.classify import classify
 from site_builder.ingest.filing import title_slug
-from tests.articles import load_articles
 
 
 def run_cli(*args: str) -> int:

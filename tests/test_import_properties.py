@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.config import DEFAULT_REGIONS, load_config
-from site_builder.content.markup import Renderer
+from site_builder.content.markup import MarkdownConverter
 from site_builder.errors import SiteBuilderError
 from site_builder.ingest.classify import classify
 from site_builder.ingest.dump import escape_block
@@ -99,6 +99,8 @@ def test_escaped_plain_text_renders_as_itself_never_as_markup(tmp_path_factory, 
     config = replace(
         load_config(None, root=Path(tmp_path_factory.getbasetemp())), allow_raw_html=True
     )
-    html = Renderer(config).html(escape_block(" ".join(text.split()) + " <script>x</script>"))
+    html = MarkdownConverter(config).html(
+        escape_block(" ".join(text.split()) + " <script>x</script>")
+    )
     assert "<script" not in html.lower()
     assert not re.search(r"<a [^>]*href=\"(?:javascript|data):", html, re.I)

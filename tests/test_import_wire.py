@@ -14,7 +14,7 @@ from conftest import run_cli
 
 from site_builder.config import DEFAULT_REGIONS, load_config
 from site_builder.content import frontmatter
-from site_builder.content.markup import Renderer
+from site_builder.content.markup import MarkdownConverter
 from site_builder.ingest.classify import classify
 
 
@@ -261,7 +261,7 @@ def test_escaped_script_text_is_visible_text_after_import_and_build(tmp_path, ra
 
 
 def test_style_javascript_srcset_and_landmark_ids_never_reach_a_page(tmp_path):
-    html = Renderer(load_config(None, root=tmp_path)).html(
+    html = MarkdownConverter(load_config(None, root=tmp_path)).html(
         '<table><tr><td style="position:fixed;background:url(https://t.example/x)">a</td>'
         '</tr></table>\n\n<img src="a.jpg" srcset="javascript:alert(1) 2x">\n\n'
         '<div id="main" class="site-header">b</div>\n\n## Steps\n\nText[^n]\n\n[^n]: Note'
@@ -272,7 +272,7 @@ def test_style_javascript_srcset_and_landmark_ids_never_reach_a_page(tmp_path):
 
 
 def test_a_srcset_of_web_addresses_is_kept(tmp_path):
-    html = Renderer(load_config(None, root=tmp_path)).html(
+    html = MarkdownConverter(load_config(None, root=tmp_path)).html(
         '<img src="a.jpg" srcset="a.jpg 1x, https://cdn.example/a2.jpg 2x">'
     )
     assert 'srcset="a.jpg 1x, https://cdn.example/a2.jpg 2x"' in html

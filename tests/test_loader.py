@@ -9,12 +9,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from articles import load_articles
 
 from site_builder.config import load_config
 from site_builder.content.loader import folder_region
-from site_builder.content.markup import Renderer
+from site_builder.content.markup import MarkdownConverter
 from site_builder.errors import ErrorList
-from tests.articles import load_articles
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
@@ -107,7 +107,7 @@ def test_slug_from_front_matter_or_file_name(tmp_path):
 
 def test_markdown_extensions_and_sanitising(tmp_path):
     config = load_config(None, root=tmp_path)
-    md = Renderer(config)
+    md = MarkdownConverter(config)
     html = md.html("## Three steps\n\nText[^n]\n\n[^n]: Note\n\n<img src=x onerror=alert(1)>")
     assert '<h2 id="three-steps">Three steps</h2>' in html
     assert 'class="footnote"' in html and "onerror" not in html

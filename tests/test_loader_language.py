@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from articles import load_articles
 
 from site_builder.config import load_config
 from site_builder.errors import ErrorList
 from site_builder.model import from_json, to_json
-from tests.articles import load_articles
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 HEAD = "---\nid: {id}\ntitle: T\ndate: 2026-02-10T08:00:00+00:00\nregion: world\n"

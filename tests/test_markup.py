@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from site_builder.config import SiteConfig
-from site_builder.content.markup import Renderer, sanitise
+from site_builder.content.markup import MarkdownConverter, sanitise
 
 
 @pytest.mark.parametrize("tag", ["script", "style", "iframe", "object", "noscript", "template"])
@@ -148,8 +148,8 @@ def test_srcset_is_checked_like_src(srcset, kept):
 
 def test_raw_html_is_left_alone_only_when_the_site_allows_it():
     text = 'Hi <span onclick="x()">there</span><script>alert(1)</script>'
-    assert Renderer(SiteConfig()).html(text) == "<p>Hi <span>there</span></p>"
-    raw = Renderer(SiteConfig(allow_raw_html=True)).html(text)
+    assert MarkdownConverter(SiteConfig()).html(text) == "<p>Hi <span>there</span></p>"
+    raw = MarkdownConverter(SiteConfig(allow_raw_html=True)).html(text)
     assert "onclick" in raw and "<script>" in raw
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from site_builder.config import SiteConfig
-from site_builder.content.markup import PARALLEL_MIN, Renderer
+from site_builder.content.markup import PARALLEL_MIN, MarkdownConverter
 
 
 def test_parallel_conversion_equals_serial():
@@ -14,15 +14,15 @@ def test_parallel_conversion_equals_serial():
         for n in range(PARALLEL_MIN * 3)
     ]
     bodies.append(bodies[0])  # a duplicate body is converted once
-    parallel = Renderer(SiteConfig()).html_many(bodies)
-    serial_renderer = Renderer(SiteConfig())
+    parallel = MarkdownConverter(SiteConfig()).html_many(bodies)
+    serial_renderer = MarkdownConverter(SiteConfig())
     serial = [serial_renderer.html(b) for b in bodies]
     assert parallel == serial
     assert "<script" not in "".join(parallel) and "<table>" in parallel[5]
 
 
 def test_a_body_without_a_fence_reads_the_same_without_fenced_code():
-    """Renderer leaves fenced_code (and the Pygments import it brings) out for bodies with
+    """MarkdownConverter leaves fenced_code (and the Pygments import it brings) out for bodies with
     no ``` or ~~~; every other construct must come out exactly as with it."""
     from conftest import REPO
 
@@ -41,7 +41,7 @@ def test_a_body_without_a_fence_reads_the_same_without_fenced_code():
     ]
     assert len(samples) > 5
     with_fences = _new_markdown(EXTENSIONS + ["smarty"])  # typography is on by default
-    renderer = Renderer(SiteConfig())
+    renderer = MarkdownConverter(SiteConfig())
     for text in samples:
         assert "```" not in text and "~~~" not in text
         assert renderer.html(text) == _convert(with_fences, text, False)

@@ -13,7 +13,7 @@ import pytest
 
 from site_builder import parallel
 from site_builder.config import SiteConfig
-from site_builder.content.markup import PARALLEL_MIN, Renderer
+from site_builder.content.markup import PARALLEL_MIN, MarkdownConverter
 
 
 def tagged(item: int) -> tuple[int, int]:
@@ -68,7 +68,7 @@ def test_a_large_batch_of_markdown_is_converted_by_workers(two_cores, monkeypatc
     RECORD[:] = [tmp_path / "pids"]
     monkeypatch.setattr(parallel, "_run_slice", recording_slice)
     bodies = [f"Paragraph {n} with *emphasis*." for n in range(PARALLEL_MIN * 2)]
-    html = Renderer(SiteConfig()).html_many(bodies)
+    html = MarkdownConverter(SiteConfig()).html_many(bodies)
     assert html[3] == "<p>Paragraph 3 with <em>emphasis</em>.</p>"
     pids = set((tmp_path / "pids").read_text(encoding="ascii").split())
     assert pids and str(os.getpid()) not in pids

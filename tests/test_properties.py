@@ -24,10 +24,10 @@ from site_builder.content import frontmatter
 from site_builder.content.loader import SAFE_SLUG
 from site_builder.content.markup import sanitise
 from site_builder.errors import ContentError
-from site_builder.feeds.entries import feed_files
 from site_builder.ingest import dump
 from site_builder.ingest.filing import edited_since_import, render_with_digest
 from site_builder.model import Article, Image, Source
+from tests.feedfiles import feed_files
 
 # Any Unicode but lone surrogates (UTF-8 files and YAML cannot carry those).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)

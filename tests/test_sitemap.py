@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from site_builder.config import SiteConfig
-from site_builder.feeds.sitemap import robots, sitemap, w3c_datetime
+from site_builder.feeds.sitemap import SitemapEntry, robots, sitemap, w3c_datetime
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -18,14 +18,14 @@ def test_sitemap_absolute_locations_and_w3c_lastmod():
     data = sitemap(
         config,
         [
-            ("", w3c_datetime(dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC))),
-            (
+            SitemapEntry("", w3c_datetime(dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC))),
+            SitemapEntry(
                 "articles/2026/02/a&b/",
                 w3c_datetime(
                     dt.datetime(2026, 2, 11, 12, 0, 5, 123, tzinfo=ZoneInfo("Asia/Dubai"))
                 ),
             ),
-            ("gulf/", None),
+            SitemapEntry("gulf/", None),
         ],
     )
     root = etree.fromstring(data)
@@ -50,5 +50,5 @@ def test_robots_points_to_the_absolute_sitemap():
 
 def test_same_pages_same_bytes():
     config = SiteConfig(base_url="https://example.org/")
-    pages = [("", None), ("x/", "2026-01-01T00:00:00+00:00")]
+    pages = [SitemapEntry("", None), SitemapEntry("x/", "2026-01-01T00:00:00+00:00")]
     assert sitemap(config, pages) == sitemap(config, list(pages))

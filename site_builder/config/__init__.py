@@ -4,7 +4,9 @@ settings.py holds SiteConfig and the tables it carries (folder facts included: w
 templates and static files come from); loading.py reads site.toml and checks every key,
 with regions.py, languages.py, tables.py (menu, permalinks, taxonomies) and
 deploy_targets.py checking their own tables, and tomltext.py finding the line an error
-names. Imports only the shared modules (errors, i18n, theme).
+names.
+
+May import: only the shared modules below it (errors, i18n, gazetteer, theme).
 """
 
 from site_builder.config.deploy_targets import CACHE_KINDS

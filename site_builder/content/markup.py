@@ -110,7 +110,7 @@ _MARKDOWN_CLASS = re.compile(r"footnote|footnote-ref|footnote-backref|language-[
 _SRCSET_URL = re.compile(r"\s*(\S+)(?:\s+[\d.]+[wx])?\s*(?:,|$)")
 
 
-class Renderer:
+class MarkdownConverter:
     """Turns article Markdown into safe HTML; keep one per build (the parser is reused)."""
 
     def __init__(self, config: SiteConfig):

@@ -4,6 +4,9 @@ that never leaves a link to a missing page (see plan.py), deletes last.
 The URL's scheme picks the kind: a folder or ssh:// (rsync.py), git+ssh:// or git+file://
 (gitbranch.py), s3:// (s3.py). This module checks the last build, takes the lock, hands
 the target to its kind and prints what was done.
+
+May import: engine/buildstatus.py (the last build's outcome) and the shared modules; never
+serve/ or ingest/.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -148,7 +149,8 @@ class OutputCheck:
     def __init__(self, state: Path | None, output: Path, fork: bool, trust: bool = False):
         """`trust`: take output/ as left without looking (watch, between its own builds)."""
         self.state, self.output = state, str(output)
-        self.pid, self.pipe, self.answer = 0, -1, [[], []] if trust else None
+        self.pid, self.pipe = 0, -1
+        self.answer: list[list] | None = [[], []] if trust else None
         if fork and not trust and state is not None and state.is_file() and hasattr(os, "fork"):
             self._fork()
 
@@ -174,8 +176,6 @@ class OutputCheck:
         self.pid, self.pipe = pid, read
 
     def _look(self) -> list[list[str]]:
-        import sqlite3
-
         db = sqlite3.connect(f"file:{self.state}?mode=ro", uri=True)
         try:
             rows = db.execute("SELECT path, size, mtime FROM outputs").fetchall()

@@ -19,6 +19,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,71 @@ CREATE TABLE IF NOT EXISTS body_readers (id TEXT NOT NULL, path TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS body_readers_id ON body_readers (id);
 CREATE INDEX IF NOT EXISTS body_readers_path ON body_readers (path);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A content file as the store keeps it (tables sources and articles)."""
+
+    path: str
+    stamp: str  # scan.text, or "racy"
+    hash: str  # of its bytes
+    id: str
+    card: str  # digest of every field but the body
+    full: str  # digest of every field
+    brief: str  # model.brief as JSON
+    article: str  # the card as JSON (model.to_json, body "")
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """What the scan compares of a content file: its stamp, bytes digest, id and card."""
+
+    path: str
+    stamp: str
+    hash: str
+    id: str
+    card: str
+
+
+@dataclass(frozen=True, slots=True)
+class BriefRow:
+    """A content file's article id and digests (its brief comes apart, Store.briefs)."""
+
+    path: str
+    id: str
+    card: str
+    full: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: str
+    card: str
+    full: str
+    article: str  # the card as JSON
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An output as the last build left it: its fingerprint, what it read beyond its plan
+    entry (JSON, or ""), and the digest, size and mtime of its file."""
+
+    fingerprint: str
+    reads: str
+    hash: str
+    size: int
+    mtime: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRow:
+    """An output to remember: its file, plan entry (JSON) and how it was left."""
+
+    path: str
+    spec: str
+    stored: Stored
 
 
 class Store:
@@ -112,7 +178,7 @@ class Store:
 
     def meta(self, name: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return json.loads(row[0]) if row else default
+        return json.loads(row[0]) if row else default  # (value,)
 
     def stamps(self) -> dict[str, str]:
         """Content file -> its stamp as stored (scan.text, or "racy")."""
@@ -127,50 +193,52 @@ class Store:
         clone.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         return clone
 
-    def sources(self, paths: Iterable[str]) -> list[tuple]:
-        """(path, stamp, hash, id, card digest) rows of these content files."""
-        return self._where("SELECT path, stamp, hash, id, card FROM sources", "path", paths)
+    def sources(self, paths: Iterable[str]) -> list[SourceRow]:
+        """These content files' rows."""
+        query = "SELECT path, stamp, hash, id, card FROM sources"
+        return [SourceRow(*row) for row in self._where(query, "path", paths)]
 
-    def briefs(self) -> tuple[list[tuple[str, str, str, str]], str]:
-        """(path, id, card digest, full digest) of every content file, and their briefs as
-        one JSON array (one parse for 10,000 is much quicker than 10,000 parses)."""
+    def briefs(self) -> tuple[list[BriefRow], str]:
+        """Every content file's row, and their briefs as one JSON array (one parse for
+        10,000 is much quicker than 10,000 parses)."""
         rows = self.db.execute("SELECT path, id, card, full, brief FROM sources").fetchall()
-        return [row[:4] for row in rows], "[" + ",".join(row[4] for row in rows) + "]"
+        briefs = "[" + ",".join(brief for *_, brief in rows) + "]"
+        return [BriefRow(path, ident, card, full) for path, ident, card, full, _ in rows], briefs
 
-    def articles(self, ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
-        """(id, card digest, full digest, card JSON) of these articles."""
-        return self._where(
-            "SELECT s.id, s.card, s.full, a.article FROM sources s JOIN articles a ON a.id = s.id",
-            "s.id",
-            ids,
+    def articles(self, ids: Iterable[str]) -> list[ArticleRow]:
+        """These articles' digests and cards."""
+        query = (
+            "SELECT s.id, s.card, s.full, a.article FROM sources s JOIN articles a ON a.id = s.id"
         )
+        return [ArticleRow(*row) for row in self._where(query, "s.id", ids)]
 
     def bodies(self, ids: Iterable[str]) -> list[tuple[str, str]]:
         return self._where("SELECT id, body FROM articles", "id", ids)
 
     def html(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """id -> (key, HTML) of these articles' bodies."""
-        return {row[0]: row[1:] for row in self._where("SELECT id, key, html FROM html", "id", ids)}
+        rows = self._where("SELECT id, key, html FROM html", "id", ids)
+        return {ident: (key, html) for ident, key, html in rows}
 
-    def outputs(self, paths: Iterable[str] | None = None) -> dict[str, tuple]:
-        """Output path -> (fingerprint, reads JSON, hash, size, mtime), all or of these."""
+    def outputs(self, paths: Iterable[str] | None = None) -> dict[str, Stored]:
+        """Output path -> how the last build left it: all outputs, or these."""
         query = "SELECT path, fingerprint, reads, hash, size, mtime FROM outputs"
         rows = self.db.execute(query) if paths is None else self._where(query, "path", paths)
-        return {row[0]: row[1:] for row in rows}
+        return {path: Stored(*rest) for path, *rest in rows}
 
     def output_paths(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT path FROM outputs")}
+        return {path for (path,) in self.db.execute("SELECT path FROM outputs")}
 
     def output_stamps(self) -> list[tuple[str, int, int]]:
         return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
 
     def specs(self, paths: Iterable[str]) -> list[str]:
         """The plan entries (spec JSON) of these outputs."""
-        return [row[0] for row in self._where("SELECT spec FROM outputs", "path", paths)]
+        return [spec for (spec,) in self._where("SELECT spec FROM outputs", "path", paths)]
 
     def body_readers(self, ids: Iterable[str]) -> set[str]:
         """The outputs that read the body of any of these articles."""
-        return {row[0] for row in self._where("SELECT path FROM body_readers", "id", ids)}
+        return {path for (path,) in self._where("SELECT path FROM body_readers", "id", ids)}
 
     def _where(self, query: str, column: str, values: Iterable[str]) -> list[tuple]:
         values = list(values)
@@ -199,15 +267,15 @@ class Store:
             [(k, json.dumps(v)) for k, v in values.items()],
         )
 
-    def put_sources(self, rows: Iterable[tuple]) -> None:
-        """Rows of (path, stamp, hash, id, card digest, full digest, brief, card JSON, body)."""
-        rows = list(rows)
+    def put_sources(self, sources: Iterable[Source]) -> None:
+        sources = list(sources)
         self.db.executemany(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", [row[:7] for row in rows]
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(s.path, s.stamp, s.hash, s.id, s.card, s.full, s.brief) for s in sources],
         )
         self.db.executemany(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?)",
-            [(row[3], row[7], row[8]) for row in rows],
+            [(s.id, s.article, s.body) for s in sources],
         )
 
     def restamp(self, rows: Iterable[tuple[str, Any]]) -> None:
@@ -232,17 +300,20 @@ class Store:
         """Rows of (id, key, HTML)."""
         self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?, ?)", rows)
 
-    def put_outputs(self, rows: Iterable[tuple], readers: Iterable[tuple[str, str]]) -> None:
-        """Rows of (path, spec, fingerprint, reads, hash, size, mtime); their body readers."""
+    def put_outputs(self, rows: Iterable[OutputRow], readers: Iterable[tuple[str, str]]) -> None:
+        """These outputs; and (article id, output path) of the bodies they read."""
         rows = list(rows)
-        self.db.executemany("DELETE FROM body_readers WHERE path = ?", [(r[0],) for r in rows])
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("DELETE FROM body_readers WHERE path = ?", [(r.path,) for r in rows])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r.path, r.spec, *astuple(r.stored)) for r in rows],
+        )
         self.db.executemany("INSERT INTO body_readers VALUES (?, ?)", readers)
 
     def drop_outputs(self, paths: Iterable[str]) -> None:
-        paths = [(p,) for p in paths]
-        self.db.executemany("DELETE FROM outputs WHERE path = ?", paths)
-        self.db.executemany("DELETE FROM body_readers WHERE path = ?", paths)
+        rows = [(p,) for p in paths]
+        self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
+        self.db.executemany("DELETE FROM body_readers WHERE path = ?", rows)
 
     def forget_outputs(self) -> None:
         """output/ is not what the store says (moved, deleted, another folder)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from site_builder import urls
 from site_builder.config import SiteConfig
@@ -56,8 +57,8 @@ def _item(
     article: Article,
     updated: dt.datetime,
     html: Mapping[str, str],
-) -> dict:
-    item = {
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
         "id": article.id,
         "url": urls.absolute(config, article.url_path),
         "title": title(article),

@@ -7,26 +7,12 @@ extension, registered on each feed that has pictures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from site_builder.feeds.entries import EntryPicture
+
 NS = "http://search.yahoo.com/mrss/"
-
-
-@dataclass(frozen=True)
-class EntryPicture:
-    """A feed entry's lead picture: an absolute URL and, for a file of the site, its type,
-    length in bytes and size (a remote picture has only its URL)."""
-
-    url: str
-    mime: str = ""
-    length: int = 0
-    width: int = 0
-    height: int = 0
-    caption: str = ""
-    credit: str = ""
 
 
 class MediaFeed(BaseExtension):

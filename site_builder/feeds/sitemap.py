@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.feeds.entries import clean
-from site_builder.model import Article
+from site_builder.model import Article, Translation
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
@@ -17,7 +18,26 @@ NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap(config: SiteConfig, pages: Iterable[tuple]) -> bytes:
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    """A page the sitemap lists: its site path, W3C lastmod when known, the site path of
+    its lead picture, and its translations (itself included) on a site in several."""
+
+    path: str
+    lastmod: str | None = None
+    picture: str | None = None
+    translations: tuple[Translation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewsPlace:
+    """Where a news sitemap's article lives: its edition's path prefix and language."""
+
+    prefix: str
+    language: str
+
+
+def sitemap(config: SiteConfig, pages: Iterable[SitemapEntry]) -> bytes:
     """sitemap.xml: each page's absolute URL, its W3C lastmod when known, an article
     page's lead picture (`image:image`) and, on a site in several languages, the page's
     translations (`xhtml:link rel="alternate" hreflang`, itself included).
@@ -29,20 +49,19 @@ def sitemap(config: SiteConfig, pages: Iterable[tuple]) -> bytes:
         "<?xml version='1.0' encoding='UTF-8'?>\n",
         f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" xmlns:xhtml="{XHTML_NS}">\n',
     ]
-    for path, lastmod, *more in pages:
-        picture = more[0] if more else None
-        parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, path))}</loc>\n")
-        if lastmod is not None:
-            parts.append(f"    <lastmod>{lastmod}</lastmod>\n")
-        if picture is not None:
+    for page in pages:
+        parts.append(f"  <url>\n    <loc>{escape(urls.absolute(config, page.path))}</loc>\n")
+        if page.lastmod is not None:
+            parts.append(f"    <lastmod>{page.lastmod}</lastmod>\n")
+        if page.picture is not None:
             parts.append(
-                f"    <image:image><image:loc>{escape(urls.absolute(config, picture))}"
+                f"    <image:image><image:loc>{escape(urls.absolute(config, page.picture))}"
                 "</image:loc></image:image>\n"
             )
-        for language, other in more[1] if len(more) > 1 else ():
+        for other in page.translations:
             parts.append(
-                f'    <xhtml:link rel="alternate" hreflang="{escape(language)}" '
-                f'href="{escape(urls.absolute(config, other))}"/>\n'
+                f'    <xhtml:link rel="alternate" hreflang="{escape(other.lang)}" '
+                f'href="{escape(urls.absolute(config, other.path))}"/>\n'
             )
         parts.append("  </url>\n")
     parts.append("</urlset>\n")
@@ -50,7 +69,7 @@ def sitemap(config: SiteConfig, pages: Iterable[tuple]) -> bytes:
 
 
 def news_sitemap(
-    config: SiteConfig, articles: Sequence[Article], where: Sequence[tuple[str, str]] = ()
+    config: SiteConfig, articles: Sequence[Article], where: Sequence[NewsPlace] = ()
 ) -> bytes:
     """news-sitemap.xml (Google News): the recent articles with the publication's name
     and language, each one's publication date and title (plan._news picks them);
@@ -61,10 +80,10 @@ def news_sitemap(
         f'<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n',
     ]
     for number, article in enumerate(articles):
-        prefix, code = where[number] if number < len(where) else ("", config.language)
-        language = escape(code.split("-")[0].lower())
+        place = where[number] if number < len(where) else NewsPlace("", config.language)
+        language = escape(place.language.split("-")[0].lower())
         parts.append(
-            f"  <url>\n    <loc>{escape(urls.absolute(config, prefix + article.url_path))}"
+            f"  <url>\n    <loc>{escape(urls.absolute(config, place.prefix + article.url_path))}"
             "</loc>\n"
             f"    <news:news>\n      <news:publication>\n"
             f"        <news:name>{name}</news:name>\n"

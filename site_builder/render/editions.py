@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from site_builder import urls
 from site_builder.config import Language, SiteConfig
+from site_builder.model import Translation
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ def edition_of(path: str, found: Sequence[Edition]) -> tuple[Edition | None, str
 
 def translations(
     articles: Sequence, config: SiteConfig, prefixes: dict[str, str]
-) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Article id -> (language, site path) of each of its translations, itself included:
+) -> dict[str, tuple[Translation, ...]]:
+    """Article id -> each of its translations (language, site path), itself included:
     the articles linked by `translation_of`, in either direction, form one group."""
     by_id = {a.id: a for a in articles}
     groups: dict[str, set[str]] = {}
@@ -76,7 +77,7 @@ def translations(
     for ident, group in groups.items():
         members = sorted(group, key=lambda i: language_of(by_id[i], config))
         found[ident] = tuple(
-            (
+            Translation(
                 language_of(by_id[i], config),
                 prefixes[language_of(by_id[i], config)] + by_id[i].url_path,
             )

@@ -14,14 +14,22 @@ from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.feeds.jsonfeed import html_safe_json
 from site_builder.model import Article
+from site_builder.render.outputs import ShownPicture
 
 
-def lead_image(config: SiteConfig, shown: tuple | None, article: Article | None) -> dict | None:
+def lead_image(
+    config: SiteConfig, shown: ShownPicture | None, article: Article | None
+) -> dict | None:
     """The article's lead picture as absolute URL, size and type: its largest file in its
     own format (a file of the site), or a remote image.url as it is."""
     if shown is not None:
-        width, height, _kind, path, mime = shown[5][-1]  # the largest in its own format
-        return {"url": urls.absolute(config, path), "width": width, "height": height, "type": mime}
+        largest = shown.largest
+        return {
+            "url": urls.absolute(config, largest.path),
+            "width": largest.width,
+            "height": largest.height,
+            "type": largest.mime,
+        }
     if article is not None and article.image and article.image.url.startswith("http"):
         return {"url": article.image.url}
     return None

@@ -30,69 +30,70 @@ plans each language's edition as a site of its own under its path (`_editions`).
 Adding a new kind of output:
 1. write a function here that returns its Output entries (site path, kind, data, and the
    articles it reads as cards or in full), and call it from plan_site;
-2. pages: add the kind's template to TEMPLATES and a context builder to render.CONTEXTS,
-   which gets the Output with its articles resolved; other files: a maker in
-   render.MAKERS that turns the Output into bytes;
+   if it needs values besides the articles, give it a record of them in outputs.py (a
+   frozen dataclass of plain values, named in outputs.DATA for its kind);
+2. pages: add the kind's template to outputs.TEMPLATES and a context builder to
+   contexts.CONTEXTS, which gets the Output with its articles resolved; other files: a
+   maker in makers.MAKERS that turns the Output into bytes;
 3. nothing else: the engine finds stale outputs, renders, publishes and remembers them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from site_builder import i18n, urls
-from site_builder.config import SiteConfig
+from site_builder.config import Region, SiteConfig
+from site_builder.content.loader import field_line
+from site_builder.errors import ConfigError, ContentError, ErrorList
+from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
+from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
-from site_builder.model import Article
+from site_builder.model import Listed, Translation
+from site_builder.render import editions as ed
+from site_builder.render.outputs import (
+    FEED_KINDS,
+    ArchiveData,
+    ArticleData,
+    Block,
+    FeedData,
+    FeedLink,
+    ListingData,
+    Month,
+    NewsData,
+    OpmlData,
+    OpmlFeed,
+    Output,
+    Picture,
+    RedirectData,
+    Shown,
+    ShownPicture,
+    SitemapData,
+    StaticData,
+    SubscribeData,
+    SubscribeRow,
+    Term,
+    TermsData,
+)
+from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
+from site_builder.render.related import Answer, Related
 
-RELATED = 4  # related articles under an article
 REGION_BLOCK = 3  # articles per region block on the front page
-# Page kinds and their templates; every other kind is a file made by render.MAKERS.
-TEMPLATES = {
-    "article": "article.html",
-    "listing": "list.html",
-    "archive": "archive.html",
-    "subscribe": "subscribe.html",
-    "search": "search.html",
-    "notfound": "404.html",
-    "page": "page.html",
-    "terms": "terms.html",
-}
-FEED_KINDS = ("rss", "atom", "json")
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 # Pages no crawler should list: the error page, and the search page (marked noindex).
 UNLISTED = ("404.html", "search/")
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One file of the site and everything it is made from."""
-
-    path: str  # site path: 'gulf/page/3/' for a page, 'feed.xml' for a file
-    kind: str  # a TEMPLATES key, or a file kind (rss, sitemap, static, ...)
-    data: tuple = ()  # plain values that decide it besides the articles
-    cards: tuple[str, ...] = ()  # ids of articles shown by their card
-    full: tuple[str, ...] = ()  # ids of articles shown with their body
-    file: str = field(init=False, compare=False)  # below output/: pages are '<path>index.html'
-
-    def __post_init__(self):
-        object.__setattr__(self, "file", urls.output_file(self.path))
-
-    @property
-    def template(self) -> str | None:
-        return TEMPLATES.get(self.kind)
-
-
 def plan_site(
     config: SiteConfig,
-    articles: Sequence[Article],
-    static: dict[str, tuple[str, str]],
-    memo: dict | None = None,
+    articles: Sequence[Listed],
+    static: dict[str, StaticData],
+    memo: dict[str, Answer] | None = None,
     dirty: frozenset[str] | set[str] = frozenset(),
-    pages: Sequence[Article] = (),
+    pages: Sequence[Listed] = (),
     pictures: dict[str, Picture] | None = None,
     edition: bool = False,
 ) -> list[Output]:
@@ -106,9 +107,9 @@ def plan_site(
         return _editions(config, articles, static, memo, dirty, pages, pictures)
     _check_menu(config, pages)
     words = i18n.words(config)
-    shown = _shown_pictures(articles, pictures or {})
+    shown = pictures_shown(articles, pictures or {})
     ids = [a.id for a in articles]
-    out = _listing(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
+    out = _listing_pages(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
     counts = region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
@@ -124,7 +125,9 @@ def plan_site(
     ]
     for region in config.regions:
         path, name = urls.region_path(region.slug), words.region(region)
-        out += _listing(config, path, name, by_region[region.slug], "region", region=region.slug)
+        out += _listing_pages(
+            config, path, name, by_region[region.slug], "region", region=region.slug
+        )
         feeds.append(
             Feed(
                 "regions",
@@ -138,39 +141,31 @@ def plan_site(
         out += _taxonomy(config, articles, family, feeds, words)
     out += _article_pages(articles, memo if memo is not None else {}, dirty)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
-    out += _archive(articles)
+    out += _archive_pages(articles)
     newest = articles[0].date.isoformat() if articles else None
-    out.append(
-        Output(
-            "subscribe/",
-            "subscribe",
-            (
-                newest,
-                tuple(
-                    [(words(N_("All news")), "", len(articles))]
-                    + [
-                        (words.region(r), urls.region_path(r.slug), counts[r.slug])
-                        for r in config.regions
-                    ]
-                ),
-            ),
-        )
-    )
+    rows = [SubscribeRow(words(N_("All news")), "", len(articles))]
+    rows += [
+        SubscribeRow(words.region(r), urls.region_path(r.slug), counts[r.slug])
+        for r in config.regions
+    ]
+    out.append(Output("subscribe/", "subscribe", SubscribeData(newest, tuple(rows))))
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
-    out = _with_pictures(out, shown)
+    out = with_pictures(out, shown)
     out += _feeds(articles, feeds, shown)
     out += _aliases(config, [*articles, *pages], out)
-    out.append(Output("sitemap.xml", "sitemap", tuple(_listed(out, articles, pages, shown))))
+    out.append(
+        Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
+    )
     out.append(_news(articles, config.language))
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
-    out += _picture_files(shown, {o.file for o in out})
+    out += picture_files(shown, {o.file for o in out})
     return out
 
 
-def region_counts(config: SiteConfig, articles: Iterable[Article]) -> dict[str, int]:
+def region_counts(config: SiteConfig, articles: Iterable[Listed]) -> dict[str, int]:
     """How many articles each configured region has."""
     counts = {r.slug: 0 for r in config.regions}
     for article in articles:
@@ -178,23 +173,23 @@ def region_counts(config: SiteConfig, articles: Iterable[Article]) -> dict[str, 
     return counts
 
 
-def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[str, ...]:
+def nav(config: SiteConfig, counts: dict[str, int]) -> tuple[Region, ...]:
     """The regions in the menu: those with articles (an empty section is a dead end)."""
-    return tuple(r.slug for r in config.regions if counts.get(r.slug))
+    return tuple(r for r in config.regions if counts.get(r.slug))
 
 
 # --- listings -------------------------------------------------------------------------
 
 
-def _listing(
+def _listing_pages(
     config: SiteConfig,
     path: str,
     heading: str,
     ids: Sequence[str],
     kind: str,
     region: str | None = None,
-    blocks: tuple = (),
-    feeds: tuple[tuple[str, str], ...] | None = None,
+    blocks: tuple[Block, ...] = (),
+    feeds: tuple[FeedLink, ...] | None = None,
 ) -> list[Output]:
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
     from the oldest (see the module's note). `feeds`: (folder, title) of the feeds it
@@ -202,25 +197,17 @@ def _listing(
     size, total = config.per_page, len(ids)
     numbered = max(0, total // size - 1)  # the newest whole chunk (and any rest) go first
     if feeds is None:
-        feeds = (("", config.title),) + (
-            ((path, f"{config.title} - {heading}"),) if kind == "region" else ()
+        feeds = (FeedLink("", config.title),) + (
+            (FeedLink(path, f"{config.title} - {heading}"),) if kind == "region" else ()
         )
     front = ids[: total - numbered * size]
+    older = _numbered(path, numbered) if numbered else None
     out = [
         Output(
             path,
             "listing",
-            (
-                kind,
-                heading,
-                None,
-                None,
-                _numbered(path, numbered) if numbered else None,
-                region,
-                feeds,
-                blocks,
-            ),
-            tuple(front) + tuple(i for _, mine in blocks for i in mine),
+            ListingData(kind, heading, None, None, older, region, feeds, blocks),
+            tuple(front) + tuple(i for block in blocks for i in block.ids),
         )
     ]
     for number in range(numbered, 0, -1):
@@ -231,7 +218,7 @@ def _listing(
             Output(
                 _numbered(path, number),
                 "listing",
-                (kind, heading, number, newer, older, region, feeds, ()),
+                ListingData(kind, heading, number, newer, older, region, feeds),
                 tuple(chunk),
             )
         )
@@ -243,17 +230,17 @@ def _numbered(path: str, number: int) -> str:
     return f"{path}page/{number}/"
 
 
-def _blocks(config: SiteConfig, articles: Sequence[Article]) -> tuple:
+def _blocks(config: SiteConfig, articles: Sequence[Listed]) -> tuple[Block, ...]:
     """The front page's blocks: each region's newest few of the articles the main column
     does not show (a block repeating the column would say nothing new)."""
     size, total = config.per_page, len(articles)
-    front = total - max(0, total // size - 1) * size  # as _listing pages them
+    front = total - max(0, total // size - 1) * size  # as _listing_pages pages them
     newest: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles[front:]:
         mine = newest[article.region]
         if len(mine) < REGION_BLOCK:
             mine.append(article.id)
-    return tuple((r.slug, tuple(newest[r.slug])) for r in config.regions if newest[r.slug])
+    return tuple(Block(r.slug, tuple(newest[r.slug])) for r in config.regions if newest[r.slug])
 
 
 # Each family of listings beside regions: (article attribute, path of a name, index heading,
@@ -274,7 +261,7 @@ FAMILIES = {
 
 def _taxonomy(
     config: SiteConfig,
-    articles: Sequence[Article],
+    articles: Sequence[Listed],
     family: str,
     feeds: list[Feed],
     words: i18n.Words,
@@ -287,11 +274,11 @@ def _taxonomy(
         Output(
             f"{family}/",
             "terms",
-            (
+            TermsData(
                 family,
                 words(heading),
                 tuple(
-                    (name, path, len(ids))
+                    Term(name, path, len(ids))
                     for path, (name, ids) in sorted(
                         groups.items(), key=lambda item: (item[1][0].casefold(), item[0])
                     )
@@ -301,8 +288,9 @@ def _taxonomy(
     ]
     for path, (name, ids) in sorted(groups.items()):
         shown = words.country(name) if family == "countries" else name
-        own = ((path, f"{config.title} - {shown}"),) if has_feeds else ()
-        out += _listing(config, path, shown, ids, kind, feeds=(("", config.title), *own))
+        own = (FeedLink(path, f"{config.title} - {shown}"),) if has_feeds else ()
+        site = FeedLink("", config.title)
+        out += _listing_pages(config, path, shown, ids, kind, feeds=(site, *own))
         if has_feeds:
             feeds.append(
                 Feed(
@@ -316,7 +304,9 @@ def _taxonomy(
     return out
 
 
-def _groups(articles: Sequence[Article], attr: str, path_of) -> dict[str, tuple[str, list[str]]]:
+def _groups(
+    articles: Sequence[Listed], attr: str, path_of: Callable[[str], str]
+) -> dict[str, tuple[str, list[str]]]:
     """Listing path -> (display name, its article ids), for the names articles carry in
     `attr`; names that slug alike share a listing (the first spelling names it)."""
     found: dict[str, tuple[str, list[str]]] = {}
@@ -328,10 +318,8 @@ def _groups(articles: Sequence[Article], attr: str, path_of) -> dict[str, tuple[
     return found
 
 
-def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
+def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
     """A [[menu]] entry naming a page that is not there is a broken link in every page."""
-    from site_builder.errors import ConfigError
-
     slugs = {page.slug for page in pages}
     for item in config.menu:
         if item.page and item.page not in slugs:
@@ -344,17 +332,15 @@ def _check_menu(config: SiteConfig, pages: Sequence[Article]) -> None:
 
 
 def _aliases(
-    config: SiteConfig, articles: Sequence[Article], outputs: Sequence[Output]
+    config: SiteConfig, articles: Sequence[Listed], outputs: Sequence[Output]
 ) -> list[Output]:
     """A redirect page at each old address an article or page lists in `aliases`."""
-    from site_builder.content.loader import field_line
-    from site_builder.errors import ContentError, ErrorList
-
     taken = {o.file: o.path for o in outputs}
-    out, errors = [], []
+    out: list[Output] = []
+    errors: list[ContentError] = []
     for article in articles:
         for alias in article.aliases:
-            output = Output(alias, "redirect", (article.url_path,), (article.id,))
+            output = Output(alias, "redirect", RedirectData(article.url_path), (article.id,))
             if output.file in taken:
                 errors.append(
                     ContentError(
@@ -368,20 +354,23 @@ def _aliases(
             taken[output.file] = alias
             out.append(output)
     if errors:
-        raise ErrorList(errors)
+        raise ErrorList(list(errors))
     return out
 
 
-def _archive(articles: Sequence[Article]) -> list[Output]:
+def _archive_pages(articles: Sequence[Listed]) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
     (a page per month stays small, and an edit re-renders one of them)."""
     months = [
         (f"{year:04d}/{month:02d}", [a.id for a in group])
         for (year, month), group in groupby(articles, key=lambda a: (a.date.year, a.date.month))
     ]
-    out = [Output("archive/", "archive", (None, tuple((m, len(ids)) for m, ids in months)))]
+    out = [
+        Output("archive/", "archive", ArchiveData(None, tuple(Month(m, len(i)) for m, i in months)))
+    ]
     out += [
-        Output(f"archive/{month}/", "archive", (month, ()), tuple(ids)) for month, ids in months
+        Output(f"archive/{month}/", "archive", ArchiveData(month), tuple(ids))
+        for month, ids in months
     ]
     return out
 
@@ -390,271 +379,133 @@ def _archive(articles: Sequence[Article]) -> list[Output]:
 
 
 def _article_pages(
-    articles: Sequence[Article], memo: dict, dirty: frozenset[str] | set[str]
+    articles: Sequence[Listed], memo: dict[str, Answer], dirty: frozenset[str] | set[str]
 ) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
-    related = _Related(articles, memo, dirty)
+    related = Related(articles, memo, dirty)
     out = []
     for index, article in enumerate(articles):
         newer = articles[index - 1].id if index > 0 else None
         older = articles[index + 1].id if index + 1 < len(articles) else None
         near = related.of(article)
         cards = tuple(i for i in (newer, older) if i) + near
-        # (newer, older, related, its picture, its translations): the last two filled in
-        # by _with_pictures and _editions.
-        out.append(
-            Output(article.url_path, "article", (newer, older, near, (), ()), cards, (article.id,))
-        )
+        # Its picture and translations are filled in by _with_pictures and _editions.
+        data = ArticleData(newer, older, near)
+        out.append(Output(article.url_path, "article", data, cards, (article.id,)))
     return out
 
-
-class _Related:
-    """Articles by country and by region, newest first, to find related ones quickly.
-
-    Candidates are the few articles nearest in time in each of the article's country groups
-    and its region; of those, the ones sharing most countries come first, then the same
-    region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
-    """
-
-    def __init__(self, articles: Sequence[Article], memo: dict, dirty: frozenset[str] | set[str]):
-        self.memo, self.dirty = memo, dirty  # id -> (windows, related, candidates); changed ids
-        self.articles = articles
-        self.index: dict[str, int] | None = None  # id -> position: made when first needed
-        by_country: dict[str, list[str]] = {}
-        by_region: dict[str, list[str]] = {}
-        self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
-        for article in articles:  # every plan runs this over every article: kept tight
-            me = article.id
-            spots = self.spots[me] = []
-            for country in article.countries:
-                group = by_country.get(country)
-                if group is None:
-                    group = by_country[country] = []
-                elif group[-1] == me:
-                    continue  # a country named twice
-                spots.append((group, len(group)))
-                group.append(me)
-            group = by_region.get(article.region)
-            if group is None:
-                group = by_region[article.region] = []
-            spots.append((group, len(group)))
-            group.append(me)
-
-    def _score(self) -> tuple[dict, dict]:
-        """Each article's position and countries (as bits: shared ones counted by one AND)."""
-        bits: dict[str, int] = {}
-        self.index = {a.id: n for n, a in enumerate(self.articles)}
-        self.masks = {
-            a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
-            for a in self.articles
-        }
-        return self.index, self.masks
-
-    def of(self, article: Article) -> tuple[str, ...]:
-        """Up to RELATED article ids sharing countries or the region; most shared first.
-
-        The answer depends on the article and the candidates around it, in order: when
-        neither those nor any of them changed since the last plan, it is the last answer.
-        """
-        me, region = article.id, article.region
-        around = tuple(
-            tuple(group[max(0, here - RELATED) : here + RELATED + 1])
-            for group, here in self.spots[me]
-        )
-        known = self.memo.get(me)
-        if (
-            known is not None
-            and known[0] == around
-            and me not in self.dirty
-            and self.dirty.isdisjoint(known[2])
-        ):
-            return known[1]
-        candidates = set().union(*around)
-        candidates.discard(me)
-        position, countries = (self.index, self.masks) if self.index else self._score()
-        articles, mine = self.articles, countries[me]
-        scored = sorted(
-            [
-                (
-                    -(mine & countries[o]).bit_count(),
-                    articles[position[o]].region != region,
-                    position[o],
-                    o,
-                )
-                for o in candidates
-            ]
-        )
-        found = tuple(entry[-1] for entry in scored[:RELATED])
-        self.memo[me] = (around, found, candidates)
-        return found
-
-
-# --- feeds and files ----------------------------------------------------------------------
 
 # --- editions (a site in several languages) -----------------------------------------------------
 
 
 def _editions(
     config: SiteConfig,
-    articles: Sequence[Article],
-    static: dict,
-    memo: dict | None,
-    dirty,
-    pages: Sequence[Article],
-    pictures: dict | None,
+    articles: Sequence[Listed],
+    static: dict[str, StaticData],
+    memo: dict[str, Answer] | None,
+    dirty: frozenset[str] | set[str],
+    pages: Sequence[Listed],
+    pictures: dict[str, Picture] | None,
 ) -> list[Output]:
     """Each language's edition planned as a site of its own under its path (editions.py);
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
-    from site_builder.i18n import locale
-    from site_builder.render import editions as ed
-
     found = ed.editions(config)
     prefixes = {e.code: e.prefix for e in found}
     linked = ed.translations([*articles, *pages], config, prefixes)
-    out, listed, news, feeds = [], [], [], []
+    out: list[Output] = []
+    root = _Root()
     for number, edition in enumerate(found):
         mine = [a for a in articles if ed.language_of(a, config) == edition.code]
         own_pages = [p for p in pages if ed.language_of(p, config) == edition.code]
-        name = locale(edition.code).language_name or edition.code
         at = {a.url_path: a.id for a in (*mine, *own_pages)}
         # Each edition has the theme's files under its own path (its pages link them
         # relatively); the root keeps them too, for CNAME and 404.html.
         for output in plan_site(
             edition.config, mine, static, memo, dirty, own_pages, pictures, edition=True
         ):
-            kind, prefix = output.kind, edition.prefix
-            if kind == "sitemap":
-                listed += [
-                    (
-                        prefix + path,
-                        lastmod,
-                        prefix + picture if picture else None,
-                        linked.get(at.get(path), ()),
-                    )
-                    for path, lastmod, picture, *_ in output.data
-                ]
-            elif kind == "news-sitemap":
-                news += [(ident, (prefix, edition.code)) for ident in output.cards]
-            elif kind == "opml":  # the edition's own, and all of them grouped at the root
-                feeds += [(name, title, prefix + page) for _group, title, page in output.data]
-                out.append(Output(prefix + output.path, kind, output.data))
+            kind = output.kind
+            if kind in ("sitemap", "news-sitemap", "opml"):
+                out += root.take(output, edition, at, linked)
             elif kind == "robots" or (kind == "notfound" and number):
                 continue
+            elif kind == "article" and isinstance(output.data, ArticleData):
+                translations = linked.get(output.full[0], ())
+                data = replace(output.data, translations=translations)
+                out.append(output.moved(edition.prefix + output.path, data))
             else:
-                data = output.data
-                if kind == "article":
-                    data = data[:4] + (linked.get(output.full[0], ()),)
-                path = output.path if kind == "notfound" else prefix + output.path
-                out.append(Output(path, kind, data, output.cards, output.full))
-    out.append(Output("feeds.opml", "opml", tuple(feeds)))
-    out.append(Output("sitemap.xml", "sitemap", tuple(listed)))
-    out.append(
-        Output(
-            "news-sitemap.xml",
-            "news-sitemap",
-            tuple(d for _, d in news),
-            cards=tuple(i for i, _ in news),
-        )
-    )
-    out.append(Output("robots.txt", "robots"))
+                path = output.path if kind == "notfound" else edition.prefix + output.path
+                out.append(output.moved(path))
+    out += root.outputs()
     if all(e.prefix for e in found):
         out += [Output(path, "static", source) for path, source in sorted(static.items())]
         # The site's root sends visitors on to the edition in the site's own language.
-        out.append(Output("", "redirect", (found[0].prefix,)))
+        out.append(Output("", "redirect", RedirectData(found[0].prefix)))
     return out
 
 
-# --- pictures -------------------------------------------------------------------------------
+class _Root:
+    """What a site in several languages makes once, at its root, of its editions' parts:
+    one sitemap, one news sitemap, one OPML (the editions' feeds grouped by language)."""
 
+    def __init__(self) -> None:
+        self.listed: list[SitemapEntry] = []
+        self.news: list[tuple[str, NewsPlace]] = []  # (article id, where it is)
+        self.feeds: list[OpmlFeed] = []
 
-@dataclass(frozen=True, slots=True)
-class Picture:
-    """An article's lead picture, a file of the site: the engine finds and measures it."""
-
-    source: str  # the file, resolved
-    stamp: str  # its stamp (scan.text): the variants change when it does
-    static_path: str  # below static/, when it came from there ('' in a bundle)
-    width: int  # upright
-    height: int
-    format: str  # Pillow's name: 'JPEG', 'PNG', 'WEBP', 'GIF'
-
-
-def _shown_pictures(articles: Sequence[Article], pictures: dict[str, Picture]) -> dict[str, tuple]:
-    """Article id -> its picture as pages, feeds and the sitemap show it: (source, stamp,
-    width, height, format, files), files being (width, height, format, site path, MIME type)
-    of each variant, WebP first and smallest first: the last is the largest in the
-    picture's own format (its <img src>, og:image, sitemap entry)."""
-    if not pictures:
-        return {}
-    from pathlib import Path
-
-    from site_builder.content import imageref, images
-
-    shown = {}
-    for article in articles:
-        picture = pictures.get(article.id)
-        if picture is None:
-            continue
-        ref = imageref.LocalImage(Path(picture.source), picture.static_path)
-        files = tuple(
-            (w, h, fmt, imageref.site_path(ref, article.url_path, name), images.MIME[fmt])
-            for w, h, fmt, name in images.variant_files(
-                Path(picture.source).stem, picture.width, picture.height, picture.format
-            )
-        )
-        shown[article.id] = (
-            picture.source,
-            picture.stamp,
-            picture.width,
-            picture.height,
-            picture.format,
-            files,
-        )
-    return shown
-
-
-def _with_pictures(outputs: list[Output], shown: dict[str, tuple]) -> list[Output]:
-    """Pages that show articles get the pictures of those they show in their data: an
-    article page its lead picture, a listing its cards' thumbnails."""
-    if not shown:
-        return outputs
-    out = []
-    for output in outputs:
-        if output.kind in ("article", "listing"):
-            ids = (output.full[0],) if output.kind == "article" else output.cards
-            mine = tuple((i, shown[i]) for i in dict.fromkeys(ids) if i in shown)
-            if mine and output.kind == "article":
-                data = output.data[:3] + (mine,) + output.data[4:]
-                output = Output(output.path, output.kind, data, output.cards, output.full)
-            elif mine:
-                output = Output(
-                    output.path, output.kind, output.data + (mine,), output.cards, output.full
+    def take(
+        self,
+        output: Output,
+        edition: ed.Edition,
+        at: dict[str, str],
+        linked: dict[str, tuple[Translation, ...]],
+    ) -> list[Output]:
+        """Keep an edition's part; return what the edition keeps of it (its own OPML)."""
+        prefix, data = edition.prefix, output.data
+        if isinstance(data, SitemapData):
+            self.listed += [
+                SitemapEntry(
+                    prefix + entry.path,
+                    entry.lastmod,
+                    prefix + entry.picture if entry.picture else None,
+                    linked.get(at.get(entry.path, ""), ()),
                 )
-        out.append(output)
-    return out
+                for entry in data.pages
+            ]
+        elif output.kind == "news-sitemap":
+            self.news += [(ident, NewsPlace(prefix, edition.code)) for ident in output.cards]
+        elif isinstance(data, OpmlData):
+            name = i18n.locale(edition.code).language_name or edition.code
+            self.feeds += [OpmlFeed(name, f.title, prefix + f.page) for f in data.feeds]
+            return [output.moved(prefix + output.path)]
+        return []
+
+    def outputs(self) -> list[Output]:
+        return [
+            Output("feeds.opml", "opml", OpmlData(tuple(self.feeds))),
+            Output("sitemap.xml", "sitemap", SitemapData(tuple(self.listed))),
+            Output(
+                "news-sitemap.xml",
+                "news-sitemap",
+                NewsData(tuple(place for _, place in self.news)),
+                cards=tuple(ident for ident, _ in self.news),
+            ),
+            Output("robots.txt", "robots"),
+        ]
 
 
-def _picture_files(shown: dict[str, tuple], taken: set[str]) -> list[Output]:
-    """Every variant file of every picture shown, once (a static picture may be shown by
-    many articles); never over another output."""
-    out, seen = [], set(taken)
-    for source, stamp, _w, _h, _fmt, files in shown.values():
-        for width, _height, fmt, path, _mime in files:
-            if path not in seen:
-                seen.add(path)
-                out.append(Output(path, "picture", (source, stamp, width, fmt)))
-    return out
+# --- feeds and sitemaps ----------------------------------------------------------------------
 
 
-def _news(articles: Sequence[Article], language: str, prefix: str = "") -> Output:
+def _news(articles: Sequence[Listed], language: str) -> Output:
     """The Google News sitemap: the articles published in the two days up to the newest
     one (not up to the build's clock, so the same sources give the same file), at most
     1,000, newest first; their titles are read from their cards."""
-    since = articles[0].date - NEWS_WINDOW if articles else None
-    ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
-    return Output(
-        "news-sitemap.xml", "news-sitemap", tuple((prefix, language) for _ in ids), cards=ids
-    )
+    ids: tuple[str, ...] = ()
+    if articles:
+        since = articles[0].date - NEWS_WINDOW
+        ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
+    data = NewsData(tuple(NewsPlace("", language) for _ in ids))
+    return Output("news-sitemap.xml", "news-sitemap", data, cards=ids)
 
 
 NEWS_WINDOW = dt.timedelta(days=2)
@@ -674,51 +525,35 @@ class Feed:
 
 
 def _feeds(
-    articles: Sequence[Article], feeds: Sequence[Feed], shown: dict[str, tuple]
+    articles: Sequence[Listed], feeds: Sequence[Feed], shown: dict[str, ShownPicture]
 ) -> list[Output]:
     """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
-    newest = _entry_date(articles[0]) if articles else EMPTY_FEED_DATE
+    newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
     out = []
     for feed in feeds:
         # A feed's date is its newest entry's; only an empty feed takes the site's newest.
         fallback = None if feed.ids else newest.isoformat()
-        pictures = tuple((i, shown[i]) for i in feed.ids if i in shown)
-        for kind in FEED_KINDS:
-            out.append(
-                Output(
-                    feed.page + FEED_FILES[kind],
-                    kind,
-                    (feed.title, feed.description, feed.page, fallback, pictures),
-                    full=feed.ids,
-                )
-            )
-    out.append(
-        Output("feeds.opml", "opml", tuple((feed.group, feed.title, feed.page) for feed in feeds))
-    )
+        pictures = tuple(Shown(i, shown[i]) for i in feed.ids if i in shown)
+        data = FeedData(feed.title, feed.description, feed.page, fallback, pictures)
+        out += [Output(feed.page + FEED_FILES[k], k, data, full=feed.ids) for k in FEED_KINDS]
+    listed = tuple(OpmlFeed(feed.group, feed.title, feed.page) for feed in feeds)
+    out.append(Output("feeds.opml", "opml", OpmlData(listed)))
     return out
 
 
 # The date a standalone page has when its front matter gives none (loader).
 UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# The date of a feed with no articles at all: fixed, so empty feeds are reproducible too.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _entry_date(article: Article) -> dt.datetime:
-    return article.updated or article.date
 
 
 def _listed(
     outputs: Sequence[Output],
-    articles: Sequence[Article],
-    pages: Sequence[Article],
-    shown: dict[str, tuple],
-) -> Iterable[tuple]:
-    """(path, lastmod, picture) of the pages a sitemap lists: a page's newest article's
-    date, and an article page's lead picture (its largest file in its own format)."""
-    from site_builder.feeds.sitemap import w3c_datetime
-
-    dates = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
+    articles: Sequence[Listed],
+    pages: Sequence[Listed],
+    shown: dict[str, ShownPicture],
+) -> Iterable[SitemapEntry]:
+    """The pages a sitemap lists: with a page's newest article's date, and an article
+    page's lead picture (its largest file in its own format)."""
+    dates: dict[str, str | None] = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
     newest = dates[articles[0].id] if articles else None
     # A standalone page's date is optional: without one, the sitemap gives none.
     dates.update(
@@ -730,8 +565,11 @@ def _listed(
             continue
         if output.kind in ("article", "page"):
             picture = shown.get(output.full[0])
-            yield output.path, dates[output.full[0]], picture[-1][-1][3] if picture else None
+            lead = picture.largest.path if picture else None
+            yield SitemapEntry(output.path, dates[output.full[0]], lead)
         elif output.cards:
-            yield output.path, dates[output.cards[0]], None
+            yield SitemapEntry(output.path, dates[output.cards[0]])
         else:
-            yield (output.path, newest if output.kind in ("subscribe", "archive") else None, None)
+            yield SitemapEntry(
+                output.path, newest if output.kind in ("subscribe", "archive") else None
+            )

@@ -1,0 +1,89 @@
+"""What the build state is keyed by: this code and the libraries that shape the output
+(state_key), the configuration by its values (config_digest), and the settings a content
+file is read under (load_key); and the one digest every key and fingerprint uses."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.config import SiteConfig
+
+# Libraries whose version shapes the output: an upgrade is a clean build.
+LIBRARIES = (
+    "markdown",
+    "nh3",
+    "feedgen",
+    "jinja2",
+    "markupsafe",
+    "lxml",
+    "pyyaml",
+    "python-slugify",
+)
+
+
+def state_key() -> str:
+    """What every output depends on besides its inputs: this code, Python, the libraries."""
+    package = Path(__file__).resolve().parents[1]  # the whole site_builder package
+    parts = [__version__, sys.version, *library_versions()]
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml") and path.is_file():
+            st = path.stat()
+            parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+    return digest(parts)
+
+
+def library_versions() -> list[str]:
+    """'name==version' of each library in LIBRARIES, read off the installed packages'
+    .dist-info folder names (importlib.metadata costs 20 ms of a 0.3 s build to say so)."""
+    wanted = {_normal(name) for name in LIBRARIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name.rsplit(".", 1)[0]
+            if name.endswith((".dist-info", ".egg-info")) and "-" in stem:
+                project, version = stem.split("-", 1)
+                found.setdefault(_normal(project), f"{_normal(project)}=={version}")
+    return [found.get(name, f"{name}==none") for name in sorted(wanted)]
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def digest(parts: Iterable[str]) -> str:
+    return hashlib.blake2b(
+        "\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
+
+
+def hash_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def config_digest(config: SiteConfig) -> str:
+    """The configuration by its values (paths resolved), not as it was typed."""
+    values = {
+        name: getattr(config, name)
+        for name in config.__dataclass_fields__
+        if name not in ("root", "config_path", "cache_dir")
+    }
+    for name in ("content_dir", "output_dir", "templates_dir", "static_dir"):
+        values[name] = values[name].resolve()
+    return digest([repr(sorted(values.items(), key=lambda kv: kv[0]))])
+
+
+def load_key(config: SiteConfig) -> str:
+    """The settings that decide how a content file reads (and so what the store keeps of
+    it): the time zone of dates without one, the regions, the article URL pattern."""
+    return digest(
+        [config.timezone, repr(config.regions), config.permalink, str(config.content_dir.resolve())]
+    )

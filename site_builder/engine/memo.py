@@ -1,0 +1,39 @@
+"""What a long-lived engine (watch, serve) keeps between builds instead of reading it
+from the store again; valid while the store is at the generation it last committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from site_builder.engine.store import Stored
+from site_builder.model import Brief
+
+if TYPE_CHECKING:  # a build with nothing to do keeps a memo but imports no plan (~50 ms)
+    from site_builder.render.outputs import Output
+    from site_builder.render.related import Answer
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A content file's brief and its article's digests."""
+
+    brief: Brief
+    card: str
+    full: str
+
+
+class Memo:
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.generation: int | None = None
+        self.briefs: dict[str, Known] | None = None  # content file -> its brief and digests
+        # file -> the store's row (Store.outputs), every output's once loaded: a build that
+        # looked at a few outputs only must not leave a partial list to stand for all.
+        self.outputs: dict[str, Stored] | None = None
+        self.plan: dict[str, Output] = {}  # file -> the plan entry last fingerprinted
+        self.site: tuple[str, dict[str, str]] | None = None  # site digest, template keys
+        self.counts: str | None = None
+        self.related: dict[str, Answer] = {}  # related.Related's answers

@@ -1,0 +1,210 @@
+"""The plan stage: every output of the site from every article's brief (render/plan.py),
+or, when only bodies changed, the outputs that read those bodies as the last plan made
+them; and what the site-wide values (counts, menu, release time) are now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+from site_builder.config import SiteConfig
+from site_builder.content import imageref, loader
+from site_builder.engine import scan
+from site_builder.engine.articles import ArticleCache, Digests
+from site_builder.engine.keys import digest
+from site_builder.engine.memo import Known, Memo
+from site_builder.engine.store import Store, Stored
+from site_builder.errors import ContentError, ErrorList, SiteBuilderError
+from site_builder.model import Article, Brief, dump, load
+from site_builder.render import assets, plan
+from site_builder.render.editions import language_of
+from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
+from site_builder.render.renderer import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What the state keeps of a picture file's header, valid while its stamp is this."""
+
+    stamp: str
+    width: int
+    height: int
+    format: str
+
+
+@dataclass
+class Planned:
+    """The outputs to look at, and what the last build left of them."""
+
+    outputs: list[Output]
+    previous: dict[str, Stored]  # of every output for a full plan, else of those looked at
+    files: set[str] = field(default_factory=set)  # every file of the last build
+
+
+class Planner:
+    """Plans one build over the store; tells the renderer the site-wide values it found."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        store: Store,
+        memo: Memo,
+        cache: ArticleCache,
+        renderer: Renderer,
+    ):
+        self.config, self.store, self.memo = config, store, memo
+        self.cache, self.renderer = cache, renderer
+
+    def whole_site(
+        self,
+        now: dt.datetime,
+        drafts: bool,
+        errors: Sequence[SiteBuilderError],
+        dirty: set[str],
+    ) -> Planned:
+        """Every output of the site, from every article's card; `errors`: the load's, raised
+        with any duplicate ids found here."""
+        config, memo = self.config, self.memo
+        if memo.outputs is None:
+            memo.outputs = self.store.outputs()
+        cards = self._briefs()
+        # The loader's checks read only fields a Brief has too; they are typed for Articles.
+        as_articles = cast(list[Article], cards)
+        found = [*errors, *loader.duplicates(config, as_articles)]
+        if found:
+            raise ErrorList(found)
+        shown = cast(Sequence[Brief], loader.publishable(as_articles, drafts, now))
+        published = [a for a in shown if a.kind == "article"]
+        pages = [a for a in shown if a.kind == "page"]
+        counts = self._counts(published)
+        self.renderer.set_counts(counts)
+        self.cache.load(p.id for p in pages)
+        menu_pages = [[p.slug, self.cache.articles[p.id].title, p.lang] for p in pages]
+        self.renderer.set_pages(menu_pages_of(menu_pages))
+        static = {
+            path: StaticData(str(source), digest(map(str, scan.stamp(os.stat(source)))))
+            for path, source in assets.static_sources(config).items()
+        }
+        pictures = self._pictures(published)
+        outputs = plan.plan_site(config, published, static, memo.related, dirty, pages, pictures)
+        waiting = [a.date for a in cards if not a.draft and a.date > now]
+        left_out = (
+            []
+            if drafts
+            else [
+                (str(a.path), "draft" if a.draft else a.date.isoformat())
+                for a in cards
+                if a.draft or a.date > now
+            ]
+        )
+        self.store.set_meta(
+            counts=counts,
+            published=len(published),
+            left_out=left_out,
+            menu_pages=menu_pages,
+            release=min(waiting).timestamp() if waiting and not drafts else None,
+            totals=_totals(published, outputs),
+        )
+        return Planned(outputs, memo.outputs, set(memo.outputs))
+
+    def readers_of(self, ids: set[str]) -> Planned:
+        """The outputs that read these articles' bodies, as the last plan made them."""
+        paths = self.store.body_readers(ids)
+        outputs = [Output.from_json(json.loads(spec)) for spec in self.store.specs(paths)]
+        return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
+
+    def _counts(self, published: Sequence[Brief]) -> dict[str, Any]:
+        """Articles per region; on a site in several languages, per language."""
+        config = self.config
+        if not config.languages:
+            return plan.region_counts(config, published)
+        return {
+            lang.code: plan.region_counts(
+                config,
+                [a for a in published if language_of(a, config) == lang.code],
+            )
+            for lang in config.languages
+        }
+
+    def _briefs(self) -> list[Brief]:
+        """Every content file's Brief (and digests): from the store, or the memo brought up
+        to date. By file, not by id: two files with one id are an error to report."""
+        memo = self.memo
+        if memo.briefs is None:  # else save_sources brought it up to date
+            rows, briefs = self.store.briefs()
+            memo.briefs = {
+                row.path: Known(Brief(values), row.card, row.full)
+                for row, values in zip(rows, json.loads(briefs))
+            }
+        self.cache.digests.update(
+            (k.brief.id, Digests(k.card, k.full)) for k in memo.briefs.values()
+        )
+        return [memo.briefs[path].brief for path in sorted(memo.briefs)]  # in path order
+
+    def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:
+        """Each article's own lead picture (a file of the site, not a remote URL): where it
+        is, its stamp and its size, read from its header only when its stamp moved."""
+        config = self.config
+        probes = {
+            key: load(Probe, value) for key, value in (self.store.meta("probes") or {}).items()
+        }
+        seen: dict[str, Probe] = {}
+        found: dict[str, Picture] = {}
+        errors: list[SiteBuilderError] = []
+        for article in articles:
+            if not article.image_url or article.image_url.startswith(("http://", "https://")):
+                continue
+            try:
+                ref = imageref.resolve_image(
+                    article.image_url, article.path, config.content_dir, config.static_folders
+                )
+                if isinstance(ref, imageref.RemoteImage):
+                    continue
+                key, stamp = str(ref.path), scan.text(scan.stamp(os.stat(ref.path)))
+                known = probes.get(key)
+                probe = known if known and known.stamp == stamp else _probe(ref.path, stamp)
+            except SiteBuilderError as exc:
+                where = loader.field_line(article.path, ("image",))
+                errors.append(type(exc)(exc.message, config.shown(article.path), where))
+                continue
+            except OSError as exc:
+                errors.append(
+                    ContentError(
+                        f"image.url: cannot read {exc.filename}: {exc.strerror}",
+                        config.shown(article.path),
+                    )
+                )
+                continue
+            seen[key] = probe
+            found[article.id] = Picture(
+                key, stamp, ref.static_path, probe.width, probe.height, probe.format
+            )
+        self.store.set_meta(probes={key: dump(probe) for key, probe in seen.items()})
+        if errors:
+            raise ErrorList(errors)
+        return found
+
+
+def _probe(path: Path, stamp: str) -> Probe:
+    """A picture's size and format, read from its header."""
+    from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
+
+    width, height, kind = images.probe(path)
+    return Probe(stamp, width, height, kind)
+
+
+def menu_pages_of(rows: list) -> list[SimpleNamespace]:
+    """The published pages as the menu needs them (slug, title, language), from the state."""
+    return [SimpleNamespace(slug=slug, title=title, lang=lang) for slug, title, lang in rows]
+
+
+def _totals(published: Sequence[Article | Brief], outputs: list[Output]) -> list[int]:
+    pages = sum(1 for o in outputs if o.template)
+    feeds = sum(1 for o in outputs if o.kind in FEED_KINDS)
+    return [len(published), pages, feeds, len(outputs)]

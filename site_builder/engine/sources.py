@@ -1,0 +1,206 @@
+"""Scan and load: which content files changed since the last build (their stamps, or the
+watcher's list of paths), read again, and what the store keeps of them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import SiteConfig
+from site_builder.engine import scan
+from site_builder.engine.keys import config_digest, digest, hash_bytes
+from site_builder.engine.memo import Known
+from site_builder.engine.store import Source, SourceRow, Store
+from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.model import Brief, brief, to_json
+from site_builder.parallel import fork_map
+
+log = logging.getLogger("site_builder")
+
+PARALLEL_READ = 500  # fewer content files a worker than this: forking costs more than it saves
+
+
+@dataclass
+class Changes:
+    """What the scan and load found."""
+
+    fresh: dict[str, Fresh] = field(default_factory=dict)  # path -> new or changed
+    gone: set[str] = field(default_factory=set)  # content files deleted
+    restamp: dict[str, Any] = field(default_factory=dict)  # same bytes, new stamp
+    cards: bool = False  # an article came, went, or changed more than its body
+    bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
+    dirty: set[str] = field(default_factory=set)  # ids of every article that changed at all
+    pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
+    errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A content file read: its bytes digest and what the store keeps of it."""
+
+    hash: str
+    id: str
+    card: str  # digest of the card
+    full: str  # digest of the card and the body
+    brief: str
+    article: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fresh:
+    """A content file new or changed: its stamp as scanned, and what it read as."""
+
+    stamp: tuple
+    read: Read
+
+
+def site_inputs(config: SiteConfig, drafts: bool, scanned_at: int) -> dict[str, Any]:
+    """Stamps of templates and static files, the configuration, the drafts flag; and
+    their digest, None if a stamp is too recent to trust (scan.stored)."""
+    site: dict[str, Any] = {
+        "config": config_digest(config),
+        "drafts": drafts,
+        "templates": scan.files(config.template_folders),
+        "static": scan.files(config.static_folders),
+    }
+    stamps = [*site["templates"].values(), *site["static"].values()]
+    racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
+    site["digest"] = None if racy else digest([json.dumps(site, sort_keys=True)])
+    return site
+
+
+def scan_and_load(
+    config: SiteConfig, store: Store, changed: set[Path] | None, scanned_at: int
+) -> Changes:
+    """Which content files changed, read again; all their errors kept together."""
+    targeted = _targeted(config, changed)
+    known = store.stamps()
+    pictures = None
+    if targeted is None:
+        found = scan.content(config)
+        gone = set(known) - set(found.stamps)
+        # A picture beside an article changed: its variants and the pages showing it.
+        stamps = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
+        racy = any(s == scan.RACY for _, s in stamps)
+        pictures = None if racy else digest([json.dumps(stamps)])
+    else:
+        found = scan.paths(config, targeted)
+        gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
+    for error in found.skipped:
+        log.warning("%s", error)
+    todo = [
+        (path, stamp)
+        for path, stamp in sorted(found.stamps.items())
+        if known.get(path) != scan.text(stamp)
+    ]
+    results = fork_map(lambda job: read(config, job[0]), todo, PARALLEL_READ)
+    changes = Changes(gone=gone, pictures=pictures)
+    if targeted is None and (pictures is None or pictures != store.meta("pictures")):
+        changes.cards = True
+    old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
+    for (path, stamp), result in zip(todo, results):
+        if isinstance(result, list):
+            if os.path.lexists(path):
+                changes.errors += result  # reported with any duplicates the plan finds
+            elif path in known:  # deleted between its stat and its reading
+                changes.gone.add(path)
+            continue
+        _compare(changes, path, stamp, result, old.get(path))
+    changes.dirty.update(row.id for row in store.sources(changes.gone))
+    if changes.gone or changes.errors:
+        changes.cards = True
+    return changes
+
+
+def _compare(
+    changes: Changes, path: str, stamp: tuple, new: Read, before: SourceRow | None
+) -> None:
+    """Note what a content file read again changed: nothing but its stamp, its body, or more."""
+    if before is not None and before.hash == new.hash:
+        changes.restamp[path] = stamp
+        return
+    changes.fresh[path] = Fresh(stamp, new)
+    changes.dirty.add(new.id)
+    if before is not None:
+        changes.dirty.add(before.id)
+    if before is None or before.id != new.id or before.card != new.card:
+        changes.cards = True
+    else:
+        changes.bodies.add(new.id)
+
+
+def _targeted(config: SiteConfig, changed: set[Path] | None) -> list[Path] | None:
+    """The changed content files, when a look at those alone is enough; else None.
+
+    Only plain *.md file changes are taken at their word; a folder created, moved or
+    deleted (or no list at all) means a walk of the whole tree.
+    """
+    if changed is None:
+        return None
+    content = config.content_dir
+    mine = [p for p in changed if p.is_relative_to(content) and not p.name.startswith(".#")]
+    if any(p.suffix != ".md" or p.is_dir() for p in mine):
+        return None
+    return mine
+
+
+def read(config: SiteConfig, path: str) -> Read | list[SiteBuilderError]:
+    """A content file as the store keeps it, or its errors."""
+    # Here: the loader brings PyYAML (~19 ms measured), which a build with nothing to read
+    # does not pay.
+    from site_builder.content import loader
+
+    try:
+        data = loader.read_file(config, Path(path))
+        article = loader.parse(config, Path(path), data)
+    except ErrorList as exc:
+        return exc.errors
+    except SiteBuilderError as exc:
+        return [exc]
+    body = article.body
+    card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
+    card = digest([card_json])
+    return Read(
+        hash_bytes(data),
+        article.id,
+        card,
+        digest([card, body]),
+        json.dumps(brief(article), ensure_ascii=False),
+        card_json,
+        body,
+    )
+
+
+def save_sources(
+    store: Store, changes: Changes, scanned_at: int, briefs: dict[str, Known] | None
+) -> None:
+    """Keep what the scan and load found; bring the memo's briefs (if any) up to date."""
+    store.drop_sources(changes.gone)
+    store.put_sources(
+        Source(
+            path,
+            scan.stored(f.stamp, scanned_at),
+            f.read.hash,
+            f.read.id,
+            f.read.card,
+            f.read.full,
+            f.read.brief,
+            f.read.article,
+            f.read.body,
+        )
+        for path, f in changes.fresh.items()
+    )
+    store.forget(changes.dirty)
+    store.restamp((path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items())
+    if changes.pictures is not None:
+        store.set_meta(pictures=changes.pictures)
+    if briefs is not None:
+        for path in changes.gone:
+            briefs.pop(path, None)
+        for path, f in changes.fresh.items():
+            briefs[path] = Known(Brief(json.loads(f.read.brief)), f.read.card, f.read.full)

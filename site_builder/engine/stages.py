@@ -1,0 +1,188 @@
+"""The stages after the plan: which outputs are stale (their fingerprint, a digest of
+everything they read, changed, or their file is not as the last build left it), render
+just those (on every core when there are many), publish, and remember them."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from site_builder.config import SiteConfig
+from site_builder.engine import scan
+from site_builder.engine.articles import ArticleCache
+from site_builder.engine.keys import digest, hash_bytes
+from site_builder.engine.memo import Memo
+from site_builder.engine.planning import Planned
+from site_builder.engine.publish import Publisher
+from site_builder.engine.store import OutputRow, Store, Stored
+from site_builder.model import dump, load
+from site_builder.parallel import fork_map
+from site_builder.render.outputs import ExtraReads, Output
+from site_builder.render.renderer import Renderer
+
+PARALLEL_RENDER = 300
+NO_READS = ExtraReads()  # an output that read nothing beyond its plan entry
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    output: Output
+    data: bytes
+    reads: ExtraReads
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What every page's fingerprint starts from: the configuration and the renderer's
+    site-wide values, each template's key, and the article counts."""
+
+    digest: str
+    templates: dict[str, str]
+    counts: str
+
+
+class Outputs:
+    """One build's outputs from the plan on: stale, render, publish, commit."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        store: Store,
+        memo: Memo,
+        cache: ArticleCache,
+        renderer: Renderer,
+        planned: Planned,
+        site: Site,
+        dirty: set[str],
+    ):
+        """`dirty`: the ids of the articles changed since the last build."""
+        self.config, self.store, self.memo = config, store, memo
+        self.cache, self.renderer = cache, renderer
+        self.planned, self.site, self.dirty = planned, site, dirty
+        self.reads: dict[str, ExtraReads] = {}  # file -> its recorded reads (filled by stale())
+        self.changed_files: set[str] = set()  # files of output/ not as the last build left them
+        self.single: set[str] = set()  # files of output/ not linked into the kept previous site
+
+    def stale(self, check: scan.OutputCheck) -> list[Output]:
+        """The outputs to render: fingerprint changed, or file not as left."""
+        outputs, previous = self.planned.outputs, self.planned.previous
+        self._digests_for(outputs)
+        self.changed_files, self.single = check.result(self.store.output_stamps)
+        memo, site = self.memo, self.site
+        same_site = memo.site == (site.digest, site.templates)
+        same_counts = memo.counts == site.counts
+        stale = []
+        for output in outputs:
+            before = previous.get(output.file)
+            if before is None or output.file in self.changed_files:
+                stale.append(output)
+                continue
+            reads = self.reads.get(output.file, NO_READS)
+            if (
+                same_site
+                and memo.plan.get(output.file) == output
+                and (same_counts or not reads.counts)
+                and self.dirty.isdisjoint(output.cards)
+                and self.dirty.isdisjoint(output.full)
+                and self.dirty.isdisjoint(reads.bodies)
+            ):
+                continue  # what it reads is as it was when its fingerprint was taken
+            if before.fingerprint != self.fingerprint(output, reads):
+                stale.append(output)
+        return stale
+
+    def fingerprint(self, output: Output, reads: ExtraReads) -> str:
+        digests = self.cache.digests
+        template = self.site.templates.get(output.template, "") if output.template else ""
+        parts = [self.site.digest, template, output.kind, output.path, repr(output.data)]
+        parts += [digests[i].card for i in output.cards]
+        parts += [digests[i].full for i in output.full]
+        parts += [digests[i].full if i in digests else "-" for i in reads.bodies]
+        if reads.counts:
+            parts.append(self.site.counts)
+        return digest(parts)
+
+    def _digests_for(self, outputs: list[Output]) -> None:
+        """Card and full digests of every article these outputs name, and of what they read."""
+        wanted = {i for o in outputs for i in (*o.cards, *o.full)}
+        for output in outputs:
+            before = self.planned.previous.get(output.file)
+            if before and before.reads:
+                self.reads[output.file] = reads = load(ExtraReads, json.loads(before.reads))
+                wanted.update(reads.bodies)
+        self.cache.load(wanted - set(self.cache.digests))
+
+    def render(self, stale: list[Output]) -> dict[str, Rendered]:
+        """Each stale output rendered, by its file."""
+        cache = self.cache
+        cache.load({i for o in stale for i in (*o.cards, *o.full)})
+        full_ids = {i for o in stale for i in o.full}
+        cache.load_bodies(full_ids)
+        html = cache.html(full_ids)
+        renderer = self.renderer
+
+        def one(output: Output) -> tuple[bytes, ExtraReads]:
+            return renderer.render(output, cache.articles, html, cache.body_of)
+
+        results = fork_map(one, stale, PARALLEL_RENDER)
+        return {o.file: Rendered(o, data, reads) for o, (data, reads) in zip(stale, results)}
+
+    def publish(
+        self, rendered: dict[str, Rendered], full: bool, in_place: bool, keep: bool
+    ) -> tuple[int, set[str]]:
+        """Write what differs from output/; return (files written, files removed). `full`:
+        the plan is the whole site (else only some outputs were looked at)."""
+        previous, files = self.planned.previous, self.planned.files
+        changed = {}
+        for file, done in rendered.items():
+            before = previous.get(file)
+            if before is None or before.hash != hash_bytes(done.data) or file in self.changed_files:
+                changed[file] = done.data
+        site = {o.file for o in self.planned.outputs} if full else files
+        removed = files - site
+        if not changed and not removed:
+            return 0, removed
+        publisher = Publisher(self.config, self.store.meta("publisher"))
+        if in_place and files and self.config.output_dir.is_dir():
+            publisher.in_place(changed, removed)
+        else:
+            shared = not self.single & (site - publisher.lag - set(changed))
+            publisher.staged(site, changed, removed, shared, keep=keep)
+        self.store.set_meta(publisher=publisher.state())
+        return len(changed), removed
+
+    def commit(self, rendered: dict[str, Rendered], removed: set[str], full: bool) -> None:
+        """Remember each rendered output: its plan entry, fingerprint, reads and file."""
+        store, output_dir = self.store, self.config.output_dir
+        rows: list[OutputRow] = []
+        readers: list[tuple[str, str]] = []
+        for file, done in rendered.items():
+            try:
+                st = os.stat(output_dir / file)
+            except OSError:
+                continue
+            output, reads = done.output, done.reads
+            stored = Stored(
+                self.fingerprint(output, reads),
+                json.dumps(dump(reads)) if reads != NO_READS else "",
+                hash_bytes(done.data),
+                st.st_size,
+                st.st_mtime_ns,
+            )
+            rows.append(OutputRow(file, json.dumps(output.to_json()), stored))
+            readers += [(i, file) for i in (*output.full, *reads.bodies)]
+        store.put_outputs(rows, readers)
+        store.drop_outputs(removed)
+        self._remember(rows, removed, full)
+
+    def _remember(self, rows: list[OutputRow], removed: set[str], full: bool) -> None:
+        memo = self.memo
+        if memo.outputs is not None:  # else not loaded: nothing to mend
+            memo.outputs.update((row.path, row.stored) for row in rows)
+            for file in removed:
+                memo.outputs.pop(file, None)
+            if full:
+                memo.plan = {o.file: o for o in self.planned.outputs}
+                memo.site = (self.site.digest, self.site.templates)
+                memo.counts = self.site.counts

@@ -1,0 +1,252 @@
+"""What each kind of page is given (outputs.TEMPLATES): its `Page` and template context,
+built from its Output with the articles it names resolved; and the pictures' markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from site_builder import i18n, urls
+from site_builder.config import SiteConfig
+from site_builder.i18n import N_
+from site_builder.model import Article
+from site_builder.render.outputs import (
+    ArchiveData,
+    ArticleData,
+    FeedLink,
+    ListingData,
+    Output,
+    ShownPicture,
+    SubscribeData,
+    TermsData,
+    Variant,
+)
+
+FEED_FORMATS = (
+    ("feed.xml", "application/rss+xml", "RSS"),
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a template knows of its page: `page.path`, `page.title`, `page.feeds`."""
+
+    path: str
+    template: str
+    title: str
+    lastmod: dt.datetime | None = None
+    feeds: tuple[FeedLink, ...] = ()  # the feeds it advertises
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def standfirst(summary: str, body_html: str) -> str:
+    """The summary to show above the article, or "" when the body opens with it anyway
+    (compared as text: the first paragraph's Markdown or HTML does not count)."""
+    if not summary.strip():
+        return ""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    first = html.unescape(_TAG.sub("", match.group(1))) if match else ""
+
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", "", text.casefold()).split())
+
+    opening, summed = words(first), words(summary)
+    if opening and summed and (opening.startswith(summed[:80]) or summed.startswith(opening[:80])):
+        return ""
+    return summary
+
+
+@lru_cache(maxsize=4096)
+def reading_minutes(text: str) -> int:
+    """Minutes to read a body at 230 words a minute, at least one."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
+
+
+# --- pictures ----------------------------------------------------------------------------------
+
+# What the theme's layout gives a picture, in CSS px: the browser picks the smallest file at
+# least that wide for the screen's density. In px, not rem: a rem in `sizes` (as in a media
+# query) is the browser's default 16 px, while style.css sets the root font to 112.5%
+# (18 px), so the 1rem padding either side of a column is 18px.
+# lead: the article column, 42rem (756px) from a 792px viewport on.
+# top: the front page's main column: 2fr of 3 beside the region blocks, 2.5rem apart, from
+# 64em (1024px) on; the picture is at most 45rem (810px) wide; full width below.
+# thumb: 8rem (144px) beside a headline; 5.5rem (99px) on phones (up to 30em, 480px).
+SIZES = {
+    "lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
+    "top": "(min-width: 1332px) 810px, (min-width: 1024px) calc((100vw - 81px) * 2 / 3), "
+    "(min-width: 846px) 810px, calc(100vw - 36px)",
+    "thumb": "(max-width: 480px) 99px, 144px",
+}
+
+
+def picture_view(shown: ShownPicture, link: Callable[[str], str]) -> dict[str, Any]:
+    """What a template needs to write <picture>: one <source> per modern format, the
+    fallback <img> in the picture's own format, and its intrinsic width and height."""
+    largest = shown.largest
+    by_format: dict[str, list[Variant]] = {}
+    for variant in shown.files:
+        by_format.setdefault(variant.format, []).append(variant)
+    return {
+        "sources": [
+            {"type": variants[0].mime, "srcset": _srcset(variants, link)}
+            for kind, variants in by_format.items()
+            if kind != largest.format
+        ],
+        "srcset": _srcset(by_format[largest.format], link),
+        "src": link(largest.path),
+        "width": largest.width,
+        "height": largest.height,
+    }
+
+
+def _srcset(items: list[Variant], link: Callable[[str], str]) -> str:
+    return ", ".join(f"{link(v.path)} {v.width}w" for v in items)
+
+
+# --- the context builders ----------------------------------------------------------------
+
+Articles = Mapping[str, Article]  # id -> the article (a Card when shown by its card)
+
+
+def _article_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    data = output.data_as(ArticleData)
+    words = i18n.words(config)
+    article = shown[output.full[0]]
+    region = config.region(article.region)
+    region_path = urls.region_path(article.region)
+    context = {
+        "article": article,
+        "region": region,
+        "newer": shown[data.newer] if data.newer else None,
+        "older": shown[data.older] if data.older else None,
+        "related": [shown[i] for i in data.related],
+        "reading_minutes": reading_minutes(article.body),
+        "breadcrumbs": [
+            (words("Home"), ""),
+            (words.region(region) if region else article.region, region_path),
+        ],
+        "pictures": data.pictures,
+        "translations": data.translations,
+    }
+    feeds = (
+        FeedLink("", config.title),
+        FeedLink(region_path, f"{config.title} - {region.name if region else article.region}"),
+    )
+    return Page(
+        output.path, "article.html", article.title, article.updated or article.date, feeds
+    ), context
+
+
+def _listing_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    data = output.data_as(ListingData)
+    heading, number, feeds = data.heading, data.number, data.feeds
+    in_blocks = sum(len(block.ids) for block in data.blocks)
+    articles = [shown[i] for i in output.cards[: len(output.cards) - in_blocks]]
+    context = {
+        "articles": articles,
+        "kind": data.kind,
+        "heading": heading,
+        "pagination": {"number": number, "prev": data.newer, "next": data.older},
+        "region": config.region(data.region) if data.region else None,
+        "blocks": [(config.region(b.region), [shown[i] for i in b.ids]) for b in data.blocks],
+        "own_feed": feeds[-1].folder if len(feeds) > 1 else None,
+        "pictures": data.pictures,
+    }
+    words = i18n.words(config)
+    title = (
+        heading
+        if number is None
+        else words(
+            N_("%(heading)s (page %(number)s)"), heading=heading, number=words.number(number)
+        )
+    )
+    return Page(
+        output.path, "list.html", title, articles[0].date if articles else None, feeds
+    ), context
+
+
+def _archive_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    data = output.data_as(ArchiveData)
+    month = data.month
+    words = i18n.words(config)
+    articles = [shown[i] for i in output.cards]
+    if month is None:
+        years: dict[str, list[tuple[str, int]]] = {}
+        for entry in data.months:
+            years.setdefault(entry.key[:4], []).append((entry.key, entry.count))
+        return Page(output.path, "archive.html", words("Archive")), {
+            "month": None,
+            "years": list(years.items()),
+            "articles": [],
+        }
+    title = words(N_("Archive: %(month)s"), month=words.month(month))
+    return Page(output.path, "archive.html", title), {
+        "month": month,
+        "years": [],
+        "articles": articles,
+    }
+
+
+def _page_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    article = shown[output.full[0]]
+    return Page(output.path, "page.html", article.title, article.updated), {"article": article}
+
+
+def _terms_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    data = output.data_as(TermsData)
+    return Page(output.path, "terms.html", data.heading), {
+        "family": data.family,
+        "heading": data.heading,
+        "terms": [{"name": t.name, "path": t.path, "count": t.count} for t in data.terms],
+    }
+
+
+def _subscribe_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    words = i18n.words(config)
+    rows = [
+        {
+            "name": row.name,
+            "folder": row.folder,
+            "count": row.count,
+            "links": [
+                {
+                    "label": words(label),
+                    "path": row.folder + filename,
+                    "absolute": urls.absolute(config, row.folder + filename),
+                }
+                for filename, _mime, label in FEED_FORMATS
+            ],
+        }
+        for row in output.data_as(SubscribeData).rows
+    ]
+    return Page(output.path, "subscribe.html", words("Subscribe")), {"feed_list": rows}
+
+
+CONTEXTS: dict[str, Callable[[SiteConfig, Output, Articles], tuple[Page, dict]]] = {
+    "article": _article_context,
+    "listing": _listing_context,
+    "archive": _archive_context,
+    "subscribe": _subscribe_context,
+    "page": _page_context,
+    "terms": _terms_context,
+    "search": lambda config, output, shown: (
+        Page(output.path, "search.html", i18n.words(config)("Search")),
+        {},
+    ),
+    "notfound": lambda config, output, shown: (
+        Page(output.path, "404.html", i18n.words(config)("Page not found")),
+        {},
+    ),
+}
