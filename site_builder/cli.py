@@ -14,7 +14,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.config import SiteConfig, load_config
-from site_builder.errors import SiteBuilderError, UsageError
+from site_builder.errors import ConfigError, SiteBuilderError, UsageError
 from site_builder.i18n import language_tag
 
 log = logging.getLogger("site_builder")
@@ -303,6 +303,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The commands that work on a site, and so need to find one where they are run.
+SITE_COMMANDS = ("new", "build", "watch", "serve", "deploy")
+
+
+def _find_site(args: argparse.Namespace) -> None:
+    """Refuse to run a site's command where there is no site: no site.toml (nor --config),
+    and no content folder to build with the built-in defaults."""
+    if args.command not in SITE_COMMANDS or args.config != Path("site.toml"):
+        return
+    here = Path.cwd()
+    content = args.content if args.content is not None else Path("content")
+    if (here / "site.toml").is_file() or (args.command != "new" and (here / content).is_dir()):
+        return
+    raise ConfigError(
+        f"no site.toml in {here}: not a site's folder; start one with "
+        "site-builder init DIR, or name one with --config PATH"
+    )
+
+
 def _config(args: argparse.Namespace) -> SiteConfig:
     overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
     if args.config != Path("site.toml") and not args.config.exists():
@@ -326,6 +345,7 @@ def _run(args: argparse.Namespace) -> int:
         from site_builder.ingest.scaffold import init_site
 
         return init_site(args.dir)
+    _find_site(args)
     config = _config(args)
     if args.command == "new":
         from site_builder.ingest.scaffold import new_file

@@ -65,6 +65,9 @@ class Article:
     url_path: str = ""  # below the site root; the loader sets it (permalinks)
     lang: str = ""  # its language ('ar'); "" = the site's language
     translation_of: str = ""  # the id of the article this one translates
+    # The date was written without a time of day: at the site's midnight in feeds (which
+    # need one), and shown without a time on pages.
+    date_only: bool = False
 
     def __post_init__(self):
         if not self.url_path:
@@ -115,6 +118,7 @@ def to_json(article: Article) -> dict:
         "url_path": article.url_path,
         "lang": article.lang,
         "translation_of": article.translation_of,
+        "date_only": article.date_only,
     }
 
 
@@ -142,6 +146,7 @@ def from_json(data: dict) -> Article:
         url_path=data["url_path"],
         lang=data.get("lang", ""),
         translation_of=data.get("translation_of", ""),
+        date_only=data.get("date_only", False),
     )
 
 

@@ -93,9 +93,12 @@ def test_seed_becomes_four_content_files(site, capsys):
     assert out[4] == (
         "4 articles from 1 file: 4 created; dates: 2 from file modification time, 2 from caption"
     )
-    for region, path, country, credit, paragraphs in EXPECTED:
+    for number, (region, path, country, credit, paragraphs) in enumerate(EXPECTED):
         meta, body = load(site / "content" / path)
-        assert list(meta) == [
+        # Dated by the file's time (a guess): a draft until someone gives a date (issue 24).
+        guessed = number in (0, 2)
+        assert meta["draft"] is guessed and meta.get("date_estimated", False) is guessed
+        assert [key for key in meta if key != "date_estimated"] == [
             "id",
             "title",
             "date",
@@ -114,7 +117,7 @@ def test_seed_becomes_four_content_files(site, capsys):
             credit,
         )
         assert meta["source"] == {"name": "Asharq Al-Awsat"}
-        assert meta["id"].startswith("urn:uuid:") and meta["draft"] is False
+        assert meta["id"].startswith("urn:uuid:")
         assert meta["date"].tzinfo is not None
         blocks = body.strip().split("\n\n")
         assert len([b for b in blocks if not b.startswith("## ")]) == paragraphs
@@ -343,7 +346,8 @@ def test_problems_are_reported_by_line_and_the_rest_is_imported(site):
     proc = run_cli("import", "seed.txt", cwd=site)
     assert proc.returncode == 1
     assert proc.stderr.startswith("seed.txt:31: expected an article title, found a paragraph")
-    assert len(proc.stdout.splitlines()) == 5 and "4 created; 1 problem" in proc.stdout
+    assert len(proc.stdout.splitlines()) == 6 and "4 created; 1 problem" in proc.stdout
+    assert "2 articles need a date" in proc.stdout.splitlines()[-1]
 
 
 def test_cli_missing_file_binary_file_and_usage(site):

@@ -36,12 +36,12 @@ def _ctrl_c_stops() -> None:
 class Served:
     """A running `site-builder serve` on a free loopback port, with its stderr collected."""
 
-    def __init__(self, site: Path):
+    def __init__(self, site: Path, *args: str):
         self.site = site
         self.port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "site_builder", "serve", "--port", str(self.port), *args],
             cwd=site,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -65,6 +65,9 @@ def _last_good_build(config: SiteConfig) -> str:
             "again before deploying",
             config.output_dir,
         )
+    refusal = buildstatus.not_for_publication(status)
+    if refusal:
+        raise DeployError(f"not a site to publish: {refusal}", config.output_dir)
     if buildstatus.output_of(status) != config.output_dir:
         raise DeployError(
             f"the last build went to {buildstatus.output_of(status)}, not here: "

@@ -42,12 +42,26 @@ def run_build(
         )
         buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
-    buildstatus.record(config, True, str(summary))
+    buildstatus.record(config, True, str(summary), drafts=drafts)
     log.debug("%s; %s", summary.account, summary.stages)
     report_left_out(config, summary.left_out)
     log.info("%s", summary)
     warn_default_base_url(config)
+    warn_markdown_files(config)
     return 0
+
+
+def warn_markdown_files(config: SiteConfig) -> None:
+    """Content is read from *.md only: say so once if *.markdown files sit beside it."""
+    found = sorted(config.content_dir.rglob("*.markdown")) if config.content_dir.is_dir() else []
+    if found:
+        first = config.shown(found[0])
+        log.warning(
+            "%s: warning: .markdown files are not read (%d of them, %s first): rename them to .md",
+            first,
+            len(found),
+            first,
+        )
 
 
 def report_left_out(config: SiteConfig, left_out: tuple) -> None:

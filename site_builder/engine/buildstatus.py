@@ -5,8 +5,10 @@ match the sources the editor thinks are live)."""
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
@@ -14,11 +16,14 @@ from site_builder.config import SiteConfig
 STATUS_FILE = "last-build.json"
 
 
-def record(config: SiteConfig, ok: bool, summary: str) -> None:
-    """Write the build's outcome atomically: ok, summary, output folder, finished time."""
+def record(config: SiteConfig, ok: bool, summary: str, drafts: bool = False) -> None:
+    """Write the build's outcome atomically: ok, summary, output folder, finished time, and
+    how it was built (with drafts and future articles, for which base_url)."""
     status = {
         "ok": ok,
         "summary": summary,
+        "drafts": drafts,
+        "base_url": config.base_url,
         "output": str(config.output_dir),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -38,3 +43,26 @@ def last(config: SiteConfig) -> dict | None:
 def output_of(status: dict) -> Path:
     """The output folder the recorded build wrote."""
     return Path(str(status.get("output", "")))
+
+
+def not_for_publication(status: dict) -> str | None:
+    """Why the recorded build must not be published, or None: drafts and future articles
+    built in, a base_url on this machine, or a record that does not say."""
+    if "drafts" not in status or "base_url" not in status:
+        return "built by an older site-builder, which did not record how: build again"
+    if status["drafts"]:
+        return "built with --drafts (drafts and future articles): build again without it"
+    host = urlsplit(str(status["base_url"])).hostname or ""
+    if host == "localhost" or host.endswith(".localhost") or _loopback(host):
+        return (
+            f"built for {status['base_url']}, an address on this machine: set base_url "
+            "in site.toml (or pass --base-url) and build again"
+        )
+    return None
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -12,6 +12,16 @@ from site_builder.content.loader import YEARS
 from site_builder.errors import ContentError
 from site_builder.ingest.records import Record
 
+# Where a date came from when the importer guessed it: no person and no source stated it.
+# Such an article is written as a draft (date_estimated: true) until someone gives a date.
+MTIME = "file modification time"
+FIRST_IMPORT = "estimated: time of first import"
+
+
+def is_guessed(origin: str) -> bool:
+    """Whether a date of this origin is the importer's guess (file time, or "now")."""
+    return origin in (MTIME, FIRST_IMPORT)
+
 
 def assign_dates(
     config: SiteConfig, records: Sequence[Record], batch_date: dt.datetime | None
@@ -38,7 +48,7 @@ def assign_dates(
             when, origin = _estimate(config, record, newest.get(record.source_path), now)
         else:
             mtime = dt.datetime.fromtimestamp(int(record.source_path.stat().st_mtime), config.tz)
-            when, origin = mtime - dt.timedelta(minutes=step), "file modification time"
+            when, origin = mtime - dt.timedelta(minutes=step), MTIME
         if not YEARS[0] + 1 <= when.year <= YEARS[1] - 1:  # a year's margin for zones and steps
             refused.append(
                 ContentError(
@@ -81,7 +91,7 @@ def _estimate(
     when, origin = (
         (_aware(record.estimate, config), "estimated: the feed's date")
         if record.estimate
-        else (now, "estimated: time of first import")
+        else (now, FIRST_IMPORT)
     )
     if newest is not None and when >= newest:
         when, origin = newest - dt.timedelta(minutes=1), "estimated: behind the feed's dated news"

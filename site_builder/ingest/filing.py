@@ -25,6 +25,7 @@ from site_builder.content import frontmatter
 from site_builder.content.loader import check_text
 from site_builder.errors import ContentError, SiteBuilderError
 from site_builder.ingest.classify import classify
+from site_builder.ingest.dates import is_guessed
 from site_builder.ingest.records import Record
 from site_builder.urls import slugify
 
@@ -125,7 +126,8 @@ def decide(
     url, warnings = _web_url(record.url or source_url or "")
     article_id = article_id_for(record, when, source_url, batch)
     match = _existing(index, record, article_id, source_url)
-    estimated = record.date_estimated
+    guessed = is_guessed(origin)
+    estimated = record.date_estimated or guessed
     if match is not None:
         article_id = str(match.meta.get("id") or article_id)
         if not explicit and isinstance(match.meta.get("date"), dt.datetime):
@@ -145,6 +147,8 @@ def decide(
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     if estimated and not explicit:
         meta["date_estimated"] = True
+        if guessed:  # a guessed date must not reach the front page
+            meta["draft"] = True
     text = render_with_digest(meta, record.body)
     log.debug(
         "%s:%s: date %s from %s; region %s; countries %s; scores: %s",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError, SiteBuilderError
-from site_builder.ingest.dates import assign_dates
+from site_builder.ingest.dates import assign_dates, is_guessed
 from site_builder.ingest.filing import Action, decide, scan_content, shown_from_cwd, write_all
 from site_builder.ingest.sources import read_sources
 
@@ -128,6 +128,13 @@ def _report(
     if origins:
         summary += f"; dates: {origins}"
     print(summary + ("  (dry run: nothing written)" if dry_run else ""))
+    guessed = sum(a.status != "skipped" and is_guessed(a.origin) for a in actions)
+    if guessed:
+        print(
+            f"{guessed} article{'s' if guessed != 1 else ''} need a date (imported as "
+            "drafts, date_estimated: true): import again with --date DATE, or set date: "
+            "in the file and remove draft: true"
+        )
 
 
 def _date_origins(actions: Sequence[Action]) -> str:

@@ -163,6 +163,11 @@ def new_file(config: SiteConfig, title: str, region: str | None = None, page: bo
     """`site-builder new`: a draft article (or a page); print its path."""
     if not title.strip():
         raise UsageError('the title is empty: site-builder new "A headline"')
+    if _looks_like_a_path(title):
+        raise UsageError(
+            f"'{title}' is a file name, not a title: give the headline in quotes, "
+            'site-builder new "Port of Sudan reopens" (the file is named after it)'
+        )
     slug = title_slug(title)
     if page:
         path = config.content_dir / PAGES / f"{slug}.md"
@@ -174,6 +179,13 @@ def new_file(config: SiteConfig, title: str, region: str | None = None, page: bo
     _write_new(path, text, config.shown(path))
     print(config.shown(path))
     return 0
+
+
+def _looks_like_a_path(title: str) -> bool:
+    """`new posts/x.md`: one word with a folder or a file suffix, as Hugo's `new` takes."""
+    words = title.split()
+    suffix = Path(title).suffix.lower()
+    return len(words) == 1 and ("/" in title or suffix in (".md", ".markdown", ".html"))
 
 
 def _article_meta(config: SiteConfig, title: str, region: str) -> dict:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from site_builder.config import SiteConfig
+from site_builder.engine import buildstatus
 from site_builder.engine.pipeline import Engine
 from site_builder.errors import SiteBuilderError
 from site_builder.serve import livereload, server
@@ -21,6 +22,7 @@ from site_builder.serve.watch import Watcher, describe
 
 log = logging.getLogger("site_builder")
 
+PREVIEW = "preview"  # the preview's folder in the cache: its site and its build state
 Rebuild = Callable[[set[Path] | None], str]
 
 
@@ -63,29 +65,61 @@ def loop(
 
 
 def make_rebuild(
-    config: SiteConfig, drafts: bool, reload_config: Callable[[], SiteConfig] | None = None
+    config: SiteConfig,
+    drafts: bool,
+    reload_config: Callable[[], SiteConfig] | None = None,
+    publication: bool = False,
 ) -> Rebuild:
-    """The engine's build, writing in place; the engine lives as long as the loop."""
+    """The engine's build, writing in place; the engine lives as long as the loop.
+    `publication`: it writes output/, so each outcome is recorded for `deploy`."""
     engine = Engine(config, drafts=drafts, in_place=True, reload_config=reload_config)
 
     def rebuild(changed: set[Path] | None) -> str:
-        summary = engine.build(changed)
+        try:
+            summary = engine.build(changed)
+        except SiteBuilderError:
+            if publication:
+                buildstatus.record(engine.config, False, "the last rebuild of watch failed")
+            raise
+        if publication:
+            buildstatus.record(engine.config, True, str(summary), drafts=drafts)
         log.debug("stages: %s", summary.stages)
         return summary.account
 
     return rebuild
 
 
+def preview_config(config: SiteConfig) -> SiteConfig:
+    """The configuration of a preview: its own site folder and build state in the cache,
+    so that a preview (drafts, future articles, a local base_url) never lands in output/,
+    where `deploy` looks, and `build` and `serve` never write the same folder."""
+    cache = config.cache_dir / PREVIEW
+    cache.mkdir(parents=True, exist_ok=True)
+    images = cache / "images"
+    if not images.exists() and not images.is_symlink():
+        # Resized pictures depend on the picture alone: the preview reuses the build's.
+        images.symlink_to(Path("..") / "images", target_is_directory=True)
+    return dataclasses.replace(config, output_dir=cache / "site", cache_dir=cache)
+
+
 def run_watch(
     config: SiteConfig, drafts: bool = False, reload_config: Callable[[], SiteConfig] | None = None
 ) -> int:
-    """`site-builder watch`: build, then rebuild on change until Ctrl-C."""
-    rebuild = make_rebuild(config, drafts, reload_config)
+    """`site-builder watch`: build, then rebuild on change until Ctrl-C. Without --drafts
+    it keeps output/ a publication build; with --drafts it builds a preview in the cache."""
+    if drafts:
+        config = preview_config(config)
+        reload_config = _previewed(reload_config, lambda c: c)
+    rebuild = make_rebuild(config, drafts, reload_config, publication=not drafts)
     watcher = Watcher(config)
     watcher.start()  # before the first build, so that no save in between is missed
     try:
         rebuild_once(rebuild, None, config.root)
-        log.info("watching %s for changes (Ctrl-C to stop)", _watched(config))
+        log.info(
+            "watching %s for changes, building into %s (Ctrl-C to stop)",
+            _watched(config),
+            config.shown(config.output_dir),
+        )
         loop(watcher, rebuild, config.root)
     except KeyboardInterrupt:
         log.info("stopped")
@@ -101,7 +135,9 @@ def run_serve(
     port: int = 8000,
     reload_config: Callable[[], SiteConfig] | None = None,
 ) -> int:
-    """`site-builder serve`: watch, and serve output/ with live reload."""
+    """`site-builder serve`: build a preview in the cache (never output/), serve it with
+    live reload, rebuild on change."""
+    config = preview_config(config)
     broadcaster = livereload.Broadcaster()
     try:
         http, thread = server.start(config.output_dir, config.base_path, host, port, broadcaster)
@@ -110,9 +146,7 @@ def run_serve(
             f"cannot listen on {host}:{port}: {exc.strerror}; try another --port"
         ) from None
     config = served_config(config, http.url)
-    if reload_config:
-        reload = reload_config
-        reload_config = lambda: served_config(reload(), http.url)  # noqa: E731
+    reload_config = _previewed(reload_config, lambda c: served_config(c, http.url))
     rebuild = make_rebuild(config, drafts, reload_config)
     watcher = Watcher(config)
     watcher.start()  # before the first build, so that no save in between is missed
@@ -129,6 +163,16 @@ def run_serve(
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _previewed(
+    reload_config: Callable[[], SiteConfig] | None, then: Callable[[SiteConfig], SiteConfig]
+) -> Callable[[], SiteConfig] | None:
+    """A site.toml read again is previewed as the first one was."""
+    if reload_config is None:
+        return None
+    reload = reload_config
+    return lambda: then(preview_config(reload()))
 
 
 def served_config(config: SiteConfig, served_url: str) -> SiteConfig:
