@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -82,6 +83,7 @@ def test_an_installed_wheel_builds_a_new_site(wheel, tmp_path):
         env=env,
     )
     python = venv / "bin" / "python"
+    _see_this_environments_packages(python, tmp_path, env)
     _run(python, "-m", "pip", "install", "--no-deps", "-q", wheel, cwd=tmp_path, env=env)
     work = tmp_path / "empty"
     work.mkdir()
@@ -107,6 +109,20 @@ def test_an_installed_wheel_builds_a_new_site(wheel, tmp_path):
     assert (output / "style.css").is_file() and (output / "favicon.ico").is_file()
     assert (output / "404.html").read_text(encoding="utf-8") == "our own 404\n"
     assert "Welcome to your news site" in (output / "index.html").read_text(encoding="utf-8")
+
+
+def _see_this_environments_packages(python: Path, cwd: Path, env: dict[str, str]) -> None:
+    """The new venv reads the dependencies from the environment the tests run in.
+
+    `--system-site-packages` alone gives the base interpreter's packages, which is not where
+    they are when the tests run in a venv; a .pth file lists this environment's folders
+    after the new venv's own (its lines are added to sys.path, the .pth files in them are
+    not run, so the checkout's editable install stays out)."""
+    purelib = _run(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=cwd, env=env
+    ).stdout.strip()
+    folders = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    (Path(purelib) / "tests-environment.pth").write_text("\n".join(folders) + "\n", "utf-8")
 
 
 def test_ci_ends_with_the_readme_test_command():
