@@ -1,9 +1,10 @@
-"""`import --fetch-images`: a feed entry's remote lead picture, downloaded into its bundle.
+"""`import --fetch-images`: a feed entry's remote lead picture, downloaded for its bundle.
 
 So that the site shows its own copy instead of hotlinking: one GET with urllib (no HTTP
-library needed for that), bounded in time and size, accepted only if it says it is a
-picture and decodes as one, written under a name made from the URL that cannot leave
-the bundle folder.
+library needed for that), bounded in time (one deadline for the whole) and size, from
+public addresses only, accepted only if it says it is a picture and decodes as one, named
+from the URL so it cannot leave the bundle folder. filing.py decides whether and where it
+is written (never over a picture a person replaced).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from site_builder.atomic import write_atomic
 from site_builder.content import images
 from site_builder.errors import ContentError
 from site_builder.urls import slugify
@@ -41,26 +41,6 @@ class Picture:
     format: str  # as Pillow names it, read from the bytes ("JPEG")
     width: int
     height: int
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """A downloaded picture: where it is, what it is, and what the download changed."""
-
-    path: Path  # in the bundle; its name is what image.url becomes
-    status: str  # "created", "updated" or "unchanged"
-    format: str
-    width: int
-    height: int
-    size: int
-
-
-def fetch_image(url: str, bundle: Path, **limits) -> Fetched:
-    """Download the picture at `url` into the folder `bundle` (see download_image)."""
-    picture = download_image(url, **limits)
-    target = bundle / picture.name
-    status = _store(target, picture.data, url)
-    return Fetched(target, status, picture.format, picture.width, picture.height, len(picture.data))
 
 
 def download_image(
@@ -142,18 +122,6 @@ def _read_limited(response, url: str, max_bytes: int) -> bytes:
             raise ContentError(f"larger than {_size(max_bytes)}", url)
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _store(target: Path, data: bytes, url: str) -> str:
-    """Write the picture unless it is there already; what that did."""
-    try:
-        if target.is_file() and target.read_bytes() == data:
-            return "unchanged"
-        status = "updated" if target.exists() else "created"
-        write_atomic(target, data)  # durable: it is content now, like the article
-        return status
-    except OSError as error:
-        raise ContentError(f"cannot write {target}: {error.strerror or error}", url) from None
 
 
 # --- the network: one deadline, public addresses only -----------------------------------
