@@ -263,3 +263,22 @@ def test_nothing_is_written_through_a_region_folder_linked_out_of_content(tmp_pa
         "middle-east/ is a symbolic link out of content/"
     ) in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_nothing_is_written_through_a_bundle_folder_linked_out_of_content(tmp_path, server):
+    """An imported bundle moved away and linked back: a later import must not follow it."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "wire.xml").write_text(feed(server), encoding="utf-8")
+    assert import_pictures(tmp_path).returncode == 0
+    bundle = tmp_path / "content" / "middle-east" / "iraq-budget-talks-resume"
+    elsewhere = tmp_path / "elsewhere"
+    bundle.rename(elsewhere)
+    bundle.symlink_to(elsewhere)
+    before = {p.name: p.read_bytes() for p in elsewhere.iterdir()}
+    server.photo = photo(640, 480)
+    proc = import_pictures(tmp_path)
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir()} == before
+    assert "Traceback" not in proc.stderr
+    # Not followed (build does not follow it either), and its name stays taken.
+    created = bundle.parent / "iraq-budget-talks-resume-2"
+    assert (created / "photo.jpg").read_bytes() == server.photo
