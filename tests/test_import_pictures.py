@@ -7,6 +7,7 @@ larger than the limit and an HTML page; the import runs through the command line
 
 from __future__ import annotations
 
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -282,3 +283,21 @@ def test_nothing_is_written_through_a_bundle_folder_linked_out_of_content(tmp_pa
     # Not followed (build does not follow it either), and its name stays taken.
     created = bundle.parent / "iraq-budget-talks-resume-2"
     assert (created / "photo.jpg").read_bytes() == server.photo
+
+
+def test_a_picture_with_no_record_of_being_imported_is_kept(tmp_path, server):
+    """A bundle whose import_digest records no picture (an older import): its picture is
+    not known to be the importer's, so a changed wire picture does not replace it."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "wire.xml").write_text(feed(server), encoding="utf-8")
+    assert import_pictures(tmp_path).returncode == 0
+    article = tmp_path / "content/middle-east/iraq-budget-talks-resume/index.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(re.sub(r" photo\.jpg=sha256:[0-9a-f]{64}", "", text), encoding="utf-8")
+    server.photo = photo(640, 480)
+    again = import_pictures(tmp_path)
+    assert again.stdout.splitlines()[0].startswith("skipped")
+    assert "(photo.jpg there, with no record of the import writing it; --force overwrites it)" in (
+        again.stdout
+    )
+    assert (article.parent / "photo.jpg").read_bytes() == JPEG

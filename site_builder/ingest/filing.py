@@ -210,7 +210,7 @@ def _picture_replaced(match: Existing, picture: tuple[Path, bytes] | None) -> st
     if written == (picture[0].name, digest):
         return ""
     return f"{picture[0].name} " + (
-        "replaced since import" if written else "not written by the importer"
+        "replaced since import" if written else "there, with no record of the import writing it"
     )
 
 
