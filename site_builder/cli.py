@@ -229,6 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(JPEG, PNG, WebP or GIF, at most 10 MB; a picture that cannot be "
         "fetched stays a link, with a warning)",
     )
+    imp.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="let --fetch-images download from loopback, private and link-local "
+        "addresses (refused by default, also after DNS and on redirects)",
+    )
     _common(imp)
 
     build = commands.add_parser(
@@ -363,6 +369,7 @@ def _run(args: argparse.Namespace) -> int:
             force=args.force,
             quiet=args.quiet,
             fetch_images=args.fetch_images,
+            allow_private=args.allow_private_addresses,
             language=args.language or "",
         )
     if args.command == "build":

@@ -101,3 +101,51 @@ def test_an_undated_entry_is_dated_at_first_import_flagged_and_warned_about_once
     again = run_cli("import", "rss091.xml", cwd=site, check=True)
     assert again.stderr == "" and "1 unchanged" in again.stdout  # the date is kept, no warning
     assert articles(site)["Morocco Wins Bid to Co-Host Football Summit"][1]["date"] == meta["date"]
+
+
+BAD_IPV6 = {
+    "media.xml": """<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>W</title>
+<link>https://w.example/</link><description>d</description>
+<item><title>Bad picture</title><link>https://w.example/a</link><guid>https://w.example/a</guid>
+<pubDate>Wed, 11 Feb 2026 01:00:00 GMT</pubDate><description>Talks in Baghdad.</description>
+<media:content url="http://[::1/x.jpg" medium="image"/></item>
+<item><title>Good one</title><link>https://w.example/b</link><guid>https://w.example/b</guid>
+<pubDate>Wed, 11 Feb 2026 02:00:00 GMT</pubDate><description>Talks in Baghdad.</description>
+</item>
+</channel></rss>
+""",
+    "base.xml": """<?xml version="1.0"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title><id>urn:x</id>
+<updated>2026-02-11T00:00:00Z</updated>
+<entry><title>Fine base</title><id>urn:b</id><updated>2026-02-11T02:00:00Z</updated>
+<content type="html">&lt;p&gt;Fine.&lt;/p&gt;</content></entry>
+<entry><title>Bad base</title><id>urn:a</id><updated>2026-02-11T01:00:00Z</updated>
+<content type="html" xml:base="http://[::1/">&lt;p&gt;See &lt;a href="x"&gt;this&lt;/a&gt;&lt;/p&gt;</content>
+</entry>
+</feed>
+""",
+    "items.json": """{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [
+ {"id": "1", "url": "http://[::1/a", "title": "Bad url", "content_text": "Hi",
+  "date_published": "2026-02-11T01:00:00Z"},
+ {"id": "2", "url": "https://j.example/2", "title": "Fine url", "content_text": "Yo",
+  "date_published": "2026-02-11T02:00:00Z"}]}
+""",
+}
+
+
+def test_a_malformed_ipv6_url_costs_its_entry_only_in_one_line(tmp_path):
+    """media:content, xml:base and a JSON Feed url with an IPv6 address missing its ']'."""
+    for name, text in BAD_IPV6.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    proc = run_cli("import", *BAD_IPV6, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "malformed URL" in line]
+    assert [line.split(": entry")[0] for line in errors] == [
+        "media.xml:4",
+        "base.xml:6",
+        "items.json",
+    ]
+    assert all("not imported: a malformed URL (" in line and "IPv6" in line for line in errors)
+    assert sorted(articles(tmp_path)) == ["Fine base", "Fine url", "Good one"]

@@ -500,3 +500,26 @@ def test_a_refused_write_does_not_stop_the_others(config, tmp_path, monkeypatch)
         "symbolic link out of content/"
     ]
     assert fine.path.is_file()
+
+
+def test_a_created_file_never_replaces_one_that_appeared_since_the_plan(config):
+    """Planned against content/ as it was; written, it must not overwrite what came since."""
+    config.content_dir.mkdir()
+    action = decide(
+        config,
+        scan_content(config.content_dir),
+        record(),
+        WHEN,
+        "source",
+        explicit=False,
+        source_url=None,
+        batch=1,
+        force=False,
+    )
+    action.path.parent.mkdir(parents=True)
+    action.path.write_text("a colleague's new file", encoding="utf-8")
+    problems = write_all([action], config.content_dir)
+    assert [p.message for p in problems] == [
+        "refusing to overwrite a file the import did not write"
+    ]
+    assert action.path.read_text(encoding="utf-8") == "a colleague's new file"

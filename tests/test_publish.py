@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from site_builder.config import SiteConfig
 from site_builder.engine import publish, search
@@ -236,9 +237,7 @@ def test_refuses_a_file_and_a_folder_of_someone_elses_files(tmp_path):
         check_replaceable(own)
 
 
-@pytest.mark.parametrize(
-    "names", [(), (".gitkeep",), (MARKER, "notes.txt"), ("index.html", "feeds.opml", "anything")]
-)
+@pytest.mark.parametrize("names", [(), (".gitkeep",), (MARKER, "notes.txt")])
 def test_accepts_an_empty_marked_or_older_built_folder(tmp_path, names):
     out = tmp_path / "out"
     out.mkdir()
@@ -485,6 +484,31 @@ def test_leftovers_of_killed_builds_are_named_as_they_go(config, caplog):
     assert (
         f"removing {parent / '.output.staging-7'} left by an interrupted build" in caplog.messages
     )
+
+
+def test_a_folder_that_only_looks_like_a_build_is_refused_and_kept(tmp_path):
+    """Any index.html and feeds.opml are no sign of ours: only the marker is."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.toml").write_text('title = "Desk"\n', encoding="utf-8")
+    (site / "content").mkdir()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for name, text in (
+        ("index.html", "<p>my page"),
+        ("feeds.opml", "<opml/>"),
+        ("thesis.txt", "x"),
+    ):
+        (mine / name).write_text(text, encoding="utf-8")
+    proc = run_cli("build", "--output", str(mine), cwd=site)
+    assert proc.returncode != 0
+    assert (
+        "it holds files this tool did not build (such as feeds.opml) and no .site_builder "
+        "marker; choose another --output\n"
+    ) in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(os.listdir(mine)) == ["feeds.opml", "index.html", "thesis.txt"]
+    assert (mine / "index.html").read_text(encoding="utf-8") == "<p>my page"
 
 
 def test_the_refusals_read_in_full(tmp_path):

@@ -69,6 +69,7 @@ def test_publishing_swaps_in_and_cleans_folders_of_killed_builds(tmp_path):
     (tmp_path / "output").mkdir()
     (tmp_path / "output/index.html").write_text("old", encoding="utf-8")
     (tmp_path / "output/feeds.opml").write_text("old", encoding="utf-8")
+    (tmp_path / "output/.site_builder").write_text("ours", encoding="utf-8")  # a built site
     stale = tmp_path / ".output.staging-999999999"
     stale.mkdir()
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")

@@ -275,9 +275,14 @@ def check_replaceable(output: Path) -> None:
         raise refuse("it is a file, not a folder")
     if not output.is_dir() or (output / MARKER).is_file():
         return
+    # Only the marker says a folder is ours: any index.html and feeds.opml do not, and the
+    # next build would delete whatever else is there.
     names = set(os.listdir(output)) - set(KEEP)
-    if names and not {"index.html", "feeds.opml"} <= names:  # older builds had no marker
-        raise refuse(f"it holds files this tool did not build (such as {sorted(names)[0]})")
+    if names:
+        raise refuse(
+            f"it holds files this tool did not build (such as {sorted(names)[0]}) "
+            f"and no {MARKER} marker"
+        )
 
 
 def _inside(root: Path, relpath: str, check: bool = True) -> Path:

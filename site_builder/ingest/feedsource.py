@@ -93,22 +93,37 @@ def _read_xml_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Conte
     if not parsed.entries and not parsed.feed and parsed.bozo:
         raise ContentError(f"not a feed: {_reason(parsed.bozo_exception)}", path)
     base = parsed.feed.get("link", "")
-    entries = [_xml_entry(e, base, _plain(parsed.feed.get("author", ""))) for e in parsed.entries]
+    author = _plain(parsed.feed.get("author", ""))
     name = _plain(parsed.feed.get("title", ""))
     feed_date = _struct_date(
         parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed")
     )
     language = str(parsed.feed.get("language") or "")
-    entries = [
-        replace(e, source_name=name, feed_date=feed_date, language=language) for e in entries
-    ]
     raw = _raw_items(data)
-    if len(raw) == len(entries):
-        entries = [
-            replace(_with_media_text(e, caption, description, e.link or base), line=line)
-            for e, (caption, description, line) in zip(entries, raw)
-        ]
+    if len(raw) != len(parsed.entries):
+        raw = [("", "", None)] * len(parsed.entries)
+    entries = []
+    for number, (item, (caption, description, line)) in enumerate(zip(parsed.entries, raw), 1):
+        try:  # a malformed URL (an IPv6 address without its "]") costs its entry only
+            entry = replace(
+                _xml_entry(item, base, author),
+                source_name=name,
+                feed_date=feed_date,
+                language=language,
+            )
+            entries.append(
+                replace(
+                    _with_media_text(entry, caption, description, entry.link or base), line=line
+                )
+            )
+        except ValueError as exc:
+            problems.append(_bad_url(number, exc, path, line))
     return entries, problems
+
+
+def _bad_url(number: int, exc: ValueError, path: Path, line: int | None) -> ContentError:
+    """urllib and nh3 raise ValueError for a URL they cannot parse: "Invalid IPv6 URL"."""
+    return ContentError(f"entry {number} not imported: a malformed URL ({exc})", path, line)
 
 
 def _with_media_text(entry: FeedEntry, caption: str, description: str, base: str) -> FeedEntry:
@@ -240,7 +255,10 @@ def _read_json_feed(path: Path, data: bytes) -> tuple[list[FeedEntry], list[Cont
             problems.append(ContentError(f"item {index + 1} is not an object; skipped", path))
             continue
         language = str(item.get("language") or feed.get("language") or "")
-        entries.append(replace(_json_entry(item, base), source_name=name, language=language))
+        try:
+            entries.append(replace(_json_entry(item, base), source_name=name, language=language))
+        except ValueError as exc:
+            problems.append(_bad_url(index + 1, exc, path, None))
     return entries, problems
 
 

@@ -33,7 +33,11 @@ log = logging.getLogger("site_builder")
 
 SUMMARY_MAX = 300  # characters; a longer lead is cut at a sentence or word
 DIGEST_KEY = "import_digest"
-_DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: *['\"]?sha256:([0-9a-f]{{64}})['\"]? *\n", re.M)
+# sha256 of the text without this line; for a bundle, then its picture's: "photo.jpg=sha256:..."
+_DIGEST_LINE = re.compile(
+    rf"^{DIGEST_KEY}: *['\"]?sha256:([0-9a-f]{{64}})(?: +([\w.-]+)=sha256:([0-9a-f]{{64}}))?['\"]? *\n",
+    re.M,
+)
 
 
 @dataclass
@@ -70,7 +74,7 @@ class ContentIndex:
             self.by_id.setdefault(str(item.meta["id"]), item)
         if item.meta.get("title") and _title_identified(item.meta):
             self.by_title.setdefault(_title_key(str(item.meta["title"])), item)
-        self.slugs.add(item.path.stem)
+        self.slugs.add(slug_of(item.path))
         if item.meta.get("slug"):
             self.slugs.add(str(item.meta["slug"]))
 
@@ -87,6 +91,12 @@ class Action:
     origin: str  # where the date came from
     note: str = ""  # why a file was skipped or forced
     warnings: tuple[str, ...] = ()  # said only when the article is new
+    picture: tuple[Path, bytes] | None = None  # a bundle's picture, to write before the text
+
+
+def slug_of(path: Path) -> str:
+    """The slug a content file takes: a bundle's is its folder's name."""
+    return path.parent.name if path.name == "index.md" else path.stem
 
 
 def scan_content(content_dir: Path) -> ContentIndex:
@@ -98,7 +108,7 @@ def scan_content(content_dir: Path) -> ContentIndex:
             meta, _, _ = frontmatter.read(text, path)
         except (ContentError, UnicodeDecodeError, OSError) as exc:
             log.warning("%s", exc if isinstance(exc, ContentError) else f"{path}: {exc}")
-            index.slugs.add(path.stem)
+            index.slugs.add(slug_of(path))
             continue
         index.add(Existing(path, None, meta))
     return index
@@ -116,12 +126,15 @@ def decide(
     batch: int,
     force: bool,
     fetch_images: bool = False,
+    allow_private: bool = False,
 ) -> Action:
     """Decide created / updated / unchanged / skipped for one record, and the file text.
 
     `fetch_images`: a new article with a remote lead picture becomes a bundle,
     content/<region>/<slug>/index.md, with the picture downloaded beside it (so the site
-    does not hotlink); an article that is a bundle already gets its picture refreshed.
+    does not hotlink); an article that is a bundle already gets its picture refreshed,
+    unless a person edited the article or replaced the picture (then nothing is fetched or
+    written without `force`). `allow_private`: fetch from private addresses too.
     """
     url, warnings = _web_url(record.url or source_url or "")
     article_id = article_id_for(record, when, source_url, batch)
@@ -136,20 +149,22 @@ def decide(
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
     if match is None:
         base = title_slug(record.title, url, found.countries, article_id)
-        path = config.content_dir / found.region / f"{_unique_slug(index, base)}.md"
+        region = config.content_dir / found.region
+        path = region / f"{_unique_slug(index, base, region)}.md"
     else:
         path = match.path
-    if fetch_images and record.image_url.startswith(("http://", "https://")):
+    picture = None
+    if _fetching(record, match, fetch_images, force):
         bundle = path.with_suffix("") / "index.md" if match is None else path
-        record, warnings = _fetched(record, bundle, warnings)
-        if match is None and not record.image_url.startswith(("http://", "https://")):
+        record, warnings, picture = _fetched(record, bundle, warnings, allow_private)
+        if match is None and picture is not None:
             path = bundle  # fetched: the article lives beside its picture
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
     if estimated and not explicit:
         meta["date_estimated"] = True
         if guessed:  # a guessed date must not reach the front page
             meta["draft"] = True
-    text = render_with_digest(meta, record.body)
+    text = render_with_digest(meta, record.body, picture)
     log.debug(
         "%s:%s: date %s from %s; region %s; countries %s; scores: %s",
         record.source_path,
@@ -163,12 +178,60 @@ def decide(
     if match is None:
         _refuse_what_build_refuses(config, path, text)
         index.add(Existing(path, text, meta))
-        return Action("created", found.region, path, text, record, origin, warnings=warnings)
+        return Action(
+            "created", found.region, path, text, record, origin, warnings=warnings, picture=picture
+        )
     status, note = _compare(match.current(), text, force)
+    replaced = _picture_replaced(match, picture)
+    if replaced and status != "skipped":
+        status, note = _keep_picture(replaced, note, force)
     if status == "updated":
         _refuse_what_build_refuses(config, path, text)
         match.text = text  # a later duplicate in the same batch is then "unchanged"
-    return Action(status, found.region, path, text, record, origin, note)
+    picture = picture if status == "updated" and _differs(picture) else None
+    return Action(status, found.region, path, text, record, origin, note, picture=picture)
+
+
+def _fetching(record: Record, match: Existing | None, fetch_images: bool, force: bool) -> bool:
+    """Whether to download the record's picture: not for an article that is skipped anyway
+    (a person edited it), whose picture would be fetched for nothing."""
+    if not (fetch_images and record.image_url.startswith(("http://", "https://"))):
+        return False
+    return match is None or force or edited_since_import(match.current()) is None
+
+
+def _picture_replaced(match: Existing, picture: tuple[Path, bytes] | None) -> str:
+    """Why the bundle's picture on disk is not the importer's to replace ("" if it is):
+    compared like the text, with the digest the importer recorded when it wrote it."""
+    if picture is None or not _differs(picture):
+        return ""
+    found = _DIGEST_LINE.search(match.current())
+    written = (found.group(2), found.group(3)) if found and found.group(2) else None
+    try:
+        digest = hashlib.sha256(picture[0].read_bytes()).hexdigest()
+    except OSError:
+        return ""  # not there (or not a file): nothing to lose
+    if written == (picture[0].name, digest):
+        return ""
+    return f"{picture[0].name} " + (
+        "replaced since import" if written else "there, with no record of the import writing it"
+    )
+
+
+def _keep_picture(replaced: str, note: str, force: bool) -> tuple[str, str]:
+    if force:
+        return "updated", "; ".join(filter(None, (note, f"--force: overwrote {replaced}")))
+    return "skipped", f"{replaced}; --force overwrites it"
+
+
+def _differs(picture: tuple[Path, bytes] | None) -> bool:
+    """True if the picture is not on disk with these very bytes."""
+    if picture is None:
+        return False
+    try:
+        return picture[0].read_bytes() != picture[1]
+    except OSError:
+        return True
 
 
 def _existing(
@@ -183,31 +246,30 @@ def _existing(
 
 
 def _fetched(
-    record: Record, article: Path, warnings: tuple[str, ...]
-) -> tuple[Record, tuple[str, ...]]:
-    """The record with its lead picture downloaded beside the article (a bundle's
+    record: Record, article: Path, warnings: tuple[str, ...], allow_private: bool
+) -> tuple[Record, tuple[str, ...], tuple[Path, bytes] | None]:
+    """The record with its lead picture downloaded, to go beside the article (a bundle's
     index.md); a picture that cannot be fetched stays a link, with a warning."""
     if article.name != "index.md":
-        return record, warnings + (
-            "picture not fetched: the article is a single file, not a "
-            f"bundle ({article.stem}/index.md); it stays a link",
+        return (
+            record,
+            warnings
+            + (
+                "picture not fetched: the article is a single file, not a "
+                f"bundle ({article.stem}/index.md); it stays a link",
+            ),
+            None,
         )
     # Here: fetch.py brings Pillow (28 ms to import), needed only with --fetch-images.
-    from site_builder.ingest.fetch import fetch_image
+    from site_builder.ingest.fetch import download_image
 
     try:
-        fetched = fetch_image(record.image_url, article.parent)
+        fetched = download_image(record.image_url, allow_private=allow_private)
     except SiteBuilderError as exc:
-        return record, warnings + (f"picture not fetched, linked instead: {exc}",)
-    log.info(
-        "%s: picture %s (%s, %dx%d)",
-        shown_from_cwd(fetched.path),
-        fetched.status,
-        fetched.format,
-        fetched.width,
-        fetched.height,
-    )
-    return replace(record, image_url=fetched.path.name), warnings
+        return record, warnings + (f"picture not fetched, linked instead: {exc}",), None
+    log.debug("%s: %s, %dx%d", record.image_url, fetched.format, fetched.width, fetched.height)
+    target = article.parent / fetched.name
+    return replace(record, image_url=fetched.name), warnings, (target, fetched.data)
 
 
 def _refuse_what_build_refuses(config: SiteConfig, path: Path, text: str) -> None:
@@ -359,17 +421,24 @@ def _latin_share(text: str) -> float:
     return len(latin) / len(letters) if letters else 1.0
 
 
-def _unique_slug(index: ContentIndex, base: str) -> str:
-    """A slug, with -2, -3 ... when another article already has it."""
+def _unique_slug(index: ContentIndex, base: str, region: Path | None = None) -> str:
+    """A slug, with -2, -3 ... when another article already has it, or a file or folder of
+    that name is in the region's folder (a bundle without index.md, a stray file)."""
     slug = base
     number = 1
-    while slug in index.slugs:
+    while slug in index.slugs or (
+        region is not None and (_taken(region / slug) or _taken(region / f"{slug}.md"))
+    ):
         number += 1
         slug = f"{base}-{number}"
     return slug
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)['’ʼ‘](?=\w)")
+
+
+def _taken(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
 
 
 def _title_key(title: str) -> str:
@@ -391,10 +460,15 @@ def summarise(paragraphs: Sequence[str], limit: int = SUMMARY_MAX) -> str:
 # --- the digest and writing ---------------------------------------------------------------
 
 
-def render_with_digest(meta: dict[str, Any], body: str) -> str:
-    """The file text, with `import_digest` = sha256 of the same text without that line."""
+def render_with_digest(
+    meta: dict[str, Any], body: str, picture: tuple[Path, bytes] | None = None
+) -> str:
+    """The file text, with `import_digest` = sha256 of the same text without that line
+    (then, for a bundle, "<picture>=sha256:..." of the picture written beside it)."""
     plain = frontmatter.render({k: v for k, v in meta.items() if k != DIGEST_KEY}, body)
     digest = hashlib.sha256(plain.encode("utf-8")).hexdigest()
+    if picture is not None:
+        digest += f" {picture[0].name}=sha256:{hashlib.sha256(picture[1]).hexdigest()}"
     keys = list(meta)
     ordered = {}
     for key in keys:
@@ -417,31 +491,57 @@ def edited_since_import(text: str) -> str | None:
 
 
 def write_all(actions: Sequence[Action], content_dir: Path | None = None) -> list[SiteBuilderError]:
-    """Write every created or updated file; a file that cannot be written is a problem."""
+    """Write every created or updated file (a bundle's picture first, so the article never
+    names a missing one); a file that cannot be written is a problem. With `content_dir`,
+    nothing is written outside it, and a created file never replaces one already there."""
     problems: list[SiteBuilderError] = []
     for action in actions:
-        if action.status in ("created", "updated"):
-            if content_dir is not None and not _inside(action.path, content_dir):
-                problems.append(
-                    ContentError(
-                        f"refusing to write: {action.path.parent.name}/ is a symbolic link out of "
-                        f"{content_dir.name}/",
-                        shown_from_cwd(action.path),
-                    )
-                )
-                continue
-            try:
-                write_atomic(action.path, action.text.encode("utf-8"))
-            except OSError as exc:
-                where = shown_from_cwd(action.path)
-                problems.append(ContentError(f"cannot write: {exc.strerror}", where))
+        if action.status not in ("created", "updated"):
+            continue
+        writes = [action.picture] if action.picture else []
+        writes.append((action.path, action.text.encode("utf-8")))
+        for path, data in writes:
+            status = "updated" if _taken(path) else "created"
+            problem = _write(path, data, content_dir, new=action.status == "created")
+            if problem is not None:
+                problems.append(problem)
+                break
+            if path.name != "index.md" and action.picture:
+                log.info("%s: picture %s", shown_from_cwd(path), status)
     return problems
+
+
+def _write(path: Path, data: bytes, content_dir: Path | None, new: bool) -> ContentError | None:
+    where = shown_from_cwd(path)
+    if content_dir is not None:
+        if not _inside(path, content_dir):
+            link = _link_out(path, content_dir)
+            return ContentError(
+                f"refusing to write: {link}/ is a symbolic link out of {content_dir.name}/", where
+            )
+        if new and _taken(path):  # decided against a folder someone has changed since
+            return ContentError("refusing to overwrite a file the import did not write", where)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        return ContentError(f"cannot write: {exc.strerror}", where)
+    return None
 
 
 def _inside(path: Path, content_dir: Path) -> bool:
     """True if the folder a file goes into is really inside content/ (links resolved)."""
     # resolve() follows the links of the parts that exist and keeps the rest as written.
     return path.parent.resolve().is_relative_to(content_dir.resolve())
+
+
+def _link_out(path: Path, content_dir: Path) -> str:
+    """The folder of `path`, below content/, that is the link leading out of it."""
+    folder = content_dir
+    for part in path.parent.relative_to(content_dir).parts:
+        folder = folder / part
+        if folder.is_symlink():
+            return str(folder.relative_to(content_dir))
+    return path.parent.name
 
 
 def shown_from_cwd(path: Path) -> str:

@@ -37,10 +37,12 @@ def run_import(
     quiet: bool = False,
     language: str = "",
     fetch_images: bool = False,
+    allow_private: bool = False,
 ) -> int:
     """Import dump files into content/; print one line per article; 0 if all went well.
 
     `language` ('ar'): the articles' language, recorded as `lang:`; it wins over a feed's own.
+    `allow_private`: --fetch-images may fetch from loopback, private and link-local addresses.
     """
     records, problems = read_sources(paths)
     if language:
@@ -62,6 +64,7 @@ def run_import(
                 batch=len(records),
                 force=force,
                 fetch_images=fetch_images and not dry_run,
+                allow_private=allow_private,
             )
         except SiteBuilderError as exc:
             problems.append(ContentError(f"not imported: {exc}", record.source_path, record.line))
