@@ -84,16 +84,15 @@ class SiteServer(ThreadingHTTPServer):
         except SiteBuilderError:
             return False
         bound = self.server_address[0]
-        bound = bound.decode() if isinstance(bound, bytes) else bound
+        listening = ipaddress.ip_address(bound if isinstance(bound, str) else bytes(bound).decode())
+        wildcard = listening.is_unspecified  # 0.0.0.0: every address of this machine
         try:
             ip = ipaddress.ip_address(name)
         except ValueError:
-            loopback = ipaddress.ip_address(bound).is_loopback if bound else True
-            wildcard = ipaddress.ip_address(bound).is_unspecified if bound else True
-            return (
-                (loopback or wildcard) and (name in LOCAL_NAMES or name.endswith(".localhost"))
-            ) or (wildcard and name in (socket.gethostname().lower(), socket.getfqdn().lower()))
-        return ip.is_loopback or str(ip) == bound or ipaddress.ip_address(bound).is_unspecified
+            local = name in LOCAL_NAMES or name.endswith(".localhost")
+            own = name in (socket.gethostname().lower(), socket.getfqdn().lower())
+            return (local and (listening.is_loopback or wildcard)) or (own and wildcard)
+        return ip.is_loopback or ip == listening or wildcard
 
     @property
     def url(self) -> str:
