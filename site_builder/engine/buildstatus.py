@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
+
+log = logging.getLogger("site_builder")
 
 STATUS_FILE = "last-build.json"
 
@@ -23,7 +26,10 @@ def record(config: SiteConfig, ok: bool, summary: str) -> None:
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     text = json.dumps(status, indent=1, sort_keys=True) + "\n"
-    write_atomic(config.cache_dir / STATUS_FILE, text.encode("utf-8"), durable=False)
+    try:
+        write_atomic(config.cache_dir / STATUS_FILE, text.encode("utf-8"), durable=False)
+    except OSError as exc:  # a cache folder that is a file, or read-only: said once, above
+        log.debug("%s: cannot record the build (%s)", config.cache_dir, exc)
 
 
 def last(config: SiteConfig) -> dict | None:
