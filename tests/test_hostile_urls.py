@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import run_cli
@@ -53,6 +54,17 @@ def one_line_error(proc, where: str, message: str) -> None:
 def test_a_malformed_link_in_a_body_is_a_line(tmp_path, link):
     proc = run_cli("build", cwd=site(tmp_path, body=link))
     one_line_error(proc, "content/gulf/port.md:8", "is not a valid URL")
+
+
+@pytest.mark.parametrize(
+    "mapping", ['source: {name: X, url: "https://[::1/x"}', 'image: {url: "http://[::1/x.jpg"}']
+)
+def test_a_malformed_url_in_front_matter_is_a_line(tmp_path, mapping):
+    root = site(tmp_path)
+    port = root / "content" / "gulf" / "port.md"
+    port.write_text(port.read_text().replace("---\nThe", mapping + "\n---\nThe"))
+    proc = run_cli("build", cwd=root)
+    one_line_error(proc, "content/gulf/port.md:5", "is not a valid URL")
 
 
 def test_base_url_with_a_malformed_host_is_a_line(tmp_path):
@@ -142,7 +154,8 @@ def test_fuzzed_urls_never_raise_anything_but_a_line(tmp_path_factory, url):
         except SiteBuilderError:
             pass
     config = load_config(None, root=root)
-    for body in (f"[x]({url})", f"<{url}>", f'<a href="{url}">x</a>', f"![p]({url})"):
+    bodies = (f"[x]({url})", f"<{url}>", f'<a href="{url}">x</a>', f"![p]({url})")
+    for body in bodies:
         text = ARTICLE.format(body=body).encode()
         try:
             article = loader.parse(config, root / "content" / "gulf" / "port.md", text)
@@ -150,3 +163,13 @@ def test_fuzzed_urls_never_raise_anything_but_a_line(tmp_path_factory, url):
             continue
         html = MarkdownConverter(config).html(article.body)
         absolutize(html, "https://example.org/a/", fragments=True)
+    for key in ("source", "image"):
+        mapping = f"{key}: {{url: {json.dumps(url)}}}\n"
+        text = ARTICLE.format(body="x").replace("---\nThe", mapping + "---\nThe").encode()
+        try:
+            article = loader.parse(config, root / "content" / "gulf" / "port.md", text)
+        except SiteBuilderError:
+            continue
+        for found in (article.source, article.image):
+            if found is not None and found.url:
+                assert isinstance(urlsplit(found.url).port, int | None)  # as feeds read it
