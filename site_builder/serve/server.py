@@ -45,6 +45,8 @@ CHUNK = 64 * 1024  # files are sent in pieces this big: memory stays flat whatev
 # answered with the whole file, as RFC 9110 allows.
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 LOCAL_NAMES = ("localhost", "localhost.")
+# An HTML page past this size is sent as it is, streamed: no live-reload script.
+MAX_INJECTED = 16 * 1024 * 1024
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -66,6 +68,7 @@ class SiteServer(ThreadingHTTPServer):
         self.broadcaster = broadcaster
         self.live_reload = live_reload
         super().__init__(address, _Handler)
+        self._names = self._host_names()
 
     def handle_error(self, request, client_address) -> None:
         """A browser that hangs up mid-response (a reload, a click) is no error worth a trace."""
@@ -83,16 +86,25 @@ class SiteServer(ThreadingHTTPServer):
             name = split("//" + host_header).hostname or ""
         except SiteBuilderError:
             return False
-        bound = self.server_address[0]
-        listening = ipaddress.ip_address(bound if isinstance(bound, str) else bytes(bound).decode())
-        wildcard = listening.is_unspecified  # 0.0.0.0: every address of this machine
         try:
             ip = ipaddress.ip_address(name)
         except ValueError:
-            local = name in LOCAL_NAMES or name.endswith(".localhost")
-            own = name in (socket.gethostname().lower(), socket.getfqdn().lower())
-            return (local and (listening.is_loopback or wildcard)) or (own and wildcard)
-        return ip.is_loopback or ip == listening or wildcard
+            return name in self._names
+        return ip.is_loopback or ip == self._listening or self._listening.is_unspecified
+
+    def _host_names(self) -> frozenset[str]:
+        """The names Host may give: localhost when listening on loopback, and this machine's
+        own names too when listening on every address (0.0.0.0, ::)."""
+        bound = self.server_address[0]
+        self._listening = ipaddress.ip_address(
+            bound if isinstance(bound, str) else bytes(bound).decode()
+        )
+        names: set[str] = set()
+        if self._listening.is_loopback or self._listening.is_unspecified:
+            names.update(LOCAL_NAMES)
+        if self._listening.is_unspecified:
+            names.update(n.lower() for n in (socket.gethostname(), socket.getfqdn()))
+        return frozenset(names)
 
     @property
     def url(self) -> str:
@@ -162,7 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
             or mimetypes.guess_type(file.name)[0]
             or "application/octet-stream"
         )
-        if ctype == "text/html" and self.server.live_reload:
+        if ctype == "text/html" and self.server.live_reload and _small(file):
             return self._send_page(file, status, head)
         if ctype.startswith("text/") or ctype in ("application/xml", "application/json"):
             ctype += "; charset=utf-8"
@@ -279,6 +291,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, data: bytes) -> None:
         self.wfile.write(data)
         self.wfile.flush()
+
+
+def _small(file: Path) -> bool:
+    try:
+        return file.stat().st_size <= MAX_INJECTED
+    except OSError:
+        return True  # gone: _send_page says 404
 
 
 def _span(header: str, size: int) -> tuple[int, int] | None:
