@@ -282,3 +282,24 @@ def test_a_huge_file_is_streamed_in_bounded_memory(serve, site):
     finally:
         tracemalloc.stop()
     assert peak < 32 << 20, f"{peak / 1e6:.0f} MB"
+
+
+def test_a_page_too_big_for_the_reload_script_is_streamed_as_it_is(serve, site):
+    page = b"<html><body>" + b"x" * (server.MAX_INJECTED + 1) + b"</body></html>"
+    (site / "huge.html").write_bytes(page)
+    srv, _ = serve
+    tracemalloc.start()
+    try:
+        conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=30)
+        conn.request("GET", "/news/huge.html")
+        resp = conn.getresponse()
+        size = 0
+        while piece := resp.read(1 << 20):
+            size += len(piece)
+        conn.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert resp.status == 200 and size == len(page)  # no script added
+    assert resp.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert peak < 8 << 20, f"{peak / 1e6:.0f} MB"
