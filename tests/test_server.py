@@ -6,6 +6,7 @@ import http.client
 import socket
 import threading
 import time
+import tracemalloc
 
 import pytest
 
@@ -205,10 +206,100 @@ def test_a_client_hanging_up_mid_response_leaves_no_traceback(serve, site, capfd
             sock.setsockopt(
                 socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
             )
-            sock.sendall(b"GET /news/big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET /news/big.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             sock.recv(100)
     for handler in set(threading.enumerate()) - before:  # each ends once its write fails
         handler.join(timeout=10)
         assert not handler.is_alive()
     assert "Traceback" not in capfd.readouterr().err
     assert get(srv, "/news/")[0] == 200
+
+
+def request(srv, path, headers):
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=5)
+    conn.putrequest("GET", path, skip_host="Host" in headers)
+    for name, value in headers.items():
+        conn.putheader(name, value)
+    conn.endheaders()
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("evil.example", 421),  # a rebinding domain that resolves to 127.0.0.1
+        ("evil.example:{port}", 421),
+        ("127.0.0.1.nip.io", 421),
+        ("[::1", 421),
+        ("127.0.0.1:{port}", 200),
+        ("localhost:{port}", 200),
+        ("LOCALHOST", 200),
+    ],
+)
+def test_answers_only_host_names_of_its_own_address(serve, host, status):
+    srv, _ = serve
+    header = host.format(port=srv.server_address[1])
+    assert request(srv, "/news/", {"Host": header})[0] == status
+    assert request(srv, "/news/feed.xml", {"Host": header})[0] == status
+
+
+def test_range_requests_get_the_bytes_asked_for(serve, site):
+    (site / "data.bin").write_bytes(bytes(range(100)))
+    srv, _ = serve
+    for asked, status, body, content_range in [
+        ("bytes=2-5", 206, bytes(range(2, 6)), "bytes 2-5/100"),
+        ("bytes=-3", 206, bytes(range(97, 100)), "bytes 97-99/100"),
+        ("bytes=95-", 206, bytes(range(95, 100)), "bytes 95-99/100"),
+        ("bytes=90-500", 206, bytes(range(90, 100)), "bytes 90-99/100"),
+        ("bytes=1-2,4-5", 200, bytes(range(100)), None),  # several: the whole file
+        ("bytes=5-2", 200, bytes(range(100)), None),
+    ]:
+        got = request(srv, "/news/data.bin", {"Range": asked})
+        assert (got[0], got[2], got[1].get("Content-Range")) == (status, body, content_range)
+    got = request(srv, "/news/data.bin", {"Range": "bytes=100-"})
+    assert (got[0], got[1]["Content-Range"]) == (416, "bytes */100")
+
+
+def test_a_huge_file_is_streamed_in_bounded_memory(serve, site):
+    """Three requests for a 1 GB file (sparse: no disk used) hold a few chunks, not 3 GB."""
+    with (site / "huge.bin").open("wb") as f:
+        f.truncate(1 << 30)
+    srv, _ = serve
+    tracemalloc.start()
+    try:
+        for asked in ("bytes=0-", "bytes=-1048576", "bytes=536870912-537919487"):
+            conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=30)
+            conn.request("GET", "/news/huge.bin", headers={"Range": asked})
+            resp = conn.getresponse()
+            while resp.read(1 << 20):
+                pass
+            conn.close()
+            assert resp.status in (200, 206)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 << 20, f"{peak / 1e6:.0f} MB"
+
+
+def test_a_page_too_big_for_the_reload_script_is_streamed_as_it_is(serve, site):
+    page = b"<html><body>" + b"x" * (server.MAX_INJECTED + 1) + b"</body></html>"
+    (site / "huge.html").write_bytes(page)
+    srv, _ = serve
+    tracemalloc.start()
+    try:
+        conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=30)
+        conn.request("GET", "/news/huge.html")
+        resp = conn.getresponse()
+        size = 0
+        while piece := resp.read(1 << 20):
+            size += len(piece)
+        conn.close()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert resp.status == 200 and size == len(page)  # no script added
+    assert resp.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert peak < 8 << 20, f"{peak / 1e6:.0f} MB"

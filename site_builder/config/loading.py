@@ -16,6 +16,7 @@ from site_builder.config.settings import SiteConfig
 from site_builder.config.tables import TABLES
 from site_builder.config.tomltext import key_line, read_text, toml_line, toml_message
 from site_builder.errors import TOML_KINDS, ConfigError, kind_of
+from site_builder.weburl import split
 
 # key in site.toml -> (attribute, expected type, description for errors)
 SCALARS: dict[str, tuple[str, type, str]] = {
@@ -109,6 +110,7 @@ def _validate(config: SiteConfig, path: Path | None, text: str) -> None:
 
     if not re.match(r"^https?://[^/\s]+(/\S*)?$", config.base_url):
         fail("base_url", f"expected an absolute http(s) URL, got '{config.base_url}'")
+    split(config.base_url, path or "site.toml", key_line(text, "base_url"), ConfigError)
     for key in ("per_page", "feed_entries"):
         if getattr(config, key) < 1:
             fail(key, f"expected a positive integer, got {getattr(config, key)}")

@@ -15,6 +15,7 @@ from site_builder.config.settings import (
 )
 from site_builder.config.tomltext import key_line, key_line_after, table_line
 from site_builder.errors import ConfigError
+from site_builder.weburl import as_browsers_read, split
 
 
 def menu(value: Any, path: Path | None, text: str) -> tuple[MenuItem, ...]:
@@ -49,6 +50,9 @@ def menu(value: Any, path: Path | None, text: str) -> tuple[MenuItem, ...]:
                 path,
                 line,
             )
+        url = as_browsers_read(url)  # " javascript:" and "java\tscript:" are javascript:
+        if url:
+            split(url, path, line, ConfigError)
         if page:
             items.append(MenuItem(title, path=f"{page.strip('/')}/", page=page, line=line))
         elif re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I):

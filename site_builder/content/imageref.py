@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from site_builder.errors import ContentError
+from site_builder.weburl import split
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def resolve_image(
         return ContentError(f"image.url {url!r}: {message}", article)
 
     value = url.strip()
-    parts = urlsplit(value)
+    parts = split(value, article)
     if parts.scheme in ("http", "https") and parts.netloc:
         return RemoteImage(value)
     if parts.scheme or value.startswith("//") or "\0" in value or not value:

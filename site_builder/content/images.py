@@ -32,7 +32,10 @@ from site_builder.urls import slugify
 
 DEFAULT_WIDTHS = (480, 800, 1200, 1600)
 QUALITY = 80  # a common web setting: small files, no artefacts seen on photos
-PIPELINE = 1  # bump when the encoding below changes: old cache entries go stale
+PIPELINE = 2  # bump when the encoding below changes: old cache entries go stale
+WEBP_MAX = (
+    16383  # libwebp's largest width or height: a taller variant is made in its own format only
+)
 MAX_SOURCE_BYTES = 50 * 1024 * 1024  # a press photo is a few MB; past this, a mistake
 
 # The formats read, and what each is published as besides WebP. GIF becomes a PNG still
@@ -178,7 +181,7 @@ def variant_files(
     found = []
     for w in plan_widths(width, widths):
         h = max(1, round(height * w / width))
-        for out in dict.fromkeys(("WEBP", OWN_FORMAT[fmt])):
+        for out in _formats(fmt, w, h):
             found.append((w, h, out, f"{stem}-{w}.{EXTENSION[out]}"))
     return sorted(found, key=lambda v: (v[2] != "WEBP", v[0]))
 
@@ -213,20 +216,37 @@ def _encode_all(
             if width == image.width
             else image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         )
-        for out in dict.fromkeys(("WEBP", OWN_FORMAT[fmt])):
+        for out in _formats(fmt, width, height):
             data = _encode(resized, out, quality, icc)
             file = f"{width}.{EXTENSION[out]}"
             write_atomic(folder / file, data, durable=False)
             variants.append(
-                {"width": width, "height": height, "format": out, "size": len(data), "file": file}
+                {
+                    "width": width,
+                    "height": height,
+                    "format": out,
+                    "size": len(data),
+                    "file": file,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
             )
     variants.sort(key=lambda v: (v["format"] != "WEBP", v["width"]))  # WebP first, as in <picture>
     return {"width": image.width, "height": image.height, "format": fmt, "variants": variants}
 
 
+def _formats(fmt: str, width: int, height: int) -> tuple[str, ...]:
+    """What a variant of this size is published as: WebP (where it fits) and its own format."""
+    fits = width <= WEBP_MAX and height <= WEBP_MAX
+    return tuple(dict.fromkeys((*(["WEBP"] if fits else []), OWN_FORMAT[fmt])))
+
+
 def _normalised(image: Image.Image) -> Image.Image:
     """RGB, or RGBA where the source is transparent (L stays: a grey JPEG stays grey),
     with no metadata left: Pillow copies EXIF, comments and text chunks into some formats."""
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        # 16-bit grey: Pillow's convert() clips every value over 255 to white, so the
+        # 0-65535 range is scaled to 0-255 first.
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     if alpha or image.mode not in ("RGB", "L"):
         image = image.convert("RGBA" if alpha else "RGB")
@@ -258,11 +278,20 @@ def _load_cached(folder: Path, stem: str, digest: str) -> Picture | None:
     try:
         meta = json.loads((folder / "picture.json").read_text(encoding="utf-8"))
         picture = _picture(meta, stem, digest, folder)
-        if all(v.path.stat().st_size == v.size for v in picture.variants):
+        if all(_intact(v, meta["variants"]) for v in picture.variants):
             return picture
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing or damaged: encode again, which rewrites it
     return None
+
+
+def _intact(variant: Variant, described: list[dict]) -> bool:
+    """Whether the cached file is the one encoded: same size and same SHA-256 (a file of
+    the right size with other bytes in it is encoded again, not published)."""
+    if variant.path.stat().st_size != variant.size:
+        return False
+    wanted = next(d.get("sha256") for d in described if variant.path.name == d["file"])
+    return wanted == hashlib.sha256(variant.path.read_bytes()).hexdigest()
 
 
 def _picture(meta: dict, stem: str, digest: str, folder: Path) -> Picture:

@@ -19,6 +19,7 @@ from site_builder.config import RESERVED, SiteConfig
 from site_builder.content import frontmatter
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
+from site_builder.weburl import link_problem, split
 
 log = logging.getLogger("site_builder")
 
@@ -170,7 +171,7 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
         fields["url_path"] = article_path(
             fields["date"], fields["slug"], fields["region"], config.permalink
         )
-    problem = _pathological(body)
+    problem = _pathological(body) or link_problem(body)
     if problem:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
     if errors:
@@ -489,6 +490,11 @@ def _mapping(
     url = (value.get("url") or "").strip()
     if url and not SAFE_URL.match(url):
         fail(key, f"'{key}': url '{url}' is not a web address (http:, https: or a relative path)")
+        return None
+    try:
+        split(url)
+    except ContentError as exc:
+        fail(key, f"'{key}': url {exc.message}")
         return None
     return kind(**{k: _plain(v or "") for k, v in value.items()})
 

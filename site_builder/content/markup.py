@@ -13,6 +13,7 @@ import nh3
 from site_builder.config import SiteConfig
 from site_builder.errors import ContentError
 from site_builder.parallel import fork_map
+from site_builder.weburl import valid
 
 EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "attr_list", "fenced_code"]
 # Below this many bodies to convert, starting worker processes costs more than it saves.
@@ -208,9 +209,11 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if name == "class":
         kept = [c for c in value.split() if _MARKDOWN_CLASS.fullmatch(c)]
         return " ".join(kept) or None
+    if name in ("href", "src") and not valid(value):
+        return None  # the loader reports the links it finds; this catches the rest
     if name == "srcset":
         urls = _SRCSET_URL.findall(value)
-        return value if urls and all(_safe_url(u) for u in urls) else None
+        return value if urls and all(_safe_url(u) and valid(u) for u in urls) else None
     return value
 
 

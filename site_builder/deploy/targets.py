@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from site_builder.deploy.common import Context
+from site_builder.errors import SiteBuilderError
+from site_builder.weburl import split
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,11 @@ def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
     url = ctx.target.url
     if url.startswith(("/", ".", "~")):
         return RsyncHost(str(_local(ctx, url)))
-    parts = urlsplit(url)
     try:
-        port = parts.port
-    except ValueError:
-        raise ctx.fail("'url': the port is not a number") from None
+        parts = split(url)
+    except SiteBuilderError as exc:
+        raise ctx.fail(f"'url': {exc.message}") from None
+    port = parts.port
     if parts.scheme == "file":
         return RsyncHost(str(_local(ctx, unquote(parts.path))))
     if parts.scheme == "ssh":
@@ -77,7 +79,10 @@ def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
 
 
 def _local(ctx: Context, path: str) -> Path:
-    folder = Path(path).expanduser()
+    try:
+        folder = Path(path).expanduser()
+    except RuntimeError:  # ~nosuchuser: Python cannot tell that user's home
+        raise ctx.fail(f"'url': no home folder for '{path.split('/')[0]}'") from None
     return folder if folder.is_absolute() else ctx.config.root / folder
 
 
@@ -91,6 +96,10 @@ def _s3(ctx: Context, parts) -> S3Bucket:
             f"'url': unknown parameter '{unknown[0]}' (known: endpoint, region; "
             "credentials come from the AWS environment, never from site.toml)"
         )
-    return S3Bucket(
-        parts.netloc, unquote(parts.path).strip("/"), query.get("region"), query.get("endpoint")
-    )
+    endpoint = query.get("endpoint")
+    if endpoint is not None:
+        try:
+            split(endpoint)
+        except SiteBuilderError as exc:
+            raise ctx.fail(f"'url': endpoint {exc.message}") from None
+    return S3Bucket(parts.netloc, unquote(parts.path).strip("/"), query.get("region"), endpoint)

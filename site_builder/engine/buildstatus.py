@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
+
+log = logging.getLogger("site_builder")
 
 STATUS_FILE = "last-build.json"
 
@@ -28,7 +31,10 @@ def record(config: SiteConfig, ok: bool, summary: str, drafts: bool = False) -> 
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     text = json.dumps(status, indent=1, sort_keys=True) + "\n"
-    write_atomic(config.cache_dir / STATUS_FILE, text.encode("utf-8"), durable=False)
+    try:
+        write_atomic(config.cache_dir / STATUS_FILE, text.encode("utf-8"), durable=False)
+    except OSError as exc:  # a cache folder that is a file, or read-only: said once, above
+        log.debug("%s: cannot record the build (%s)", config.cache_dir, exc)
 
 
 def last(config: SiteConfig) -> dict | None:

@@ -38,7 +38,7 @@ from site_builder.engine import scan, sources
 from site_builder.engine.keys import digest, load_key, state_key
 from site_builder.engine.memo import Memo
 from site_builder.engine.publish import lock, write_error
-from site_builder.engine.store import FILE, Store
+from site_builder.engine.store import FILE, Store, discard
 from site_builder.render.templates import environment, template_keys
 
 if TYPE_CHECKING:
@@ -161,7 +161,10 @@ class Engine:
                 "%s: build state unusable (%s); building afresh", self.config.cache_dir, exc
             )
             self.store.close()
-            (self.config.cache_dir / FILE).unlink(missing_ok=True)
+            try:
+                discard(self.config.cache_dir / FILE)
+            except OSError:
+                pass  # the store opened next builds without a file it cannot replace
             self.store = self._open_store()
             summary = self._build_once(None, started)
         self.failed = False

@@ -138,30 +138,51 @@ class Store:
         self.pid = os.getpid()
         self.db = self._open(path)
         try:
+            self._keyed(key)
+        except sqlite3.DatabaseError as exc:  # read-only, or its -shm/-wal another user's
+            if path is None:
+                raise
+            log.warning("%s: cannot write the build state (%s); starting afresh", path, exc)
+            self.db.close()
+            self.db = self._open(path, afresh=True)
+            try:
+                self._keyed(key)
+            except sqlite3.DatabaseError:
+                self.db = self._in_memory(path, "it cannot be written")
+                self._keyed(key)
+
+    def _keyed(self, key: str) -> None:
+        """The state emptied unless this code's key made it; the key written (which finds
+        a state that cannot be written now rather than at the build's end)."""
+        try:
             current = self.meta("key")
         except (sqlite3.DatabaseError, ValueError):
             current = None
         if current != key:
             self.clear()
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (json.dumps(key),))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (json.dumps(key),))
 
-    def _open(self, path: Path | None) -> sqlite3.Connection:
+    def _open(self, path: Path | None, afresh: bool = False) -> sqlite3.Connection:
         """The state file (made afresh if it is not a database), else a state in memory."""
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                if afresh:
+                    discard(path)
                 try:
                     return _connect(path)
                 except sqlite3.DatabaseError as exc:  # not a database, or another program's
                     log.warning("%s: unreadable build state (%s); starting afresh", path, exc)
-                    path.unlink(missing_ok=True)
+                    discard(path)
                     return _connect(path)
-            except sqlite3.DatabaseError:
-                pass
+            except sqlite3.DatabaseError as exc:
+                return self._in_memory(path, str(exc))
             except OSError as exc:
-                log.warning(
-                    "%s: cannot keep the build state (%s); building without it", path, exc.strerror
-                )
+                return self._in_memory(path, exc.strerror or str(exc))
+        return _connect(None)
+
+    def _in_memory(self, path: Path, why: str) -> sqlite3.Connection:
+        log.warning("%s: cannot keep the build state (%s); building without it", path, why)
         self.path = None
         return _connect(None)
 
@@ -319,6 +340,13 @@ class Store:
         """output/ is not what the store says (moved, deleted, another folder)."""
         self.db.execute("DELETE FROM outputs")
         self.db.execute("DELETE FROM body_readers")
+
+
+def discard(path: Path) -> None:
+    """The state file gone, with SQLite's -wal and -shm beside it: a stale -shm left
+    behind (another user's, read-only) would fail every later build."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        (path.parent / name).unlink(missing_ok=True)
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:

@@ -6,6 +6,8 @@ import html as _html
 import re
 from urllib.parse import urljoin
 
+from site_builder.weburl import valid
+
 # One start tag; quoted attribute values may contain '>' so they are matched whole.
 _TAG = re.compile(
     r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*\s*/?>"""
@@ -48,5 +50,7 @@ def _srcset_candidate(candidate: str, page_url: str) -> str:
 def _url(value: str, page_url: str, fragments: bool = False) -> str:
     stripped = value.strip()
     if not stripped or (stripped.startswith("#") and not fragments) or _SCHEME.match(stripped):
+        return value
+    if not valid(stripped):  # raw HTML the loader cannot see into: left as it is
         return value
     return urljoin(page_url, stripped)

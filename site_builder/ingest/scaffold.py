@@ -98,7 +98,11 @@ NEXT_STEPS = (
 
 def init_site(folder: Path) -> int:
     """`site-builder init DIR`: a new site that builds as it is; print what to do next."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    try:
+        taken = folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+    except OSError as exc:  # a name longer than the file system allows, say
+        raise UsageError(f"cannot make a site here: {exc.strerror}", folder) from None
+    if taken:
         raise UsageError(
             "not an empty folder: init makes a new site only in an empty or new folder", folder
         )

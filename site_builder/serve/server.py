@@ -7,9 +7,13 @@ HTML responses only, never into the files on disk.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import mimetypes
+import os
 import posixpath
+import re
+import socket
 import sys
 import threading
 from http import HTTPStatus
@@ -17,7 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from site_builder.errors import SiteBuilderError
 from site_builder.serve import livereload
+from site_builder.weburl import split
 
 log = logging.getLogger("site_builder")
 
@@ -34,6 +40,13 @@ KEEPALIVE_SECONDS = 15.0
 POLL_SECONDS = 0.05  # how often serve_forever looks for shutdown(): how long stop() takes
 # A client that sends nothing for this long is dropped: stalled connections each hold a thread.
 IDLE_SECONDS = 30.0
+CHUNK = 64 * 1024  # files are sent in pieces this big: memory stays flat whatever their size
+# One range, "bytes=START-END", "bytes=START-" or "bytes=-LAST"; a list of ranges is
+# answered with the whole file, as RFC 9110 allows.
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+LOCAL_NAMES = ("localhost", "localhost.")
+# An HTML page past this size is sent as it is, streamed: no live-reload script.
+MAX_INJECTED = 16 * 1024 * 1024
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -55,12 +68,43 @@ class SiteServer(ThreadingHTTPServer):
         self.broadcaster = broadcaster
         self.live_reload = live_reload
         super().__init__(address, _Handler)
+        self._names = self._host_names()
 
     def handle_error(self, request, client_address) -> None:
         """A browser that hangs up mid-response (a reload, a click) is no error worth a trace."""
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return
         super().handle_error(request, client_address)
+
+    def answers(self, host_header: str | None) -> bool:
+        """Whether a request's Host names this server: an address it listens on, or this
+        machine by name. Any other name is a page of someone else's domain resolving to us
+        (DNS rebinding), which must not read a preview of drafts."""
+        if host_header is None:  # HTTP/1.0: no name to judge, and no browser sends none
+            return True
+        try:
+            name = split("//" + host_header).hostname or ""
+        except SiteBuilderError:
+            return False
+        try:
+            ip = ipaddress.ip_address(name)
+        except ValueError:
+            return name in self._names
+        return ip.is_loopback or ip == self._listening or self._listening.is_unspecified
+
+    def _host_names(self) -> frozenset[str]:
+        """The names Host may give: localhost when listening on loopback, and this machine's
+        own names too when listening on every address (0.0.0.0, ::)."""
+        bound = self.server_address[0]
+        self._listening = ipaddress.ip_address(
+            bound if isinstance(bound, str) else bytes(bound).decode()
+        )
+        names: set[str] = set()
+        if self._listening.is_loopback or self._listening.is_unspecified:
+            names.update(LOCAL_NAMES)
+        if self._listening.is_unspecified:
+            names.update(n.lower() for n in (socket.gethostname(), socket.getfqdn()))
+        return frozenset(names)
 
     @property
     def url(self) -> str:
@@ -87,6 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, head: bool) -> None:
+        if not self.server.answers(self.headers.get("Host")):
+            return self._plain(HTTPStatus.MISDIRECTED_REQUEST, b"unknown host\n", head)
         path = urlsplit(self.path).path
         base = self.server.base_path
         if path == base + livereload.ENDPOINT:
@@ -123,21 +169,64 @@ class _Handler(BaseHTTPRequestHandler):
         return candidate
 
     def _send_file(self, file: Path, status: HTTPStatus, head: bool) -> None:
-        try:
-            body = file.read_bytes()
-        except OSError:  # deleted between the check and the read, e.g. by a rebuild
-            return self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
         ctype = (
             TYPES.get(file.suffix)
             or mimetypes.guess_type(file.name)[0]
             or "application/octet-stream"
         )
-        if ctype == "text/html" and self.server.live_reload:
-            body = livereload.inject(body, self.server.base_path, self.server.broadcaster.version)
+        if ctype == "text/html" and self.server.live_reload and _small(file):
+            return self._send_page(file, status, head)
         if ctype.startswith("text/") or ctype in ("application/xml", "application/json"):
             ctype += "; charset=utf-8"
+        try:
+            stream = file.open("rb")
+        except OSError:  # deleted between the check and the read, e.g. by a rebuild
+            return self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
+        with stream:
+            size = os.fstat(stream.fileno()).st_size
+            start, end = 0, size
+            wanted = self.headers.get("Range") if status == HTTPStatus.OK else None
+            if wanted is not None:
+                span = _span(wanted, size)
+                if span is None:
+                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                if span != (0, size):
+                    start, end = span
+                    status = HTTPStatus.PARTIAL_CONTENT
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(end - start))
+            self.send_header("Accept-Ranges", "bytes")
+            if status == HTTPStatus.PARTIAL_CONTENT:
+                self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            if not head:
+                self._copy(stream, start, end)
+
+    def _copy(self, stream, start: int, end: int) -> None:
+        stream.seek(start)
+        left = end - start
+        while left > 0:
+            piece = stream.read(min(CHUNK, left))
+            if not piece:  # the file shrank under us: the client sees a short body
+                self.close_connection = True
+                return
+            self.wfile.write(piece)
+            left -= len(piece)
+
+    def _send_page(self, file: Path, status: HTTPStatus, head: bool) -> None:
+        """An HTML page whole, with the live-reload script (pages are small; no ranges)."""
+        try:
+            body = file.read_bytes()
+        except OSError:
+            return self._plain(HTTPStatus.NOT_FOUND, b"not found\n", head)
+        body = livereload.inject(body, self.server.base_path, self.server.broadcaster.version)
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
@@ -202,6 +291,29 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, data: bytes) -> None:
         self.wfile.write(data)
         self.wfile.flush()
+
+
+def _small(file: Path) -> bool:
+    try:
+        return file.stat().st_size <= MAX_INJECTED
+    except OSError:
+        return True  # gone: _send_page says 404
+
+
+def _span(header: str, size: int) -> tuple[int, int] | None:
+    """(start, end) of the bytes a Range header asks for; (0, size) for the whole file when
+    the header is one this server does not serve in part; None if no byte of it exists."""
+    match = _RANGE.fullmatch(header.strip())
+    if match is None or match.group(1) == match.group(2) == "":
+        return 0, size
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        start, end = max(size - int(last), 0), size
+    elif last and int(last) < int(first):  # not a range at all: the whole file
+        return 0, size
+    else:
+        start, end = int(first), min(int(last) + 1, size) if last else size
+    return (start, end) if start < end else None
 
 
 def start(

@@ -1,0 +1,69 @@
+"""Every URL a user writes (article bodies, image.url, site.toml menus and base_url, deploy
+targets) is split here, once: Python's urlsplit raises ValueError on a malformed host
+('//[::1/x', a port that is no number), which must be a one-line error, never a traceback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
+
+from site_builder.errors import ContentError, SiteBuilderError
+
+# What browsers strip before reading a URL: leading and trailing C0 controls and spaces,
+# and every tab and newline inside ("java\tscript:" is javascript: to a browser).
+_EDGES = re.compile(r"^[\x00-\x20]+|[\x00-\x20]+$")
+_INSIDE = re.compile(r"[\t\n\r]")
+# A link's address in Markdown or HTML: (url), <url>, [ref]: url, href=/src=. Only an
+# address with a host ('//') can be malformed to urlsplit, so only those are caught.
+_LINK = re.compile(
+    r"""(?:\]\(\s*<?|<|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)"""
+    r"""((?:[a-z][a-z0-9+.-]*:)?//[^\s<>"')]*)""",
+    re.I | re.M,
+)
+
+
+def as_browsers_read(url: str) -> str:
+    """The URL as a browser reads it (WHATWG URL parsing's first steps), for scheme checks."""
+    return _INSIDE.sub("", _EDGES.sub("", url))
+
+
+def split(
+    url: str,
+    path: str | Path | None = None,
+    line: int | None = None,
+    error: type[SiteBuilderError] = ContentError,
+) -> SplitResult:
+    """The URL's parts, its port checked; a malformed URL is `error` naming path and line."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is no number
+    except ValueError as exc:
+        raise error(f"{_shown(url)!r} is not a valid URL ({exc})", path, line) from None
+    return parts
+
+
+def valid(url: str) -> bool:
+    """Whether split() would take the URL."""
+    try:
+        split(url)
+    except SiteBuilderError:
+        return False
+    return True
+
+
+def link_problem(body: str) -> tuple[int, str] | None:
+    """(line offset, message) of the first link in the body whose address is no URL."""
+    if "//" not in body:
+        return None
+    for match in _LINK.finditer(body):
+        try:
+            split(match.group(1))
+        except ContentError as exc:
+            return body.count("\n", 0, match.start(1)), f"a link's address {exc.message}"
+    return None
+
+
+def _shown(url: str) -> str:
+    """The URL for an error message: user info (a password, perhaps) left out."""
+    return re.sub(r"^([a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.I)[:200]
