@@ -303,7 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="remove files the site no longer has from the host "
-        "(default: the target's delete, true unless set)",
+        "(default: the target's delete, true unless set); only files deploys uploaded",
+    )
+    deploy.add_argument(
+        "--adopt",
+        action="store_true",
+        help="deploy into a target that holds files no deploy put there: they are listed "
+        "and kept, never deleted",
     )
     _common(deploy)
     return parser
@@ -379,7 +385,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "deploy":
         from site_builder.deploy import run_deploy
 
-        return run_deploy(config, args.target, dry_run=args.dry_run, delete=args.delete)
+        return run_deploy(
+            config, args.target, dry_run=args.dry_run, delete=args.delete, adopt=args.adopt
+        )
     from site_builder.serve.devloop import run_serve, run_watch
 
     def reload() -> SiteConfig:

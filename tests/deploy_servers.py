@@ -73,12 +73,15 @@ def uploads(proc: subprocess.CompletedProcess) -> list[str]:
     return re.findall(r"^uploaded (\S+) \(\d+ bytes\)$", proc.stderr, re.M)
 
 
+MANIFEST = ".site_builder-manifest.json"  # a deploy's bookkeeping on the host, not the site
+
+
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder, by relative path."""
+    """Every file under a folder, by relative path (a deploy's manifest left out)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p != folder / MANIFEST
     }
 
 

@@ -3,11 +3,12 @@ one-line error. (Real hosts: test_deploy_targets.py, interruptions: test_deploy_
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
-from deploy_servers import ENV, cli, counts, make_site, tree
+from deploy_servers import ENV, MANIFEST, cli, counts, make_site, tree
 from test_deploy_targets import s3  # noqa: F401  (fixture)
 
 from site_builder.config import load_config
@@ -184,14 +185,22 @@ def test_a_second_deploy_waits_for_none(site):
 def test_dry_run_lists_everything_and_changes_nothing(site):
     cli(site, "build")
     www = site.parent / "www"
-    www.mkdir()
-    (www / "stale.html").write_text("old", encoding="utf-8")
     proc = cli(site, "deploy", "--dry-run")
     would = [line for line in proc.stderr.splitlines() if line.startswith("would upload ")]
     assert len(would) == counts(proc)[0] == len(tree(site / "output"))
-    assert "would delete stale.html" in proc.stderr
-    assert tree(www) == {"stale.html": b"old"}
-    assert "would delete stale.html" not in cli(site, "deploy", "--dry-run", "--no-delete").stderr
+    assert not www.exists()
+    cli(site, "deploy")
+    stale = "articles/stale/index.html"  # a page an earlier deploy put there, gone since
+    (www / stale).parent.mkdir(parents=True)
+    (www / stale).write_text("old", encoding="utf-8")
+    listed = json.loads((www / MANIFEST).read_text(encoding="utf-8"))
+    listed["files"].append(stale)
+    (www / MANIFEST).write_text(json.dumps(listed), encoding="utf-8")
+    before = tree(www)
+    proc = cli(site, "deploy", "--dry-run")
+    assert f"would delete {stale}" in proc.stderr and counts(proc)[:3] == (0, 0, 1)
+    assert tree(www) == before
+    assert counts(cli(site, "deploy", "--dry-run", "--no-delete"))[2] == 0
 
 
 def test_build_records_its_outcome(site):

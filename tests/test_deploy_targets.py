@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deploy_servers import Sshd, changed, cli, counts, make_site, tree, uploads
+from deploy_servers import MANIFEST, Sshd, changed, cli, counts, make_site, tree, uploads
 
 ARTICLE = "content/horn-of-africa"
 
@@ -116,11 +116,17 @@ def test_a_file_url_is_a_folder_and_no_delete_keeps_remote_files(tmp_path):
     site = make_site(tmp_path / "site", f'[deploy.staging]\nurl = "file://{www}"\ndelete = false\n')
     cli(site, "build")
     cli(site, "deploy")
+    v1 = tree(www)
     (www / "keep-me.txt").write_text("uploaded by hand", encoding="utf-8")
-    cli(site, "deploy")
-    assert (www / "keep-me.txt").exists()
+    delete_one_article(site)
+    cli(site, "build")
+    gone = set(v1) - set(tree(site / "output"))
+    assert counts(cli(site, "deploy"))[2] == 0
+    assert gone <= set(tree(www)) and (www / "keep-me.txt").exists()
+    # --delete deletes what deploys put there and the site no longer has, never the rest
     proc = cli(site, "deploy", "--delete")
-    assert counts(proc)[2] == 1 and not (www / "keep-me.txt").exists()
+    assert counts(proc)[2] == len(gone) and not gone & set(tree(www))
+    assert (www / "keep-me.txt").read_text(encoding="utf-8") == "uploaded by hand"
 
 
 # --- SSH: rsync and git to Debian's sshd -----------------------------------------------------
@@ -180,7 +186,7 @@ def git_tree(repo: Path, branch: str) -> dict[str, bytes]:
             check=True,
         ).stdout
         for name in names.split("\0")
-        if name
+        if name and name != MANIFEST
     }
 
 
@@ -265,7 +271,12 @@ class MotoS3:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket="news", Prefix=prefix + "/"
         )
-        keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+        keys = [
+            item["Key"]
+            for page in pages
+            for item in page.get("Contents", [])
+            if item["Key"] != f"{prefix}/{MANIFEST}"
+        ]
         return {
             key[len(prefix) + 1 :]: self.client.get_object(Bucket="news", Key=key)["Body"].read()
             for key in keys
@@ -285,8 +296,11 @@ class _RequestLog(logging.Handler):
 
     def emit(self, record):
         match = re.search(r'"(PUT|POST) /news/?(\S*) HTTP', record.getMessage())
-        if match and match.group(1) == "PUT" and match.group(2).startswith(self.s3.prefix + "/"):
-            self.s3.log.append(("PUT", match.group(2)[len(self.s3.prefix) + 1 :]))
+        key = match.group(2) if match else ""
+        if key == f"{self.s3.prefix}/{MANIFEST}":
+            return  # the deploy's bookkeeping, written before and after the site
+        if match and match.group(1) == "PUT" and key.startswith(self.s3.prefix + "/"):
+            self.s3.log.append(("PUT", key[len(self.s3.prefix) + 1 :]))
         elif match and "delete" in match.group(2):
             self.s3.log.append(("DELETE", ""))
 

@@ -2,11 +2,13 @@
 that never leaves a link to a missing page (see plan.py), deletes last.
 
 The URL's scheme picks the kind: a folder or ssh:// (rsync.py), git+ssh:// or git+file://
-(gitbranch.py), s3:// (s3.py). This module checks the last build, takes the lock, hands
-the target to its kind and prints what was done.
+(gitbranch.py), s3:// (s3.py). This module takes the deploy lock and the build lock (for the
+whole deploy: no build meanwhile), checks the last build, snapshots output/, hands the
+target to its kind and prints what was done. A deploy deletes only files that deploys put
+there (manifest.py).
 
-May import: engine/buildstatus.py (the last build's outcome) and the shared modules; never
-serve/ or ingest/.
+May import: engine/buildstatus.py (the last build's outcome), engine/publish.py (the build
+lock) and the shared modules; never serve/ or ingest/.
 """
 
 from __future__ import annotations
@@ -15,25 +17,31 @@ import logging
 import time
 
 from site_builder.config import DeployTarget, SiteConfig
-from site_builder.deploy import gitbranch, plan, rsync, s3, targets
+from site_builder.deploy import gitbranch, plan, rsync, s3, snapshot, targets
 from site_builder.deploy.common import Context, DeployError
 from site_builder.deploy.lock import deploy_lock
-from site_builder.engine import buildstatus
+from site_builder.engine import buildstatus, publish
 
 log = logging.getLogger("site_builder")
 
 
 def run_deploy(
-    config: SiteConfig, name: str | None = None, dry_run: bool = False, delete: bool | None = None
+    config: SiteConfig,
+    name: str | None = None,
+    dry_run: bool = False,
+    delete: bool | None = None,
+    adopt: bool = False,
 ) -> int:
     """Deploy output/ to the named target (the first one by default); return the exit status."""
     target = pick_target(config, name)
-    summary = _last_good_build(config)
-    ctx = Context(config, target, dry_run, target.delete if delete is None else delete, summary)
-    with deploy_lock(config.cache_dir):
-        started = time.perf_counter()
-        result = _deploy_to_host(ctx)
-        seconds = time.perf_counter() - started
+    delete = target.delete if delete is None else delete
+    with deploy_lock(config.cache_dir), publish.lock(config):
+        summary = _last_good_build(config)
+        with snapshot.taken(config.output_dir, config.cache_dir) as files:
+            ctx = Context(config, target, dry_run, delete, summary, adopt, files)
+            started = time.perf_counter()
+            result = _deploy_to_host(ctx)
+            seconds = time.perf_counter() - started
     _report(ctx, result, seconds)
     return 0
 

@@ -32,12 +32,14 @@ class Context:
     dry_run: bool
     delete: bool
     summary: str  # the last build's summary line (git commit message)
+    adopt: bool = False  # deploy into a target that holds files but no manifest
+    snapshot: Path | None = None  # output/ as it was when the deploy started
     progress: Progress = field(default_factory=lambda: Progress())
 
     @property
     def output(self) -> Path:
-        """The built site."""
-        return self.config.output_dir
+        """The built site: the deploy's snapshot of output/ (a build may run meanwhile)."""
+        return self.snapshot or self.config.output_dir
 
     @cached_property
     def files(self) -> dict[str, plan.LocalFile]:

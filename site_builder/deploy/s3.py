@@ -1,7 +1,7 @@
 """Deploy to S3 or an S3-compatible store with boto3: compare MD5 (the ETag of a single-part
 upload) and size, upload what differs with its media type and Cache-Control (text
 gzipped first when the target says `gzip = true`), batch by batch in the plan's order
-(parallel inside a batch), then delete."""
+(parallel inside a batch), then delete only what the manifest lists (manifest.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from site_builder.deploy import plan
+from site_builder.deploy import manifest, plan
 from site_builder.deploy.common import Context, DeployError
+from site_builder.deploy.manifest import MANIFEST
 from site_builder.deploy.targets import S3Bucket
 
 MEDIA_TYPES = {
@@ -61,7 +62,8 @@ def cache_kind(path: str) -> str:
 
 
 def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
-    """Upload changed files batch by batch, then delete what output/ no longer has."""
+    """Upload changed files batch by batch, then delete what the manifest lists and
+    output/ no longer has; nothing else under the prefix (or in the bucket) is touched."""
     client = _client(ctx, bucket)
     prefix = bucket.prefix + "/" if bucket.prefix else ""
     remote = _call(bucket, "list", lambda: _listing(client, bucket.bucket, prefix))
@@ -71,13 +73,26 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
         for path, local in files.items()
         if remote.get(prefix + path) != (local.md5, local.size)
     ]
-    site = {prefix + path for path in files}
-    gone = [key[len(prefix) :] for key in remote if key not in site] if ctx.delete else []
+    present = {key[len(prefix) :] for key in remote} - {MANIFEST}
+    listed = _manifest(client, bucket, prefix) if prefix + MANIFEST in remote else None
+    claim = manifest.claim(ctx, present, listed, set(files))
     result = plan.Result(unchanged=len(files) - len(changed))
+    result.note = f"kept {len(claim.kept)} objects that were there" if claim.kept else ""
     if ctx.dry_run:
         result.uploaded = [(path, files[path].size) for path in plan.ordered(changed)]
-        result.deleted = plan.delete_order(gone)
+        result.deleted = plan.delete_order(claim.delete)
         return result
+    if claim.before is not None:
+        _put_manifest(client, bucket, prefix, claim.before)
+    _upload(ctx, client, bucket, prefix, files, changed, result)
+    result.deleted = _delete(client, bucket, prefix, claim.delete)
+    if claim.after != listed:
+        _put_manifest(client, bucket, prefix, claim.after)
+    return result
+
+
+def _upload(ctx, client, bucket: S3Bucket, prefix: str, files, changed, result) -> None:
+    """The changed files, batch by batch in the plan's order, in parallel inside a batch."""
     cache = {**CACHE_CONTROL, **dict(ctx.target.cache_control)}
     ctx.progress.start(len(changed))
 
@@ -107,8 +122,14 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
                 for future in futures:
                     future.cancel()
                 raise
-    for start in range(0, len(gone), 1000):
-        chunk = plan.delete_order(gone)[start : start + 1000]
+
+
+def _delete(client, bucket: S3Bucket, prefix: str, gone: list[str]) -> list[str]:
+    """Delete exactly these keys, 1,000 a request (S3's limit)."""
+    deleted: list[str] = []
+    order = plan.delete_order(gone)
+    for start in range(0, len(order), 1000):
+        chunk = order[start : start + 1000]
         answer = _call(
             bucket,
             "delete",
@@ -123,8 +144,31 @@ def deploy(ctx: Context, bucket: S3Bucket) -> plan.Result:
                 f"s3://{bucket.bucket}: delete of {error.get('Key')} failed: "
                 f"{error.get('Code')}: {error.get('Message')}"
             )
-        result.deleted.extend(chunk)
-    return result
+        deleted.extend(chunk)
+    return deleted
+
+
+def _manifest(client, bucket: S3Bucket, prefix: str) -> set[str]:
+    """The keys (below the prefix) that the bucket's manifest lists."""
+    answer = _call(
+        bucket, "read", lambda: client.get_object(Bucket=bucket.bucket, Key=prefix + MANIFEST)
+    )
+    return manifest.parse(answer["Body"].read(), f"s3://{bucket.bucket}/{prefix}{MANIFEST}")
+
+
+def _put_manifest(client, bucket: S3Bucket, prefix: str, files: set[str]) -> None:
+    data = manifest.dump(files)
+    _call(
+        bucket,
+        "upload",
+        lambda: client.put_object(
+            Bucket=bucket.bucket,
+            Key=prefix + MANIFEST,
+            Body=data,
+            ContentType="application/json",
+            CacheControl="no-cache",
+        ),
+    )
 
 
 @dataclass(frozen=True)

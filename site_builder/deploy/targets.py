@@ -49,6 +49,13 @@ class S3Bucket:
 
 def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
     """The host a target's URL names; a URL that names none is a one-line error."""
+    host = _parse(ctx)
+    if isinstance(host, RsyncHost) and host.host in (None, "localhost", "127.0.0.1", "::1"):
+        _outside_the_site(ctx, Path(host.path))
+    return host
+
+
+def _parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
     url = ctx.target.url
     if url.startswith(("/", ".", "~")):
         return RsyncHost(str(_local(ctx, url)))
@@ -76,6 +83,24 @@ def parse(ctx: Context) -> RsyncHost | GitBranch | S3Bucket:
         f"'url': unknown scheme '{parts.scheme}' "
         "(a folder, ssh://, git+ssh://, git+file:// or s3://)"
     )
+
+
+def _outside_the_site(ctx: Context, folder: Path) -> None:
+    """Refuse a folder on this machine that is the site's, holds it or is inside it: a
+    deploy there would upload the site into itself, or beside content/ and site.toml."""
+    if not folder.is_absolute():  # ssh://localhost/www: the remote user's home, not ours
+        return
+    try:
+        folder = folder.resolve()
+        ours = {ctx.config.root.resolve(), ctx.config.output_dir.resolve()}
+    except (OSError, RuntimeError):
+        raise ctx.fail(f"'url': cannot resolve {folder}") from None
+    for mine in sorted(ours):
+        if folder == mine or folder.is_relative_to(mine) or mine.is_relative_to(folder):
+            raise ctx.fail(
+                f"'url': refusing to deploy into {folder}: it is, holds or is inside the "
+                f"site's own folder {mine}; choose a folder outside it"
+            )
 
 
 def _local(ctx: Context, path: str) -> Path:
