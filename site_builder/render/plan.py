@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import groupby
 
 from site_builder import i18n, urls
 from site_builder.config import Region, SiteConfig
@@ -141,7 +140,7 @@ def plan_site(
         out += _taxonomy(config, articles, family, feeds, words)
     out += _article_pages(articles, memo if memo is not None else {}, dirty)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
-    out += _archive_pages(articles)
+    out += _archive_pages(config, articles)
     newest = articles[0].date.isoformat() if articles else None
     rows = [SubscribeRow(words(N_("All news")), "", len(articles))]
     rows += [
@@ -358,21 +357,31 @@ def _aliases(
     return out
 
 
-def _archive_pages(articles: Sequence[Listed]) -> list[Output]:
+def _archive_pages(config: SiteConfig, articles: Sequence[Listed]) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
-    (a page per month stays small, and an edit re-renders one of them)."""
-    months = [
-        (f"{year:04d}/{month:02d}", [a.id for a in group])
-        for (year, month), group in groupby(articles, key=lambda a: (a.date.year, a.date.month))
-    ]
+    (a page per month stays small, and an edit re-renders one of them). A month is the
+    site's: an article's date is read in the site's time zone, and the months are gathered
+    in a dictionary, since the order by instant can disagree with each date's own month."""
+    months: dict[str, list[str]] = {}
+    for article in articles:
+        months.setdefault(site_month(config, article.date), []).append(article.id)
+    ordered = sorted(months.items(), reverse=True)
     out = [
-        Output("archive/", "archive", ArchiveData(None, tuple(Month(m, len(i)) for m, i in months)))
+        Output(
+            "archive/", "archive", ArchiveData(None, tuple(Month(m, len(i)) for m, i in ordered))
+        )
     ]
     out += [
         Output(f"archive/{month}/", "archive", ArchiveData(month), tuple(ids))
-        for month, ids in months
+        for month, ids in ordered
     ]
     return out
+
+
+def site_month(config: SiteConfig, moment: dt.datetime) -> str:
+    """The month of a moment on the site's calendar: '2026/09'."""
+    local = moment.astimezone(config.tz)
+    return f"{local.year:04d}/{local.month:02d}"
 
 
 # --- article pages ------------------------------------------------------------------------
