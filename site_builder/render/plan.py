@@ -46,13 +46,13 @@ from dataclasses import dataclass, replace
 
 from site_builder import i18n, urls
 from site_builder.config import Region, SiteConfig
-from site_builder.content.loader import field_line
-from site_builder.errors import ConfigError, ContentError, ErrorList
+from site_builder.errors import ConfigError
 from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
 from site_builder.model import Listed, Translation
 from site_builder.render import editions as ed
+from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
 from site_builder.render.outputs import (
     FEED_KINDS,
     ArchiveData,
@@ -153,7 +153,6 @@ def plan_site(
     out.append(Output("404.html", "notfound"))
     out = with_pictures(out, shown)
     out += _feeds(articles, feeds, shown)
-    out += _aliases(config, [*articles, *pages], out)
     out.append(
         Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
     )
@@ -161,6 +160,9 @@ def plan_site(
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
     out += picture_files(shown, {o.file for o in out})
+    out += _aliases([*articles, *pages])  # last: an alias must not take any other file
+    if not edition:
+        one_output_per_file(config, out, [*articles, *pages])
     return out
 
 
@@ -330,31 +332,14 @@ def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
             )
 
 
-def _aliases(
-    config: SiteConfig, articles: Sequence[Listed], outputs: Sequence[Output]
-) -> list[Output]:
-    """A redirect page at each old address an article or page lists in `aliases`."""
-    taken = {o.file: o.path for o in outputs}
-    out: list[Output] = []
-    errors: list[ContentError] = []
-    for article in articles:
-        for alias in article.aliases:
-            output = Output(alias, "redirect", RedirectData(article.url_path), (article.id,))
-            if output.file in taken:
-                errors.append(
-                    ContentError(
-                        f"alias '{alias}' is already the address of "
-                        f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
-                        config.shown(article.path),
-                        field_line(article.path, ("aliases",)),
-                    )
-                )
-                continue
-            taken[output.file] = alias
-            out.append(output)
-    if errors:
-        raise ErrorList(list(errors))
-    return out
+def _aliases(articles: Sequence[Listed]) -> list[Output]:
+    """A redirect page at each old address an article or page lists in `aliases` (that no
+    other output has one of these addresses is claims.py's check)."""
+    return [
+        Output(alias, "redirect", RedirectData(article.url_path), (article.id,))
+        for article in articles
+        for alias in article.aliases
+    ]
 
 
 def _archive_pages(config: SiteConfig, articles: Sequence[Listed]) -> list[Output]:
@@ -420,6 +405,7 @@ def _editions(
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
     found = ed.editions(config)
     prefixes = {e.code: e.prefix for e in found}
+    every_language_has_an_edition(config, [*articles, *pages], list(prefixes))
     linked = ed.translations([*articles, *pages], config, prefixes)
     out: list[Output] = []
     root = _Root()
@@ -449,6 +435,7 @@ def _editions(
         out += [Output(path, "static", source) for path, source in sorted(static.items())]
         # The site's root sends visitors on to the edition in the site's own language.
         out.append(Output("", "redirect", RedirectData(found[0].prefix)))
+    one_output_per_file(config, out, [*articles, *pages])
     return out
 
 
@@ -485,7 +472,8 @@ class _Root:
         elif isinstance(data, OpmlData):
             name = i18n.locale(edition.code).language_name or edition.code
             self.feeds += [OpmlFeed(name, f.title, prefix + f.page) for f in data.feeds]
-            return [output.moved(prefix + output.path)]
+            # An edition at the site's root has the root's OPML, which lists every edition.
+            return [output.moved(prefix + output.path)] if prefix else []
         return []
 
     def outputs(self) -> list[Output]:
