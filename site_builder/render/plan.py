@@ -41,7 +41,7 @@ Adding a new kind of output:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from site_builder import i18n, urls
@@ -52,6 +52,7 @@ from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
 from site_builder.model import Listed, Translation
 from site_builder.render import editions as ed
+from site_builder.render import names
 from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
 from site_builder.render.outputs import (
     FEED_KINDS,
@@ -136,9 +137,10 @@ def plan_site(
                 tuple(by_region[region.slug][: config.feed_entries]),
             )
         )
+    moved: dict[tuple[str, str], str] = {}  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
-        out += _taxonomy(config, articles, family, feeds, words)
-    out += _article_pages(articles, memo if memo is not None else {}, dirty)
+        out += _taxonomy(config, articles, family, feeds, words, moved)
+    out += _article_pages(articles, memo if memo is not None else {}, dirty, moved)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
     out += _archive_pages(config, articles)
     newest = articles[0].date.isoformat() if articles else None
@@ -266,11 +268,18 @@ def _taxonomy(
     family: str,
     feeds: list[Feed],
     words: i18n.Words,
+    moved: dict[tuple[str, str], str],
 ) -> list[Output]:
     """A family's index page (countries/, tags/, authors/), a listing per name, and for
-    tags and authors a feed per name (added to `feeds`)."""
+    tags and authors a feed per name (added to `feeds`); names that did not get the
+    address of their slug go in `moved`, for the article pages that link them."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
-    groups = _groups(articles, attr, path_of)
+    groups = names.groups(articles, attr, path_of)
+    moved.update(
+        ((family, name.casefold()), path)
+        for path, (name, _) in groups.items()
+        if path != path_of(name)
+    )
     out = [
         Output(
             f"{family}/",
@@ -303,20 +312,6 @@ def _taxonomy(
                 )
             )
     return out
-
-
-def _groups(
-    articles: Sequence[Listed], attr: str, path_of: Callable[[str], str]
-) -> dict[str, tuple[str, list[str]]]:
-    """Listing path -> (display name, its article ids), for the names articles carry in
-    `attr`; names that slug alike share a listing (the first spelling names it)."""
-    found: dict[str, tuple[str, list[str]]] = {}
-    for article in articles:
-        for name in dict.fromkeys(getattr(article, attr)):
-            mine = found.setdefault(path_of(name), (name, []))[1]
-            if not mine or mine[-1] != article.id:
-                mine.append(article.id)
-    return found
 
 
 def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
@@ -373,7 +368,10 @@ def site_month(config: SiteConfig, moment: dt.datetime) -> str:
 
 
 def _article_pages(
-    articles: Sequence[Listed], memo: dict[str, Answer], dirty: frozenset[str] | set[str]
+    articles: Sequence[Listed],
+    memo: dict[str, Answer],
+    dirty: frozenset[str] | set[str],
+    moved: dict[tuple[str, str], str],
 ) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
     related = Related(articles, memo, dirty)
@@ -384,7 +382,7 @@ def _article_pages(
         near = related.of(article)
         cards = tuple(i for i in (newer, older) if i) + near
         # Its picture and translations are filled in by _with_pictures and _editions.
-        data = ArticleData(newer, older, near)
+        data = ArticleData(newer, older, near, addresses=names.addresses(article, moved))
         out.append(Output(article.url_path, "article", data, cards, (article.id,)))
     return out
 
