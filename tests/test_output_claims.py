@@ -116,3 +116,22 @@ def test_an_edition_at_the_root_keeps_the_opml_of_every_edition(tmp_path):
     opml = (out / "feeds.opml").read_text(encoding="utf-8")
     assert 'xmlUrl="https://example.org/news/ar/feed.xml"' in opml
     assert 'xmlUrl="https://example.org/news/feed.xml"' in opml
+
+
+def test_an_alias_over_a_picture_variant_is_an_error(tmp_path):
+    """A picture's variant file was skipped when an alias held its path."""
+    from pictures import photo
+
+    bundle = "gulf/port/index.md"
+    text = story("urn:pic", "Port", "2026-02-10T06:00:00Z", extra="image:\n  url: photo.jpg\n")
+    root = make(tmp_path, {bundle: text}, "")
+    (root / "content" / "gulf" / "port" / "photo.jpg").write_bytes(photo(800, 600))
+    run_cli("build", "-q", cwd=root, check=True)
+    variant = next((root / "output").rglob("*.webp")).relative_to(root / "output").as_posix()
+    with_alias = text.replace("image:", f"aliases: ['{variant}']\nimage:")
+    (root / "content" / bundle).write_text(with_alias, encoding="utf-8")
+    result = run_cli("build", "-q", cwd=root)
+    assert result.stderr.splitlines()[0] == (
+        f"content/{bundle}:6: alias '{variant}' is already the address of "
+        f"/{variant} (picture); choose another"
+    )

@@ -74,3 +74,14 @@ def _seven() -> dict[str, str]:
         name: story(f"urn:{name[5]}", f"Story {name[5].upper()}", date)
         for name, (date, _) in SEVEN.items()
     }
+
+
+def test_pagination_headings_and_teasers_show_the_site_day(tmp_path):
+    """A numbered page's heading spans days of the site's calendar, and its teasers show
+    them: the story at 15:00 -05:00 on 30 September is 1 October in Bangkok."""
+    out = _build(tmp_path, _seven(), 'timezone = "Asia/Bangkok"\nper_page = 2\n')
+    shown = set()
+    for page in sorted((out / "gulf" / "page").iterdir()):
+        doc = html.parse(str(page / "index.html")).getroot()
+        shown |= {t.text_content() for t in doc.xpath("//h1//time | //article//time")}
+    assert shown == {"1 October 2026"}
