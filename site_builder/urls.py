@@ -23,6 +23,14 @@ def plain_name(text: str) -> str:
     return text.translate(BIDI_CONTROLS).strip()
 
 
+def isolated(text: str) -> str:
+    """A title with bidirectional controls, isolated (U+2068 ... U+2069): an override it
+    leaves open ends with it, and what the page or feed shows after it reads as meant."""
+    if any(ord(c) in BIDI_CONTROLS for c in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """An ASCII, lower-case, hyphenated slug; 'untitled' when nothing is left."""
     from slugify import slugify as _slugify  # here: a quick build makes no slug (5 ms)

@@ -74,3 +74,15 @@ def test_bidirectional_controls_reach_no_title(tmp_path):
     assert feed["title"] == "Desk - evil port"
     atom = etree.parse(str(out / "authors/sara-haddad/atom.xml"))
     assert atom.findtext("{http://www.w3.org/2005/Atom}title") == "Desk - Sara Haddad"
+
+
+def test_a_title_with_bidirectional_controls_is_isolated_in_titles_and_feeds(tmp_path):
+    """An override left open in a headline turned the site's name in <title> around."""
+    text = story("urn:rlo", '"Port \\u202Eopens"', "2026-02-10T06:00:00Z")
+    out = build(make(tmp_path, {"gulf/rlo.md": text}, ""))
+    doc = html.parse(str(out / "articles/2026/02/rlo/index.html")).getroot()
+    assert doc.findtext(".//title") == "\u2068Port \u202eopens\u2069 · Desk"
+    rss = etree.parse(str(out / "feed.xml"))
+    assert rss.findtext("channel/item/title") == "\u2068Port \u202eopens\u2069"
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["title"] == "\u2068Port \u202eopens\u2069"

@@ -45,6 +45,9 @@ class Page:
     lastmod: dt.datetime | None = None
     feeds: tuple[FeedLink, ...] = ()  # the feeds it advertises
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", urls.isolated(self.title))
+
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
