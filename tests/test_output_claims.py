@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_cli
-from test_pages_taxonomies import SITE, build, make, story
+from test_pages_taxonomies import MENU, SITE, build, make, story
 
-from site_builder.engine import publish
+from site_builder.engine import publish, search
 from site_builder.errors import SiteBuilderError
 from site_builder.render import claims
 
@@ -56,8 +56,15 @@ def test_two_articles_with_one_alias_is_an_error(tmp_path):
         build(make(tmp_path, files))
 
 
-def test_the_marker_name_is_the_engines():
+def test_the_marker_and_search_names_are_the_engines():
     assert claims.MARKER == publish.MARKER
+    assert claims.SEARCH_BUNDLE == search.BUNDLE + "/"
+
+
+def test_an_alias_in_the_search_index_folder_is_an_error(tmp_path):
+    root = make(tmp_path, with_alias("pagefind/pagefind.js"), "search = true\n" + MENU)
+    with pytest.raises(SiteBuilderError, match=r"alias 'pagefind/pagefind.js' is already in "):
+        build(root)
 
 
 BILINGUAL = """

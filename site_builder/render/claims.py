@@ -20,6 +20,7 @@ from site_builder.render.outputs import Output
 # The file that marks the output folder as a build's (engine/publish.MARKER; the engine
 # imports render, not the other way round, so the name is repeated and a test keeps both).
 MARKER = ".site_builder"
+SEARCH_BUNDLE = "pagefind/"  # engine/search.BUNDLE: the search index's folder, made after
 MADE_BY_CONTENT = ("redirect", "page", "article")
 
 
@@ -30,8 +31,10 @@ def one_output_per_file(
     by_id = {source.id: source for source in sources}
     taken: dict[str, Output] = {MARKER: Output(MARKER, "marker")}
     errors: list[SiteBuilderError] = []
+    bundle = Output(SEARCH_BUNDLE, "search index")
     for output in outputs:
-        first = taken.setdefault(output.file, output)
+        inside = config.search and output.file.startswith(SEARCH_BUNDLE)
+        first = bundle if inside else taken.setdefault(output.file, output)
         if first is not output:
             errors.append(_clash(config, first, output, by_id))
     if errors:
@@ -76,6 +79,8 @@ def _what(output: Output) -> str:
         return "the output folder's marker"
     if output.path == "":
         return "the front page"
+    if output.kind == "search index":
+        return f"in /{output.path}, the search index's folder"
     return f"the address of /{output.path} ({output.kind})"
 
 
