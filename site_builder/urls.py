@@ -13,12 +13,29 @@ from functools import lru_cache
 from site_builder.config import SiteConfig
 
 MAX_SLUG = 80
+# Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left open in a
+# name turns the text after it around wherever the name is shown (a page title, a feed).
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def plain_name(text: str) -> str:
+    """A tag's or author's name without bidirectional controls."""
+    return text.translate(BIDI_CONTROLS).strip()
+
+
+def isolated(text: str) -> str:
+    """A title with bidirectional controls, isolated (U+2068 ... U+2069): an override it
+    leaves open ends with it, and what the page or feed shows after it reads as meant."""
+    if any(ord(c) in BIDI_CONTROLS for c in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """An ASCII, lower-case, hyphenated slug; 'untitled' when nothing is left."""
     from slugify import slugify as _slugify  # here: a quick build makes no slug (5 ms)
 
+    text = plain_name(text)
     slug = _slugify(text, max_length=max_length, word_boundary=True, save_order=True)
     return slug or "untitled"
 

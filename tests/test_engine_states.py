@@ -31,7 +31,15 @@ COUNTRIES = {
     "asia": ["Japan", "India"],
     "middle-east": ["Iraq", "Syria"],
 }
-TOML = 'title = "{title}"\nper_page = {per_page}\nbase_url = "https://example.org/news/"\n'
+TOML = (
+    'title = "{title}"\nper_page = {per_page}\ntimezone = "{timezone}"\n'
+    'base_url = "https://example.org/news/"\n'
+)
+ZONES = ["UTC", "Asia/Bangkok", "America/New_York"]
+# Wire copy carries its desk's offset; a date near a month's or year's turn falls in another
+# month in UTC than in its own offset (the archive groups by the site's month).
+OFFSETS = ["+00:00", "+07:00", "-05:00", "+05:30", "-11:00", "+14:00", "+03:00"]
+WHEN = ["10T08:00:00", "01T01:57:00", "30T22:30:00", "01T00:05:00", "28T23:59:00"]
 WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool)
 
 
@@ -52,7 +60,7 @@ class Newsroom(RuleBasedStateMachine):
         shutil.copytree(REPO / "templates", self.root / "templates")
         (self.root / "content").mkdir()
         self.changed: set[Path] = set()
-        self.toml = {"title": "Desk", "per_page": 2}
+        self.toml = {"title": "Desk", "per_page": 2, "timezone": "UTC"}
         self.write(self.root / "site.toml", TOML.format(**self.toml))
         self.clock = Clock()
         self.articles: dict[int, dict] = {}  # n -> fields and its file
@@ -63,8 +71,8 @@ class Newsroom(RuleBasedStateMachine):
             in_place=True,
             reload_config=lambda: self.config("out-watch", ".cache-watch"),
         )
-        for _ in range(3):
-            self._add("Opening story", "gulf", 3, "first words")
+        for at in range(3):
+            self._add("Opening story", "gulf", 9 if at else 0, "first words", at)
         self.settle()
 
     def config(self, output: str, cache: str):
@@ -89,7 +97,7 @@ class Newsroom(RuleBasedStateMachine):
         extra = "draft: true\n" if a["draft"] else ""
         return (
             f"---\nid: urn:test:{a['n']}\ntitle: '{a['title']}'\n"
-            f"date: 2026-{a['month']:02d}-10T08:00:00+00:00\nregion: {a['region']}\n"
+            f"date: {a['year']}-{a['month']:02d}-{a['when']}{a['offset']}\nregion: {a['region']}\n"
             f"countries: [{COUNTRIES[a['region']][a['n'] % len(COUNTRIES[a['region']])]}]\n"
             f"summary: Summary {a['n']}.\nslug: story-{a['n']}\n{extra}---\n{a['body']}\n"
         )
@@ -97,14 +105,14 @@ class Newsroom(RuleBasedStateMachine):
     def save(self, a: dict) -> None:
         self.write(a["path"], self.text(a))
 
-    def _add(self, title: str, region: str, month: int, body: str) -> None:
+    def _add(self, title: str, region: str, month: int, body: str, at: int = 0) -> None:
         self.serial += 1
         n = self.serial
         a = {
             "n": n,
             "title": title,
             "region": region,
-            "month": month,
+            **self.moment(month, at),
             "body": body,
             "draft": False,
             "path": self.root / "content" / region / f"story-{n}.md",
@@ -112,14 +120,34 @@ class Newsroom(RuleBasedStateMachine):
         self.articles[n] = a
         self.save(a)
 
+    @staticmethod
+    def moment(month: int, at: int) -> dict:
+        """A date in `month` of 2026 (0: December 2025, across the year's turn), at one of
+        the times near a month's turn, with one of the offsets: `at` picks both."""
+        when = WHEN[at % len(WHEN)]
+        if month == 2 and when.startswith("30"):
+            when = "28" + when[2:]
+        return {
+            "year": 2026 if month else 2025,
+            "month": month or 12,
+            "when": when,
+            "offset": OFFSETS[at % len(OFFSETS)],
+        }
+
     def pick(self, data) -> dict:
         return self.articles[data.draw(st.sampled_from(sorted(self.articles)))]
 
     # --- the desk's day ------------------------------------------------------------------------
 
-    @rule(title=WORDS, region=st.sampled_from(REGIONS), month=st.integers(1, 12), body=WORDS)
-    def add(self, title, region, month, body):
-        self._add(title, region, month, body)
+    @rule(
+        title=WORDS,
+        region=st.sampled_from(REGIONS),
+        month=st.integers(0, 12),
+        body=WORDS,
+        at=st.integers(0, 34),
+    )
+    def add(self, title, region, month, body, at):
+        self._add(title, region, month, body, at)
 
     @precondition(lambda self: self.articles)
     @rule(data=st.data(), body=WORDS)
@@ -136,10 +164,10 @@ class Newsroom(RuleBasedStateMachine):
         self.save(a)
 
     @precondition(lambda self: self.articles)
-    @rule(data=st.data(), month=st.integers(1, 12))
-    def redate(self, data, month):
+    @rule(data=st.data(), month=st.integers(0, 12), at=st.integers(0, 34))
+    def redate(self, data, month, at):
         a = self.pick(data)
-        a["month"] = month
+        a.update(self.moment(month, at))
         self.save(a)
 
     @precondition(lambda self: self.articles)
@@ -202,9 +230,9 @@ class Newsroom(RuleBasedStateMachine):
             )
         self.write(teaser, f"{{# {comment} #}}\n{text}")
 
-    @rule(title=WORDS, per_page=st.integers(1, 4))
-    def edit_site_toml(self, title, per_page):
-        self.toml = {"title": title, "per_page": per_page}
+    @rule(title=WORDS, per_page=st.integers(1, 4), timezone=st.sampled_from(ZONES))
+    def edit_site_toml(self, title, per_page, timezone):
+        self.toml = {"title": title, "per_page": per_page, "timezone": timezone}
         self.write(self.root / "site.toml", TOML.format(**self.toml))
 
     @rule(present=st.booleans(), text=WORDS)

@@ -146,7 +146,7 @@ ARTICLE = st.builds(
         title=title,
         date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes),
         region=region,
-        slug=urls.slugify(title),
+        slug=f"{urls.slugify(title)}-{n}",  # the loader refuses two articles at one URL
         body=body,
         path=Path(f"content/{n}.md"),
         updated=(dt.datetime(2026, 3, 1, tzinfo=dt.UTC) if updated else None),

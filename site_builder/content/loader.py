@@ -45,6 +45,9 @@ KNOWN = (
     "translation_of",
 )
 PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
+# Lists a front matter may hold: every tag of an article makes a feed that lists all of
+# the article's tags, so an article's tags cost their number squared (1,000 tags: minutes).
+LIST_LIMITS = {"tags": 100, "countries": 100, "author": 50, "aliases": 100}
 PAGE_KEYS = ("title", "date", "updated", "summary", "draft", "slug", "id", "aliases", "author")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 MAX_SLUG = 200
@@ -314,6 +317,10 @@ def _fields(
             f"slug too long ({len(slug)} characters; at most {MAX_SLUG}): set a shorter "
             "'slug:' or rename the file",
         )
+    for key, most in LIST_LIMITS.items():
+        value = meta.get(key)
+        if isinstance(value, list) and len(value) > most:
+            fail(key, f"'{key}': {len(value)} entries; at most {most}")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         fail("draft", f"'draft': expected true or false, got {kind_of(YAML_KINDS, draft)}")

@@ -96,7 +96,7 @@ def feed_date(spec: FeedSpec) -> dt.datetime:
 
 def title(article: Article) -> str:
     """The entry title as plain text; never blank (the validator warns about blank titles)."""
-    return clean(article.title).strip() or "Untitled"
+    return urls.isolated(clean(article.title).strip()) or "Untitled"
 
 
 def summary_text(article: Article) -> str:

@@ -62,18 +62,19 @@ def _add_entries(
         # As escaped HTML: RSS <description> is HTML anyway, and a plain-text Atom summary
         # that merely looks like markup ('</b>', '&amp;') draws a validator warning.
         fe.summary(_html.escape(summary_text(article), quote=False), type="html")
-        for term in categories(config, article):
-            fe.category(term=term)
+        terms = [{"term": term} for term in categories(config, article)]
+        if terms:  # all at once: feedgen rebuilds its RSS list on every call
+            fe.category(terms)
         lead = picture(spec, article)
         if lead is not None:
             fe.media.picture(lead)
             if lead.length and rss_format:  # Atom's enclosure link: feedmedia.py
                 fe.enclosure(lead.url, str(lead.length), lead.mime)
-        for name in authors(config, article):
-            if rss_format:  # RSS <author> must be an e-mail address: names go in dc:creator
-                fe.dc.dc_creator(name, replace=False)
-            else:  # the feed-level author suffices for RFC 4287, but readers show the entry's
-                fe.author({"name": name})
+        names = list(authors(config, article))
+        if names and rss_format:  # RSS <author> must be an e-mail address: names in dc:creator
+            fe.dc.dc_creator(names, replace=False)
+        elif names:  # the feed-level author suffices for RFC 4287, but readers show the entry's
+            fe.author([{"name": name} for name in names])  # at once, as categories
 
 
 def rss(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> bytes:

@@ -45,6 +45,9 @@ class Page:
     lastmod: dt.datetime | None = None
     feeds: tuple[FeedLink, ...] = ()  # the feeds it advertises
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", urls.isolated(self.title))
+
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -139,6 +142,7 @@ def _article_context(config: SiteConfig, output: Output, shown: Articles) -> tup
         ],
         "pictures": data.pictures,
         "translations": data.translations,
+        **_moved_names(data),
     }
     feeds = (
         FeedLink("", config.title),
@@ -147,6 +151,17 @@ def _article_context(config: SiteConfig, output: Output, shown: Articles) -> tup
     return Page(
         output.path, "article.html", article.title, article.updated or article.date, feeds
     ), context
+
+
+def _moved_names(data: ArticleData) -> dict[str, Callable[[str], str]]:
+    """tag_path and author_path for a page whose names do not all live at their slug."""
+    if not data.addresses:
+        return {}
+    moved = {(a.family, a.name): a.path for a in data.addresses}
+    return {
+        "tag_path": lambda name: moved.get(("tags", name)) or urls.tag_path(name),
+        "author_path": lambda name: moved.get(("authors", name)) or urls.author_path(name),
+    }
 
 
 def _listing_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:

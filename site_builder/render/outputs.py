@@ -122,13 +122,24 @@ class ListingData:
 @dataclass(frozen=True, slots=True)
 class ArticleData:
     """An article page: the ids of its neighbours in time and of related articles, its
-    lead picture and its translations (on a site in several languages)."""
+    lead picture, its translations (on a site in several languages) and the addresses of
+    its tags and authors that are not their slug's (names that slug alike: 'C++', 'C#')."""
 
     newer: str | None
     older: str | None
     related: tuple[str, ...]
     pictures: tuple[Shown, ...] = ()
     translations: tuple[Translation, ...] = ()
+    addresses: tuple[Address, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a tag's or author's listing is, when not at its slug's address."""
+
+    family: str  # 'tags' or 'authors'
+    name: str  # as the article spells it
+    path: str
 
 
 @dataclass(frozen=True, slots=True)

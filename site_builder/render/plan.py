@@ -41,19 +41,19 @@ Adding a new kind of output:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import groupby
 
 from site_builder import i18n, urls
 from site_builder.config import Region, SiteConfig
-from site_builder.content.loader import field_line
-from site_builder.errors import ConfigError, ContentError, ErrorList
+from site_builder.errors import ConfigError
 from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
 from site_builder.model import Listed, Translation
 from site_builder.render import editions as ed
+from site_builder.render import names
+from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
 from site_builder.render.outputs import (
     FEED_KINDS,
     ArchiveData,
@@ -137,11 +137,12 @@ def plan_site(
                 tuple(by_region[region.slug][: config.feed_entries]),
             )
         )
+    moved: dict[tuple[str, str], str] = {}  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
-        out += _taxonomy(config, articles, family, feeds, words)
-    out += _article_pages(articles, memo if memo is not None else {}, dirty)
+        out += _taxonomy(config, articles, family, feeds, words, moved)
+    out += _article_pages(articles, memo if memo is not None else {}, dirty, moved)
     out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
-    out += _archive_pages(articles)
+    out += _archive_pages(config, articles)
     newest = articles[0].date.isoformat() if articles else None
     rows = [SubscribeRow(words(N_("All news")), "", len(articles))]
     rows += [
@@ -154,7 +155,6 @@ def plan_site(
     out.append(Output("404.html", "notfound"))
     out = with_pictures(out, shown)
     out += _feeds(articles, feeds, shown)
-    out += _aliases(config, [*articles, *pages], out)
     out.append(
         Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
     )
@@ -162,6 +162,9 @@ def plan_site(
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
     out += picture_files(shown, {o.file for o in out})
+    out += _aliases([*articles, *pages])  # last: an alias must not take any other file
+    if not edition:
+        one_output_per_file(config, out, [*articles, *pages])
     return out
 
 
@@ -265,11 +268,18 @@ def _taxonomy(
     family: str,
     feeds: list[Feed],
     words: i18n.Words,
+    moved: dict[tuple[str, str], str],
 ) -> list[Output]:
     """A family's index page (countries/, tags/, authors/), a listing per name, and for
-    tags and authors a feed per name (added to `feeds`)."""
+    tags and authors a feed per name (added to `feeds`); names that did not get the
+    address of their slug go in `moved`, for the article pages that link them."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
-    groups = _groups(articles, attr, path_of)
+    groups = names.groups(articles, attr, path_of)
+    moved.update(
+        ((family, name.casefold()), path)
+        for path, (name, _) in groups.items()
+        if path != path_of(name)
+    )
     out = [
         Output(
             f"{family}/",
@@ -304,20 +314,6 @@ def _taxonomy(
     return out
 
 
-def _groups(
-    articles: Sequence[Listed], attr: str, path_of: Callable[[str], str]
-) -> dict[str, tuple[str, list[str]]]:
-    """Listing path -> (display name, its article ids), for the names articles carry in
-    `attr`; names that slug alike share a listing (the first spelling names it)."""
-    found: dict[str, tuple[str, list[str]]] = {}
-    for article in articles:
-        for name in dict.fromkeys(getattr(article, attr)):
-            mine = found.setdefault(path_of(name), (name, []))[1]
-            if not mine or mine[-1] != article.id:
-                mine.append(article.id)
-    return found
-
-
 def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
     """A [[menu]] entry naming a page that is not there is a broken link in every page."""
     slugs = {page.slug for page in pages}
@@ -331,55 +327,51 @@ def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
             )
 
 
-def _aliases(
-    config: SiteConfig, articles: Sequence[Listed], outputs: Sequence[Output]
-) -> list[Output]:
-    """A redirect page at each old address an article or page lists in `aliases`."""
-    taken = {o.file: o.path for o in outputs}
-    out: list[Output] = []
-    errors: list[ContentError] = []
-    for article in articles:
-        for alias in article.aliases:
-            output = Output(alias, "redirect", RedirectData(article.url_path), (article.id,))
-            if output.file in taken:
-                errors.append(
-                    ContentError(
-                        f"alias '{alias}' is already the address of "
-                        f"{'/' + taken[output.file] if taken[output.file] else 'the front page'}",
-                        config.shown(article.path),
-                        field_line(article.path, ("aliases",)),
-                    )
-                )
-                continue
-            taken[output.file] = alias
-            out.append(output)
-    if errors:
-        raise ErrorList(list(errors))
-    return out
-
-
-def _archive_pages(articles: Sequence[Listed]) -> list[Output]:
-    """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
-    (a page per month stays small, and an edit re-renders one of them)."""
-    months = [
-        (f"{year:04d}/{month:02d}", [a.id for a in group])
-        for (year, month), group in groupby(articles, key=lambda a: (a.date.year, a.date.month))
+def _aliases(articles: Sequence[Listed]) -> list[Output]:
+    """A redirect page at each old address an article or page lists in `aliases` (that no
+    other output has one of these addresses is claims.py's check)."""
+    return [
+        Output(alias, "redirect", RedirectData(article.url_path), (article.id,))
+        for article in articles
+        for alias in article.aliases
     ]
+
+
+def _archive_pages(config: SiteConfig, articles: Sequence[Listed]) -> list[Output]:
+    """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
+    (a page per month stays small, and an edit re-renders one of them). A month is the
+    site's: an article's date is read in the site's time zone, and the months are gathered
+    in a dictionary, since the order by instant can disagree with each date's own month."""
+    months: dict[str, list[str]] = {}
+    for article in articles:
+        months.setdefault(site_month(config, article.date), []).append(article.id)
+    ordered = sorted(months.items(), reverse=True)
     out = [
-        Output("archive/", "archive", ArchiveData(None, tuple(Month(m, len(i)) for m, i in months)))
+        Output(
+            "archive/", "archive", ArchiveData(None, tuple(Month(m, len(i)) for m, i in ordered))
+        )
     ]
     out += [
         Output(f"archive/{month}/", "archive", ArchiveData(month), tuple(ids))
-        for month, ids in months
+        for month, ids in ordered
     ]
     return out
+
+
+def site_month(config: SiteConfig, moment: dt.datetime) -> str:
+    """The month of a moment on the site's calendar: '2026/09'."""
+    local = moment.astimezone(config.tz)
+    return f"{local.year:04d}/{local.month:02d}"
 
 
 # --- article pages ------------------------------------------------------------------------
 
 
 def _article_pages(
-    articles: Sequence[Listed], memo: dict[str, Answer], dirty: frozenset[str] | set[str]
+    articles: Sequence[Listed],
+    memo: dict[str, Answer],
+    dirty: frozenset[str] | set[str],
+    moved: dict[tuple[str, str], str],
 ) -> list[Output]:
     """Each article's page: the article in full, its neighbours in time and related ones."""
     related = Related(articles, memo, dirty)
@@ -390,7 +382,7 @@ def _article_pages(
         near = related.of(article)
         cards = tuple(i for i in (newer, older) if i) + near
         # Its picture and translations are filled in by _with_pictures and _editions.
-        data = ArticleData(newer, older, near)
+        data = ArticleData(newer, older, near, addresses=names.addresses(article, moved))
         out.append(Output(article.url_path, "article", data, cards, (article.id,)))
     return out
 
@@ -411,6 +403,7 @@ def _editions(
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
     found = ed.editions(config)
     prefixes = {e.code: e.prefix for e in found}
+    every_language_has_an_edition(config, [*articles, *pages], list(prefixes))
     linked = ed.translations([*articles, *pages], config, prefixes)
     out: list[Output] = []
     root = _Root()
@@ -440,6 +433,7 @@ def _editions(
         out += [Output(path, "static", source) for path, source in sorted(static.items())]
         # The site's root sends visitors on to the edition in the site's own language.
         out.append(Output("", "redirect", RedirectData(found[0].prefix)))
+    one_output_per_file(config, out, [*articles, *pages])
     return out
 
 
@@ -476,7 +470,8 @@ class _Root:
         elif isinstance(data, OpmlData):
             name = i18n.locale(edition.code).language_name or edition.code
             self.feeds += [OpmlFeed(name, f.title, prefix + f.page) for f in data.feeds]
-            return [output.moved(prefix + output.path)]
+            # An edition at the site's root has the root's OPML, which lists every edition.
+            return [output.moved(prefix + output.path)] if prefix else []
         return []
 
     def outputs(self) -> list[Output]:
