@@ -126,8 +126,8 @@ def _add_init(commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Make a new site in DIR: a site.toml listing every setting with its "
         "default (commented out), content/ with an example article and an About "
-        "page, static/ for files copied as they are, and a README. DIR must be "
-        "empty or not exist yet.",
+        "page, static/ for files copied as they are, a README and a .gitignore. DIR "
+        "must be new, empty, or hold only .git, .gitignore or README.md (kept as they are).",
         epilog="example:\n  site-builder init news && cd news && site-builder serve",
     )
     init.add_argument("dir", type=Path, metavar="DIR", help="folder of the new site")
