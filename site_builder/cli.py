@@ -105,7 +105,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
         "--quiet",
         action="store_true",
         default=default("quiet"),
-        help="print errors and warnings only",
+        help="print errors only",
     )
 
 
@@ -340,7 +340,8 @@ def _setup_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.handlers[:] = [handler]
     log.propagate = False
-    log.setLevel(logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO)
+    # -q: errors only; a warning is not one (the base_url warning would print on every build)
+    log.setLevel(logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -81,3 +81,37 @@ def test_init_still_refuses_a_folder_with_anything_else(tmp_path):
     assert proc.returncode == 2
     assert "news: not an empty folder" in proc.stderr
     assert sorted(p.name for p in site.iterdir()) == [".git", "notes.txt"]
+
+
+# --- what a build says -------------------------------------------------------------------------
+
+
+def test_quiet_build_prints_no_warning(tmp_path):
+    site = init(tmp_path)
+    (site / "content/world/old.markdown").write_text("---\ntitle: Old\n---\n", encoding="utf-8")
+    loud = run_cli("build", cwd=site, check=True).stderr
+    assert "warning: base_url" in loud and ".markdown files are not read" in loud
+    assert run_cli("build", "-q", cwd=site, check=True).stderr == ""
+
+
+def test_base_url_warning_names_site_toml_when_site_toml_sets_it(tmp_path):
+    site = init(tmp_path)
+    toml = site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    line = text.splitlines().index('# base_url = "http://127.0.0.1:8000/"') + 1
+    toml.write_text(text.replace("# base_url = ", "base_url = "), encoding="utf-8")
+    warned = [
+        out
+        for out in run_cli("build", cwd=site, check=True).stderr.splitlines()
+        if "base_url" in out
+    ]
+    assert warned == [
+        f"site.toml:{line}: warning: base_url http://127.0.0.1:8000/ is an address on this "
+        "machine: feeds and the sitemap will point there; set your site's address before you "
+        "publish"
+    ]
+    given = run_cli("build", "--base-url", "http://localhost:9000/", cwd=site, check=True)
+    assert [out for out in given.stderr.splitlines() if "warning" in out] == [
+        "warning: --base-url http://localhost:9000/ is an address on this machine: feeds and "
+        "the sitemap will point there"
+    ]
