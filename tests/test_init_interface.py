@@ -115,3 +115,11 @@ def test_base_url_warning_names_site_toml_when_site_toml_sets_it(tmp_path):
         "warning: --base-url http://localhost:9000/ is an address on this machine: feeds and "
         "the sitemap will point there"
     ]
+
+
+def test_verbose_account_of_a_build_with_nothing_to_do_ends_cleanly(tmp_path):
+    site = init(tmp_path)
+    run_cli("build", cwd=site, check=True)
+    lines = run_cli("build", "-v", cwd=site, check=True).stderr.splitlines()
+    account = [line for line in lines if line.startswith("nothing to do")]
+    assert account == ["nothing to do (1 article)"]
