@@ -105,7 +105,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
         "--quiet",
         action="store_true",
         default=default("quiet"),
-        help="print errors only",
+        help="print errors only (import: and the files it skipped)",
     )
 
 
@@ -340,8 +340,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.handlers[:] = [handler]
     log.propagate = False
-    # -q: errors only; a warning is not one (the base_url warning would print on every build)
-    log.setLevel(logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.INFO)
+    # -q: errors only, as a warning is not one (the base_url warning would print on every
+    # build); but `import -q` reports the files it skipped as warnings, its only output.
+    quiet = logging.WARNING if args.command == "import" else logging.ERROR
+    log.setLevel(logging.DEBUG if args.verbose else quiet if args.quiet else logging.INFO)
 
 
 def _run(args: argparse.Namespace) -> int:
