@@ -105,7 +105,7 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
         "--quiet",
         action="store_true",
         default=default("quiet"),
-        help="print errors and warnings only",
+        help="print errors only (import: and the files it skipped)",
     )
 
 
@@ -126,8 +126,8 @@ def _add_init(commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Make a new site in DIR: a site.toml listing every setting with its "
         "default (commented out), content/ with an example article and an About "
-        "page, static/ for files copied as they are, and a README. DIR must be "
-        "empty or not exist yet.",
+        "page, static/ for files copied as they are, a README and a .gitignore. DIR "
+        "must be new, empty, or hold only .git, .gitignore or README.md (kept as they are).",
         epilog="example:\n  site-builder init news && cd news && site-builder serve",
     )
     init.add_argument("dir", type=Path, metavar="DIR", help="folder of the new site")
@@ -346,7 +346,10 @@ def _setup_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.handlers[:] = [handler]
     log.propagate = False
-    log.setLevel(logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO)
+    # -q: errors only, as a warning is not one (the base_url warning would print on every
+    # build); but `import -q` reports the files it skipped as warnings, its only output.
+    quiet = logging.WARNING if args.command == "import" else logging.ERROR
+    log.setLevel(logging.DEBUG if args.verbose else quiet if args.quiet else logging.INFO)
 
 
 def _run(args: argparse.Namespace) -> int:

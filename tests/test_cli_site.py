@@ -55,10 +55,11 @@ def test_init_makes_a_site_that_builds_as_it_is(tmp_path):
 def test_init_site_toml_lists_every_key_at_its_default(tmp_path):
     run_cli("init", "news", cwd=tmp_path, check=True)
     text = (tmp_path / "news/site.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text) == {}  # all commented out: the defaults apply
-    top = text.split("\n# [", 1)[0]  # the tables ([regions.x], [deploy.x]) are examples
+    # all commented out, the defaults apply, but for the menu that links the About page
+    assert tomllib.loads(text) == {"menu": [{"title": "About", "page": "about"}]}
+    top = text.split("\n[", 1)[0]  # the tables ([[menu]], [regions.x], ...) come after
     keys = re.findall(r"^# (\w+) = ", top, re.M)
-    assert sorted(keys) == sorted(SCALARS)
+    assert sorted(keys) == sorted([*SCALARS, "taxonomies"])
     uncommented = "\n".join(line[2:] for line in top.splitlines() if re.match(r"# \w+ = ", line))
     (tmp_path / "all.toml").write_text(uncommented, encoding="utf-8")
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
@@ -73,7 +74,10 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "notes.txt").write_text("mine", encoding="utf-8")
     line = one_line(run_cli("init", "news", cwd=tmp_path), 2)
-    assert line == "news: not an empty folder: init makes a new site only in an empty or new folder"
+    assert line == (
+        "news: not an empty folder: init makes a new site only in an empty or new folder "
+        "(or one holding only .git, .gitignore, README.md)"
+    )
     assert sorted(p.name for p in (tmp_path / "news").iterdir()) == ["notes.txt"]
 
 

@@ -92,7 +92,7 @@ def test_a_menu_url_is_read_as_browsers_read_it(tmp_path, url):
 )
 def test_a_malformed_deploy_url_is_a_line(tmp_path, url, message):
     root = site(tmp_path, f"[deploy.x]\nurl = {json.dumps(url)}\n")
-    run_cli("build", cwd=root, check=True)
+    run_cli("build", "--base-url", "https://news.example.org/", cwd=root, check=True)
     proc = run_cli("deploy", cwd=root)
     one_line_error(proc, "site.toml:2", message)
 

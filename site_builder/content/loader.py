@@ -44,6 +44,11 @@ KNOWN = (
     "lang",
     "translation_of",
 )
+# Hugo's common keys, so its content builds as it is: description is the summary (when
+# there is none), categories join the tags, and the theme has no use for weight or layout.
+HUGO_KEYS = ("description", "categories", "weight", "layout")
+IGNORED = ("weight", "layout")
+_noted: set[str] = set()  # the ignored keys already noted: once, not once a file
 PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
 # Lists a front matter may hold: every tag of an article makes a feed that lists all of
 # the article's tags, so an article's tags cost their number squared (1,000 tags: minutes).
@@ -139,7 +144,8 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
         errors.append(ContentError(message, shown, frontmatter.key_line(text, key) or 1))
 
     page = is_page(config, path)
-    known = PAGE_KEYS if page else KNOWN
+    known = (PAGE_KEYS if page else KNOWN) + HUGO_KEYS
+    _note_ignored(meta, text, shown)
     for key in meta:
         if key not in known:
             what = "page" if page else "front matter"
@@ -192,6 +198,19 @@ def _placed(config: SiteConfig, path: Path) -> tuple[str, tuple[str, ...]]:
     if len(parts) > 1 and parts[0] in {lang.code for lang in config.languages}:
         return parts[0], parts[1:]
     return "", parts
+
+
+def _note_ignored(meta: dict[str, Any], text: str, shown: Path) -> None:
+    """Hugo's weight and layout mean nothing here: say so once, at the first file with each."""
+    for key in IGNORED:
+        if key in meta and key not in _noted:
+            _noted.add(key)
+            log.info(
+                "%s:%d: note: '%s' (Hugo's) is ignored, here and in every other file",
+                shown,
+                frontmatter.key_line(text, key) or 1,
+                key,
+            )
 
 
 def is_page(config: SiteConfig, path: Path) -> bool:
@@ -336,8 +355,10 @@ def _fields(
         "updated": _date(config, meta, "updated", fail),
         "date_only": _without_time(meta.get("date")),
         "countries": _strings(meta, "countries", fail),
-        "tags": _strings(meta, "tags", fail),
-        "summary": text("summary"),
+        "tags": tuple(
+            dict.fromkeys(_strings(meta, "tags", fail) + _strings(meta, "categories", fail))
+        ),
+        "summary": text("summary") or text("description"),
         "draft": draft,
         "image": _mapping(meta, "image", IMAGE_KEYS, Image, fail),
         "source": _mapping(meta, "source", SOURCE_KEYS, Source, fail),

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_builder.config import DEFAULT_BASE_URL, SiteConfig
+from site_builder.config.tomltext import key_line
 from site_builder.engine import buildstatus
 from site_builder.engine.pipeline import Engine, Summary
 from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
+
+# The hosts of a base_url that only this machine can reach (as `serve` tells them).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def build_site(config: SiteConfig, drafts: bool = False, now: dt.datetime | None = None) -> Summary:
@@ -43,7 +49,7 @@ def run_build(
         buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
     buildstatus.record(config, True, str(summary), drafts=drafts)
-    log.debug("%s; %s", summary.account, summary.stages)
+    log.debug("%s", "; ".join(part for part in (summary.account, summary.stages) if part))
     report_left_out(config, summary.left_out)
     log.info("%s", summary)
     warn_default_base_url(config)
@@ -87,10 +93,41 @@ def report_left_out(config: SiteConfig, left_out: tuple) -> None:
 
 
 def warn_default_base_url(config: SiteConfig) -> None:
-    """The built-in base_url is only good for `serve`: say so once, and how to set it."""
-    if config.base_url == DEFAULT_BASE_URL:
+    """A base_url on this machine is only good for `serve`: say so once, where it was set."""
+    if urlsplit(config.base_url).hostname not in LOCAL_HOSTS:
+        return
+    where = _base_url_line(config)
+    if where is not None:
+        log.warning(
+            "%s:%d: warning: base_url %s is an address on this machine: feeds and the "
+            "sitemap will point there; set your site's address before you publish",
+            config.shown(config.config_path or Path("site.toml")),
+            where,
+            config.base_url,
+        )
+    elif config.base_url != DEFAULT_BASE_URL:
+        log.warning(
+            "warning: --base-url %s is an address on this machine: feeds and the sitemap "
+            "will point there",
+            config.base_url,
+        )
+    else:
         log.warning(
             "warning: base_url is the built-in %s: feeds and the sitemap will point "
             "there; set base_url in site.toml or pass --base-url https://your.site/",
             DEFAULT_BASE_URL,
         )
+
+
+def _base_url_line(config: SiteConfig) -> int | None:
+    """The line of site.toml that sets the base_url in use, if site.toml sets it."""
+    if config.config_path is None:
+        return None
+    try:
+        text = config.config_path.read_text(encoding="utf-8-sig")
+        written = tomllib.loads(text).get("base_url")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if written != config.base_url:  # --base-url overrode it
+        return None
+    return key_line(text, "base_url")

@@ -243,11 +243,11 @@ class Engine:
         briefs = self.memo.briefs if self.memo is not None else None
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies:
-            return self._summary(started, f"nothing to do ({store.meta('totals')[0]} articles)")
+            return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
         stale, written, removed = self._stages(site, changes, full, check, laps)
         account = (
             f"{len(changes.fresh)} parsed, {stale} rendered, {written} written, "
-            f"{len(removed)} deleted ({store.meta('totals')[0]} articles; "
+            f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
             f"{'full plan' if full else 'bodies only'})"
         )
         return self._summary(started, account, str(laps))
@@ -348,3 +348,7 @@ class _Laps:
 
     def __str__(self) -> str:
         return " ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps)
+
+
+def _articles(count: int) -> str:
+    return f"{count} article{'' if count == 1 else 's'}"

@@ -46,15 +46,19 @@ SETTINGS = {
     "static": "files copied to the site as they are (CNAME, pictures, your own style.css)",
 }
 
+# After the one-line settings, and before any table: a TOML table takes every key written
+# below it, so a key uncommented under one would be read as the table's.
 SITE_TOML_TAIL = """
-# Header and footer links: a page of content/pages/ or any address.
-# [[menu]]
-# title = "About"
-# page = "about"
-
-# Listing families beside regions (a top-level key: write it above the first table);
-# leave one out to drop its pages, feeds and links.
+# Listing families beside regions; leave one out to drop its pages, feeds and links.
 # taxonomies = ["countries", "tags", "authors"]
+
+# Tables come last: each [table] holds the keys below it, up to the next one.
+
+# Header and footer links, each a [[menu]] with a title and either page = "<file name in
+# content/pages/>" or url = "<any address>".
+[[menu]]
+title = "About"
+page = "about"
 
 # The article address pattern: {year}, {month}, {day}, {slug}, {region}.
 # [permalinks]
@@ -90,6 +94,17 @@ save). `site-builder new "Title"` starts an article (a draft: `serve --drafts` s
 `site.toml` lists every setting; set `base_url` before you publish with `site-builder build`.
 """
 
+GITIGNORE = """\
+# What site-builder makes, and makes again from content/: the built site, its cache, and
+# the previous build and staging folders a build keeps beside output/.
+/output/
+/.cache/
+/.output.*/
+"""
+
+# What a folder may already hold for init to make a site in it (a fresh `git init`, say).
+ALLOWED = {".git", ".gitignore", "README.md"}
+
 NEXT_STEPS = (
     "next: cd {dir} && site-builder serve   (then open http://127.0.0.1:8000/; "
     '`site-builder new "Title"` starts an article)'
@@ -99,17 +114,42 @@ NEXT_STEPS = (
 def init_site(folder: Path) -> int:
     """`site-builder init DIR`: a new site that builds as it is; print what to do next."""
     try:
-        taken = folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+        found = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+        taken = (folder.exists() and not folder.is_dir()) or bool(found - ALLOWED)
     except OSError as exc:  # a name longer than the file system allows, say
         raise UsageError(f"cannot make a site here: {exc.strerror}", folder) from None
     if taken:
         raise UsageError(
-            "not an empty folder: init makes a new site only in an empty or new folder", folder
+            "not an empty folder: init makes a new site only in an empty or new folder "
+            "(or one holding only .git, .gitignore, README.md)",
+            folder,
         )
+    site = _site_files(folder)
+    files = {name: text for name, text in site.items() if name not in found}
+    for name, text in files.items():
+        path = folder / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as out:  # never over a file of the user's
+                out.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror}", path) from None
+    kept = sorted(found & set(site))
+    log.info(
+        "created %s: site.toml, content/ (an article and a page), static/, %s%s",
+        folder,
+        ", ".join(name for name in ("README.md", ".gitignore") if name in files),
+        f" (kept your {', '.join(kept)})" if kept else "",
+    )
+    print(NEXT_STEPS.format(dir=folder))
+    return 0
 
+
+def _site_files(folder: Path) -> dict[str, str]:
+    """What init writes, by path under the new site's folder."""
     config = SiteConfig(root=folder)
     when = clock.now().astimezone(config.tz).replace(microsecond=0)
-    files = {
+    return {
         "site.toml": site_toml(),
         "content/world/welcome.md": frontmatter.render(
             {
@@ -123,17 +163,8 @@ def init_site(folder: Path) -> int:
         f"content/{PAGES}/about.md": frontmatter.render({"title": "About"}, ABOUT_BODY),
         "static/.gitkeep": "",
         "README.md": README,
+        ".gitignore": GITIGNORE,
     }
-    for name, text in files.items():
-        path = folder / name
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror}", path) from None
-    log.info("created %s: site.toml, content/ (an article and a page), static/, README.md", folder)
-    print(NEXT_STEPS.format(dir=folder))
-    return 0
 
 
 def site_toml() -> str:
