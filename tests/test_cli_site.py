@@ -121,6 +121,30 @@ def test_new_page_is_title_and_body_in_content_pages(tmp_path):
     assert text.startswith("---\ntitle: Corrections policy\n---\n") and "id:" not in text
 
 
+@pytest.mark.parametrize("title", ["Tags", "Gulf", "Archive"])
+def test_new_page_refuses_a_slug_build_would_refuse_and_writes_nothing(tmp_path, title):
+    site = make_site(tmp_path)
+    before = sorted((site / "content").rglob("*"))
+    line = one_line(run_cli("new", title, "--page", cwd=site), 1)
+    slug = title.lower()
+    assert line == (
+        f"content/pages/{slug}.md: page slug '{slug}' is the address of one of the site's "
+        f"own pages (/{slug}/); choose another title"
+    )
+    assert sorted((site / "content").rglob("*")) == before
+
+
+def test_new_refuses_to_write_through_a_linked_region_folder(tmp_path):
+    site = make_site(tmp_path / "site")
+    (tmp_path / "elsewhere").mkdir()
+    (site / "content/middle-east").rename(tmp_path / "elsewhere/middle-east")
+    (site / "content/middle-east").symlink_to(tmp_path / "elsewhere/middle-east")
+    before = sorted((tmp_path / "elsewhere").rglob("*"))
+    line = one_line(run_cli("new", "Budget talks", "--region", "middle-east", cwd=site), 1)
+    assert line == "content/middle-east: a link to a folder, which build skips: make it a real folder"
+    assert sorted((tmp_path / "elsewhere").rglob("*")) == before
+
+
 # --- common options before or after the command ------------------------------------------------
 
 
