@@ -141,7 +141,9 @@ def test_new_refuses_to_write_through_a_linked_region_folder(tmp_path):
     (site / "content/middle-east").symlink_to(tmp_path / "elsewhere/middle-east")
     before = sorted((tmp_path / "elsewhere").rglob("*"))
     line = one_line(run_cli("new", "Budget talks", "--region", "middle-east", cwd=site), 1)
-    assert line == "content/middle-east: a link to a folder, which build skips: make it a real folder"
+    assert (
+        line == "content/middle-east: a link to a folder, which build skips: make it a real folder"
+    )
     assert sorted((tmp_path / "elsewhere").rglob("*")) == before
 
 
@@ -194,6 +196,23 @@ def test_verbose_lists_drafts_and_future_articles_left_out(tmp_path):
         "left out: content/gulf/later.md (future: 2027-01-02T08:00:00+00:00)" in loud.splitlines()
     )
     assert "left out" not in run_cli("build", "-v", "--drafts", cwd=site, check=True).stderr
+
+
+def test_files_no_build_made_go_at_any_depth_and_stay_gone(tmp_path):
+    """A clean build's output/ holds only what the build made, and so does every build after
+    it: a file dropped into a subfolder does not come back from the kept previous site."""
+    site = make_site(tmp_path)
+    run_cli("build", cwd=site, check=True)
+    made = {p.relative_to(site / "output") for p in (site / "output").rglob("*")}
+    (site / "output/about/stray.txt").write_text("not ours", encoding="utf-8")
+    (site / "output/tags/empty").mkdir()
+    run_cli("build", "--clean", cwd=site, check=True)
+    article = next((site / "content/middle-east").glob("*.md"))
+    for n in range(2):  # two edits: the kept site is staged from, then swapped back out
+        article.write_text(article.read_text(encoding="utf-8") + f"\nEdit {n}.\n", "utf-8")
+        run_cli("build", cwd=site, check=True)
+        for folder in (site / "output", site / ".output.previous"):
+            assert {p.relative_to(folder) for p in folder.rglob("*")} == made, folder
 
 
 # --- base_url -----------------------------------------------------------------------------------

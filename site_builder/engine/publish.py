@@ -302,18 +302,22 @@ def _inside(root: Path, relpath: str, check: bool = True) -> Path:
 
 
 def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
-    """Top-level files of a kept site that the new one does not have (a CNAME someone
-    copied into output/, say): dropped, as a fresh staging folder would drop them."""
+    """Files and empty folders of a kept site that the new one does not have (a CNAME
+    someone copied into output/, a file dropped into output/articles/): dropped, as a
+    fresh staging folder would drop them, at any depth."""
     # (the marker and .gitkeep, if counted as strays, are put back by _mark and _fill)
-    tops = {path.split("/", 1)[0] for path in wanted}
-    try:
-        return {
-            name
-            for name in os.listdir(site_folder)
-            if name not in tops and (site_folder / name).is_file()
-        }
-    except OSError:
-        return set()
+    found: set[str] = set()
+    for folder, dirs, names in os.walk(site_folder):
+        rel = os.path.relpath(folder, site_folder)
+        prefix = "" if rel == "." else rel + "/"
+        # A linked folder is not walked: dropped if the new site has nothing there, else
+        # left for _fill, which refuses to write through it.
+        links = [prefix + d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        found.update(d for d in links if not any(w.startswith(d + "/") for w in wanted))
+        found.update(prefix + name for name in names if prefix + name not in wanted)
+        if not dirs and not names and prefix:
+            found.add(prefix.rstrip("/"))  # an empty folder the new site does not have
+    return found
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
