@@ -144,13 +144,22 @@ class Publisher:
 
     def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
-        page stops listing an article, the article's page is gone)."""
-        for path in sorted(removed):
-            target = _inside(self.output, path)
-            target.unlink(missing_ok=True)
-            _prune_empty(target.parent, self.output)
-        for path, data in sorted(changed.items()):
-            write_file(_inside(self.output, path), data)
+        page stops listing an article, the article's page is gone). Every changed file is
+        written before anything in output/ is touched, so a write that fails (a full disk,
+        a name too long) leaves the served site as it was."""
+        incoming, pairs = _write_incoming(self.output, changed)
+        try:
+            for path in sorted(removed):
+                target = _inside(self.output, path)
+                target.unlink(missing_ok=True)
+                _prune_empty(target.parent, self.output)
+            for target, written in pairs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # an existing file keeps its mode
+                    os.chmod(written, target.stat().st_mode & 0o777)
+                os.replace(written, target)
+        finally:
+            shutil.rmtree(incoming, ignore_errors=True)
         if changed or removed:
             search.index(self.config, self.output)
         self.lag |= set(changed) | removed  # the previous site no longer differs only there
@@ -165,6 +174,26 @@ class Publisher:
         except OSError:
             return None
         return folder if found == self.previous else None
+
+
+def _write_incoming(
+    output: Path, changed: dict[str, bytes]
+) -> tuple[Path, list[tuple[Path, Path]]]:
+    """Each changed file written into a folder beside output/ (named as a staging folder,
+    so a killed build's is removed by the next): the folder and (target, written) pairs;
+    on a failure, nothing is left."""
+    incoming = output.parent / f".{output.name}.staging-{os.getpid()}.incoming"
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir()
+    pairs = []
+    try:
+        for n, (path, data) in enumerate(sorted(changed.items())):
+            pairs.append((_inside(output, path), incoming / str(n)))
+            _write(pairs[-1][1], data)
+    except BaseException:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    return incoming, pairs
 
 
 def _fill(
