@@ -215,6 +215,26 @@ def test_files_no_build_made_go_at_any_depth_and_stay_gone(tmp_path):
             assert {p.relative_to(folder) for p in folder.rglob("*")} == made, folder
 
 
+def test_a_site_file_where_an_article_needs_a_folder_names_the_article_and_line(tmp_path):
+    site = make_site(tmp_path)
+    (site / "static/articles").mkdir(parents=True)
+    (site / "static/articles/2026").write_text("not a folder", encoding="utf-8")
+    proc = run_cli("build", cwd=site)
+    assert proc.returncode == 1 and "staging" not in proc.stderr and "Traceback" not in proc.stderr
+    article = "content/middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md"
+    assert f"{article}:4: its address /articles/2026/11/" in proc.stderr
+    assert "needs /articles/2026/ to be a folder, but static/articles/2026 is a file there" in (
+        proc.stderr
+    )
+    (site / "static/articles/2026").unlink()
+    (site / "static/tags").write_text("not a folder", encoding="utf-8")
+    proc = run_cli("build", cwd=site)
+    assert "static/tags is a file at /tags, where the site's own terms file (/tags/index.html)" in (
+        proc.stderr
+    )
+    assert not (site / "output").exists()
+
+
 # --- base_url -----------------------------------------------------------------------------------
 
 
