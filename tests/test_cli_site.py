@@ -125,6 +125,32 @@ def test_new_page_is_title_and_body_in_content_pages(tmp_path):
     assert text.startswith("---\ntitle: Corrections policy\n---\n") and "id:" not in text
 
 
+@pytest.mark.parametrize("title", ["Tags", "Gulf", "Archive"])
+def test_new_page_refuses_a_slug_build_would_refuse_and_writes_nothing(tmp_path, title):
+    site = make_site(tmp_path)
+    before = sorted((site / "content").rglob("*"))
+    line = one_line(run_cli("new", title, "--page", cwd=site), 1)
+    slug = title.lower()
+    assert line == (
+        f"content/pages/{slug}.md: page slug '{slug}' is the address of one of the site's "
+        f"own pages (/{slug}/); choose another title"
+    )
+    assert sorted((site / "content").rglob("*")) == before
+
+
+def test_new_refuses_to_write_through_a_linked_region_folder(tmp_path):
+    site = make_site(tmp_path / "site")
+    (tmp_path / "elsewhere").mkdir()
+    (site / "content/middle-east").rename(tmp_path / "elsewhere/middle-east")
+    (site / "content/middle-east").symlink_to(tmp_path / "elsewhere/middle-east")
+    before = sorted((tmp_path / "elsewhere").rglob("*"))
+    line = one_line(run_cli("new", "Budget talks", "--region", "middle-east", cwd=site), 1)
+    assert (
+        line == "content/middle-east: a link to a folder, which build skips: make it a real folder"
+    )
+    assert sorted((tmp_path / "elsewhere").rglob("*")) == before
+
+
 # --- common options before or after the command ------------------------------------------------
 
 
@@ -174,6 +200,43 @@ def test_verbose_lists_drafts_and_future_articles_left_out(tmp_path):
         "left out: content/gulf/later.md (future: 2027-01-02T08:00:00+00:00)" in loud.splitlines()
     )
     assert "left out" not in run_cli("build", "-v", "--drafts", cwd=site, check=True).stderr
+
+
+def test_files_no_build_made_go_at_any_depth_and_stay_gone(tmp_path):
+    """A clean build's output/ holds only what the build made, and so does every build after
+    it: a file dropped into a subfolder does not come back from the kept previous site."""
+    site = make_site(tmp_path)
+    run_cli("build", cwd=site, check=True)
+    made = {p.relative_to(site / "output") for p in (site / "output").rglob("*")}
+    (site / "output/about/stray.txt").write_text("not ours", encoding="utf-8")
+    (site / "output/tags/empty").mkdir()
+    run_cli("build", "--clean", cwd=site, check=True)
+    article = next((site / "content/middle-east").glob("*.md"))
+    for n in range(2):  # two edits: the kept site is staged from, then swapped back out
+        article.write_text(article.read_text(encoding="utf-8") + f"\nEdit {n}.\n", "utf-8")
+        run_cli("build", cwd=site, check=True)
+        for folder in (site / "output", site / ".output.previous"):
+            assert {p.relative_to(folder) for p in folder.rglob("*")} == made, folder
+
+
+def test_a_site_file_where_an_article_needs_a_folder_names_the_article_and_line(tmp_path):
+    site = make_site(tmp_path)
+    (site / "static/articles").mkdir(parents=True)
+    (site / "static/articles/2026").write_text("not a folder", encoding="utf-8")
+    proc = run_cli("build", cwd=site)
+    assert proc.returncode == 1 and "staging" not in proc.stderr and "Traceback" not in proc.stderr
+    article = "content/middle-east/intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md"
+    assert f"{article}:4: its address /articles/2026/11/" in proc.stderr
+    assert "needs /articles/2026/ to be a folder, but static/articles/2026 is a file there" in (
+        proc.stderr
+    )
+    (site / "static/articles/2026").unlink()
+    (site / "static/tags").write_text("not a folder", encoding="utf-8")
+    proc = run_cli("build", cwd=site)
+    assert "static/tags is a file at /tags, where the site's own terms file (/tags/index.html)" in (
+        proc.stderr
+    )
+    assert not (site / "output").exists()
 
 
 # --- base_url -----------------------------------------------------------------------------------

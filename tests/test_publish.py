@@ -7,10 +7,13 @@ place, and neither ever replaces a folder that is not a site this tool built.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
+import resource
 import shutil
+import signal
 import threading
 from pathlib import Path
 
@@ -307,6 +310,32 @@ def test_in_place_refuses_paths_outside_output(config, tmp_path):
     with pytest.raises(SiteBuilderError, match="outside the output folder"):
         Publisher(config, None).in_place({}, {"../site.toml"})
     assert not (tmp_path / "evil.html").exists()
+
+
+@contextlib.contextmanager
+def files_at_most(size: int):
+    """Writes past `size` bytes fail (EFBIG), as they would on a full disk."""
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, old_limit[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+
+
+def test_a_failed_in_place_write_leaves_the_served_site_as_it_was(config):
+    """watch/serve say "the last good site stays" when a rebuild fails: so it must."""
+    one = publish_site(config, None, V1, set(V1), shared=False)
+    before = files(config.output_dir)
+    listing = sorted(config.output_dir.parent.iterdir())
+    changed = {"a/page.html": b"a 2", "new/n.html": b"n", "b/page.html": b"b" * 100_000}
+    with files_at_most(50_000), pytest.raises(SiteBuilderError, match="cannot write"):
+        Publisher(config, one.state()).in_place(changed, {"index.html"})
+    assert files(config.output_dir) == before
+    assert not (config.output_dir / "new").exists()
+    assert sorted(config.output_dir.parent.iterdir()) == listing  # nothing left beside it
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,7 @@ class Planner:
         }
         pictures = self._pictures(published)
         outputs = plan.plan_site(config, published, static, memo.related, dirty, pages, pictures)
+        check_folders(config, outputs, shown)
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         left_out = (
             []
@@ -208,3 +209,52 @@ def _totals(published: Sequence[Article | Brief], outputs: list[Output]) -> list
     pages = sum(1 for o in outputs if o.template)
     feeds = sum(1 for o in outputs if o.kind in FEED_KINDS)
     return [len(published), pages, feeds, len(outputs)]
+
+
+def check_folders(config: SiteConfig, outputs: Sequence[Output], briefs: Sequence[Brief]) -> None:
+    """No file of the site where another needs a folder (a static file `articles/2026`
+    and an article's page below it): named by the content or static file that makes it,
+    not by the staging folder the write would fail in."""
+    files = {o.file: o for o in outputs}
+    needs: dict[str, Output] = {}  # file in the way -> an output below it, an article's first
+    for output in outputs:
+        parts = output.file.split("/")
+        for n in range(1, len(parts)):
+            folder = "/".join(parts[:n])
+            if folder in files:
+                if folder not in needs or (_is_content(output) and not _is_content(needs[folder])):
+                    needs[folder] = output
+                break
+    if needs:
+        raise ErrorList([_clash(config, o, files[f], f, briefs) for f, o in needs.items()])
+
+
+def _is_content(output: Output) -> bool:
+    return output.kind in ("article", "page") and bool(output.full)
+
+
+def _clash(
+    config: SiteConfig, needs: Output, there: Output, folder: str, briefs: Sequence[Brief]
+) -> SiteBuilderError:
+    """The error for `there` being a file at `folder`, where `needs` needs a folder."""
+    paths = {b.id: b.path for b in briefs}
+
+    def made_by(output: Output) -> str:
+        if isinstance(output.data, StaticData):
+            return str(config.shown(Path(output.data.source)))
+        if _is_content(output):
+            return str(config.shown(paths[output.full[0]]))
+        return f"the site's own {output.kind} file"
+
+    if _is_content(needs):
+        path = paths[needs.full[0]]
+        return ContentError(
+            f"its address /{needs.path} needs /{folder}/ to be a folder, but {made_by(there)} "
+            f"is a file there; rename one of them",
+            config.shown(path),
+            loader.field_line(path, ("slug", "date")),
+        )
+    return SiteBuilderError(
+        f"{made_by(there)} is a file at /{folder}, where {made_by(needs)} "
+        f"(/{needs.file}) needs a folder; rename one of them"
+    )

@@ -144,13 +144,22 @@ class Publisher:
 
     def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
-        page stops listing an article, the article's page is gone)."""
-        for path in sorted(removed):
-            target = _inside(self.output, path)
-            target.unlink(missing_ok=True)
-            _prune_empty(target.parent, self.output)
-        for path, data in sorted(changed.items()):
-            write_file(_inside(self.output, path), data)
+        page stops listing an article, the article's page is gone). Every changed file is
+        written before anything in output/ is touched, so a write that fails (a full disk,
+        a name too long) leaves the served site as it was."""
+        incoming, pairs = _write_incoming(self.output, changed)
+        try:
+            for path in sorted(removed):
+                target = _inside(self.output, path)
+                target.unlink(missing_ok=True)
+                _prune_empty(target.parent, self.output)
+            for target, written in pairs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # an existing file keeps its mode
+                    os.chmod(written, target.stat().st_mode & 0o777)
+                os.replace(written, target)
+        finally:
+            shutil.rmtree(incoming, ignore_errors=True)
         if changed or removed:
             search.index(self.config, self.output)
         self.lag |= set(changed) | removed  # the previous site no longer differs only there
@@ -165,6 +174,26 @@ class Publisher:
         except OSError:
             return None
         return folder if found == self.previous else None
+
+
+def _write_incoming(
+    output: Path, changed: dict[str, bytes]
+) -> tuple[Path, list[tuple[Path, Path]]]:
+    """Each changed file written into a folder beside output/ (named as a staging folder,
+    so a killed build's is removed by the next): the folder and (target, written) pairs;
+    on a failure, nothing is left."""
+    incoming = output.parent / f".{output.name}.staging-{os.getpid()}.incoming"
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir()
+    pairs = []
+    try:
+        for n, (path, data) in enumerate(sorted(changed.items())):
+            pairs.append((_inside(output, path), incoming / str(n)))
+            _write(pairs[-1][1], data)
+    except BaseException:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    return incoming, pairs
 
 
 def _fill(
@@ -302,18 +331,22 @@ def _inside(root: Path, relpath: str, check: bool = True) -> Path:
 
 
 def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
-    """Top-level files of a kept site that the new one does not have (a CNAME someone
-    copied into output/, say): dropped, as a fresh staging folder would drop them."""
+    """Files and empty folders of a kept site that the new one does not have (a CNAME
+    someone copied into output/, a file dropped into output/articles/): dropped, as a
+    fresh staging folder would drop them, at any depth."""
     # (the marker and .gitkeep, if counted as strays, are put back by _mark and _fill)
-    tops = {path.split("/", 1)[0] for path in wanted}
-    try:
-        return {
-            name
-            for name in os.listdir(site_folder)
-            if name not in tops and (site_folder / name).is_file()
-        }
-    except OSError:
-        return set()
+    found: set[str] = set()
+    for folder, dirs, names in os.walk(site_folder):
+        rel = os.path.relpath(folder, site_folder)
+        prefix = "" if rel == "." else rel + "/"
+        # A linked folder is not walked: dropped if the new site has nothing there, else
+        # left for _fill, which refuses to write through it.
+        links = [prefix + d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        found.update(d for d in links if not any(w.startswith(d + "/") for w in wanted))
+        found.update(prefix + name for name in names if prefix + name not in wanted)
+        if not dirs and not names and prefix:
+            found.add(prefix.rstrip("/"))  # an empty folder the new site does not have
+    return found
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from site_builder import clock
 from site_builder.config import SCALARS, SiteConfig
 from site_builder.content import frontmatter
-from site_builder.content.loader import PAGES, fresh_id
+from site_builder.content.loader import PAGES, _check_page_slug, fresh_id
 from site_builder.errors import ContentError, UsageError
 from site_builder.ingest.classify import classify
 from site_builder.ingest.filing import title_slug
@@ -205,13 +206,14 @@ def new_file(config: SiteConfig, title: str, region: str | None = None, page: bo
         )
     slug = title_slug(title)
     if page:
+        _check_page_slug(config, slug, _refuse_page(config, slug))
         path = config.content_dir / PAGES / f"{slug}.md"
         text = frontmatter.render({"title": title.strip()}, "Write the page here.\n")
     else:
         region = _region(config, title, region)
         path = config.content_dir / region / f"{slug}.md"
         text = frontmatter.render(_article_meta(config, title, region), "Write the article here.\n")
-    _write_new(path, text, config.shown(path))
+    _write_new(config, path, text)
     print(config.shown(path))
     return 0
 
@@ -238,8 +240,27 @@ def _region(config: SiteConfig, title: str, region: str | None) -> str:
     return region
 
 
-def _write_new(path: Path, text: str, shown: Path) -> None:
-    """Create the file; an existing one is left alone and reported."""
+def _refuse_page(config: SiteConfig, slug: str) -> Callable[[str, str], None]:
+    """The loader's objection to a page's slug, raised before anything is written: `build`
+    would refuse the page."""
+    shown = config.shown(config.content_dir / PAGES / f"{slug}.md")
+
+    def fail(_key: str, message: str) -> None:
+        raise ContentError(message.split(";")[0] + "; choose another title", shown)
+
+    return fail
+
+
+def _write_new(config: SiteConfig, path: Path, text: str) -> None:
+    """Create the file; an existing one is left alone and reported. A folder on the way that
+    is a link is refused: `build` does not descend into one, and would not see the file."""
+    shown = config.shown(path)
+    for folder in path.relative_to(config.content_dir).parents:
+        if folder.parts and (config.content_dir / folder).is_symlink():
+            raise ContentError(
+                "a link to a folder, which build skips: make it a real folder",
+                config.shown(config.content_dir / folder),
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as out:
