@@ -163,7 +163,7 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
             url_path=f"{fields['slug']}/",
             id=fields["id"] or ":".join(["page", *filter(None, [fields["lang"]]), fields["slug"]]),
         )
-        _check_page_slug(config, fields["slug"], fail)
+        check_page_slug(config, fields["slug"], fail)
     else:
         if not fields["region"]:
             fields["region"] = folder or ""
@@ -219,7 +219,7 @@ def is_page(config: SiteConfig, path: Path) -> bool:
     return len(parts) == 2 and parts[0] == PAGES
 
 
-def _check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], None]) -> None:
+def check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], None]) -> None:
     """A page's address must not be one of the site's own folders or a region's."""
     if slug in RESERVED or config.region(slug) is not None or slug in ("feed.xml", "atom.xml"):
         fail(

@@ -16,7 +16,7 @@ from pathlib import Path
 from site_builder import clock
 from site_builder.config import SCALARS, SiteConfig
 from site_builder.content import frontmatter
-from site_builder.content.loader import PAGES, _check_page_slug, fresh_id
+from site_builder.content.loader import PAGES, check_page_slug, fresh_id
 from site_builder.errors import ContentError, UsageError
 from site_builder.ingest.classify import classify
 from site_builder.ingest.filing import title_slug
@@ -206,7 +206,7 @@ def new_file(config: SiteConfig, title: str, region: str | None = None, page: bo
         )
     slug = title_slug(title)
     if page:
-        _check_page_slug(config, slug, _refuse_page(config, slug))
+        check_page_slug(config, slug, _refuse_page(config, slug))
         path = config.content_dir / PAGES / f"{slug}.md"
         text = frontmatter.render({"title": title.strip()}, "Write the page here.\n")
     else:
