@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from articles import load_articles
 
-from site_builder.config import load_config
+from site_builder.config import DEFAULT_REGIONS, load_config
 from site_builder.content.loader import folder_region
 from site_builder.content.markup import MarkdownConverter
 from site_builder.errors import ErrorList
@@ -137,10 +137,13 @@ def test_region_is_required_outside_a_regions_folder(tmp_path):
             "misc/c.md": ARTICLE.format(id="c", region=""),
         },
     )
+    known = ", ".join(r.slug for r in DEFAULT_REGIONS)
     assert [e for e in errors_of(root) if "region" in e] == [
-        f"content/{name}:1: missing required key 'region' (or put the file in its region's "
-        "folder, content/<region>/)"
-        for name in ("loose.md", "misc/c.md")
+        "content/loose.md:1: missing required key 'region' (or put the file in its region's "
+        "folder, content/<region>/)",
+        f"content/misc/c.md:1: folder 'misc' is not one of this site's regions or sections "
+        f'({known}): add it to site.toml as [regions.misc] with name = "Misc" (countries '
+        "are optional), move the file, or set 'region:'",
     ]
     config = load_config(root / "site.toml", root=root)
     assert folder_region(config, root / "content/pages/about.md") is None  # pages: no region

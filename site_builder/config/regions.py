@@ -81,6 +81,29 @@ RESERVED = frozenset(
 )
 
 
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def missing_region(regions: tuple[Region, ...], folder: str | None) -> str:
+    """The error for an article with no region: where it is in a folder, name the folder,
+    the site's regions and sections, and the site.toml table that makes the folder one."""
+    if folder is None:
+        return (
+            "missing required key 'region' (or put the file in its region's folder, "
+            "content/<region>/)"
+        )
+    slug = (
+        folder.lower() if SLUG.fullmatch(folder.lower()) and folder.lower() not in RESERVED else ""
+    )
+    known = ", ".join(r.slug for r in regions)
+    return (
+        f"folder '{folder}' is not one of this site's regions or sections ({known}): "
+        f"add it to site.toml as [regions.{slug or '<slug>'}] with name = "
+        f'"{folder.title() if slug else "..."}" (countries are optional), move the file, '
+        "or set 'region:'"
+    )
+
+
 def merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ...]:
     """[regions.<slug>] tables replace a default region of that slug or add a new one."""
     if not isinstance(value, dict):
@@ -90,7 +113,7 @@ def merge_regions(value: Any, path: Path | None, text: str) -> tuple[Region, ...
     regions = {r.slug: r for r in DEFAULT_REGIONS}
     for slug, table in value.items():
         line = table_line(text, f"regions.{slug}")
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        if not SLUG.fullmatch(slug):
             raise ConfigError(
                 f"region slug '{slug}': use lower-case letters, digits and hyphens", path, line
             )

@@ -16,6 +16,7 @@ from typing import Any
 
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
+from site_builder.config.regions import missing_region
 from site_builder.content import frontmatter
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
@@ -153,7 +154,7 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
     folder = None if page else folder_region(config, path)
     for key in ("title",) if page else REQUIRED:
         if meta.get(key) in (None, "") and not (key == "region" and folder):
-            errors.append(ContentError(_missing(key), shown, 1))
+            errors.append(ContentError(_missing(key, config, path), shown, 1))
     fields = _fields(config, meta, path, fail)
     if not fields["lang"]:
         fields["lang"] = _placed(config, path)[0]
@@ -230,11 +231,11 @@ def check_page_slug(config: SiteConfig, slug: str, fail: Callable[[str, str], No
 
 
 def folder_region(config: SiteConfig, path: Path) -> str | None:
-    """The region whose folder the file is in (content/<region>/... ), else None.
-
-    content/pages/ is never one: `pages` is a reserved slug no region may take."""
+    """The region whose folder the file is in (content/<region>/... ), else None. Its case
+    does not matter (content/Gulf/ is gulf's); content/pages/ is never one (reserved)."""
     parts = _placed(config, path)[1]
-    return parts[0] if len(parts) > 1 and config.region(parts[0]) else None
+    slug = parts[0].lower() if len(parts) > 1 else ""
+    return slug if config.region(slug) else None
 
 
 def fresh_id() -> str:
@@ -242,15 +243,13 @@ def fresh_id() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
-def _missing(key: str) -> str:
+def _missing(key: str, config: SiteConfig, path: Path) -> str:
     """The error for a missing required key, with what to write where that helps."""
     if key == "id":
         return f"missing 'id': add e.g. id: {fresh_id()}"
     if key == "region":
-        return (
-            "missing required key 'region' (or put the file in its region's folder, "
-            "content/<region>/)"
-        )
+        parts = _placed(config, path)[1]
+        return missing_region(config.regions, parts[0] if len(parts) > 1 else None)
     return f"missing required key '{key}'"
 
 
