@@ -287,7 +287,9 @@ def test_feeds_of_hostile_articles_are_valid_xml_with_safe_content(site):
     site_feed = feedparser.parse(files["feed.xml"])
     titles = {e.title for e in site_feed.entries}
     assert "<script>alert('title')</script> Tom & Jerry's \"quoted\" <b>bold</b> & more" in titles
-    assert "إسرائيل تقول إنها قتلت عنصراً في «حماس» \u202eevil.exe\u202c" in titles
+    # a headline carrying bidi controls is isolated (U+2068...U+2069), so it cannot reorder
+    # the reader's text around it
+    assert "\u2068إسرائيل تقول إنها قتلت عنصراً في «حماس» \u202eevil.exe\u202c\u2069" in titles
     for name in [n for n in files if n.endswith("feed.json")]:
         feed = json.loads(files[name])
         for item in feed["items"]:
@@ -320,6 +322,11 @@ def test_an_output_folder_holding_the_sources_is_never_replaced(site, output):
     before = files_beside_output(site)
     proc = run_cli("build", "--output", output, cwd=site)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    first = proc.stderr.splitlines()[0]
-    assert first.startswith("refusing to replace ") and "choose another --output" in first
+    # the hostile article's <script> is warned about first; then the refusal
+    errors = [
+        line
+        for line in proc.stderr.splitlines()
+        if ": warning" not in line and " left out: " not in line
+    ]
+    assert errors[0].startswith("refusing to replace ") and "choose another --output" in errors[0]
     assert files_beside_output(site) == before  # every article still there, nothing added

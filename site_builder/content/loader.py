@@ -17,7 +17,7 @@ from typing import Any
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.config.regions import missing_region
-from site_builder.content import frontmatter
+from site_builder.content import frontmatter, shortcodes
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 from site_builder.weburl import link_problem, split
@@ -181,9 +181,19 @@ def _checked(config: SiteConfig, text: str, path: Path, shown: Path):
         fields["url_path"] = article_path(
             fields["date"], fields["slug"], fields["region"], config.permalink
         )
-    problem = _pathological(body) or link_problem(body)
+    problem = _pathological(body) or link_problem(body) or shortcodes.problem(body)
     if problem:
         errors.append(ContentError(problem[1], shown, body_line + problem[0]))
+    dropped = None if config.allow_raw_html else shortcodes.dropped_html(body)
+    if dropped:
+        log.warning(
+            "%s:%s: <%s> left out: articles carry no raw %s (use a shortcode such as "
+            "{{< youtube ID >}}, or allow_raw_html)",
+            shown,
+            body_line + dropped[0],
+            dropped[1],
+            dropped[1],
+        )
     if errors:
         raise ErrorList(sorted(errors, key=lambda e: e.line or 0))
     return fields, body, body_line

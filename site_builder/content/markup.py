@@ -11,6 +11,7 @@ import markdown
 import nh3
 
 from site_builder.config import SiteConfig
+from site_builder.content import shortcodes
 from site_builder.errors import ContentError
 from site_builder.parallel import fork_map
 from site_builder.weburl import valid
@@ -106,8 +107,10 @@ ALLOWED_ATTRIBUTES = {
 _HEADING_ID = re.compile(r"[\w-]{1,120}")
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?:[\w-]{1,80}")
 _ID_RULES = {**{f"h{n}": _HEADING_ID for n in range(1, 7)}, "li": _FOOTNOTE_ID, "sup": _FOOTNOTE_ID}
-# The classes Markdown writes (footnotes, fenced code); the theme's classes never pass.
-_MARKDOWN_CLASS = re.compile(r"footnote|footnote-ref|footnote-backref|language-[\w+#.-]{1,40}")
+# The classes Markdown writes (footnotes, fenced code) and embed facades (shortcodes.py); the theme's classes never pass.
+_MARKDOWN_CLASS = re.compile(
+    r"embed-play|footnote|footnote-ref|footnote-backref|language-[\w+#.-]{1,40}"
+)
 _SRCSET_URL = re.compile(r"\s*(\S+)(?:\s+[\d.]+[wx])?\s*(?:,|$)")
 
 
@@ -158,7 +161,7 @@ class MarkdownConverter:
 def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
     md.reset()
     try:
-        out = md.convert(text)
+        out = md.convert(shortcodes.expand(text) if "{{" in text else text)
     except RecursionError:  # the loader refuses the known shapes; this is the net
         raise ContentError("Markdown nested too deeply to render") from None
     return out if allow_raw_html else sanitise(out)
