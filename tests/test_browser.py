@@ -19,6 +19,12 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import REPO
 
+from site_builder.serve.devloop import PREVIEW
+
+# What `serve` builds and serves: its preview in the cache, never output/ (which only a
+# publication build writes).
+SERVED = Path(".cache") / "site_builder" / PREVIEW / "site"
+
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
@@ -176,7 +182,7 @@ def url(server, path: str = "") -> str:
 
 def article_paths(site: Path) -> list[str]:
     """Site paths of the articles the served site has."""
-    out = site / "output"
+    out = site / SERVED
     return sorted(
         p.parent.relative_to(out).as_posix() + "/" for p in out.glob("articles/*/*/*/index.html")
     )
@@ -185,8 +191,8 @@ def article_paths(site: Path) -> list[str]:
 def pages_to_check(site: Path) -> list[str]:
     """One page of every kind."""
     months = sorted(
-        p.parent.relative_to(site / "output").as_posix() + "/"
-        for p in (site / "output").glob("archive/*/*/index.html")
+        p.parent.relative_to(site / SERVED).as_posix() + "/"
+        for p in (site / SERVED).glob("archive/*/*/index.html")
     )
     return [
         "",
@@ -420,7 +426,7 @@ def test_search_page_finds_articles_and_links_to_them(tmp_path, browser):
     served = Served(tmp_path)
     watched = Watched(browser)
     try:
-        assert (tmp_path / "output" / search.BUNDLE / "pagefind-ui.js").is_file()  # serve indexed
+        assert (tmp_path / SERVED / search.BUNDLE / "pagefind-ui.js").is_file()  # serve indexed
         page = watched.page
         page.goto(url(served))
         page.get_by_role("navigation", name="Sections").get_by_role("link", name="Search").click()
@@ -531,7 +537,7 @@ def test_pictures_keep_their_place_before_they_load_and_sizes_match_the_layout(t
     demo_site.write_site(tmp_path)
     served = Served(tmp_path)
     try:
-        home = (tmp_path / "output" / "index.html").read_text(encoding="utf-8")
+        home = (tmp_path / SERVED / "index.html").read_text(encoding="utf-8")
         article = re.search(r'top-story">\n<a class="thumb" href="([^"]+)"', home).group(1)
         for width in (360, 412, 900, 1100, 1350):
             context = browser.new_context(viewport={"width": width, "height": 800})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
@@ -215,3 +216,27 @@ def test_markdown_files_are_named_in_one_warning(tmp_path):
         "content/middle-east/one.markdown: warning: .markdown files are not read (2 of "
         "them, content/middle-east/one.markdown first): rename them to .md"
     ]
+
+
+def test_serve_on_a_site_never_built_serves_its_pictures(tmp_path, serving):
+    """The preview shares the build's picture cache; on a site never built that cache does
+    not exist yet, and the preview must still make and serve its pictures."""
+    from pictures import photo
+
+    bundle = tmp_path / "site" / "content" / "gulf" / "ferry"
+    bundle.mkdir(parents=True)
+    (bundle / "photo.jpg").write_bytes(photo(800, 533))
+    (bundle / "index.md").write_text(
+        "---\nid: urn:uuid:8d1b0c2e-0000-4000-8000-000000000001\ntitle: Ferry resumes\n"
+        "date: 2026-02-06T10:00:00+00:00\nimage:\n  url: photo.jpg\n  caption: The ferry\n---\n"
+        "The ferry sails again.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "site" / "site.toml").write_text('title = "Desk"\n', encoding="utf-8")
+    server = serving(tmp_path / "site")
+    status, page = server.get("/articles/2026/02/ferry/")
+    assert status == 200, "\n".join(server.lines)
+    sources = lxml.html.fromstring(page).xpath("//img/@src")
+    assert sources, page
+    picture = urljoin("/articles/2026/02/ferry/", sources[0])
+    assert server.get(picture)[0] == 200, picture

@@ -98,6 +98,9 @@ def preview_config(config: SiteConfig) -> SiteConfig:
     images = cache / "images"
     if not images.exists() and not images.is_symlink():
         # Resized pictures depend on the picture alone: the preview reuses the build's.
+        # The build's folder is made first: a link to nothing makes the picture cache
+        # fail with "File exists" on a site that was never built.
+        (config.cache_dir / "images").mkdir(parents=True, exist_ok=True)
         images.symlink_to(Path("..") / "images", target_is_directory=True)
     return dataclasses.replace(config, output_dir=cache / "site", cache_dir=cache)
 
