@@ -52,12 +52,15 @@ class MediaEntry(BaseEntryExtension):
     def extend_atom(self, entry):
         """Atom: media:content, and the enclosure link with its type and length (written
         here: feedgen 1.0 drops every attribute of an entry's links but href, which
-        makes an enclosure a second alternate link)."""
+        makes an enclosure a second alternate link). Unqualified, as feedgen writes its
+        own Atom elements: it declares the Atom namespace with a plain xmlns attribute,
+        so an element named in that namespace would be written with a prefix (ns0:link),
+        which the W3C validator warns about."""
         picture = self._picture
         if picture is not None and picture.length:
             etree.SubElement(
                 entry,
-                "{http://www.w3.org/2005/Atom}link",
+                "link",
                 rel="enclosure",
                 href=picture.url,
                 type=picture.mime,

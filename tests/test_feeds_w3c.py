@@ -1,0 +1,33 @@
+"""Every feed of a site with pictures, authors, tags and pages passes the W3C Feed
+Validation Service's own code (../shared/tools/feedvalidate, run offline) with no error and
+no warning: feedparser reads what readers forgive, the validator says what they may not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, run_cli
+
+FEEDVALIDATE = REPO.parent / "shared" / "tools" / "feedvalidate"
+SITE_URL = "https://news.example.org/"
+
+
+@pytest.mark.skipif(not FEEDVALIDATE.exists(), reason="../shared/tools/feedvalidate is not here")
+def test_the_demo_sites_feeds_have_no_error_and_no_warning(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    import demo_site
+
+    demo_site.write_site(tmp_path)
+    run_cli("build", "-q", "--base-url", SITE_URL, cwd=tmp_path, check=True)
+    proc = subprocess.run(
+        [str(FEEDVALIDATE), "--site-url", SITE_URL, str(tmp_path / "output")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    last = proc.stdout.strip().splitlines()[-1]
+    feeds = int(last.split()[0].removeprefix("feeds="))
+    assert feeds >= 40, proc.stdout[-2000:]  # site, region, tag and author feeds, 3 formats
+    assert last.endswith("errors=0 warnings=0"), proc.stdout[-3000:]
