@@ -13,6 +13,11 @@ from functools import lru_cache
 from site_builder.config import SiteConfig
 
 MAX_SLUG = 80
+# Files of output/ that no planned output makes, named here so the plan can keep every
+# other output off them and the engine can make them: the file that marks output/ as a
+# build's, and the folder of the search index (made after the pages, when search is on).
+OUTPUT_MARKER = ".site_builder"
+SEARCH_BUNDLE = "pagefind"
 # Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left open in a
 # name turns the text after it around wherever the name is shown (a page title, a feed).
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

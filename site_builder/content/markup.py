@@ -161,7 +161,7 @@ class MarkdownConverter:
 def _convert(md: markdown.Markdown, text: str, allow_raw_html: bool) -> str:
     md.reset()
     try:
-        out = md.convert(shortcodes.expand(text) if "{{" in text else text)
+        out = md.convert(shortcodes.expand(text))
     except RecursionError:  # the loader refuses the known shapes; this is the net
         raise ContentError("Markdown nested too deeply to render") from None
     return out if allow_raw_html else sanitise(out)

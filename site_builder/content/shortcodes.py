@@ -36,6 +36,8 @@ Arguments = tuple[list[str], dict[str, str]]
 
 def expand(body: str) -> str:
     """The body with every shortcode replaced by its facade's HTML (ContentError if bad)."""
+    if "{{" not in body:
+        return body
     return _SHORTCODE.sub(lambda m: _render(m.group(0), m.group(1), m.group(2), m.group(3)), body)
 
 

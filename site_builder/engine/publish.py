@@ -28,6 +28,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from site_builder import urls
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.engine import search
@@ -35,7 +36,7 @@ from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
 
-MARKER = ".site_builder"  # "this folder is a site built by site-builder"
+MARKER = urls.OUTPUT_MARKER  # "this folder is a site built by site-builder"
 MARKER_TEXT = b"Built by site-builder; the next build replaces this folder.\n"
 KEEP = (".gitkeep",)  # placeholders under version control survive a rebuild
 

@@ -15,12 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.errors import ConfigError, SiteBuilderError
 
 log = logging.getLogger("site_builder")
 
-BUNDLE = "pagefind"  # the folder under the site root the search page loads
+BUNDLE = urls.SEARCH_BUNDLE  # the folder under the site root the search page loads
 TIMEOUT_SECONDS = 600
 
 

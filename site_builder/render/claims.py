@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.content.loader import field_line
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Listed
 from site_builder.render.outputs import Output
 
-# The file that marks the output folder as a build's (engine/publish.MARKER; the engine
-# imports render, not the other way round, so the name is repeated and a test keeps both).
-MARKER = ".site_builder"
-SEARCH_BUNDLE = "pagefind/"  # engine/search.BUNDLE: the search index's folder, made after
+MARKER = urls.OUTPUT_MARKER
+SEARCH_BUNDLE = urls.SEARCH_BUNDLE + "/"  # the search index, made after the pages
 MADE_BY_CONTENT = ("redirect", "page", "article")
 
 
