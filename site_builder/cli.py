@@ -48,7 +48,7 @@ COMMON_DEFAULTS = {
 
 
 WATCH_EPILOG = """\
-Watches content/, templates/, static/ and site.toml; a broken file prints its error and the
+Watches content/, templates/, static/, locale/ and site.toml; a broken file prints its error and the
 last good site stays. example: site-builder watch --drafts
 """
 SERVE_EPILOG = """\
@@ -163,6 +163,25 @@ def _add_new(commands) -> None:
     _common(new)
 
 
+def _add_translate(commands) -> None:
+    translate = commands.add_parser(
+        "translate",
+        help="start the site's own translation of the theme's words",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write locale/LANG/LC_MESSAGES/messages.po: every message of the theme, "
+        "with the shipped translation where there is one (to adjust), else empty (to "
+        "translate). The build reads it before the catalogues the package ships; an empty "
+        "msgstr keeps the theme's English. An existing file is never overwritten.",
+        epilog="examples:\n"
+        "  site-builder translate fr      # then translate locale/fr/LC_MESSAGES/messages.po\n"
+        "  site-builder translate ar      # adjust the shipped Arabic wording for this site",
+    )
+    translate.add_argument(
+        "lang", type=_language, metavar="LANG", help="a language code: fr, ar, pt-BR"
+    )
+    _common(translate)
+
+
 def _language(text: str) -> str:
     """--language: a code CLDR knows ('ar', 'en-GB'), written as a BCP 47 tag."""
     tag = language_tag(text)
@@ -186,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_init(commands)
     _add_new(commands)
+    _add_translate(commands)
 
     imp = commands.add_parser(
         "import",
@@ -316,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The commands that work on a site, and so need to find one where they are run.
-SITE_COMMANDS = ("new", "build", "watch", "serve", "deploy")
+SITE_COMMANDS = ("new", "build", "watch", "serve", "deploy", "translate")
 
 
 def _find_site(args: argparse.Namespace) -> None:
@@ -366,6 +386,10 @@ def _run(args: argparse.Namespace) -> int:
         from site_builder.ingest.scaffold import new_file
 
         return new_file(config, args.title, region=args.region, page=args.page)
+    if args.command == "translate":
+        from site_builder.ingest.catalogue import start_catalogue
+
+        return start_catalogue(config, args.lang)
     if args.command == "import":
         from site_builder.ingest.importer import run_import
 

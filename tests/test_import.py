@@ -8,6 +8,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+import lxml.html
 import pytest
 from conftest import SEED, run_cli
 
@@ -118,7 +119,12 @@ def test_seed_becomes_four_content_files(site, capsys):
         )
         assert meta["source"] == {"name": "Asharq Al-Awsat"}
         assert meta["id"].startswith("urn:uuid:")
-        assert meta["date"].tzinfo is not None
+        # A file's time is a moment; a caption states a day, written as the day alone (no
+        # invented midnight on the page).
+        if guessed:
+            assert meta["date"].tzinfo is not None
+        else:
+            assert type(meta["date"]) is dt.date
         blocks = body.strip().split("\n\n")
         assert len([b for b in blocks if not b.startswith("## ")]) == paragraphs
         assert meta["summary"] == blocks[0]
@@ -146,11 +152,27 @@ def test_dates_from_caption_then_file_time_first_article_newest(site, capsys):
     saved = dt.datetime(2026, 2, 11, 9, 30, tzinfo=dt.UTC)
     assert dates == [
         saved,
-        dt.datetime(2026, 2, 8, tzinfo=dt.UTC),
+        dt.date(2026, 2, 8),  # a caption states the day alone: no invented midnight
         saved - dt.timedelta(minutes=2),
-        dt.datetime(2026, 2, 6, tzinfo=dt.UTC),
+        dt.date(2026, 2, 6),
     ]
     assert "dates: 2 from file modification time, 2 from caption" in capsys.readouterr().out
+
+
+def test_a_stated_day_stays_that_day_and_shows_no_time(site):
+    """Two stories of the same day keep their day (stepping a minute back for a unique time
+    would file one under the day before), and their pages show the day with no "00:00"."""
+    for name, title in (("one.txt", "Gulf Summit Opens"), ("two.txt", "Port Reopens In Aden")):
+        (site / name).write_text(f"{title}\n\nIt happened on 3 March 2026.\n", encoding="utf-8")
+    run(site, "one.txt", "two.txt")
+    files = sorted((site / "content").rglob("*.md"))
+    assert [load(p)[0]["date"] for p in files] == [dt.date(2026, 3, 3)] * 2
+    assert run_cli("build", cwd=site).returncode == 0
+    for page in (site / "output" / "articles" / "2026" / "03").glob("*/index.html"):
+        (time,) = lxml.html.fromstring(page.read_bytes()).xpath("//p[@class='meta']/time")
+        assert (time.get("datetime"), time.text_content()) == ("2026-03-03", "3 March 2026")
+    again = run(site, "one.txt", "two.txt")  # and a second import finds them by title and day
+    assert again == 0 and sorted((site / "content").rglob("*.md")) == files
 
 
 def test_verbose_output_says_where_each_date_came_from(site):
@@ -328,7 +350,7 @@ def test_date_in_body_text_when_the_caption_has_none(site):
     )
     run(site, "one.txt")
     meta, _ = load(site / "content" / "gulf" / "gulf-summit-opens.md")
-    assert meta["date"] == dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+    assert meta["date"] == dt.date(2026, 3, 3)
 
 
 def test_long_lead_is_cut_at_a_sentence_for_the_summary(site):

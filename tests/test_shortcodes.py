@@ -44,6 +44,16 @@ def _article(site: Path) -> lxml.html.HtmlElement:
             "View post on X",
         ),
         ("{{< instagram CxOWiQNP2MO >}}", "https://www.instagram.com/p/CxOWiQNP2MO/", None),
+        (
+            '{{< map lat=24.7136 lon=-46.6753 zoom=12 title="Riyadh" >}}',
+            "https://www.openstreetmap.org/?mlat=24.7136&mlon=-46.6753#map=12/24.7136/-46.6753",
+            "View Riyadh on OpenStreetMap",
+        ),
+        (
+            "{{< map lat=0 lon=0 >}}",
+            "https://www.openstreetmap.org/?mlat=0&mlon=0#map=13/0/0",
+            "View map on OpenStreetMap",
+        ),
     ],
 )
 def test_shortcode_renders_a_link_facade(tmp_path, shortcode, href, label):
@@ -80,6 +90,10 @@ def test_figure_shortcode_renders_a_figure(tmp_path):
         ("{{< youtube >}}", "shortcode youtube needs 'id'"),
         ("{{< youtube id=x autoplay=true >}}", "takes no argument 'autoplay'"),
         ('{{< figure src="javascript:alert(1)" >}}', "is not a web address"),
+        ("{{< map lat=91 lon=0 >}}", "lat=91 is beyond ±90 degrees"),
+        ("{{< map lat=1 >}}", "shortcode map needs 'lon'"),
+        ('{{< map lat=1 lon="1;x" >}}', "'1;x' is not a valid lon in degrees"),
+        ("{{< map lat=1 lon=2 zoom=25 >}}", "is not a valid zoom (0-19)"),
     ],
 )
 def test_bad_shortcode_is_an_error_with_its_line(tmp_path, shortcode, message):

@@ -126,7 +126,13 @@ class SiteConfig:
     @property
     def source_folders(self) -> tuple[Path, ...]:
         """The site's own folders whose changes make the built site stale (serve watches them)."""
-        return (self.content_dir, self.templates_dir, self.static_dir)
+        return (self.content_dir, self.templates_dir, self.static_dir, self.locale_folder)
+
+    @property
+    def locale_folder(self) -> Path:
+        """The site's own interface translations, locale/<lang>/LC_MESSAGES/messages.po
+        (as Hugo's i18n/): read before the catalogues the package ships."""
+        return self.root / "locale"
 
     @property
     def template_folders(self) -> list[Path]:

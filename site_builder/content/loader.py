@@ -363,6 +363,7 @@ def _fields(
         "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
         "updated": _date(config, meta, "updated", fail),
         "date_only": _without_time(meta.get("date")),
+        "updated_date_only": _without_time(meta.get("updated")),
         "countries": _strings(meta, "countries", fail),
         "tags": tuple(
             dict.fromkeys(_strings(meta, "tags", fail) + _strings(meta, "categories", fail))

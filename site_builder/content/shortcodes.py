@@ -22,6 +22,8 @@ _ARGUMENT = re.compile(r"""\s*(?:([A-Za-z_]\w*)=)?("(?:[^"\\\n]|\\.)*"|`[^`]*`|[
 _VIDEO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NUMBER = re.compile(r"[0-9]{1,20}")
 _X_USER = re.compile(r"[A-Za-z0-9_]{1,15}")
+_ZOOM = re.compile(r"1?[0-9]")
+_DEGREES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,8})?")
 # Tags the sanitiser drops (with or without their content): an author is told, once.
 DROPPED_TAGS = {
     "script", "style", "iframe", "object", "embed", "noscript", "template", "form", "input",
@@ -161,6 +163,33 @@ def _instagram(name: str, args: Arguments) -> str:
     return _link(f"https://www.instagram.com/p/{post}/", "View post on Instagram")
 
 
+def _map(name: str, args: Arguments) -> str:
+    """An OpenStreetMap link centred on a point: {{< map lat=24.7136 lon=46.6753 >}}."""
+    positional, named = args
+    if positional:
+        raise ContentError(f"shortcode {name} takes named arguments: lat=, lon=, zoom=, title=")
+    unknown = sorted(set(named) - {"lat", "lon", "zoom", "title"})
+    if unknown:
+        raise ContentError(f"shortcode {name} takes no argument {unknown[0]!r}")
+    lat = _degrees(name, named, "lat", 90)
+    lon = _degrees(name, named, "lon", 180)
+    zoom = _checked(name, "zoom (0-19)", named.get("zoom", "13"), _ZOOM)
+    # The marker (mlat/mlon) and the view (#map=) both: the reader sees the place marked.
+    href = f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
+    title = named.get("title", "")
+    label = f"View {title} on OpenStreetMap" if title else "View map on OpenStreetMap"
+    return _link(href, label)
+
+
+def _degrees(name: str, named: dict[str, str], key: str, limit: int) -> str:
+    if key not in named:
+        raise ContentError(f"shortcode {name} needs {key!r}")
+    value = _checked(name, f"{key} in degrees", named[key], _DEGREES)
+    if abs(float(value)) > limit:
+        raise ContentError(f"shortcode {name}: {key}={value} is beyond ±{limit} degrees")
+    return value
+
+
 def _figure(name: str, args: Arguments) -> str:
     keys = ("src", "alt", "caption", "title", "link", "width", "height")
     got = _take(name, args, keys, "src")
@@ -192,4 +221,5 @@ _RENDERERS: dict[str, Callable[[str, Arguments], str]] = {
     "tweet": _x,
     "instagram": _instagram,
     "figure": _figure,
+    "map": _map,
 }

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from site_builder import i18n
 from site_builder.config import DEFAULT_BASE_URL, SiteConfig
 from site_builder.config.tomltext import key_line
 from site_builder.engine import buildstatus
@@ -54,6 +55,7 @@ def run_build(
     log.info("%s", summary)
     warn_default_base_url(config)
     warn_markdown_files(config)
+    warn_untranslated(config)
     return 0
 
 
@@ -90,6 +92,25 @@ def report_left_out(config: SiteConfig, left_out: tuple) -> None:
         if n
     ]
     log.info("%s left out (-v lists them; --drafts builds them)", " and ".join(parts))
+
+
+def warn_untranslated(config: SiteConfig) -> None:
+    """A language with no catalogue shows the theme in English: say so once, and how to fix."""
+    for language in {config.language, *(lang.code for lang in config.languages)}:
+        if language.split("-")[0].lower() == "en" or i18n.has_catalogue(
+            language, str(config.locale_folder)
+        ):
+            continue
+        log.warning(
+            "%s: warning: language %r has no interface catalogue: the theme's words stay in "
+            "English; `site-builder translate %s` starts %s",
+            config.shown(config.config_path or Path("site.toml")),
+            language,
+            language,
+            config.shown(
+                config.locale_folder / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+            ),
+        )
 
 
 def warn_default_base_url(config: SiteConfig) -> None:

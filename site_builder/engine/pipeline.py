@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from site_builder import clock
+from site_builder import clock, i18n
 from site_builder.config import SiteConfig
 from site_builder.engine import scan, sources
-from site_builder.engine.keys import digest, load_key, state_key
+from site_builder.engine.keys import digest, hash_bytes, load_key, state_key
 from site_builder.engine.memo import Memo
 from site_builder.engine.publish import lock, write_error
 from site_builder.engine.store import FILE, Store, discard
@@ -105,6 +105,7 @@ class Engine:
         self.config = config
         self.store = self._open_store()
         self._env = self._markdown = None
+        i18n.words.cache_clear()  # the site's catalogue may have changed with it
         if self.memo is not None:
             self.memo.clear()
 
@@ -204,7 +205,12 @@ class Engine:
     def _config_changed(self, changed: set[Path]) -> bool:
         config = self.config
         path = (config.config_path or config.root / "site.toml").resolve()
-        return any(Path(p).resolve() == path for p in changed)
+        # The site's catalogue is read with the configuration (into the templates' words).
+        words = config.locale_folder.resolve()
+        return any(
+            Path(p).resolve() in (path, words) or words in Path(p).resolve().parents
+            for p in changed
+        )
 
     def _build(self, changed: set[Path] | None, started: float) -> Summary:
         store = self.store
@@ -282,7 +288,10 @@ class Engine:
             planned = planner.readers_of(changes.bodies)
         laps.lap("plan")
         counts = digest([repr(sorted(renderer.counts.items()))])
-        fingerprints = Site(digest([site["config"], renderer.site_key]), templates, counts)
+        # Every page shows the theme's words: the site's own catalogue is part of each (by
+        # its bytes, not its place or time: a copied site's pages stay as they are).
+        words = digest(_file_digests(config.locale_folder, site["locale"]))
+        fingerprints = Site(digest([site["config"], renderer.site_key, words]), templates, counts)
         work = Outputs(config, store, memo, cache, renderer, planned, fingerprints, changes.dirty)
         stale = work.stale(check)
         laps.lap("stale")
@@ -332,6 +341,16 @@ class Engine:
             self.env.cache.clear()
         self.store.set_meta(template_keys={"stamps": stamps, "keys": keys})
         return keys
+
+
+def _file_digests(folder: Path, paths) -> list[str]:
+    found = []
+    for name in sorted(paths):
+        try:
+            found.append(f"{Path(name).relative_to(folder)}:{hash_bytes(Path(name).read_bytes())}")
+        except OSError:
+            found.append(f"{name}:unreadable")
+    return found
 
 
 class _Laps:

@@ -67,8 +67,9 @@ def site_inputs(config: SiteConfig, drafts: bool, scanned_at: int) -> dict[str, 
         "drafts": drafts,
         "templates": scan.files(config.template_folders),
         "static": scan.files(config.static_folders),
+        "locale": scan.files([config.locale_folder]),
     }
-    stamps = [*site["templates"].values(), *site["static"].values()]
+    stamps = [*site["templates"].values(), *site["static"].values(), *site["locale"].values()]
     racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
     site["digest"] = None if racy else digest([json.dumps(site, sort_keys=True)])
     return site

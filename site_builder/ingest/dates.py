@@ -60,7 +60,8 @@ def assign_dates(
                 )
             )
             continue
-        while when in used:
+        # Stepping a day back a minute would move it to the day before: days may share.
+        while when in used and not (record.date_only and batch_date is None):
             when -= dt.timedelta(minutes=1)
         used.add(when)
         dated.append((record, when, origin))

@@ -137,14 +137,17 @@ def decide(
     written without `force`). `allow_private`: fetch from private addresses too.
     """
     url, warnings = _web_url(record.url or source_url or "")
-    article_id = article_id_for(record, when, source_url, batch)
+    day_only = record.date_only and not explicit
+    article_id = article_id_for(record, when.date() if day_only else when, source_url, batch)
     match = _existing(index, record, article_id, source_url)
     guessed = is_guessed(origin)
     estimated = record.date_estimated or guessed
     if match is not None:
         article_id = str(match.meta.get("id") or article_id)
-        if not explicit and isinstance(match.meta.get("date"), dt.datetime):
-            when, origin = match.meta["date"], "the earlier import"
+        earlier = match.meta.get("date")
+        if not explicit and isinstance(earlier, dt.date):
+            when, origin = _moment(config, earlier), "the earlier import"
+            day_only = not isinstance(earlier, dt.datetime)
             estimated = estimated and match.meta.get("date_estimated") is True
     found = classify(record.title, record.paragraphs, config.regions, caption=record.caption)
     if match is None:
@@ -160,6 +163,8 @@ def decide(
         if match is None and picture is not None:
             path = bundle  # fetched: the article lives beside its picture
     meta = _front_matter(config, record, article_id, when, found.region, found.countries, url)
+    if day_only:
+        meta["date"] = when.date()
     if estimated and not explicit:
         meta["date_estimated"] = True
         if guessed:  # a guessed date must not reach the front page
@@ -290,13 +295,26 @@ def _same_dump_article(index: ContentIndex, record: Record) -> Existing | None:
     if match is None or record.date is None:
         return match
     date = match.meta.get("date")
-    return match if isinstance(date, dt.datetime) and date.date() == record.date.date() else None
+    if not isinstance(date, dt.date):
+        return None
+    return match if _day(date) == record.date.date() else None
+
+
+def _day(date: dt.date) -> dt.date:
+    return date.date() if isinstance(date, dt.datetime) else date
+
+
+def _moment(config: SiteConfig, date: dt.date) -> dt.datetime:
+    """A front matter date as a moment: a day alone at the site's midnight, as the build reads it."""
+    if isinstance(date, dt.datetime):
+        return date if date.tzinfo else date.replace(tzinfo=config.tz)
+    return dt.datetime.combine(date, dt.time(), config.tz)
 
 
 def _title_identified(meta: dict[str, Any]) -> bool:
     """True for an article whose id was made from its title and date (see article_id_for)."""
     date, title = meta.get("date"), meta.get("title")
-    if not isinstance(date, dt.datetime) or not isinstance(title, str):
+    if not isinstance(date, dt.date) or not isinstance(title, str):
         return False
     key = f"{title}\n{date.isoformat()}"
     return str(meta.get("id")) == f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
@@ -309,8 +327,9 @@ def _web_url(url: str) -> tuple[str, tuple[str, ...]]:
     return "", (f"dropped the link '{url}': not an http(s) address",)
 
 
-def article_id_for(record: Record, when: dt.datetime, source_url: str | None, batch: int) -> str:
-    """urn:uuid from the article's URL, else the batch's --source-url, else title and date.
+def article_id_for(record: Record, when: dt.date, source_url: str | None, batch: int) -> str:
+    """urn:uuid from the article's URL, else the batch's --source-url, else title and date
+    (a moment, or a day alone when the copy states only the day).
 
     One --source-url shared by several articles cannot tell them apart on its own, so
     then the title's slug is added to it.

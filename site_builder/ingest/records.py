@@ -26,6 +26,9 @@ class Record:
     url: str = ""  # the article's own URL, where the source gives one
     date: dt.datetime | None = None  # the date the source states, if any
     date_origin: str = ""  # where that date was found, e.g. "caption, line 64"
+    # The source states a day, not a time (a caption's "February 8, 2026"): the article is
+    # written `date: 2026-02-08`, and pages show no time nobody wrote.
+    date_only: bool = False
     tags: tuple[str, ...] = ()
     source_id: str = ""  # a feed entry's id: the article's identity
     updated: dt.datetime | None = None

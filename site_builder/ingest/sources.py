@@ -107,4 +107,5 @@ def _dump_record(article: dump.DumpArticle, path: Path, saved: dt.date) -> Recor
         credit=article.credit,
         date=dt.datetime.combine(found.date, dt.time()) if found else None,
         date_origin=where,
+        date_only=found is not None,
     )

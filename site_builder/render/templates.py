@@ -73,7 +73,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
     # The site's language: {% trans %} and _() from its catalogue, dates, numbers and
     # country names from CLDR (i18n.py).
-    i18n.install(env, config.language, config.digits)
+    i18n.install(env, config.language, config.digits, str(config.locale_folder))
     words = i18n.words(config)
     env.globals["region_name"] = words.region
     return env
