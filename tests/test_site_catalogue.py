@@ -85,7 +85,9 @@ def test_watch_reads_an_edited_catalogue(tmp_path):
         assert _heading(site) == "Latest news"
         text = po.read_text(encoding="utf-8")
         po.write_text(
-            text.replace('msgid "Latest news"\nmsgstr ""', 'msgid "Latest news"\nmsgstr "À la une"'),
+            text.replace(
+                'msgid "Latest news"\nmsgstr ""', 'msgid "Latest news"\nmsgstr "À la une"'
+            ),
             encoding="utf-8",
         )
         engine.build(changed={po})
