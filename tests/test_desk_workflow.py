@@ -190,6 +190,37 @@ def test_an_update_without_a_time_shows_no_time(tmp_path):
     assert (updated.get("datetime"), updated.text_content()) == ("2026-02-12", "12 February 2026")
 
 
+def test_a_preview_labels_a_scheduled_story_until_its_time(tmp_path):
+    """In a preview (--drafts) a future story says when it is due, on its page and its
+    card; once its time has come the same engine takes the label away."""
+    import datetime as dt
+
+    from site_builder.config import load_config
+    from site_builder.engine.pipeline import Engine
+
+    site = make_site(tmp_path, 'title = "Desk"\nbase_url = "https://example.org/"\n')
+    story = DRAFT.replace("draft: true\n", "").replace("2026-02-10T08:00", "2026-12-24T08:00")
+    (site / "content" / "middle-east" / "embargoed-budget.md").write_text(story, encoding="utf-8")
+    clock = [dt.datetime(2026, 12, 6, tzinfo=dt.UTC)]
+    config = load_config(site / "site.toml", root=site)
+    engine = Engine(config, drafts=True, in_place=True, now=lambda: clock[0])
+    page = site / "output" / "articles" / "2026" / "12" / "embargoed-budget" / "index.html"
+
+    def labels(path: Path) -> list[str]:
+        tree = lxml.html.parse(str(path))
+        return [p.text_content() for p in tree.xpath("//p[@class='label']")]
+
+    try:
+        engine.build()
+        assert labels(page) == ["Scheduled for 24 December 2026, 08:00 UTC"]
+        assert "Scheduled for 24 December 2026, 08:00 UTC" in labels(site / "output" / "index.html")
+        clock[0] = dt.datetime(2026, 12, 24, 8, 1, tzinfo=dt.UTC)
+        engine.build()
+        assert labels(page) == [] and labels(site / "output" / "index.html") == []
+    finally:
+        engine.close()
+
+
 # --- commands that know where they are --------------------------------------------------------
 
 

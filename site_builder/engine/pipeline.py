@@ -280,6 +280,7 @@ class Engine:
         cache = ArticleCache(config, store, lambda bodies: self.markdown.html_many(bodies))
         renderer = Renderer(config, self.env, store.meta("counts") or {})
         renderer.set_pages(menu_pages_of(store.meta("menu_pages") or []))
+        renderer.set_scheduled(store.meta("scheduled") or ())
         templates = self._template_keys(site)
         planner = Planner(config, store, memo, cache, renderer)
         if full:

@@ -95,6 +95,10 @@ class Planner:
         outputs = plan.plan_site(config, published, static, memo.related, dirty, pages, pictures)
         check_folders(config, outputs, shown)
         waiting = [a.date for a in cards if not a.draft and a.date > now]
+        # A preview shows future articles labelled "Scheduled for ...": the label goes when
+        # their time comes (the release below makes that build a full plan).
+        scheduled = sorted(a.id for a in shown if not a.draft and a.date > now)
+        self.renderer.set_scheduled(scheduled)
         left_out = (
             []
             if drafts
@@ -109,7 +113,8 @@ class Planner:
             published=len(published),
             left_out=left_out,
             menu_pages=menu_pages,
-            release=min(waiting).timestamp() if waiting and not drafts else None,
+            release=min(waiting).timestamp() if waiting else None,
+            scheduled=scheduled,
             totals=_totals(published, outputs),
         )
         return Planned(outputs, memo.outputs, set(memo.outputs))

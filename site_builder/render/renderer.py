@@ -121,6 +121,7 @@ class Renderer:
             part.prefix = edition.prefix
         self.set_pages(())
         self.set_counts(counts)
+        self.set_scheduled(())
 
     def set_pages(self, pages) -> None:
         """The header and footer menu ([[menu]]): a page's entry is titled as the page is
@@ -145,11 +146,18 @@ class Renderer:
         for code, part in self.parts.items():
             part.set_counts(counts.get(code, {}))
 
+    def set_scheduled(self, ids) -> None:
+        """The future articles a preview shows (labelled "Scheduled for ...")."""
+        self.scheduled = frozenset(ids)
+        for part in self.parts.values():
+            part.set_scheduled(ids)
+
     @property
     def site_key(self) -> str:
-        """What every page shows of the whole site: the menus of regions and of pages."""
+        """What every page shows of the whole site: the menus of regions and of pages, and
+        which articles a preview labels as scheduled."""
         parts = list(self.parts.values()) or [self]
-        return repr([([r.slug for r in p.nav], p.menu) for p in parts])
+        return repr([([r.slug for r in p.nav], p.menu) for p in parts] + sorted(self.scheduled))
 
     def _in_edition(self, output: Output) -> bool:
         """Whether one language's edition renders this output (else the whole site's)."""
@@ -233,6 +241,7 @@ class Renderer:
             "page": page,
             "url": url,
             "nav": self.nav,
+            "scheduled": self.scheduled,
             "counts": _Counts(self.counts, reads),
             "canonical": urls.absolute(config, page.path),
             "description": article.summary if article and article.summary else config.description,
