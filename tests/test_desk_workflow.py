@@ -282,3 +282,14 @@ def test_serve_on_a_site_never_built_serves_its_pictures(tmp_path, serving):
     assert sources, page
     picture = urljoin("/articles/2026/02/ferry/", sources[0])
     assert server.get(picture)[0] == 200, picture
+
+
+def test_verbose_build_lines_are_short_enough_to_read(tmp_path):
+    site = make_site(tmp_path, 'title = "Desk"\nbase_url = "https://example.org/"\n')
+    proc = run_cli("build", "-v", cwd=site, check=True)
+    lines = proc.stderr.splitlines()
+    assert any(line.startswith("stages: scan+load ") for line in lines)
+    assert any(
+        line.startswith("left out: content/middle-east/embargoed-budget.md") for line in lines
+    )
+    assert max(len(line) for line in lines) <= 100, lines

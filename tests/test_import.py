@@ -178,8 +178,16 @@ def test_a_stated_day_stays_that_day_and_shows_no_time(site):
 def test_verbose_output_says_where_each_date_came_from(site):
     proc = run_cli("import", "-v", "seed.txt", cwd=site)
     assert proc.returncode == 0
-    assert "seed.txt:62: date 2026-02-08T00:00:00+00:00 from caption, line 64" in proc.stderr
-    assert "seed.txt:1: date 2026-02-11T09:30:00+00:00 from file modification time" in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert "seed.txt:62: date 2026-02-08 (caption, line 64), region middle-east" in lines
+    assert (
+        "seed.txt:1: date 2026-02-11T09:30:00+00:00 (file modification time), region middle-east"
+    ) in lines
+    assert "  countries: Iraq, Iran, United States" in lines
+    # Lines one can read in a terminal: the scores are summed by word, the strongest first.
+    assert max(len(line) for line in lines if not line.startswith("created ")) <= 100
+    (iraq,) = [line for line in lines if line.startswith("  Iraq ")]
+    assert iraq.startswith("  Iraq 33.64: body 'Iraq' x10 +13.2, title 'Iraq' +6")
 
 
 def test_batch_date_spaces_articles_a_minute_apart_in_the_site_time_zone(site):

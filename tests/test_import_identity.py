@@ -407,16 +407,19 @@ def test_verbose_import_says_how_each_article_was_dated_and_filed(config, caplog
     from site_builder.ingest.classify import classify
 
     rec = record(line=7)
-    scores = classify(rec.title, rec.paragraphs, config.regions).explain()
-    assert scores.startswith("Kenya ")
+    scores = classify(rec.title, rec.paragraphs, config.regions).explain_lines()
+    assert scores[0].startswith("Kenya ")
     with caplog.at_level(logging.DEBUG, logger="site_builder"):
         file_it(config, rec, origin="caption, line 3")
         file_it(config, record("A new coral", lead="It was deep.", url="https://w/c"))
-    assert [m for m in caplog.messages if m.startswith("src.txt:")] == [
-        f"src.txt:7: date {WHEN.isoformat()} from caption, line 3; region horn-of-africa; "
-        f"countries Kenya; scores: {scores}",
-        f"src.txt:None: date {WHEN.isoformat()} from source; region world; countries -; "
-        "scores: no country named: filed under world",
+    assert caplog.messages[: 2 + len(scores)] == [
+        f"src.txt:7: date {WHEN.isoformat()} (caption, line 3), region horn-of-africa",
+        "  countries: Kenya",
+        *(f"  {line}" for line in scores),
+    ]
+    assert caplog.messages[-2:] == [
+        f"src.txt: date {WHEN.isoformat()} (source), region world",
+        "  no country named: filed under world",
     ]
 
 

@@ -134,7 +134,7 @@ def test_verbose_import_prints_the_scores_that_decided(tmp_path):
         encoding="utf-8",
     )
     proc = run_cli("import", "-v", "--date", "2026-02-11", "w.txt", cwd=tmp_path, check=True)
-    assert re.search(r"scores: Canada 2\.5 \(dateline 'CALGARY' \+2\.5\)", proc.stderr), proc.stderr
+    assert "  Canada 2.5: dateline 'CALGARY' +2.5" in proc.stderr.splitlines(), proc.stderr
 
 
 # --- dumps: titles and isolation ------------------------------------------------------------

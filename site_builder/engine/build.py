@@ -50,7 +50,9 @@ def run_build(
         buildstatus.record(config, False, f"build failed: {len(errors)} error(s)")
         return exc.exit_code
     buildstatus.record(config, True, str(summary), drafts=drafts)
-    log.debug("%s", "; ".join(part for part in (summary.account, summary.stages) if part))
+    log.debug("%s", summary.account)
+    if summary.stages:
+        log.debug("stages: %s", summary.stages)
     report_left_out(config, summary.left_out)
     log.info("%s", summary)
     warn_default_base_url(config)

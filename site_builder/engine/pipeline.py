@@ -367,7 +367,7 @@ class _Laps:
         self.last = now
 
     def __str__(self) -> str:
-        return " ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps)
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps)
 
 
 def _articles(count: int) -> str:

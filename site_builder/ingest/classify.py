@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,6 +85,30 @@ class Classification:
             f"{country} {score:g} ({', '.join(reasons.get(country, ()))})"
             for country, score in self.scores
         )
+
+    def explain_lines(self, countries: int = 4, width: int = 96) -> list[str]:
+        """explain() for a terminal: one short line per country (the strongest few), its
+        mentions summed by place and word, the heaviest first."""
+        if not self.scores:
+            return [self.explain()]
+        reasons = dict(self.evidence)
+        lines = []
+        for country, score in self.scores[:countries]:
+            summed: dict[str, list[float]] = {}
+            for item in reasons.get(country, ()):
+                what, _, value = item.rpartition(" ")
+                seen = summed.setdefault(what, [0, 0.0])
+                seen[0], seen[1] = seen[0] + 1, seen[1] + float(value)
+            ranked = sorted(summed.items(), key=lambda kv: -kv[1][1])
+            mentions = ", ".join(
+                f"{what}{f' x{n:g}' if n > 1 else ''} {total:+.3g}" for what, (n, total) in ranked
+            )
+            lines.append(
+                textwrap.shorten(f"{country} {score:g}: {mentions}", width, placeholder=" …")
+            )
+        if len(self.scores) > countries:
+            lines.append(f"and {len(self.scores) - countries} more countries")
+        return lines
 
 
 def classify(

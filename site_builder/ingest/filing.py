@@ -24,7 +24,7 @@ from site_builder.config import SiteConfig
 from site_builder.content import frontmatter
 from site_builder.content.loader import check_text
 from site_builder.errors import ContentError, SiteBuilderError
-from site_builder.ingest.classify import classify
+from site_builder.ingest.classify import Classification, classify
 from site_builder.ingest.dates import is_guessed
 from site_builder.ingest.records import Record
 from site_builder.urls import slugify
@@ -170,16 +170,8 @@ def decide(
         if guessed:  # a guessed date must not reach the front page
             meta["draft"] = True
     text = render_with_digest(meta, record.body, picture)
-    log.debug(
-        "%s:%s: date %s from %s; region %s; countries %s; scores: %s",
-        record.source_path,
-        record.line,
-        when.isoformat(),
-        origin,
-        found.region,
-        ", ".join(found.countries) or "-",
-        found.explain(),
-    )
+    if log.isEnabledFor(logging.DEBUG):
+        _explain(record, when.date() if day_only else when, origin, found)
     if match is None:
         _refuse_what_build_refuses(config, path, text)
         index.add(Existing(path, text, meta))
@@ -283,6 +275,15 @@ def _refuse_what_build_refuses(config: SiteConfig, path: Path, text: str) -> Non
     if problems:
         messages = "; ".join(getattr(p, "message", str(p)) for p in problems)
         raise ContentError(f"build would refuse {shown_from_cwd(path)}: {messages}")
+
+
+def _explain(record: Record, when: dt.date, origin: str, found: Classification) -> None:
+    """import -v: where the date came from and why the region, in lines one can read."""
+    log.debug("%s: date %s (%s), region %s", record.where, when.isoformat(), origin, found.region)
+    if found.countries:
+        log.debug("  countries: %s", ", ".join(found.countries))
+    for line in found.explain_lines():
+        log.debug("  %s", line)
 
 
 def _same_dump_article(index: ContentIndex, record: Record) -> Existing | None:
