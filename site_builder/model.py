@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import types
 import typing
 from dataclasses import dataclass
@@ -69,10 +70,16 @@ class Article:
     # need one), and shown without a time on pages.
     date_only: bool = False
     updated_date_only: bool = False  # the same for `updated:`
+    params_json: str = ""  # `params:`, the site's own fields, as JSON (content/params.py)
 
     def __post_init__(self):
         if not self.url_path:
             object.__setattr__(self, "url_path", article_path(self.date, self.slug))
+
+    @cached_property
+    def params(self) -> dict:
+        """The site's own fields (`params:`), for templates: {{ article.params.rating }}."""
+        return json.loads(self.params_json) if self.params_json else {}
 
     @cached_property  # each rebuild sorts every article: computed once per article, not per sort
     def newest_first(self) -> tuple[float, str]:
@@ -121,6 +128,7 @@ def to_json(article: Article) -> dict:
         "translation_of": article.translation_of,
         "date_only": article.date_only,
         "updated_date_only": article.updated_date_only,
+        "params_json": article.params_json,
     }
 
 
@@ -150,6 +158,7 @@ def from_json(data: dict) -> Article:
         translation_of=data.get("translation_of", ""),
         date_only=data.get("date_only", False),
         updated_date_only=data.get("updated_date_only", False),
+        params_json=data.get("params_json", ""),
     )
 
 

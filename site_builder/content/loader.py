@@ -17,7 +17,7 @@ from typing import Any
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.config.regions import missing_region
-from site_builder.content import frontmatter, shortcodes
+from site_builder.content import frontmatter, params, shortcodes
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 from site_builder.weburl import link_problem, split
@@ -47,7 +47,7 @@ KNOWN = (
 )
 # Hugo's common keys, so its content builds as it is: description is the summary (when
 # there is none), categories join the tags, and the theme has no use for weight or layout.
-HUGO_KEYS = ("description", "categories", "weight", "layout")
+HUGO_KEYS = ("description", "categories", "weight", "layout", "params")
 IGNORED = ("weight", "layout")
 _noted: set[str] = set()  # the ignored keys already noted: once, not once a file
 PAGES = "pages"  # content/pages/<slug>.md: standalone pages at /<slug>/
@@ -364,6 +364,7 @@ def _fields(
         "updated": _date(config, meta, "updated", fail),
         "date_only": _without_time(meta.get("date")),
         "updated_date_only": _without_time(meta.get("updated")),
+        "params_json": params.read(meta.get("params"), fail),
         "countries": _strings(meta, "countries", fail),
         "tags": tuple(
             dict.fromkeys(_strings(meta, "tags", fail) + _strings(meta, "categories", fail))
