@@ -54,7 +54,8 @@ class Served:
         self.ended = False  # stderr closed: the process ended
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.wait_for_log("serving http://127.0.0.1:")
+        # A wait for the event, bounded for a machine busy with the suite's other worker.
+        self.wait_for_log("serving http://127.0.0.1:", timeout=60)
 
     def _read(self):
         for line in self.proc.stderr:
