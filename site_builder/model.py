@@ -68,10 +68,20 @@ class Article:
     # The date was written without a time of day: at the site's midnight in feeds (which
     # need one), and shown without a time on pages.
     date_only: bool = False
+    # Curation (content/curation.py): leads the front page, until a newer featured story or
+    # `featured_until`; a label above the headline ("Analysis").
+    featured: bool = False
+    featured_until: dt.datetime | None = None
+    kicker: str = ""
 
     def __post_init__(self):
         if not self.url_path:
             object.__setattr__(self, "url_path", article_path(self.date, self.slug))
+
+    @property
+    def bodied(self) -> bool:
+        """Whether it has a body (a card, read back from the store, has none)."""
+        return bool(self.body.strip())
 
     @cached_property  # each rebuild sorts every article: computed once per article, not per sort
     def newest_first(self) -> tuple[float, str]:
@@ -119,6 +129,12 @@ def to_json(article: Article) -> dict:
         "lang": article.lang,
         "translation_of": article.translation_of,
         "date_only": article.date_only,
+        "featured": article.featured,
+        "featured_until": _when(article.featured_until) if article.featured_until else None,
+        "kicker": article.kicker,
+        # Derived, and so part of the card: a story without a body never leads the front
+        # page, so a body emptied or filled changes which listings show it where.
+        "bodied": bool(article.body.strip()),
     }
 
 
@@ -147,6 +163,9 @@ def from_json(data: dict) -> Article:
         lang=data.get("lang", ""),
         translation_of=data.get("translation_of", ""),
         date_only=data.get("date_only", False),
+        featured=data.get("featured", False),
+        featured_until=_moment(data["featured_until"]) if data.get("featured_until") else None,
+        kicker=data.get("kicker", ""),
     )
 
 
@@ -170,16 +189,19 @@ class Translation:
 
 
 class Brief:
-    """What planning needs of an article (plan.py): its identity, dates, region, countries
-    and address; read for every article at every full plan, so kept small and quick."""
+    """What planning needs of an article (plan.py): its identity, dates, region, countries,
+    address and what the front page chooses its lead by; read for every article at every full plan, so kept small and quick."""
 
     __slots__ = (
         "_path",
         "aliases",
         "authors",
+        "bodied",
         "countries",
         "date",
         "draft",
+        "featured",
+        "featured_until",
         "id",
         "image_url",
         "kind",
@@ -210,7 +232,11 @@ class Brief:
             self.image_url,
             self.lang,
             self.translation_of,
+            self.featured,
+            until,
+            self.bodied,
         ) = values
+        self.featured_until = _moment(until) if until else None
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
@@ -249,6 +275,9 @@ def brief(article: Article) -> list:
         article.image.url if article.image else "",
         article.lang,
         article.translation_of,
+        article.featured,
+        _when(article.featured_until) if article.featured_until else None,
+        bool(article.body.strip()),
     ]
 
 

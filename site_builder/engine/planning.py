@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from site_builder.config import SiteConfig
-from site_builder.content import imageref, loader
+from site_builder.content import curation, imageref, loader
 from site_builder.engine import scan
 from site_builder.engine.articles import ArticleCache, Digests
 from site_builder.engine.keys import digest
@@ -92,9 +92,13 @@ class Planner:
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
-        outputs = plan.plan_site(config, published, static, memo.related, dirty, pages, pictures)
+        outputs = plan.plan_site(
+            config, published, static, memo.related, dirty, pages, pictures, now=now
+        )
         check_folders(config, outputs, shown)
-        waiting = [a.date for a in cards if not a.draft and a.date > now]
+        waiting = [a.date for a in cards if not a.draft and a.date > now and not drafts]
+        # A featured story's expiry changes the front page with no file changed.
+        waiting += curation.expiries(published, now)
         left_out = (
             []
             if drafts
@@ -109,7 +113,7 @@ class Planner:
             published=len(published),
             left_out=left_out,
             menu_pages=menu_pages,
-            release=min(waiting).timestamp() if waiting and not drafts else None,
+            release=min(waiting).timestamp() if waiting else None,
             totals=_totals(published, outputs),
         )
         return Planned(outputs, memo.outputs, set(memo.outputs))
