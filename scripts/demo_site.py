@@ -34,8 +34,8 @@ base_url = "{base_url}"
 language = "en"
 author = "Newsroom"
 timezone = "UTC"
-# Four a page: the front page then has region blocks beside its main column.
-per_page = 4
+# Ten a page: the front page shows every story, under the lead and in its blocks.
+per_page = 10
 
 [[menu]]
 title = "About"

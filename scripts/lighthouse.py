@@ -166,7 +166,7 @@ def pages(output: Path) -> dict[str, str]:
     """Site paths of the three pages: home, the top story's region, the top story."""
     home = (output / "index.html").read_text(encoding="utf-8")
     top = re.search(
-        r'class="teaser with-picture top-story".*?class="teaser-title"[^>]*>'
+        r'class="teaser splash with-picture top-story".*?class="teaser-title"[^>]*>'
         r'<a href="([^"]+)"',
         home,
         re.S,

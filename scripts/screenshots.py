@@ -1,4 +1,4 @@
-"""Screenshots of the default theme for the README: front page and an article, desktop and phone.
+"""Screenshots of the default theme for the README: front page, a region, an article; desktop and phone.
 
     python3 scripts/screenshots.py [--site DIR] [--out docs/screenshots]
 
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def build(site: Path, output: Path, base_url: str) -> None:
@@ -92,7 +92,7 @@ def first_article(output: Path, edition: str = "") -> str:
 
 
 def shoot(base: str, article: str, out: Path, edition: str = "", prefix: str = "") -> list[Path]:
-    """Take the four pictures; return their paths."""
+    """Take the six pictures (front page, its lead's region, article); return their paths."""
     from playwright.sync_api import sync_playwright
 
     made = []
@@ -100,8 +100,14 @@ def shoot(base: str, article: str, out: Path, edition: str = "", prefix: str = "
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size, viewport in SIZES.items():
             page = browser.new_page(viewport=viewport, device_scale_factor=1, color_scheme="light")
-            for name, path in (("front", edition), ("article", article)):
-                page.goto(base + path, wait_until="load")
+            page.goto(base + edition, wait_until="load")
+            region = page.eval_on_selector(".teaser.splash .meta a", "a => a.href")
+            for name, address in (
+                ("front", base + edition),
+                ("region", region),
+                ("article", base + article),
+            ):
+                page.goto(address, wait_until="load")
                 target = out / f"{prefix}{name}-{size}.png"
                 target.write_bytes(shrink(page.screenshot(full_page=False)))
                 made.append(target)

@@ -71,6 +71,11 @@ class Article:
     date_only: bool = False
     updated_date_only: bool = False  # the same for `updated:`
     params_json: str = ""  # `params:`, the site's own fields, as JSON (content/params.py)
+    # Curation (content/curation.py): leads the front page, until a newer featured story or
+    # `featured_until`; a label above the headline ("Analysis").
+    featured: bool = False
+    featured_until: dt.datetime | None = None
+    kicker: str = ""
 
     def __post_init__(self):
         if not self.url_path:
@@ -80,6 +85,11 @@ class Article:
     def params(self) -> dict:
         """The site's own fields (`params:`), for templates: {{ article.params.rating }}."""
         return json.loads(self.params_json) if self.params_json else {}
+
+    @property
+    def bodied(self) -> bool:
+        """Whether it has a body (a card, read back from the store, has none)."""
+        return bool(self.body.strip())
 
     @cached_property  # each rebuild sorts every article: computed once per article, not per sort
     def newest_first(self) -> tuple[float, str]:
@@ -129,6 +139,12 @@ def to_json(article: Article) -> dict:
         "date_only": article.date_only,
         "updated_date_only": article.updated_date_only,
         "params_json": article.params_json,
+        "featured": article.featured,
+        "featured_until": _when(article.featured_until) if article.featured_until else None,
+        "kicker": article.kicker,
+        # Derived, and so part of the card: a story without a body never leads the front
+        # page, so a body emptied or filled changes which listings show it where.
+        "bodied": bool(article.body.strip()),
     }
 
 
@@ -159,6 +175,9 @@ def from_json(data: dict) -> Article:
         date_only=data.get("date_only", False),
         updated_date_only=data.get("updated_date_only", False),
         params_json=data.get("params_json", ""),
+        featured=data.get("featured", False),
+        featured_until=_moment(data["featured_until"]) if data.get("featured_until") else None,
+        kicker=data.get("kicker", ""),
     )
 
 
@@ -182,16 +201,19 @@ class Translation:
 
 
 class Brief:
-    """What planning needs of an article (plan.py): its identity, dates, region, countries
-    and address; read for every article at every full plan, so kept small and quick."""
+    """What planning needs of an article (plan.py): its identity, dates, region, countries,
+    address and what the front page chooses its lead by; read for every article at every full plan, so kept small and quick."""
 
     __slots__ = (
         "_path",
         "aliases",
         "authors",
+        "bodied",
         "countries",
         "date",
         "draft",
+        "featured",
+        "featured_until",
         "id",
         "image_url",
         "kind",
@@ -222,7 +244,11 @@ class Brief:
             self.image_url,
             self.lang,
             self.translation_of,
+            self.featured,
+            until,
+            self.bodied,
         ) = values
+        self.featured_until = _moment(until) if until else None
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
@@ -261,6 +287,9 @@ def brief(article: Article) -> list:
         article.image.url if article.image else "",
         article.lang,
         article.translation_of,
+        article.featured,
+        _when(article.featured_until) if article.featured_until else None,
+        bool(article.body.strip()),
     ]
 
 

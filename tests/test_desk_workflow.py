@@ -185,7 +185,8 @@ def test_an_update_without_a_time_shows_no_time(tmp_path):
     (site / "content" / "middle-east" / "embargoed-budget.md").write_text(story, encoding="utf-8")
     run_cli("build", cwd=site, check=True)
     page = lxml.html.parse(str(site / "output" / DRAFT_PATH.strip("/") / "index.html"))
-    published, updated = page.xpath("//header//p[@class='meta']/time")
+    (published,) = page.xpath("//header//p[@class='meta']/time")
+    (updated,) = page.xpath("//header//p[@class='updated']/time")
     assert published.text_content() == "10 February 2026, 08:00 UTC"
     assert (updated.get("datetime"), updated.text_content()) == ("2026-02-12", "12 February 2026")
 

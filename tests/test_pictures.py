@@ -138,9 +138,13 @@ def test_the_front_page_leads_with_the_picture_and_cards_show_thumbnails(site):
     assert top.find(".//img").get("loading") is None  # above the fold: not lazy
     plain = next(t for t in front.find_class("teaser") if "Port talks" in t.text_content())
     assert plain.find(".//img") is None  # no picture: a clean text card
+    # A region's page leads with its own picture (not lazy); any other card's is lazy.
     region = page(site, "gulf/")
-    thumb = region.find_class("with-picture")[0].find(".//img")
-    assert thumb.get("loading") == "lazy" and thumb.get("width") and thumb.get("height")
+    lead, *others = region.find_class("with-picture")
+    assert "top-story" in lead.get("class") and lead.find(".//img").get("loading") is None
+    for img in [lead.find(".//img")] + [card.find(".//img") for card in others]:
+        assert img.get("width") and img.get("height")
+    assert all(card.find(".//img").get("loading") == "lazy" for card in others)
     for img in front.iter("img"):
         assert on_disk(site, "", img.get("src")).is_file()
 

@@ -17,7 +17,7 @@ from typing import Any
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.config.regions import missing_region
-from site_builder.content import frontmatter, params, shortcodes
+from site_builder.content import curation, frontmatter, params, shortcodes
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 from site_builder.weburl import link_problem, split
@@ -44,6 +44,7 @@ KNOWN = (
     "aliases",
     "lang",
     "translation_of",
+    *curation.KEYS,
 )
 # Hugo's common keys, so its content builds as it is: description is the summary (when
 # there is none), categories join the tags, and the theme has no use for weight or layout.
@@ -374,6 +375,7 @@ def _fields(
         "image": _mapping(meta, "image", IMAGE_KEYS, Image, fail),
         "source": _mapping(meta, "source", SOURCE_KEYS, Source, fail),
         **_language_fields(meta, text("lang"), text("translation_of"), fail),
+        **curation.fields(meta, fail, lambda key: _date(config, meta, key, fail)),
     }
 
 

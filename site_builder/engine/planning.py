@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from site_builder.config import SiteConfig
-from site_builder.content import imageref, loader
+from site_builder.content import curation, imageref, loader
 from site_builder.engine import scan
 from site_builder.engine.articles import ArticleCache, Digests
 from site_builder.engine.keys import digest
@@ -92,13 +92,17 @@ class Planner:
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
-        outputs = plan.plan_site(config, published, static, memo.related, dirty, pages, pictures)
+        outputs = plan.plan_site(
+            config, published, static, memo.related, dirty, pages, pictures, now=now
+        )
         check_folders(config, outputs, shown)
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         # A preview shows future articles labelled "Scheduled for ...": the label goes when
         # their time comes (the release below makes that build a full plan).
         scheduled = sorted(a.id for a in shown if not a.draft and a.date > now)
         self.renderer.set_scheduled(scheduled)
+        # A featured story's expiry changes the front page with no file changed.
+        waiting += curation.expiries(published, now)
         left_out = (
             []
             if drafts

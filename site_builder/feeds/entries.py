@@ -120,9 +120,14 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
 
 
 def categories(config: SiteConfig, article: Article) -> list[str]:
-    """Region name, countries, tags: each once, in that order."""
+    """Region name, countries, tags, kicker ("Analysis"): each once, in that order."""
     region = config.region(article.region)
-    names = [region.name if region else article.region, *article.countries, *article.tags]
+    names = [
+        region.name if region else article.region,
+        *article.countries,
+        *article.tags,
+        article.kicker,
+    ]
     return [c for c in dict.fromkeys(clean(n).strip() for n in names) if c]
 
 

@@ -82,14 +82,18 @@ def reading_minutes(text: str) -> int:
 # least that wide for the screen's density. In px, not rem: a rem in `sizes` (as in a media
 # query) is the browser's default 16 px, while style.css sets the root font to 112.5%
 # (18 px), so the 1rem padding either side of a column is 18px.
-# lead: the article column, 42rem (756px) from a 792px viewport on.
-# top: the front page's main column: 2fr of 3 beside the region blocks, 2.5rem apart, from
-# 64em (1024px) on; the picture is at most 45rem (810px) wide; full width below.
+# lead: the article's column, --story 36rem (648px) from a 684px viewport on.
+# top: a front page's lead: 2fr of 3 beside the river or rail, 2.5rem apart, from 64em
+# (1024px) on; the picture is at most 45rem (810px) wide; full width below.
+# stack: a card with its picture above: half the lead's column (two 1.5rem apart) from 64em,
+# half the page from 36em (576px); below, a thumbnail as `thumb`.
 # thumb: 8rem (144px) beside a headline; 5.5rem (99px) on phones (up to 30em, 480px).
 SIZES = {
-    "lead": "(min-width: 792px) 756px, calc(100vw - 36px)",
+    "lead": "(min-width: 684px) 648px, calc(100vw - 36px)",
     "top": "(min-width: 1332px) 810px, (min-width: 1024px) calc((100vw - 81px) * 2 / 3), "
     "(min-width: 846px) 810px, calc(100vw - 36px)",
+    "stack": "(min-width: 1332px) 392px, (min-width: 1024px) calc((100vw - 81px) / 3 - 14px), "
+    "(min-width: 576px) calc(50vw - 32px), (min-width: 481px) 144px, 99px",
     "thumb": "(max-width: 480px) 99px, 144px",
 }
 
@@ -135,6 +139,7 @@ def _article_context(config: SiteConfig, output: Output, shown: Articles) -> tup
         "newer": shown[data.newer] if data.newer else None,
         "older": shown[data.older] if data.older else None,
         "related": [shown[i] for i in data.related],
+        "more": [shown[i] for i in data.more],
         "reading_minutes": reading_minutes(article.body),
         "breadcrumbs": [
             (words("Home"), ""),
@@ -167,15 +172,25 @@ def _moved_names(data: ArticleData) -> dict[str, Callable[[str], str]]:
 def _listing_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
     data = output.data_as(ListingData)
     heading, number, feeds = data.heading, data.number, data.feeds
-    in_blocks = sum(len(block.ids) for block in data.blocks)
-    articles = [shown[i] for i in output.cards[: len(output.cards) - in_blocks]]
+    beside = sum(len(block.ids) for block in (*data.blocks, *data.rail))
+    listed = [shown[i] for i in output.cards[: len(output.cards) - beside]]
+    top = [shown[i] for i in data.top]
+    articles = [a for a in listed if a.id not in data.top]
+
+    def blocks(found: tuple) -> list:
+        return [(config.region(b.region), [shown[i] for i in b.ids]) for b in found]
+
     context = {
+        "lead": top[0] if top else None,
+        "secondary": top[1:],
         "articles": articles,
         "kind": data.kind,
         "heading": heading,
         "pagination": {"number": number, "prev": data.newer, "next": data.older},
         "region": config.region(data.region) if data.region else None,
-        "blocks": [(config.region(b.region), [shown[i] for i in b.ids]) for b in data.blocks],
+        "blocks": blocks(data.blocks),
+        "rail": blocks(data.rail),
+        "rail_countries": data.countries,
         "own_feed": feeds[-1].folder if len(feeds) > 1 else None,
         "pictures": data.pictures,
     }
@@ -187,9 +202,7 @@ def _listing_context(config: SiteConfig, output: Output, shown: Articles) -> tup
             N_("%(heading)s (page %(number)s)"), heading=heading, number=words.number(number)
         )
     )
-    return Page(
-        output.path, "list.html", title, articles[0].date if articles else None, feeds
-    ), context
+    return Page(output.path, "list.html", title, listed[0].date if listed else None, feeds), context
 
 
 def _archive_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:

@@ -106,7 +106,9 @@ class Block:
 class ListingData:
     """A listing page: its kind ('home', 'region', 'tag', ...), heading, page number
     (None on the first page), the paths of the newer and older pages, its region, the
-    feeds it advertises, the front page's region blocks, its cards' pictures."""
+    feeds it advertises, the front page's region blocks, its cards' pictures; on a first
+    page, the ids of its lead and the stories under it, its rail (a block per region) and
+    the countries its stories are about (front.py)."""
 
     kind: str
     heading: str
@@ -117,13 +119,17 @@ class ListingData:
     feeds: tuple[FeedLink, ...]
     blocks: tuple[Block, ...] = ()
     pictures: tuple[Shown, ...] = ()
+    top: tuple[str, ...] = ()
+    rail: tuple[Block, ...] = ()
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleData:
     """An article page: the ids of its neighbours in time and of related articles, its
     lead picture, its translations (on a site in several languages) and the addresses of
-    its tags and authors that are not their slug's (names that slug alike: 'C++', 'C#')."""
+    its tags and authors that are not their slug's (names that slug alike: 'C++', 'C#'),
+    and the ids of the stories "More from <region>" shows beside it (front.py)."""
 
     newer: str | None
     older: str | None
@@ -131,6 +137,7 @@ class ArticleData:
     pictures: tuple[Shown, ...] = ()
     translations: tuple[Translation, ...] = ()
     addresses: tuple[Address, ...] = ()
+    more: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from site_builder import i18n, urls
+from site_builder import clock, i18n, urls
 from site_builder.config import Region, SiteConfig
 from site_builder.errors import ConfigError
 from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
@@ -54,11 +54,11 @@ from site_builder.model import Listed, Translation
 from site_builder.render import editions as ed
 from site_builder.render import names
 from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
+from site_builder.render.front import arranged
 from site_builder.render.outputs import (
     FEED_KINDS,
     ArchiveData,
     ArticleData,
-    Block,
     FeedData,
     FeedLink,
     ListingData,
@@ -81,7 +81,6 @@ from site_builder.render.outputs import (
 from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
 from site_builder.render.related import Answer, Related
 
-REGION_BLOCK = 3  # articles per region block on the front page
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 # Pages no crawler should list: the error page, and the search page (marked noindex).
 UNLISTED = ("404.html", "search/")
@@ -96,20 +95,21 @@ def plan_site(
     pages: Sequence[Listed] = (),
     pictures: dict[str, Picture] | None = None,
     edition: bool = False,
+    now: dt.datetime | None = None,
 ) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
     (source file, digest). `memo` keeps related articles from one plan to the next
     (watch); `dirty` names the articles changed since, whose neighbours' related articles
     are found again. A site in several languages is planned edition by edition
-    (`edition`: planning one of them)."""
+    (`edition`: planning one of them). `now` decides which featured stories still are."""
     if config.languages and not edition:
-        return _editions(config, articles, static, memo, dirty, pages, pictures)
+        return _editions(config, articles, static, memo, dirty, pages, pictures, now)
     _check_menu(config, pages)
     words = i18n.words(config)
     shown = pictures_shown(articles, pictures or {})
     ids = [a.id for a in articles]
-    out = _listing_pages(config, "", config.title, ids, "home", blocks=_blocks(config, articles))
+    out = _listing_pages(config, "", config.title, ids, "home")
     counts = region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
@@ -153,7 +153,8 @@ def plan_site(
     if config.search:
         out.append(Output("search/", "search"))
     out.append(Output("404.html", "notfound"))
-    out = with_pictures(out, shown)
+    regions = [r.slug for r in config.regions]
+    out = with_pictures(arranged(out, articles, shown, regions, now or clock.now()), shown)
     out += _feeds(articles, feeds, shown)
     out.append(
         Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
@@ -191,7 +192,6 @@ def _listing_pages(
     ids: Sequence[str],
     kind: str,
     region: str | None = None,
-    blocks: tuple[Block, ...] = (),
     feeds: tuple[FeedLink, ...] | None = None,
 ) -> list[Output]:
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
@@ -209,8 +209,8 @@ def _listing_pages(
         Output(
             path,
             "listing",
-            ListingData(kind, heading, None, None, older, region, feeds, blocks),
-            tuple(front) + tuple(i for block in blocks for i in block.ids),
+            ListingData(kind, heading, None, None, older, region, feeds),
+            tuple(front),
         )
     ]
     for number in range(numbered, 0, -1):
@@ -231,19 +231,6 @@ def _listing_pages(
 def _numbered(path: str, number: int) -> str:
     """A listing's page N, counted from the oldest: 'gulf/page/1/' holds the oldest."""
     return f"{path}page/{number}/"
-
-
-def _blocks(config: SiteConfig, articles: Sequence[Listed]) -> tuple[Block, ...]:
-    """The front page's blocks: each region's newest few of the articles the main column
-    does not show (a block repeating the column would say nothing new)."""
-    size, total = config.per_page, len(articles)
-    front = total - max(0, total // size - 1) * size  # as _listing_pages pages them
-    newest: dict[str, list[str]] = {r.slug: [] for r in config.regions}
-    for article in articles[front:]:
-        mine = newest[article.region]
-        if len(mine) < REGION_BLOCK:
-            mine.append(article.id)
-    return tuple(Block(r.slug, tuple(newest[r.slug])) for r in config.regions if newest[r.slug])
 
 
 # Each family of listings beside regions: (article attribute, path of a name, index heading,
@@ -398,6 +385,7 @@ def _editions(
     dirty: frozenset[str] | set[str],
     pages: Sequence[Listed],
     pictures: dict[str, Picture] | None,
+    now: dt.datetime | None,
 ) -> list[Output]:
     """Each language's edition planned as a site of its own under its path (editions.py);
     robots.txt, static files, 404.html, the sitemaps and the OPML once, at the root."""
@@ -414,7 +402,7 @@ def _editions(
         # Each edition has the theme's files under its own path (its pages link them
         # relatively); the root keeps them too, for CNAME and 404.html.
         for output in plan_site(
-            edition.config, mine, static, memo, dirty, own_pages, pictures, edition=True
+            edition.config, mine, static, memo, dirty, own_pages, pictures, True, now
         ):
             kind = output.kind
             if kind in ("sitemap", "news-sitemap", "opml"):

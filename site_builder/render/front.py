@@ -1,0 +1,141 @@
+"""The news desk's layout of the plan's listings and article pages: what leads, what follows,
+and what stands beside.
+
+Run over the planned outputs (as pictures.py is), it decides for each listing's first page:
+
+- the front page: the lead (content/curation.py's rule over every published story, so a
+  featured older one leads), the next `SECONDARY` newest, the rest of its first page as the
+  "Latest" river, and a block per region with its newest stories;
+- a region's first page: its lead and river, and a rail of the other regions' newest story
+  and its stories' countries; a tag's, country's or author's: its lead and river, and a
+  rail of its stories' countries and regions (no other listing's news: a tag page must not
+  change with every story filed anywhere);
+- an article page: "More from <region>", the stories of its region nearest to it in time
+  (so a new story changes the rail of its few neighbours, not of its whole region).
+
+All of it is ids in the outputs' data and cards, so the engine's fingerprints see every
+change to what a page shows (a story featured, its expiry passed, a body emptied).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from site_builder.content import curation
+from site_builder.model import Listed
+from site_builder.render.outputs import ArticleData, Block, ListingData, Output, ShownPicture
+
+SECONDARY = 4  # stories under the lead on the front page, at most
+RIVER = 3  # stories left for the "Latest" river before secondary ones are taken
+BLOCK = 4  # stories in a region's block on the front page
+MORE = 4  # "More from <region>" beside an article
+RAIL_COUNTRIES = 12
+
+
+def arranged(
+    outputs: list[Output],
+    articles: Sequence[Listed],
+    shown: dict[str, ShownPicture],
+    regions: Sequence[str],
+    now: dt.datetime,
+) -> list[Output]:
+    """The outputs with their listings' first pages and article pages laid out."""
+    desk = _Desk(articles, shown, regions, now)
+    out = []
+    for output in outputs:
+        data = output.data
+        if isinstance(data, ListingData) and data.number is None:
+            output = desk.listing(output, data)
+        elif isinstance(data, ArticleData):
+            more = desk.more(output.full[0])
+            output = Output(
+                output.path, output.kind, replace(data, more=more), output.cards + more, output.full
+            )
+        out.append(output)
+    return out
+
+
+class _Desk:
+    def __init__(
+        self,
+        articles: Sequence[Listed],
+        shown: dict[str, ShownPicture],
+        regions: Sequence[str],
+        now: dt.datetime,
+    ):
+        self.articles, self.shown, self.now = articles, shown, now
+        self.by_id = {a.id: a for a in articles}
+        self.regions = regions
+        self.filed: dict[str, list[Listed]] = {slug: [] for slug in regions}
+        for article in articles:
+            self.filed.setdefault(article.region, []).append(article)
+        self.place = {a.id: n for mine in self.filed.values() for n, a in enumerate(mine)}
+
+    def _lead(self, stories: Sequence[Listed]) -> Listed | None:
+        return curation.lead(stories, self.shown.__contains__, self.now)
+
+    def listing(self, output: Output, data: ListingData) -> Output:
+        ids = output.cards[: len(output.cards) - sum(len(b.ids) for b in data.blocks)]
+        stories = [self.by_id[i] for i in ids]
+        home = data.kind == "home"
+        lead = self._lead(self.articles if home else stories)
+        if lead is None:
+            return output
+        rest = [i for i in ids if i != lead.id]
+        # A small front page keeps a few stories for its river: two under the lead at least.
+        under = max(min(SECONDARY, len(rest) - RIVER), min(2, len(rest)))
+        top = (lead.id, *rest[:under]) if home else (lead.id,)
+        listed = tuple(ids) + (() if lead.id in ids else (lead.id,))
+        if home:
+            blocks = self._blocks(set(top))
+            rail: tuple[Block, ...] = ()
+        else:
+            blocks = ()
+            rail = self._rail(data, stories)
+        cards = listed + tuple(i for b in (*blocks, *rail) for i in b.ids)
+        countries = () if data.kind == "country" else _countries(stories)
+        data = replace(data, blocks=blocks, top=top, rail=rail, countries=countries)
+        return Output(output.path, output.kind, data, cards, output.full)
+
+    def _blocks(self, taken: set[str]) -> tuple[Block, ...]:
+        """A block per region with stories: its newest not already on top, else its newest."""
+        blocks = []
+        for slug in self.regions:
+            mine = [a.id for a in self.filed.get(slug, ()) if a.id not in taken][:BLOCK]
+            if not mine and self.filed.get(slug):
+                mine = [self.filed[slug][0].id]
+            if mine:
+                blocks.append(Block(slug, tuple(mine)))
+        return tuple(blocks)
+
+    def _rail(self, data: ListingData, stories: Sequence[Listed]) -> tuple[Block, ...]:
+        """A region's page: the other regions' newest story each. Any other listing: the
+        regions its stories are filed under, each with no story (a link)."""
+        if data.kind == "region":
+            return tuple(
+                Block(slug, (self.filed[slug][0].id,))
+                for slug in self.regions
+                if slug != data.region and self.filed.get(slug)
+            )
+        filed = dict.fromkeys(a.region for a in stories)
+        return tuple(Block(slug, ()) for slug in self.regions if slug in filed)
+
+    def more(self, ident: str) -> tuple[str, ...]:
+        """The stories of the article's region nearest to it in time, newer ones first."""
+        mine = self.filed.get(self.by_id[ident].region, [])
+        at = self.place[ident]
+        near = sorted((n for n in range(len(mine)) if n != at), key=lambda n: (abs(n - at), n))[
+            :MORE
+        ]
+        return tuple(mine[n].id for n in sorted(near))
+
+
+def _countries(stories: Sequence[Listed]) -> tuple[str, ...]:
+    """The countries a listing's stories are about, the most named first."""
+    counted = Counter(c for a in stories for c in a.countries)
+    return tuple(name for name, _ in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))[
+        :RAIL_COUNTRIES
+    ]
