@@ -41,6 +41,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction of the article's text: when it was made, and what it says."""
+
+    date: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     """A validated content file. `body` is Markdown; `path` is the source file."""
 
@@ -68,6 +76,7 @@ class Article:
     # The date was written without a time of day: at the site's midnight in feeds (which
     # need one), and shown without a time on pages.
     date_only: bool = False
+    corrections: tuple[Correction, ...] = ()  # oldest first; `updated` is never before the last
 
     def __post_init__(self):
         if not self.url_path:
@@ -119,6 +128,7 @@ def to_json(article: Article) -> dict:
         "lang": article.lang,
         "translation_of": article.translation_of,
         "date_only": article.date_only,
+        "corrections": [[_when(c.date), c.text] for c in article.corrections],
     }
 
 
@@ -147,6 +157,7 @@ def from_json(data: dict) -> Article:
         lang=data.get("lang", ""),
         translation_of=data.get("translation_of", ""),
         date_only=data.get("date_only", False),
+        corrections=tuple(Correction(_moment(d), t) for d, t in data.get("corrections", ())),
     )
 
 
@@ -177,6 +188,7 @@ class Brief:
         "_path",
         "aliases",
         "authors",
+        "corrected",
         "countries",
         "date",
         "draft",
@@ -210,11 +222,13 @@ class Brief:
             self.image_url,
             self.lang,
             self.translation_of,
+            corrected,
         ) = values
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
         self.tags, self.authors, self.aliases = tuple(tags), tuple(authors), tuple(aliases)
+        self.corrected = tuple(_moment(when) for when in corrected)
 
     @property
     def path(self) -> Path:
@@ -223,6 +237,13 @@ class Brief:
     @property
     def newest_first(self) -> tuple[float, str]:
         return (-self.date.timestamp(), self.id)
+
+
+def corrected(article: Article | Brief) -> tuple[dt.datetime, ...]:
+    """The dates of an article's corrections, oldest first (an Article or its Brief)."""
+    if isinstance(article, Brief):
+        return article.corrected
+    return tuple(c.date for c in article.corrections)
 
 
 # What the plan reads of an article: the whole Article, or its Brief (the engine's, from
@@ -249,6 +270,7 @@ def brief(article: Article) -> list:
         article.image.url if article.image else "",
         article.lang,
         article.translation_of,
+        [_when(c.date) for c in article.corrections],
     ]
 
 

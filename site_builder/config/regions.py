@@ -70,6 +70,7 @@ RESERVED = frozenset(
         "articles",
         "archive",
         "authors",
+        "corrections",
         "countries",
         "page",
         "pagefind",

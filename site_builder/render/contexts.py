@@ -249,6 +249,15 @@ def _subscribe_context(config: SiteConfig, output: Output, shown: Articles) -> t
     return Page(output.path, "subscribe.html", words("Subscribe")), {"feed_list": rows}
 
 
+def _corrections_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    """corrections/: every correction of the articles it shows, the latest first."""
+    rows = [(c, shown[i]) for i in output.cards for c in shown[i].corrections]
+    rows.sort(key=lambda row: -row[0].date.timestamp())  # stable: ties keep the plan's order
+    title = i18n.words(config)("Corrections")
+    feeds = (FeedLink("", config.title), FeedLink(output.path, f"{config.title} - {title}"))
+    return Page(output.path, "corrections.html", title, feeds=feeds), {"corrections": rows}
+
+
 CONTEXTS: dict[str, Callable[[SiteConfig, Output, Articles], tuple[Page, dict]]] = {
     "article": _article_context,
     "listing": _listing_context,
@@ -256,6 +265,7 @@ CONTEXTS: dict[str, Callable[[SiteConfig, Output, Articles], tuple[Page, dict]]]
     "subscribe": _subscribe_context,
     "page": _page_context,
     "terms": _terms_context,
+    "corrections": _corrections_context,
     "search": lambda config, output, shown: (
         Page(output.path, "search.html", i18n.words(config)("Search")),
         {},
