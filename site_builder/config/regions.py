@@ -70,7 +70,6 @@ RESERVED = frozenset(
         "articles",
         "archive",
         "authors",
-        "corrections",
         "countries",
         "page",
         "pagefind",
