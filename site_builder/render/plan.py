@@ -139,9 +139,17 @@ def plan_site(
     for family in config.taxonomies:
         out += _taxonomy(config, articles, family, feeds, words, moved)
     out += _article_pages(articles, memo if memo is not None else {}, dirty, moved)
-    out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
+    listed = _corrections(config, articles, feeds, words)  # the corrected articles
+    own = any(page.url_path == urls.CORRECTIONS for page in pages)
+    out += [
+        Output(
+            p.url_path, "page", cards=listed if p.url_path == urls.CORRECTIONS else (), full=(p.id,)
+        )
+        for p in pages
+    ]
     out += _archive_pages(config, articles)
-    out += _corrections(config, articles, feeds, words)
+    if listed and not own:  # the site's own page there lists them (a corrections policy)
+        out.append(Output(urls.CORRECTIONS, "corrections", cards=listed))
     newest = articles[0].date.isoformat() if articles else None
     rows = [SubscribeRow(words(N_("All news")), "", len(articles))]
     rows += [
@@ -310,15 +318,16 @@ def _taxonomy(
 
 def _corrections(
     config: SiteConfig, articles: Sequence[Listed], feeds: list[Feed], words: i18n.Words
-) -> list[Output]:
-    """corrections/: every correction, the latest first, and its feeds (added to `feeds`);
-    only on a site that has corrected an article."""
+) -> tuple[str, ...]:
+    """The corrected articles, the latest correction first; their feeds at corrections/
+    (added to `feeds`), only on a site that has corrected an article."""
     ids = corrections(articles, len(articles))
-    if not ids:
-        return []
-    title = f"{config.title} - {words(N_('Corrections'))}"
-    feeds.append(Feed("corrections", title, title, urls.CORRECTIONS, ids[: config.feed_entries]))
-    return [Output(urls.CORRECTIONS, "corrections", cards=ids)]
+    if ids:
+        title = f"{config.title} - {words(N_('Corrections'))}"
+        feeds.append(
+            Feed("corrections", title, title, urls.CORRECTIONS, ids[: config.feed_entries])
+        )
+    return ids
 
 
 def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
