@@ -323,7 +323,8 @@ def _corrections(
     (added to `feeds`), only on a site that has corrected an article."""
     ids = corrections(articles, len(articles))
     if ids:
-        title = f"{config.title} - {words(N_('Corrections'))}"
+        name = words(N_("Corrections"))
+        title = f"{config.title} - {name}"
         feeds.append(
             Feed("corrections", title, title, urls.CORRECTIONS, ids[: config.feed_entries])
         )
