@@ -20,7 +20,8 @@ def write_articles(site: Path, start: int, count: int) -> None:
         (site / "content" / region / f"story-{number}.md").write_text(
             f"---\nid: story-{number}\ntitle: Story {number}\n"
             f"date: 2026-0{1 + day // 28}-{1 + day % 28:02d}T{hour:02d}:00:00Z\n"
-            f"region: {region}\n---\nThe text of story {number}.\n"
+            f"region: {region}\n---\nThe text of story {number}.\n",
+            encoding="utf-8",
         )
 
 
@@ -52,7 +53,9 @@ def published(site: Path, region: str = "") -> set[str]:
 
 
 def test_walking_prev_archive_from_the_feed_gets_every_article_once(tmp_path):
-    (tmp_path / "site.toml").write_text(f"per_page = {PER_PAGE}\nfeed_entries = 3\n")
+    (tmp_path / "site.toml").write_text(
+        f"per_page = {PER_PAGE}\nfeed_entries = 3\n", encoding="utf-8"
+    )
     write_articles(tmp_path, 0, 37)
     build(tmp_path)
     for name, region in [
@@ -73,7 +76,7 @@ def test_walking_prev_archive_from_the_feed_gets_every_article_once(tmp_path):
 
 
 def test_full_archives_do_not_change_when_articles_are_added(tmp_path):
-    (tmp_path / "site.toml").write_text(f"per_page = {PER_PAGE}\n")
+    (tmp_path / "site.toml").write_text(f"per_page = {PER_PAGE}\n", encoding="utf-8")
     write_articles(tmp_path, 0, 40)
     build(tmp_path)
     output = tmp_path / "output"

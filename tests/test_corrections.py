@@ -83,7 +83,7 @@ def test_a_correction_shows_on_the_page_in_feeds_and_on_the_corrections_page(sit
     assert policy.xpath("//link[@rel='alternate'][@type='application/atom+xml']/@href")[-1] == (
         "atom.xml"
     )
-    news = (out / "news-sitemap.xml").read_text()
+    news = (out / "news-sitemap.xml").read_text(encoding="utf-8")
     assert re.search(r"article-7/</loc>\s*<lastmod>2026-11-27T10:30:00\+00:00</lastmod>", news), (
         news
     )
@@ -100,7 +100,7 @@ def test_updated_with_a_correction_note_is_a_correction(site):
         encoding="utf-8",
     )
     Watching(load_config(site / "site.toml")).rebuild(None)
-    text = (site / "output" / "corrections" / "feed.json").read_text()
+    text = (site / "output" / "corrections" / "feed.json").read_text(encoding="utf-8")
     item = json.loads(text)["items"][0]
     assert item["date_modified"] == "2026-01-20T09:00:00+00:00"
     assert "The toll was 12.</p>" in item["content_html"]
@@ -135,13 +135,15 @@ def test_bad_corrections_are_one_line_errors(site, front, message):
 def test_rel_me_profiles_are_in_every_pages_head(site):
     toml = site / "site.toml"
     toml.write_text(
-        toml.read_text() + 'me = ["https://mastodon.social/@desk", "https://example.net/desk"]\n'
+        toml.read_text(encoding="utf-8")
+        + 'me = ["https://mastodon.social/@desk", "https://example.net/desk"]\n',
+        encoding="utf-8",
     )
     Watching(load_config(toml)).rebuild(None)
     pages = list((site / "output").rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
-        if "http-equiv" in page.read_text():  # a redirect page
+        if "http-equiv" in page.read_text(encoding="utf-8"):  # a redirect page
             continue
         head = lxml_html.fromstring(page.read_bytes()).head
         assert head.xpath("link[@rel='me']/@href") == [

@@ -23,7 +23,8 @@ def test_the_demo_sites_feeds_have_no_error_and_no_warning(tmp_path):
     for number in range(12):  # enough Gulf news for the region's feeds to have archives
         (tmp_path / "content" / "gulf" / f"brief-{number}.md").write_text(
             f"---\nid: urn:uuid:00000000-0000-4000-9000-{number:012d}\ntitle: Gulf brief {number}\n"
-            f"date: 2026-10-{number + 1:02d}T09:00:00Z\nregion: gulf\n---\nA short item.\n"
+            f"date: 2026-10-{number + 1:02d}T09:00:00Z\nregion: gulf\n---\nA short item.\n",
+            encoding="utf-8",
         )
     run_cli("build", "-q", "--base-url", SITE_URL, cwd=tmp_path, check=True)
     proc = subprocess.run(

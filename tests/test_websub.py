@@ -92,7 +92,9 @@ def test_a_deploy_announces_each_changed_feed_once_and_an_unchanged_one_none(tmp
     assert hub.announced() == []  # nothing changed: no hub is bothered
 
     story = next((site / "content" / "horn-of-africa").glob("rsf-*.md"))
-    story.write_text(story.read_text().replace("mosque", "mosque compound", 1))
+    story.write_text(
+        story.read_text(encoding="utf-8").replace("mosque", "mosque compound", 1), encoding="utf-8"
+    )
     cli(site, "build", "-q")
     cli(site, "deploy")
     after = tree(site / "output")
@@ -128,7 +130,8 @@ def test_a_hub_that_does_not_answer_times_out_with_a_warning(tmp_path, monkeypat
     silent.listen(8)  # connections are taken by the kernel, never answered
     port = silent.getsockname()[1]
     (tmp_path / "site.toml").write_text(
-        f'base_url = "{SITE}"\n[websub]\nhubs = ["http://127.0.0.1:{port}/"]\n'
+        f'base_url = "{SITE}"\n[websub]\nhubs = ["http://127.0.0.1:{port}/"]\n',
+        encoding="utf-8",
     )
     config = load_config(tmp_path / "site.toml")
     monkeypatch.setattr(websub, "TIMEOUT", 0.3)
@@ -145,13 +148,16 @@ def test_feeds_name_their_hubs(tmp_path, hub):
     site = hub_site(tmp_path, hub.url)
     cli(site, "build", "-q")
     out = site / "output"
-    assert f'<atom:link rel="hub" href="{hub.url}"/>' in (out / "feed.xml").read_text()
-    assert f'<link rel="hub" href="{hub.url}"/>' in (out / "gulf" / "atom.xml").read_text()
-    assert (
-        '<link href="https://news.example.org/atom.xml" rel="self"'
-        in (out / "atom.xml").read_text()
+    assert f'<atom:link rel="hub" href="{hub.url}"/>' in (out / "feed.xml").read_text(
+        encoding="utf-8"
     )
-    hubs = json.loads((out / "feed.json").read_text())["hubs"]
+    assert f'<link rel="hub" href="{hub.url}"/>' in (out / "gulf" / "atom.xml").read_text(
+        encoding="utf-8"
+    )
+    assert '<link href="https://news.example.org/atom.xml" rel="self"' in (
+        out / "atom.xml"
+    ).read_text(encoding="utf-8")
+    hubs = json.loads((out / "feed.json").read_text(encoding="utf-8"))["hubs"]
     assert hubs == [{"type": "WebSub", "url": hub.url}]
 
 
@@ -168,7 +174,7 @@ def test_feeds_name_their_hubs(tmp_path, hub):
     ],
 )
 def test_bad_hubs_and_profiles_are_one_line_errors(tmp_path, text, message):
-    (tmp_path / "site.toml").write_text(text)
+    (tmp_path / "site.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "site.toml")
     assert str(caught.value).startswith(str(tmp_path / message.split(":")[0]))
