@@ -36,6 +36,11 @@ author = "Newsroom"
 timezone = "UTC"
 # Ten a page: the front page shows every story, under the lead and in its blocks.
 per_page = 10
+# The desk's profile (rel="me") and a WebSub hub its feeds name (deploy pings it).
+me = ["https://mastodon.social/@demodesk"]
+
+[websub]
+hubs = ["https://pubsubhubbub.appspot.com/"]
 
 [[menu]]
 title = "About"
@@ -80,6 +85,9 @@ STORIES = [
             "three coastal towns on Friday, the water authority said.",
             "caption": "The coast near the new plant at dusk.",
             "credit": "Demo News Desk",
+            "updated": "2026-11-28T09:15:00+00:00",
+            "correction": "An earlier version gave the plant's output as 400,000 cubic "
+            "metres a day; it is 40,000.",
         },
         """\
 A solar-powered desalination plant began supplying drinking water to three coastal towns on
@@ -216,7 +224,17 @@ water at 15 stations along the way.
     ),
 ]
 
-FIELDS = ("title", "date", "region", "countries", "tags", "author", "summary")
+FIELDS = (
+    "title",
+    "date",
+    "updated",
+    "region",
+    "countries",
+    "tags",
+    "author",
+    "summary",
+    "correction",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -331,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="deploy into a target that holds files no deploy put there: they are listed "
         "and kept, never deleted",
     )
+    deploy.add_argument(
+        "--no-ping",
+        dest="ping",
+        action="store_false",
+        help="do not announce the changed feeds to the [websub] hubs of site.toml",
+    )
     _common(deploy)
     return parser
 
@@ -413,7 +419,12 @@ def _run(args: argparse.Namespace) -> int:
         from site_builder.deploy import run_deploy
 
         return run_deploy(
-            config, args.target, dry_run=args.dry_run, delete=args.delete, adopt=args.adopt
+            config,
+            args.target,
+            dry_run=args.dry_run,
+            delete=args.delete,
+            adopt=args.adopt,
+            ping=args.ping,
         )
     from site_builder.serve.devloop import run_serve, run_watch
 

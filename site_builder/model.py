@@ -42,6 +42,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction of the article's text: when it was made, and what it says."""
+
+    date: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     """A validated content file. `body` is Markdown; `path` is the source file."""
 
@@ -76,6 +84,7 @@ class Article:
     featured: bool = False
     featured_until: dt.datetime | None = None
     kicker: str = ""
+    corrections: tuple[Correction, ...] = ()  # oldest first; `updated` is never before the last
 
     def __post_init__(self):
         if not self.url_path:
@@ -145,6 +154,7 @@ def to_json(article: Article) -> dict:
         # Derived, and so part of the card: a story without a body never leads the front
         # page, so a body emptied or filled changes which listings show it where.
         "bodied": bool(article.body.strip()),
+        "corrections": [[_when(c.date), c.text] for c in article.corrections],
     }
 
 
@@ -178,6 +188,7 @@ def from_json(data: dict) -> Article:
         featured=data.get("featured", False),
         featured_until=_moment(data["featured_until"]) if data.get("featured_until") else None,
         kicker=data.get("kicker", ""),
+        corrections=tuple(Correction(_moment(d), t) for d, t in data.get("corrections", ())),
     )
 
 
@@ -209,6 +220,7 @@ class Brief:
         "aliases",
         "authors",
         "bodied",
+        "corrected",
         "countries",
         "date",
         "draft",
@@ -247,12 +259,14 @@ class Brief:
             self.featured,
             until,
             self.bodied,
+            corrected,
         ) = values
         self.featured_until = _moment(until) if until else None
         self.date = _moment(date)
         self.updated = _moment(updated) if updated else None
         self.countries = tuple(countries)
         self.tags, self.authors, self.aliases = tuple(tags), tuple(authors), tuple(aliases)
+        self.corrected = tuple(_moment(when) for when in corrected)
 
     @property
     def path(self) -> Path:
@@ -261,6 +275,13 @@ class Brief:
     @property
     def newest_first(self) -> tuple[float, str]:
         return (-self.date.timestamp(), self.id)
+
+
+def corrected(article: Article | Brief) -> tuple[dt.datetime, ...]:
+    """The dates of an article's corrections, oldest first (an Article or its Brief)."""
+    if isinstance(article, Brief):
+        return article.corrected
+    return tuple(c.date for c in article.corrections)
 
 
 # What the plan reads of an article: the whole Article, or its Brief (the engine's, from
@@ -290,6 +311,7 @@ def brief(article: Article) -> list:
         article.featured,
         _when(article.featured_until) if article.featured_until else None,
         bool(article.body.strip()),
+        [_when(c.date) for c in article.corrections],
     ]
 
 

@@ -7,6 +7,7 @@ any base path; feeds and sitemaps use absolute URLs built from base_url.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -66,6 +67,20 @@ def region_path(slug: str) -> str:
 def country_path(name: str) -> str:
     """A country's listing: 'countries/saudi-arabia/'."""
     return f"countries/{slugify(name)}/"
+
+
+def numbered(path: str, number: int) -> str:
+    """A listing's page N, counted from the oldest: 'gulf/page/1/' holds the oldest. The
+    feed of the listing at path keeps its RFC 5005 archive documents there too:
+    'gulf/page/1/feed.xml' and 'gulf/page/1/atom.xml' hold the same articles as the page."""
+    return f"{path}page/{number}/"
+
+
+# An archive document's file ('page/3/feed.xml', 'gulf/page/3/atom.xml'): not a feed to
+# subscribe to, so never announced to a WebSub hub.
+ARCHIVE_DOCUMENT = re.compile(r"(^|/)page/[0-9]+/(feed|atom)\.xml$")
+# The page that lists every correction, and the folder of its feeds.
+CORRECTIONS = "corrections/"
 
 
 def output_file(path: str) -> str:

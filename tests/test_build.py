@@ -161,7 +161,8 @@ def test_every_internal_link_resolves(tmp_path, base_url):
 def test_pages_and_feeds_exist_and_carry_metadata(tmp_path):
     config, summary = build(make_site(tmp_path, SAMPLE))
     out = config.output_dir
-    assert summary.articles == 4 and summary.feeds == 30
+    # 30 feeds, and the site feed's RFC 5005 archive (page/1/) in RSS and Atom
+    assert summary.articles == 4 and summary.feeds == 32
     for name in (
         "index.html",
         "page/1/index.html",
@@ -353,5 +354,5 @@ def test_404_links_are_absolute_paths_under_the_base(tmp_path):
 def test_summary_line(tmp_path):
     proc = run_cli("build", cwd=make_site(tmp_path, SAMPLE), check=True)
     assert re.search(
-        r"built \d+ articles, \d+ pages, 30 feeds into output/ in \d+\.\d\d s", proc.stderr
+        r"built \d+ articles, \d+ pages, 32 feeds into output/ in \d+\.\d\d s", proc.stderr
     )

@@ -75,8 +75,9 @@ def test_one_body_edit_redoes_its_page_and_feeds_and_keeps_every_other_file(site
     before = mtimes(site)
     path = site / "content" / "gulf" / "article-4.md"
     write(path, article(4).replace("More text.", "A corrected paragraph."))
-    # Its page and the feeds that carry its body: the site's, its region's, its tag's.
-    assert build(site) == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
+    # Its page and the feeds that carry its body: the site's, its region's, its tag's, and
+    # the site feed's archive documents that hold it (RFC 5005).
+    assert build(site) == "1 parsed, 12 rendered, 12 written, 0 deleted (11 articles; bodies only)"
     after = mtimes(site)
     changed = sorted(
         str(p.relative_to(site / "output")) for p in after if after[p] != before.get(p)
@@ -89,6 +90,8 @@ def test_one_body_edit_redoes_its_page_and_feeds_and_keeps_every_other_file(site
         "gulf/atom.xml",
         "gulf/feed.json",
         "gulf/feed.xml",
+        "page/2/atom.xml",
+        "page/2/feed.xml",
         "tags/test/atom.xml",
         "tags/test/feed.json",
         "tags/test/feed.xml",

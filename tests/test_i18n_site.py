@@ -2,13 +2,15 @@
 English theme string, right-to-left with dates, counts and times isolated; English stays.
 
 The visible text of every page is collected with lxml, less what the editors wrote (titles,
-summaries, bodies: marked dir="auto"), and compared with the English catalogue.
+summaries, bodies: marked dir="auto"; the menu's titles, from site.toml), and compared with
+the English catalogue.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,12 @@ from lxml import html
 from site_builder import i18n
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s|<[^>]+>")
+# The [[menu]] titles of the bundled site.toml: the editors' words, in the site's language
+# as they write them ("Corrections", also the theme's heading of a corrections list).
+MENU_TITLES = {
+    item["title"]
+    for item in tomllib.loads((REPO / "site.toml").read_text(encoding="utf-8")).get("menu", [])
+}
 
 
 def english_fragments() -> set[str]:
@@ -42,6 +50,9 @@ def theme_text(path: Path) -> str:
         "//p[contains(@class, 'site-title')] | //code"
     ):
         element.drop_tree()
+    for link in doc.xpath("//nav//a"):
+        if link.text_content().strip() in MENU_TITLES:
+            link.drop_tree()
     return " ".join(doc.text_content().split())
 
 

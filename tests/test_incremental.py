@@ -221,10 +221,11 @@ def test_body_edits_render_only_their_pages_and_feeds(site):
     }
     path = site / "content" / "gulf" / "article-4.md"
     path.write_text(article(4).replace("More text.", "A corrected paragraph."), encoding="utf-8")
-    # its page, and the site's, the Gulf's and its tag's feeds in three formats
+    # its page, and the site's, the Gulf's and its tag's feeds in three formats, and the
+    # site feed's RSS and Atom archive documents that hold it (RFC 5005)
     assert (
         builder.rebuild({path})
-        == "1 parsed, 10 rendered, 10 written, 0 deleted (11 articles; bodies only)"
+        == "1 parsed, 12 rendered, 12 written, 0 deleted (11 articles; bodies only)"
     )
     assert {p: p.stat().st_mtime_ns for p in listings} == listings
     assert_same_as_clean(site)

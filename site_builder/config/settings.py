@@ -99,6 +99,8 @@ class SiteConfig:
     typography: bool = True
     taxonomies: tuple[str, ...] = TAXONOMIES
     languages: tuple[Language, ...] = ()  # [languages.*]: empty for a one-language site
+    me: tuple[str, ...] = ()  # the site's profiles elsewhere, linked rel="me" from every page
+    hubs: tuple[str, ...] = ()  # [websub] hubs: named in the feeds, pinged after a deploy
     config_path: Path | None = None
 
     @property

@@ -1,4 +1,5 @@
-"""The smaller tables and arrays of site.toml: [[menu]], [permalinks] and taxonomies."""
+"""The smaller tables and arrays of site.toml: [[menu]], [permalinks], taxonomies, me and
+[websub]."""
 
 from __future__ import annotations
 
@@ -111,9 +112,38 @@ def taxonomies(value: Any, path: Path | None, text: str) -> tuple[str, ...]:
     return tuple(t for t in TAXONOMIES if t in value)
 
 
+def _web_addresses(value: Any, key: str, path: Path | None, line: int | None) -> tuple[str, ...]:
+    """A list of absolute http(s) URLs, each checked."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"'{key}': expected a list of https:// URLs, got {value!r}", path, line)
+    for url in value:
+        parts = split(url, path, line, ConfigError)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"'{key}': {url!r} is not an http(s) URL", path, line)
+    return tuple(dict.fromkeys(value))
+
+
+def me(value: Any, path: Path | None, text: str) -> tuple[str, ...]:
+    """me = ["https://mastodon.social/@desk"]: the site's profiles, linked rel="me"."""
+    return _web_addresses(value, "me", path, key_line(text, "me"))
+
+
+def websub(value: Any, path: Path | None, text: str) -> tuple[str, ...]:
+    """[websub] hubs = ["https://pubsubhubbub.appspot.com/"]: the hubs feeds name and
+    deploy pings."""
+    line = table_line(text, "websub") or key_line(text, "websub")
+    if not isinstance(value, dict) or set(value) - {"hubs"}:
+        raise ConfigError("'websub': expected a table with hubs = [\"https://...\"]", path, line)
+    return _web_addresses(
+        value.get("hubs", []), "websub.hubs", path, key_line_after(text, "hubs", line) or line
+    )
+
+
 # Tables and arrays of site.toml: key -> (attribute, reader)
 TABLES = {
     "menu": ("menu", menu),
     "permalinks": ("permalink", permalinks),
     "taxonomies": ("taxonomies", taxonomies),
+    "me": ("me", me),
+    "websub": ("hubs", websub),
 }

@@ -17,7 +17,7 @@ from typing import Any
 from site_builder import i18n
 from site_builder.config import RESERVED, SiteConfig
 from site_builder.config.regions import missing_region
-from site_builder.content import curation, frontmatter, params, shortcodes
+from site_builder.content import corrections, curation, frontmatter, params, shortcodes
 from site_builder.errors import YAML_KINDS, ContentError, ErrorList, SiteBuilderError, kind_of
 from site_builder.model import Article, Image, Source, article_path
 from site_builder.weburl import link_problem, split
@@ -45,6 +45,7 @@ KNOWN = (
     "lang",
     "translation_of",
     *curation.KEYS,
+    *corrections.KEYS,
 )
 # Hugo's common keys, so its content builds as it is: description is the summary (when
 # there is none), categories join the tags, and the theme has no use for weight or layout.
@@ -362,7 +363,7 @@ def _fields(
         "region": region,
         "slug": slug,
         "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
-        "updated": _date(config, meta, "updated", fail),
+        **corrections.fields(config, meta, _date, fail),
         "date_only": _without_time(meta.get("date")),
         "updated_date_only": _without_time(meta.get("updated")),
         "params_json": params.read(meta.get("params"), fail),

@@ -17,7 +17,7 @@ import logging
 import time
 
 from site_builder.config import DeployTarget, SiteConfig
-from site_builder.deploy import gitbranch, plan, rsync, s3, snapshot, targets
+from site_builder.deploy import gitbranch, plan, rsync, s3, snapshot, targets, websub
 from site_builder.deploy.common import Context, DeployError
 from site_builder.deploy.lock import deploy_lock
 from site_builder.engine import buildstatus, publish
@@ -31,8 +31,10 @@ def run_deploy(
     dry_run: bool = False,
     delete: bool | None = None,
     adopt: bool = False,
+    ping: bool = True,
 ) -> int:
-    """Deploy output/ to the named target (the first one by default); return the exit status."""
+    """Deploy output/ to the named target (the first one by default); return the exit status.
+    `ping`: announce the changed feeds to the WebSub hubs of site.toml."""
     target = pick_target(config, name)
     delete = target.delete if delete is None else delete
     with deploy_lock(config.cache_dir), publish.lock(config):
@@ -43,6 +45,8 @@ def run_deploy(
             result = _deploy_to_host(ctx)
             seconds = time.perf_counter() - started
     _report(ctx, result, seconds)
+    if ping:  # once the files are up, and outside the locks: a slow hub holds no build
+        websub.announce(config, result.uploaded, dry_run)
     return 0
 
 

@@ -8,12 +8,13 @@ never shows up twice in a reader.
 from __future__ import annotations
 
 import datetime as dt
+import html as _html
 import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from site_builder import urls
+from site_builder import i18n, urls
 from site_builder.config import SiteConfig
 from site_builder.feeds.absolute import absolutize
 from site_builder.model import Article, Listed
@@ -50,6 +51,10 @@ class FeedSpec:
     articles: tuple[Article, ...]
     fallback_date: dt.datetime  # used only when the feed has no entries
     pictures: Mapping[str, EntryPicture] = field(default_factory=dict)  # id -> a site file
+    # RFC 5005: (rel, folder) of its current and archive documents; whether it is an
+    # archive document (which names no WebSub hub: hubs announce subscription feeds).
+    links: tuple[tuple[str, str], ...] = ()
+    archive: bool = False
 
     def path(self, name: str) -> str:
         """The site path of this feed's file called name: 'feed.xml', 'gulf/atom.xml'."""
@@ -116,7 +121,21 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
         from site_builder.content.markup import sanitise
 
         body = sanitise(body)
-    return clean(absolutize(body, page, fragments=True))
+    return clean(absolutize(body, page, fragments=True) + correction_notes(config, article))
+
+
+def correction_notes(config: SiteConfig, article: Article) -> str:
+    """The article's corrections as the end of its feed entry, oldest first: a reader
+    shows the entry as updated, and the note says what changed."""
+    words = i18n.words(config)
+    notes = []
+    for correction in article.corrections:
+        day = i18n.long_date(correction.date.astimezone(config.tz), config.language, config.digits)
+        label = words(i18n.N_("Correction, %(date)s:"), date=day)
+        notes.append(
+            f"\n<p><strong>{_html.escape(label, quote=False)}</strong> {_html.escape(correction.text, quote=False)}</p>"
+        )
+    return "".join(notes)
 
 
 def categories(config: SiteConfig, article: Article) -> list[str]:

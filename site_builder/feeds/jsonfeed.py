@@ -36,6 +36,9 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
         "description": clean(spec.description),
         "language": config.language,
         "authors": [{"name": author}],
+        **(
+            {"hubs": [{"type": "WebSub", "url": hub} for hub in config.hubs]} if config.hubs else {}
+        ),
         "items": [
             _item(config, spec, a, updated, html)
             for a, updated in zip(spec.articles, entry_times(spec))

@@ -24,6 +24,7 @@ from site_builder.feeds.entries import (
     summary_text,
     title,
 )
+from site_builder.feeds.links import FeedLinks
 from site_builder.feeds.media import MediaEntry, MediaFeed
 
 GENERATOR = "site_builder"
@@ -41,6 +42,10 @@ def _generator(config: SiteConfig, spec: FeedSpec, self_name: str, self_type: st
     fg.language(config.language)
     fg.generator(GENERATOR)
     fg.updated(feed_date(spec))
+    fg.register_extension("links", FeedLinks, atom=True, rss=True)
+    links = [("hub", hub) for hub in ([] if spec.archive else config.hubs)]
+    links += [(rel, urls.absolute(config, folder + self_name)) for rel, folder in spec.links]
+    fg.links.links, fg.links.archive = links, spec.archive
     return fg
 
 

@@ -82,9 +82,15 @@ def news_sitemap(
     for number, article in enumerate(articles):
         place = where[number] if number < len(where) else NewsPlace("", config.language)
         language = escape(place.language.split("-")[0].lower())
+        # A corrected article is a modified one: its lastmod is its latest correction's.
+        lastmod = (
+            f"    <lastmod>{w3c_datetime(article.updated or article.date)}</lastmod>\n"
+            if article.corrections
+            else ""
+        )
         parts.append(
             f"  <url>\n    <loc>{escape(urls.absolute(config, place.prefix + article.url_path))}"
-            "</loc>\n"
+            f"</loc>\n{lastmod}"
             f"    <news:news>\n      <news:publication>\n"
             f"        <news:name>{name}</news:name>\n"
             f"        <news:language>{language}</news:language>\n"

@@ -14,7 +14,7 @@ from typing import Any
 from site_builder import i18n, urls
 from site_builder.config import SiteConfig
 from site_builder.i18n import N_
-from site_builder.model import Article
+from site_builder.model import Article, Correction
 from site_builder.render.outputs import (
     ArchiveData,
     ArticleData,
@@ -228,8 +228,12 @@ def _archive_context(config: SiteConfig, output: Output, shown: Articles) -> tup
 
 
 def _page_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    """A standalone page; the site's own page at corrections/ lists the corrections too."""
     article = shown[output.full[0]]
-    return Page(output.path, "page.html", article.title, article.updated), {"article": article}
+    page = Page(
+        output.path, "page.html", article.title, article.updated, _corrections_feeds(config, output)
+    )
+    return page, {"article": article, "corrections": _correction_rows(output, shown)}
 
 
 def _terms_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
@@ -262,6 +266,27 @@ def _subscribe_context(config: SiteConfig, output: Output, shown: Articles) -> t
     return Page(output.path, "subscribe.html", words("Subscribe")), {"feed_list": rows}
 
 
+def _corrections_context(config: SiteConfig, output: Output, shown: Articles) -> tuple[Page, dict]:
+    """corrections/: every correction of the articles it shows, the latest first."""
+    title = i18n.words(config)("Corrections")
+    page = Page(output.path, "corrections.html", title, feeds=_corrections_feeds(config, output))
+    return page, {"corrections": _correction_rows(output, shown)}
+
+
+def _correction_rows(output: Output, shown: Articles) -> list[tuple[Correction, Article]]:
+    rows = [(c, shown[i]) for i in output.cards for c in shown[i].corrections]
+    rows.sort(key=lambda row: -row[0].date.timestamp())  # stable: ties keep the plan's order
+    return rows
+
+
+def _corrections_feeds(config: SiteConfig, output: Output) -> tuple[FeedLink, ...]:
+    """The site's feed, and the corrections' when the page lists them."""
+    if not output.cards:
+        return ()
+    title = f"{config.title} - {i18n.words(config)('Corrections')}"
+    return (FeedLink("", config.title), FeedLink(output.path, title))
+
+
 CONTEXTS: dict[str, Callable[[SiteConfig, Output, Articles], tuple[Page, dict]]] = {
     "article": _article_context,
     "listing": _listing_context,
@@ -269,6 +294,7 @@ CONTEXTS: dict[str, Callable[[SiteConfig, Output, Articles], tuple[Page, dict]]]
     "subscribe": _subscribe_context,
     "page": _page_context,
     "terms": _terms_context,
+    "corrections": _corrections_context,
     "search": lambda config, output, shown: (
         Page(output.path, "search.html", i18n.words(config)("Search")),
         {},

@@ -39,6 +39,8 @@ def _feed(config: SiteConfig, output: Output, articles: Articles, html: Mapping[
         tuple(articles[i] for i in output.full),
         dt.datetime.fromisoformat(data.fallback) if data.fallback else EMPTY_FEED_DATE,
         {shown.id: _feed_picture(config, shown.picture) for shown in data.pictures},
+        data.links,
+        data.archive,
     )
     return FEED_WRITERS[output.kind](config, spec, html)
 

@@ -66,6 +66,15 @@ def news_article(
         "keywords": list(article.tags) or None,
         "inLanguage": config.language,
     }
+    if article.corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": c.text,
+                "datePublished": c.date.isoformat(timespec="seconds"),
+            }
+            for c in article.corrections
+        ]
     if image is not None:
         data["image"] = [
             {

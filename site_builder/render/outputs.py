@@ -25,6 +25,7 @@ TEMPLATES = {
     "notfound": "404.html",
     "page": "page.html",
     "terms": "terms.html",
+    "corrections": "corrections.html",
 }
 FEED_KINDS = ("rss", "atom", "json")
 D = TypeVar("D")
@@ -197,13 +198,16 @@ class SubscribeData:
 @dataclass(frozen=True, slots=True)
 class FeedData:
     """One feed file: its title, description, page folder, its date when it has no
-    entries (ISO; None: its newest entry's) and its entries' pictures."""
+    entries (ISO; None: its newest entry's), its entries' pictures, its RFC 5005 links
+    ((rel, folder) of its current and archive documents) and whether it is an archive."""
 
     title: str
     description: str
     page: str
     fallback: str | None
     pictures: tuple[Shown, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    archive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,24 +42,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from site_builder import clock, i18n, urls
 from site_builder.config import Region, SiteConfig
 from site_builder.errors import ConfigError
-from site_builder.feeds.entries import EMPTY_FEED_DATE, entry_updated
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
 from site_builder.i18n import N_
-from site_builder.model import Listed, Translation
+from site_builder.model import Listed, Translation, corrected
 from site_builder.render import editions as ed
 from site_builder.render import names
 from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
+from site_builder.render.feedplan import Feed, corrections, feed_outputs
 from site_builder.render.front import arranged
 from site_builder.render.outputs import (
-    FEED_KINDS,
     ArchiveData,
     ArticleData,
-    FeedData,
     FeedLink,
     ListingData,
     Month,
@@ -69,7 +67,6 @@ from site_builder.render.outputs import (
     Output,
     Picture,
     RedirectData,
-    Shown,
     ShownPicture,
     SitemapData,
     StaticData,
@@ -81,7 +78,6 @@ from site_builder.render.outputs import (
 from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
 from site_builder.render.related import Answer, Related
 
-FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 # Pages no crawler should list: the error page, and the search page (marked noindex).
 UNLISTED = ("404.html", "search/")
 
@@ -121,6 +117,7 @@ def plan_site(
             config.description or config.title,
             "",
             tuple(ids[: config.feed_entries]),
+            tuple(ids),
         )
     ]
     for region in config.regions:
@@ -135,14 +132,24 @@ def plan_site(
                 f"{name}: {config.description or config.title}",
                 path,
                 tuple(by_region[region.slug][: config.feed_entries]),
+                tuple(by_region[region.slug]),
             )
         )
     moved: dict[tuple[str, str], str] = {}  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
         out += _taxonomy(config, articles, family, feeds, words, moved)
     out += _article_pages(articles, memo if memo is not None else {}, dirty, moved)
-    out += [Output(page.url_path, "page", full=(page.id,)) for page in pages]
+    listed = _corrections(config, articles, feeds, words)  # the corrected articles
+    own = any(page.url_path == urls.CORRECTIONS for page in pages)
+    out += [
+        Output(
+            p.url_path, "page", cards=listed if p.url_path == urls.CORRECTIONS else (), full=(p.id,)
+        )
+        for p in pages
+    ]
     out += _archive_pages(config, articles)
+    if listed and not own:  # the site's own page there lists them (a corrections policy)
+        out.append(Output(urls.CORRECTIONS, "corrections", cards=listed))
     newest = articles[0].date.isoformat() if articles else None
     rows = [SubscribeRow(words(N_("All news")), "", len(articles))]
     rows += [
@@ -155,7 +162,7 @@ def plan_site(
     out.append(Output("404.html", "notfound"))
     regions = [r.slug for r in config.regions]
     out = with_pictures(arranged(out, articles, shown, regions, now or clock.now()), shown)
-    out += _feeds(articles, feeds, shown)
+    out += feed_outputs(articles, feeds, shown, config.per_page)
     out.append(
         Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
     )
@@ -204,7 +211,7 @@ def _listing_pages(
             (FeedLink(path, f"{config.title} - {heading}"),) if kind == "region" else ()
         )
     front = ids[: total - numbered * size]
-    older = _numbered(path, numbered) if numbered else None
+    older = urls.numbered(path, numbered) if numbered else None
     out = [
         Output(
             path,
@@ -215,22 +222,17 @@ def _listing_pages(
     ]
     for number in range(numbered, 0, -1):
         chunk = ids[total - number * size : total - (number - 1) * size]
-        newer = _numbered(path, number + 1) if number < numbered else path
-        older = _numbered(path, number - 1) if number > 1 else None
+        newer = urls.numbered(path, number + 1) if number < numbered else path
+        older = urls.numbered(path, number - 1) if number > 1 else None
         out.append(
             Output(
-                _numbered(path, number),
+                urls.numbered(path, number),
                 "listing",
                 ListingData(kind, heading, number, newer, older, region, feeds),
                 tuple(chunk),
             )
         )
     return out
-
-
-def _numbered(path: str, number: int) -> str:
-    """A listing's page N, counted from the oldest: 'gulf/page/1/' holds the oldest."""
-    return f"{path}page/{number}/"
 
 
 # Each family of listings beside regions: (article attribute, path of a name, index heading,
@@ -299,6 +301,21 @@ def _taxonomy(
                 )
             )
     return out
+
+
+def _corrections(
+    config: SiteConfig, articles: Sequence[Listed], feeds: list[Feed], words: i18n.Words
+) -> tuple[str, ...]:
+    """The corrected articles, the latest correction first; their feeds at corrections/
+    (added to `feeds`), only on a site that has corrected an article."""
+    ids = corrections(articles, len(articles))
+    if ids:
+        name = words(N_("Corrections"))
+        title = f"{config.title} - {name}"
+        feeds.append(
+            Feed("corrections", title, title, urls.CORRECTIONS, ids[: config.feed_entries])
+        )
+    return ids
 
 
 def _check_menu(config: SiteConfig, pages: Sequence[Listed]) -> None:
@@ -480,48 +497,24 @@ class _Root:
 
 
 def _news(articles: Sequence[Listed], language: str) -> Output:
-    """The Google News sitemap: the articles published in the two days up to the newest
-    one (not up to the build's clock, so the same sources give the same file), at most
-    1,000, newest first; their titles are read from their cards."""
+    """The Google News sitemap: the articles published (or corrected) in the two days up
+    to the newest one (not up to the build's clock, so the same sources give the same
+    file), at most 1,000, newest first; their titles are read from their cards."""
     ids: tuple[str, ...] = ()
     if articles:
         since = articles[0].date - NEWS_WINDOW
-        ids = tuple(a.id for a in articles[:NEWS_LIMIT] if a.date >= since)
+        # A correction in the window makes an older article news again (modified).
+        ids = tuple(
+            a.id
+            for a in articles[:NEWS_LIMIT]
+            if a.date >= since or any(when >= since for when in corrected(a))
+        )
     data = NewsData(tuple(NewsPlace("", language) for _ in ids))
     return Output("news-sitemap.xml", "news-sitemap", data, cards=ids)
 
 
 NEWS_WINDOW = dt.timedelta(days=2)
 NEWS_LIMIT = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """One feed of the site, made in RSS, Atom and JSON Feed: its OPML group ('site',
-    'regions', 'tags', 'authors'), title, description, the folder of its page, its entries."""
-
-    group: str
-    title: str
-    description: str
-    page: str
-    ids: tuple[str, ...]
-
-
-def _feeds(
-    articles: Sequence[Listed], feeds: Sequence[Feed], shown: dict[str, ShownPicture]
-) -> list[Output]:
-    """Every feed in RSS, Atom and JSON Feed; and the OPML that lists them, grouped."""
-    newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
-    out = []
-    for feed in feeds:
-        # A feed's date is its newest entry's; only an empty feed takes the site's newest.
-        fallback = None if feed.ids else newest.isoformat()
-        pictures = tuple(Shown(i, shown[i]) for i in feed.ids if i in shown)
-        data = FeedData(feed.title, feed.description, feed.page, fallback, pictures)
-        out += [Output(feed.page + FEED_FILES[k], k, data, full=feed.ids) for k in FEED_KINDS]
-    listed = tuple(OpmlFeed(feed.group, feed.title, feed.page) for feed in feeds)
-    out.append(Output("feeds.opml", "opml", OpmlData(listed)))
-    return out
 
 
 # The date a standalone page has when its front matter gives none (loader).
