@@ -145,15 +145,22 @@ def test_article_page_shows_dates_reading_time_photo_credit_and_feeds(built):
 
 
 def test_related_articles_share_countries_first_then_the_region(built):
+    """The rail beside an article: its region's stories nearest in time, then related ones
+    (sharing countries first, then the region) that the first list does not already show."""
     _, parse = built
     doc = parse("articles/2026/02/a/")
-    related = [a.text_content() for a in doc.xpath('//section[@class="related"]//h3/a')]
+    (rail,) = doc.xpath('//aside[@class="rail"]')
+    sections = {
+        s.xpath("string(h2)"): [a.text_content() for a in s.xpath(".//h3/a")]
+        for s in rail.xpath("section")
+    }
     # b and c share Iran (c from another region), e shares only the region, d nothing.
-    assert related == ["Story 2", "Story 3", "Newest story"]
-    lonely = parse("articles/2026/02/d/")
-    assert [a.text_content() for a in lonely.xpath('//section[@class="related"]//h3/a')] == [
-        "Story 3"
-    ]
+    assert sections == {
+        "More from Middle East": ["Newest story", "Story 2"],
+        "Related": ["Story 3"],
+    }
+    lonely = parse("articles/2026/02/d/")  # Gulf: its one neighbour, nothing else related
+    assert [a.text_content() for a in lonely.xpath('//aside[@class="rail"]//h3/a')] == ["Story 3"]
 
 
 def test_prev_next_walk_the_site_in_date_order(built):
@@ -165,17 +172,34 @@ def test_prev_next_walk_the_site_in_date_order(built):
     assert parse("articles/2026/02/a/").xpath('//a[@class="older"]') == []
 
 
+def _front(doc) -> dict[str, list[str]]:
+    """The front page as a reader scans it: its lead, the stories under it, the river and
+    each region's block (by heading), headlines in order."""
+    heads = lambda where: [a.text_content() for a in doc.xpath(where)]  # noqa: E731
+    front = {
+        "lead": heads('//article[contains(@class, "splash")]//h2/a'),
+        "secondary": heads('//div[@class="secondary"]//h3/a'),
+        "river": heads('//section[@class="river"]//h3/a'),
+    }
+    for block in doc.xpath('//section[@class="region-block"]'):
+        front[block.xpath("string(h2)")] = [a.text_content() for a in block.xpath(".//h3/a")]
+    return front
+
+
 def test_front_page_has_latest_news_and_a_block_per_region(built):
     _, parse = built
     doc = parse("")
     assert doc.xpath("//h1")[0].text_content() == "Latest news"
-    latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
-    assert latest[0] == "Newest story" and len(latest) == 5
-    # Region blocks show only stories the main column does not: here it shows all five.
-    assert doc.xpath('//section[@class="region-block"]') == []
+    assert _front(doc) == {
+        "lead": ["Newest story"],
+        "secondary": ["Story 4", "Story 3"],
+        "river": ["Story 2", "Story 1"],
+        "Middle East": ["Story 2", "Story 1"],
+        "Gulf": ["Story 4"],
+    }
 
 
-def test_front_page_region_blocks_hold_what_the_main_column_does_not(tmp_path):
+def test_front_page_region_blocks_link_their_region(tmp_path):
     config = make_site(
         tmp_path,
         "per_page = 2\n",
@@ -189,13 +213,11 @@ def test_front_page_region_blocks_hold_what_the_main_column_does_not(tmp_path):
     )
     build_site(config, now=NOW)
     doc = lxml.html.fromstring((config.output_dir / "index.html").read_bytes())
-    latest = doc.xpath('//div[@class="teasers"]//h2/a/text()')
-    assert latest == ["Newest story", "Story 4", "Story 3"]
-    blocks = {
-        b.xpath(".//h3")[0].text_content(): b.xpath(".//h4/a/text()")
-        for b in doc.xpath('//section[@class="region-block"]')
-    }
-    assert blocks == {"Middle East": ["Story 2", "Story 1"]}
+    front = _front(doc)
+    assert (front["lead"], front["secondary"]) == (["Newest story"], ["Story 4", "Story 3"])
+    assert front["Middle East"] == ["Story 2", "Story 1"] and front["Gulf"] == ["Story 4"]
+    links = doc.xpath('//section[@class="region-block"]/h2/a/@href')
+    assert links == ["middle-east/", "gulf/"]
 
 
 def test_subscribe_page_explains_feeds_and_links_the_opml(built):
