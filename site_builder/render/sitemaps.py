@@ -22,10 +22,12 @@ INDEX = "sitemap.xml"
 
 def sitemaps(
     groups: Sequence[tuple[str, Sequence[SitemapEntry], Sequence[SitemapEntry]]],
-    size: int = SHARD_URLS,
+    size: int | None = None,
 ) -> list[Output]:
     """The sitemaps of (label, other pages, article pages oldest first) per edition
-    (label: '' on a site in one language, else the edition's code), then the index."""
+    (label: '' on a site in one language, else the edition's code), then the index;
+    `size`: URLs a sitemap, SHARD_URLS unless given (the tests fill sitemaps with few)."""
+    size = size or SHARD_URLS
     out: list[Output] = []
     for label, pages, stories in groups:
         stem = f"sitemap-{label}-" if label else "sitemap-"
