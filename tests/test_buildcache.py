@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 
@@ -286,4 +287,51 @@ def test_a_link_planted_in_the_previous_site_never_leads_a_write_outside(site, t
     write(path, article(1).replace("More text.", "Two."))
     build(site)
     assert os.listdir(outside) == []
+    assert_same_as_clean(site)
+
+
+def test_a_retitle_is_planned_from_the_change_and_renders_only_what_shows_it(site):
+    """A new title or summary leaves every brief, so the plan, as it was: the build looks
+    at the outputs that show the article (the store's index), not at the whole site."""
+    build(site)
+    before = mtimes(site)
+    path = site / "content" / "gulf" / "article-4.md"
+    write(path, article(4, title="A corrected headline").replace("Summary of", "Summing up"))
+    account = build(site)
+    assert account.endswith("(11 articles; from the change)")
+    assert account.startswith("1 parsed, ")
+    assert_same_as_clean(site)
+    after = mtimes(site)
+    changed = sorted(str(p.relative_to(site / "output")) for p in after if after[p] != before[p])
+    shows = [p for p in changed if "A corrected headline" in (site / "output" / p).read_text()]
+    assert shows == changed and "index.html" in changed and "feed.xml" in changed
+    assert "sitemap.xml" not in changed and "sitemap-articles-1.xml" not in changed
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text.replace("tags: [Test]", "tags: [Test, Ports]"),  # a new tag page
+        lambda text: text.replace("T08:00:00", "T09:00:00"),  # its place among its neighbours
+        lambda text: text.replace("draft: false", "draft: true"),
+    ],
+    ids=["tags", "date", "draft"],
+)
+def test_an_edit_that_changes_a_brief_with_the_title_is_planned_in_full(site, edit):
+    build(site)
+    path = site / "content" / "gulf" / "article-4.md"
+    write(path, edit(article(4, title="A corrected headline")))
+    assert build(site).endswith("; full plan)")
+    assert_same_as_clean(site)
+
+
+def test_a_pages_new_title_is_planned_in_full_for_the_menu_that_names_it(site):
+    toml = site / "site.toml"
+    write(toml, toml.read_text(encoding="utf-8") + '\n[[menu]]\npage = "about"\n')
+    build(site)
+    about = site / "content" / "pages" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    write(about, re.sub(r"(?m)^title: .*$", "title: Who we are", text, count=1))
+    assert "full plan" in build(site)
+    assert "Who we are" in (site / "output" / "gulf" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean(site)

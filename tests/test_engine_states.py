@@ -3,7 +3,10 @@ what changed) leave exactly the bytes of a clean build of the same sources.
 
 A hypothesis state machine adds, edits, retitles, redates, moves, drafts, deletes and renames
 articles, edits templates (a teaser that reads the body among them), site.toml and static
-files, edits a file keeping its size and mtime, and moves the clock on.
+files, edits a file keeping its size and mtime, and moves the clock on. Dates fall near a
+month's and a year's turn in several UTC offsets; sitemaps hold a few URLs each, so they
+fill up. After each step the plan each build keeps (and the store's indexes a change is
+planned from) must be the full plan's, as a clean build stores it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -21,8 +25,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from test_incremental import tree
 
 from site_builder.config import load_config
-from site_builder.engine.build import build_site
 from site_builder.engine.pipeline import Engine
+from site_builder.engine.store import FILE
+from site_builder.render import sitemaps
 
 REGIONS = ["gulf", "europe", "asia", "middle-east"]
 COUNTRIES = {
@@ -39,7 +44,9 @@ ZONES = ["UTC", "Asia/Bangkok", "America/New_York"]
 # Wire copy carries its desk's offset; a date near a month's or year's turn falls in another
 # month in UTC than in its own offset (the archive groups by the site's month).
 OFFSETS = ["+00:00", "+07:00", "-05:00", "+05:30", "-11:00", "+14:00", "+03:00"]
-WHEN = ["10T08:00:00", "01T01:57:00", "30T22:30:00", "01T00:05:00", "28T23:59:00"]
+WHEN = ["10T08:00:00", "01T01:57:00", "30T22:30:00", "01T00:05:00", "28T23:59:00", "01T23:51:00"]
+SAME_DAY = (1, 41)  # `at` of 01:57 +07:00 and of 23:51 +03:00: one day, in this order by instant
+SHARD = 3  # URLs a sitemap here, so that sitemaps fill up, and new ones start, as news comes
 WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool)
 
 
@@ -57,6 +64,7 @@ class Newsroom(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-"))
+        self.shard, sitemaps.SHARD_URLS = sitemaps.SHARD_URLS, SHARD
         shutil.copytree(REPO / "templates", self.root / "templates")
         (self.root / "content").mkdir()
         self.changed: set[Path] = set()
@@ -83,6 +91,7 @@ class Newsroom(RuleBasedStateMachine):
         )
 
     def teardown(self):
+        sitemaps.SHARD_URLS = self.shard
         self.watcher.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -144,10 +153,17 @@ class Newsroom(RuleBasedStateMachine):
         region=st.sampled_from(REGIONS),
         month=st.integers(0, 12),
         body=WORDS,
-        at=st.integers(0, 34),
+        at=st.integers(0, 41),
     )
     def add(self, title, region, month, body, at):
         self._add(title, region, month, body, at)
+
+    @rule(month=st.integers(0, 12))
+    def two_desks_one_day(self, month):
+        """Bangkok's 01:57 and Moscow's 23:51 of one date: 22 hours apart in UTC, and on
+        the 1st, the first in the month before by UTC."""
+        for at in SAME_DAY:
+            self._add("Desk story", "asia", month, "words", at)
 
     @precondition(lambda self: self.articles)
     @rule(data=st.data(), body=WORDS)
@@ -164,7 +180,7 @@ class Newsroom(RuleBasedStateMachine):
         self.save(a)
 
     @precondition(lambda self: self.articles)
-    @rule(data=st.data(), month=st.integers(0, 12), at=st.integers(0, 34))
+    @rule(data=st.data(), month=st.integers(0, 12), at=st.integers(0, 41))
     def redate(self, data, month, at):
         a = self.pick(data)
         a.update(self.moment(month, at))
@@ -264,12 +280,36 @@ class Newsroom(RuleBasedStateMachine):
         self.settle()
         clean = self.root / "out-clean"
         shutil.rmtree(clean, ignore_errors=True)
-        build_site(self.config("out-clean", ".cache-clean"), now=self.clock.now)
+        shutil.rmtree(self.root / ".cache-clean", ignore_errors=True)
+        # A clean build (an empty state) that keeps its state: the full plan, stored.
+        reference = Engine(self.config("out-clean", ".cache-clean"), now=self.clock)
+        try:
+            reference.build()
+        finally:
+            reference.close()
         expected = tree(clean)
         for name in ("out-build", "out-watch"):
             got = tree(self.root / name)
             assert sorted(got) == sorted(expected), name
             assert [p for p in expected if got[p] != expected[p]] == [], name
+        # The plan a build keeps, and its indexes of what reads what, are the full plan's:
+        # a change planned from them (a retitle, a body edit) starts from the truth.
+        truth = plan_state(self.root / ".cache-clean")
+        for cache in (".cache-build", ".cache-watch"):
+            assert plan_state(self.root / cache) == truth, cache
+
+
+def plan_state(cache: Path) -> dict[str, list]:
+    """The stored plan entry of every output, and the store's indexes, sorted."""
+    db = sqlite3.connect(cache / FILE)
+    try:
+        return {
+            "outputs": sorted(db.execute("SELECT path, spec FROM outputs")),
+            "body_readers": sorted(db.execute("SELECT id, path FROM body_readers")),
+            "card_readers": sorted(db.execute("SELECT id, path FROM card_readers")),
+        }
+    finally:
+        db.close()
 
 
 # NEWSROOM_EXAMPLES=200 for a longer hunt by hand; CI runs 25 days of 15 edits (~45 s).

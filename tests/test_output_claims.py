@@ -23,7 +23,8 @@ def with_alias(alias: str) -> dict[str, str]:
     "alias, what",
     [
         ("robots.txt", "robots"),
-        ("sitemap.xml", "sitemap"),
+        ("sitemap.xml", "sitemap-index"),
+        ("sitemap-articles-1.xml", "sitemap"),
         ("news-sitemap.xml", "news-sitemap"),
         ("feeds.opml", "opml"),
         ("notice.txt", "static"),

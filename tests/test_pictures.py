@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import feedparser
 import pytest
+import sitemapfiles
 from conftest import REPO
 from lxml import etree, html
 from pictures import photo
@@ -212,7 +213,7 @@ def test_sitemaps_list_the_picture_and_the_last_two_days_of_news(site):
         "image": "http://www.google.com/schemas/sitemap-image/1.1",
         "news": "http://www.google.com/schemas/sitemap-news/0.9",
     }
-    sitemap = etree.fromstring((site / "sitemap.xml").read_bytes())
+    sitemap = sitemapfiles.urlset(site)
     url = sitemap.xpath(f"//s:url[s:loc='{BASE + PAGE}']", namespaces=ns)[0]
     assert (
         url.xpath("string(image:image/image:loc)", namespaces=ns)

@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.engine.planning import Probe
 from site_builder.engine.store import ArticleRow, BriefRow, OutputRow, Source, SourceRow, Stored
-from site_builder.feeds.sitemap import NewsPlace, SitemapEntry
+from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, SitemapShard
 from site_builder.model import Translation, dump, load
 from site_builder.render import outputs as o
 
@@ -84,6 +84,11 @@ ENTRIES = [
                 SitemapEntry("gulf/"),
             )
         ),
+    ),
+    o.Output(
+        "sitemap.xml",
+        "sitemap-index",
+        o.SitemapIndexData((SitemapShard("sitemap-articles-1.xml", "2026-02-11T09:00:00+00:00"),)),
     ),
     o.Output("news-sitemap.xml", "news-sitemap", o.NewsData((NewsPlace("ar/", "ar"),)), ("a",)),
     o.Output("style.css", "static", o.StaticData("/site/static/style.css", "d1g35t")),

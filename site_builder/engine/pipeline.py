@@ -4,8 +4,9 @@
     load     only the changed sources: front matter, digests (Markdown → HTML when needed)
     plan     every output of the site and what it reads (render/plan.py, through
              planning.py); when nothing but
-             article bodies changed, the plan is as stored and only the outputs that read
-             those bodies are looked at (the store's reverse index)
+             article bodies, or cards whose briefs stayed the same (a retitle), changed,
+             the plan is as stored and only the outputs that read those bodies or show
+             those cards are looked at (the store's reverse indexes)
     stale    an output whose fingerprint (a digest of everything it reads) changed, or
              whose file is not as the last build left it
     render   just those (render/renderer.py); on every core when there are many
@@ -248,13 +249,13 @@ class Engine:
         )
         briefs = self.memo.briefs if self.memo is not None else None
         sources.save_sources(store, changes, scanned_at, briefs)
-        if not full and not changes.bodies:
+        if not full and not changes.bodies and not changes.retitled:
             return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
         stale, written, removed = self._stages(site, changes, full, check, laps)
         account = (
             f"{len(changes.fresh)} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
-            f"{'full plan' if full else 'bodies only'})"
+            f"{'full plan' if full else 'from the change' if changes.retitled else 'bodies only'})"
         )
         return self._summary(started, account, str(laps))
 
@@ -286,7 +287,7 @@ class Engine:
         if full:
             planned = planner.whole_site(self.now(), self.drafts, changes.errors, changes.dirty)
         else:
-            planned = planner.readers_of(changes.bodies)
+            planned = planner.readers_of(changes.bodies, changes.retitled)
         laps.lap("plan")
         counts = digest([repr(sorted(renderer.counts.items()))])
         # Every page shows the theme's words: the site's own catalogue is part of each (by

@@ -123,9 +123,12 @@ class Planner:
         )
         return Planned(outputs, memo.outputs, set(memo.outputs))
 
-    def readers_of(self, ids: set[str]) -> Planned:
-        """The outputs that read these articles' bodies, as the last plan made them."""
-        paths = self.store.body_readers(ids)
+    def readers_of(
+        self, bodies: set[str], cards: frozenset[str] | set[str] = frozenset()
+    ) -> Planned:
+        """The outputs that read these articles' bodies, or show these cards, as the last
+        plan made them (the plan reads briefs only: with every brief as it was, it is)."""
+        paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
         outputs = [Output.from_json(json.loads(spec)) for spec in self.store.specs(paths)]
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
 

@@ -33,6 +33,9 @@ class Changes:
     restamp: dict[str, Any] = field(default_factory=dict)  # same bytes, new stamp
     cards: bool = False  # an article came, went, or changed more than its body
     bodies: set[str] = field(default_factory=set)  # ids of articles whose body alone changed
+    # ids of articles whose card changed and brief did not (a title, a summary): the plan
+    # reads briefs only, so it is as it was, and only the outputs showing them change
+    retitled: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)  # ids of every article that changed at all
     pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
@@ -104,6 +107,7 @@ def scan_and_load(
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = True
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
+    briefs = store.source_briefs(old)
     for (path, stamp), result in zip(todo, results):
         if isinstance(result, list):
             if os.path.lexists(path):
@@ -111,7 +115,7 @@ def scan_and_load(
             elif path in known:  # deleted between its stat and its reading
                 changes.gone.add(path)
             continue
-        _compare(changes, path, stamp, result, old.get(path))
+        _compare(changes, path, stamp, result, old.get(path), briefs.get(path))
     changes.dirty.update(row.id for row in store.sources(changes.gone))
     if changes.gone or changes.errors:
         changes.cards = True
@@ -119,9 +123,15 @@ def scan_and_load(
 
 
 def _compare(
-    changes: Changes, path: str, stamp: tuple, new: Read, before: SourceRow | None
+    changes: Changes,
+    path: str,
+    stamp: tuple,
+    new: Read,
+    before: SourceRow | None,
+    brief_before: str | None,
 ) -> None:
-    """Note what a content file read again changed: nothing but its stamp, its body, or more."""
+    """Note what a content file read again changed: nothing but its stamp, its body, its
+    card and not its brief, or more."""
     if before is not None and before.hash == new.hash:
         changes.restamp[path] = stamp
         return
@@ -129,10 +139,14 @@ def _compare(
     changes.dirty.add(new.id)
     if before is not None:
         changes.dirty.add(before.id)
-    if before is None or before.id != new.id or before.card != new.card:
+    if before is None or before.id != new.id:
         changes.cards = True
-    else:
+    elif before.card == new.card:
         changes.bodies.add(new.id)
+    elif brief_before == new.brief and Brief(json.loads(new.brief)).kind == "article":
+        changes.retitled.add(new.id)  # a page's title is in every page's menu: not here
+    else:
+        changes.cards = True
 
 
 def _targeted(config: SiteConfig, changed: set[Path] | None) -> list[Path] | None:

@@ -157,6 +157,7 @@ class Outputs:
         store, output_dir = self.store, self.config.output_dir
         rows: list[OutputRow] = []
         readers: list[tuple[str, str]] = []
+        cards: list[tuple[str, str]] = []
         for file, done in rendered.items():
             try:
                 st = os.stat(output_dir / file)
@@ -172,7 +173,9 @@ class Outputs:
             )
             rows.append(OutputRow(file, json.dumps(output.to_json()), stored))
             readers += [(i, file) for i in (*output.full, *reads.bodies)]
+            cards += [(i, file) for i in output.cards]
         store.put_outputs(rows, readers)
+        store.put_card_readers((row.path for row in rows), cards)
         store.drop_outputs(removed)
         self._remember(rows, removed, full)
 

@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS outputs (
 CREATE TABLE IF NOT EXISTS body_readers (id TEXT NOT NULL, path TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS body_readers_id ON body_readers (id);
 CREATE INDEX IF NOT EXISTS body_readers_path ON body_readers (path);
+-- which outputs show which article by its card: an edit that leaves every brief as it was
+-- (a title, a summary) changes the plan of no output, and touches only these
+CREATE TABLE IF NOT EXISTS card_readers (id TEXT NOT NULL, path TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS card_readers_id ON card_readers (id);
+CREATE INDEX IF NOT EXISTS card_readers_path ON card_readers (path);
 """
 
 
@@ -188,7 +193,15 @@ class Store:
 
     def clear(self) -> None:
         """Empty, with the tables as this code makes them (an older state's may differ)."""
-        for table in ("meta", "sources", "articles", "html", "outputs", "body_readers"):
+        for table in (
+            "meta",
+            "sources",
+            "articles",
+            "html",
+            "outputs",
+            "body_readers",
+            "card_readers",
+        ):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(SCHEMA)
 
@@ -256,6 +269,19 @@ class Store:
     def specs(self, paths: Iterable[str]) -> list[str]:
         """The plan entries (spec JSON) of these outputs."""
         return [spec for (spec,) in self._where("SELECT spec FROM outputs", "path", paths)]
+
+    def source_briefs(self, paths: Iterable[str]) -> dict[str, str]:
+        """These content files' briefs (JSON), by path."""
+        return dict(self._where("SELECT path, brief FROM sources", "path", paths))
+
+    def card_readers(self, ids: Iterable[str]) -> set[str]:
+        """The outputs that show these articles by their card."""
+        return {path for (path,) in self._where("SELECT path FROM card_readers", "id", ids)}
+
+    def put_card_readers(self, paths: Iterable[str], readers: Iterable[tuple[str, str]]) -> None:
+        """(article id, output path) of the cards these outputs show, in place of the last."""
+        self.db.executemany("DELETE FROM card_readers WHERE path = ?", [(p,) for p in paths])
+        self.db.executemany("INSERT INTO card_readers VALUES (?, ?)", readers)
 
     def body_readers(self, ids: Iterable[str]) -> set[str]:
         """The outputs that read the body of any of these articles."""
@@ -335,11 +361,13 @@ class Store:
         rows = [(p,) for p in paths]
         self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
         self.db.executemany("DELETE FROM body_readers WHERE path = ?", rows)
+        self.db.executemany("DELETE FROM card_readers WHERE path = ?", rows)
 
     def forget_outputs(self) -> None:
         """output/ is not what the store says (moved, deleted, another folder)."""
         self.db.execute("DELETE FROM outputs")
         self.db.execute("DELETE FROM body_readers")
+        self.db.execute("DELETE FROM card_readers")
 
 
 def discard(path: Path) -> None:

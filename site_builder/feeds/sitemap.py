@@ -1,4 +1,12 @@
-"""sitemap.xml and robots.txt, for hosts and crawlers."""
+"""sitemap.xml (a sitemap index), its sitemaps, the Google News sitemap and robots.txt, for
+hosts and crawlers.
+
+The sitemap protocol (https://www.sitemaps.org/protocol.html, "Sitemap file location" and
+"Using Sitemap index files"; Google's https://developers.google.com/search/docs/crawling-indexing/sitemaps/large-sitemaps)
+allows a sitemap at most 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed, and an
+index at most 50,000 sitemaps: a larger file is ignored. So sitemap.xml is an index and
+the URLs are in sitemaps of SHARD_URLS each (render/sitemaps.py).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,12 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+# The protocol's limits per file (see the module's note).
+MAX_URLS = 50_000
+MAX_BYTES = 50 * 1024 * 1024
+# URLs per sitemap: well under MAX_URLS, so an added story rewrites a small file, and a
+# file stays under MAX_BYTES while a URL's entry stays under 5 KB (about forty translations).
+SHARD_URLS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +52,7 @@ class NewsPlace:
 
 
 def sitemap(config: SiteConfig, pages: Iterable[SitemapEntry]) -> bytes:
-    """sitemap.xml: each page's absolute URL, its W3C lastmod when known, an article
+    """One sitemap (at most MAX_URLS pages): each page's absolute URL, its W3C lastmod when known, an article
     page's lead picture (`image:image`) and, on a site in several languages, the page's
     translations (`xhtml:link rel="alternate" hreflang`, itself included).
 
@@ -65,6 +79,26 @@ def sitemap(config: SiteConfig, pages: Iterable[SitemapEntry]) -> bytes:
             )
         parts.append("  </url>\n")
     parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapShard:
+    """A sitemap the index names: its site path and the newest lastmod of its URLs."""
+
+    path: str
+    lastmod: str | None = None
+
+
+def sitemap_index(config: SiteConfig, shards: Iterable[SitemapShard]) -> bytes:
+    """sitemap.xml: the sitemap index, each sitemap's absolute URL and its lastmod."""
+    parts = ["<?xml version='1.0' encoding='UTF-8'?>\n", f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for shard in shards:
+        parts.append(f"  <sitemap>\n    <loc>{escape(urls.absolute(config, shard.path))}</loc>\n")
+        if shard.lastmod is not None:
+            parts.append(f"    <lastmod>{shard.lastmod}</lastmod>\n")
+        parts.append("  </sitemap>\n")
+    parts.append("</sitemapindex>\n")
     return "".join(parts).encode("utf-8")
 
 

@@ -127,9 +127,10 @@ class _Desk:
         """The stories of the article's region nearest to it in time, newer ones first."""
         mine = self.filed.get(self.by_id[ident].region, [])
         at = self.place[ident]
-        near = sorted((n for n in range(len(mine)) if n != at), key=lambda n: (abs(n - at), n))[
-            :MORE
-        ]
+        # The nearest MORE are within MORE places either side: a window, not the region
+        # sorted once per article (at 100,000 stories that was minutes of a plan).
+        window = range(max(0, at - MORE), min(len(mine), at + MORE + 1))
+        near = sorted((n for n in window if n != at), key=lambda n: (abs(n - at), n))[:MORE]
         return tuple(mine[n].id for n in sorted(near))
 
 

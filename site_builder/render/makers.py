@@ -22,6 +22,7 @@ from site_builder.render.outputs import (
     RedirectData,
     ShownPicture,
     SitemapData,
+    SitemapIndexData,
     StaticData,
 )
 
@@ -99,6 +100,12 @@ def _sitemap(
     return sitemap.sitemap(config, output.data_as(SitemapData).pages)
 
 
+def _sitemap_index(
+    config: SiteConfig, output: Output, articles: Articles, html: Mapping[str, str]
+) -> bytes:
+    return sitemap.sitemap_index(config, output.data_as(SitemapIndexData).shards)
+
+
 def _robots(
     config: SiteConfig, output: Output, articles: Articles, html: Mapping[str, str]
 ) -> bytes:
@@ -117,6 +124,7 @@ MAKERS: dict[str, Maker] = {
     "json": _feed,
     "opml": _opml,
     "sitemap": _sitemap,
+    "sitemap-index": _sitemap_index,
     "robots": _robots,
     "static": _static,
     "redirect": _redirect,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from site_builder import urls
-from site_builder.feeds.sitemap import NewsPlace, SitemapEntry
+from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, SitemapShard
 from site_builder.model import Translation, dump, load
 
 # Page kinds and their templates; every other kind is a file made by makers.MAKERS.
@@ -226,7 +226,16 @@ class OpmlData:
 
 @dataclass(frozen=True, slots=True)
 class SitemapData:
+    """One sitemap's pages; in an edition's plan, `articles` holds its article pages
+    (oldest first) apart, for the root to file in sitemaps of their own (sitemaps.py)."""
+
     pages: tuple[SitemapEntry, ...]
+    articles: tuple[SitemapEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapIndexData:
+    shards: tuple[SitemapShard, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +282,7 @@ Data = (
     | FeedData
     | OpmlData
     | SitemapData
+    | SitemapIndexData
     | NewsData
     | StaticData
     | RedirectData
@@ -290,6 +300,7 @@ DATA: dict[str, type] = {
     "json": FeedData,
     "opml": OpmlData,
     "sitemap": SitemapData,
+    "sitemap-index": SitemapIndexData,
     "news-sitemap": NewsData,
     "static": StaticData,
     "redirect": RedirectData,

@@ -77,6 +77,7 @@ from site_builder.render.outputs import (
 )
 from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
 from site_builder.render.related import Answer, Related
+from site_builder.render.sitemaps import at_root, sitemaps
 
 # Pages no crawler should list: the error page, and the search page (marked noindex).
 UNLISTED = ("404.html", "search/")
@@ -163,9 +164,11 @@ def plan_site(
     regions = [r.slug for r in config.regions]
     out = with_pictures(arranged(out, articles, shown, regions, now or clock.now()), shown)
     out += feed_outputs(articles, feeds, shown, config.per_page)
-    out.append(
-        Output("sitemap.xml", "sitemap", SitemapData(tuple(_listed(out, articles, pages, shown))))
-    )
+    entries, stories = _listed(out, articles, pages, shown)
+    if edition:  # the root files every edition's pages in its sitemaps (_Root)
+        out.append(Output("sitemap.xml", "sitemap", SitemapData(entries, stories)))
+    else:
+        out += sitemaps([("", entries, stories)])
     out.append(_news(articles, config.language))
     out.append(Output("robots.txt", "robots"))
     out += [Output(path, "static", source) for path, source in sorted(static.items())]
@@ -447,7 +450,7 @@ class _Root:
     one sitemap, one news sitemap, one OPML (the editions' feeds grouped by language)."""
 
     def __init__(self) -> None:
-        self.listed: list[SitemapEntry] = []
+        self.listed: list[tuple[str, list[SitemapEntry], list[SitemapEntry]]] = []
         self.news: list[tuple[str, NewsPlace]] = []  # (article id, where it is)
         self.feeds: list[OpmlFeed] = []
 
@@ -461,15 +464,13 @@ class _Root:
         """Keep an edition's part; return what the edition keeps of it (its own OPML)."""
         prefix, data = edition.prefix, output.data
         if isinstance(data, SitemapData):
-            self.listed += [
-                SitemapEntry(
-                    prefix + entry.path,
-                    entry.lastmod,
-                    prefix + entry.picture if entry.picture else None,
-                    linked.get(at.get(entry.path, ""), ()),
+            self.listed.append(
+                (
+                    edition.code,
+                    [at_root(entry, prefix, at, linked) for entry in data.pages],
+                    [at_root(entry, prefix, at, linked) for entry in data.articles],
                 )
-                for entry in data.pages
-            ]
+            )
         elif output.kind == "news-sitemap":
             self.news += [(ident, NewsPlace(prefix, edition.code)) for ident in output.cards]
         elif isinstance(data, OpmlData):
@@ -482,7 +483,7 @@ class _Root:
     def outputs(self) -> list[Output]:
         return [
             Output("feeds.opml", "opml", OpmlData(tuple(self.feeds))),
-            Output("sitemap.xml", "sitemap", SitemapData(tuple(self.listed))),
+            *sitemaps(self.listed),
             Output(
                 "news-sitemap.xml",
                 "news-sitemap",
@@ -526,9 +527,23 @@ def _listed(
     articles: Sequence[Listed],
     pages: Sequence[Listed],
     shown: dict[str, ShownPicture],
-) -> Iterable[SitemapEntry]:
-    """The pages a sitemap lists: with a page's newest article's date, and an article
-    page's lead picture (its largest file in its own format)."""
+) -> tuple[tuple[SitemapEntry, ...], tuple[SitemapEntry, ...]]:
+    """The pages the sitemaps list: with a page's newest article's date, and an article
+    page's lead picture (its largest file in its own format); the article pages apart,
+    oldest first (sitemaps.py)."""
+    entries = list(_entries(outputs, articles, pages, shown))
+    stories = [entry for entry, kind in entries if kind == "article"]
+    stories.reverse()
+    return tuple(entry for entry, kind in entries if kind != "article"), tuple(stories)
+
+
+def _entries(
+    outputs: Sequence[Output],
+    articles: Sequence[Listed],
+    pages: Sequence[Listed],
+    shown: dict[str, ShownPicture],
+) -> Iterable[tuple[SitemapEntry, str]]:
+    """Each listed page's entry, with its output's kind."""
     dates: dict[str, str | None] = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
     newest = dates[articles[0].id] if articles else None
     # A standalone page's date is optional: without one, the sitemap gives none.
@@ -542,10 +557,9 @@ def _listed(
         if output.kind in ("article", "page"):
             picture = shown.get(output.full[0])
             lead = picture.largest.path if picture else None
-            yield SitemapEntry(output.path, dates[output.full[0]], lead)
+            yield SitemapEntry(output.path, dates[output.full[0]], lead), output.kind
         elif output.cards:
-            yield SitemapEntry(output.path, dates[output.cards[0]])
+            yield SitemapEntry(output.path, dates[output.cards[0]]), output.kind
         else:
-            yield SitemapEntry(
-                output.path, newest if output.kind in ("subscribe", "archive") else None
-            )
+            lastmod = newest if output.kind in ("subscribe", "archive") else None
+            yield SitemapEntry(output.path, lastmod), output.kind

@@ -93,7 +93,7 @@ class _Counts(Mapping):
 # --- rendering ----------------------------------------------------------------------------
 
 # Files of a site in several languages made once, for the whole site (plan._editions).
-ROOT_KINDS = ("sitemap", "news-sitemap", "opml", "robots", "static", "redirect")
+ROOT_KINDS = ("sitemap", "sitemap-index", "news-sitemap", "opml", "robots", "static", "redirect")
 
 
 class Renderer:
