@@ -344,6 +344,8 @@ class Engine:
         if stored != here and not moved:
             self.store.forget_outputs()
             self.store.set_meta(output=here, published=None, publisher=None)
+        elif moved:  # this output/ from now on, even if this build has nothing to do
+            self.store.set_meta(output=here)
 
     def _template_keys(self, site: dict[str, Any]) -> dict[str, str]:
         """Per template: a digest of its source and of every template it pulls in."""
