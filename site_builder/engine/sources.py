@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,47 @@ def site_inputs(config: SiteConfig, drafts: bool, scanned_at: int) -> dict[str, 
     stamps = [*site["templates"].values(), *site["static"].values(), *site["locale"].values()]
     racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
     site["digest"] = None if racy else digest([json.dumps(site, sort_keys=True)])
+    site["folders"] = [*config.template_folders, *config.static_folders]
     return site
+
+
+def same_site(site: dict[str, Any], store: Store) -> bool:
+    """Whether templates, static files and configuration are as the last build saw them:
+    by their stamps; or, when only stamps moved (the site copied or restored elsewhere:
+    other paths, inodes, ctimes), by their names and bytes."""
+    if site["digest"] is None:
+        return False
+    if site["digest"] == store.meta("site"):
+        return True
+    if site_bytes(site) != store.meta("site_bytes"):
+        return False
+    store.set_meta(site=site["digest"])
+    return True
+
+
+def site_bytes(site: dict[str, Any]) -> str:
+    """A digest of the configuration, and of each template and static file by its name
+    within its folder and its bytes (made once per build, when asked)."""
+    if "bytes" not in site:
+        parts = [site["config"], json.dumps(site["drafts"])]
+        for number, folder in enumerate(site["folders"]):
+            for path in sorted({**site["templates"], **site["static"]}):
+                if Path(path).is_relative_to(folder):
+                    data = _regular_bytes(path)
+                    parts += [f"{number}:{Path(path).relative_to(folder)}", hash_bytes(data)]
+        site["bytes"] = digest(parts)
+    return site["bytes"]
+
+
+def _regular_bytes(path: str) -> bytes:
+    """A regular file's bytes; a marker for anything else (a FIFO would block a read)."""
+    try:
+        if stat.S_ISREG(os.stat(path).st_mode):
+            with open(path, "rb") as file:
+                return file.read()
+    except OSError:
+        pass
+    return b"\0not a regular file"
 
 
 def scan_and_load(
@@ -102,13 +143,17 @@ def scan_and_load(
         for path, stamp in sorted(found.stamps.items())
         if known.get(path) != scan.text(stamp)
     ]
-    results = fork_map(lambda job: read(config, job[0]), todo, PARALLEL_READ)
+    old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
+    hashes = {path: row.hash for path, row in old.items()}
+    results = fork_map(lambda job: read_if_changed(config, job[0], hashes), todo, PARALLEL_READ)
     changes = Changes(gone=gone, pictures=pictures)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = True
-    old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     briefs = store.source_briefs(old)
     for (path, stamp), result in zip(todo, results):
+        if isinstance(result, str):  # SAME
+            changes.restamp[path] = stamp
+            continue
         if isinstance(result, list):
             if os.path.lexists(path):
                 changes.errors += result  # reported with any duplicates the plan finds
@@ -162,6 +207,27 @@ def _targeted(config: SiteConfig, changed: set[Path] | None) -> list[Path] | Non
     if any(p.suffix != ".md" or p.is_dir() for p in mine):
         return None
     return mine
+
+
+SAME = "same bytes"  # read_if_changed: the file's bytes are as stored
+
+
+def read_if_changed(
+    config: SiteConfig, path: str, hashes: dict[str, str]
+) -> Read | list[SiteBuilderError] | str:
+    """SAME if the file's bytes have the digest stored for it, else what read() gives.
+
+    A new stamp with the same bytes is a copied, checked-out or restored file (another
+    inode, another ctime): digesting its bytes is far cheaper than parsing it again."""
+    expected = hashes.get(path)
+    if expected is not None and not os.path.islink(path):  # a link: read() checks its target
+        try:
+            with open(path, "rb") as file:
+                if hash_bytes(file.read()) == expected:
+                    return SAME
+        except OSError:
+            pass  # read() says why
+    return read(config, path)
 
 
 def read(config: SiteConfig, path: str) -> Read | list[SiteBuilderError]:

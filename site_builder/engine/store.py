@@ -363,6 +363,28 @@ class Store:
         self.db.executemany("DELETE FROM body_readers WHERE path = ?", rows)
         self.db.executemany("DELETE FROM card_readers WHERE path = ?", rows)
 
+    def rebase(self, old: str, new: str) -> None:
+        """The content folder moved from `old` to `new` (the site copied, or its cache
+        restored into another checkout): the content files' keys and the paths in their
+        stored records follow it, so the next build reads on from this state."""
+        esc_old, esc_new = (json.dumps(f + os.sep, ensure_ascii=False)[:-1] for f in (old, new))
+        self.begin()
+        try:
+            self.db.execute(
+                "UPDATE sources SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ?",
+                (new + os.sep, len(old) + 2, len(old) + 1, old + os.sep),
+            )
+            # A JSON string that starts with the old folder: only a path can (a quote
+            # inside a value is escaped, so '"/old/' never starts anywhere else).
+            for table, column in (("sources", "brief"), ("articles", "article")):
+                self.db.execute(
+                    f"UPDATE {table} SET {column} = replace({column}, ?, ?)", (esc_old, esc_new)
+                )
+            self.commit()
+        except BaseException:
+            self.rollback()
+            raise
+
     def forget_outputs(self) -> None:
         """output/ is not what the store says (moved, deleted, another folder)."""
         self.db.execute("DELETE FROM outputs")

@@ -109,10 +109,27 @@ def summary_text(article: Article) -> str:
     return clean(article.summary).strip() or title(article)
 
 
+# (page URL, body HTML, raw HTML allowed, correction notes) -> the entry's HTML: an article is carried by its
+# site's, region's, tags' and countries' feeds in three formats, made once for all of them.
+_ENTRY_HTML: dict[tuple[str, str, bool, str], str] = {}
+_ENTRY_HTML_MAX = 2048  # entries kept (a feed carries 50): a long watch stays bounded
+
+
 def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) -> str:
     """The article body for a feed, every link absolute."""
     page = urls.absolute(config, article.url_path)
     body = html.get(article.id, "")
+    notes = correction_notes(config, article)
+    key = (page, body, config.allow_raw_html, notes)
+    made = _ENTRY_HTML.get(key)
+    if made is None:
+        if len(_ENTRY_HTML) >= _ENTRY_HTML_MAX:
+            _ENTRY_HTML.clear()
+        made = _ENTRY_HTML[key] = _entry_html(config, page, body, notes)
+    return made
+
+
+def _entry_html(config: SiteConfig, page: str, body: str, notes: str) -> str:
     if config.allow_raw_html:
         # Pages may carry raw HTML by choice; feeds may not: readers strip scripts and
         # frames anyway, and the validator flags them as a security risk. Imported here:
@@ -121,7 +138,7 @@ def entry_html(config: SiteConfig, article: Article, html: Mapping[str, str]) ->
         from site_builder.content.markup import sanitise
 
         body = sanitise(body)
-    return clean(absolutize(body, page, fragments=True) + correction_notes(config, article))
+    return clean(absolutize(body, page, fragments=True) + notes)
 
 
 def correction_notes(config: SiteConfig, article: Article) -> str:

@@ -90,7 +90,15 @@ def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _BytecodeFiles(str(folder))
+
+
+class _BytecodeFiles(jinja2.FileSystemBytecodeCache):
+    """Entries named by the template's name alone, not its file's absolute path, so a
+    cache restored into another checkout is used (Jinja checks the source's checksum)."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name)
 
 
 def caption_text(image: Any) -> str:

@@ -1,0 +1,85 @@
+"""A built site copied to another folder (a CI runner restoring .cache/ into another
+checkout) builds on from its state: nothing rendered with output/, no Markdown without."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+from site_builder.config import load_config
+from site_builder.content.markup import MarkdownConverter
+from site_builder.engine.pipeline import Engine
+
+SITE_TOML = 'title = "Test Desk"\nper_page = 3\nbase_url = "https://example.org/news/"\n'
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    """A site with its own templates, built once by the CLI."""
+    site = tmp_path / "checkout-a" / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copytree(REPO / "templates", site / "templates")
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    run_cli("build", cwd=site, check=True)
+    return site
+
+
+def copied(site: Path, to: Path, output: bool = True) -> Path:
+    """The site copied as a cache restore would: times kept, new inodes and ctimes."""
+    skip = set() if output else {"output", ".output.previous"}
+    shutil.copytree(
+        site, to, symlinks=True, ignore=lambda d, names: skip & set(names) if d == str(site) else ()
+    )
+    return to
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def account(proc) -> str:
+    """The build's account line: 'nothing to do ...' or 'N parsed, N rendered, ...'."""
+    found = re.search(r"(nothing to do|\d+ parsed, \d+ rendered)[^\n]*", proc.stdout + proc.stderr)
+    assert found, proc.stdout + proc.stderr
+    return found.group(0)
+
+
+def test_a_copied_site_with_its_output_renders_nothing(built, tmp_path):
+    moved = copied(built, tmp_path / "checkout-b" / "site")
+    shutil.rmtree(built)  # nothing of the first folder may be needed
+    before = {p: p.stat().st_mtime_ns for p in (moved / "output").rglob("*")}
+    said = account(run_cli("build", "-v", cwd=moved, check=True))
+    assert said.startswith(("nothing to do", "0 parsed, 0 rendered")), said
+    assert before == {p: p.stat().st_mtime_ns for p in (moved / "output").rglob("*")}
+    said = account(run_cli("build", "-v", cwd=moved, check=True))  # and the build after it
+    assert said.startswith(("nothing to do", "0 parsed, 0 rendered")), said
+    # and the state now belongs to the new folder: an edit there is an ordinary small build
+    story = next((moved / "content" / "middle-east").glob("*.md"))
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    said = account(run_cli("build", "-v", cwd=moved, check=True))
+    assert said.startswith("1 parsed"), said
+    assert "One more line." in "".join(
+        p.read_text(encoding="utf-8") for p in (moved / "output").rglob("*.html")
+    )
+
+
+def test_a_copied_cache_without_output_converts_no_markdown(built, tmp_path, monkeypatch):
+    expected = files(built / "output")
+    moved = copied(built, tmp_path / "runner" / "work", output=False)
+    shutil.rmtree(built)
+
+    def refuse(self, text):
+        raise AssertionError("Markdown converted again")
+
+    monkeypatch.setattr(MarkdownConverter, "_fresh", refuse)
+    engine = Engine(load_config(moved / "site.toml"))
+    try:
+        said = engine.build().account
+    finally:
+        engine.close()
+    assert said.startswith("0 parsed"), said
+    assert files(moved / "output") == expected
