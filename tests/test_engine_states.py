@@ -312,9 +312,11 @@ def plan_state(cache: Path) -> dict[str, list]:
         db.close()
 
 
-# NEWSROOM_EXAMPLES=200 for a longer hunt by hand; CI runs 25 days of 15 edits (~45 s).
+# NEWSROOM_EXAMPLES=200 for a longer hunt by hand. The suite runs 10 days of 15 edits
+# (~100 s on a two-core machine beside the other worker: each step now compares both
+# builds' stored plans with a clean build's, and this one test bounds the suite's time).
 Newsroom.TestCase.settings = settings(
-    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "10")),
     stateful_step_count=15,
     deadline=None,
     suppress_health_check=list(HealthCheck),

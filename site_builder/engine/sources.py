@@ -76,7 +76,7 @@ def site_inputs(config: SiteConfig, drafts: bool, scanned_at: int) -> dict[str, 
     stamps = [*site["templates"].values(), *site["static"].values(), *site["locale"].values()]
     racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
     site["digest"] = None if racy else digest([json.dumps(site, sort_keys=True)])
-    site["folders"] = [*config.template_folders, *config.static_folders]
+    site["folders"] = [*config.template_folders, *config.static_folders, config.locale_folder]
     return site
 
 
@@ -95,12 +95,12 @@ def same_site(site: dict[str, Any], store: Store) -> bool:
 
 
 def site_bytes(site: dict[str, Any]) -> str:
-    """A digest of the configuration, and of each template and static file by its name
+    """A digest of the configuration, and of each template, static file and catalogue by its name
     within its folder and its bytes (made once per build, when asked)."""
     if "bytes" not in site:
         parts = [site["config"], json.dumps(site["drafts"])]
         for number, folder in enumerate(site["folders"]):
-            for path in sorted({**site["templates"], **site["static"]}):
+            for path in sorted({**site["templates"], **site["static"], **site["locale"]}):
                 if Path(path).is_relative_to(folder):
                     data = _regular_bytes(path)
                     parts += [f"{number}:{Path(path).relative_to(folder)}", hash_bytes(data)]
