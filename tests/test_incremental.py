@@ -118,10 +118,10 @@ def test_any_sequence_of_changes_ends_as_a_clean_build(site):
     assert_same_as_clean(site)
 
     teaser = site / "templates" / "_teaser.html"
-    teaser.write_text(
-        teaser.read_text(encoding="utf-8").replace('class="teaser"', 'class="teaser card"'),
-        encoding="utf-8",
-    )
+    before = teaser.read_text(encoding="utf-8")
+    after = before.replace('class="teaser {{ style }}', 'class="teaser card {{ style }}')
+    assert after != before  # a real edit of the template, not the same bytes again
+    teaser.write_text(after, encoding="utf-8")
     result = builder.rebuild({teaser})
     assert_same_as_clean(site)
     assert "0 parsed" in result
