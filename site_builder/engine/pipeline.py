@@ -36,7 +36,7 @@ import jinja2
 from site_builder import clock, i18n
 from site_builder.config import SiteConfig
 from site_builder.engine import scan, sources
-from site_builder.engine.keys import digest, hash_bytes, load_key, state_key
+from site_builder.engine.keys import digest, load_key, state_key
 from site_builder.engine.memo import Memo
 from site_builder.engine.publish import lock, write_error
 from site_builder.engine.store import FILE, Store, discard
@@ -297,7 +297,7 @@ class Engine:
         counts = digest([repr(sorted(renderer.counts.items()))])
         # Every page shows the theme's words: the site's own catalogue is part of each (by
         # its bytes, not its place or time: a copied site's pages stay as they are).
-        words = digest(_file_digests(config.locale_folder, site["locale"]))
+        words = sources.catalogue_digest(config, site)
         fingerprints = Site(digest([site["config"], renderer.site_key, words]), templates, counts)
         work = Outputs(config, store, memo, cache, renderer, planned, fingerprints, changes.dirty)
         stale = work.stale(check)
@@ -371,16 +371,6 @@ class Engine:
             self.env.cache.clear()
         self.store.set_meta(template_keys={"stamps": stamps, "keys": keys})
         return keys
-
-
-def _file_digests(folder: Path, paths) -> list[str]:
-    found = []
-    for name in sorted(paths):
-        try:
-            found.append(f"{Path(name).relative_to(folder)}:{hash_bytes(Path(name).read_bytes())}")
-        except OSError:
-            found.append(f"{name}:unreadable")
-    return found
 
 
 class _Laps:

@@ -108,6 +108,16 @@ def site_bytes(site: dict[str, Any]) -> str:
     return site["bytes"]
 
 
+def catalogue_digest(config: SiteConfig, site: dict[str, Any]) -> str:
+    """The site's own catalogues by name and bytes (not place or time: a copied site's
+    pages stay as they are): the words every page shows."""
+    folder = config.locale_folder
+    return digest(
+        f"{Path(path).relative_to(folder)}:{hash_bytes(_regular_bytes(path))}"
+        for path in sorted(site["locale"])
+    )
+
+
 def _regular_bytes(path: str) -> bytes:
     """A regular file's bytes; a marker for anything else (a FIFO would block a read)."""
     try:
