@@ -190,6 +190,19 @@ def test_an_update_without_a_time_shows_no_time(tmp_path):
     assert published.text_content() == "10 February 2026, 08:00 UTC"
     assert (updated.get("datetime"), updated.text_content()) == ("2026-02-12", "12 February 2026")
 
+    # A later correction with a time moves `updated` to it: then the time shows.
+    corrected = story.replace(
+        "updated: 2026-02-12\n",
+        "updated: 2026-02-12\ncorrections:\n- {date: 2026-02-14T10:30:00Z, text: Fixed.}\n",
+    )
+    (site / "content" / "middle-east" / "embargoed-budget.md").write_text(
+        corrected, encoding="utf-8"
+    )
+    run_cli("build", cwd=site, check=True)
+    page = lxml.html.parse(str(site / "output" / DRAFT_PATH.strip("/") / "index.html"))
+    (updated,) = page.xpath("//header//p[@class='updated']/time")
+    assert updated.text_content() == "14 February 2026, 10:30 UTC"
+
 
 def test_a_preview_labels_a_scheduled_story_until_its_time(tmp_path):
     """In a preview (--drafts) a future story says when it is due, on its page and its

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from site_builder.config import SiteConfig
+from site_builder.content import frontmatter
 from site_builder.errors import YAML_KINDS, kind_of
 from site_builder.model import Correction
 
@@ -28,7 +29,9 @@ def fields(
     """`updated` and `corrections` of an article; problems go to fail(). `read_date` is
     the loader's reader of a front matter date (so both read dates alike)."""
     updated = read_date(config, meta, "updated", fail)
-    found = list(_listed(config, meta, read_date, fail))
+    listed = _listed(config, meta, read_date, fail)
+    found = [correction for correction, _ in listed]
+    days = {correction.date for correction, day in listed if day}  # written without a time
     note = meta.get("correction")
     if note is not None:
         if not isinstance(note, str) or not note.strip():
@@ -38,14 +41,16 @@ def fields(
         else:
             found.append(Correction(updated, note.strip()))
     found.sort(key=lambda c: c.date)
+    day_only = frontmatter.day_only(meta.get("updated"))
     if found and (updated is None or updated < found[-1].date):
-        updated = found[-1].date
-    return {"updated": updated, "corrections": tuple(found)}
+        updated, day_only = found[-1].date, found[-1].date in days
+    return {"updated": updated, "corrections": tuple(found), "updated_date_only": day_only}
 
 
 def _listed(
     config: SiteConfig, meta: dict[str, Any], read_date: DateReader, fail: Fail
-) -> list[Correction]:
+) -> list[tuple[Correction, bool]]:
+    """Each correction, with whether its date was written as a day alone."""
     value = meta.get("corrections")
     if value is None:
         return []
@@ -62,7 +67,7 @@ def _listed(
         if when is None or not text.strip():
             fail("corrections", f"'corrections': entry {number} needs a date and a text")
             continue
-        out.append(Correction(when, " ".join(text.split())))
+        out.append((Correction(when, " ".join(text.split())), frontmatter.day_only(item["date"])))
     return out
 
 

@@ -140,6 +140,13 @@ def read(text: str, path: Path | str) -> tuple[dict[str, Any], str, int]:
     return parse(yaml_text, path), body, body_line
 
 
+def day_only(value: Any) -> bool:
+    """Whether a date was written as a day alone (2026-02-06): pages then show no time."""
+    if isinstance(value, str):
+        return len(value.strip()) == len("2026-02-06")
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def key_line(text: str, key: str) -> int | None:
     """The line number of a top-level front matter key, for error messages."""
     for number, line in enumerate(text.splitlines()[1:], start=2):

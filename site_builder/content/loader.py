@@ -364,8 +364,7 @@ def _fields(
         "slug": slug,
         "date": _date(config, meta, "date", fail) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC),
         **corrections.fields(config, meta, _date, fail),
-        "date_only": _without_time(meta.get("date")),
-        "updated_date_only": _without_time(meta.get("updated")),
+        "date_only": frontmatter.day_only(meta.get("date")),
         "params_json": params.read(meta.get("params"), fail),
         "countries": _strings(meta, "countries", fail),
         "tags": tuple(
@@ -429,13 +428,6 @@ def _date(
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=config.tz)
     return parsed
-
-
-def _without_time(value: Any) -> bool:
-    """Whether a date was written as a day alone (2026-02-06): pages then show no time."""
-    if isinstance(value, str):
-        return len(value.strip()) == len("2026-02-06")
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _strings(meta: dict[str, Any], key: str, fail: Callable[[str, str], None]) -> tuple[str, ...]:
