@@ -57,7 +57,7 @@ def feed_outputs(
     for feed in feeds:
         # A feed's date is its newest entry's; only an empty feed takes the site's newest.
         fallback = None if feed.ids else newest.isoformat()
-        chunks = _chunks(feed.every, size) if feed.every is not None else []
+        chunks = numbered_chunks(feed.every, size) if feed.every is not None else []
         ids = feed.ids
         if chunks and feed.every is not None:  # at least every article no archive holds
             ids = feed.every[: max(len(ids), len(feed.every) - len(chunks) * size)]
@@ -72,11 +72,13 @@ def feed_outputs(
     return out
 
 
-def _chunks(every: tuple[str, ...], size: int) -> list[tuple[str, ...]]:
-    """The archives' entries, oldest archive first, each newest first: the listing's
-    numbered pages (plan._listing_pages pages them so)."""
+def numbered_chunks(every: Sequence[str], size: int) -> list[tuple[str, ...]]:
+    """A listing's numbered pages (and its feed's archives), page 1 the oldest, each
+    newest first; what they leave, the newest whole chunk and any rest, is the first page."""
     total = len(every)
-    return [every[total - n * size : total - (n - 1) * size] for n in range(1, total // size)]
+    return [
+        tuple(every[total - n * size : total - (n - 1) * size]) for n in range(1, total // size)
+    ]
 
 
 def _archives(

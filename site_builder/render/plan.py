@@ -53,7 +53,7 @@ from site_builder.model import Listed, Translation, corrected
 from site_builder.render import editions as ed
 from site_builder.render import names
 from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
-from site_builder.render.feedplan import Feed, corrections, feed_outputs
+from site_builder.render.feedplan import Feed, corrections, feed_outputs, numbered_chunks
 from site_builder.render.front import arranged
 from site_builder.render.outputs import (
     ArchiveData,
@@ -207,13 +207,13 @@ def _listing_pages(
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
     from the oldest (see the module's note). `feeds`: (folder, title) of the feeds it
     advertises, the site's and, for a region, tag or author, its own."""
-    size, total = config.per_page, len(ids)
-    numbered = max(0, total // size - 1)  # the newest whole chunk (and any rest) go first
+    chunks = numbered_chunks(ids, config.per_page)
+    numbered = len(chunks)
     if feeds is None:
         feeds = (FeedLink("", config.title),) + (
             (FeedLink(path, f"{config.title} - {heading}"),) if kind == "region" else ()
         )
-    front = ids[: total - numbered * size]
+    front = ids[: len(ids) - sum(map(len, chunks))]
     older = urls.numbered(path, numbered) if numbered else None
     out = [
         Output(
@@ -224,7 +224,7 @@ def _listing_pages(
         )
     ]
     for number in range(numbered, 0, -1):
-        chunk = ids[total - number * size : total - (number - 1) * size]
+        chunk = chunks[number - 1]
         newer = urls.numbered(path, number + 1) if number < numbered else path
         older = urls.numbered(path, number - 1) if number > 1 else None
         out.append(
