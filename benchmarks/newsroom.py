@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -132,6 +133,7 @@ class Tool:
         self.name, self.site, self.build_command = name, site, build
         self.clean_paths, self.serve_command, self.template, self.env = clean, serve, template, env
         self.list_template, self.outputs = list_template, outputs
+        self.runs = 1_000_000  # at most this many timed runs a step (--hugo-repeat)
 
     def build(self) -> tuple[float, float, int]:
         return run(self.build_command, self.site, self.env)
@@ -246,8 +248,8 @@ def step_runs(
     def timed(step: str, before=None, build=None) -> None:
         if step not in steps:
             return
-        for _ in range(repeat):
-            for tool in tools:
+        for k in range(repeat):
+            for tool in [t for t in tools if k < t.runs]:
                 if before:
                     before(tool)
                 wall, mb, _ = (build or Tool.build)(tool)
@@ -264,9 +266,9 @@ def step_runs(
     timed("relocate", build=lambda t: relocated(t, with_output=True))
     timed("relocate-no-output", build=lambda t: relocated(t, with_output=False))
     timed("list-template", lambda t: touch_template(t, t.list_template))
-    for _ in range(repeat if "add" in steps else 0):
+    for k in range(repeat if "add" in steps else 0):
         for step in ("add", "retitle", "move", "delete"):
-            for tool in tools:
+            for tool in [t for t in tools if k < t.runs]:
                 story = stories[tool.name]
                 getattr(story, step)()
                 wall, mb, _ = tool.build()
@@ -397,6 +399,31 @@ def report(results: dict, tools: list[Tool]) -> None:
         print(row + (f"{peak:>15.0f}" if peak else ""))
 
 
+def growth(everything: dict[int, dict]) -> None:
+    """How each of our steps grows with N: the median and peak memory at each size, the
+    exponent k of t ~ N^k between successive sizes, and the power law through the two
+    largest sizes carried to a million articles (an extrapolation, and said so)."""
+    sizes = sorted(everything)
+    print("\ngrowth of ours with N (k: t ~ N^k between sizes; 1M: extrapolated)")
+    print(
+        f"{'step':<19}"
+        + "".join(f"{n:>10} s{n:>9} MB" for n in sizes)
+        + f"{'k':>6}{'1M s':>9}{'1M MB':>9}"
+    )
+    steps = [
+        s for s in everything[sizes[-1]] if all("ours" in everything[n].get(s, {}) for n in sizes)
+    ]
+    for step in steps:
+        walls = [statistics.median(w for w, _ in everything[n][step]["ours"]) for n in sizes]
+        peaks = [max(mb for _, mb in everything[n][step]["ours"]) for n in sizes]
+        row = f"{step:<19}" + "".join(f"{w:>12.3f}{mb:>12.0f}" for w, mb in zip(walls, peaks))
+        (n1, w1, m1), (n2, w2, m2) = list(zip(sizes, walls, peaks))[-2:]
+        k = math.log(w2 / w1) / math.log(n2 / n1) if w1 > 0 and w2 > 0 else float("nan")
+        scale = 1_000_000 / n2
+        km = math.log(m2 / m1) / math.log(n2 / n1) if m1 > 0 and m2 > 0 else float("nan")
+        print(row + f"{k:>6.2f}{w2 * scale**k:>9.1f}{m2 * scale**km if m2 else 0:>9.0f}")
+
+
 def snapshot(rev: str, work: Path) -> Path:
     """The code of `rev` in a folder of its own."""
     commit = subprocess.run(
@@ -428,6 +455,12 @@ def main() -> int:
         "working tree, so edits made meanwhile do not mix in",
     )
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument(
+        "--hugo-repeat",
+        type=int,
+        help="Hugo's runs a step (default: --repeat); at 100,000 articles one Hugo build "
+        "takes minutes and 15 GB",
+    )
     parser.add_argument("--no-serve", action="store_true")
     parser.add_argument("--json", type=Path)
     parser.add_argument(
@@ -447,6 +480,7 @@ def main() -> int:
         tools = [ours(work, args.python, code)]
         if not args.no_hugo:
             tools.append(hugo(work))
+            tools[-1].runs = args.hugo_repeat or args.repeat
         prepare(work, n, tools)
         stories = {t.name: Story(t) for t in tools}
         print(f"N = {n}: {', '.join(t.name for t in tools)}; {args.repeat} runs a step", flush=True)
@@ -457,6 +491,8 @@ def main() -> int:
             results.update(serve_runs(tools, stories, args.repeat))
         report(results, tools)
         everything[n] = results
+    if len(everything) > 1:
+        growth(everything)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1), encoding="utf-8")
     return 0
