@@ -91,11 +91,14 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 
 
 def start_killable(site: Path, *args: str) -> subprocess.Popen:
-    """A deploy in its own process group (so rsync, ssh and git children die with it)."""
+    """A deploy in its own process group (so rsync, ssh and git children die with it).
+    Its scratch folders go in the test's own temporary folder: a SIGKILL leaves them."""
+    scratch = site.parent / "scratch"
+    scratch.mkdir(exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "site_builder", *args],
         cwd=site,
-        env=ENV,
+        env={**ENV, "TMPDIR": str(scratch)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
