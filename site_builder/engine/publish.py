@@ -10,6 +10,15 @@ Two ways, one rule (every file written to a temporary name, then renamed into pl
   changed, plus this build's changes). A previous site that is not exactly as left (its
   folder replaced, a file deleted from it: an unchanged file of output/ then has one link,
   not two) is not used: the staging folder is filled from output/ by hard links instead.
+  Whatever else the previous site holds (a file someone dropped into output/ before it was
+  swapped aside, an empty or linked folder: its `strays`) is dropped from the staging
+  folder too, or it would be published again. Those are found by the output check's forked
+  child (scan.OutputCheck), which walks the kept site while this process renders; only
+  where no child ran does the publisher walk it here. There is no race with the walk: the
+  kept site is hidden and written by builds alone, under the build lock; a file dropped
+  into output/ during a build is swapped into the kept site and found by the next build's
+  child. (Someone writing into `.<output>.previous` by hand while a build runs is not
+  guarded against, as no changed file there is.)
 - in place (`watch`/`serve`): deleted files first, then each changed file renamed over the
   old one, where the server sees it at once.
 
