@@ -304,7 +304,7 @@ class Engine:
         laps.lap("stale")
         rendered = work.render(stale)
         laps.lap("render")
-        written, removed = work.publish(rendered, full, self.in_place, self.keep_state)
+        written, removed = work.publish(rendered, check, full, self.in_place, self.keep_state)
         laps.lap("publish")
         work.commit(rendered, removed, full)
         output = config.output_dir.resolve()

@@ -10,6 +10,15 @@ Two ways, one rule (every file written to a temporary name, then renamed into pl
   changed, plus this build's changes). A previous site that is not exactly as left (its
   folder replaced, a file deleted from it: an unchanged file of output/ then has one link,
   not two) is not used: the staging folder is filled from output/ by hard links instead.
+  Whatever else the previous site holds (a file someone dropped into output/ before it was
+  swapped aside, an empty or linked folder: its `strays`) is dropped from the staging
+  folder too, or it would be published again. Those are found by the output check's forked
+  child (scan.OutputCheck), which walks the kept site while this process renders; only
+  where no child ran does the publisher walk it here. There is no race with the walk: the
+  kept site is hidden and written by builds alone, under the build lock; a file dropped
+  into output/ during a build is swapped into the kept site and found by the next build's
+  child. (Someone writing into `.<output>.previous` by hand while a build runs is not
+  guarded against, as no changed file there is.)
 - in place (`watch`/`serve`): deleted files first, then each changed file renamed over the
   old one, where the server sees it at once.
 
@@ -25,7 +34,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from site_builder import urls
@@ -92,10 +101,13 @@ class Publisher:
         removed: set[str],
         shared: bool,
         keep: bool = True,
+        seen: tuple[int, set[str]] | None = None,
     ) -> None:
         """Swap in a new output/ holding `site`: `changed` written, the rest linked from
         output/. `shared` says the unchanged files of output/ are all still linked into
-        the previous site (their link counts said so); `keep` False drops the old site."""
+        the previous site (their link counts said so); `keep` False drops the old site.
+        `seen`: the kept previous site's strays as this build's check found them (the
+        folder's inode, the paths), so that it need not be walked here."""
         check_replaceable(self.output)
         parent = self.output.parent
         parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +117,7 @@ class Publisher:
         site = set(site)
         try:
             try:
-                self._fill(staging, previous, site, changed, removed)
+                self._fill(staging, previous, site, changed, removed, seen)
             except SiteBuilderError as exc:
                 if previous is None:
                     raise
@@ -132,16 +144,24 @@ class Publisher:
         site: set[str],
         changed: dict[str, bytes],
         removed: set[str],
+        seen: tuple[int, set[str]] | None = None,
     ) -> None:
         """The staging folder: the previous site brought up to date, or a new folder."""
         if previous is not None:
             previous.rename(staging)  # killed from here on, it is a stale staging folder
-            todo = self.lag | set(changed) | removed | _strays(staging, site)
+            todo = self.lag | set(changed) | removed | self._strays(staging, site, seen)
         else:
             shutil.rmtree(previous_site(self.output), ignore_errors=True)
             staging.mkdir()
             todo = site
         _fill(staging, self.output, sorted(todo), site, changed, previous is not None)
+
+    def _strays(self, staging: Path, site: set[str], seen: tuple[int, set[str]] | None) -> set[str]:
+        """What the kept site (now the staging folder) holds beyond the site: as the build's
+        check found it, else (no check ran, or it found another folder) walked here."""
+        if seen is not None and self.previous is not None and seen[0] == self.previous[0]:
+            return seen[1]
+        return set(strays(str(staging), site))
 
     def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
@@ -331,22 +351,30 @@ def _inside(root: Path, relpath: str, check: bool = True) -> Path:
     return path
 
 
-def _strays(site_folder: Path, wanted: set[str]) -> set[str]:
-    """Files and empty folders of a kept site that the new one does not have (a CNAME
-    someone copied into output/, a file dropped into output/articles/): dropped, as a
-    fresh staging folder would drop them, at any depth."""
-    # (the marker and .gitkeep, if counted as strays, are put back by _mark and _fill)
-    found: set[str] = set()
-    for folder, dirs, names in os.walk(site_folder):
-        rel = os.path.relpath(folder, site_folder)
-        prefix = "" if rel == "." else rel + "/"
-        # A linked folder is not walked: dropped if the new site has nothing there, else
-        # left for _fill, which refuses to write through it.
-        links = [prefix + d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        found.update(d for d in links if not any(w.startswith(d + "/") for w in wanted))
-        found.update(prefix + name for name in names if prefix + name not in wanted)
-        if not dirs and not names and prefix:
-            found.add(prefix.rstrip("/"))  # an empty folder the new site does not have
+def strays(site_folder: str, wanted: Collection[str]) -> list[str]:
+    """Files and empty folders below a site's folder that the site (`wanted`, its files)
+    does not have: a CNAME someone copied into output/, a file dropped into
+    output/articles/, at any depth. Links are never followed: a linked folder is a stray if
+    the site has nothing below it, else left for _fill, which refuses to write through it.
+    (The marker and .gitkeep, counted as strays, are put back by _mark and _fill.)"""
+    found, todo = [], [("", site_folder)]
+    while todo:
+        prefix, folder = todo.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # gone or unreadable: as os.walk, which it replaces, skips it
+        if not entries and prefix:
+            found.append(prefix[:-1])  # an empty folder the site does not have
+        for entry in entries:
+            path = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((path + "/", entry.path))
+            elif entry.is_symlink() and entry.is_dir():
+                if not any(w.startswith(path + "/") for w in wanted):
+                    found.append(path)
+            elif path not in wanted:
+                found.append(path)
     return found
 
 

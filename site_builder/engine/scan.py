@@ -19,8 +19,10 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, BinaryIO
 
 from site_builder.config import SiteConfig
+from site_builder.engine.publish import previous_site, strays
 from site_builder.errors import ContentError, SiteBuilderError
 
 RACY = "racy"
@@ -138,18 +140,25 @@ def files(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:
 
 
 class OutputCheck:
-    """Which files of output/ are not as the last build left them (size, mtime), and which
-    have one link only (not shared with the kept previous site: publish.py).
+    """Which files of output/ are not as the last build left them (size, mtime), which have
+    one link only (not shared with the kept previous site: publish.py), and what the kept
+    previous site holds beyond the last build's files (its strays, which a staged publish
+    drops from it).
 
-    Stat'ing 12,000 files takes a tenth of a second of a quick build, so a forked child
-    does it from the state file while this process scans and renders; where there is no
-    fork (or watch mode, whose threads make forking unwise) it is done here when asked.
+    Stat'ing 12,000 files takes a tenth of a second of a quick build and walking the kept
+    site's 14,000 folders more, so a forked child does both from the state file while this
+    process scans, plans and renders: the stats first (the stale stage waits for them), the
+    strays after (only a staged publish waits for them). Where there is no fork (or in watch
+    mode, whose threads make forking unwise) the stats are taken here when asked, and the
+    publisher walks the kept site itself. The kept site is written by builds alone, under
+    the build lock, so nothing lands in it between the child's walk and the publish.
     """
 
     def __init__(self, state: Path | None, output: Path, fork: bool, trust: bool = False):
         """`trust`: take output/ as left without looking (watch, between its own builds)."""
         self.state, self.output = state, str(output)
-        self.pid, self.pipe = 0, -1
+        self.pid = 0
+        self.answers: IO[bytes] | None = None  # the child's pipe
         self.answer: list[list] | None = [[], []] if trust else None
         if fork and not trust and state is not None and state.is_file() and hasattr(os, "fork"):
             self._fork()
@@ -166,22 +175,24 @@ class OutputCheck:
             code = 1
             try:
                 os.close(read)
-                data = json.dumps(self._look()).encode()
                 with os.fdopen(write, "wb") as out:
-                    out.write(data)
+                    self._answer(out)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write)
-        self.pid, self.pipe = pid, read
+        self.pid, self.answers = pid, os.fdopen(read, "rb")
 
-    def _look(self) -> list[list[str]]:
+    def _answer(self, out: BinaryIO) -> None:
+        """One line of JSON for `result`, then one for `strays`."""
         db = sqlite3.connect(f"file:{self.state}?mode=ro", uri=True)
         try:
             rows = db.execute("SELECT path, size, mtime FROM outputs").fetchall()
         finally:
             db.close()
-        return self.look(rows)
+        out.write(json.dumps(self.look(rows)).encode() + b"\n")
+        out.flush()
+        out.write(json.dumps(self.kept_strays({row[0] for row in rows})).encode() + b"\n")
 
     def look(self, rows: list[tuple[str, int, int]]) -> list[list[str]]:
         """[files not as left, files with one link] among these (path, size, mtime)."""
@@ -198,30 +209,52 @@ class OutputCheck:
                 single.append(path)
         return [changed, single]
 
+    def kept_strays(self, files: set[str]) -> tuple[int, list[str]] | None:
+        """(inode, strays) of the kept previous site, if there is one and it held still."""
+        kept = previous_site(Path(self.output))
+        try:
+            before = kept.lstat()
+            found = strays(str(kept), files) if stat.S_ISDIR(before.st_mode) else None
+            after = kept.lstat().st_ino
+        except OSError:
+            return None
+        return (after, found) if found is not None and after == before.st_ino else None
+
     def result(self, rows: Callable[[], list[tuple[str, int, int]]]) -> tuple[set, set]:
         """(files not as left, files with one link); `rows` lists the outputs to look at
         when the child could not."""
         if self.answer is None and self.pid:
-            try:
-                with os.fdopen(self.pipe, "rb") as answer:
-                    data = answer.read()
-                _, status = os.waitpid(self.pid, 0)
-                if status == 0:
-                    self.answer = json.loads(data)
-            except (OSError, ValueError):
-                pass
-            self.pid = 0
+            self.answer = self._read()
         if self.answer is None:
             self.answer = self.look(rows())
         return set(self.answer[0]), set(self.answer[1])
 
+    def strays(self) -> tuple[int, set[str]] | None:
+        """The kept previous site's inode and strays, as the child found them after its
+        stats; None when it did not (the publisher then walks the site itself)."""
+        kept = self._read() if self.answer is not None and self.pid else None
+        self.close()
+        return (kept[0], set(kept[1])) if kept else None
+
+    def _read(self) -> Any:
+        """The child's next line; None, and the child ended, if it has none."""
+        try:
+            line = self.answers.readline() if self.answers is not None else b""
+            if line.endswith(b"\n"):  # written whole: a child killed mid-line wrote no newline
+                return json.loads(line)
+        except (OSError, ValueError):
+            pass
+        self.close()
+        return None
+
     def close(self) -> None:
-        """End a child nobody asked (a build that failed or had nothing to do)."""
+        """End the child, asked or not (a build that failed or had nothing to do)."""
         if self.pid:
             try:
-                os.close(self.pipe)
+                if self.answers is not None:
+                    self.answers.close()
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             except OSError:
                 pass
-            self.pid = 0
+            self.pid, self.answers = 0, None

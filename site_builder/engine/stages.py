@@ -129,7 +129,12 @@ class Outputs:
         return {o.file: Rendered(o, data, reads) for o, (data, reads) in zip(stale, results)}
 
     def publish(
-        self, rendered: dict[str, Rendered], full: bool, in_place: bool, keep: bool
+        self,
+        rendered: dict[str, Rendered],
+        check: scan.OutputCheck,
+        full: bool,
+        in_place: bool,
+        keep: bool,
     ) -> tuple[int, set[str]]:
         """Write what differs from output/; return (files written, files removed). `full`:
         the plan is the whole site (else only some outputs were looked at)."""
@@ -148,7 +153,7 @@ class Outputs:
             publisher.in_place(changed, removed)
         else:
             shared = not self.single & (site - publisher.lag - set(changed))
-            publisher.staged(site, changed, removed, shared, keep=keep)
+            publisher.staged(site, changed, removed, shared, keep, check.strays())
         self.store.set_meta(publisher=publisher.state())
         return len(changed), removed
 
