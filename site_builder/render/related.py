@@ -69,6 +69,8 @@ class Related:
         self.answers = answers
         self.articles = articles
         self.index: dict[str, int] | None = None  # id -> position: made when first needed
+        self.masks: dict[str, int] = {}
+        self.bits: dict[str, int] = {}  # country -> its bit
         by_country: dict[str, list[str]] = {}
         by_region: dict[str, list[str]] = {}
         self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
@@ -111,15 +113,16 @@ class Related:
         candidates.discard(me)
         return frozenset(candidates)
 
-    def _score(self) -> tuple[dict, dict]:
-        """Each article's position and countries (as bits: shared ones counted by one AND)."""
-        bits: dict[str, int] = {}
-        self.index = {a.id: n for n, a in enumerate(self.articles)}
-        self.masks = {
-            a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
-            for a in self.articles
-        }
-        return self.index, self.masks
+    def _mask(self, ident: str) -> int:
+        """An article's countries as bits (shared ones counted by one AND), made for the
+        few articles scored or compared, not for every one."""
+        mask = self.masks.get(ident)
+        if mask is None:
+            assert self.index is not None
+            countries = set(self.articles[self.index[ident]].countries)
+            bits = self.bits
+            mask = self.masks[ident] = sum(1 << bits.setdefault(c, len(bits)) for c in countries)
+        return mask
 
     def of(self, article: Listed) -> tuple[str, ...]:
         """Up to RELATED article ids sharing countries or the region; most shared first."""
@@ -127,12 +130,14 @@ class Related:
         if me not in self.again:
             return self.answers.found[me]
         candidates = self._candidates(me)
-        position, countries = (self.index, self.masks) if self.index else self._score()
-        articles, mine = self.articles, countries[me]
+        if self.index is None:
+            self.index = {a.id: n for n, a in enumerate(self.articles)}
+        position, mask, articles = self.index, self._mask, self.articles
+        mine = mask(me)
         scored = sorted(
             [
                 (
-                    -(mine & countries[o]).bit_count(),
+                    -(mine & mask(o)).bit_count(),
                     articles[position[o]].region != region,
                     position[o],
                     o,
