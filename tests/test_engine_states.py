@@ -302,13 +302,15 @@ class Newsroom(RuleBasedStateMachine):
 
 
 def plan_state(cache: Path) -> dict[str, list]:
-    """The stored plan entry of every output, and the store's indexes, sorted."""
+    """The stored plan entry of every output, the store's indexes and related articles."""
     db = sqlite3.connect(cache / FILE)
     try:
         return {
             "outputs": sorted(db.execute("SELECT path, spec FROM outputs")),
             "body_readers": sorted(db.execute("SELECT id, path FROM body_readers")),
             "card_readers": sorted(db.execute("SELECT id, path FROM card_readers")),
+            # related articles as the last full plan found them, reused by the next
+            "related": sorted(db.execute("SELECT id, found, candidates FROM related")),
         }
     finally:
         db.close()

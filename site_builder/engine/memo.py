@@ -11,7 +11,7 @@ from site_builder.model import Brief
 
 if TYPE_CHECKING:  # a build with nothing to do keeps a memo but imports no plan (~50 ms)
     from site_builder.render.outputs import Output
-    from site_builder.render.related import Answer
+    from site_builder.render.related import Answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,4 +36,4 @@ class Memo:
         self.plan: dict[str, Output] = {}  # file -> the plan entry last fingerprinted
         self.site: tuple[str, dict[str, str]] | None = None  # site digest, template keys
         self.counts: str | None = None
-        self.related: dict[str, Answer] = {}  # related.Related's answers
+        self.related: Answers | None = None  # related.Related's answers, once loaded

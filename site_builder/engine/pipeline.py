@@ -23,10 +23,12 @@ cached build equals a clean one by construction, and the tests hold it to that.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -289,19 +291,24 @@ class Engine:
         renderer.set_scheduled(store.meta("scheduled") or ())
         templates = self._template_keys(site)
         planner = Planner(config, store, memo, cache, renderer)
-        if full:
-            planned = planner.whole_site(self.now(), self.drafts, changes.errors, changes.dirty)
-        else:
-            planned = planner.readers_of(changes.bodies, changes.retitled)
-        laps.lap("plan")
-        counts = digest([repr(sorted(renderer.counts.items()))])
-        # Every page shows the theme's words: the site's own catalogue is part of each (by
-        # its bytes, not its place or time: a copied site's pages stay as they are).
-        words = sources.catalogue_digest(config, site)
-        fingerprints = Site(digest([site["config"], renderer.site_key, words]), templates, counts)
-        work = Outputs(config, store, memo, cache, renderer, planned, fingerprints, changes.dirty)
-        stale = work.stale(check)
-        laps.lap("stale")
+        with _collector_paused():
+            if full:
+                planned = planner.whole_site(self.now(), self.drafts, changes.errors, changes.dirty)
+            else:
+                planned = planner.readers_of(changes.bodies, changes.retitled)
+            laps.lap("plan")
+            counts = digest([repr(sorted(renderer.counts.items()))])
+            # Every page shows the theme's words: the site's own catalogue is part of each
+            # (by its bytes, not its place or time: a copied site's pages stay as they are).
+            words = sources.catalogue_digest(config, site)
+            fingerprints = Site(
+                digest([site["config"], renderer.site_key, words]), templates, counts
+            )
+            work = Outputs(
+                config, store, memo, cache, renderer, planned, fingerprints, changes.dirty
+            )
+            stale = work.stale(check)
+            laps.lap("stale")
         rendered = work.render(stale)
         laps.lap("render")
         written, removed = work.publish(rendered, check, full, self.in_place, self.keep_state)
@@ -371,6 +378,21 @@ class Engine:
             self.env.cache.clear()
         self.store.set_meta(template_keys={"stamps": stamps, "keys": keys})
         return keys
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the plan and the stale stage make a site's
+    worth of small objects (none of them in cycles): its passes over every live object
+    cost a quarter of a 10,000-article plan and over a third at 30,000, growing faster
+    than the site. Rendering, which runs templates, keeps it."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 class _Laps:

@@ -17,7 +17,7 @@ from site_builder.config import SiteConfig
 from site_builder.content import curation, imageref, loader
 from site_builder.engine import scan
 from site_builder.engine.articles import ArticleCache, Digests
-from site_builder.engine.keys import digest
+from site_builder.engine.keys import config_digest, digest
 from site_builder.engine.memo import Known, Memo
 from site_builder.engine.store import Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
@@ -25,6 +25,7 @@ from site_builder.model import Article, Brief, dump, load
 from site_builder.render import assets, plan
 from site_builder.render.editions import language_of
 from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
+from site_builder.render.related import Answers
 from site_builder.render.renderer import Renderer
 
 
@@ -92,9 +93,12 @@ class Planner:
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
+        answers = self._answers()
+        gone = answers.found.keys() - {a.id for a in published}
         outputs = plan.plan_site(
-            config, published, static, memo.related, dirty, pages, pictures, now=now
+            config, published, static, answers, dirty | gone, pages, pictures, now=now
         )
+        self._save_answers(answers, gone)
         check_folders(config, outputs, shown)
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         # A preview shows future articles labelled "Scheduled for ...": the label goes when
@@ -131,6 +135,28 @@ class Planner:
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
         outputs = [Output.from_json(json.loads(spec)) for spec in self.store.specs(paths)]
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
+
+    def _answers(self) -> Answers:
+        """Related articles as the last plan found them: the memo's, else the store's if
+        found under this configuration (its languages decide which articles are compared)."""
+        memo, store = self.memo, self.store
+        key = config_digest(self.config)
+        if store.meta("related_key") != key:
+            store.drop_related()
+            store.set_meta(related_key=key)
+            memo.related = None
+        if memo.related is None:
+            memo.related = Answers(store.related(), store.related_candidates)
+        return memo.related
+
+    def _save_answers(self, answers: Answers, gone: set[str]) -> None:
+        """The answers scored by this plan kept in the build's transaction: a build that
+        fails keeps the last ones, which go with the state it keeps."""
+        answers.drop(gone)
+        self.store.drop_related(gone)
+        scored = sorted(answers.scored)
+        self.store.put_related((i, answers.found[i], answers.candidates[i]) for i in scored)
+        answers.scored.clear()
 
     def _counts(self, published: Sequence[Brief]) -> dict[str, Any]:
         """Articles per region; on a site in several languages, per language."""

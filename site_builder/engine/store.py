@@ -66,6 +66,13 @@ CREATE INDEX IF NOT EXISTS body_readers_path ON body_readers (path);
 CREATE TABLE IF NOT EXISTS card_readers (id TEXT NOT NULL, path TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS card_readers_id ON card_readers (id);
 CREATE INDEX IF NOT EXISTS card_readers_path ON card_readers (path);
+-- related.Answers: each published article's related articles and the candidates they were
+-- found among, as the last full plan left them (meta related_key: for this configuration)
+CREATE TABLE IF NOT EXISTS related (
+    id TEXT PRIMARY KEY,
+    found TEXT NOT NULL,        -- JSON array of ids
+    candidates TEXT NOT NULL    -- JSON array of ids
+);
 """
 
 
@@ -201,6 +208,7 @@ class Store:
             "outputs",
             "body_readers",
             "card_readers",
+            "related",
         ):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(SCHEMA)
@@ -287,6 +295,18 @@ class Store:
         """The outputs that read the body of any of these articles."""
         return {path for (path,) in self._where("SELECT path FROM body_readers", "id", ids)}
 
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """Article id -> its related articles' ids, of every article the last plan had
+        (one JSON parse for all, as briefs)."""
+        rows = self.db.execute("SELECT id, found FROM related").fetchall()
+        found = json.loads("[" + ",".join(found for _, found in rows) + "]")
+        return {ident: tuple(ids) for (ident, _), ids in zip(rows, found)}
+
+    def related_candidates(self, ids: Iterable[str]) -> dict[str, frozenset[str]]:
+        """Article id -> the candidates its related articles were found among."""
+        rows = self._where("SELECT id, candidates FROM related", "id", ids)
+        return {ident: frozenset(json.loads(candidates)) for ident, candidates in rows}
+
     def _where(self, query: str, column: str, values: Iterable[str]) -> list[tuple]:
         values = list(values)
         rows: list[tuple] = []
@@ -362,6 +382,20 @@ class Store:
         self.db.executemany("DELETE FROM outputs WHERE path = ?", rows)
         self.db.executemany("DELETE FROM body_readers WHERE path = ?", rows)
         self.db.executemany("DELETE FROM card_readers WHERE path = ?", rows)
+
+    def put_related(self, rows: Iterable[tuple[str, Iterable[str], Iterable[str]]]) -> None:
+        """Rows of (article id, its related ids, its candidates)."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO related VALUES (?, ?, ?)",
+            [(i, json.dumps(list(found)), json.dumps(sorted(c))) for i, found, c in rows],
+        )
+
+    def drop_related(self, ids: Iterable[str] | None = None) -> None:
+        """These articles' related answers; None: all of them."""
+        if ids is None:
+            self.db.execute("DELETE FROM related")
+        else:
+            self.db.executemany("DELETE FROM related WHERE id = ?", [(i,) for i in ids])
 
     def rebase(self, old: str, new: str) -> None:
         """The content folder moved from `old` to `new` (the site copied, or its cache

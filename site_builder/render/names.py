@@ -30,9 +30,16 @@ def groups(
     each, in the order of their names, and a warning."""
     spelled: dict[str, str] = {}  # casefolded name -> its spelling
     found: dict[str, list[str]] = {}  # spelling -> ids
+    # Articles repeat the same few lists of names: each list is cleaned and folded once.
+    cleaned: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
     for article in articles:
-        for name in dict.fromkeys(filter(None, map(urls.plain_name, getattr(article, attr)))):
-            mine = found.setdefault(spelled.setdefault(name.casefold(), name), [])
+        names = getattr(article, attr)
+        folded = cleaned.get(names)
+        if folded is None:
+            plain = dict.fromkeys(filter(None, map(urls.plain_name, names)))
+            folded = cleaned[names] = tuple((name.casefold(), name) for name in plain)
+        for key, name in folded:
+            mine = found.setdefault(spelled.setdefault(key, name), [])
             if not mine or mine[-1] != article.id:
                 mine.append(article.id)
     alike: dict[str, list[str]] = {}

@@ -76,7 +76,7 @@ from site_builder.render.outputs import (
     TermsData,
 )
 from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
-from site_builder.render.related import Answer, Related
+from site_builder.render.related import Answers, Related
 from site_builder.render.sitemaps import at_root, sitemaps
 
 # Pages no crawler should list: the error page, and the search page (marked noindex).
@@ -87,7 +87,7 @@ def plan_site(
     config: SiteConfig,
     articles: Sequence[Listed],
     static: dict[str, StaticData],
-    memo: dict[str, Answer] | None = None,
+    memo: Answers | None = None,
     dirty: frozenset[str] | set[str] = frozenset(),
     pages: Sequence[Listed] = (),
     pictures: dict[str, Picture] | None = None,
@@ -96,9 +96,9 @@ def plan_site(
 ) -> list[Output]:
     """Every output of the site, in a fixed order. `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
-    (source file, digest). `memo` keeps related articles from one plan to the next
-    (watch); `dirty` names the articles changed since, whose neighbours' related articles
-    are found again. A site in several languages is planned edition by edition
+    (source file, digest). `memo` keeps related articles from one plan to the next;
+    `dirty` names the articles changed, published or unpublished since, whose neighbours'
+    related articles are found again. A site in several languages is planned edition by edition
     (`edition`: planning one of them). `now` decides which featured stories still are."""
     if config.languages and not edition:
         return _editions(config, articles, static, memo, dirty, pages, pictures, now)
@@ -139,7 +139,7 @@ def plan_site(
     moved: dict[tuple[str, str], str] = {}  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
         out += _taxonomy(config, articles, family, feeds, words, moved)
-    out += _article_pages(articles, memo if memo is not None else {}, dirty, moved)
+    out += _article_pages(articles, memo if memo is not None else Answers(), dirty, moved)
     listed = _corrections(config, articles, feeds, words)  # the corrected articles
     own = any(page.url_path == urls.CORRECTIONS for page in pages)
     out += [
@@ -376,7 +376,7 @@ def site_month(config: SiteConfig, moment: dt.datetime) -> str:
 
 def _article_pages(
     articles: Sequence[Listed],
-    memo: dict[str, Answer],
+    memo: Answers,
     dirty: frozenset[str] | set[str],
     moved: dict[tuple[str, str], str],
 ) -> list[Output]:
@@ -401,7 +401,7 @@ def _editions(
     config: SiteConfig,
     articles: Sequence[Listed],
     static: dict[str, StaticData],
-    memo: dict[str, Answer] | None,
+    memo: Answers | None,
     dirty: frozenset[str] | set[str],
     pages: Sequence[Listed],
     pictures: dict[str, Picture] | None,

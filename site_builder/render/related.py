@@ -1,23 +1,47 @@
 """Related articles under an article page: found among its neighbours, remembered between
-plans (watch) so that an unchanged neighbourhood is not scored again."""
+plans (watch's memo, and the build state between `build` runs) so that only the changed
+articles' neighbourhoods are scored again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from site_builder.model import Listed
 
 RELATED = 4  # related articles under an article
 
+Candidates = dict[str, frozenset[str]]
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What Related.of found for an article, and what it looked at to find it."""
 
-    around: tuple[tuple[str, ...], ...]  # the windows of its groups it drew candidates from
-    found: tuple[str, ...]
-    candidates: set[str]
+class Answers:
+    """What Related.of found for each article of the last plan, and among which candidates.
+
+    The candidates of an article not scored in this process are read through `more` (the
+    build state) when first needed: a plan needs every answer but few candidates."""
+
+    def __init__(
+        self,
+        found: dict[str, tuple[str, ...]] | None = None,
+        more: Callable[[list[str]], Candidates] | None = None,
+    ):
+        self.found = found if found is not None else {}  # id -> its related ids
+        self.candidates: Candidates = {}  # id -> the articles it was scored among
+        self.more = more
+        self.scored: set[str] = set()  # ids scored since the answers were last saved
+
+    def candidates_of(self, ids: Iterable[str]) -> Candidates:
+        """The candidates of these ids that have an answer."""
+        ids = [i for i in ids if i in self.found]
+        missing = [i for i in ids if i not in self.candidates]
+        if missing and self.more is not None:
+            self.candidates.update(self.more(missing))
+        return {i: self.candidates[i] for i in ids if i in self.candidates}
+
+    def drop(self, ids: Iterable[str]) -> None:
+        for ident in ids:
+            self.found.pop(ident, None)
+            self.candidates.pop(ident, None)
+            self.scored.discard(ident)
 
 
 class Related:
@@ -26,17 +50,27 @@ class Related:
     Candidates are the few articles nearest in time in each of the article's country groups
     and its region; of those, the ones sharing most countries come first, then the same
     region, then the newer. Scoring only neighbours keeps a 10,000-article site linear.
+
+    An answer is kept from the last plan unless the article changed or a changed one is
+    among its candidates then or now. That is exact: an article's windows hold the same
+    articles as before when no changed article is in them, before or now (the order of the
+    unchanged ones is theirs alone: date, then id); and being candidates is mutual (B is
+    within RELATED places of A in a group iff A is of B), so the articles to score again
+    are found from the changed ones' candidates, not by looking at every article's.
+    `dirty` must name every article changed, published or unpublished since `answers`.
     """
 
     def __init__(
         self,
         articles: Sequence[Listed],
-        memo: dict[str, Answer],
-        dirty: frozenset[str] | set[str],
+        answers: Answers,
+        dirty: Collection[str],
     ):
-        self.memo, self.dirty = memo, dirty  # id -> its last Answer; ids changed since
+        self.answers = answers
         self.articles = articles
         self.index: dict[str, int] | None = None  # id -> position: made when first needed
+        self.masks: dict[str, int] = {}
+        self.bits: dict[str, int] = {}  # country -> its bit
         by_country: dict[str, list[str]] = {}
         by_region: dict[str, list[str]] = {}
         self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
@@ -56,44 +90,54 @@ class Related:
                 group = by_region[article.region] = []
             spots.append((group, len(group)))
             group.append(me)
+        self.again = self._again(dirty)
 
-    def _score(self) -> tuple[dict, dict]:
-        """Each article's position and countries (as bits: shared ones counted by one AND)."""
-        bits: dict[str, int] = {}
-        self.index = {a.id: n for n, a in enumerate(self.articles)}
-        self.masks = {
-            a.id: sum(1 << bits.setdefault(c, len(bits)) for c in set(a.countries))
-            for a in self.articles
-        }
-        return self.index, self.masks
+    def _again(self, dirty: Collection[str]) -> set[str]:
+        """The articles to score: the changed and new ones, and their candidates before
+        and now."""
+        found = self.answers.found
+        changed = {i for i in self.spots if i not in found}
+        changed.update(dirty)
+        again = set(changed)
+        for candidates in self.answers.candidates_of(changed).values():
+            again |= candidates
+        for ident in changed:
+            if ident in self.spots:
+                again |= self._candidates(ident)
+        return again
+
+    def _candidates(self, me: str) -> frozenset[str]:
+        candidates = set().union(
+            *(group[max(0, here - RELATED) : here + RELATED + 1] for group, here in self.spots[me])
+        )
+        candidates.discard(me)
+        return frozenset(candidates)
+
+    def _mask(self, ident: str) -> int:
+        """An article's countries as bits (shared ones counted by one AND), made for the
+        few articles scored or compared, not for every one."""
+        mask = self.masks.get(ident)
+        if mask is None:
+            assert self.index is not None
+            countries = set(self.articles[self.index[ident]].countries)
+            bits = self.bits
+            mask = self.masks[ident] = sum(1 << bits.setdefault(c, len(bits)) for c in countries)
+        return mask
 
     def of(self, article: Listed) -> tuple[str, ...]:
-        """Up to RELATED article ids sharing countries or the region; most shared first.
-
-        The answer depends on the article and the candidates around it, in order: when
-        neither those nor any of them changed since the last plan, it is the last answer.
-        """
+        """Up to RELATED article ids sharing countries or the region; most shared first."""
         me, region = article.id, article.region
-        around = tuple(
-            tuple(group[max(0, here - RELATED) : here + RELATED + 1])
-            for group, here in self.spots[me]
-        )
-        known = self.memo.get(me)
-        if (
-            known is not None
-            and known.around == around
-            and me not in self.dirty
-            and self.dirty.isdisjoint(known.candidates)
-        ):
-            return known.found
-        candidates = set().union(*around)
-        candidates.discard(me)
-        position, countries = (self.index, self.masks) if self.index else self._score()
-        articles, mine = self.articles, countries[me]
+        if me not in self.again:
+            return self.answers.found[me]
+        candidates = self._candidates(me)
+        if self.index is None:
+            self.index = {a.id: n for n, a in enumerate(self.articles)}
+        position, mask, articles = self.index, self._mask, self.articles
+        mine = mask(me)
         scored = sorted(
             [
                 (
-                    -(mine & countries[o]).bit_count(),
+                    -(mine & mask(o)).bit_count(),
                     articles[position[o]].region != region,
                     position[o],
                     o,
@@ -102,5 +146,7 @@ class Related:
             ]
         )
         found = tuple(other for *_rank, other in scored[:RELATED])
-        self.memo[me] = Answer(around, found, candidates)
+        answers = self.answers
+        answers.found[me], answers.candidates[me] = found, candidates
+        answers.scored.add(me)
         return found
