@@ -74,10 +74,10 @@ class Memo:
 
     def __init__(self) -> None:
         self.entries: dict[tuple, dict[tuple, dict[tuple, Shown]]] = {}
-        self.names: dict[str, frozenset[str] | None] = {}
+        self.names: dict[str, tuple[str, ...] | None] = {}
         self.rendered = 0  # partials rendered, not reused: what tests count
 
-    def free_names(self, env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    def free_names(self, env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
         """The names a partial reads from its context; None when it cannot be memoised."""
         if name not in self.names:
             assert env.loader is not None
@@ -89,7 +89,7 @@ class Memo:
             pulls = any(tree.find_all((nodes.Include, nodes.Extends))) or any(
                 node.with_context for node in imports
             )
-            free = frozenset(jinja2.meta.find_undeclared_variables(tree))
+            free = tuple(sorted(jinja2.meta.find_undeclared_variables(tree)))
             self.names[name] = None if pulls else free
         return self.names[name]
 
@@ -132,10 +132,10 @@ class Scope:
             questions.setdefault(asked, {})[self._answers(asked)] = shown
         return html
 
-    def _key(self, name: str, names: frozenset[str], context: Context) -> tuple | None:
+    def _key(self, name: str, names: tuple[str, ...], context: Context) -> tuple | None:
         key: list[Any] = [name]
         globals_ = context.environment.globals
-        for n in sorted(names):
+        for n in names:
             value = context.resolve_or_missing(n)
             kind = type(value)
             if value is jinja2.utils.missing:
