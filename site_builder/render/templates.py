@@ -8,8 +8,9 @@ import hashlib
 import logging
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.meta
@@ -17,6 +18,7 @@ import jinja2.meta
 from site_builder import i18n
 from site_builder.config import SiteConfig
 from site_builder.errors import TemplateError
+from site_builder.render.partials import MemoTemplate
 
 log = logging.getLogger("site_builder")
 
@@ -68,6 +70,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         bytecode_cache=_bytecode_cache(config),
         auto_reload=False,
     )
+    env.template_class = MemoTemplate  # the teaser made once for every page that shows it
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
@@ -76,7 +79,27 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     i18n.install(env, config.language, config.digits, str(config.locale_folder))
     words = i18n.words(config)
     env.globals["region_name"] = words.region
+    _remember_plain_messages(env)
     return env
+
+
+def _remember_plain_messages(env: jinja2.Environment) -> None:
+    """`_("Archive")` translated once: a page asks for some forty messages, most with
+    nothing to fill in, and each asked through Jinja's alias, the catalogue and Markup."""
+    gettext = cast(Callable[..., str], env.globals["gettext"])
+    done: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def remembered(context: jinja2.runtime.Context, message: str, **values: Any) -> str:
+        if values:
+            return gettext(context, message, **values)
+        key = (message, context.eval_ctx.autoescape)
+        found = done.get(key)
+        if found is None:
+            found = done[key] = gettext(context, message)
+        return found
+
+    env.globals["gettext"] = env.globals["_"] = remembered
 
 
 def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
