@@ -34,7 +34,7 @@ PARTIALS = frozenset({"_teaser.html"})
 SCOPE = "site_builder.partials"  # the page context's entry: no template can name it
 RECORDED = ("url", "pictures")  # page values asked of, by argument
 _SCALARS = frozenset({str, Markup, int, float, bool, type(None)})
-_MISSING = ("missing",)
+_MISSING, _ASKED, _SITEWIDE = ("missing",), ("asked",), ("site-wide",)
 
 Render = Callable[[Context], Iterator[str]]
 
@@ -97,6 +97,8 @@ class Memo:
 class Shown:
     """A partial's HTML, and what rendering it read of its page (replayed on reuse)."""
 
+    __slots__ = ("bodies", "counts", "html")
+
     def __init__(self, html: str, bodies: frozenset[str], counts: bool):
         self.html, self.bodies, self.counts = html, bodies, counts
 
@@ -133,21 +135,23 @@ class Scope:
         return html
 
     def _key(self, name: str, names: tuple[str, ...], context: Context) -> tuple | None:
+        """Two values a name, flat (a build keeps tens of thousands of keys): what kind of
+        value it has, and the value or the article's id."""
         key: list[Any] = [name]
         globals_ = context.environment.globals
         for n in names:
             value = context.resolve_or_missing(n)
             kind = type(value)
             if value is jinja2.utils.missing:
-                key.append((n, _MISSING))
+                key += (_MISSING, None)
             elif kind in _SCALARS:
-                key.append((n, kind, value))
+                key += (kind, value)
             elif isinstance(value, Article):
-                key.append((n, Article, value.id))
+                key += (Article, value.id)
             elif n in self.page and value is self.page[n]:
-                key.append(n)  # answered by the page, recorded as asked
+                key += (_ASKED, None)  # answered by the page, recorded as asked
             elif value is self.sitewide.get(n, _MISSING) or value is globals_.get(n, _MISSING):
-                key.append(n)
+                key += (_SITEWIDE, None)
             else:
                 return None
         return tuple(key)
