@@ -330,3 +330,17 @@ def test_a_pages_new_title_is_planned_in_full_for_the_menu_that_names_it(site):
     assert "full plan" in build(site)
     assert "Who we are" in (site / "output" / "gulf" / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean(site)
+
+
+def test_an_upgrade_of_babel_is_a_new_state(tmp_path, monkeypatch):
+    """Babel spells the theme's dates, numbers and country names: another version of it
+    must not reuse pages rendered with the last one."""
+    from site_builder.engine import keys
+
+    fake = tmp_path / "libs"
+    (fake / "babel-2.14.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(fake))
+    before = keys.library_versions()
+    (fake / "babel-2.14.0.dist-info").rename(fake / "babel-99.0.dist-info")
+    assert "babel==99.0" in keys.library_versions()
+    assert keys.library_versions() != before

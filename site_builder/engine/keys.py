@@ -23,6 +23,7 @@ LIBRARIES = (
     "lxml",
     "pyyaml",
     "python-slugify",
+    "babel",  # dates, numbers and country names in the theme's words
 )
 
 
