@@ -1,16 +1,16 @@
 """A partial that listings include many times (`_teaser.html`) rendered once for each
 different thing it shows, and reused by every page that shows the same.
 
-A build's ~1,750 tag pages, region pages, archive months and article pages show each
+A build's ~1,750 tag pages, country, region and home pages and article pages show each
 article's card many times over, and rendering it was a tenth of a cold build. An include
 sees its page's whole context, so an entry is keyed by every name the partial's source
 reads, by value: scalars (the `teaser_*` switches), an article by its id, the site-wide
 values by name. `url` and `pictures` differ from page to page, so what the partial asked
 of them is recorded with the answers, and an entry is reused on a page that answers the
 same (relative links from a page in the same folder, or at the same depth when the links
-leave its folders). A partial that reads anything else of its page (`page`, a list), or
-pulls in a template with the page's context, is rendered every time, as before. Reading an
-article's body or the counts while rendering is recorded (renderer.Reads) and replayed on
+leave its folders). A partial that reads anything else of its page (`page`, a list, the
+counts), or pulls in a template with the page's context, is rendered every time, as before.
+Reading an article's body while rendering is recorded (renderer.Reads) and replayed on
 every reuse, so the engine knows what the page depends on.
 
 The memo lives as long as its renderer: one build, whose articles and templates do not
