@@ -33,7 +33,6 @@ from site_builder.render.contexts import (
 )
 from site_builder.render.makers import MAKERS
 from site_builder.render.outputs import ExtraReads, FeedLink, Output, ShownPicture
-from site_builder.render.partials import SCOPE, Memo, Scope
 from site_builder.render.templates import environment
 
 
@@ -112,8 +111,6 @@ class Renderer:
         self.site = site or config
         self.env = env
         self.words = i18n.words(config)
-        self.region_of = config.region  # one bound method: the same on every page
-        self.memo = Memo()
         self.editions = editions.editions(config) if site is None else []
         self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
         self.prefix = ""  # an edition's path below the site ('ar/')
@@ -140,7 +137,6 @@ class Renderer:
         ]
         for code, part in self.parts.items():
             part.set_pages([p for p in pages if (p.lang or self.config.language) == code])
-        self._sitewide()
 
     def set_counts(self, counts: dict) -> None:
         """Articles per region (per language on a site in several): what `counts` and the
@@ -149,31 +145,12 @@ class Renderer:
         self.nav = list(plan.nav(self.config, counts)) if not self.editions else []
         for code, part in self.parts.items():
             part.set_counts(counts.get(code, {}))
-        self._sitewide()
 
     def set_scheduled(self, ids) -> None:
         """The future articles a preview shows (labelled "Scheduled for ...")."""
         self.scheduled = frozenset(ids)
         for part in self.parts.values():
             part.set_scheduled(ids)
-        self._sitewide()
-
-    def _sitewide(self) -> None:
-        """The context values that are the same on every page (partials.Scope keys a
-        partial by their names), and a fresh memo of partials when one of them changes."""
-        self.memo = Memo()
-        self.sitewide = {
-            "site": self.config,
-            "sizes": SIZES,
-            "nav": getattr(self, "nav", None),
-            "scheduled": getattr(self, "scheduled", None),
-            "menu": getattr(self, "menu", None),
-            "region_of": self.region_of,
-            "country_path": urls.country_path,
-            "region_path": urls.region_path,
-            "tag_path": urls.tag_path,
-            "author_path": urls.author_path,
-        }
 
     @property
     def site_key(self) -> str:
@@ -256,7 +233,7 @@ class Renderer:
         article = context.get("article")
         raw = {shown.id: shown.picture for shown in context.pop("pictures", ())}
         pictures = {i: picture_view(shown, url) for i, shown in raw.items()}
-        values = {
+        return {
             "pictures": pictures,
             "sizes": SIZES,
             **self._metadata(page, context, raw.get(article.id) if article else None),
@@ -282,7 +259,7 @@ class Renderer:
             ],
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
-            "region_of": self.region_of,
+            "region_of": config.region,
             "country_path": urls.country_path,
             "region_path": urls.region_path,
             "tag_path": urls.tag_path,
@@ -290,8 +267,6 @@ class Renderer:
             "menu": self.menu,
             **context,
         }
-        values[SCOPE] = Scope(self.memo, reads, values, self.sitewide)
-        return values
 
     def _metadata(self, page: Page, context: dict[str, Any], shown: ShownPicture | None) -> dict:
         """JSON-LD and the OpenGraph/Twitter tags of a page (metadata.py)."""

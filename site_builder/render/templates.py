@@ -18,7 +18,6 @@ import jinja2.meta
 from site_builder import i18n
 from site_builder.config import SiteConfig
 from site_builder.errors import TemplateError
-from site_builder.render.partials import MemoTemplate
 
 log = logging.getLogger("site_builder")
 
@@ -70,7 +69,6 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         bytecode_cache=_bytecode_cache(config),
         auto_reload=False,
     )
-    env.template_class = MemoTemplate  # the teaser made once for every page that shows it
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
