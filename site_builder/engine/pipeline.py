@@ -278,6 +278,7 @@ class Engine:
         # which a build with nothing to do does not pay.
         from site_builder.engine.articles import ArticleCache
         from site_builder.engine.planning import Planner, menu_pages_of
+        from site_builder.engine.publish import Spool
         from site_builder.engine.stages import Outputs, Site
         from site_builder.render.renderer import Renderer
 
@@ -302,9 +303,13 @@ class Engine:
         work = Outputs(config, store, memo, cache, renderer, planned, fingerprints, changes.dirty)
         stale = work.stale(check)
         laps.lap("stale")
-        rendered = work.render(stale)
-        laps.lap("render")
-        written, removed = work.publish(rendered, full, self.in_place, self.keep_state)
+        spool = Spool(config.output_dir, check=not work.in_place(self.in_place))
+        try:
+            rendered = work.render(stale, spool)
+            laps.lap("render")
+            written, removed = work.publish(spool, full, self.in_place, self.keep_state)
+        finally:
+            spool.close()
         laps.lap("publish")
         work.commit(rendered, removed, full)
         output = config.output_dir.resolve()

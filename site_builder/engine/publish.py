@@ -25,7 +25,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from site_builder import urls
@@ -71,6 +71,65 @@ def lock(config: SiteConfig) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class Spool(Mapping[str, bytes]):
+    """A build's changed files, written as they are rendered into a folder beside output/
+    (named as a staging folder, so a killed build's is removed by the next), until the
+    publish puts them in place: a build holds one batch of pages in memory, not the site.
+
+    Made lazily: a build that changes nothing makes no folder. `check`: the folder is
+    made only beside an output/ this tool may replace (check_replaceable)."""
+
+    def __init__(self, output: Path, check: bool = True):
+        self.output, self.check = output.resolve(), check
+        self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}.spool"
+        self.names: dict[str, Path] = {}  # file of the site -> where its bytes are
+
+    def add(self, path: str, data: bytes) -> None:
+        if not self.names:
+            if self.check:
+                check_replaceable(self.output)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True)
+        written = self.names.get(path) or self.folder / str(len(self.names))
+        _write(written, data)
+        self.names[path] = written
+
+    def file(self, path: str) -> Path:
+        return self.names[path]
+
+    def __getitem__(self, path: str) -> bytes:
+        return self.names[path].read_bytes()
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.names  # (Mapping's would read the file)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def close(self) -> None:
+        if self.names:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.names = {}
+
+
+def _put(changed: Mapping[str, bytes], path: str, target: Path) -> None:
+    """A changed file into a staging folder: linked from the spool (which the fallback to
+    a fresh folder may need again), else written."""
+    if not isinstance(changed, Spool):
+        _write(target, changed[path])
+        return
+    try:
+        os.link(changed.file(path), target)
+    except OSError:
+        try:
+            shutil.copy2(changed.file(path), target)
+        except OSError as exc:
+            raise write_error(target, exc) from None
+
+
 class Publisher:
     """Keeps output/ equal to the latest build's files."""
 
@@ -88,7 +147,7 @@ class Publisher:
     def staged(
         self,
         site: Iterable[str],
-        changed: dict[str, bytes],
+        changed: Mapping[str, bytes],
         removed: set[str],
         shared: bool,
         keep: bool = True,
@@ -99,7 +158,7 @@ class Publisher:
         check_replaceable(self.output)
         parent = self.output.parent
         parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(parent, self.output.name)
+        _remove_stale(parent, self.output.name, changed)
         previous = self._previous() if shared else None
         staging = parent / f".{self.output.name}.staging-{os.getpid()}"
         site = set(site)
@@ -130,7 +189,7 @@ class Publisher:
         staging: Path,
         previous: Path | None,
         site: set[str],
-        changed: dict[str, bytes],
+        changed: Mapping[str, bytes],
         removed: set[str],
     ) -> None:
         """The staging folder: the previous site brought up to date, or a new folder."""
@@ -143,7 +202,7 @@ class Publisher:
             todo = site
         _fill(staging, self.output, sorted(todo), site, changed, previous is not None)
 
-    def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
+    def in_place(self, changed: Mapping[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
         page stops listing an article, the article's page is gone). Every changed file is
         written before anything in output/ is touched, so a write that fails (a full disk,
@@ -160,7 +219,8 @@ class Publisher:
                     os.chmod(written, target.stat().st_mode & 0o777)
                 os.replace(written, target)
         finally:
-            shutil.rmtree(incoming, ignore_errors=True)
+            if incoming is not None:
+                shutil.rmtree(incoming, ignore_errors=True)
         if changed or removed:
             search.index(self.config, self.output)
         self.lag |= set(changed) | removed  # the previous site no longer differs only there
@@ -178,11 +238,14 @@ class Publisher:
 
 
 def _write_incoming(
-    output: Path, changed: dict[str, bytes]
-) -> tuple[Path, list[tuple[Path, Path]]]:
+    output: Path, changed: Mapping[str, bytes]
+) -> tuple[Path | None, list[tuple[Path, Path]]]:
     """Each changed file written into a folder beside output/ (named as a staging folder,
     so a killed build's is removed by the next): the folder and (target, written) pairs;
-    on a failure, nothing is left."""
+    on a failure, nothing is left. A spool's files are written already (its owner
+    removes them)."""
+    if isinstance(changed, Spool):
+        return None, [(_inside(output, path), changed.file(path)) for path in sorted(changed)]
     incoming = output.parent / f".{output.name}.staging-{os.getpid()}.incoming"
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir()
@@ -202,7 +265,7 @@ def _fill(
     output: Path,
     todo: list[str],
     site: set[str],
-    changed: dict[str, bytes],
+    changed: Mapping[str, bytes],
     reused: bool,
 ) -> None:
     """Bring the staging folder to the new site for these paths."""
@@ -218,7 +281,7 @@ def _fill(
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         if path in changed:
-            _write(target, changed[path])
+            _put(changed, path, target)
         else:
             try:
                 os.link(output / path, target)  # unchanged: a link keeps its mtime
@@ -369,8 +432,9 @@ def _unlink(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    """Delete staging and old folders that a killed build left behind.
+def _remove_stale(parent: Path, name: str, changed: Mapping[str, bytes] | None = None) -> None:
+    """Delete staging and old folders that a killed build left behind (not this build's
+    spool, if `changed` is one).
 
     A build killed between the two renames of _swap() leaves no output/ but an old-*
     folder holding the last published site: that one is put back, not deleted.
@@ -380,7 +444,10 @@ def _remove_stale(parent: Path, name: str) -> None:
             log.warning("%s: restoring the site a killed build had moved aside", parent / name)
             old.rename(parent / name)
             break
+    spared = changed.folder if isinstance(changed, Spool) else None
     for stale in sorted(parent.glob(f".{name}.staging-*")) + sorted(parent.glob(f".{name}.old-*")):
+        if stale == spared:
+            continue
         log.debug("removing %s left by an interrupted build", stale)
         shutil.rmtree(stale, ignore_errors=True)
 

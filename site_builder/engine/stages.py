@@ -14,7 +14,7 @@ from site_builder.engine.articles import ArticleCache
 from site_builder.engine.keys import digest, hash_bytes
 from site_builder.engine.memo import Memo
 from site_builder.engine.planning import Planned
-from site_builder.engine.publish import Publisher
+from site_builder.engine.publish import Publisher, Spool
 from site_builder.engine.store import OutputRow, Store, Stored
 from site_builder.model import dump, load
 from site_builder.parallel import fork_map
@@ -22,13 +22,16 @@ from site_builder.render.outputs import ExtraReads, Output
 from site_builder.render.renderer import Renderer
 
 PARALLEL_RENDER = 300
+# Outputs rendered at a time: their bytes go to the spool and only their digests stay, so
+# a cold build of 100,000 articles (~140,000 outputs) holds one batch of pages, not all.
+BATCH = 4000
 NO_READS = ExtraReads()  # an output that read nothing beyond its plan entry
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
     output: Output
-    data: bytes
+    hash: str  # of its bytes, which are in the spool if they differ from output/'s
     reads: ExtraReads
 
 
@@ -113,11 +116,18 @@ class Outputs:
                 wanted.update(reads.bodies)
         self.cache.load(wanted - set(self.cache.digests))
 
-    def render(self, stale: list[Output]) -> dict[str, Rendered]:
-        """Each stale output rendered, by its file."""
+    def render(self, stale: list[Output], spool: Spool) -> list[Rendered]:
+        """Each stale output rendered, a batch at a time; the files that differ from
+        output/ written to the spool."""
+        rendered: list[Rendered] = []
+        for start in range(0, len(stale), BATCH):
+            rendered += self._render_batch(stale[start : start + BATCH], spool)
+        return rendered
+
+    def _render_batch(self, batch: list[Output], spool: Spool) -> list[Rendered]:
         cache = self.cache
-        cache.load({i for o in stale for i in (*o.cards, *o.full)})
-        full_ids = {i for o in stale for i in o.full}
+        cache.load({i for o in batch for i in (*o.cards, *o.full)})
+        full_ids = {i for o in batch for i in o.full}
         cache.load_bodies(full_ids)
         html = cache.html(full_ids)
         renderer = self.renderer
@@ -125,40 +135,47 @@ class Outputs:
         def one(output: Output) -> tuple[bytes, ExtraReads]:
             return renderer.render(output, cache.articles, html, cache.body_of)
 
-        results = fork_map(one, stale, PARALLEL_RENDER)
-        return {o.file: Rendered(o, data, reads) for o, (data, reads) in zip(stale, results)}
+        results = fork_map(one, batch, PARALLEL_RENDER)
+        cache.forget_bodies()
+        previous, rendered = self.planned.previous, []
+        for output, (data, reads) in zip(batch, results):
+            done = Rendered(output, hash_bytes(data), reads)
+            before = previous.get(output.file)
+            if before is None or before.hash != done.hash or output.file in self.changed_files:
+                spool.add(output.file, data)
+            rendered.append(done)
+        return rendered
 
-    def publish(
-        self, rendered: dict[str, Rendered], full: bool, in_place: bool, keep: bool
-    ) -> tuple[int, set[str]]:
-        """Write what differs from output/; return (files written, files removed). `full`:
-        the plan is the whole site (else only some outputs were looked at)."""
-        previous, files = self.planned.previous, self.planned.files
-        changed = {}
-        for file, done in rendered.items():
-            before = previous.get(file)
-            if before is None or before.hash != hash_bytes(done.data) or file in self.changed_files:
-                changed[file] = done.data
+    def publish(self, spool: Spool, full: bool, in_place: bool, keep: bool) -> tuple[int, set[str]]:
+        """Put the spool's files (those that differ from output/) in place; return (files
+        written, files removed). `full`: the plan is the whole site (else only some
+        outputs were looked at)."""
+        files = self.planned.files
         site = {o.file for o in self.planned.outputs} if full else files
         removed = files - site
-        if not changed and not removed:
+        if not spool and not removed:
             return 0, removed
         publisher = Publisher(self.config, self.store.meta("publisher"))
-        if in_place and files and self.config.output_dir.is_dir():
-            publisher.in_place(changed, removed)
+        if self.in_place(in_place):
+            publisher.in_place(spool, removed)
         else:
-            shared = not self.single & (site - publisher.lag - set(changed))
-            publisher.staged(site, changed, removed, shared, keep=keep)
+            shared = not self.single & (site - publisher.lag - set(spool))
+            publisher.staged(site, spool, removed, shared, keep=keep)
         self.store.set_meta(publisher=publisher.state())
-        return len(changed), removed
+        return len(spool), removed
 
-    def commit(self, rendered: dict[str, Rendered], removed: set[str], full: bool) -> None:
+    def in_place(self, watching: bool) -> bool:
+        """Whether watch's publish writes into output/ (a first build is staged)."""
+        return watching and bool(self.planned.files) and self.config.output_dir.is_dir()
+
+    def commit(self, rendered: list[Rendered], removed: set[str], full: bool) -> None:
         """Remember each rendered output: its plan entry, fingerprint, reads and file."""
         store, output_dir = self.store, self.config.output_dir
         rows: list[OutputRow] = []
         readers: list[tuple[str, str]] = []
         cards: list[tuple[str, str]] = []
-        for file, done in rendered.items():
+        for done in rendered:
+            file = done.output.file
             try:
                 st = os.stat(output_dir / file)
             except OSError:
@@ -167,7 +184,7 @@ class Outputs:
             stored = Stored(
                 self.fingerprint(output, reads),
                 json.dumps(dump(reads)) if reads != NO_READS else "",
-                hash_bytes(done.data),
+                done.hash,
                 st.st_size,
                 st.st_mtime_ns,
             )
