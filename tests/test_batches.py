@@ -25,19 +25,19 @@ BATCH = 7
 def events(monkeypatch) -> list[str]:
     """Each page rendered ("render") and each file spooled ("write"), in order."""
     seen: list[str] = []
-    render, add = Renderer.render, publish.Spool.add
+    render, write = Renderer.render, publish.Spool.write
 
     def rendering(self, output, *args):
         seen.append("render " + output.file)
         return render(self, output, *args)
 
-    def spooling(self, path, data):
+    def spooling(self, number, data):
         seen.append("write")
-        return add(self, path, data)
+        return write(self, number, data)
 
     monkeypatch.setattr(stages, "BATCH", BATCH)
     monkeypatch.setattr(Renderer, "render", rendering)
-    monkeypatch.setattr(publish.Spool, "add", spooling)
+    monkeypatch.setattr(publish.Spool, "write", spooling)
     return seen
 
 

@@ -72,26 +72,36 @@ def lock(config: SiteConfig) -> Iterator[None]:
 
 
 class Spool(Mapping[str, bytes]):
-    """A build's changed files, written as they are rendered into a folder beside output/
-    (named as a staging folder, so a killed build's is removed by the next), until the
-    publish puts them in place: a build holds one batch of pages in memory, not the site.
+    """A build's changed files, written as they are rendered (by the forked workers too)
+    into a folder beside output/ (named as a staging folder, so a killed build's is
+    removed by the next), until the publish puts them in place: no process of a build
+    holds more than the page it renders, whatever the size of the site.
 
-    Made lazily: a build that changes nothing makes no folder. `check`: the folder is
-    made only beside an output/ this tool may replace (check_replaceable)."""
+    The folder is made by open(), before the workers fork; `check`: only beside an
+    output/ this tool may replace (check_replaceable)."""
 
     def __init__(self, output: Path, check: bool = True):
         self.output, self.check = output.resolve(), check
         self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}.spool"
+        self.made = False
         self.names: dict[str, Path] = {}  # file of the site -> where its bytes are
 
-    def add(self, path: str, data: bytes) -> None:
-        if not self.names:
+    def open(self) -> None:
+        if not self.made:
             if self.check:
                 check_replaceable(self.output)
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir(parents=True)
-        written = self.names.get(path) or self.folder / str(len(self.names))
+            self.made = True
+
+    def write(self, number: int, data: bytes) -> Path:
+        """The bytes of the build's output `number`, into the open folder."""
+        written = self.folder / str(number)
         _write(written, data)
+        return written
+
+    def add(self, path: str, written: Path) -> None:
+        """The file of the site whose bytes write() put there."""
         self.names[path] = written
 
     def file(self, path: str) -> Path:
@@ -110,9 +120,9 @@ class Spool(Mapping[str, bytes]):
         return len(self.names)
 
     def close(self) -> None:
-        if self.names:
+        if self.made:
             shutil.rmtree(self.folder, ignore_errors=True)
-        self.names = {}
+        self.names, self.made = {}, False
 
 
 def _put(changed: Mapping[str, bytes], path: str, target: Path) -> None:

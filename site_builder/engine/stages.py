@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.engine import scan
@@ -117,34 +118,38 @@ class Outputs:
         self.cache.load(wanted - set(self.cache.digests))
 
     def render(self, stale: list[Output], spool: Spool) -> list[Rendered]:
-        """Each stale output rendered, a batch at a time; the files that differ from
-        output/ written to the spool."""
+        """Each stale output rendered, a batch at a time (the bodies and HTML it shows
+        read for the batch); each file that differs from output/ written to the spool
+        where it is rendered (in a worker, on many cores), its bytes then dropped."""
         rendered: list[Rendered] = []
         for start in range(0, len(stale), BATCH):
-            rendered += self._render_batch(stale[start : start + BATCH], spool)
+            rendered += self._render_batch(stale, start, spool)
         return rendered
 
-    def _render_batch(self, batch: list[Output], spool: Spool) -> list[Rendered]:
-        cache = self.cache
+    def _render_batch(self, stale: list[Output], start: int, spool: Spool) -> list[Rendered]:
+        batch, cache = stale[start : start + BATCH], self.cache
         cache.load({i for o in batch for i in (*o.cards, *o.full)})
         full_ids = {i for o in batch for i in o.full}
         cache.load_bodies(full_ids)
         html = cache.html(full_ids)
-        renderer = self.renderer
+        renderer, previous, changed_files = self.renderer, self.planned.previous, self.changed_files
+        spool.open()
 
-        def one(output: Output) -> tuple[bytes, ExtraReads]:
-            return renderer.render(output, cache.articles, html, cache.body_of)
-
-        results = fork_map(one, batch, PARALLEL_RENDER)
-        cache.forget_bodies()
-        previous, rendered = self.planned.previous, []
-        for output, (data, reads) in zip(batch, results):
-            done = Rendered(output, hash_bytes(data), reads)
+        def one(number: int) -> tuple[str, ExtraReads, Path | None]:
+            output = stale[number]
+            data, reads = renderer.render(output, cache.articles, html, cache.body_of)
+            hashed = hash_bytes(data)
             before = previous.get(output.file)
-            if before is None or before.hash != done.hash or output.file in self.changed_files:
-                spool.add(output.file, data)
-            rendered.append(done)
-        return rendered
+            if before is None or before.hash != hashed or output.file in changed_files:
+                return hashed, reads, spool.write(number, data)
+            return hashed, reads, None
+
+        results = fork_map(one, range(start, start + len(batch)), PARALLEL_RENDER)
+        cache.forget_bodies()
+        for output, (_, _, written) in zip(batch, results):
+            if written is not None:
+                spool.add(output.file, written)
+        return [Rendered(o, hashed, reads) for o, (hashed, reads, _) in zip(batch, results)]
 
     def publish(self, spool: Spool, full: bool, in_place: bool, keep: bool) -> tuple[int, set[str]]:
         """Put the spool's files (those that differ from output/) in place; return (files
