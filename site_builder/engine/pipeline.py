@@ -241,7 +241,14 @@ class Engine:
         store, config = self.store, self.config
         scanned_at = self._clock()
         site = sources.site_inputs(config, self.drafts, scanned_at)
-        changes = sources.scan_and_load(config, store, changed, scanned_at)
+        briefs = self.memo.briefs if self.memo is not None else None
+        changes = sources.scan_and_load(
+            config,
+            store,
+            changed,
+            scanned_at,
+            lambda found: sources.save_fresh(store, found, scanned_at, briefs),
+        )
         laps.lap("scan+load")
         release = store.meta("release")
         if site["digest"] != store.meta("site"):
@@ -252,13 +259,12 @@ class Engine:
             or store.meta("published") is None
             or (release is not None and release <= self.now().timestamp())
         )
-        briefs = self.memo.briefs if self.memo is not None else None
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
             return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
         stale, written, removed = self._stages(site, changes, full, check, laps)
         account = (
-            f"{len(changes.fresh)} parsed, {stale} rendered, {written} written, "
+            f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
             f"{'full plan' if full else 'from the change' if changes.retitled else 'bodies only'})"
         )

@@ -174,7 +174,14 @@ class Outputs:
         return watching and bool(self.planned.files) and self.config.output_dir.is_dir()
 
     def commit(self, rendered: list[Rendered], removed: set[str], full: bool) -> None:
-        """Remember each rendered output: its plan entry, fingerprint, reads and file."""
+        """Remember each rendered output: its plan entry, fingerprint, reads and file (a
+        batch at a time: each row holds its plan entry as JSON)."""
+        for start in range(0, len(rendered), BATCH):
+            self._commit_batch(rendered[start : start + BATCH])
+        self.store.drop_outputs(removed)
+        self._remember([], removed, full)
+
+    def _commit_batch(self, rendered: list[Rendered]) -> None:
         store, output_dir = self.store, self.config.output_dir
         rows: list[OutputRow] = []
         readers: list[tuple[str, str]] = []
@@ -198,8 +205,7 @@ class Outputs:
             cards += [(i, file) for i in output.cards]
         store.put_outputs(rows, readers)
         store.put_card_readers((row.path for row in rows), cards)
-        store.drop_outputs(removed)
-        self._remember(rows, removed, full)
+        self._remember(rows, set(), False)
 
     def _remember(self, rows: list[OutputRow], removed: set[str], full: bool) -> None:
         memo = self.memo
