@@ -9,7 +9,8 @@
              those cards are looked at (the store's reverse indexes)
     stale    an output whose fingerprint (a digest of everything it reads) changed, or
              whose file is not as the last build left it
-    render   just those (render/renderer.py); on every core when there are many
+    render   just those (render/renderer.py); on every core when there are many, in
+             batches: each changed file goes to the spool as it is rendered (stages.BATCH)
     publish  staged swap (`build`) or in place (`watch`), publish.py
     commit   the new state, in one transaction (store.py)
 
