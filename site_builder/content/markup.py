@@ -137,9 +137,11 @@ class MarkdownConverter:
         Markdown conversion is CPU-bound pure Python, so threads would not help: a cold
         build of a large site spreads it over processes, a small one stays in this one.
         """
+        # Not kept in `done`: the engine keeps each body's HTML in its store, and a cold
+        # build's bodies and their HTML held here would grow with the archive.
         missing = list(dict.fromkeys(t for t in texts if t not in self.done))
-        self.done.update(zip(missing, fork_map(self._fresh, missing, PARALLEL_MIN)))
-        return [self.done[t] for t in texts]
+        fresh = dict(zip(missing, fork_map(self._fresh, missing, PARALLEL_MIN)))
+        return [fresh[t] if t in fresh else self.done[t] for t in texts]
 
     def _fresh(self, text: str) -> str:
         return _convert(self._parser(text), text, self.allow_raw_html)

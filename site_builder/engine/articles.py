@@ -33,6 +33,7 @@ class ArticleCache:
         self.articles: dict[str, Article] = {}
         self.digests: dict[str, Digests] = {}
         self.bodies: dict[str, str] = {}
+        self.cards: dict[str, Article] = {}  # id -> its card, of those given their bodies
 
     def load(self, ids: Iterable[str]) -> None:
         """These articles' cards and digests, from the store (those not loaded yet)."""
@@ -48,7 +49,14 @@ class ArticleCache:
         for ident in ids:
             article = self.articles[ident]
             if article.body != self.bodies[ident]:
+                self.cards.setdefault(ident, article)
                 self.articles[ident] = dataclasses.replace(article, body=self.bodies[ident])
+
+    def forget_bodies(self) -> None:
+        """Back to cards alone: a build renders in batches, each with its own bodies."""
+        self.articles.update(self.cards)
+        self.cards.clear()
+        self.bodies.clear()
 
     def body_of(self, ident: str) -> str:
         """A card's body, read from the store when a template asks for it."""

@@ -9,7 +9,8 @@
              those cards are looked at (the store's reverse indexes)
     stale    an output whose fingerprint (a digest of everything it reads) changed, or
              whose file is not as the last build left it
-    render   just those (render/renderer.py); on every core when there are many
+    render   just those (render/renderer.py); on every core when there are many, in
+             batches: each changed file goes to the spool as it is rendered (stages.BATCH)
     publish  staged swap (`build`) or in place (`watch`), publish.py
     commit   the new state, in one transaction (store.py)
 
@@ -243,7 +244,14 @@ class Engine:
         store, config = self.store, self.config
         scanned_at = self._clock()
         site = sources.site_inputs(config, self.drafts, scanned_at)
-        changes = sources.scan_and_load(config, store, changed, scanned_at)
+        briefs = self.memo.briefs if self.memo is not None else None
+        changes = sources.scan_and_load(
+            config,
+            store,
+            changed,
+            scanned_at,
+            lambda found: sources.save_fresh(store, found, scanned_at, briefs),
+        )
         laps.lap("scan+load")
         release = store.meta("release")
         if site["digest"] != store.meta("site"):
@@ -254,13 +262,12 @@ class Engine:
             or store.meta("published") is None
             or (release is not None and release <= self.now().timestamp())
         )
-        briefs = self.memo.briefs if self.memo is not None else None
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
             return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
         stale, written, removed = self._stages(site, changes, full, check, laps)
         account = (
-            f"{len(changes.fresh)} parsed, {stale} rendered, {written} written, "
+            f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
             f"{'full plan' if full else 'from the change' if changes.retitled else 'bodies only'})"
         )
@@ -280,6 +287,7 @@ class Engine:
         # which a build with nothing to do does not pay.
         from site_builder.engine.articles import ArticleCache
         from site_builder.engine.planning import Planner, menu_pages_of
+        from site_builder.engine.publish import Spool
         from site_builder.engine.stages import Outputs, Site
         from site_builder.render.renderer import Renderer
 
@@ -309,9 +317,13 @@ class Engine:
             )
             stale = work.stale(check)
             laps.lap("stale")
-        rendered = work.render(stale)
-        laps.lap("render")
-        written, removed = work.publish(rendered, check, full, self.in_place, self.keep_state)
+        spool = Spool(config.output_dir, check=not work.in_place(self.in_place))
+        try:
+            rendered = work.render(stale, spool)
+            laps.lap("render")
+            written, removed = work.publish(spool, check, full, self.in_place, self.keep_state)
+        finally:
+            spool.close()
         laps.lap("publish")
         work.commit(rendered, removed, full)
         output = config.output_dir.resolve()

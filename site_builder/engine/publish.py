@@ -34,7 +34,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from site_builder import urls
@@ -80,6 +80,75 @@ def lock(config: SiteConfig) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class Spool(Mapping[str, bytes]):
+    """A build's changed files, written as they are rendered (by the forked workers too)
+    into a folder beside output/ (named as a staging folder, so a killed build's is
+    removed by the next), until the publish puts them in place: no process of a build
+    holds more than the page it renders, whatever the size of the site.
+
+    The folder is made by open(), before the workers fork; `check`: only beside an
+    output/ this tool may replace (check_replaceable)."""
+
+    def __init__(self, output: Path, check: bool = True):
+        self.output, self.check = output.resolve(), check
+        self.folder = self.output.parent / f".{self.output.name}.staging-{os.getpid()}.spool"
+        self.made = False
+        self.names: dict[str, Path] = {}  # file of the site -> where its bytes are
+
+    def open(self) -> None:
+        if not self.made:
+            if self.check:
+                check_replaceable(self.output)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir(parents=True)
+            self.made = True
+
+    def write(self, number: int, data: bytes) -> Path:
+        """The bytes of the build's output `number`, into the open folder."""
+        written = self.folder / str(number)
+        _write(written, data)
+        return written
+
+    def add(self, path: str, written: Path) -> None:
+        """The file of the site whose bytes write() put there."""
+        self.names[path] = written
+
+    def file(self, path: str) -> Path:
+        return self.names[path]
+
+    def __getitem__(self, path: str) -> bytes:
+        return self.names[path].read_bytes()
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.names  # (Mapping's would read the file)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def close(self) -> None:
+        if self.made:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.names, self.made = {}, False
+
+
+def _put(changed: Mapping[str, bytes], path: str, target: Path) -> None:
+    """A changed file into a staging folder: linked from the spool (which the fallback to
+    a fresh folder may need again), else written."""
+    if not isinstance(changed, Spool):
+        _write(target, changed[path])
+        return
+    try:
+        os.link(changed.file(path), target)
+    except OSError:
+        try:
+            shutil.copy2(changed.file(path), target)
+        except OSError as exc:
+            raise write_error(target, exc) from None
+
+
 class Publisher:
     """Keeps output/ equal to the latest build's files."""
 
@@ -97,7 +166,7 @@ class Publisher:
     def staged(
         self,
         site: Iterable[str],
-        changed: dict[str, bytes],
+        changed: Mapping[str, bytes],
         removed: set[str],
         shared: bool,
         keep: bool = True,
@@ -111,7 +180,7 @@ class Publisher:
         check_replaceable(self.output)
         parent = self.output.parent
         parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(parent, self.output.name)
+        _remove_stale(parent, self.output.name, changed)
         previous = self._previous() if shared else None
         staging = parent / f".{self.output.name}.staging-{os.getpid()}"
         site = set(site)
@@ -142,7 +211,7 @@ class Publisher:
         staging: Path,
         previous: Path | None,
         site: set[str],
-        changed: dict[str, bytes],
+        changed: Mapping[str, bytes],
         removed: set[str],
         seen: tuple[int, set[str]] | None = None,
     ) -> None:
@@ -163,7 +232,7 @@ class Publisher:
             return seen[1]
         return set(strays(str(staging), site))
 
-    def in_place(self, changed: dict[str, bytes], removed: set[str]) -> None:
+    def in_place(self, changed: Mapping[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
         page stops listing an article, the article's page is gone). Every changed file is
         written before anything in output/ is touched, so a write that fails (a full disk,
@@ -180,7 +249,8 @@ class Publisher:
                     os.chmod(written, target.stat().st_mode & 0o777)
                 os.replace(written, target)
         finally:
-            shutil.rmtree(incoming, ignore_errors=True)
+            if incoming is not None:
+                shutil.rmtree(incoming, ignore_errors=True)
         if changed or removed:
             search.index(self.config, self.output)
         self.lag |= set(changed) | removed  # the previous site no longer differs only there
@@ -198,11 +268,14 @@ class Publisher:
 
 
 def _write_incoming(
-    output: Path, changed: dict[str, bytes]
-) -> tuple[Path, list[tuple[Path, Path]]]:
+    output: Path, changed: Mapping[str, bytes]
+) -> tuple[Path | None, list[tuple[Path, Path]]]:
     """Each changed file written into a folder beside output/ (named as a staging folder,
     so a killed build's is removed by the next): the folder and (target, written) pairs;
-    on a failure, nothing is left."""
+    on a failure, nothing is left. A spool's files are written already (its owner
+    removes them)."""
+    if isinstance(changed, Spool):
+        return None, [(_inside(output, path), changed.file(path)) for path in sorted(changed)]
     incoming = output.parent / f".{output.name}.staging-{os.getpid()}.incoming"
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir()
@@ -222,7 +295,7 @@ def _fill(
     output: Path,
     todo: list[str],
     site: set[str],
-    changed: dict[str, bytes],
+    changed: Mapping[str, bytes],
     reused: bool,
 ) -> None:
     """Bring the staging folder to the new site for these paths."""
@@ -238,7 +311,7 @@ def _fill(
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         if path in changed:
-            _write(target, changed[path])
+            _put(changed, path, target)
         else:
             try:
                 os.link(output / path, target)  # unchanged: a link keeps its mtime
@@ -397,8 +470,9 @@ def _unlink(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    """Delete staging and old folders that a killed build left behind.
+def _remove_stale(parent: Path, name: str, changed: Mapping[str, bytes] | None = None) -> None:
+    """Delete staging and old folders that a killed build left behind (not this build's
+    spool, if `changed` is one).
 
     A build killed between the two renames of _swap() leaves no output/ but an old-*
     folder holding the last published site: that one is put back, not deleted.
@@ -408,7 +482,10 @@ def _remove_stale(parent: Path, name: str) -> None:
             log.warning("%s: restoring the site a killed build had moved aside", parent / name)
             old.rename(parent / name)
             break
+    spared = changed.folder if isinstance(changed, Spool) else None
     for stale in sorted(parent.glob(f".{name}.staging-*")) + sorted(parent.glob(f".{name}.old-*")):
+        if stale == spared:
+            continue
         log.debug("removing %s left by an interrupted build", stale)
         shutil.rmtree(stale, ignore_errors=True)
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +24,17 @@ from site_builder.parallel import fork_map
 log = logging.getLogger("site_builder")
 
 PARALLEL_READ = 500  # fewer content files a worker than this: forking costs more than it saves
+# Content files read at a time, then put in the store and dropped: a cold build of 100,000
+# articles does not hold every body.
+READ_BATCH = 5000
 
 
 @dataclass
 class Changes:
     """What the scan and load found."""
 
-    fresh: dict[str, Fresh] = field(default_factory=dict)  # path -> new or changed
+    fresh: dict[str, Fresh] = field(default_factory=dict)  # path -> new or changed, not saved
+    parsed: int = 0  # content files new or changed, saved (save_fresh)
     gone: set[str] = field(default_factory=set)  # content files deleted
     restamp: dict[str, Any] = field(default_factory=dict)  # same bytes, new stamp
     cards: bool = False  # an article came, went, or changed more than its body
@@ -130,9 +135,14 @@ def _regular_bytes(path: str) -> bytes:
 
 
 def scan_and_load(
-    config: SiteConfig, store: Store, changed: set[Path] | None, scanned_at: int
+    config: SiteConfig,
+    store: Store,
+    changed: set[Path] | None,
+    scanned_at: int,
+    keep: Callable[[Changes], None],
 ) -> Changes:
-    """Which content files changed, read again; all their errors kept together."""
+    """Which content files changed, read again; all their errors kept together. `keep`
+    is given the changes after each batch of files read (save_fresh)."""
     targeted = _targeted(config, changed)
     known = store.stamps()
     pictures = None
@@ -155,22 +165,28 @@ def scan_and_load(
     ]
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
-    results = fork_map(lambda job: read_if_changed(config, job[0], hashes), todo, PARALLEL_READ)
     changes = Changes(gone=gone, pictures=pictures)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = True
     briefs = store.source_briefs(old)
-    for (path, stamp), result in zip(todo, results):
-        if isinstance(result, str):  # SAME
-            changes.restamp[path] = stamp
-            continue
-        if isinstance(result, list):
-            if os.path.lexists(path):
-                changes.errors += result  # reported with any duplicates the plan finds
-            elif path in known:  # deleted between its stat and its reading
-                changes.gone.add(path)
-            continue
-        _compare(changes, path, stamp, result, old.get(path), briefs.get(path))
+    for start in range(0, len(todo), READ_BATCH):
+        chunk = todo[start : start + READ_BATCH]
+        results = fork_map(
+            lambda job: read_if_changed(config, job[0], hashes), chunk, PARALLEL_READ
+        )
+        for (path, stamp), result in zip(chunk, results):
+            if isinstance(result, str):  # SAME
+                changes.restamp[path] = stamp
+                continue
+            if isinstance(result, list):
+                if os.path.lexists(path):
+                    changes.errors += result  # reported with any duplicates the plan finds
+                elif path in known:  # deleted between its stat and its reading
+                    changes.gone.add(path)
+                continue
+            _compare(changes, path, stamp, result, old.get(path), briefs.get(path))
+        del results
+        keep(changes)
     changes.dirty.update(row.id for row in store.sources(changes.gone))
     if changes.gone or changes.errors:
         changes.cards = True
@@ -272,6 +288,21 @@ def save_sources(
 ) -> None:
     """Keep what the scan and load found; bring the memo's briefs (if any) up to date."""
     store.drop_sources(changes.gone)
+    save_fresh(store, changes, scanned_at, briefs)
+    store.forget(changes.dirty)
+    store.restamp((path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items())
+    if changes.pictures is not None:
+        store.set_meta(pictures=changes.pictures)
+    if briefs is not None:
+        for path in changes.gone:
+            briefs.pop(path, None)
+
+
+def save_fresh(
+    store: Store, changes: Changes, scanned_at: int, briefs: dict[str, Known] | None
+) -> None:
+    """Put the content files read so far into the store (and the memo's briefs), and
+    drop them from `changes`."""
     store.put_sources(
         Source(
             path,
@@ -286,12 +317,8 @@ def save_sources(
         )
         for path, f in changes.fresh.items()
     )
-    store.forget(changes.dirty)
-    store.restamp((path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items())
-    if changes.pictures is not None:
-        store.set_meta(pictures=changes.pictures)
     if briefs is not None:
-        for path in changes.gone:
-            briefs.pop(path, None)
         for path, f in changes.fresh.items():
             briefs[path] = Known(Brief(json.loads(f.read.brief)), f.read.card, f.read.full)
+    changes.parsed += len(changes.fresh)
+    changes.fresh.clear()

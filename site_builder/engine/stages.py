@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.engine import scan
@@ -14,7 +15,7 @@ from site_builder.engine.articles import ArticleCache
 from site_builder.engine.keys import digest, hash_bytes
 from site_builder.engine.memo import Memo
 from site_builder.engine.planning import Planned
-from site_builder.engine.publish import Publisher
+from site_builder.engine.publish import Publisher, Spool
 from site_builder.engine.store import OutputRow, Store, Stored
 from site_builder.model import dump, load
 from site_builder.parallel import fork_map
@@ -22,13 +23,16 @@ from site_builder.render.outputs import ExtraReads, Output
 from site_builder.render.renderer import Renderer
 
 PARALLEL_RENDER = 300
+# Outputs rendered at a time: their bytes go to the spool and only their digests stay, so
+# a cold build of 100,000 articles (~140,000 outputs) holds one batch of pages, not all.
+BATCH = 4000
 NO_READS = ExtraReads()  # an output that read nothing beyond its plan entry
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
     output: Output
-    data: bytes
+    hash: str  # of its bytes, which are in the spool if they differ from output/'s
     reads: ExtraReads
 
 
@@ -113,57 +117,79 @@ class Outputs:
                 wanted.update(reads.bodies)
         self.cache.load(wanted - set(self.cache.digests))
 
-    def render(self, stale: list[Output]) -> dict[str, Rendered]:
-        """Each stale output rendered, by its file."""
-        cache = self.cache
-        cache.load({i for o in stale for i in (*o.cards, *o.full)})
-        full_ids = {i for o in stale for i in o.full}
+    def render(self, stale: list[Output], spool: Spool) -> list[Rendered]:
+        """Each stale output rendered, a batch at a time (the bodies and HTML it shows
+        read for the batch); each file that differs from output/ written to the spool
+        where it is rendered (in a worker, on many cores), its bytes then dropped."""
+        rendered: list[Rendered] = []
+        for start in range(0, len(stale), BATCH):
+            rendered += self._render_batch(stale, start, spool)
+        return rendered
+
+    def _render_batch(self, stale: list[Output], start: int, spool: Spool) -> list[Rendered]:
+        batch, cache = stale[start : start + BATCH], self.cache
+        cache.load({i for o in batch for i in (*o.cards, *o.full)})
+        full_ids = {i for o in batch for i in o.full}
         cache.load_bodies(full_ids)
         html = cache.html(full_ids)
-        renderer = self.renderer
+        renderer, previous, changed_files = self.renderer, self.planned.previous, self.changed_files
+        spool.open()
 
-        def one(output: Output) -> tuple[bytes, ExtraReads]:
-            return renderer.render(output, cache.articles, html, cache.body_of)
+        def one(number: int) -> tuple[str, ExtraReads, Path | None]:
+            output = stale[number]
+            data, reads = renderer.render(output, cache.articles, html, cache.body_of)
+            hashed = hash_bytes(data)
+            before = previous.get(output.file)
+            if before is None or before.hash != hashed or output.file in changed_files:
+                return hashed, reads, spool.write(number, data)
+            return hashed, reads, None
 
-        results = fork_map(one, stale, PARALLEL_RENDER)
-        return {o.file: Rendered(o, data, reads) for o, (data, reads) in zip(stale, results)}
+        results = fork_map(one, range(start, start + len(batch)), PARALLEL_RENDER)
+        cache.forget_bodies()
+        for output, (_, _, written) in zip(batch, results):
+            if written is not None:
+                spool.add(output.file, written)
+        return [Rendered(o, hashed, reads) for o, (hashed, reads, _) in zip(batch, results)]
 
     def publish(
-        self,
-        rendered: dict[str, Rendered],
-        check: scan.OutputCheck,
-        full: bool,
-        in_place: bool,
-        keep: bool,
+        self, spool: Spool, check: scan.OutputCheck, full: bool, in_place: bool, keep: bool
     ) -> tuple[int, set[str]]:
-        """Write what differs from output/; return (files written, files removed). `full`:
-        the plan is the whole site (else only some outputs were looked at)."""
-        previous, files = self.planned.previous, self.planned.files
-        changed = {}
-        for file, done in rendered.items():
-            before = previous.get(file)
-            if before is None or before.hash != hash_bytes(done.data) or file in self.changed_files:
-                changed[file] = done.data
+        """Put the spool's files (those that differ from output/) in place; return (files
+        written, files removed). `full`: the plan is the whole site (else only some
+        outputs were looked at)."""
+        files = self.planned.files
         site = {o.file for o in self.planned.outputs} if full else files
         removed = files - site
-        if not changed and not removed:
+        if not spool and not removed:
             return 0, removed
         publisher = Publisher(self.config, self.store.meta("publisher"))
-        if in_place and files and self.config.output_dir.is_dir():
-            publisher.in_place(changed, removed)
+        if self.in_place(in_place):
+            publisher.in_place(spool, removed)
         else:
-            shared = not self.single & (site - publisher.lag - set(changed))
-            publisher.staged(site, changed, removed, shared, keep, check.strays())
+            shared = not self.single & (site - publisher.lag - set(spool))
+            publisher.staged(site, spool, removed, shared, keep, check.strays())
         self.store.set_meta(publisher=publisher.state())
-        return len(changed), removed
+        return len(spool), removed
 
-    def commit(self, rendered: dict[str, Rendered], removed: set[str], full: bool) -> None:
-        """Remember each rendered output: its plan entry, fingerprint, reads and file."""
+    def in_place(self, watching: bool) -> bool:
+        """Whether watch's publish writes into output/ (a first build is staged)."""
+        return watching and bool(self.planned.files) and self.config.output_dir.is_dir()
+
+    def commit(self, rendered: list[Rendered], removed: set[str], full: bool) -> None:
+        """Remember each rendered output: its plan entry, fingerprint, reads and file (a
+        batch at a time: each row holds its plan entry as JSON)."""
+        for start in range(0, len(rendered), BATCH):
+            self._commit_batch(rendered[start : start + BATCH])
+        self.store.drop_outputs(removed)
+        self._remember([], removed, full)
+
+    def _commit_batch(self, rendered: list[Rendered]) -> None:
         store, output_dir = self.store, self.config.output_dir
         rows: list[OutputRow] = []
         readers: list[tuple[str, str]] = []
         cards: list[tuple[str, str]] = []
-        for file, done in rendered.items():
+        for done in rendered:
+            file = done.output.file
             try:
                 st = os.stat(output_dir / file)
             except OSError:
@@ -172,7 +198,7 @@ class Outputs:
             stored = Stored(
                 self.fingerprint(output, reads),
                 json.dumps(dump(reads)) if reads != NO_READS else "",
-                hash_bytes(done.data),
+                done.hash,
                 st.st_size,
                 st.st_mtime_ns,
             )
@@ -181,8 +207,7 @@ class Outputs:
             cards += [(i, file) for i in output.cards]
         store.put_outputs(rows, readers)
         store.put_card_readers((row.path for row in rows), cards)
-        store.drop_outputs(removed)
-        self._remember(rows, removed, full)
+        self._remember(rows, set(), False)
 
     def _remember(self, rows: list[OutputRow], removed: set[str], full: bool) -> None:
         memo = self.memo
