@@ -472,7 +472,18 @@ def main() -> int:
     parser.add_argument(
         "--floor", action="store_true", help="the Markdown floor after each cold pair"
     )
+    parser.add_argument(
+        "--growth",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="print the growth table of earlier runs' --json files (several sizes), run nothing",
+    )
     args = parser.parse_args()
+    if args.growth:
+        runs = [json.loads(path.read_text(encoding="utf-8")) for path in args.growth]
+        growth({int(n): results for run in runs for n, results in run.items()})
+        return 0
     everything = {}
     code = snapshot(args.rev, args.work) if args.rev else REPO
     for n in args.sizes:
