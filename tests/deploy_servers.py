@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -92,27 +93,40 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 
 def start_killable(site: Path, *args: str) -> subprocess.Popen:
     """A deploy in its own process group (so rsync, ssh and git children die with it).
-    Its scratch folders go in the test's own temporary folder: a SIGKILL leaves them."""
-    scratch = site.parent / "scratch"
-    scratch.mkdir(exist_ok=True)
-    return subprocess.Popen(
+    Its scratch folders go in a folder of its own, which kill_group removes: a SIGKILL
+    leaves them. (Short, in /tmp: ssh's control socket path must stay under 108 bytes.)"""
+    scratch = tempfile.mkdtemp(prefix="sbk-")
+    proc = subprocess.Popen(
         [sys.executable, "-m", "site_builder", *args],
         cwd=site,
-        env={**ENV, "TMPDIR": str(scratch)},
+        env={**ENV, "TMPDIR": scratch},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+    SCRATCH[proc.pid] = scratch
+    return proc
+
+
+SCRATCH: dict[int, str] = {}  # a killable deploy's pid -> its scratch folder
 
 
 def kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL the deploy and every child it started."""
+    """SIGKILL the deploy and every child it started; remove its scratch folder."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.communicate()
+    drop_scratch(proc)
+
+
+def drop_scratch(proc: subprocess.Popen) -> None:
+    """Remove the scratch folder of a killable deploy that has ended."""
+    scratch = SCRATCH.pop(proc.pid, None)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def free_port() -> int:

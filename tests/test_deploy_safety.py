@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from deploy_servers import ENV, MANIFEST, cli, counts, make_site, start_killable, tree
+from deploy_servers import (
+    ENV,
+    MANIFEST,
+    cli,
+    counts,
+    drop_scratch,
+    make_site,
+    start_killable,
+    tree,
+)
 from test_deploy_targets import (  # noqa: F401  (fixtures)
     PAGES_EXTRAS,
     commits,
@@ -269,4 +278,6 @@ def test_a_build_during_a_deploy_does_not_change_what_is_uploaded(tmp_path, sshd
         os.close(reader)
         if deploy.poll() is None:
             deploy.kill()
+            deploy.wait()
+        drop_scratch(deploy)
     assert tree(www) == started != tree(site / "output")
