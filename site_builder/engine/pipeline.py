@@ -245,13 +245,7 @@ class Engine:
         scanned_at = self._clock()
         site = sources.site_inputs(config, self.drafts, scanned_at)
         briefs = self.memo.briefs if self.memo is not None else None
-        changes = sources.scan_and_load(
-            config,
-            store,
-            changed,
-            scanned_at,
-            lambda found: sources.save_fresh(store, found, scanned_at, briefs),
-        )
+        changes = sources.scan_and_load(config, store, changed, scanned_at, briefs)
         laps.lap("scan+load")
         release = store.meta("release")
         if site["digest"] != store.meta("site"):

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,10 +138,10 @@ def scan_and_load(
     store: Store,
     changed: set[Path] | None,
     scanned_at: int,
-    keep: Callable[[Changes], None],
+    known_briefs: dict[str, Known] | None,
 ) -> Changes:
-    """Which content files changed, read again; all their errors kept together. `keep`
-    is given the changes after each batch of files read (save_fresh)."""
+    """Which content files changed, read again; all their errors kept together. Each
+    batch of files read is saved as it comes (save_fresh; `known_briefs`: watch's memo)."""
     targeted = _targeted(config, changed)
     known = store.stamps()
     pictures = None
@@ -186,7 +185,7 @@ def scan_and_load(
                 continue
             _compare(changes, path, stamp, result, old.get(path), briefs.get(path))
         del results
-        keep(changes)
+        save_fresh(store, changes, scanned_at, known_briefs)
     changes.dirty.update(row.id for row in store.sources(changes.gone))
     if changes.gone or changes.errors:
         changes.cards = True
