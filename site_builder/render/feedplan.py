@@ -14,7 +14,7 @@ not there until it fills, but the link is, so no archive ever changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from site_builder import urls
@@ -49,12 +49,19 @@ class Feed:
 
 
 def feed_outputs(
-    articles: Sequence[Listed], feeds: Sequence[Feed], shown: dict[str, ShownPicture], size: int
+    articles: Sequence[Listed],
+    feeds: Sequence[Feed],
+    shown: dict[str, ShownPicture],
+    size: int,
+    wanted: Callable[[str], bool] = lambda page: True,
 ) -> list[Output]:
-    """Every feed in RSS, Atom and JSON Feed, archives included; the OPML that lists them."""
+    """Every feed in RSS, Atom and JSON Feed, archives included (of those whose page is
+    `wanted`); the OPML that lists them all."""
     newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
     out = []
     for feed in feeds:
+        if not wanted(feed.page):
+            continue
         # A feed's date is its newest entry's; only an empty feed takes the site's newest.
         fallback = None if feed.ids else newest.isoformat()
         chunks = numbered_chunks(feed.every, size) if feed.every is not None else []

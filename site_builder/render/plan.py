@@ -47,7 +47,7 @@ from dataclasses import replace
 from site_builder import clock, i18n, urls
 from site_builder.config import Region, SiteConfig
 from site_builder.errors import ConfigError
-from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, w3c_datetime
+from site_builder.feeds.sitemap import NewsPlace, SitemapEntry
 from site_builder.i18n import N_
 from site_builder.model import Listed, Translation, corrected
 from site_builder.render import editions as ed
@@ -67,7 +67,6 @@ from site_builder.render.outputs import (
     Output,
     Picture,
     RedirectData,
-    ShownPicture,
     SitemapData,
     StaticData,
     SubscribeData,
@@ -77,10 +76,8 @@ from site_builder.render.outputs import (
 )
 from site_builder.render.pictures import picture_files, pictures_shown, with_pictures
 from site_builder.render.related import Answers, Related
-from site_builder.render.sitemaps import at_root, sitemaps
-
-# Pages no crawler should list: the error page, and the search page (marked noindex).
-UNLISTED = ("404.html", "search/")
+from site_builder.render.scope import Scope
+from site_builder.render.sitemaps import at_root, sitemap_entries, sitemaps
 
 
 def plan_site(
@@ -93,8 +90,10 @@ def plan_site(
     pictures: dict[str, Picture] | None = None,
     edition: bool = False,
     now: dt.datetime | None = None,
+    scope: Scope | None = None,
 ) -> list[Output]:
-    """Every output of the site, in a fixed order. `articles` are the published ones,
+    """Every output of the site, in a fixed order, or those of `scope` (scope.py: a plan
+    from the change; it also gets what the plan found). `articles` are the published ones,
     newest first, `pages` the standalone pages; `static` maps a static file's site path to
     (source file, digest). `memo` keeps related articles from one plan to the next;
     `dirty` names the articles changed, published or unpublished since, whose neighbours'
@@ -102,11 +101,12 @@ def plan_site(
     (`edition`: planning one of them). `now` decides which featured stories still are."""
     if config.languages and not edition:
         return _editions(config, articles, static, memo, dirty, pages, pictures, now)
+    scope = scope if scope is not None else Scope()
     _check_menu(config, pages)
     words = i18n.words(config)
     shown = pictures_shown(articles, pictures or {})
     ids = [a.id for a in articles]
-    out = _listing_pages(config, "", config.title, ids, "home")
+    out = _listing_pages(config, "", config.title, ids, "home") if scope.family("") else []
     counts = region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
@@ -123,9 +123,10 @@ def plan_site(
     ]
     for region in config.regions:
         path, name = urls.region_path(region.slug), words.region(region)
-        out += _listing_pages(
-            config, path, name, by_region[region.slug], "region", region=region.slug
-        )
+        if scope.family(path):
+            out += _listing_pages(
+                config, path, name, by_region[region.slug], "region", region=region.slug
+            )
         feeds.append(
             Feed(
                 "regions",
@@ -136,10 +137,11 @@ def plan_site(
                 tuple(by_region[region.slug]),
             )
         )
-    moved: dict[tuple[str, str], str] = {}  # (family, casefolded name) -> its own address
+    moved = scope.moved  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
-        out += _taxonomy(config, articles, family, feeds, words, moved)
-    out += _article_pages(articles, memo if memo is not None else Answers(), dirty, moved)
+        out += _taxonomy(config, articles, family, feeds, words, moved, scope)
+    answers = memo if memo is not None else Answers()
+    out += _article_pages(articles, answers, dirty, moved, scope)
     listed = _corrections(config, articles, feeds, words)  # the corrected articles
     own = any(page.url_path == urls.CORRECTIONS for page in pages)
     out += [
@@ -148,7 +150,7 @@ def plan_site(
         )
         for p in pages
     ]
-    out += _archive_pages(config, articles)
+    out += _archive_pages(config, articles, scope)
     if listed and not own:  # the site's own page there lists them (a corrections policy)
         out.append(Output(urls.CORRECTIONS, "corrections", cards=listed))
     newest = articles[0].date.isoformat() if articles else None
@@ -158,13 +160,16 @@ def plan_site(
         for r in config.regions
     ]
     out.append(Output("subscribe/", "subscribe", SubscribeData(newest, tuple(rows))))
-    if config.search:
+    if config.search and scope.whole:
         out.append(Output("search/", "search"))
-    out.append(Output("404.html", "notfound"))
+    if scope.whole:
+        out.append(Output("404.html", "notfound"))
     regions = [r.slug for r in config.regions]
     out = with_pictures(arranged(out, articles, shown, regions, now or clock.now()), shown)
-    out += feed_outputs(articles, feeds, shown, config.per_page)
-    entries, stories = _listed(out, articles, pages, shown)
+    out += feed_outputs(articles, feeds, shown, config.per_page, scope.family)
+    if not scope.whole:  # the engine makes the sitemaps from the entries it kept
+        return [*out, _news(articles, config.language)]
+    entries, stories = sitemap_entries(out, articles, pages, shown)
     if edition:  # the root files every edition's pages in its sitemaps (_Root)
         out.append(Output("sitemap.xml", "sitemap", SitemapData(entries, stories)))
     else:
@@ -261,10 +266,11 @@ def _taxonomy(
     feeds: list[Feed],
     words: i18n.Words,
     moved: dict[tuple[str, str], str],
+    scope: Scope,
 ) -> list[Output]:
-    """A family's index page (countries/, tags/, authors/), a listing per name, and for
-    tags and authors a feed per name (added to `feeds`); names that did not get the
-    address of their slug go in `moved`, for the article pages that link them."""
+    """A family's index page (countries/, tags/, authors/), a listing per name (those in
+    `scope`), and for tags and authors a feed per name (added to `feeds`); names that did
+    not get the address of their slug go in `moved`, for the article pages that link them."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
     groups = names.groups(articles, attr, path_of)
     moved.update(
@@ -292,7 +298,8 @@ def _taxonomy(
         shown = words.country(name) if family == "countries" else name
         own = (FeedLink(path, f"{config.title} - {shown}"),) if has_feeds else ()
         site = FeedLink("", config.title)
-        out += _listing_pages(config, path, shown, ids, kind, feeds=(site, *own))
+        if scope.family(path):
+            out += _listing_pages(config, path, shown, ids, kind, feeds=(site, *own))
         if has_feeds:
             feeds.append(
                 Feed(
@@ -344,7 +351,7 @@ def _aliases(articles: Sequence[Listed]) -> list[Output]:
     ]
 
 
-def _archive_pages(config: SiteConfig, articles: Sequence[Listed]) -> list[Output]:
+def _archive_pages(config: SiteConfig, articles: Sequence[Listed], scope: Scope) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
     (a page per month stays small, and an edit re-renders one of them). A month is the
     site's: an article's date is read in the site's time zone, and the months are gathered
@@ -361,6 +368,7 @@ def _archive_pages(config: SiteConfig, articles: Sequence[Listed]) -> list[Outpu
     out += [
         Output(f"archive/{month}/", "archive", ArchiveData(month), tuple(ids))
         for month, ids in ordered
+        if scope.month(month)
     ]
     return out
 
@@ -379,11 +387,17 @@ def _article_pages(
     memo: Answers,
     dirty: frozenset[str] | set[str],
     moved: dict[tuple[str, str], str],
+    scope: Scope,
 ) -> list[Output]:
-    """Each article's page: the article in full, its neighbours in time and related ones."""
+    """Each article's page (those in `scope`, and those whose related articles are found
+    again): the article in full, its neighbours in time and related ones."""
     related = Related(articles, memo, dirty)
+    if scope.articles is not None:
+        scope.articles |= related.again
     out = []
     for index, article in enumerate(articles):
+        if not scope.article(article.id):
+            continue
         newer = articles[index - 1].id if index > 0 else None
         older = articles[index + 1].id if index + 1 < len(articles) else None
         near = related.of(article)
@@ -516,50 +530,3 @@ def _news(articles: Sequence[Listed], language: str) -> Output:
 
 NEWS_WINDOW = dt.timedelta(days=2)
 NEWS_LIMIT = 1000
-
-
-# The date a standalone page has when its front matter gives none (loader).
-UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _listed(
-    outputs: Sequence[Output],
-    articles: Sequence[Listed],
-    pages: Sequence[Listed],
-    shown: dict[str, ShownPicture],
-) -> tuple[tuple[SitemapEntry, ...], tuple[SitemapEntry, ...]]:
-    """The pages the sitemaps list: with a page's newest article's date, and an article
-    page's lead picture (its largest file in its own format); the article pages apart,
-    oldest first (sitemaps.py)."""
-    entries = list(_entries(outputs, articles, pages, shown))
-    stories = [entry for entry, kind in entries if kind == "article"]
-    stories.reverse()
-    return tuple(entry for entry, kind in entries if kind != "article"), tuple(stories)
-
-
-def _entries(
-    outputs: Sequence[Output],
-    articles: Sequence[Listed],
-    pages: Sequence[Listed],
-    shown: dict[str, ShownPicture],
-) -> Iterable[tuple[SitemapEntry, str]]:
-    """Each listed page's entry, with its output's kind."""
-    dates: dict[str, str | None] = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
-    newest = dates[articles[0].id] if articles else None
-    # A standalone page's date is optional: without one, the sitemap gives none.
-    dates.update(
-        (p.id, w3c_datetime(p.updated or p.date) if (p.updated or p.date) != UNDATED else None)
-        for p in pages
-    )
-    for output in outputs:
-        if output.template is None or output.path in UNLISTED:
-            continue
-        if output.kind in ("article", "page"):
-            picture = shown.get(output.full[0])
-            lead = picture.largest.path if picture else None
-            yield SitemapEntry(output.path, dates[output.full[0]], lead), output.kind
-        elif output.cards:
-            yield SitemapEntry(output.path, dates[output.cards[0]]), output.kind
-        else:
-            lastmod = newest if output.kind in ("subscribe", "archive") else None
-            yield SitemapEntry(output.path, lastmod), output.kind

@@ -4,20 +4,85 @@ SHARD_URLS pages each (the protocol's limits are cited in feeds/sitemap.py).
 Article pages are listed oldest first, SHARD_URLS to a file: a new story goes into the
 last, partial sitemap, and a full one stays the same until one of its stories is edited,
 back-dated past it or deleted. The other pages (listings, indexes, standalone pages)
-are listed in the plan's order in sitemaps of their own: their lastmods change with each
-story anyway. A site in several languages has both kinds per edition.
+are listed by address in sitemaps of their own (their lastmods change with each story
+anyway): a plan from the change (engine/replan.py) puts the entries it made among those it
+kept in the same order as a whole plan. A site in several languages has both kinds per
+edition.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from site_builder.feeds.sitemap import SHARD_URLS, SitemapEntry, SitemapShard
-from site_builder.model import Translation
-from site_builder.render.outputs import Output, SitemapData, SitemapIndexData
+from site_builder.feeds.sitemap import SHARD_URLS, SitemapEntry, SitemapShard, w3c_datetime
+from site_builder.model import Listed, Translation
+from site_builder.render.outputs import Output, ShownPicture, SitemapData, SitemapIndexData
 
 INDEX = "sitemap.xml"
+# Pages no crawler should list: the error page, and the search page (marked noindex).
+UNLISTED = ("404.html", "search/")
+# Pages whose lastmod is the newest story's: they show, or count, every story.
+NEWEST = ("subscribe", "archive")
+# The date a standalone page has when its front matter gives none (loader).
+UNDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def sitemap_entries(
+    outputs: Sequence[Output],
+    articles: Sequence[Listed],
+    pages: Sequence[Listed],
+    shown: dict[str, ShownPicture],
+) -> tuple[tuple[SitemapEntry, ...], tuple[SitemapEntry, ...]]:
+    """The pages the sitemaps list, by address: with a page's newest article's date; and
+    the articles' pages apart, oldest first, with each one's lead picture."""
+    dates = entry_dates(articles, pages)
+    newest = dates[articles[0].id] if articles else None
+    entries = sorted(page_entries(outputs, dates, newest, shown), key=lambda e: e.path)
+    return tuple(entries), story_entries(articles, dates, shown)
+
+
+def entry_dates(articles: Sequence[Listed], pages: Sequence[Listed]) -> dict[str, str | None]:
+    """Each article's and page's lastmod, by id."""
+    dates: dict[str, str | None] = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
+    # A standalone page's date is optional: without one, the sitemap gives none.
+    dates.update(
+        (p.id, w3c_datetime(p.updated or p.date) if (p.updated or p.date) != UNDATED else None)
+        for p in pages
+    )
+    return dates
+
+
+def page_entries(
+    outputs: Iterable[Output],
+    dates: dict[str, str | None],
+    newest: str | None,
+    shown: dict[str, ShownPicture],
+) -> Iterable[SitemapEntry]:
+    """The entry of each listed page among `outputs` that is not an article's."""
+    for output in outputs:
+        if output.template is None or output.path in UNLISTED or output.kind == "article":
+            continue
+        if output.kind == "page":
+            picture = shown.get(output.full[0])
+            lead = picture.largest.path if picture else None
+            yield SitemapEntry(output.path, dates[output.full[0]], lead)
+        elif output.cards:
+            yield SitemapEntry(output.path, dates[output.cards[0]])
+        else:
+            yield SitemapEntry(output.path, newest if output.kind in NEWEST else None)
+
+
+def story_entries(
+    articles: Sequence[Listed], dates: dict[str, str | None], shown: dict[str, ShownPicture]
+) -> tuple[SitemapEntry, ...]:
+    """Every article page's entry, oldest first."""
+    entries = []
+    for article in reversed(articles):
+        picture = shown.get(article.id)
+        lead = picture.largest.path if picture else None
+        entries.append(SitemapEntry(article.url_path, dates[article.id], lead))
+    return tuple(entries)
 
 
 def sitemaps(
