@@ -312,11 +312,11 @@ def test_a_retitle_is_planned_from_the_change_and_renders_only_what_shows_it(sit
     ],
     ids=["tags", "date", "draft"],
 )
-def test_an_edit_that_changes_a_brief_with_the_title_is_planned_in_full(site, edit):
+def test_an_edit_that_changes_a_brief_with_the_title_is_planned_from_the_change(site, edit):
     build(site)
     path = site / "content" / "gulf" / "article-4.md"
     write(path, edit(article(4, title="A corrected headline")))
-    assert build(site).endswith("; full plan)")
+    assert build(site).endswith("; from the change)")
     assert_same_as_clean(site)
 
 

@@ -83,9 +83,13 @@ class Engine:
         now: Callable[[], dt.datetime] | None = None,
         reload_config: Callable[[], SiteConfig] | None = None,
         keep_state: bool = True,
+        replan: bool = True,
     ):
         """`in_place`: watch mode; `now`: the clock (tests pin it); `keep_state` False: a
-        clean build that uses and leaves no state."""
+        clean build that uses and leaves no state; `replan` False: every change to
+        articles planned with the whole site (the reference a plan from the change is
+        held to)."""
+        self.replan = replan
         self.drafts = drafts
         self.in_place = in_place
         self.now = now or clock.now
@@ -250,20 +254,22 @@ class Engine:
         release = store.meta("release")
         if site["digest"] != store.meta("site"):
             sources.site_bytes(site)  # the bytes this build renders with, read before it does
-        full = (
-            changes.cards
-            or not sources.same_site(site, store)
+        whole = (
+            not sources.same_site(site, store)
             or store.meta("published") is None
             or (release is not None and release <= self.now().timestamp())
+            or changes.whole
         )
+        full = changes.cards or whole
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
             return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
-        stale, written, removed = self._stages(site, changes, full, check, laps)
+        stale, written, removed, full = self._stages(site, changes, full, whole, check, laps)
+        lane = "full plan" if full else "bodies only" if not changes.dirty - changes.bodies else ""
         account = (
             f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
-            f"{'full plan' if full else 'from the change' if changes.retitled else 'bodies only'})"
+            f"{lane or 'from the change'})"
         )
         return self._summary(started, account, str(laps))
 
@@ -272,10 +278,13 @@ class Engine:
         site: dict[str, Any],
         changes: sources.Changes,
         full: bool,
+        whole: bool,
         check: scan.OutputCheck,
         laps: _Laps,
-    ) -> tuple[int, int, set[str]]:
-        """Plan, stale, render, publish, commit; return (rendered, written, removed)."""
+    ) -> tuple[int, int, set[str], bool]:
+        """Plan, stale, render, publish, commit; return (rendered, written, removed, whether
+        the plan was the whole site's). `full`: the plan changes; `whole`: beyond what a
+        change to articles reaches (site, release, pictures) or on a first build."""
         # Here, not at the top: the plan, renderer and feed writers bring feedgen, lxml and
         # PyYAML (python -X importtime: 30 ms to 130 ms on this 2-core machine, as loaded),
         # which a build with nothing to do does not pay.
@@ -295,7 +304,16 @@ class Engine:
         planner = Planner(config, store, memo, cache, renderer)
         with _collector_paused():
             if full:
-                planned = planner.whole_site(self.now(), self.drafts, changes.errors, changes.dirty)
+                planned = (
+                    None
+                    if whole or not self.replan
+                    else planner.from_change(self.now(), self.drafts, changes)
+                )
+                full = planned is None
+                if planned is None:
+                    planned = planner.whole_site(
+                        self.now(), self.drafts, changes.errors, changes.dirty
+                    )
             else:
                 planned = planner.readers_of(changes.bodies, changes.retitled)
             laps.lap("plan")
@@ -326,7 +344,7 @@ class Engine:
             store.set_meta(site=site["digest"], site_bytes=site["digest"] and site.get("bytes"))
         store.set_meta(output=[str(output), output.lstat().st_ino])
         laps.lap("commit")
-        return len(stale), written, removed
+        return len(stale), written, removed, full
 
     def _summary(self, started: float, account: str, stages: str = "") -> Summary:
         articles, pages, feeds, files = self.store.meta("totals")

@@ -15,10 +15,11 @@ from typing import Any, cast
 
 from site_builder.config import SiteConfig
 from site_builder.content import curation, imageref, loader
-from site_builder.engine import scan
+from site_builder.engine import replan, scan
 from site_builder.engine.articles import ArticleCache, Digests
 from site_builder.engine.keys import config_digest, digest
 from site_builder.engine.memo import Known, Memo
+from site_builder.engine.sources import Changes
 from site_builder.engine.store import Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, dump, load
@@ -27,6 +28,7 @@ from site_builder.render.editions import language_of
 from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
 from site_builder.render.related import Answers
 from site_builder.render.renderer import Renderer
+from site_builder.render.scope import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Planned:
     outputs: list[Output]
     previous: dict[str, Stored]  # of every output for a full plan, else of those looked at
     files: set[str] = field(default_factory=set)  # every file of the last build
+    removed: set[str] = field(default_factory=set)  # by a plan from the change
 
 
 class Planner:
@@ -61,6 +64,7 @@ class Planner:
     ):
         self.config, self.store, self.memo = config, store, memo
         self.cache, self.renderer = cache, renderer
+        self.menu_pages: list[list[str]] = []
 
     def whole_site(
         self,
@@ -74,20 +78,8 @@ class Planner:
         config, memo = self.config, self.memo
         if memo.outputs is None:
             memo.outputs = self.store.outputs()
-        cards = self._briefs()
-        # The loader's checks read only fields a Brief has too; they are typed for Articles.
-        as_articles = cast(list[Article], cards)
-        found = [*errors, *loader.duplicates(config, as_articles)]
-        if found:
-            raise ErrorList(found)
-        shown = cast(Sequence[Brief], loader.publishable(as_articles, drafts, now))
-        published = [a for a in shown if a.kind == "article"]
-        pages = [a for a in shown if a.kind == "page"]
-        counts = self._counts(published)
-        self.renderer.set_counts(counts)
-        self.cache.load(p.id for p in pages)
-        menu_pages = [[p.slug, self.cache.articles[p.id].title, p.lang] for p in pages]
-        self.renderer.set_pages(menu_pages_of(menu_pages))
+        cards, shown, published, pages = self._published(now, drafts, errors)
+        self._site_wide(published, pages)
         static = {
             path: StaticData(str(source), digest(map(str, scan.stamp(os.stat(source)))))
             for path, source in assets.static_sources(config).items()
@@ -95,11 +87,100 @@ class Planner:
         pictures = self._pictures(published)
         answers = self._answers()
         gone = answers.found.keys() - {a.id for a in published}
+        scope = Scope()
         outputs = plan.plan_site(
-            config, published, static, answers, dirty | gone, pages, pictures, now=now
+            config, published, static, answers, dirty | gone, pages, pictures, now=now, scope=scope
         )
         self._save_answers(answers, gone)
         check_folders(config, outputs, shown)
+        self._keep(cards, shown, published, now, drafts, _totals(published, outputs), scope)
+        return Planned(outputs, memo.outputs, set(memo.outputs))
+
+    def from_change(self, now: dt.datetime, drafts: bool, changes: Changes) -> Planned | None:
+        """The outputs a change to some articles reaches (replan.py), or None where the
+        change needs the whole plan."""
+        config, store = self.config, self.store
+        if drafts or changes.errors or config.languages:
+            return None
+        cards, shown, published, pages = self._published(now, drafts, ())
+        found = replan.reach(replan.Change(config, store, published, changes.dirty))
+        counts = self._counts(published)
+        before = store.meta("counts") or {}
+        if found is None or plan.nav(config, counts) != plan.nav(config, before):
+            return None
+        scope, readers = found
+        self._site_wide(published, pages)
+        pictures = self._pictures(published)
+        answers = self._answers()
+        gone_ids = answers.found.keys() - {a.id for a in published}
+        dirty = changes.dirty | gone_ids
+        planned = plan.plan_site(
+            config, published, {}, answers, dirty, pages, pictures, now=now, scope=scope
+        )
+        if not self._same_names(scope, planned, published, changes.dirty):
+            return None
+        looked, gone = replan.looked_at(
+            store, scope, planned, readers, changes.dirty, published, pages, pictures
+        )
+        if counts != before:
+            looked += replan.stored(store, store.count_readers() - {o.file for o in looked})
+        previous = store.outputs(o.file for o in looked)
+        files = store.output_paths()
+        if replan.clashes(store, looked, previous, files):
+            return None
+        self._save_answers(answers, gone_ids)
+        totals = replan.totals(store.meta("totals"), published, looked, previous, gone)
+        self._keep(cards, shown, published, now, drafts, totals, scope)
+        return Planned(looked, previous, files, set(gone))
+
+    def _same_names(
+        self, scope: Scope, planned: list[Output], published: Sequence[Brief], dirty: set[str]
+    ) -> bool:
+        """Whether the names' addresses are as the last plan left them (so the families
+        found for the changed articles are theirs), and each is planned."""
+        moved = {(f, n): p for f, n, p in self.store.meta("moved") or ()}
+        if scope.moved != moved:
+            return False
+        fronts = {o.path for o in planned if o.kind == "listing"}
+        return all(
+            replan.families_of(self.config, a, moved) <= fronts for a in published if a.id in dirty
+        )
+
+    def _published(
+        self, now: dt.datetime, drafts: bool, errors: Sequence[SiteBuilderError]
+    ) -> tuple[list[Brief], Sequence[Brief], list[Brief], list[Brief]]:
+        """Every content file's brief, those shown, the articles and the pages published;
+        raises the load's errors with any duplicate ids."""
+        cards = self._briefs()
+        # The loader's checks read only fields a Brief has too; they are typed for Articles.
+        as_articles = cast(list[Article], cards)
+        found = [*errors, *loader.duplicates(self.config, as_articles)]
+        if found:
+            raise ErrorList(found)
+        shown = cast(Sequence[Brief], loader.publishable(as_articles, drafts, now))
+        published = [a for a in shown if a.kind == "article"]
+        pages = [a for a in shown if a.kind == "page"]
+        return cards, shown, published, pages
+
+    def _site_wide(self, published: Sequence[Brief], pages: Sequence[Brief]) -> None:
+        """The counts and the menu of pages, told to the renderer."""
+        self.renderer.set_counts(self._counts(published))
+        self.cache.load(p.id for p in pages)
+        menu_pages = [[p.slug, self.cache.articles[p.id].title, p.lang] for p in pages]
+        self.renderer.set_pages(menu_pages_of(menu_pages))
+        self.menu_pages = menu_pages
+
+    def _keep(
+        self,
+        cards: Sequence[Brief],
+        shown: Sequence[Brief],
+        published: Sequence[Brief],
+        now: dt.datetime,
+        drafts: bool,
+        totals: list[int],
+        scope: Scope,
+    ) -> None:
+        """What the plan found that the next build starts from, in the state."""
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         # A preview shows future articles labelled "Scheduled for ...": the label goes when
         # their time comes (the release below makes that build a full plan).
@@ -117,15 +198,15 @@ class Planner:
             ]
         )
         self.store.set_meta(
-            counts=counts,
+            counts=self.renderer.counts,
             published=len(published),
             left_out=left_out,
-            menu_pages=menu_pages,
+            menu_pages=self.menu_pages,
             release=min(waiting).timestamp() if waiting else None,
             scheduled=scheduled,
-            totals=_totals(published, outputs),
+            totals=totals,
+            moved=sorted([f, n, p] for (f, n), p in scope.moved.items()),
         )
-        return Planned(outputs, memo.outputs, set(memo.outputs))
 
     def readers_of(
         self, bodies: set[str], cards: frozenset[str] | set[str] = frozenset()

@@ -43,6 +43,7 @@ class Changes:
     retitled: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)  # ids of every article that changed at all
     pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
+    whole: bool = False  # the plan must be the whole site's (a picture changed)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
 
 
@@ -166,7 +167,7 @@ def scan_and_load(
     hashes = {path: row.hash for path, row in old.items()}
     changes = Changes(gone=gone, pictures=pictures)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
-        changes.cards = True
+        changes.cards = changes.whole = True
     briefs = store.source_briefs(old)
     for start in range(0, len(todo), READ_BATCH):
         chunk = todo[start : start + READ_BATCH]

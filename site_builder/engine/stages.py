@@ -157,8 +157,8 @@ class Outputs:
         """Put the spool's files (those that differ from output/) in place; return (files
         written, files removed). `full`: the plan is the whole site (else only some
         outputs were looked at)."""
-        files = self.planned.files
-        site = {o.file for o in self.planned.outputs} if full else files
+        files, planned = self.planned.files, {o.file for o in self.planned.outputs}
+        site = planned if full else (files - self.planned.removed) | planned
         removed = files - site
         if not spool and not removed:
             return 0, removed
@@ -181,7 +181,8 @@ class Outputs:
         for start in range(0, len(rendered), BATCH):
             self._commit_batch(rendered[start : start + BATCH])
         self.store.drop_outputs(removed)
-        self._remember([], removed, full)
+        self._remember([], removed)
+        self._remember_plan(removed, full)
 
     def _commit_batch(self, rendered: list[Rendered]) -> None:
         store, output_dir = self.store, self.config.output_dir
@@ -207,15 +208,25 @@ class Outputs:
             cards += [(i, file) for i in output.cards]
         store.put_outputs(rows, readers)
         store.put_card_readers((row.path for row in rows), cards)
-        self._remember(rows, set(), False)
+        self._remember(rows, set())
 
-    def _remember(self, rows: list[OutputRow], removed: set[str], full: bool) -> None:
+    def _remember(self, rows: list[OutputRow], removed: set[str]) -> None:
         memo = self.memo
         if memo.outputs is not None:  # else not loaded: nothing to mend
             memo.outputs.update((row.path, row.stored) for row in rows)
             for file in removed:
                 memo.outputs.pop(file, None)
+
+    def _remember_plan(self, removed: set[str], full: bool) -> None:
+        """The plan entries the outputs looked at were fingerprinted with, for watch's
+        next stale stage (which skips those whose inputs are as they were)."""
+        memo = self.memo
+        if memo.outputs is not None:
             if full:
                 memo.plan = {o.file: o for o in self.planned.outputs}
                 memo.site = (self.site.digest, self.site.templates)
-                memo.counts = self.site.counts
+            else:  # every output looked at was fingerprinted under these values
+                memo.plan.update((o.file, o) for o in self.planned.outputs)
+                for file in removed:
+                    memo.plan.pop(file, None)
+            memo.counts = self.site.counts

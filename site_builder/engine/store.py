@@ -278,6 +278,28 @@ class Store:
         """The plan entries (spec JSON) of these outputs."""
         return [spec for (spec,) in self._where("SELECT spec FROM outputs", "path", paths)]
 
+    def specs_of(self, paths: Iterable[str]) -> dict[str, str]:
+        """File -> the plan entry (spec JSON) of those of these outputs the store has."""
+        return dict(self._where("SELECT path, spec FROM outputs", "path", paths))
+
+    def specs_under(self, prefix: str) -> dict[str, str]:
+        """File -> spec JSON of every output whose file starts with `prefix` (a range of
+        the primary key, not a scan)."""
+        query = "SELECT path, spec FROM outputs WHERE path >= ? AND path < ?"
+        return dict(self.db.execute(query, (prefix, prefix + "\U0010ffff")).fetchall())
+
+    def kinds(self, paths: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """File -> (kind, the first article it shows in full) of these outputs."""
+        query = (
+            "SELECT path, json_extract(spec, '$[1]'), json_extract(spec, '$[4][0]') FROM outputs"
+        )
+        return {path: (kind, first) for path, kind, first in self._where(query, "path", paths)}
+
+    def count_readers(self) -> set[str]:
+        """The outputs whose rendering read the article counts (render.Reads)."""
+        query = "SELECT path FROM outputs WHERE reads LIKE '%true]'"
+        return {path for (path,) in self.db.execute(query)}
+
     def source_briefs(self, paths: Iterable[str]) -> dict[str, str]:
         """These content files' briefs (JSON), by path."""
         return dict(self._where("SELECT path, brief FROM sources", "path", paths))

@@ -1,0 +1,314 @@
+"""A plan from the change: when a few articles came, went or changed more than their card
+(a move, a new tag, a new date), only the parts of the site they reach are planned, from
+the store's indexes of what showed them, not every output of the site.
+
+What a change to articles D reaches:
+
+- listing families (scope.py): the front page, every region's first page (its rail shows
+  the other regions' newest), the families D is in now (by its briefs) and was in (the
+  listing pages and feeds that showed D: the store's card readers); of each, the pages
+  from the oldest place D had or has, counted from the oldest (plan.py), and the newest
+  two numbered ones; all its pages if its heading changed;
+- article pages: D's, their neighbours in time and in their region ("More from"), those
+  whose related articles are found again (related.py), and every one that showed D;
+- the archive months D is and was in, the names' and months' index pages, the subscribe
+  page, corrections, the news sitemap, the OPML; and the sitemaps, made from the entries
+  the store kept with this plan's put in their place (sitemaps.py);
+- outputs that showed D and are not planned again (a listing page older than the change
+  that shows D's card) are looked at as stored: their entries are unchanged.
+
+Files of those families that a whole plan would no longer make are removed. Whatever the
+rules above do not cover needs the whole plan, and `plan` returns None: a site in several
+languages, a standalone page, an alias, a picture of the site's own, a name's address that
+moved, the menu of regions changed, or an address another output had.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from site_builder import urls
+from site_builder.config import SiteConfig
+from site_builder.engine.store import Store, Stored
+from site_builder.feeds.sitemap import SitemapEntry
+from site_builder.model import Brief, load
+from site_builder.render import plan
+from site_builder.render.front import MORE
+from site_builder.render.outputs import (
+    FEED_KINDS,
+    TEMPLATES,
+    ArticleData,
+    ListingData,
+    Output,
+    Picture,
+)
+from site_builder.render.pictures import pictures_shown
+from site_builder.render.scope import Scope
+from site_builder.render.sitemaps import entry_dates, page_entries, sitemaps, story_entries
+
+# Kinds of output that may show a changed article and be planned from the change.
+PLANNED = {"listing", "article", "archive", "corrections", "news-sitemap", "page", *FEED_KINDS}
+FEEDS = ("feed.xml", "atom.xml", "feed.json")
+FAMILY = re.compile(r"(.*?)(?:page/(\d+)/)?(?:feed\.xml|atom\.xml|feed\.json)?")
+
+
+@dataclass
+class Change:
+    """What a plan from the change starts from."""
+
+    config: SiteConfig
+    store: Store
+    published: Sequence[Brief]  # newest first
+    dirty: set[str]  # ids of the articles changed, come or gone
+
+
+def reach(change: Change) -> tuple[Scope, dict[str, Output]] | None:
+    """The scope to plan, and what showed the changed articles (file -> stored entry)."""
+    config, store, dirty = change.config, change.store, change.dirty
+    files = store.card_readers(dirty) | store.body_readers(dirty)
+    readers = {f: Output.from_json(json.loads(s)) for f, s in store.specs_of(files).items()}
+    new = [a for a in change.published if a.id in dirty]
+    if config.languages or not _plain(readers.values(), new, dirty):
+        return None
+    moved = {(f, n): p for f, n, p in store.meta("moved") or ()}
+    families = {"", urls.CORRECTIONS, *(urls.region_path(r.slug) for r in config.regions)}
+    months: set[str] = set()
+    articles: set[str] = set()
+    for article in new:
+        families |= families_of(config, article, moved)
+        months.add(plan.site_month(config, article.date))
+    for output in readers.values():
+        if output.kind == "article":
+            articles.add(output.full[0])
+        elif output.kind == "archive" and output.path.startswith("archive/"):
+            months.add(output.path[len("archive/") : -1])
+        elif output.kind in ("listing", *FEED_KINDS):
+            families.add(family_of(output.path)[0])
+    articles |= _near(change.published, new)
+    scope = Scope(frozenset(families), articles, frozenset(months))
+    return scope, readers
+
+
+def _plain(readers: Iterable[Output], new: Sequence[Brief], dirty: set[str]) -> bool:
+    """Whether the change is one the rules cover: articles, not pages; no alias, no
+    picture of the site's own, before or now."""
+    for article in new:
+        local = article.image_url and not article.image_url.startswith(("http://", "https://"))
+        if article.kind != "article" or article.aliases or local:
+            return False
+    for output in readers:
+        if output.kind not in PLANNED:
+            return False
+        if output.kind == "page" and dirty.intersection(output.full):
+            return False
+        data = output.data
+        if isinstance(data, ArticleData) and data.pictures and output.full[0] in dirty:
+            return False
+    return True
+
+
+def families_of(config: SiteConfig, article: Brief, moved: dict) -> set[str]:
+    """The listing families an article is in: its region's and its names'."""
+    paths = {urls.region_path(article.region)}
+    for family in config.taxonomies:
+        attr, path_of = plan.FAMILIES[family][:2]
+        for name in getattr(article, attr):
+            plain = urls.plain_name(name)
+            if plain:
+                paths.add(moved.get((family, plain.casefold()), path_of(plain)))
+    return paths
+
+
+def family_of(path: str) -> tuple[str, int | None]:
+    """A listing page's or feed's family, and its page's number (None: the newest)."""
+    match = FAMILY.fullmatch(path)
+    assert match is not None
+    return match[1], int(match[2]) if match[2] else None
+
+
+def _near(published: Sequence[Brief], new: Sequence[Brief]) -> set[str]:
+    """The articles next to the changed ones in time, and in their region ("More from")."""
+    if not new:
+        return set()
+    ids = {a.id for a in new}
+    regions = {a.region for a in new}
+    near: set[str] = set()
+    mine = [a for a in published if a.region in regions]
+    for listed, reach in ((published, 1), (mine, MORE + 1)):
+        for at in [n for n, a in enumerate(listed) if a.id in ids]:
+            near.update(a.id for a in listed[max(0, at - reach) : at + reach + 1])
+    return near
+
+
+def lowest(
+    planned: Sequence[Output], readers: dict[str, Output], dirty: set[str], store: Store
+) -> dict[str, int]:
+    """Per family planned: the lowest page number that may have changed (0: all of them;
+    one past the last: only the newest page and the feeds)."""
+    fronts = {
+        family_of(o.path)[0]: o
+        for o in planned
+        if isinstance(o.data, ListingData) and o.data.number is None
+    }
+    stored = store.specs_of(o.file for o in fronts.values())
+    low: dict[str, int] = {}
+    for family, front in fronts.items():
+        data = front.data_as(ListingData)
+        count = int(data.older[len(family) + len("page/") : -1]) if data.older else 0
+        # The newest numbered page links the front page, or the page one newer.
+        low[family] = max(1, count - 1)
+        before = stored.get(front.file)
+        was = Output.from_json(json.loads(before)).data if before else None
+        if not isinstance(was, ListingData) or (was.heading, was.feeds) != (
+            data.heading,
+            data.feeds,
+        ):
+            low[family] = 0  # new, or its heading or feeds changed: on every page
+    for output in [*planned, *readers.values()]:
+        if output.kind == "listing" and dirty.intersection(output.cards):
+            family, number = family_of(output.path)
+            if number is not None and family in low:
+                low[family] = min(low[family], number)
+    return low
+
+
+def trimmed(planned: Sequence[Output], low: dict[str, int]) -> list[Output]:
+    """The planned outputs less the listing pages and feed archives older than the change."""
+    out = []
+    for output in planned:
+        if output.kind in ("listing", *FEED_KINDS):
+            family, number = family_of(output.path)
+            if number is not None and number < low.get(family, 0):
+                continue
+        out.append(output)
+    return out
+
+
+def removed(
+    store: Store, scope: Scope, planned: Sequence[Output], readers: dict[str, Output]
+) -> dict[str, str]:
+    """The files of the families, months and article pages planned that the plan no
+    longer makes: file -> its kind."""
+    made = {o.file for o in planned}
+    gone: dict[str, str] = {}
+    assert scope.families is not None
+    for family in scope.families:
+        candidates = store.specs_under(family + "page/")
+        candidates.update(store.specs_of([family + "index.html", *(family + f for f in FEEDS)]))
+        for file, spec in candidates.items():
+            kind = json.loads(spec)[1]
+            listed = kind in ("listing", "corrections", *FEED_KINDS)
+            if file not in made and listed and family_of(site_path(file))[0] == family:
+                gone[file] = kind
+    for file, output in readers.items():
+        if file not in made and output.kind in ("article", "archive"):
+            gone[file] = output.kind
+    return gone
+
+
+def site_path(file: str) -> str:
+    """The site path of a file of output/ (urls.output_file's inverse)."""
+    return file[: -len("index.html")] if file.endswith("index.html") else file
+
+
+def sitemap_outputs(
+    store: Store,
+    planned: Sequence[Output],
+    gone: Iterable[str],
+    published: Sequence[Brief],
+    pages: Sequence[Brief],
+    shown: dict,
+) -> list[Output]:
+    """The sitemaps: the pages' entries the store kept, less those removed and those this
+    plan made again, with this plan's; every article's."""
+    dates = entry_dates(published, pages)
+    newest = dates[published[0].id] if published else None
+    kept: dict[str, SitemapEntry] = {}
+    for spec in store.specs_under("sitemap-pages-").values():
+        # Read as plain lists: model.load over thousands of entries costs more than the plan.
+        for entry in json.loads(spec)[2][0]:
+            path, lastmod, picture, translations = entry
+            plain = not translations  # a site in one language has none
+            kept[path] = (
+                SitemapEntry(path, lastmod, picture) if plain else load(SitemapEntry, entry)
+            )
+    for file in gone:
+        kept.pop(site_path(file), None)
+    for output in planned:
+        kept.pop(output.path, None)
+    fresh = {e.path: e for e in page_entries(planned, dates, newest, shown)}
+    entries = sorted({**kept, **fresh}.values(), key=lambda e: e.path)
+    return sitemaps([("", entries, story_entries(published, dates, shown))])
+
+
+def looked_at(
+    store: Store,
+    scope: Scope,
+    planned: list[Output],
+    readers: dict[str, Output],
+    dirty: set[str],
+    published: Sequence[Brief],
+    pages: Sequence[Brief],
+    pictures: dict[str, Picture],
+) -> tuple[list[Output], dict[str, str]]:
+    """The outputs to look at (the planned ones less the listing pages older than the
+    change, the sitemaps, what showed the changed articles) and the files removed, with
+    their kinds."""
+    gone = removed(store, scope, planned, readers)
+    shown = pictures_shown(published, pictures)
+    maps = sitemap_outputs(store, planned, gone, published, pages, shown)
+    made = {o.file for o in maps}
+    gone.update((f, "sitemap") for f in store.specs_under("sitemap-") if f not in made)
+    looked = trimmed(planned, lowest(planned, readers, dirty, store)) + maps
+    files = {o.file for o in looked}
+    every = {o.file: o for o in planned}
+    for file, output in readers.items():
+        if file not in files and file not in gone:
+            looked.append(every.get(file, output))
+            files.add(file)
+    return looked, gone
+
+
+def stored(store: Store, files: Iterable[str]) -> list[Output]:
+    """These outputs as the store keeps their plan entries."""
+    return [Output.from_json(json.loads(spec)) for spec in store.specs_of(files).values()]
+
+
+def clashes(
+    store: Store, looked: Sequence[Output], previous: dict[str, Stored], files: set[str]
+) -> bool:
+    """Whether an output looked at takes a file another output had, or needs a folder
+    where the site has a file: the whole plan says which, naming the file to blame."""
+    at = [o for o in looked if o.file in previous]
+    kinds = store.kinds(o.file for o in at)
+    for output in at:
+        kind, first = kinds[output.file]
+        if kind != output.kind or (kind == "article" and first != output.full[0]):
+            return True
+    taken = files | {o.file for o in looked}
+    for output in looked:
+        if output.file not in previous:
+            parts = output.file.split("/")
+            if any("/".join(parts[:n]) in taken for n in range(1, len(parts))):
+                return True
+    return False
+
+
+def totals(
+    before: list[int],
+    published: Sequence[Brief],
+    looked: Sequence[Output],
+    previous: dict[str, Stored],
+    gone: dict[str, str],
+) -> list[int]:
+    """The summary's counts (articles, pages, feeds, files) brought up to date."""
+    _, pages, feeds, files = before
+    added = [o.kind for o in looked if o.file not in previous]
+    for sign, kinds in ((1, added), (-1, list(gone.values()))):
+        pages += sign * sum(1 for k in kinds if k in TEMPLATES)
+        feeds += sign * sum(1 for k in kinds if k in FEED_KINDS)
+        files += sign * len(kinds)
+    return [len(published), pages, feeds, files]
