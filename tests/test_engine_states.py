@@ -46,6 +46,8 @@ ZONES = ["UTC", "Asia/Bangkok", "America/New_York"]
 OFFSETS = ["+00:00", "+07:00", "-05:00", "+05:30", "-11:00", "+14:00", "+03:00"]
 WHEN = ["10T08:00:00", "01T01:57:00", "30T22:30:00", "01T00:05:00", "28T23:59:00", "01T23:51:00"]
 SAME_DAY = (1, 41)  # `at` of 01:57 +07:00 and of 23:51 +03:00: one day, in this order by instant
+TAGS = ["Shipping", "shipping", "Oil", "C++", "C#"]
+AUTHORS = ["", "Desk Reporter", "desk reporter", "Ana"]
 SHARD = 3  # URLs a sitemap here, so that sitemaps fill up, and new ones start, as news comes
 WORDS = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool)
 
@@ -61,6 +63,8 @@ class Clock:
 
 
 class Newsroom(RuleBasedStateMachine):
+    REPLAN = True  # changes to articles planned from the change (engine/replan.py)
+
     def __init__(self):
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="newsroom-"))
@@ -78,6 +82,7 @@ class Newsroom(RuleBasedStateMachine):
             now=self.clock,
             in_place=True,
             reload_config=lambda: self.config("out-watch", ".cache-watch"),
+            replan=self.REPLAN,
         )
         for at in range(3):
             self._add("Opening story", "gulf", 9 if at else 0, "first words", at)
@@ -104,6 +109,10 @@ class Newsroom(RuleBasedStateMachine):
 
     def text(self, a: dict) -> str:
         extra = "draft: true\n" if a["draft"] else ""
+        if a["tags"]:
+            extra += "tags: [" + ", ".join(f"'{t}'" for t in a["tags"]) + "]\n"
+        if a["author"]:
+            extra += f"author: {a['author']}\n"
         return (
             f"---\nid: urn:test:{a['n']}\ntitle: '{a['title']}'\n"
             f"date: {a['year']}-{a['month']:02d}-{a['when']}{a['offset']}\nregion: {a['region']}\n"
@@ -124,6 +133,8 @@ class Newsroom(RuleBasedStateMachine):
             **self.moment(month, at),
             "body": body,
             "draft": False,
+            "tags": TAGS[n % len(TAGS)][:1],
+            "author": "",
             "path": self.root / "content" / region / f"story-{n}.md",
         }
         self.articles[n] = a
@@ -184,6 +195,19 @@ class Newsroom(RuleBasedStateMachine):
     def redate(self, data, month, at):
         a = self.pick(data)
         a.update(self.moment(month, at))
+        self.save(a)
+
+    @precondition(lambda self: self.articles)
+    @rule(
+        data=st.data(),
+        tags=st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
+        author=st.sampled_from(AUTHORS),
+    )
+    def retag(self, data, tags, author):
+        """Tags and bylines: spellings that differ in case share a listing, names that
+        slug alike ('C++', 'C#') each get their own, and a tag's last story takes its pages."""
+        a = self.pick(data)
+        a["tags"], a["author"] = tags, author
         self.save(a)
 
     @precondition(lambda self: self.articles)
@@ -271,7 +295,9 @@ class Newsroom(RuleBasedStateMachine):
     def settle(self) -> None:
         self.watcher.build(self.changed or set())
         self.changed = set()
-        builder = Engine(self.config("out-build", ".cache-build"), now=self.clock)  # as `build`
+        builder = Engine(  # as `build`
+            self.config("out-build", ".cache-build"), now=self.clock, replan=self.REPLAN
+        )
         try:
             builder.build()
         finally:
@@ -326,3 +352,19 @@ Newsroom.TestCase.settings = settings(
     suppress_health_check=list(HealthCheck),
 )
 test_random_newsroom_days = Newsroom.TestCase
+
+
+class WholePlans(Newsroom):
+    """The same days with every change to articles planned with the whole site: the
+    reference the plan from the change is held to, held to a clean build itself."""
+
+    REPLAN = False
+
+
+WholePlans.TestCase.settings = settings(
+    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "3")),
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+test_random_newsroom_days_planned_whole = WholePlans.TestCase

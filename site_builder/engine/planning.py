@@ -103,6 +103,8 @@ class Planner:
         if drafts or changes.errors or config.languages:
             return None
         cards, shown, published, pages = self._published(now, drafts, ())
+        if changes.dirty.intersection(p.id for p in pages):  # in the menu of every page
+            return None
         found = replan.reach(replan.Change(config, store, published, changes.dirty))
         counts = self._counts(published)
         before = store.meta("counts") or {}

@@ -1,0 +1,134 @@
+"""A plan from the change (engine/replan.py): an added, moved, retagged or deleted story
+plans only what it reaches, and the site it publishes is a clean build's, byte for byte.
+
+The outputs a build looks at are caught where the stale stage gets them; the site is
+compared with a clean build of the same sources (test_buildcache.assert_same_as_clean).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import REPO
+from pictures import photo
+from test_buildcache import assert_same_as_clean, build, write
+from test_incremental import article
+
+from site_builder.engine import stages
+
+STORIES = 20  # gulf stories, three a page: six numbered pages of gulf/ and of the front
+
+
+@pytest.fixture
+def site(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "site.toml").write_text(
+        'title = "Replan Desk"\nper_page = 3\nbase_url = "https://example.org/news/"\n',
+        encoding="utf-8",
+    )
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "content" / "gulf").mkdir()
+    for n in range(1, STORIES + 1):
+        write(tmp_path / "content" / "gulf" / f"article-{n}.md", story(n))
+    return tmp_path
+
+
+def story(n: int, region: str = "gulf", day: int | None = None, tags: str = "Test") -> str:
+    """Article n, on its own day of January (the 20 stories in order of n)."""
+    text = article(n, region=region).replace("tags: [Test]", f"tags: [{tags}]")
+    return re.sub(r"2026-01-\d\d", f"2026-01-{day or n:02d}", text)
+
+
+@pytest.fixture
+def looked_at(monkeypatch):
+    """The files of the outputs each build's stale stage was given."""
+    seen: list[set[str]] = []
+    stale = stages.Outputs.stale
+
+    def spy(self, check):
+        seen.append({o.file for o in self.planned.outputs})
+        return stale(self, check)
+
+    monkeypatch.setattr(stages.Outputs, "stale", spy)
+    return seen
+
+
+def test_a_new_story_plans_its_families_newest_pages_not_the_site(site, looked_at):
+    build(site)
+    everything = looked_at[-1]
+    write(site / "content" / "gulf" / "article-21.md", story(21, day=25))
+    assert build(site).endswith("(25 articles; from the change)")
+    looked = looked_at[-1]
+    assert "articles/2026/01/article-21/index.html" in looked
+    assert "articles/2026/01/article-20/index.html" in looked  # its neighbour
+    assert "gulf/index.html" in looked and "index.html" in looked and "feed.xml" in looked
+    # The oldest stories' pages, and the listing pages that hold them, are not looked at.
+    assert "articles/2026/01/article-1/index.html" not in looked
+    assert "gulf/page/1/index.html" not in looked and "page/1/feed.xml" not in looked
+    assert len(looked) < len(everything) / 2
+    assert_same_as_clean(site)
+
+
+def test_a_story_back_dated_among_the_oldest_plans_every_page_newer_than_it(site, looked_at):
+    build(site)
+    write(site / "content" / "gulf" / "article-21.md", story(21, day=1))  # before article-1
+    assert build(site).endswith("from the change)")
+    looked = looked_at[-1]
+    assert {"gulf/page/1/index.html", "gulf/page/5/index.html", "gulf/page/1/atom.xml"} <= looked
+    assert_same_as_clean(site)
+
+
+def test_a_tags_last_story_retagged_takes_its_pages_and_feeds(site, looked_at):
+    write(site / "content" / "gulf" / "article-5.md", story(5, tags="Test, Ports"))
+    build(site)
+    assert (site / "output" / "tags" / "ports" / "feed.xml").is_file()
+    write(site / "content" / "gulf" / "article-5.md", story(5))
+    assert build(site).endswith("from the change)")
+    assert not (site / "output" / "tags" / "ports").exists()
+    assert "Ports" not in (site / "output" / "tags" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_clean(site)
+
+
+def test_a_move_and_a_delete_are_planned_from_the_change(site, looked_at):
+    build(site)
+    write(site / "content" / "gulf" / "article-7.md", story(7, region="middle-east"))
+    assert build(site).endswith("from the change)")
+    assert_same_as_clean(site)
+    (site / "content" / "gulf" / "article-12.md").unlink()
+    assert build(site).endswith("(23 articles; from the change)")
+    assert not (site / "output" / "articles" / "2026" / "01" / "article-12").exists()
+    assert not (site / "output" / "gulf" / "page" / "6").exists()  # 17 stories: 5 pages
+    assert_same_as_clean(site)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text.replace("draft: false", "draft: false\naliases: [old/story/]"),
+        lambda text: text.replace("draft: false", "draft: false\nimage:\n  url: /lead.png"),
+    ],
+    ids=["alias", "own-picture"],
+)
+def test_what_the_rules_do_not_cover_is_planned_whole(site, edit):
+    (site / "static").mkdir()
+    (site / "static" / "lead.png").write_bytes(photo(400, 300, "PNG"))
+    build(site)
+    write(site / "content" / "gulf" / "article-21.md", edit(story(21, day=25)))
+    assert build(site).endswith("(25 articles; full plan)")
+    assert_same_as_clean(site)
+
+
+def test_a_new_standalone_page_is_planned_whole(site):
+    build(site)
+    write(site / "content" / "pages" / "desk.md", "---\ntitle: The desk\n---\nWho we are.\n")
+    assert build(site).endswith("; full plan)")
+    assert_same_as_clean(site)
+
+
+def test_without_replan_every_change_to_articles_plans_the_whole_site(site):
+    build(site)
+    write(site / "content" / "gulf" / "article-21.md", story(21, day=25))
+    assert build(site, replan=False).endswith("(25 articles; full plan)")
+    assert_same_as_clean(site)
