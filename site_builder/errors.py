@@ -55,6 +55,17 @@ class ConfigError(SiteBuilderError):
 class ContentError(SiteBuilderError):
     """A content file or an imported source cannot be understood."""
 
+    @classmethod
+    def unreadable(cls, exc: OSError | RuntimeError, path: str | Path) -> ContentError:
+        """'cannot read: why'; Vanished if the file was not there."""
+        kind = Vanished if isinstance(exc, FileNotFoundError) else cls
+        return kind(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path)
+
+
+class Vanished(ContentError):
+    """A content file not there when read (ENOENT): deleted, or being saved again by a delete
+    and a rename (an editor, a sync tool), which the engine finds by reading it once more."""
+
 
 class TemplateError(SiteBuilderError):
     """A template does not compile or fails while rendering."""

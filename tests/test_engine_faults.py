@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from lxml import html
 from test_incremental import Watching, article
 
 from site_builder.config import load_config
@@ -221,3 +222,80 @@ def test_json_feed_items_escape_markup(site):
     assert "<script>" not in feed and "\\u003cscript\\u003e" in feed
     titles = [item["title"] for item in json.loads(feed)["items"]]
     assert "<script>alert(1)</script> & more" in titles
+
+
+def _not_there_at_first_read(monkeypatch, path: Path, stage: str, text: str | None) -> list[Path]:
+    """Fault injection: the first read of `path` finds it deleted (at the read's stat or at
+    the read itself); once that read has failed, an editor's rename puts `text` in its place
+    (None: it stays gone). Returns every read of `path`."""
+    from site_builder.content import loader
+
+    real_read, real_check, reads = loader.read_file, loader._check_file, []
+
+    def check(config, file, shown):
+        first = file == path and len(reads) == 1
+        if first and stage == "stat":
+            path.unlink()
+        real_check(config, file, shown)
+        if first and stage == "read":
+            path.unlink()
+
+    def read(config, file):
+        if file == path:
+            reads.append(file)
+        try:
+            return real_read(config, file)
+        finally:
+            if file == path and len(reads) == 1 and text is not None:
+                write(path, text)
+
+    monkeypatch.setattr(loader, "_check_file", check)
+    monkeypatch.setattr(loader, "read_file", read)
+    return reads
+
+
+def _headlines(output: Path) -> set[str]:
+    return {
+        h.text_content().strip()
+        for page in output.glob("articles/**/index.html")
+        for h in html.fromstring(page.read_bytes()).iter("h1")
+    }
+
+
+@pytest.mark.parametrize("stage", ["stat", "read"])
+@pytest.mark.parametrize("build", ["cold", "watch"])
+def test_a_file_saved_again_while_it_is_read_is_read_again(site, monkeypatch, caplog, stage, build):
+    path = site / "content" / "gulf" / "article-3.md"
+    config = load_config(site / "site.toml", root=site)
+    watching = Watching(config)
+    if build == "watch":
+        watching.rebuild(None)
+    reads = _not_there_at_first_read(monkeypatch, path, stage, article(3, title="Saved again"))
+    write(path, article(3, title="Being saved"))
+    if build == "cold":
+        assert run_build(config) == 0, caplog.text  # before the fix: "cannot read: No such file"
+    else:
+        watching.rebuild({path})
+    assert reads == [path, path]
+    assert "cannot read" not in caplog.text
+    headlines = _headlines(site / "output")
+    assert "Saved again" in headlines and "Being saved" not in headlines
+
+
+@pytest.mark.parametrize("stage", ["stat", "read"])
+@pytest.mark.parametrize("build", ["cold", "watch"])
+def test_a_file_deleted_for_good_while_it_is_read_is_gone(site, monkeypatch, caplog, stage, build):
+    path = site / "content" / "gulf" / "article-3.md"
+    config = load_config(site / "site.toml", root=site)
+    watching = Watching(config)
+    if build == "watch":
+        watching.rebuild(None)
+    reads = _not_there_at_first_read(monkeypatch, path, stage, None)
+    write(path, article(3, title="Being deleted"))
+    if build == "cold":
+        assert run_build(config) == 0, caplog.text
+    else:
+        watching.rebuild({path})
+    assert reads == [path]
+    assert "cannot read" not in caplog.text
+    assert _headlines(site / "output") == {f"Article number {n}" for n in (1, 2, 4)}

@@ -97,7 +97,7 @@ def read_file(config: SiteConfig, path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ContentError(f"cannot read: {exc.strerror}", shown) from None
+        raise ContentError.unreadable(exc, shown) from None
 
 
 def parse(config: SiteConfig, path: Path, data: bytes) -> Article:
@@ -272,7 +272,7 @@ def _check_file(config: SiteConfig, path: Path, shown: Path) -> None:
         # Only the file itself can be a link: rglob does not descend into linked folders.
         real = path.resolve(strict=True) if path.is_symlink() else None
     except (OSError, RuntimeError) as exc:
-        raise ContentError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", shown) from None
+        raise ContentError.unreadable(exc, shown) from None
     if real is not None and not real.is_relative_to(config.content_dir.resolve()):
         raise ContentError(
             f"symbolic link to {real}, outside {config.content_dir.name}/: "

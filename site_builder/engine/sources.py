@@ -16,7 +16,7 @@ from site_builder.engine import scan
 from site_builder.engine.keys import config_digest, digest, hash_bytes
 from site_builder.engine.memo import Known
 from site_builder.engine.store import Source, SourceRow, Store
-from site_builder.errors import ErrorList, SiteBuilderError
+from site_builder.errors import ErrorList, SiteBuilderError, Vanished
 from site_builder.model import Brief, brief, to_json
 from site_builder.parallel import fork_map
 
@@ -256,8 +256,24 @@ def read_if_changed(
     return read(config, path)
 
 
+READS = 3  # a file found not there, yet there again, is read at most this often
+
+
 def read(config: SiteConfig, path: str) -> Read | list[SiteBuilderError]:
-    """A content file as the store keeps it, or its errors."""
+    """A content file as the store keeps it, or its errors.
+
+    A file not there when read but there now was saved again in between (an editor's or a
+    sync tool's delete and rename): it is read again, not reported; one gone for good, or
+    missing every time (a dangling link), comes back as its error, as scan_and_load expects."""
+    for _ in range(READS):
+        result = _read_once(config, path)
+        vanished = isinstance(result, list) and any(isinstance(e, Vanished) for e in result)
+        if not (vanished and os.path.lexists(path)):
+            break
+    return result
+
+
+def _read_once(config: SiteConfig, path: str) -> Read | list[SiteBuilderError]:
     # Here: the loader brings PyYAML (~19 ms measured), which a build with nothing to read
     # does not pay.
     from site_builder.content import loader
