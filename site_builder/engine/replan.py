@@ -157,9 +157,6 @@ def lowest(
     low: dict[str, int] = {}
     for family, front in fronts.items():
         data = front.data_as(ListingData)
-        count = int(data.older[len(family) + len("page/") : -1]) if data.older else 0
-        # The newest numbered page links the front page, or the page one newer.
-        low[family] = max(1, count - 1)
         before = stored.get(front.file)
         was = Output.from_json(json.loads(before)).data if before else None
         if not isinstance(was, ListingData) or (was.heading, was.feeds) != (
@@ -167,12 +164,21 @@ def lowest(
             data.feeds,
         ):
             low[family] = 0  # new, or its heading or feeds changed: on every page
+            continue
+        # The pages made since or now gone, and the newest numbered page before or now,
+        # which links the front page where it linked a newer page, or the other way.
+        low[family] = max(1, min(_count(family, was), _count(family, data)))
     for output in [*planned, *readers.values()]:
         if output.kind == "listing" and dirty.intersection(output.cards):
             family, number = family_of(output.path)
             if number is not None and family in low:
                 low[family] = min(low[family], number)
     return low
+
+
+def _count(family: str, front: ListingData) -> int:
+    """How many numbered pages a listing has: its front page links the newest."""
+    return int(front.older[len(family) + len("page/") : -1]) if front.older else 0
 
 
 def trimmed(planned: Sequence[Output], low: dict[str, int]) -> list[Output]:
