@@ -169,6 +169,12 @@ class Newsroom(RuleBasedStateMachine):
     def add(self, title, region, month, body, at):
         self._add(title, region, month, body, at)
 
+    @rule(count=st.integers(3, 7), month=st.integers(0, 12), at=st.integers(0, 41))
+    def wire_batch(self, count, month, at):
+        """An import of several stories at once: they push older ones off the first pages."""
+        for n in range(count):
+            self._add(f"Wire {n}", REGIONS[n % len(REGIONS)], month, "wire words", at + n)
+
     @rule(month=st.integers(0, 12))
     def two_desks_one_day(self, month):
         """Bangkok's 01:57 and Moscow's 23:51 of one date: 22 hours apart in UTC, and on

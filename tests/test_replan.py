@@ -107,6 +107,16 @@ def test_a_move_and_a_delete_are_planned_from_the_change(site, looked_at):
     assert_same_as_clean(site)
 
 
+def test_an_update_to_an_old_story_dates_the_old_listing_page_that_leads_with_it(site):
+    build(site)
+    path = site / "content" / "gulf" / "article-3.md"  # the newest of gulf/page/1/
+    write(path, story(3).replace("draft: false", "draft: false\nupdated: 2026-03-01T10:00:00Z"))
+    assert build(site).endswith("from the change)")
+    sitemap = (site / "output" / "sitemap-pages-1.xml").read_text(encoding="utf-8")
+    assert re.search(r"gulf/page/1/</loc>\s*<lastmod>2026-03-01T10:00:00", sitemap)
+    assert_same_as_clean(site)
+
+
 @pytest.mark.parametrize(
     "edit",
     [

@@ -264,17 +264,22 @@ def looked_at(
     change, the sitemaps, what showed the changed articles) and the files removed, with
     their kinds."""
     gone = removed(store, scope, planned, readers)
-    shown = pictures_shown(published, pictures)
-    maps = sitemap_outputs(store, planned, gone, published, pages, shown)
-    made = {o.file for o in maps}
-    gone.update((f, "sitemap") for f in store.specs_under("sitemap-") if f not in made)
-    looked = trimmed(planned, lowest(planned, readers, dirty, store)) + maps
+    looked = trimmed(planned, lowest(planned, readers, dirty, store))
     files = {o.file for o in looked}
     every = {o.file: o for o in planned}
     for file, output in readers.items():
         if file not in files and file not in gone:
             looked.append(every.get(file, output))
             files.add(file)
+    # The entries of what showed the changed articles are made again with the planned
+    # ones': a listing's lastmod is its newest story's, which may be one of them.
+    shown = pictures_shown(published, pictures)
+    made = [*planned, *(o for o in looked if o.file not in every)]
+    maps = sitemap_outputs(store, made, gone, published, pages, shown)
+    gone.update(
+        (f, "sitemap") for f in store.specs_under("sitemap-") if f not in {o.file for o in maps}
+    )
+    looked += maps
     return looked, gone
 
 
