@@ -17,7 +17,7 @@ from site_builder.config import SiteConfig
 from site_builder.content import curation, imageref, loader
 from site_builder.engine import replan, scan
 from site_builder.engine.articles import ArticleCache, Digests
-from site_builder.engine.keys import config_digest, digest
+from site_builder.engine.keys import config_digest, hash_bytes
 from site_builder.engine.memo import Known, Memo
 from site_builder.engine.sources import Changes
 from site_builder.engine.store import Store, Stored
@@ -80,8 +80,10 @@ class Planner:
             memo.outputs = self.store.outputs()
         cards, shown, published, pages = self._published(now, drafts, errors)
         self._site_wide(published, pages)
+        # A static file by its bytes, not its stamp: one saved again as it was (or the
+        # site copied) is the same file, and the plan entry stays what a clean build makes.
         static = {
-            path: StaticData(str(source), digest(map(str, scan.stamp(os.stat(source)))))
+            path: StaticData(str(source), _file_hash(source))
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
@@ -311,6 +313,14 @@ class Planner:
         if errors:
             raise ErrorList(errors)
         return found
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        with open(path, "rb") as file:
+            return hash_bytes(file.read())
+    except OSError as exc:  # gone since the walk: the build that sees it gone says so
+        return f"unreadable: {exc.strerror}"
 
 
 def _probe(path: Path, stamp: str) -> Probe:
