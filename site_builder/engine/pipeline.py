@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from site_builder import clock, i18n
 from site_builder.config import SiteConfig
 from site_builder.engine import scan, sources
@@ -43,9 +41,10 @@ from site_builder.engine.keys import digest, load_key, state_key
 from site_builder.engine.memo import Memo
 from site_builder.engine.publish import lock, write_error
 from site_builder.engine.store import FILE, Store, discard
-from site_builder.render.templates import environment, template_keys
 
 if TYPE_CHECKING:
+    import jinja2
+
     from site_builder.content.markup import MarkdownConverter
 
 log = logging.getLogger("site_builder")
@@ -120,6 +119,10 @@ class Engine:
     def env(self) -> jinja2.Environment:
         """The Jinja2 environment, made when first needed and kept between builds."""
         if self._env is None:
+            # Here: Jinja2 (~25 ms, python -X importtime), which a build with nothing to
+            # do never renders with.
+            from site_builder.render.templates import environment
+
             self._env = environment(self.config)
         return self._env
 
@@ -379,6 +382,8 @@ class Engine:
         stamps = digest([repr(sorted(site["templates"].items()))])
         if isinstance(stored, dict) and stored.get("stamps") == stamps:
             return stored["keys"]
+        from site_builder.render.templates import template_keys  # with self.env: Jinja2
+
         keys = template_keys(self.env)
         if self.env.cache is not None:  # compiled templates are reloaded on change
             self.env.cache.clear()
