@@ -36,7 +36,15 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 def text(value: tuple) -> str:
     """A stamp as the build state keeps it."""
-    return " ".join(str(int(part)) for part in value)
+    mtime, ctime, size, inode = value  # made for every file on every build: kept quick
+    return f"{mtime} {ctime} {size} {inode}"
+
+
+def changed(
+    stamps: dict[str, tuple[int, int, int, int]], known: dict[str, str]
+) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The files whose stamp is not the one stored (new ones too), in path order."""
+    return sorted((path, value) for path, value in stamps.items() if known.get(path) != text(value))
 
 
 def stored(value: tuple, scanned_at: int) -> str:

@@ -157,11 +157,7 @@ def scan_and_load(
         gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
     for error in found.skipped:
         log.warning("%s", error)
-    todo = [
-        (path, stamp)
-        for path, stamp in sorted(found.stamps.items())
-        if known.get(path) != scan.text(stamp)
-    ]
+    todo = scan.changed(found.stamps, known)
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
     changes = Changes(gone=gone, pictures=pictures)
