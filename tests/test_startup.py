@@ -35,11 +35,15 @@ RENDERING = (
 
 # The command line as `site-builder` runs it, in a fresh interpreter; then what it loaded.
 PROBE = """
-import json, sys
+import json, os, sys
+forks = []
+fork = os.fork
+os.fork = lambda: forks.append(1) or fork()
 from site_builder.cli import main
 code = main(sys.argv[1:])
 data = sys.modules["babel.localedata"]._cache if "babel.localedata" in sys.modules else {}
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "locales": sorted(data)}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "locales": sorted(data),
+                  "forks": len(forks)}))
 """
 
 
@@ -87,13 +91,20 @@ def test_a_build_with_nothing_to_do_loads_no_locale_data(built):
     assert found["locales"] == []
 
 
+def test_a_build_with_nothing_to_do_starts_no_output_check(built):
+    """The child that stats output/ (scan.OutputCheck) is for builds that render: one that
+    has nothing to do returns without looking at output/."""
+    assert probe(built, "build")["forks"] == 0
+
+
 def test_a_build_with_work_still_renders(built):
-    """The imports put off are made when a page is rendered."""
+    """The imports put off are made when a page is rendered, and output/ is checked."""
     article = built / "content" / "world" / "welcome.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
     found = probe(built, "build", "-v")
     assert "nothing to do" not in found["stderr"]
     assert "jinja2" in found["modules"]
+    assert found["forks"] >= 1
     assert "One more line." in next((built / "output" / "articles").rglob("index.html")).read_text(
         encoding="utf-8"
     )

@@ -224,25 +224,24 @@ class Engine:
         )
 
     def _build(self, changed: set[Path] | None, started: float) -> Summary:
-        store = self.store
         self._check_output()
-        # Whether output/ is as the last build left it; watch, which alone writes there while
-        # it runs, looks once (when it knows nothing yet) and then trusts what it wrote.
+        return self._pipeline(changed, started)
+
+    def _output_check(self) -> scan.OutputCheck:
+        """Whether output/ is as the last build left it, looked at by a forked child while
+        this process plans (a build with nothing to do does not look: it starts none);
+        watch, which alone writes there while it runs, looks once (when it knows nothing
+        yet) and then trusts what it wrote."""
+        store = self.store
         watching = self.memo is not None and self.memo.generation == store.meta("generation")
-        check = scan.OutputCheck(
+        return scan.OutputCheck(
             store.path if store.meta("published") is not None else None,
             self.config.output_dir,
             fork=not self.in_place,
             trust=watching,
         )
-        try:
-            return self._pipeline(changed, started, check)
-        finally:
-            check.close()
 
-    def _pipeline(
-        self, changed: set[Path] | None, started: float, check: scan.OutputCheck
-    ) -> Summary:
+    def _pipeline(self, changed: set[Path] | None, started: float) -> Summary:
         laps = _Laps()
         store, config = self.store, self.config
         scanned_at = self._clock()
@@ -262,7 +261,11 @@ class Engine:
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
             return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
-        stale, written, removed = self._stages(site, changes, full, check, laps)
+        check = self._output_check()
+        try:
+            stale, written, removed = self._stages(site, changes, full, check, laps)
+        finally:
+            check.close()
         account = (
             f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "

@@ -155,8 +155,9 @@ class OutputCheck:
 
     Stat'ing 12,000 files takes a tenth of a second of a quick build and walking the kept
     site's 14,000 folders more, so a forked child does both from the state file while this
-    process scans, plans and renders: the stats first (the stale stage waits for them), the
-    strays after (only a staged publish waits for them). Where there is no fork (or in watch
+    process plans and renders: the stats first (the stale stage waits for them), the
+    strays after (only a staged publish waits for them). The engine starts it once the scan
+    found something to do: a build with nothing to do pays for neither. Where there is no fork (or in watch
     mode, whose threads make forking unwise) the stats are taken here when asked, and the
     publisher walks the kept site itself. The kept site is written by builds alone, under
     the build lock, so nothing lands in it between the child's walk and the publish.
