@@ -140,3 +140,18 @@ def test_the_layout_table_is_the_installed_babels():
         return
     assert i18n._layout_table() == table
     assert i18n.cldr_layout() == table
+
+
+def test_the_stamps_every_build_reads_come_from_an_index(tmp_path):
+    """Every build reads every content file's stamp: from a covering index, a fraction of
+    the pages of the table's rows (which hold each article's brief)."""
+    from site_builder.engine.store import Store
+
+    store = Store(tmp_path / "state.sqlite3", "key")
+    queries: list[str] = []
+    store.db.set_trace_callback(queries.append)
+    store.stamps()
+    store.db.set_trace_callback(None)
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {queries[-1]}").fetchall()
+    store.close()
+    assert "COVERING INDEX" in " ".join(str(row[-1]) for row in plan)
