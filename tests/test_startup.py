@@ -155,3 +155,23 @@ def test_the_stamps_every_build_reads_come_from_an_index(tmp_path):
     plan = store.db.execute(f"EXPLAIN QUERY PLAN {queries[-1]}").fetchall()
     store.close()
     assert "COVERING INDEX" in " ".join(str(row[-1]) for row in plan)
+
+
+def test_markdown_files_are_named_from_the_scan_on_every_build(built, tmp_path):
+    """The .markdown warning comes from the build's own walk of content/: on a build with
+    nothing to do too, nested folders counted, a link to a folder not followed (as before)."""
+    content = built / "content"
+    (content / "world" / "deep").mkdir()
+    (content / "world" / "deep" / "b.markdown").write_text("x\n", encoding="utf-8")
+    (content / "world" / "a-b.markdown").write_text("x\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.markdown").write_text("x\n", encoding="utf-8")
+    (content / "linked").symlink_to(elsewhere, target_is_directory=True)
+    expected = [
+        "content/world/a-b.markdown: warning: .markdown files are not read (2 of them, "
+        "content/world/a-b.markdown first): rename them to .md"
+    ]
+    for _ in range(2):  # the second has nothing to do
+        proc = run_cli("build", cwd=built, check=True)
+        assert [line for line in proc.stderr.splitlines() if ".markdown" in line] == expected

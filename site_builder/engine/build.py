@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,14 +57,15 @@ def run_build(
     report_left_out(config, summary.left_out)
     log.info("%s", summary)
     warn_default_base_url(config)
-    warn_markdown_files(config)
+    warn_markdown_files(config, summary.markdown)
     warn_untranslated(config)
     return 0
 
 
-def warn_markdown_files(config: SiteConfig) -> None:
-    """Content is read from *.md only: say so once if *.markdown files sit beside it."""
-    found = sorted(map(Path, _markdown_files(config.content_dir)))
+def warn_markdown_files(config: SiteConfig, files: Iterable[str]) -> None:
+    """Content is read from *.md only: say so once if *.markdown files sit beside it (the
+    build's scan lists them: a walk of its own took 5-10 ms at 10,000 files)."""
+    found = sorted(map(Path, files))
     if found:
         first = config.shown(found[0])
         log.warning(
@@ -73,15 +74,6 @@ def warn_markdown_files(config: SiteConfig) -> None:
             len(found),
             first,
         )
-
-
-def _markdown_files(folder: Path) -> list[str]:
-    """Every name ending in .markdown below the folder, links to folders not followed (as
-    Path.rglob); os.walk, as pathlib's walk costs 10 ms of a quick build at 10,000 files."""
-    found = []
-    for here, folders, files in os.walk(folder):
-        found += [os.path.join(here, n) for n in (*folders, *files) if n.endswith(".markdown")]
-    return found
 
 
 def report_left_out(config: SiteConfig, left_out: tuple) -> None:

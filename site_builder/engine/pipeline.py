@@ -63,6 +63,7 @@ class Summary:
     account: str = ""  # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
     stages: str = ""  # seconds per stage, for -v
     left_out: tuple = ()  # (path, "draft" or the ISO date) of each article not published
+    markdown: tuple = ()  # *.markdown files the scan found (not read): build.py names them
 
     def __str__(self) -> str:
         return (
@@ -260,7 +261,9 @@ class Engine:
         )
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
-            return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
+            return self._summary(
+                started, f"nothing to do ({_articles(store.meta('totals')[0])})", changes
+            )
         check = self._output_check()
         try:
             stale, written, removed = self._stages(site, changes, full, check, laps)
@@ -271,7 +274,7 @@ class Engine:
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
             f"{'full plan' if full else 'from the change' if changes.retitled else 'bodies only'})"
         )
-        return self._summary(started, account, str(laps))
+        return self._summary(started, account, changes, str(laps))
 
     def _stages(
         self,
@@ -334,7 +337,9 @@ class Engine:
         laps.lap("commit")
         return len(stale), written, removed
 
-    def _summary(self, started: float, account: str, stages: str = "") -> Summary:
+    def _summary(
+        self, started: float, account: str, changes: sources.Changes, stages: str = ""
+    ) -> Summary:
         articles, pages, feeds, files = self.store.meta("totals")
         return Summary(
             articles,
@@ -346,6 +351,7 @@ class Engine:
             account,
             stages,
             tuple(map(tuple, self.store.meta("left_out") or ())),
+            tuple(changes.markdown),
         )
 
     def _follow_site(self) -> None:

@@ -62,6 +62,7 @@ class Found:
     stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
     pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
+    markdown: list[str] = field(default_factory=list)  # *.markdown, not read (a full scan's)
 
 
 def content(config: SiteConfig) -> Found:
@@ -95,7 +96,10 @@ def content(config: SiteConfig) -> Found:
                     stamps[entry.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 else:
                     _add(config, found, entry.path)
-            elif entry.is_dir(follow_symlinks=False):
+                continue
+            if name.endswith(".markdown"):  # build.py names them: they are not read
+                found.markdown.append(entry.path)
+            if entry.is_dir(follow_symlinks=False):
                 todo.append(entry.path)
             elif name.lower().endswith(PICTURES):
                 try:

@@ -44,6 +44,7 @@ class Changes:
     dirty: set[str] = field(default_factory=set)  # ids of every article that changed at all
     pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
+    markdown: list[str] = field(default_factory=list)  # *.markdown files (full scans only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ def scan_and_load(
     todo = scan.changed(found.stamps, known)
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
-    changes = Changes(gone=gone, pictures=pictures)
+    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = True
     briefs = store.source_briefs(old)
