@@ -17,8 +17,10 @@ from conftest import run_cli
 from site_builder import i18n
 
 # What a build that renders nothing must not pay for: the template engine, Markdown, the
-# feed writers, YAML, and Babel's formatting and catalogues.
+# feed writers, YAML, Babel's formatting and catalogues, and the worker processes' ctypes.
 RENDERING = (
+    "ctypes",
+    "multiprocessing",
     "jinja2",
     "markdown",
     "nh3",
