@@ -1,18 +1,21 @@
-"""A staged build with no kept previous site, as the first build after a cold one: the
-staging folder is made afresh, each folder by the build itself, each unchanged file linked
-from output/. A reader must see exactly the site, and nothing written later into one of
-the two trees may show in the other."""
+"""The first build after a cold one. With no kept previous site, the staging folder is made
+afresh, each folder by the build itself, each unchanged file linked from output/; with one
+that lags by the whole site (a build with --clean kept the old output/), every file of it
+is replaced. A reader must see exactly the site, and nothing written later into one of the
+two trees may show in the other."""
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
 from test_cli_site import make_site
-from test_publish import V1, files, publish_site
+from test_publish import V1, files, first_two, publish_site
 from test_publish_strays import edit_body
 
 from site_builder.config import SiteConfig
@@ -168,3 +171,49 @@ def test_a_file_where_the_site_needs_a_folder_is_one_line_naming_it(config):
     with pytest.raises(SiteBuilderError, match=r"index.html: cannot write: File exists$"):
         publish_site(config, None, bad, {"index.html/inside.html"}, shared=False)
     assert files(config.output_dir) == {**V1, MARKER: publish.MARKER_TEXT}
+
+
+def test_a_kept_site_with_a_folder_linked_to_another_of_its_own_is_built_afresh(config, caplog):
+    """A link that stays inside the kept site still leads a write astray: a's page would
+    overwrite b's."""
+    v2, two = first_two(config)
+    kept = previous_site(config.output_dir)
+    shutil.rmtree(kept / "a")
+    (kept / "a").symlink_to("b", target_is_directory=True)
+    v3 = {**v2, "a/page.html": b"a 3"}
+    with caplog.at_level(logging.WARNING, logger="site_builder"):
+        publish_site(config, two.state(), v3, {"a/page.html"})
+    assert files(config.output_dir) == {**v3, MARKER: publish.MARKER_TEXT}
+    assert not (config.output_dir / "a").is_symlink()
+    assert "building the folder afresh" in caplog.text
+
+
+def test_a_kept_site_lagging_by_the_whole_site_is_updated_looking_at_each_folder_once(
+    config, monkeypatch
+):
+    site = {f"articles/2026/{n % 12:02}/story-{n}/index.html": b"x" for n in range(60)}
+    one = publish_site(config, None, site, set(site), shared=False)
+    rendered_again = dict.fromkeys(site, b"y")
+    two = publish_site(config, one.state(), rendered_again, set(site), shared=False)
+    assert two.state()["lag"] == sorted(site)
+    looked, lstat = [], os.lstat
+
+    def counting_lstat(path, *args, **kwargs):
+        looked.append(os.fspath(path))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counting_lstat)
+    three = dict.fromkeys(site, b"z")
+    publish_site(config, two.state(), three, {sorted(site)[0]})
+    monkeypatch.undo()
+    staged = [p for p in looked if ".staging-" in p]
+    assert len(staged) == len(set(staged)) <= len({os.path.dirname(p) for p in site}) * 2
+    assert files(config.output_dir) == {
+        **rendered_again,
+        sorted(site)[0]: b"z",
+        MARKER: publish.MARKER_TEXT,
+    }
+    assert files(previous_site(config.output_dir)) == {
+        **rendered_again,
+        MARKER: publish.MARKER_TEXT,
+    }

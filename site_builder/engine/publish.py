@@ -294,21 +294,38 @@ def _write_incoming(
 def _update(
     staging: Path, output: Path, todo: list[str], site: set[str], changed: Mapping[str, bytes]
 ) -> None:
-    """Bring a kept previous site (now the staging folder) to the new site for these paths."""
-    made: set[Path] = set()
+    """Bring a kept previous site (now the staging folder) to the new site for these paths.
+    Its folders may be links someone put into output/ before it was swapped aside: a path
+    through one is refused (the caller then fills a new folder), each folder looked at
+    once (a resolve per file was a fifth of a whole-site update)."""
+    into, source = f"{staging}/", f"{output}/"
+    no_link: dict[str, bool] = {"": True}  # folder below staging -> none on its way is a link
+    made: set[str] = set()
     for path in todo:
-        target = _inside(staging, path)  # its folders may be links someone put there
+        normal = _normal(path)
+        folder, target = normal.rpartition("/")[0], into + normal
+        if not _linkless(into, folder, no_link):
+            raise SiteBuilderError(f"refusing to write outside the output folder: {path}")
         _unlink(target)  # it may be a hard link into output/: never write through it
         if path not in site:
-            _prune_empty(target.parent, staging)
+            _prune_empty(Path(target).parent, staging)
             continue
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        if folder not in made:
+            os.makedirs(into + folder, exist_ok=True)
+            made.add(folder)
         if path in changed:
             _put(changed, path, target)
         else:
-            _link(output / path, target)
+            _link(source + path, target)
+
+
+def _linkless(root: str, folder: str, known: dict[str, bool]) -> bool:
+    """Whether no folder from root down to root + folder is a link (even one that stays
+    inside: a page written through it would overwrite another)."""
+    if folder not in known:
+        parent = folder.rpartition("/")[0]
+        known[folder] = _linkless(root, parent, known) and not os.path.islink(root + folder)
+    return known[folder]
 
 
 def _fill_new(staging: Path, output: Path, site: set[str], changed: Mapping[str, bytes]) -> None:
@@ -503,7 +520,7 @@ def _prune_empty(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: Path | str) -> None:
     try:
         os.unlink(path)
     except (FileNotFoundError, NotADirectoryError):  # gone, or its folder is now a file
