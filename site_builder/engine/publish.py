@@ -331,8 +331,8 @@ def _linkless(root: str, folder: str, known: dict[str, bool]) -> bool:
 def _fill_new(staging: Path, output: Path, site: set[str], changed: Mapping[str, bytes]) -> None:
     """An empty new staging folder filled with the site: the changed files put, the rest
     linked from output/. Each folder below it is made here, parents first, so none is a
-    link and a path whose text stays inside cannot lead out: no resolve per file (with
-    pathlib's objects, that took a fifth of the time, the mkdir calls the rest)."""
+    link and a path whose text stays inside cannot lead out: no resolve and no Path per
+    file (a fifth of the time it took; the kernel's mkdir calls are the rest)."""
     paths = sorted((_normal(path), path) for path in site)
     into, source = f"{staging}/", f"{output}/"
     for folder in _folders(normal for normal, _ in paths):
@@ -371,6 +371,7 @@ def _link(source: Path | str, target: Path | str) -> None:
 
 
 def _keep_placeholders(staging: Path, output: Path) -> None:
+    """.gitkeep files of output/ (not of the site) carried into the new one."""
     for name in KEEP:
         kept = output / name
         if kept.is_file() and not (staging / name).exists():
@@ -487,8 +488,8 @@ def strays(site_folder: str, wanted: Collection[str]) -> list[str]:
     """Files and empty folders below a site's folder that the site (`wanted`, its files)
     does not have: a CNAME someone copied into output/, a file dropped into
     output/articles/, at any depth. Links are never followed: a linked folder is a stray if
-    the site has nothing below it, else left for _fill, which refuses to write through it.
-    (The marker and .gitkeep, counted as strays, are put back by _mark and _fill.)"""
+    the site has nothing below it, else left for _update, which refuses to write through it.
+    (The marker and .gitkeep, counted as strays, are put back by _mark and _keep_placeholders.)"""
     found, todo = [], [("", site_folder)]
     while todo:
         prefix, folder = todo.pop()
