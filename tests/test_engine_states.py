@@ -348,15 +348,19 @@ def plan_state(cache: Path) -> dict[str, list]:
         db.close()
 
 
-# NEWSROOM_EXAMPLES=200 for a longer hunt by hand. The suite runs 10 days of 15 edits
-# (~100 s on a two-core machine beside the other worker: each step now compares both
-# builds' stored plans with a clean build's, and this one test bounds the suite's time).
-Newsroom.TestCase.settings = settings(
-    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "10")),
-    stateful_step_count=15,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+def days(examples: int) -> settings:
+    """`examples` random days of 15 edits (NEWSROOM_EXAMPLES=200 for a longer hunt by hand)."""
+    return settings(
+        max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", str(examples))),
+        stateful_step_count=15,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+# The suite runs 10 days (~100 s on a two-core machine beside the other worker: each step
+# compares both builds' stored plans with a clean build's; this test bounds the suite's time).
+Newsroom.TestCase.settings = days(10)
 test_random_newsroom_days = Newsroom.TestCase
 
 
@@ -367,10 +371,5 @@ class WholePlans(Newsroom):
     REPLAN = False
 
 
-WholePlans.TestCase.settings = settings(
-    max_examples=int(os.environ.get("NEWSROOM_EXAMPLES", "3")),
-    stateful_step_count=15,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+WholePlans.TestCase.settings = days(3)
 test_random_newsroom_days_planned_whole = WholePlans.TestCase
