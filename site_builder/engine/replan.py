@@ -7,18 +7,20 @@ What a change to articles D reaches:
 - listing families (scope.py): the front page, every region's first page (its rail shows
   the other regions' newest), the families D is in now (by its briefs) and was in (the
   listing pages and feeds that showed D: the store's card readers); of each, the pages
-  from the oldest place D had or has, counted from the oldest (plan.py), and the newest
-  two numbered ones; all its pages if its heading changed;
+  from the oldest that shows or showed D (pages are counted from the oldest, plan.py) or
+  from the newest numbered page before or now, whichever is older; all its pages if its
+  heading or feeds changed;
 - article pages: D's, their neighbours in time and in their region ("More from"), those
   whose related articles are found again (related.py), and every one that showed D;
 - the archive months D is and was in, the names' and months' index pages, the subscribe
   page, corrections, the news sitemap, the OPML; and the sitemaps, made from the entries
   the store kept with this plan's put in their place (sitemaps.py);
-- outputs that showed D and are not planned again (a listing page older than the change
-  that shows D's card) are looked at as stored: their entries are unchanged.
+- any other output that showed D is looked at as the store keeps it (its sitemap entry
+  made again: a listing's lastmod is its newest story's).
 
 Files of those families that a whole plan would no longer make are removed. Whatever the
-rules above do not cover needs the whole plan, and `plan` returns None: a site in several
+rules above do not cover needs the whole plan (`reach` or planning.Planner.from_change
+return None; the tests hold both to a clean build): a site in several
 languages, a standalone page, an alias, a picture of the site's own, a name's address that
 moved, the menu of regions changed, or an address another output had.
 """
@@ -130,14 +132,15 @@ def family_of(path: str) -> tuple[str, int | None]:
 
 
 def _near(published: Sequence[Brief], new: Sequence[Brief]) -> set[str]:
-    """The articles next to the changed ones in time, and in their region ("More from")."""
-    if not new:
-        return set()
+    """The articles next to the changed ones in time, and in their region ("More from":
+    the MORE nearest in the region, so a window of MORE on each side, and one more)."""
     ids = {a.id for a in new}
-    regions = {a.region for a in new}
+    lists = [list(published)]
+    for region in {a.region for a in new}:
+        lists.append([a for a in published if a.region == region])
     near: set[str] = set()
-    mine = [a for a in published if a.region in regions]
-    for listed, reach in ((published, 1), (mine, MORE + 1)):
+    for number, listed in enumerate(lists):
+        reach = MORE + 1 if number else 1
         for at in [n for n, a in enumerate(listed) if a.id in ids]:
             near.update(a.id for a in listed[max(0, at - reach) : at + reach + 1])
     return near
