@@ -205,10 +205,10 @@ def removed(
     gone: dict[str, str] = {}
     assert scope.families is not None
     for family in scope.families:
-        candidates = store.specs_under(family + "page/")
-        candidates.update(store.specs_of([family + "index.html", *(family + f for f in FEEDS)]))
-        for file, spec in candidates.items():
-            kind = json.loads(spec)[1]
+        candidates = store.kinds_under(family + "page/")
+        ends = [family + "index.html", *(family + f for f in FEEDS)]
+        candidates.update((file, kind) for file, (kind, _) in store.kinds(ends).items())
+        for file, kind in candidates.items():
             listed = kind in ("listing", "corrections", *FEED_KINDS)
             if file not in made and listed and family_of(site_path(file))[0] == family:
                 gone[file] = kind
@@ -280,7 +280,7 @@ def looked_at(
     made = [*planned, *(o for o in looked if o.file not in every)]
     maps = sitemap_outputs(store, made, gone, published, pages, shown)
     gone.update(
-        (f, "sitemap") for f in store.specs_under("sitemap-") if f not in {o.file for o in maps}
+        (f, "sitemap") for f in store.kinds_under("sitemap-") if f not in {o.file for o in maps}
     )
     looked += maps
     return looked, gone

@@ -300,6 +300,12 @@ class Store:
         )
         return {path: (kind, first) for path, kind, first in self._where(query, "path", paths)}
 
+    def kinds_under(self, prefix: str) -> dict[str, str]:
+        """File -> kind of every output whose file starts with `prefix` (its plan entry is
+        not read out: a sitemap's holds 50,000 URLs)."""
+        query = "SELECT path, json_extract(spec, '$[1]') FROM outputs WHERE path >= ? AND path < ?"
+        return dict(self.db.execute(query, (prefix, prefix + "\U0010ffff")).fetchall())
+
     def count_readers(self) -> set[str]:
         """The outputs whose rendering read the article counts (render.Reads)."""
         query = "SELECT path FROM outputs WHERE reads != '' AND reads LIKE '%true]'"
