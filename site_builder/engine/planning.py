@@ -19,7 +19,7 @@ from site_builder.engine import replan, scan
 from site_builder.engine.articles import ArticleCache, Digests
 from site_builder.engine.keys import config_digest, hash_bytes
 from site_builder.engine.memo import Known, Memo
-from site_builder.engine.sources import Changes
+from site_builder.engine.sources import Changes, regular_bytes
 from site_builder.engine.store import Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, dump, load
@@ -79,11 +79,11 @@ class Planner:
         if memo.outputs is None:
             memo.outputs = self.store.outputs()
         cards, shown, published, pages = self._published(now, drafts, errors)
-        self._site_wide(published, pages)
+        self._site_wide(self._counts(published), pages)
         # A static file by its bytes, not its stamp: one saved again as it was (or the
         # site copied) is the same file, and the plan entry stays what a clean build makes.
         static = {
-            path: StaticData(str(source), _file_hash(source))
+            path: StaticData(str(source), hash_bytes(regular_bytes(source)))
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
@@ -113,7 +113,7 @@ class Planner:
         if found is None or plan.nav(config, counts) != plan.nav(config, before):
             return None
         scope, readers = found
-        self._site_wide(published, pages)
+        self._site_wide(counts, pages)
         pictures = self._pictures(published)
         answers = self._answers()
         gone_ids = answers.found.keys() - {a.id for a in published}
@@ -166,9 +166,9 @@ class Planner:
         pages = [a for a in shown if a.kind == "page"]
         return cards, shown, published, pages
 
-    def _site_wide(self, published: Sequence[Brief], pages: Sequence[Brief]) -> None:
+    def _site_wide(self, counts: dict[str, Any], pages: Sequence[Brief]) -> None:
         """The counts and the menu of pages, told to the renderer."""
-        self.renderer.set_counts(self._counts(published))
+        self.renderer.set_counts(counts)
         self.cache.load(p.id for p in pages)
         menu_pages = [[p.slug, self.cache.articles[p.id].title, p.lang] for p in pages]
         self.renderer.set_pages(menu_pages_of(menu_pages))
@@ -218,7 +218,7 @@ class Planner:
         """The outputs that read these articles' bodies, or show these cards, as the last
         plan made them (the plan reads briefs only: with every brief as it was, it is)."""
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
-        outputs = [Output.from_json(json.loads(spec)) for spec in self.store.specs(paths)]
+        outputs = replan.stored(self.store, paths)
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
 
     def _answers(self) -> Answers:
@@ -313,14 +313,6 @@ class Planner:
         if errors:
             raise ErrorList(errors)
         return found
-
-
-def _file_hash(path: Path) -> str:
-    try:
-        with open(path, "rb") as file:
-            return hash_bytes(file.read())
-    except OSError as exc:  # gone since the walk: the build that sees it gone says so
-        return f"unreadable: {exc.strerror}"
 
 
 def _probe(path: Path, stamp: str) -> Probe:

@@ -108,7 +108,7 @@ def site_bytes(site: dict[str, Any]) -> str:
         for number, folder in enumerate(site["folders"]):
             for path in sorted({**site["templates"], **site["static"], **site["locale"]}):
                 if Path(path).is_relative_to(folder):
-                    data = _regular_bytes(path)
+                    data = regular_bytes(path)
                     parts += [f"{number}:{Path(path).relative_to(folder)}", hash_bytes(data)]
         site["bytes"] = digest(parts)
     return site["bytes"]
@@ -119,12 +119,12 @@ def catalogue_digest(config: SiteConfig, site: dict[str, Any]) -> str:
     pages stay as they are): the words every page shows."""
     folder = config.locale_folder
     return digest(
-        f"{Path(path).relative_to(folder)}:{hash_bytes(_regular_bytes(path))}"
+        f"{Path(path).relative_to(folder)}:{hash_bytes(regular_bytes(path))}"
         for path in sorted(site["locale"])
     )
 
 
-def _regular_bytes(path: str) -> bytes:
+def regular_bytes(path: str | Path) -> bytes:
     """A regular file's bytes; a marker for anything else (a FIFO would block a read)."""
     try:
         if stat.S_ISREG(os.stat(path).st_mode):

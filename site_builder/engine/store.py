@@ -279,19 +279,13 @@ class Store:
     def output_stamps(self) -> list[tuple[str, int, int]]:
         return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
 
-    def specs(self, paths: Iterable[str]) -> list[str]:
-        """The plan entries (spec JSON) of these outputs."""
-        return [spec for (spec,) in self._where("SELECT spec FROM outputs", "path", paths)]
-
     def specs_of(self, paths: Iterable[str]) -> dict[str, str]:
         """File -> the plan entry (spec JSON) of those of these outputs the store has."""
         return dict(self._where("SELECT path, spec FROM outputs", "path", paths))
 
     def specs_under(self, prefix: str) -> dict[str, str]:
-        """File -> spec JSON of every output whose file starts with `prefix` (a range of
-        the primary key, not a scan)."""
-        query = "SELECT path, spec FROM outputs WHERE path >= ? AND path < ?"
-        return dict(self.db.execute(query, (prefix, prefix + "\U0010ffff")).fetchall())
+        """File -> spec JSON of every output whose file starts with `prefix`."""
+        return self._under("spec", prefix)
 
     def kinds(self, paths: Iterable[str]) -> dict[str, tuple[str, str | None]]:
         """File -> (kind, the first article it shows in full) of these outputs."""
@@ -303,7 +297,12 @@ class Store:
     def kinds_under(self, prefix: str) -> dict[str, str]:
         """File -> kind of every output whose file starts with `prefix` (its plan entry is
         not read out: a sitemap's holds 50,000 URLs)."""
-        query = "SELECT path, json_extract(spec, '$[1]') FROM outputs WHERE path >= ? AND path < ?"
+        return self._under("json_extract(spec, '$[1]')", prefix)
+
+    def _under(self, column: str, prefix: str) -> dict[str, str]:
+        """File -> `column` of the outputs whose file starts with `prefix`: a range of the
+        primary key, not a scan."""
+        query = f"SELECT path, {column} FROM outputs WHERE path >= ? AND path < ?"
         return dict(self.db.execute(query, (prefix, prefix + "\U0010ffff")).fetchall())
 
     def count_readers(self) -> set[str]:
