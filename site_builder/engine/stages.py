@@ -65,6 +65,7 @@ class Outputs:
         self.cache, self.renderer = cache, renderer
         self.planned, self.site, self.dirty = planned, site, dirty
         self.reads: dict[str, ExtraReads] = {}  # file -> its recorded reads (filled by stale())
+        self.prints: dict[str, str] = {}  # file -> its fingerprint under those reads (stale())
         self.changed_files: set[str] = set()  # files of output/ not as the last build left them
         self.single: set[str] = set()  # files of output/ not linked into the kept previous site
 
@@ -92,7 +93,8 @@ class Outputs:
                 and self.dirty.isdisjoint(reads.bodies)
             ):
                 continue  # what it reads is as it was when its fingerprint was taken
-            if before.fingerprint != self.fingerprint(output, reads):
+            now = self.prints[output.file] = self.fingerprint(output, reads)
+            if before.fingerprint != now:
                 stale.append(output)
         return stale
 
@@ -196,8 +198,9 @@ class Outputs:
             except OSError:
                 continue
             output, reads = done.output, done.reads
+            known = self.prints.get(file) if reads == self.reads.get(file, NO_READS) else None
             stored = Stored(
-                self.fingerprint(output, reads),
+                known or self.fingerprint(output, reads),
                 json.dumps(dump(reads)) if reads != NO_READS else "",
                 done.hash,
                 st.st_size,
