@@ -99,6 +99,37 @@ def test_a_build_with_nothing_to_do_starts_no_output_check(built):
     assert probe(built, "build")["forks"] == 0
 
 
+# What a body edit (an article page and the feeds that carry its text, rendered) must not
+# pay for: modules its pages and feeds do not use, put off or replaced.
+NOT_FOR_A_BODY_EDIT = (
+    "urllib.request",  # xml.sax.saxutils' escape brought it, with http.client and ssl
+    "http.client",
+    "xml.sax",
+)
+
+
+def test_a_body_edit_imports_only_what_it_renders_with(built):
+    article = built / "content" / "world" / "welcome.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    found = probe(built, "build", "-v")
+    assert "bodies only" in found["stderr"]  # the lane measured
+    loaded = [
+        name
+        for name in found["modules"]
+        if any(name == lib or name.startswith(lib + ".") for lib in NOT_FOR_A_BODY_EDIT)
+    ]
+    assert loaded == []
+
+
+@pytest.mark.parametrize("text", ["a & b < c > d", "\"quoted\" 'too'", "&amp; already", ""])
+def test_the_sitemaps_escape_is_saxutils(text):
+    from xml.sax.saxutils import escape
+
+    from site_builder.feeds import sitemap
+
+    assert sitemap.escape(text) == escape(text)
+
+
 def test_a_build_with_work_still_renders(built):
     """The imports put off are made when a page is rendered, and output/ is checked."""
     article = built / "content" / "world" / "welcome.md"
