@@ -106,6 +106,7 @@ NOT_FOR_A_BODY_EDIT = (
     "http.client",
     "xml.sax",
     "site_builder.gazetteer",  # a country's ISO code is data/country_codes.json's
+    "babel.messages",  # the catalogue compiled by the first build is kept in its cache
 )
 
 
