@@ -107,6 +107,8 @@ NOT_FOR_A_BODY_EDIT = (
     "xml.sax",
     "site_builder.gazetteer",  # a country's ISO code is data/country_codes.json's
     "babel.messages",  # the catalogue compiled by the first build is kept in its cache
+    "uuid",  # a fresh id is for errors and `new`
+    "subprocess",  # Pagefind's, for sites with search on
 )
 
 
