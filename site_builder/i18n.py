@@ -382,12 +382,12 @@ def _translations(
     """
     shipped = _shipped(language)
     found: gettext.NullTranslations = (
-        _compiled(shipped[1].read_bytes(), shipped[0], compiled)
+        _compiled(shipped[1].read_bytes(), shipped[0], compiled, "theme")
         if shipped
         else gettext.NullTranslations()
     )
     if site_po is not None:
-        own = _compiled(Path(site_po[0]).read_bytes(), language.replace("-", "_"), compiled)
+        own = _compiled(Path(site_po[0]).read_bytes(), language.replace("-", "_"), compiled, "site")
         own.add_fallback(found)  # a message the site has not translated: the shipped words
         return own
     return found
@@ -417,14 +417,18 @@ def _candidates(language: str) -> list[str]:
     return [tag, parts[0].lower()] if "_" in tag else [tag]
 
 
-def _compiled(po_bytes: bytes, language: str, folder: str = "") -> gettext.GNUTranslations:
+def _compiled(
+    po_bytes: bytes, language: str, folder: str = "", whose: str = "theme"
+) -> gettext.GNUTranslations:
     """A .po file as gettext translations: parsed by Babel, written as .mo, so gettext's
     own plural rules (Arabic has six forms) come from the catalogue's header.
 
     Babel's parser and its imports (difflib, email, ...) take ~20 ms of every process that
     renders a page: the .mo is kept in `folder`, named by a digest of the .po's bytes, the
-    language and Babel's version, so a kept one is what compiling again would make."""
-    kept = Path(folder, f"{_catalogue_key(po_bytes, language)}.mo") if folder else None
+    language and Babel's version, so a kept one is what compiling again would make; one
+    per language and `whose` (the theme's, the site's), the one it replaces removed."""
+    stem = f"{whose}-{language}-"
+    kept = Path(folder, f"{stem}{_catalogue_key(po_bytes, language)}.mo") if folder else None
     if kept is not None:
         try:
             return gettext.GNUTranslations(io.BytesIO(kept.read_bytes()))
@@ -439,6 +443,9 @@ def _compiled(po_bytes: bytes, language: str, folder: str = "") -> gettext.GNUTr
     if kept is not None:
         try:
             write_atomic(kept, buffer.getvalue(), durable=False)
+            for old in kept.parent.glob(f"{stem}*.mo"):
+                if old != kept:
+                    old.unlink(missing_ok=True)  # an earlier version of the catalogue
         except OSError:
             pass  # a cache folder that cannot be written: compiled again next time
     buffer.seek(0)

@@ -305,3 +305,23 @@ def test_a_cache_folder_that_cannot_be_written_compiles_in_memory(tmp_path):
     i18n._translations.cache_clear()
     assert i18n.translations("ar", "", str(blocked / "catalogues")).gettext("Subscribe") == "اشترك"
     i18n._translations.cache_clear()
+
+
+def test_an_edited_site_catalogue_replaces_its_kept_one(tmp_path):
+    """One kept catalogue per language and kind (the theme's, the site's): an edit of the
+    site's .po is compiled and kept in place of the last one, the theme's stays."""
+    folder = tmp_path / "catalogues"
+    po = tmp_path / "locale" / "ar" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    for word in ("اشترك الآن", "اشترك اليوم"):
+        po.write_text(
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'msgid "Subscribe"\nmsgstr "{word}"\n',
+            encoding="utf-8",
+        )
+        i18n._translations.cache_clear()
+        catalogue = i18n.translations("ar", str(tmp_path / "locale"), str(folder))
+        assert catalogue.gettext("Subscribe") == word
+        assert catalogue.gettext("Latest news") == i18n.translations("ar").gettext("Latest news")
+        assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == ["site", "theme"]
+    i18n._translations.cache_clear()
