@@ -88,7 +88,7 @@ class Planner:
         }
         pictures = self._pictures(published)
         answers = self._answers()
-        gone = answers.found.keys() - {a.id for a in published}
+        gone = answers.ids() - {a.id for a in published}
         scope = Scope()
         outputs = plan.plan_site(
             config, published, static, answers, dirty | gone, pages, pictures, now=now, scope=scope
@@ -116,7 +116,7 @@ class Planner:
         self._site_wide(counts, pages)
         pictures = self._pictures(published)
         answers = self._answers()
-        gone_ids = answers.found.keys() - {a.id for a in published}
+        gone_ids = answers.ids() - {a.id for a in published}
         dirty = changes.dirty | gone_ids
         planned = plan.plan_site(
             config, published, {}, answers, dirty, pages, pictures, now=now, scope=scope
@@ -231,7 +231,9 @@ class Planner:
             store.set_meta(related_key=key)
             memo.related = None
         if memo.related is None:
-            memo.related = Answers(store.related(), store.related_candidates)
+            memo.related = Answers(
+                None, store.related_candidates, store.related_ids(), store.related
+            )
         return memo.related
 
     def _save_answers(self, answers: Answers, gone: set[str]) -> None:

@@ -337,10 +337,15 @@ class Store:
         """The outputs that read the body of any of these articles."""
         return {path for (path,) in self._where("SELECT path FROM body_readers", "id", ids)}
 
-    def related(self) -> dict[str, tuple[str, ...]]:
-        """Article id -> its related articles' ids, of every article the last plan had
-        (one JSON parse for all, as briefs)."""
-        rows = self.db.execute("SELECT id, found FROM related").fetchall()
+    def related_ids(self) -> list[str]:
+        """The articles whose related articles the state keeps."""
+        return [ident for (ident,) in self.db.execute("SELECT id FROM related")]
+
+    def related(self, ids: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
+        """Article id -> its related articles' ids, of these articles or (None) of every
+        one the last plan had (one JSON parse for all, as briefs)."""
+        query = "SELECT id, found FROM related"
+        rows = self.db.execute(query).fetchall() if ids is None else self._where(query, "id", ids)
         found = json.loads("[" + ",".join(found for _, found in rows) + "]")
         return {ident: tuple(ids) for (ident, _), ids in zip(rows, found)}
 

@@ -393,7 +393,10 @@ def _article_pages(
     again): the article in full, its neighbours in time and related ones."""
     related = Related(articles, memo, dirty)
     if scope.articles is not None:
+        memo.load(scope.articles - related.again)  # the kept answers of the pages planned
         scope.articles |= related.again
+    else:
+        memo.load()
     out = []
     for index, article in enumerate(articles):
         if not scope.article(article.id):

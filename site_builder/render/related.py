@@ -16,22 +16,49 @@ Candidates = dict[str, frozenset[str]]
 class Answers:
     """What Related.of found for each article of the last plan, and among which candidates.
 
-    The candidates of an article not scored in this process are read through `more` (the
-    build state) when first needed: a plan needs every answer but few candidates."""
+    Answers and candidates not scored in this process are read from the build state when
+    first needed (`read`, `more`): a plan from the change needs the answers of the few
+    article pages it plans (at 100,000 articles reading every one was half a second), a
+    whole plan reads them all at once (`load`)."""
 
     def __init__(
         self,
         found: dict[str, tuple[str, ...]] | None = None,
         more: Callable[[list[str]], Candidates] | None = None,
+        unread: Iterable[str] = (),
+        read: Callable[[list[str] | None], dict[str, tuple[str, ...]]] | None = None,
     ):
-        self.found = found if found is not None else {}  # id -> its related ids
+        self.found = found if found is not None else {}  # id -> its related ids (read)
+        self.unread = set(unread) - self.found.keys()  # ids whose answer is not read yet
+        self.read = read
         self.candidates: Candidates = {}  # id -> the articles it was scored among
         self.more = more
         self.scored: set[str] = set()  # ids scored since the answers were last saved
 
+    def has(self, ident: str) -> bool:
+        return ident in self.found or ident in self.unread
+
+    def ids(self) -> set[str]:
+        """Every article with an answer."""
+        return self.found.keys() | self.unread
+
+    def get(self, ident: str) -> tuple[str, ...]:
+        if ident in self.unread:
+            self.load([ident])
+        return self.found[ident]
+
+    def load(self, ids: Iterable[str] | None = None) -> None:
+        """Read these answers (None: every one) where not read yet, in one go."""
+        wanted = self.unread if ids is None else self.unread.intersection(ids)
+        if not wanted or self.read is None:
+            return
+        got = self.read(None if len(wanted) == len(self.unread) else sorted(wanted))
+        self.found.update((i, got[i]) for i in wanted if i in got)  # not over those scored
+        self.unread -= wanted
+
     def candidates_of(self, ids: Iterable[str]) -> Candidates:
         """The candidates of these ids that have an answer."""
-        ids = [i for i in ids if i in self.found]
+        ids = [i for i in ids if self.has(i)]
         missing = [i for i in ids if i not in self.candidates]
         if missing and self.more is not None:
             self.candidates.update(self.more(missing))
@@ -40,6 +67,7 @@ class Answers:
     def drop(self, ids: Iterable[str]) -> None:
         for ident in ids:
             self.found.pop(ident, None)
+            self.unread.discard(ident)
             self.candidates.pop(ident, None)
             self.scored.discard(ident)
 
@@ -95,8 +123,8 @@ class Related:
     def _again(self, dirty: Collection[str]) -> set[str]:
         """The articles to score: the changed and new ones, and their candidates before
         and now."""
-        found = self.answers.found
-        changed = {i for i in self.spots if i not in found}
+        has = self.answers.has
+        changed = {i for i in self.spots if not has(i)}
         changed.update(dirty)
         again = set(changed)
         for candidates in self.answers.candidates_of(changed).values():
@@ -128,7 +156,7 @@ class Related:
         """Up to RELATED article ids sharing countries or the region; most shared first."""
         me, region = article.id, article.region
         if me not in self.again:
-            return self.answers.found[me]
+            return self.answers.get(me)
         candidates = self._candidates(me)
         if self.index is None:
             self.index = {a.id: n for n, a in enumerate(self.articles)}
@@ -148,5 +176,6 @@ class Related:
         found = tuple(other for *_rank, other in scored[:RELATED])
         answers = self.answers
         answers.found[me], answers.candidates[me] = found, candidates
+        answers.unread.discard(me)
         answers.scored.add(me)
         return found
