@@ -324,11 +324,21 @@ def brief(article: Article) -> list:
 
 def dump(value: Any) -> Any:
     """A record (or tuple of them) as JSON-able lists, field by field in declared order."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [dump(getattr(value, f.name)) for f in _fields(type(value))]
-    if isinstance(value, tuple | list):
+    kind: Any = type(value)
+    if kind in _PLAIN:  # most values: a commit dumps every entry of a 50,000-URL sitemap
+        return value
+    if kind is tuple or kind is list:
         return [dump(v) for v in value]
-    return value
+    names = _NAMES.get(kind)
+    if names is None:
+        if not (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+            return [dump(v) for v in value] if isinstance(value, tuple | list) else value
+        names = _NAMES[kind] = tuple(f.name for f in _fields(kind))
+    return [dump(getattr(value, name)) for name in names]
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_NAMES: dict[type, tuple[str, ...]] = {}  # a record's type -> its fields' names
 
 
 def load(kind: type[R], value: Any) -> R:
@@ -352,6 +362,7 @@ def _load(kind: Any, value: Any) -> Any:
     return value
 
 
+@cache
 @cache
 def _fields(kind: type) -> tuple[dataclasses.Field, ...]:
     return tuple(f for f in dataclasses.fields(kind) if f.init)
