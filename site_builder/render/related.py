@@ -123,8 +123,7 @@ class Related:
     def _again(self, dirty: Collection[str]) -> set[str]:
         """The articles to score: the changed and new ones, and their candidates before
         and now."""
-        has = self.answers.has
-        changed = {i for i in self.spots if not has(i)}
+        changed = self.spots.keys() - self.answers.found.keys() - self.answers.unread
         changed.update(dirty)
         again = set(changed)
         for candidates in self.answers.candidates_of(changed).values():
