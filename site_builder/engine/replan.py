@@ -23,6 +23,15 @@ rules above do not cover needs the whole plan (`reach` or planning.Planner.from_
 return None; the tests hold both to a clean build): a site in several
 languages, a standalone page, an alias, a picture of the site's own, a name's address that
 moved, the menu of regions changed, or an address another output had.
+
+A preview (--drafts) publishes drafts and future articles too, so a draft flag flipped or
+a date moved across the clock is a change to D like any other: D stays in (or comes into)
+the same listings, and its "Draft" or "Scheduled for ..." label shows only on D's own page
+and on the cards of D, which the outputs that show or showed D hold. Those are planned by
+the rules above. What no rule reaches is the label of an article not in D, which changes
+with the clock alone: when an article comes due the build is whole already (the store's
+`release`), and when the set of scheduled articles less D is not the last build's (a clock
+set back), the plan is whole too.
 """
 
 from __future__ import annotations
