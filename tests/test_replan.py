@@ -7,16 +7,20 @@ compared with a clean build of the same sources (test_buildcache.assert_same_as_
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
+import lxml.html
 import pytest
 from conftest import REPO
 from pictures import photo
 from test_buildcache import assert_same_as_clean, build, write
-from test_incremental import article
+from test_incremental import article, tree
 
+from site_builder.config import load_config
 from site_builder.engine import stages
+from site_builder.engine.build import build_site
 
 STORIES = 20  # gulf stories, three a page: six numbered pages of gulf/ and of the front
 
@@ -146,3 +150,73 @@ def test_without_replan_every_change_to_articles_plans_the_whole_site(site):
     write(site / "content" / "gulf" / "article-21.md", story(21, day=25))
     assert build(site, replan=False).endswith("(25 articles; full plan)")
     assert_same_as_clean(site)
+
+
+# --- a preview (--drafts): drafts and future stories published, labelled -------------------
+
+
+def labels(path) -> list[str]:
+    """The "Draft" and "Scheduled for ..." labels a page shows."""
+    return [p.text_content() for p in lxml.html.parse(str(path)).xpath("//p[@class='label']")]
+
+
+def assert_preview_same_as_clean(site, now: dt.datetime | None = None):
+    config = load_config(site / "site.toml", {"output_dir": site / "clean"}, root=site)
+    build_site(config, drafts=True, now=now)
+    cached, clean = tree(site / "output"), tree(site / "clean")
+    shutil.rmtree(site / "clean")
+    assert sorted(cached) == sorted(clean)
+    assert [p for p in clean if cached[p] != clean[p]] == []
+
+
+def test_a_preview_plans_a_new_draft_from_the_change(site, looked_at):
+    build(site, drafts=True)
+    everything = looked_at[-1]
+    draft = story(21, day=25).replace("draft: false", "draft: true")
+    write(site / "content" / "gulf" / "article-21.md", draft)
+    assert build(site, drafts=True).endswith("(25 articles; from the change)")
+    looked = looked_at[-1]
+    assert "articles/2026/01/article-21/index.html" in looked
+    assert "articles/2026/01/article-1/index.html" not in looked
+    pages = {f for f in looked if f.startswith("articles/")}
+    assert len(pages) < len({f for f in everything if f.startswith("articles/")}) / 2
+    output = site / "output"
+    assert labels(output / "articles" / "2026" / "01" / "article-21" / "index.html") == ["Draft"]
+    assert labels(output / "gulf" / "index.html") == ["Draft"]
+    assert_preview_same_as_clean(site)
+
+
+def test_a_preview_plans_a_story_scheduled_unscheduled_and_drafted_from_the_change(site):
+    """The conftest's clock is 28 November 2026: a story dated in December is scheduled."""
+    build(site, drafts=True)
+    path = site / "content" / "gulf" / "article-20.md"
+    page = site / "output" / "articles" / "2026" / "12" / "article-20" / "index.html"
+    due = ["Scheduled for 5 December 2026, 08:00 UTC"]
+    write(path, story(20).replace("2026-01-20", "2026-12-05"))
+    assert build(site, drafts=True).endswith("from the change)")
+    assert labels(page) == due and labels(site / "output" / "gulf" / "index.html") == due
+    assert_preview_same_as_clean(site)
+    write(
+        path, story(20).replace("2026-01-20", "2026-12-05").replace("draft: false", "draft: true")
+    )
+    assert build(site, drafts=True).endswith("from the change)")
+    assert labels(page) == ["Draft"]
+    assert_preview_same_as_clean(site)
+    write(path, story(20, day=21))  # back in the past, published
+    assert build(site, drafts=True).endswith("from the change)")
+    assert not page.exists()
+    assert labels(site / "output" / "gulf" / "index.html") == []
+    assert_preview_same_as_clean(site)
+
+
+def test_a_preview_plans_whole_when_another_storys_label_changes_with_the_clock(site):
+    """A clock set back (a build pinned to an earlier SOURCE_DATE_EPOCH) schedules stories
+    no file changed: their labels are on pages the change does not reach."""
+    build(site, drafts=True)
+    earlier = dt.datetime(2026, 1, 19, 12, tzinfo=dt.UTC)  # article-20 is due tomorrow
+    write(site / "content" / "gulf" / "article-21.md", story(21, day=25))
+    account = build(site, drafts=True, now=lambda: earlier)
+    page = site / "output" / "articles" / "2026" / "01" / "article-20" / "index.html"
+    assert "Scheduled for 20 January 2026, 08:00 UTC" in labels(page)  # its own
+    assert_preview_same_as_clean(site, now=earlier)
+    assert account.endswith("; full plan)")

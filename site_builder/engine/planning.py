@@ -102,10 +102,16 @@ class Planner:
         """The outputs a change to some articles reaches (replan.py), or None where the
         change needs the whole plan."""
         config, store = self.config, self.store
-        if drafts or changes.errors or config.languages:
+        if changes.errors or config.languages:
             return None
         cards, shown, published, pages = self._published(now, drafts, ())
         if changes.dirty.intersection(p.id for p in pages):  # in the menu of every page
+            return None
+        # A preview labels scheduled stories on every page that shows them: only the changed
+        # ones' labels may change here (their pages and listings are planned), not another's
+        # (a clock set back; a release is a whole plan already).
+        others = set(store.meta("scheduled") or ()) - changes.dirty
+        if set(scheduled_of(shown, now)) - changes.dirty != others:
             return None
         found = replan.reach(replan.Change(config, store, published, changes.dirty))
         counts = self._counts(published)
@@ -188,7 +194,7 @@ class Planner:
         waiting = [a.date for a in cards if not a.draft and a.date > now]
         # A preview shows future articles labelled "Scheduled for ...": the label goes when
         # their time comes (the release below makes that build a full plan).
-        scheduled = sorted(a.id for a in shown if not a.draft and a.date > now)
+        scheduled = scheduled_of(shown, now)
         self.renderer.set_scheduled(scheduled)
         # A featured story's expiry changes the front page with no file changed.
         waiting += curation.expiries(published, now)
@@ -323,6 +329,11 @@ def _probe(path: Path, stamp: str) -> Probe:
 
     width, height, kind = images.probe(path)
     return Probe(stamp, width, height, kind)
+
+
+def scheduled_of(shown: Sequence[Brief], now: dt.datetime) -> list[str]:
+    """The ids of the future articles shown (only a preview shows them), in order."""
+    return sorted(a.id for a in shown if not a.draft and a.date > now)
 
 
 def menu_pages_of(rows: list) -> list[SimpleNamespace]:

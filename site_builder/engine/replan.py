@@ -23,6 +23,18 @@ rules above do not cover needs the whole plan (`reach` or planning.Planner.from_
 return None; the tests hold both to a clean build): a site in several
 languages, a standalone page, an alias, a picture of the site's own, a name's address that
 moved, the menu of regions changed, or an address another output had.
+
+A preview (--drafts) publishes drafts and future articles too, so a draft flag flipped or
+a date moved across the clock is a change to D like any other: D stays in (or comes into)
+listings as a published story would, and its "Draft" or "Scheduled for ..." label shows
+only on D's own page and on D's cards, which are on the outputs planned above (the store's
+card readers of D, and the families D is in now). What no rule reaches is the label of an
+article not in D, which changes with the clock alone: when one comes due the build is whole
+already (the store's `release`); when the scheduled articles less D are not the last
+build's (a clock set back, or one due between that check and this plan), the plan is whole.
+The scheduled ids are in every page's fingerprint (Renderer.site_key), so when D's label
+changes, every output looked at is rendered again (outputs not looked at keep theirs: they
+show no label that changed).
 """
 
 from __future__ import annotations
