@@ -1,6 +1,7 @@
 """What a page's template calls cost Jinja: no context copied for `_()` in a loop, no
-lookup per global for each include of a template that imports a macro, and the calls
-to plain functions kept as Jinja makes them (context, environment, loop variables)."""
+lookup per global for each include of a template that imports a macro, no macro imported
+by a teaser without a picture, and the calls to plain functions kept as Jinja makes them
+(context, environment, loop variables)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from site_builder.render import templates
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 ARTICLE = (
-    "---\nid: {n}\ntitle: Story {n}\ndate: 2026-02-0{n}\nregion: world\n"
+    "---\nid: {n}\ntitle: Story {n}\ndate: 2026-02-0{n}T08:00:00+00:00\nregion: world\n"
     "tags: [Oil, Gas]\ncountries: [Iraq, Iran]\n---\nText.\n"
 )
 
@@ -48,6 +49,7 @@ def test_building_the_theme_copies_no_context_and_looks_up_no_global_per_include
     counts: collections.Counter = collections.Counter()
     _counting(monkeypatch, jinja2.runtime.Context, "derived", counts)
     _counting(monkeypatch, collections.ChainMap, "__contains__", counts)
+    _counting(monkeypatch, jinja2.Template, "_get_default_module", counts)
     build_site(config, now=NOW)
     page = (config.output_dir / "articles/2026/02/s1/index.html").read_text(encoding="utf-8")
     assert "الوسوم:" in page and "المزيد من العالم" in page  # _() in loops, translated
@@ -55,6 +57,7 @@ def test_building_the_theme_copies_no_context_and_looks_up_no_global_per_include
     assert home.count('class="teaser') >= 5  # each teaser includes and imports a macro
     assert counts["derived"] == 0
     assert counts["__contains__"] == 0
+    assert counts["_get_default_module"] == 5  # article.html's picture macro; no teaser's
 
 
 @pytest.fixture
@@ -106,3 +109,37 @@ def test_an_imported_macro_sees_the_globals_of_the_template_that_imports_it(env)
     assert env.get_template("t.html").render() == "none"
     env.cache.clear()
     assert env.get_template("t.html", globals={"word": "its own"}).render() == "its own"
+
+
+def test_a_watched_site_shows_its_new_time_zone_and_region_names_after_a_reload(tmp_path):
+    """The theme's `localtime` zone and the teasers' regions are taken once per
+    environment and renderer: a reloaded site.toml must make both again."""
+    from site_builder.engine.pipeline import Engine
+
+    config = _site(tmp_path)
+    toml = tmp_path / "site.toml"
+    engine = Engine(
+        config,
+        in_place=True,
+        now=lambda: NOW,
+        reload_config=lambda: load_config(toml, root=tmp_path),
+    )
+
+    def shown() -> tuple[str, str]:
+        home = (config.output_dir / "index.html").read_text(encoding="utf-8")
+        article = (config.output_dir / "articles/2026/02/s1/index.html").read_text("utf-8")
+        return home, article
+
+    try:
+        engine.build()
+        home, article = shown()
+        assert "1 February 2026, 08:00 UTC" in article and "World</a>" in home
+        toml.write_text(
+            'timezone = "Asia/Dubai"\n[regions.world]\nname = "Elsewhere"\n', encoding="utf-8"
+        )
+        engine.build({toml})
+        home, article = shown()
+    finally:
+        engine.close()
+    assert "1 February 2026, 12:00 +04" in article
+    assert "World</a>" not in home and "Elsewhere</a>" in home

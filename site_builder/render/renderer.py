@@ -111,6 +111,9 @@ class Renderer:
         self.site = site or config
         self.env = env
         self.words = i18n.words(config)
+        # The teaser asks for its article's region: a dict, not config.region's search.
+        regions = {r.slug: r for r in reversed(config.regions)}  # the first of a slug wins
+        self.region_of = lambda slug: regions.get(slug)
         self.editions = editions.editions(config) if site is None else []
         self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
         self.prefix = ""  # an edition's path below the site ('ar/')
@@ -259,7 +262,7 @@ class Renderer:
             ],
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
-            "region_of": config.region,
+            "region_of": self.region_of,
             "country_path": urls.country_path,
             "region_path": urls.region_path,
             "tag_path": urls.tag_path,

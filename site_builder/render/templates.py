@@ -9,7 +9,7 @@ import logging
 import os
 import stat
 from collections import ChainMap
-from collections.abc import Callable, KeysView
+from collections.abc import Callable, Iterator, KeysView
 from pathlib import Path
 from types import FunctionType, MethodType
 from typing import Any
@@ -104,6 +104,13 @@ class _Globals(ChainMap):
     def keys(self) -> _GlobalKeys:
         return _GlobalKeys(self)
 
+    def __iter__(self) -> Iterator[str]:
+        """ChainMap's order, in one merge (every include makes a set of the globals)."""
+        merged: dict[str, Any] = {}
+        for mapping in reversed(self.maps):
+            merged.update(mapping)
+        return iter(merged)
+
 
 class _Environment(jinja2.Environment):
     context_class = _Context
@@ -127,7 +134,8 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.filters["isodate"] = lambda d: d.isoformat(timespec="seconds")
     env.filters["caption"] = caption_text
-    env.filters["localtime"] = lambda d: d.astimezone(config.tz)
+    zone = config.tz  # made once: config.tz makes a ZoneInfo each time it is read
+    env.filters["localtime"] = lambda d: d.astimezone(zone)
     # The site's language: {% trans %} and _() from its catalogue, dates, numbers and
     # country names from CLDR (i18n.py).
     i18n.install(env, config.language, config.digits, str(config.locale_folder))
