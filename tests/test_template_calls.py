@@ -1,7 +1,8 @@
 """What a page's template calls cost Jinja: no context copied for `_()` in a loop, no
 lookup per global for each include of a template that imports a macro, no macro imported
-by a teaser without a picture, and the calls to plain functions kept as Jinja makes them
-(context, environment, loop variables)."""
+by a teaser without a picture, the calls to plain functions kept as Jinja makes them
+(context, environment, loop variables), and what a page writes escaped as markupsafe
+escapes it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from pathlib import Path
 
 import jinja2
 import jinja2.runtime
+import markupsafe
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from site_builder.config import load_config
 from site_builder.engine.build import build_site
@@ -143,3 +148,40 @@ def test_a_watched_site_shows_its_new_time_zone_and_region_names_after_a_reload(
         engine.close()
     assert "1 February 2026, 12:00 +04" in article
     assert "World</a>" not in home and "Elsewhere</a>" in home
+
+
+class _Html:
+    def __html__(self):
+        return "<i>its own</i>"
+
+
+class _Text(str):
+    pass
+
+
+@given(
+    st.text()
+    | st.text().map(Markup)
+    | st.text().map(_Text)
+    | st.integers()
+    | st.floats()
+    | st.none()
+    | st.just(_Html())
+)
+def test_a_page_escapes_what_it_writes_as_markupsafe_does(value):
+    escaped = templates._escape(value)
+    assert type(escaped) is Markup and escaped == markupsafe.escape(value)
+
+
+def test_every_template_writes_through_the_quicker_escape(env, tmp_path):
+    env.loader = jinja2.DictLoader({"t.html": "{{ a }}{% macro m(x) %}{{ x }}{% endmacro %}"})
+    for template in (env.get_template("t.html"), env.from_string("{{ a }}")):
+        assert template.root_render_func.__globals__["escape"] is templates._escape
+    page = env.from_string(
+        "{{ a }}|{{ b }}|{{ c }}|{{ d }}|{% set e %}<p>{{ a }}</p>{% endset %}{{ e }}"
+    )
+    assert page.render(a="<&>'\"", b=Markup("<b>"), c=3, d=_Html()) == (
+        "&lt;&amp;&gt;&#39;&#34;|<b>|3|<i>its own</i>|<p>&lt;&amp;&gt;&#39;&#34;</p>"
+    )
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
