@@ -100,6 +100,12 @@ def test_functions_a_template_calls_get_what_jinja_gives_them(env):
         "{% autoescape false %} {{ escaping() }}{% endautoescape %}"
     )
     assert page.render() == "10,20,True True 6 True False"
+    macros = env.from_string(
+        "{% macro m(v) %}<{{ v }}{{ caller() if caller is defined }}>{% endmacro %}"
+        "{% for x in 'ab' %}{% set y = x ~ '!' %}{{ m(y) }}{{ x.startswith('a') }}"
+        "{{ {'a': 1}.get(x, 0) }}{% call m(x) %}c{% endcall %},{% endfor %}"
+    )
+    assert macros.render() == "<a!>True1<ac>,<b!>False0<bc>,"
     with pytest.raises(jinja2.UndefinedError, match="StopIteration"):
         env.from_string("{{ stops() }}").render()
 

@@ -11,7 +11,7 @@ import stat
 from collections import ChainMap
 from collections.abc import Callable, Iterator, KeysView
 from pathlib import Path
-from types import FunctionType, MethodType
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
@@ -68,12 +68,17 @@ _EVAL_CONTEXT = jinja2.pass_eval_context(lambda: None).jinja_pass_arg  # type: i
 
 class _Context(jinja2.runtime.Context):
     """Jinja's context, but a call to a plain function or method (`url()`, `region_path()`,
-    `_()`: some 130 a page) skips Context.call's look for a callable class's __call__."""
+    `_()`, `pictures.get()`, a macro: some 150 a page) skips Context.call's look for a
+    callable class's __call__."""
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if type(__obj) is not FunctionType and type(__obj) is not MethodType:
+        kind = type(__obj)
+        if kind is BuiltinFunctionType or kind is jinja2.runtime.Macro:
+            passed = None  # neither can be marked to be passed anything
+        elif kind is FunctionType or kind is MethodType:
+            passed = getattr(__obj, "jinja_pass_arg", None)
+        else:
             return super().call(__obj, *args, **kwargs)
-        passed = getattr(__obj, "jinja_pass_arg", None)
         if passed is not None:
             if passed is not _EVAL_CONTEXT:
                 return super().call(__obj, *args, **kwargs)  # the context: derived for loops
