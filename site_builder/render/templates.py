@@ -123,14 +123,16 @@ _as_markup = str.__new__  # Markup's own __new__, a Python frame, does no more f
 
 
 def _escape(value: Any) -> Markup:
-    """markupsafe.escape, the same Markup, for the two kinds a page writes most (some 250
-    a page): text escaped by markupsafe's C function without Markup.__new__'s frame, and
-    Markup as it is (escape would copy it); anything else goes to markupsafe.escape."""
+    """markupsafe.escape, the same Markup, for the kinds a page writes most (some 250 a
+    page): text escaped by markupsafe's C function without Markup.__new__'s frame, Markup
+    as it is (escape would copy it), whole numbers; anything else by markupsafe.escape."""
     kind = type(value)
     if kind is str and _ESCAPE_INNER is not None:
         return _as_markup(Markup, _ESCAPE_INNER(value))
     if kind is Markup:
         return value
+    if kind is int:  # a heading's level, a count: digits and '-' escape to themselves
+        return _as_markup(Markup, str(value))
     return markupsafe.escape(value)
 
 
