@@ -317,7 +317,8 @@ def isolate(text: object, direction: str = "") -> Markup:
         raise ValueError(f"direction must be 'ltr', 'rtl' or empty, not '{direction}'")
     # Concatenated, not Markup.format: this runs a dozen times on every page.
     attribute = f' dir="{direction}"' if direction else ""
-    return Markup(f"<bdi{attribute}>{escape(text)}</bdi>")
+    # str.__new__: Markup's own __new__ is a Python frame that does no more for a str.
+    return str.__new__(Markup, f"<bdi{attribute}>{escape(text)}</bdi>")
 
 
 # --- message catalogues ---------------------------------------------------------------------------

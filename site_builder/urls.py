@@ -22,6 +22,7 @@ SEARCH_BUNDLE = "pagefind"
 # Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left open in a
 # name turns the text after it around wherever the name is shown (a page title, a feed).
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ANY_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")  # one search, not a loop
 
 
 def plain_name(text: str) -> str:
@@ -32,7 +33,7 @@ def plain_name(text: str) -> str:
 def isolated(text: str) -> str:
     """A title with bidirectional controls, isolated (U+2068 ... U+2069): an override it
     leaves open ends with it, and what the page or feed shows after it reads as meant."""
-    if any(ord(c) in BIDI_CONTROLS for c in text):
+    if _ANY_BIDI_CONTROL.search(text):
         return f"\u2068{text}\u2069"
     return text
 

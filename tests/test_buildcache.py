@@ -213,6 +213,28 @@ def test_a_teaser_that_reads_the_body_is_rebuilt_after_a_body_edit(site):
     assert_same_as_clean(site)
 
 
+def test_a_card_shown_on_many_pages_records_its_body_read_on_the_page_that_read_it(site):
+    """A card is made once a build and shown by every page that lists it: reading its
+    body on the gulf listing (and on no other page) is the gulf listing's read alone."""
+    teaser = site / "templates" / "_teaser.html"
+    plain = teaser.read_text(encoding="utf-8")
+    write(
+        teaser,
+        plain.replace(
+            '<article class="teaser ',
+            "<article{% if page.path == 'gulf/' %} data-words=\"{{ article.body|wordcount }}\""
+            '{% endif %} class="teaser ',
+        ),
+    )
+    build(site)
+    path = site / "content" / "gulf" / "article-7.md"
+    write(path, article(7).replace("More text.", "More text. " + "word " * 50))
+    build(site)
+    gulf = (site / "output" / "gulf" / "index.html").read_text(encoding="utf-8")
+    assert 'data-words="60"' in gulf  # 10 words before
+    assert_same_as_clean(site)
+
+
 def test_builds_start_from_the_replaced_site_and_a_damaged_one_is_not_used(site):
     build(site)
     path = site / "content" / "gulf" / "article-1.md"

@@ -129,6 +129,7 @@ def test_isolate_wraps_in_bdi_and_escapes():
     assert i18n.isolate("5 <November>") == Markup("<bdi>5 &lt;November&gt;</bdi>")
     assert i18n.isolate("2026", "ltr") == Markup('<bdi dir="ltr">2026</bdi>')
     assert i18n.isolate(Markup("<time>x</time>")) == Markup("<bdi><time>x</time></bdi>")
+    assert type(i18n.isolate("x")) is Markup  # the page does not escape it again
 
 
 def test_isolate_rejects_other_directions():

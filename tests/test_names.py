@@ -9,8 +9,12 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from conftest import run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree, html
 from test_pages_taxonomies import build, make, story
+
+from site_builder import urls
 
 CPP = story("urn:cpp", "Compilers", "2026-02-10T06:00:00Z", extra="tags: [C++]\nauthor: José\n")
 CS = story("urn:cs", "Runtimes", "2026-02-11T06:00:00Z", extra="tags: [C#]\nauthor: Jose\n")
@@ -86,3 +90,15 @@ def test_a_title_with_bidirectional_controls_is_isolated_in_titles_and_feeds(tmp
     assert rss.findtext("channel/item/title") == "\u2068Port \u202eopens\u2069"
     feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"][0]["title"] == "\u2068Port \u202eopens\u2069"
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "a \u2028\u2029\u202a\u202b\u202c\u202d\u202e\u202f\u2065\u2066\u2067\u2068\u2069\u206a"
+        )
+    )
+)
+def test_a_title_is_isolated_exactly_when_it_holds_a_bidirectional_control(text):
+    holds = any(ord(c) in urls.BIDI_CONTROLS for c in text)
+    assert urls.isolated(text) == (f"\u2068{text}\u2069" if holds else text)

@@ -25,6 +25,7 @@ LIBRARIES = (
     "pyyaml",
     "python-slugify",
     "babel",  # dates, numbers and country names in the theme's words
+    "orjson",  # the pages' JSON-LD
 )
 
 

@@ -50,7 +50,11 @@ def json_feed(config: SiteConfig, spec: FeedSpec, html: Mapping[str, str]) -> by
 def html_safe_json(value: object) -> str:
     """JSON with <, > and & escaped as \\u003c, \\u003e and \\u0026 (as Go's encoder writes
     them): the same data, but a feed served or embedded as HTML can never close a tag."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return html_safe(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def html_safe(text: str) -> str:
+    """JSON text with <, > and & escaped as html_safe_json escapes them."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

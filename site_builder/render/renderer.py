@@ -50,25 +50,47 @@ class Reads:
 
 
 class Card(Article):
-    """An article shown by its card: every field as usual, but reading the body is recorded.
+    """An article shown by its card: every field as usual, but reading the body is recorded
+    in the Reads of the page being rendered.
 
-    Made by card() without running the dataclass __init__; the `body` property shadows
+    Made by Cards without running the dataclass __init__; the `body` property shadows
     the field, so templates, filters and tests see an Article in every other respect.
     """
 
     @property
     def body(self) -> str:
-        reads = self.__dict__["_reads"]
+        reads = self.__dict__["_page"].reads
         reads.bodies.add(self.id)
         return reads.body_of(self.id)
 
 
-def card(article: Article, reads: Reads) -> Card:
-    shown = object.__new__(Card)
-    shown.__dict__.update(article.__dict__)
-    shown.__dict__.pop("body", None)
-    shown.__dict__["_reads"] = reads
-    return shown
+class _Page:
+    """The page a renderer is rendering now: where its cards record a body read."""
+
+    __slots__ = ("reads",)
+
+    def __init__(self) -> None:
+        self.reads = Reads(lambda ident: "")
+
+
+class Cards:
+    """Each article's card made once and shown by every page that lists it (a listing
+    shows some twenty): kept while the renderer is given that same article object."""
+
+    def __init__(self) -> None:
+        self.page = _Page()
+        self.made: dict[str, tuple[Article, Card]] = {}
+
+    def of(self, article: Article) -> Card:
+        made = self.made.get(article.id)
+        if made is not None and made[0] is article:
+            return made[1]
+        shown = object.__new__(Card)
+        shown.__dict__.update(article.__dict__)
+        shown.__dict__.pop("body", None)
+        shown.__dict__["_page"] = self.page
+        self.made[article.id] = (article, shown)
+        return shown
 
 
 class _Counts(Mapping):
@@ -111,8 +133,12 @@ class Renderer:
         self.site = site or config
         self.env = env
         self.words = i18n.words(config)
+        # The teaser asks for its article's region: a dict, not config.region's search.
+        regions = {r.slug: r for r in reversed(config.regions)}  # the first of a slug wins
+        self.region_of = lambda slug: regions.get(slug)
         self.editions = editions.editions(config) if site is None else []
         self.parts: dict[str, Renderer] = {}  # language -> the renderer of its edition
+        self.cards = Cards()
         self.prefix = ""  # an edition's path below the site ('ar/')
         for edition in self.editions:
             part = self.parts[edition.code] = Renderer(
@@ -188,7 +214,9 @@ class Renderer:
         reads = Reads(body_of)
         if output.template is None:
             return MAKERS[output.kind](self.config, output, articles, html), reads.result(output)
-        shown: dict[str, Article] = {i: card(articles[i], reads) for i in output.cards}
+        self.cards.page.reads = reads
+        cards = self.cards.of
+        shown: dict[str, Article] = {i: cards(articles[i]) for i in output.cards}
         shown.update((i, articles[i]) for i in output.full)
         page, context = CONTEXTS[output.kind](self.config, output, shown)
         try:
@@ -259,7 +287,7 @@ class Renderer:
             ],
             "body_html": Markup(html[article.id]) if article else Markup(""),
             "standfirst": standfirst(article.summary, html[article.id]) if article else "",
-            "region_of": config.region,
+            "region_of": self.region_of,
             "country_path": urls.country_path,
             "region_path": urls.region_path,
             "tag_path": urls.tag_path,
