@@ -138,9 +138,7 @@ def test_a_build_that_fails_after_the_plan_keeps_the_last_answers(site, scored):
     same_as_clean(site)
 
 
-def test_a_build_after_an_add_reads_the_kept_answers_of_the_pages_it_plans_only(
-    site, monkeypatch
-):
+def test_a_build_after_an_add_reads_the_kept_answers_of_the_pages_it_plans_only(site, monkeypatch):
     """A plan from the change reads the stored answers of the article pages it plans, not
     every article's (at 100,000 articles that read was half a second of an add); the
     pages are still a clean build's."""
