@@ -522,7 +522,7 @@ def _mapping(
     if not all(isinstance(v, str) or v is None for v in value.values()):
         fail(key, f"'{key}': every value must be a string")
         return None
-    url = (value.get("url") or "").strip()
+    url = _plain(value.get("url") or "").strip()  # checked as kept: '/\x01/[' keeps as '//['
     if url and not SAFE_URL.match(url):
         fail(key, f"'{key}': url '{url}' is not a web address (http:, https: or a relative path)")
         return None
