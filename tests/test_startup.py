@@ -107,7 +107,8 @@ NOT_FOR_A_BODY_EDIT = (
     "xml.sax",
     "site_builder.gazetteer",  # a country's ISO code is data/country_codes.json's
     "babel.messages",  # the catalogue compiled by the first build is kept in its cache
-    "uuid",  # a fresh id is for errors and `new`
+    # uuid is not here: the loader no longer imports it (a fresh id is for errors and `new`),
+    # but orjson, which writes every article page's JSON-LD, imports it itself.
     "subprocess",  # Pagefind's, for sites with search on
 )
 
