@@ -45,6 +45,13 @@ def test_round_trip_gives_the_same_bytes():
         ("---\ntitle: x\ncountries: [a\n---\n", 4, "not valid YAML"),
         ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
         ("---\na: &x [1, 2]\nb: *x\n---\n", 3, "aliases"),
+        # PyYAML keeps the last of two keys silently: a second `draft:` would publish a draft
+        (
+            "---\ntitle: x\ndraft: true\nregion: gulf\ndraft: false\n---\n",
+            5,
+            "'draft' is given twice",
+        ),
+        ("---\ntitle: x\nimage: {url: a.jpg, url: b.jpg}\n---\n", 3, "'url' is given twice"),
         ("---\n" + "[" * 5000 + "]" * 5000 + "\n---\n", 2, ""),
     ],
 )

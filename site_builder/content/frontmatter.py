@@ -54,6 +54,22 @@ def _refuse_bombs(yaml_text: str) -> None:
             depth -= 1
 
 
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, refusing a key given twice in one mapping: YAML forbids it, and
+    PyYAML would keep the last silently (a second `draft:` line publishing a draft)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[tuple[str, str]] = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"'{key.value}' is given twice; keep one", key.start_mark
+                    )
+                seen.add((key.tag, key.value))
+        return super().construct_mapping(node, deep)
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style for mappings, flow style for short lists, dates as ISO 8601 with 'T'."""
 
@@ -105,7 +121,7 @@ def parse(yaml_text: str, path: Path | str, first_line: int = 2) -> dict[str, An
     try:
         if _suspicious(yaml_text):  # cheap test first: the token scan is slow pure Python
             _refuse_bombs(yaml_text)
-        data = yaml.load(yaml_text, Loader=_BaseLoader)
+        data = yaml.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
