@@ -363,7 +363,6 @@ def _load(kind: Any, value: Any) -> Any:
 
 
 @cache
-@cache
 def _fields(kind: type) -> tuple[dataclasses.Field, ...]:
     return tuple(f for f in dataclasses.fields(kind) if f.init)
 

@@ -133,7 +133,9 @@ class Planner:
             store, scope, planned, readers, changes.dirty, published, pages, pictures
         )
         if counts != before:
-            looked += replan.stored(store, store.count_readers() - {o.file for o in looked})
+            looked += replan.stored(
+                store, store.count_readers() - {o.file for o in looked}
+            ).values()
         previous = store.outputs(o.file for o in looked)
         files = store.output_paths()
         if replan.clashes(store, looked, previous, files):
@@ -224,7 +226,7 @@ class Planner:
         """The outputs that read these articles' bodies, or show these cards, as the last
         plan made them (the plan reads briefs only: with every brief as it was, it is)."""
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
-        outputs = replan.stored(self.store, paths)
+        outputs = list(replan.stored(self.store, paths).values())
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
 
     def _answers(self) -> Answers:

@@ -82,8 +82,7 @@ class Change:
 def reach(change: Change) -> tuple[Scope, dict[str, Output]] | None:
     """The scope to plan, and what showed the changed articles (file -> stored entry)."""
     config, store, dirty = change.config, change.store, change.dirty
-    files = store.card_readers(dirty) | store.body_readers(dirty)
-    readers = {f: Output.from_json(json.loads(s)) for f, s in store.specs_of(files).items()}
+    readers = stored(store, store.card_readers(dirty) | store.body_readers(dirty))
     new = [a for a in change.published if a.id in dirty]
     if config.languages or not _plain(readers.values(), new, dirty):
         return None
@@ -168,12 +167,12 @@ def lowest(
         for o in planned
         if isinstance(o.data, ListingData) and o.data.number is None
     }
-    stored = store.specs_of(o.file for o in fronts.values())
+    kept = stored(store, (o.file for o in fronts.values()))
     low: dict[str, int] = {}
     for family, front in fronts.items():
         data = front.data_as(ListingData)
-        before = stored.get(front.file)
-        was = Output.from_json(json.loads(before)).data if before else None
+        before = kept.get(front.file)
+        was = before.data if before else None
         if not isinstance(was, ListingData) or (was.heading, was.feeds) != (
             data.heading,
             data.feeds,
@@ -291,16 +290,15 @@ def looked_at(
     shown = pictures_shown(published, pictures)
     made = [*planned, *(o for o in looked if o.file not in every)]
     maps = sitemap_outputs(store, made, gone, published, pages, shown)
-    gone.update(
-        (f, "sitemap") for f in store.kinds_under("sitemap-") if f not in {o.file for o in maps}
-    )
+    kept = {o.file for o in maps}
+    gone.update((f, "sitemap") for f in store.kinds_under("sitemap-") if f not in kept)
     looked += maps
     return looked, gone
 
 
-def stored(store: Store, files: Iterable[str]) -> list[Output]:
-    """These outputs as the store keeps their plan entries."""
-    return [Output.from_json(json.loads(spec)) for spec in store.specs_of(files).values()]
+def stored(store: Store, files: Iterable[str]) -> dict[str, Output]:
+    """File -> the output as the store keeps its plan entry, of these files it has."""
+    return {f: Output.from_json(json.loads(spec)) for f, spec in store.specs_of(files).items()}
 
 
 def clashes(
