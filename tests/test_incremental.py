@@ -330,4 +330,46 @@ def test_an_article_template_edit_rerenders_the_article_pages_only(site):
     changed = sorted(p for p, data in tree(output).items() if data != before.get(p))
     assert articles and changed == articles
     assert f"{len(articles)} rendered" in result
+    assert result.endswith("; templates article.html)")  # the last plan, not a new one
+    assert_same_as_clean(site)
+
+
+def edit(template: Path, comment: str = "<!-- edited -->") -> None:
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{% block main %}", "{% block main %}" + comment, 1))
+
+
+def test_a_listing_template_edit_with_a_retitle_renders_the_listings_and_that_story(site):
+    builder = Watching(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    output, story = site / "output", site / "content" / "gulf" / "article-2.md"
+    before = tree(output)
+    edit(site / "templates" / "list.html")
+    story.write_text(article(2, title="A new headline"), encoding="utf-8")
+    result = builder.rebuild({site / "templates" / "list.html", story})
+    changed = {p for p, data in tree(output).items() if data != before.get(p)}
+    listings = {p for p in changed if b"A new headline" not in tree(output)[p]}
+    assert result.endswith("; templates list.html)"), result
+    assert "articles/2026/01/article-2/index.html" in changed
+    assert "africa/index.html" in listings and "countries/iran/index.html" in listings
+    assert not [p for p in listings if p.startswith("articles/") or not p.endswith(".html")]
+    assert_same_as_clean(site)
+
+
+@pytest.mark.parametrize("also", ["site.toml", "article"])
+def test_a_template_edit_with_a_new_story_or_setting_plans_the_whole_site(site, also):
+    reload = lambda: load_config(site / "site.toml")  # noqa: E731
+    builder = Watching(reload(), reload_config=reload)
+    builder.rebuild(None)
+    edit(site / "templates" / "list.html")
+    changed = {site / "templates" / "list.html"}
+    if also == "article":
+        new = site / "content" / "gulf" / "article-9.md"
+        new.write_text(article(9, title="A brand new story"), encoding="utf-8")
+        changed.add(new)
+    else:
+        toml = site / "site.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("Test Desk", "The Desk"))
+        changed.add(toml)
+    assert builder.rebuild(changed).endswith("; full plan)")
     assert_same_as_clean(site)

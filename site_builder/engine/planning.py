@@ -221,11 +221,16 @@ class Planner:
         )
 
     def readers_of(
-        self, bodies: set[str], cards: frozenset[str] | set[str] = frozenset()
+        self,
+        bodies: set[str],
+        cards: frozenset[str] | set[str] = frozenset(),
+        kinds: set[str] | frozenset[str] = frozenset(),
     ) -> Planned:
-        """The outputs that read these articles' bodies, or show these cards, as the last
-        plan made them (the plan reads briefs only: with every brief as it was, it is)."""
+        """The outputs that read these articles' bodies, or show these cards, and those of
+        these kinds, as the last plan made them (the plan reads briefs and the site's
+        configuration only: with every brief and the configuration as they were, it is)."""
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
+        paths |= self.store.of_kinds(kinds)
         outputs = list(replan.stored(self.store, paths).values())
         return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
 

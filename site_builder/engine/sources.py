@@ -79,9 +79,19 @@ def site_inputs(config: SiteConfig, drafts: bool, scanned_at: int) -> dict[str, 
         "static": scan.files(config.static_folders),
         "locale": scan.files([config.locale_folder]),
     }
-    stamps = [*site["templates"].values(), *site["static"].values(), *site["locale"].values()]
-    racy = any(scan.stored(s, scanned_at) == scan.RACY for s in stamps)
-    site["digest"] = None if racy else digest([json.dumps(site, sort_keys=True)])
+
+    def racy(kinds: tuple[str, ...]) -> bool:
+        stamps = [stamp for kind in kinds for stamp in site[kind].values()]
+        return any(scan.stored(stamp, scanned_at) == scan.RACY for stamp in stamps)
+
+    site["racy_templates"] = racy(("templates",))
+    rest_racy = racy(("static", "locale"))
+    rest = {k: v for k, v in site.items() if k not in ("templates", "racy_templates")}
+    racy_site = rest_racy or site["racy_templates"]
+    site["digest"] = None if racy_site else digest([json.dumps(site, sort_keys=True)])
+    # All of it but the templates: when only templates changed, only the pages made with
+    # them change (their keys, made from their text, are in those pages' fingerprints).
+    site["rest"] = None if rest_racy else digest([json.dumps(rest, sort_keys=True)])
     site["folders"] = [*config.template_folders, *config.static_folders, config.locale_folder]
     return site
 
@@ -96,8 +106,14 @@ def same_site(site: dict[str, Any], store: Store) -> bool:
         return True
     if site_bytes(site) != store.meta("site_bytes"):
         return False
-    store.set_meta(site=site["digest"])
+    store.set_meta(site=site["digest"], site_rest=site["rest"])
     return True
+
+
+def only_templates(site: dict[str, Any], store: Store) -> bool:
+    """Whether the configuration, static files and catalogues are as the last build saw
+    them (by their stamps), whatever the templates are."""
+    return site["rest"] is not None and site["rest"] == store.meta("site_rest")
 
 
 def site_bytes(site: dict[str, Any]) -> str:

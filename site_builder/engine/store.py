@@ -294,6 +294,11 @@ class Store:
         )
         return {path: (kind, first) for path, kind, first in self._where(query, "path", paths)}
 
+    def of_kinds(self, kinds: Iterable[str]) -> set[str]:
+        """The files of the outputs of these kinds."""
+        query = "SELECT path FROM outputs"
+        return {path for (path,) in self._where(query, "json_extract(spec, '$[1]')", kinds)}
+
     def kinds_under(self, prefix: str) -> dict[str, str]:
         """File -> kind of every output whose file starts with `prefix` (its plan entry is
         not read out: a sitemap's holds 50,000 URLs)."""
