@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -343,23 +344,37 @@ _NAMES: dict[type, tuple[str, ...]] = {}  # a record's type -> its fields' names
 
 def load(kind: type[R], value: Any) -> R:
     """What dump() made, back as `kind`: the inverse of dump for the types records use."""
-    return _load(kind, value)
+    loader: Callable[[Any], R] = _loader(typing.cast(Any, kind))
+    return loader(value)
 
 
-def _load(kind: Any, value: Any) -> Any:
-    if value is None or kind is Any:
-        return value
+def _same(value: Any) -> Any:
+    return value
+
+
+@cache
+def _loader(kind: Any) -> Callable[[Any], Any]:
+    """The function that loads a value of this type: worked out once per type, since the
+    stale stage and the plan from the change load thousands of stored entries a build."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType):
-        return _load(next(a for a in args if a is not type(None)), value)
+        inner = _loader(next(a for a in args if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_load(args[0], v) for v in value)
-        return tuple(_load(a, v) for a, v in zip(args, value))
+            each = _loader(args[0])
+            if each is _same:
+                return lambda value: None if value is None else tuple(value)
+            return lambda value: None if value is None else tuple(map(each, value))
+        loaders = tuple(map(_loader, args))
+        return lambda value: None if value is None else tuple(f(v) for f, v in zip(loaders, value))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
-        return kind(*(_load(hints[f.name], v) for f, v in zip(_fields(kind), value)))
-    return value
+        fields = tuple(_loader(hints[f.name]) for f in _fields(kind))
+        if all(f is _same for f in fields):
+            return lambda value: None if value is None else kind(*value)
+        return lambda value: None if value is None else kind(*(f(v) for f, v in zip(fields, value)))
+    return _same
 
 
 @cache
