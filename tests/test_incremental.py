@@ -373,3 +373,13 @@ def test_a_template_edit_with_a_new_story_or_setting_plans_the_whole_site(site, 
         changed.add(toml)
     assert builder.rebuild(changed).endswith("; full plan)")
     assert_same_as_clean(site)
+
+
+def test_a_new_template_no_page_uses_renders_nothing(site):
+    builder = Watching(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    before = tree(site / "output")
+    unused = site / "templates" / "_unused.html"
+    unused.write_text("<p>{{ nothing }}</p>\n", encoding="utf-8")
+    assert builder.rebuild({unused}).startswith("0 parsed, 0 rendered, 0 written")
+    assert tree(site / "output") == before

@@ -372,7 +372,13 @@ class Engine:
             )
         store.set_meta(output=[str(output), output.lstat().st_ino])
         laps.lap("commit")
-        return len(stale), written, removed, full, _lane(full, changes, pages)
+        return (
+            len(stale),
+            written,
+            removed,
+            full,
+            _lane(full, changes, pages or sorted(retemplated)),
+        )
 
     def _summary(
         self, started: float, account: str, changes: sources.Changes, stages: str = ""
@@ -442,7 +448,8 @@ class Engine:
 
 
 def _lane(full: bool, changes: sources.Changes, pages: list[str]) -> str:
-    """The build's lane, as its -v account names it (`pages`: the page templates changed)."""
+    """The build's lane, as its -v account names it (`pages`: the page templates changed,
+    else any template changed)."""
     if full:
         return "full plan"
     if pages:
