@@ -1,6 +1,8 @@
 """RSS 2.0 and Atom 1.0 files of a feed, through one small wrapper around feedgen.
 
-Entries are added newest first with order='append' (feedgen prepends by default).
+Entries are handed over newest first, as one list (fg.entry), after the feed's extensions
+are registered: feedgen's add_entry prepends by default and tries every feed extension on
+every entry it is given.
 """
 
 from __future__ import annotations
