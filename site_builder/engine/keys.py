@@ -25,7 +25,7 @@ LIBRARIES = (
     "pyyaml",
     "python-slugify",
     "babel",  # dates, numbers and country names in the theme's words
-    "orjson",  # the pages' JSON-LD
+    "orjson",  # the pages' JSON-LD and JSON feeds
 )
 
 

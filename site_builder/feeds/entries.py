@@ -144,6 +144,8 @@ def _entry_html(config: SiteConfig, page: str, body: str, notes: str) -> str:
 def correction_notes(config: SiteConfig, article: Article) -> str:
     """The article's corrections as the end of its feed entry, oldest first: a reader
     shows the entry as updated, and the note says what changed."""
+    if not article.corrections:  # most: and words() would hash the whole configuration
+        return ""
     words = i18n.words(config)
     notes = []
     for correction in article.corrections:
