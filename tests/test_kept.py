@@ -8,13 +8,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from site_builder import urls
 from site_builder.config import load_config
-from site_builder.render import names, plan
+from site_builder.render import names, plan, sitemaps
 from site_builder.render.kept import Kept
 from site_builder.render.related import Answers, Related
 from site_builder.render.scope import Scope
@@ -44,6 +45,11 @@ class Story:
     countries: tuple[str, ...]
     tags: tuple[str, ...]
     authors: tuple[str, ...]
+    updated: dt.datetime | None = None
+
+    @property
+    def url_path(self) -> str:
+        return f"articles/{self.id[len('urn:') :]}/"
 
 
 def stories(ident: st.SearchStrategy[str]) -> st.SearchStrategy[Story]:
@@ -56,6 +62,7 @@ def stories(ident: st.SearchStrategy[str]) -> st.SearchStrategy[Story]:
         st.lists(st.sampled_from(COUNTRIES), max_size=3).map(tuple),
         some,
         some,
+        st.none() | st.sampled_from(DAYS),
     )
 
 
@@ -138,3 +145,17 @@ def test_kept_groups_find_the_related_articles_of_every_article(steps):
         for article in articles:
             assert warm._candidates(article.id) == fresh._candidates(article.id)
             assert warm.of(article) == fresh.of(article)
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS, st.sets(IDS))
+def test_kept_lastmods_make_the_sitemaps_of_every_article(steps, pictured):
+    kept = Kept()
+    for articles in days(steps):
+        kept.update(articles)
+        # Some articles show a picture of the site's own: their entries name it.
+        shown = {i: SimpleNamespace(largest=SimpleNamespace(path=f"p/{i}.jpg")) for i in pictured}
+        dates = sitemaps.entry_dates(articles, ())
+        assert sitemaps.entry_dates(articles, (), kept) == dates
+        fresh = sitemaps.story_entries(articles, dates, shown)
+        assert sitemaps.story_entries(articles, dates, shown, kept) == fresh

@@ -142,7 +142,15 @@ class Planner:
         if not self._same_names(scope, planned, published, changes.dirty):
             return None
         looked, gone = replan.looked_at(
-            store, scope, planned, readers, changes.dirty, published, pages, pictures
+            store,
+            scope,
+            planned,
+            readers,
+            changes.dirty,
+            published,
+            pages,
+            pictures,
+            self.memo.kept,
         )
         if counts != before:
             looked += replan.stored(

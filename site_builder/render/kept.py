@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from site_builder.model import Listed
 
@@ -68,6 +69,7 @@ class Kept:
         self.indexes: dict[str, Index] = {}
         self.rank: dict[str, int] = {}  # id -> its place, newest first, in the last plan
         self.delta = Delta([], [], {})  # the last update's
+        self.values: dict[str, tuple[Callable[[Listed], Any], dict[str, Any]]] = {}
 
     def index(self, name: str, keys_of: Callable[[Listed], Iterable[Hashable]]) -> Index:
         """The index `name`, made from every article (the first time) or kept."""
@@ -76,6 +78,13 @@ class Kept:
             index = self.indexes[name] = Index(keys_of)
             index.update(Delta([], list(self.briefs.values()), self.rank))
         return index
+
+    def each(self, name: str, value_of: Callable[[Listed], Any]) -> dict[str, Any]:
+        """Id -> `value_of` its article, for every article: made the first time, then
+        kept (the caller must not change it)."""
+        if name not in self.values:
+            self.values[name] = value_of, {i: value_of(a) for i, a in self.briefs.items()}
+        return self.values[name][1]
 
     def update(self, articles: Sequence[Listed]) -> Delta:
         """Bring every index up to these articles (newest first)."""
@@ -87,4 +96,8 @@ class Kept:
         self.delta = Delta(gone, came, self.rank)
         for index in self.indexes.values():
             index.update(self.delta)
+        for value_of, values in self.values.values():
+            for ident in gone:
+                del values[ident]
+            values.update((a.id, value_of(a)) for a in came)
         return self.delta
