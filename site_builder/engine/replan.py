@@ -217,12 +217,12 @@ def removed(
     gone: dict[str, str] = {}
     assert scope.families is not None
     for family in scope.families:
-        candidates = store.kinds_under(family + "page/")
-        ends = [family + "index.html", *(family + f for f in FEEDS)]
-        candidates.update((file, kind) for file, (kind, _) in store.kinds(ends).items())
-        for file, kind in candidates.items():
+        # A family's older pages are most of the site's files: only those not made are read.
+        files = store.files_under(family + "page/")
+        files += [family + "index.html", *(family + f for f in FEEDS)]
+        for file, (kind, _) in store.kinds(f for f in files if f not in made).items():
             listed = kind in ("listing", "corrections", *FEED_KINDS)
-            if file not in made and listed and family_of(site_path(file))[0] == family:
+            if listed and family_of(site_path(file))[0] == family:
                 gone[file] = kind
     for file, output in readers.items():
         if file not in made and output.kind in ("article", "archive"):
