@@ -10,6 +10,7 @@ from site_builder.engine.store import Stored
 from site_builder.model import Brief
 
 if TYPE_CHECKING:  # a build with nothing to do keeps a memo but imports no plan (~50 ms)
+    from site_builder.render.kept import Kept
     from site_builder.render.outputs import Output
     from site_builder.render.related import Answers
 
@@ -37,3 +38,4 @@ class Memo:
         self.site: tuple[str, dict[str, str]] | None = None  # site digest, template keys
         self.counts: str | None = None
         self.related: Answers | None = None  # related.Related's answers, once loaded
+        self.kept: Kept | None = None  # the last plan's indexes over every article (kept.py)

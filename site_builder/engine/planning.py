@@ -25,6 +25,7 @@ from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, dump, load
 from site_builder.render import assets, plan
 from site_builder.render.editions import language_of
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
 from site_builder.render.related import Answers
 from site_builder.render.renderer import Renderer
@@ -124,13 +125,32 @@ class Planner:
         answers = self._answers()
         gone_ids = answers.ids() - {a.id for a in published}
         dirty = changes.dirty | gone_ids
+        if self.memo.kept is None:
+            self.memo.kept = Kept()
         planned = plan.plan_site(
-            config, published, {}, answers, dirty, pages, pictures, now=now, scope=scope
+            config,
+            published,
+            {},
+            answers,
+            dirty,
+            pages,
+            pictures,
+            now=now,
+            scope=scope,
+            kept=self.memo.kept,
         )
         if not self._same_names(scope, planned, published, changes.dirty):
             return None
         looked, gone = replan.looked_at(
-            store, scope, planned, readers, changes.dirty, published, pages, pictures
+            store,
+            scope,
+            planned,
+            readers,
+            changes.dirty,
+            published,
+            pages,
+            pictures,
+            self.memo.kept,
         )
         if counts != before:
             looked += replan.stored(

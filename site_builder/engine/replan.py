@@ -51,6 +51,7 @@ from site_builder.feeds.sitemap import SitemapEntry
 from site_builder.model import Brief, load
 from site_builder.render import plan
 from site_builder.render.front import MORE
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import (
     FEED_KINDS,
     TEMPLATES,
@@ -216,12 +217,12 @@ def removed(
     gone: dict[str, str] = {}
     assert scope.families is not None
     for family in scope.families:
-        candidates = store.kinds_under(family + "page/")
-        ends = [family + "index.html", *(family + f for f in FEEDS)]
-        candidates.update((file, kind) for file, (kind, _) in store.kinds(ends).items())
-        for file, kind in candidates.items():
+        # A family's older pages are most of the site's files: only those not made are read.
+        files = store.files_under(family + "page/")
+        files += [family + "index.html", *(family + f for f in FEEDS)]
+        for file, (kind, _) in store.kinds(f for f in files if f not in made).items():
             listed = kind in ("listing", "corrections", *FEED_KINDS)
-            if file not in made and listed and family_of(site_path(file))[0] == family:
+            if listed and family_of(site_path(file))[0] == family:
                 gone[file] = kind
     for file, output in readers.items():
         if file not in made and output.kind in ("article", "archive"):
@@ -241,10 +242,11 @@ def sitemap_outputs(
     published: Sequence[Brief],
     pages: Sequence[Brief],
     shown: dict,
+    warm: Kept | None = None,
 ) -> list[Output]:
     """The sitemaps: the pages' entries the store kept, less those removed and those this
-    plan made again, with this plan's; every article's."""
-    dates = entry_dates(published, pages)
+    plan made again, with this plan's; every article's. `warm`: given `published` last."""
+    dates = entry_dates(published, pages, warm)
     newest = dates[published[0].id] if published else None
     kept: dict[str, SitemapEntry] = {}
     for spec in store.specs_under("sitemap-pages-").values():
@@ -261,7 +263,7 @@ def sitemap_outputs(
         kept.pop(output.path, None)
     fresh = {e.path: e for e in page_entries(planned, dates, newest, shown)}
     entries = sorted({**kept, **fresh}.values(), key=lambda e: e.path)
-    return sitemaps([("", entries, story_entries(published, dates, shown))])
+    return sitemaps([("", entries, story_entries(published, dates, shown, warm))])
 
 
 def looked_at(
@@ -273,6 +275,7 @@ def looked_at(
     published: Sequence[Brief],
     pages: Sequence[Brief],
     pictures: dict[str, Picture],
+    warm: Kept | None = None,
 ) -> tuple[list[Output], dict[str, str]]:
     """The outputs to look at (the planned ones less the listing pages older than the
     change, the sitemaps, what showed the changed articles) and the files removed, with
@@ -289,7 +292,7 @@ def looked_at(
     # ones': a listing's lastmod is its newest story's, which may be one of them.
     shown = pictures_shown(published, pictures)
     made = [*planned, *(o for o in looked if o.file not in every)]
-    maps = sitemap_outputs(store, made, gone, published, pages, shown)
+    maps = sitemap_outputs(store, made, gone, published, pages, shown, warm)
     kept = {o.file for o in maps}
     gone.update((f, "sitemap") for f in store.kinds_under("sitemap-") if f not in kept)
     looked += maps

@@ -304,6 +304,10 @@ class Store:
         not read out: a sitemap's holds 50,000 URLs)."""
         return self._under("json_extract(spec, '$[1]')", prefix)
 
+    def files_under(self, prefix: str) -> list[str]:
+        """Every output's file that starts with `prefix`, its plan entry not read."""
+        return list(self._under("path", prefix))
+
     def _under(self, column: str, prefix: str) -> dict[str, str]:
         """File -> `column` of the outputs whose file starts with `prefix`: a range of the
         primary key, not a scan."""

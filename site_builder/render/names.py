@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from site_builder import urls
 from site_builder.model import Listed
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import Address
 
 log = logging.getLogger("site_builder")
@@ -42,6 +44,35 @@ def groups(
             mine = found.setdefault(spelled.setdefault(key, name), [])
             if not mine or mine[-1] != article.id:
                 mine.append(article.id)
+    return _addressed(found, path_of)
+
+
+def kept_groups(
+    kept: Kept, attr: str, path_of: Callable[[str], str]
+) -> dict[str, tuple[str, list[str]]]:
+    """`groups` of the articles last given to `kept`, from its index of their names (kept
+    by difference): the same names, spellings, ids and order of first appearance."""
+    index = kept.index(attr, lambda article: [key for key, _ in _folded(getattr(article, attr))])
+    firsts = []
+    for key, ids in index.groups.items():
+        newest = _folded(getattr(kept.briefs[ids[0]], attr))
+        at = next(n for n, (k, _) in enumerate(newest) if k == key)
+        firsts.append((kept.rank[ids[0]], at, newest[at][1], ids))
+    firsts.sort(key=lambda first: first[:2])
+    return _addressed({name: ids for _, _, name, ids in firsts}, path_of)
+
+
+@lru_cache(maxsize=4096)
+def _folded(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A list of names cleaned, each once, with its casefolded key."""
+    plain = dict.fromkeys(filter(None, map(urls.plain_name, names)))
+    return tuple((name.casefold(), name) for name in plain)
+
+
+def _addressed(
+    found: dict[str, list[str]], path_of: Callable[[str], str]
+) -> dict[str, tuple[str, list[str]]]:
+    """Listing path -> (name, ids) of names with their ids, in order of first appearance."""
     alike: dict[str, list[str]] = {}
     for name in found:
         alike.setdefault(path_of(name), []).append(name)

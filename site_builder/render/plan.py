@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import cast
 
 from site_builder import clock, i18n, urls
 from site_builder.config import Region, SiteConfig
@@ -55,6 +56,7 @@ from site_builder.render import names
 from site_builder.render.claims import every_language_has_an_edition, one_output_per_file
 from site_builder.render.feedplan import Feed, corrections, feed_outputs, numbered_chunks
 from site_builder.render.front import arranged
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import (
     ArchiveData,
     ArticleData,
@@ -91,6 +93,7 @@ def plan_site(
     edition: bool = False,
     now: dt.datetime | None = None,
     scope: Scope | None = None,
+    kept: Kept | None = None,
 ) -> list[Output]:
     """Every output of the site, in a fixed order, or those of `scope` (scope.py: a plan
     from the change; it also gets what the plan found). `articles` are the published ones,
@@ -98,9 +101,13 @@ def plan_site(
     (source file, digest). `memo` keeps related articles from one plan to the next;
     `dirty` names the articles changed, published or unpublished since, whose neighbours'
     related articles are found again. A site in several languages is planned edition by edition
-    (`edition`: planning one of them). `now` decides which featured stories still are."""
+    (`edition`: planning one of them). `now` decides which featured stories still are.
+    `kept`: what a warm plan kept of the last one over every article (kept.py), for a site
+    in one language."""
     if config.languages and not edition:
         return _editions(config, articles, static, memo, dirty, pages, pictures, now)
+    if kept is not None:
+        kept.update(articles)
     scope = scope if scope is not None else Scope()
     _check_menu(config, pages)
     words = i18n.words(config)
@@ -139,9 +146,9 @@ def plan_site(
         )
     moved = scope.moved  # (family, casefolded name) -> its own address
     for family in config.taxonomies:
-        out += _taxonomy(config, articles, family, feeds, words, moved, scope)
+        out += _taxonomy(config, articles, family, feeds, words, moved, scope, kept)
     answers = memo if memo is not None else Answers()
-    out += _article_pages(articles, answers, dirty, moved, scope)
+    out += _article_pages(articles, answers, dirty, moved, scope, kept)
     listed = _corrections(config, articles, feeds, words)  # the corrected articles
     own = any(page.url_path == urls.CORRECTIONS for page in pages)
     out += [
@@ -150,7 +157,7 @@ def plan_site(
         )
         for p in pages
     ]
-    out += _archive_pages(config, articles, scope)
+    out += _archive_pages(config, articles, scope, kept)
     if listed and not own:  # the site's own page there lists them (a corrections policy)
         out.append(Output(urls.CORRECTIONS, "corrections", cards=listed))
     newest = articles[0].date.isoformat() if articles else None
@@ -267,12 +274,16 @@ def _taxonomy(
     words: i18n.Words,
     moved: dict[tuple[str, str], str],
     scope: Scope,
+    kept: Kept | None,
 ) -> list[Output]:
     """A family's index page (countries/, tags/, authors/), a listing per name (those in
     `scope`), and for tags and authors a feed per name (added to `feeds`); names that did
     not get the address of their slug go in `moved`, for the article pages that link them."""
     attr, path_of, heading, kind, has_feeds, about = FAMILIES[family]
-    groups = names.groups(articles, attr, path_of)
+    if kept is None:
+        groups = names.groups(articles, attr, path_of)
+    else:
+        groups = names.kept_groups(kept, attr, path_of)
     moved.update(
         ((family, name.casefold()), path)
         for path, (name, _) in groups.items()
@@ -351,14 +362,20 @@ def _aliases(articles: Sequence[Listed]) -> list[Output]:
     ]
 
 
-def _archive_pages(config: SiteConfig, articles: Sequence[Listed], scope: Scope) -> list[Output]:
+def _archive_pages(
+    config: SiteConfig, articles: Sequence[Listed], scope: Scope, kept: Kept | None
+) -> list[Output]:
     """archive/: every month with its count; archive/<yyyy>/<mm>/: that month's articles
     (a page per month stays small, and an edit re-renders one of them). A month is the
     site's: an article's date is read in the site's time zone, and the months are gathered
     in a dictionary, since the order by instant can disagree with each date's own month."""
-    months: dict[str, list[str]] = {}
-    for article in articles:
-        months.setdefault(site_month(config, article.date), []).append(article.id)
+    if kept is None:
+        months: dict[str, list[str]] = {}
+        for article in articles:
+            months.setdefault(site_month(config, article.date), []).append(article.id)
+    else:
+        index = kept.index("months", lambda article: (site_month(config, article.date),))
+        months = cast(dict[str, list[str]], index.groups)
     ordered = sorted(months.items(), reverse=True)
     out = [
         Output(
@@ -388,10 +405,11 @@ def _article_pages(
     dirty: frozenset[str] | set[str],
     moved: dict[tuple[str, str], str],
     scope: Scope,
+    kept: Kept | None,
 ) -> list[Output]:
     """Each article's page (those in `scope`, and those whose related articles are found
     again): the article in full, its neighbours in time and related ones."""
-    related = Related(articles, memo, dirty)
+    related = Related(articles, memo, dirty, kept)
     if scope.articles is not None:
         memo.load(scope.articles - related.again)  # the kept answers of the pages planned
         scope.articles |= related.again

@@ -4,9 +4,11 @@ articles' neighbourhoods are scored again."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 from site_builder.model import Listed
+from site_builder.render.kept import Kept
 
 RELATED = 4  # related articles under an article
 
@@ -93,15 +95,25 @@ class Related:
         articles: Sequence[Listed],
         answers: Answers,
         dirty: Collection[str],
+        kept: Kept | None = None,
     ):
+        """`kept`: the groups kept by a warm plan, given these articles last (kept.py)."""
         self.answers = answers
         self.articles = articles
         self.index: dict[str, int] | None = None  # id -> position: made when first needed
         self.masks: dict[str, int] = {}
         self.bits: dict[str, int] = {}  # country -> its bit
+        self.kept = kept.index("related", _groups_of) if kept is not None else None
+        self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
+        if kept is not None:
+            self.index = kept.rank
+        else:
+            self._spots_of(articles)
+        self.again = self._again(dirty)
+
+    def _spots_of(self, articles: Sequence[Listed]) -> None:
         by_country: dict[str, list[str]] = {}
         by_region: dict[str, list[str]] = {}
-        self.spots: dict[str, list[tuple[list[str], int]]] = {}  # id -> its place in each group
         for article in articles:  # every plan runs this over every article: kept tight
             me = article.id
             spots = self.spots[me] = []
@@ -118,24 +130,39 @@ class Related:
                 group = by_region[article.region] = []
             spots.append((group, len(group)))
             group.append(me)
-        self.again = self._again(dirty)
+
+    def _places(self, me: str) -> list[tuple[list[str], int]]:
+        """The article's groups, and its place in each."""
+        if self.kept is None:
+            return self.spots[me]
+        assert self.index is not None
+        rank, groups = self.index, self.kept.groups
+        places = []
+        for key in self.kept.keys[me]:
+            group = groups[key]
+            places.append((group, bisect.bisect_left(group, rank[me], key=rank.__getitem__)))
+        return places
 
     def _again(self, dirty: Collection[str]) -> set[str]:
         """The articles to score: the changed and new ones, and their candidates before
         and now."""
-        changed = self.spots.keys() - self.answers.found.keys() - self.answers.unread
+        published = self.spots.keys() if self.kept is None else self.kept.keys.keys()
+        changed = published - self.answers.found.keys() - self.answers.unread
         changed.update(dirty)
         again = set(changed)
         for candidates in self.answers.candidates_of(changed).values():
             again |= candidates
         for ident in changed:
-            if ident in self.spots:
+            if ident in published:
                 again |= self._candidates(ident)
         return again
 
     def _candidates(self, me: str) -> frozenset[str]:
         candidates = set().union(
-            *(group[max(0, here - RELATED) : here + RELATED + 1] for group, here in self.spots[me])
+            *(
+                group[max(0, here - RELATED) : here + RELATED + 1]
+                for group, here in self._places(me)
+            )
         )
         candidates.discard(me)
         return frozenset(candidates)
@@ -178,3 +205,8 @@ class Related:
         answers.unread.discard(me)
         answers.scored.add(me)
         return found
+
+
+def _groups_of(article: Listed) -> list[tuple[str, str]]:
+    """The groups an article's related ones are found in: its countries', its region's."""
+    return [*(("country", c) for c in article.countries), ("region", article.region)]

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from site_builder.feeds.sitemap import SHARD_URLS, SitemapEntry, SitemapShard, w3c_datetime
 from site_builder.model import Listed, Translation
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import Output, ShownPicture, SitemapData, SitemapIndexData
 
 INDEX = "sitemap.xml"
@@ -42,9 +43,14 @@ def sitemap_entries(
     return tuple(entries), story_entries(articles, dates, shown)
 
 
-def entry_dates(articles: Sequence[Listed], pages: Sequence[Listed]) -> dict[str, str | None]:
-    """Each article's and page's lastmod, by id."""
-    dates: dict[str, str | None] = {a.id: w3c_datetime(a.updated or a.date) for a in articles}
+def entry_dates(
+    articles: Sequence[Listed], pages: Sequence[Listed], kept: Kept | None = None
+) -> dict[str, str | None]:
+    """Each article's and page's lastmod, by id; `kept`: given `articles` last (kept.py)."""
+    if kept is None:
+        dates: dict[str, str | None] = {a.id: _lastmod(a) for a in articles}
+    else:
+        dates = dict(kept.each("lastmod", _lastmod))
     # A standalone page's date is optional: without one, the sitemap gives none.
     dates.update(
         (p.id, w3c_datetime(p.updated or p.date) if (p.updated or p.date) != UNDATED else None)
@@ -73,10 +79,30 @@ def page_entries(
             yield SitemapEntry(output.path, newest if output.kind in NEWEST else None)
 
 
+def _lastmod(article: Listed) -> str:
+    return w3c_datetime(article.updated or article.date)
+
+
+def _story(article: Listed) -> SitemapEntry:
+    """An article page's entry without its picture."""
+    return SitemapEntry(article.url_path, _lastmod(article), None)
+
+
 def story_entries(
-    articles: Sequence[Listed], dates: dict[str, str | None], shown: dict[str, ShownPicture]
+    articles: Sequence[Listed],
+    dates: dict[str, str | None],
+    shown: dict[str, ShownPicture],
+    kept: Kept | None = None,
 ) -> tuple[SitemapEntry, ...]:
-    """Every article page's entry, oldest first."""
+    """Every article page's entry, oldest first; `kept`: given `articles` last (kept.py)."""
+    if kept is not None:
+        plain = kept.each("story", _story)
+        return tuple(
+            SitemapEntry(a.url_path, dates[a.id], shown[a.id].largest.path)
+            if a.id in shown
+            else plain[a.id]
+            for a in reversed(articles)
+        )
     entries = []
     for article in reversed(articles):
         picture = shown.get(article.id)

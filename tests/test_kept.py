@@ -1,0 +1,161 @@
+"""What a warm plan keeps between builds (render/kept.py), brought up to date by the
+difference in articles, is what the plan's own functions make from every article, after
+any run of additions, deletions and edits (dates, regions, countries, tags, authors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_builder import urls
+from site_builder.config import load_config
+from site_builder.render import names, plan, sitemaps
+from site_builder.render.kept import Kept
+from site_builder.render.related import Answers, Related
+from site_builder.render.scope import Scope
+
+# Names that clean, fold and slug alike, one that cleans to nothing, one with a bidi control.
+NAMES = ["Shipping", "shipping", "SHIPPING", "C++", "C#", "José", "Jose", "Oil", "", "\u202eOil"]
+COUNTRIES = ["Qatar", "Oman", "France", "Japan", "India"]
+REGIONS = ["gulf", "europe", "asia"]
+# Around a month's and a year's turn, in several offsets: the site's month differs from UTC's.
+DAYS = [
+    dt.datetime(2025, 12, 31, 23, 51, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+    dt.datetime(2026, 1, 1, 1, 57, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+    dt.datetime(2026, 1, 31, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    dt.datetime(2026, 2, 1, 0, 5, tzinfo=dt.UTC),
+    dt.datetime(2026, 2, 10, 8, 0, tzinfo=dt.UTC),
+]
+CONFIG = load_config(None, {"timezone": "Asia/Bangkok"}, root=Path("/nonexistent-kept-site"))
+
+
+@dataclass(frozen=True)
+class Story:
+    """The fields of a brief the kept indexes read."""
+
+    id: str
+    date: dt.datetime
+    region: str
+    countries: tuple[str, ...]
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    updated: dt.datetime | None = None
+
+    @property
+    def url_path(self) -> str:
+        return f"articles/{self.id[len('urn:') :]}/"
+
+
+def stories(ident: st.SearchStrategy[str]) -> st.SearchStrategy[Story]:
+    some = st.lists(st.sampled_from(NAMES), max_size=3).map(tuple)
+    return st.builds(
+        Story,
+        ident,
+        st.sampled_from(DAYS),
+        st.sampled_from(REGIONS),
+        st.lists(st.sampled_from(COUNTRIES), max_size=3).map(tuple),
+        some,
+        some,
+        st.none() | st.sampled_from(DAYS),
+    )
+
+
+IDS = st.sampled_from([f"urn:{n}" for n in range(60)])
+STEP = st.one_of(
+    st.tuples(st.just("put"), stories(IDS)),  # a new story, or one edited in place
+    st.tuples(st.just("drop"), IDS),
+    st.tuples(st.just("same"), IDS),  # a brief read again, unchanged, as a new object
+)
+# A site of up to 40 stories made at once, then changed a step at a time: groups longer
+# than the windows related articles are found in.
+STEPS = st.tuples(st.lists(stories(IDS), max_size=40), st.lists(STEP, min_size=1, max_size=12))
+
+
+def newest_first(site: dict[str, Story]) -> list[Story]:
+    return sorted(site.values(), key=lambda a: (-a.date.timestamp(), a.id))
+
+
+def days(steps):
+    """The site first made, then after each step, newest first (a step may leave it as it
+    was)."""
+    first, steps = steps
+    site: dict[str, Story] = {a.id: a for a in first}
+    yield newest_first(site)
+    for step, value in steps:
+        if step == "put":
+            site[value.id] = value
+        elif step == "drop":
+            site.pop(value, None)
+        elif value in site:
+            site[value] = replace(site[value])
+        yield newest_first(site)
+
+
+FAMILIES = [
+    ("tags", urls.tag_path),
+    ("authors", urls.author_path),
+    ("countries", urls.country_path),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS)
+def test_kept_names_are_the_names_of_every_article(steps):
+    logging.getLogger("site_builder").disabled = True  # names that slug alike warn each time
+    try:
+        kept = Kept()
+        for articles in days(steps):
+            kept.update(articles)
+            for attr, path_of in FAMILIES:
+                fresh = names.groups(articles, attr, path_of)
+                # The same listings, names and ids, in the same order (the warnings' order).
+                assert list(names.kept_groups(kept, attr, path_of).items()) == list(fresh.items())
+    finally:
+        logging.getLogger("site_builder").disabled = False
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS)
+def test_kept_months_make_the_archive_of_every_article(steps):
+    kept = Kept()
+    for articles in days(steps):
+        kept.update(articles)
+        months = {plan.site_month(CONFIG, a.date) for a in articles}
+        scope = Scope(frozenset(), set(), frozenset(months))
+        assert plan._archive_pages(CONFIG, articles, scope, kept) == plan._archive_pages(
+            CONFIG, articles, scope, None
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS)
+def test_kept_groups_find_the_related_articles_of_every_article(steps):
+    kept = Kept()
+    for articles in days(steps):
+        kept.update(articles)
+        ids = {a.id for a in articles}
+        warm, fresh = Related(articles, Answers(), ids, kept), Related(articles, Answers(), ids)
+        assert warm.again == fresh.again
+        for article in articles:
+            assert warm._candidates(article.id) == fresh._candidates(article.id)
+            assert warm.of(article) == fresh.of(article)
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS, st.sets(IDS))
+def test_kept_lastmods_make_the_sitemaps_of_every_article(steps, pictured):
+    kept = Kept()
+    for articles in days(steps):
+        kept.update(articles)
+        # Some articles show a picture of the site's own: their entries name it.
+        shown = {i: SimpleNamespace(largest=SimpleNamespace(path=f"p/{i}.jpg")) for i in pictured}
+        dates = sitemaps.entry_dates(articles, ())
+        assert sitemaps.entry_dates(articles, (), kept) == dates
+        fresh = sitemaps.story_entries(articles, dates, shown)
+        assert sitemaps.story_entries(articles, dates, shown, kept) == fresh
