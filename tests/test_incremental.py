@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -383,3 +385,25 @@ def test_a_new_template_no_page_uses_renders_nothing(site):
     unused.write_text("<p>{{ nothing }}</p>\n", encoding="utf-8")
     assert builder.rebuild({unused}).startswith("0 parsed, 0 rendered, 0 written")
     assert tree(site / "output") == before
+
+
+def test_a_static_file_removed_after_builds_with_racy_stamps_is_removed(site):
+    """The template lane compares everything but the templates with the last build's: a
+    build whose stamps were too new to trust must not leave an older build's digest."""
+    builder = Watching(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    future = time.time_ns() + 3600 * 10**9  # a stamp a later edit might not move: racy
+    template = site / "templates" / "list.html"
+    edit(template)
+    os.utime(template, ns=(future, future))
+    assert builder.rebuild({template}).endswith("; templates list.html)")
+    notice = site / "static" / "notice.txt"
+    notice.parent.mkdir(exist_ok=True)
+    notice.write_text("A notice\n", encoding="utf-8")
+    os.utime(notice, ns=(future, future))
+    builder.rebuild({notice})
+    assert (site / "output" / "notice.txt").exists()
+    notice.unlink()
+    assert builder.rebuild({notice}).endswith("; full plan)")
+    assert not (site / "output" / "notice.txt").exists()
+    assert_same_as_clean(site)

@@ -365,11 +365,11 @@ class Engine:
         output = config.output_dir.resolve()
         if site["digest"] != store.meta("site"):
             # racy: the bytes read may not be the ones rendered with
-            store.set_meta(
-                site=site["digest"],
-                site_bytes=site["digest"] and site.get("bytes"),
-                site_rest=site["rest"],
-            )
+            store.set_meta(site=site["digest"], site_bytes=site["digest"] and site.get("bytes"))
+        if site["rest"] != store.meta("site_rest"):
+            # Every build's, racy or not: a digest left from an earlier build would let a
+            # later one that came back to those files take the template lane.
+            store.set_meta(site_rest=site["rest"])
         store.set_meta(output=[str(output), output.lstat().st_ino])
         laps.lap("commit")
         return (
