@@ -50,6 +50,7 @@ class Planned:
     previous: dict[str, Stored]  # of every output for a full plan, else of those looked at
     files: set[str] = field(default_factory=set)  # every file of the last build
     removed: set[str] = field(default_factory=set)  # by a plan from the change
+    kept: bool = False  # every output is the plan entry the store has (the last plan's)
 
 
 class Planner:
@@ -252,7 +253,7 @@ class Planner:
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
         paths |= self.store.of_kinds(kinds)
         outputs = list(replan.stored(self.store, paths).values())
-        return Planned(outputs, self.store.outputs(paths), self.store.output_paths())
+        return Planned(outputs, self.store.outputs(paths), self.store.output_paths(), kept=True)
 
     def _answers(self) -> Answers:
         """Related articles as the last plan found them: the memo's, else the store's if

@@ -188,6 +188,7 @@ class Outputs:
 
     def _commit_batch(self, rendered: list[Rendered]) -> None:
         store, output_dir = self.store, self.config.output_dir
+        kept = self.planned.kept  # plan entries, and so the cards shown, as the store has them
         rows: list[OutputRow] = []
         readers: list[tuple[str, str]] = []
         cards: list[tuple[str, str]] = []
@@ -206,11 +207,13 @@ class Outputs:
                 st.st_size,
                 st.st_mtime_ns,
             )
-            rows.append(OutputRow(file, json.dumps(output.to_json()), stored))
+            rows.append(OutputRow(file, None if kept else json.dumps(output.to_json()), stored))
             readers += [(i, file) for i in (*output.full, *reads.bodies)]
-            cards += [(i, file) for i in output.cards]
+            if not kept:
+                cards += [(i, file) for i in output.cards]
         store.put_outputs(rows, readers)
-        store.put_card_readers((row.path for row in rows), cards)
+        if not kept:
+            store.put_card_readers((row.path for row in rows), cards)
         self._remember(rows, set())
 
     def _remember(self, rows: list[OutputRow], removed: set[str]) -> None:

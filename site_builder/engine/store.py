@@ -142,7 +142,7 @@ class OutputRow:
     """An output to remember: its file, plan entry (JSON) and how it was left."""
 
     path: str
-    spec: str
+    spec: str | None  # None: the plan entry the store has stays (the last plan's, unchanged)
     stored: Stored
 
 
@@ -428,7 +428,14 @@ class Store:
         rows = list(rows)
         self.db.executemany(
             "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(r.path, r.spec, *astuple(r.stored)) for r in rows],
+            [(r.path, r.spec, *astuple(r.stored)) for r in rows if r.spec is not None],
+        )
+        # A template edit re-renders thousands of pages whose plan entries (~5 KB each) are
+        # the stored ones: only how each was left is written.
+        self.db.executemany(
+            "UPDATE outputs SET fingerprint = ?, reads = ?, hash = ?, size = ?, mtime = ? "
+            "WHERE path = ?",
+            [(*astuple(r.stored), r.path) for r in rows if r.spec is None],
         )
         self._put_readers("body_readers", (r.path for r in rows), readers)
 
