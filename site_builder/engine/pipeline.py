@@ -338,7 +338,7 @@ class Engine:
                         self.now(), self.drafts, changes.errors, changes.dirty
                     )
             else:
-                kinds = {kind for kind, name in TEMPLATES.items() if name in pages}
+                kinds = {kind for kind, name in TEMPLATES.items() if name in retemplated}
                 planned = planner.readers_of(changes.bodies, changes.retitled, kinds)
             laps.lap("plan")
             counts = digest([repr(sorted(renderer.counts.items()))])

@@ -38,8 +38,7 @@ def groups(
         names = getattr(article, attr)
         folded = cleaned.get(names)
         if folded is None:
-            plain = dict.fromkeys(filter(None, map(urls.plain_name, names)))
-            folded = cleaned[names] = tuple((name.casefold(), name) for name in plain)
+            folded = cleaned[names] = _fold(names)
         for key, name in folded:
             mine = found.setdefault(spelled.setdefault(key, name), [])
             if not mine or mine[-1] != article.id:
@@ -62,11 +61,14 @@ def kept_groups(
     return _addressed({name: ids for _, _, name, ids in firsts}, path_of)
 
 
-@lru_cache(maxsize=4096)
-def _folded(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _fold(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """A list of names cleaned, each once, with its casefolded key."""
     plain = dict.fromkeys(filter(None, map(urls.plain_name, names)))
     return tuple((name.casefold(), name) for name in plain)
+
+
+# A warm plan folds the lists of the articles that changed, and of each group's newest.
+_folded = lru_cache(maxsize=4096)(_fold)
 
 
 def _addressed(
