@@ -235,6 +235,39 @@ def test_a_preview_labels_a_scheduled_story_until_its_time(tmp_path):
         engine.close()
 
 
+def test_a_preview_takes_the_label_off_a_story_rescheduled_while_it_watched(tmp_path):
+    """A published story moved a day ahead while a preview watches is labelled (a plan
+    from the change); when the day comes, no page still says it is scheduled."""
+    import datetime as dt
+
+    from site_builder.config import load_config
+    from site_builder.engine.pipeline import Engine
+
+    site = make_site(tmp_path, 'title = "Desk"\nbase_url = "https://example.org/"\n', False)
+    path = site / "content" / "middle-east" / "embargoed-budget.md"
+    story = DRAFT.replace("draft: true\n", "")
+    path.write_text(story, encoding="utf-8")
+    clock = [dt.datetime(2026, 2, 11, tzinfo=dt.UTC)]
+    config = load_config(site / "site.toml", root=site)
+    engine = Engine(config, drafts=True, in_place=True, now=lambda: clock[0])
+    front = site / "output" / "index.html"
+
+    def labels(path: Path) -> list[str]:
+        return [p.text_content() for p in lxml.html.parse(str(path)).xpath("//p[@class='label']")]
+
+    try:
+        engine.build()
+        assert labels(front) == []
+        path.write_text(story.replace("2026-02-10T08:00", "2026-02-12T08:00"), encoding="utf-8")
+        engine.build({path})
+        assert set(labels(front)) == {"Scheduled for 12 February 2026, 08:00 UTC"}
+        clock[0] = dt.datetime(2026, 2, 13, tzinfo=dt.UTC)
+        engine.build(set())
+        assert labels(front) == []
+    finally:
+        engine.close()
+
+
 # --- commands that know where they are --------------------------------------------------------
 
 

@@ -407,3 +407,21 @@ def test_a_static_file_removed_after_builds_with_racy_stamps_is_removed(site):
     assert builder.rebuild({notice}).endswith("; full plan)")
     assert not (site / "output" / "notice.txt").exists()
     assert_same_as_clean(site)
+
+
+def test_a_template_edit_undone_in_watch_renders_the_pages_again(site):
+    """Watch skips outputs whose plan entry and site-wide values are as at their last
+    fingerprint. A template edit renders a few kinds of pages under a new template key;
+    undone, the key is the one the other pages were fingerprinted under, but not the one
+    the edited pages were: they are rendered back, not left edited."""
+    builder = Watching(load_config(site / "site.toml"))
+    builder.rebuild(None)
+    page = site / "templates" / "article.html"
+    original = page.read_text(encoding="utf-8")
+    edit(page, "<p>An edit undone</p>")
+    builder.rebuild({page})
+    pages = list((site / "output" / "articles").rglob("index.html"))
+    assert pages and all("An edit undone" in p.read_text(encoding="utf-8") for p in pages)
+    page.write_text(original, encoding="utf-8")
+    builder.rebuild({page})
+    assert_same_as_clean(site)

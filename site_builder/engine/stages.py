@@ -228,11 +228,17 @@ class Outputs:
         next stale stage (which skips those whose inputs are as they were)."""
         memo = self.memo
         if memo.outputs is not None:
-            if full:
+            site = (self.site.digest, self.site.templates)
+            if full or memo.site != site:
+                # Every output looked at was fingerprinted under these values; the others
+                # under the last ones, which this build's site-wide values (a template
+                # edited, a story's "Scheduled" label) need not be: were those to come
+                # back, a page rendered under these would pass for as it was (memo.site
+                # stands for every entry of memo.plan).
                 memo.plan = {o.file: o for o in self.planned.outputs}
-                memo.site = (self.site.digest, self.site.templates)
-            else:  # every output looked at was fingerprinted under these values
+                memo.site = site
+            else:
                 memo.plan.update((o.file, o) for o in self.planned.outputs)
-                for file in removed:
-                    memo.plan.pop(file, None)
+            for file in removed:
+                memo.plan.pop(file, None)
             memo.counts = self.site.counts
