@@ -425,3 +425,46 @@ def test_a_template_edit_undone_in_watch_renders_the_pages_again(site):
     page.write_text(original, encoding="utf-8")
     builder.rebuild({page})
     assert_same_as_clean(site)
+
+
+def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatch):
+    """A story added by one `build` leaves the plan's indexes over every article in the
+    state folder; the next `build` starts from them (brought up to date by each article's
+    version), and from nothing when they are damaged: the site is a clean build's either way."""
+    from site_builder.engine.planning import KEPT_FILE
+    from site_builder.render.kept import Kept
+
+    config = load_config(site / "site.toml")
+    command(config)
+    gulf = site / "content" / "gulf"
+    (gulf / "article-20.md").write_text(article(20, title="Port reopens"), encoding="utf-8")
+    command(config)
+    dumped = config.cache_dir / KEPT_FILE
+    assert dumped.is_file()
+    restored = []
+    real = Kept.restore
+
+    def restore(*args):
+        restored.append(real(*args))
+        return restored[-1]
+
+    monkeypatch.setattr(Kept, "restore", restore)
+    (gulf / "article-21.md").write_text(article(21, country="Oman"), encoding="utf-8")
+    (gulf / "article-3.md").unlink()
+    command(config)
+    assert len(restored) == 1 and restored[0] is not None
+    assert_same_as_clean(site)
+    dumped.write_bytes(b"\x00 not what a build wrote")
+    (gulf / "article-22.md").write_text(article(22, country="Iraq"), encoding="utf-8")
+    command(config)
+    assert restored[-1] is None
+    assert_same_as_clean(site)
+
+
+def command(config) -> str:
+    """A build as `site-builder build` runs it: an engine of its own, keeping the state."""
+    engine = Engine(config)
+    try:
+        return engine.build().account
+    finally:
+        engine.close()

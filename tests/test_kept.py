@@ -159,3 +159,86 @@ def test_kept_lastmods_make_the_sitemaps_of_every_article(steps, pictured):
         assert sitemaps.entry_dates(articles, (), kept) == dates
         fresh = sitemaps.story_entries(articles, dates, shown)
         assert sitemaps.story_entries(articles, dates, shown, kept) == fresh
+
+
+def version(story: Story) -> str:
+    """A story's version: changes whenever a field the indexes read does."""
+    return repr(story)
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS, st.lists(st.booleans(), min_size=1), st.sets(IDS))
+def test_kept_dumped_and_restored_by_version_is_what_every_article_makes(steps, dumps, pictured):
+    """A command's plan starts from what an earlier one dumped, however many builds ago,
+    with its briefs new objects: the difference is found by version, and every index and
+    value is then what the plan's functions make from every article."""
+    logging.getLogger("site_builder").disabled = True
+    try:
+        dumped, kept = None, Kept()
+        for day, articles in enumerate(days(steps)):
+            articles = [replace(a) for a in articles]  # read again: new objects
+            versions = {a.id: version(a) for a in articles}
+            if dumped is not None:
+                kept = Kept.restore(dumped, versions, ["code", "settings"]) or Kept()
+            kept.update(articles)
+            _assert_kept_is_fresh(kept, articles, pictured)
+            if dumps[day % len(dumps)]:
+                dumped = kept.dump(versions, ["code", "settings"])
+    finally:
+        logging.getLogger("site_builder").disabled = False
+
+
+def _assert_kept_is_fresh(kept: Kept, articles: list[Story], pictured: set[str]) -> None:
+    for attr, path_of in FAMILIES:
+        fresh = names.groups(articles, attr, path_of)
+        assert list(names.kept_groups(kept, attr, path_of).items()) == list(fresh.items())
+    months = {plan.site_month(CONFIG, a.date) for a in articles}
+    scope = Scope(frozenset(), set(), frozenset(months))
+    archive = plan._archive_pages(CONFIG, articles, scope, None)
+    assert plan._archive_pages(CONFIG, articles, scope, kept) == archive
+    ids = {a.id for a in articles}
+    warm, fresh_related = Related(articles, Answers(), ids, kept), Related(articles, Answers(), ids)
+    assert warm.again == fresh_related.again
+    for article in articles:
+        assert warm.of(article) == fresh_related.of(article)
+    shown = {i: SimpleNamespace(largest=SimpleNamespace(path=f"p/{i}.jpg")) for i in pictured}
+    dates = sitemaps.entry_dates(articles, ())
+    assert sitemaps.entry_dates(articles, (), kept) == dates
+    stories = sitemaps.story_entries(articles, dates, shown)
+    assert sitemaps.story_entries(articles, dates, shown, kept) == stories
+
+
+def test_kept_dumped_for_other_code_or_settings_or_damaged_is_not_restored():
+    articles = [Story("urn:1", DAYS[0], "gulf", ("Qatar",), ("Oil",), ())]
+    kept = Kept()
+    kept.update(articles)
+    versions = {a.id: version(a) for a in articles}
+    names.kept_groups(kept, "tags", urls.tag_path)
+    dumped = kept.dump(versions, ["code", "settings"])
+    assert dumped is not None
+    assert Kept.restore(dumped, versions, ["code", "settings"]) is not None
+    assert Kept.restore(dumped, versions, ["other code", "settings"]) is None
+    assert Kept.restore(dumped, versions, ["code", "other settings"]) is None
+    assert Kept.restore(dumped[: len(dumped) // 2], versions, ["code", "settings"]) is None
+    assert Kept.restore(b"", versions, ["code", "settings"]) is None
+
+
+def test_kept_restored_indexes_not_asked_for_at_once_are_made_afresh():
+    """A dumped index is brought up to date by the first update's difference only: one
+    first asked for after a later update (watch's next plan) is made from the articles."""
+    first = [
+        Story("urn:1", DAYS[0], "gulf", (), ("Oil",), ()),
+        Story("urn:2", DAYS[1], "gulf", (), ("Oil",), ()),
+    ]
+    kept = Kept()
+    kept.update(first)
+    names.kept_groups(kept, "tags", urls.tag_path)
+    dumped = kept.dump({a.id: version(a) for a in first}, "stamp")
+    assert dumped is not None
+    later = [*first, Story("urn:3", DAYS[2], "gulf", (), ("Oil",), ())]
+    restored = Kept.restore(dumped, {a.id: version(a) for a in later}, "stamp")
+    assert restored is not None
+    restored.update(later)  # no index asked for: this plan needed none
+    restored.update(later)  # the next, by identity: nothing changed
+    fresh = names.groups(later, "tags", urls.tag_path)
+    assert names.kept_groups(restored, "tags", urls.tag_path) == fresh

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.content import curation, imageref, loader
 from site_builder.engine import replan, scan
@@ -30,6 +31,8 @@ from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
 from site_builder.render.related import Answers
 from site_builder.render.renderer import Renderer
 from site_builder.render.scope import Scope
+
+KEPT_FILE = "plan-indexes.marshal"  # in the state folder: Planner._kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,13 @@ class Planner:
         memo: Memo,
         cache: ArticleCache,
         renderer: Renderer,
+        one_off: bool = False,
     ):
+        """`one_off`: the memo goes with this build (a command's, not watch's): a plan from
+        the change leaves its indexes in the state folder for the next (`_kept`)."""
         self.config, self.store, self.memo = config, store, memo
         self.cache, self.renderer = cache, renderer
+        self.one_off = one_off
         self.menu_pages: list[list[str]] = []
 
     def whole_site(
@@ -127,7 +134,7 @@ class Planner:
         gone_ids = answers.ids() - {a.id for a in published}
         dirty = changes.dirty | gone_ids
         if self.memo.kept is None:
-            self.memo.kept = Kept()
+            self.memo.kept = self._kept()
         planned = plan.plan_site(
             config,
             published,
@@ -164,7 +171,39 @@ class Planner:
         self._save_answers(answers, gone_ids)
         totals = replan.totals(store.meta("totals"), published, looked, previous, gone)
         self._keep(cards, shown, published, now, drafts, totals, scope)
+        if self.one_off:
+            self._dump_kept(self.memo.kept)
         return Planned(looked, previous, files, set(gone))
+
+    # The indexes a plan from the change keeps over every article (render/kept.py), left by
+    # a command's plan for the next command's. Each article's version is its digest (of its
+    # card, path and body: all its brief is made from); the stamp, the code's and the
+    # configuration's: indexes made by other code, or for other settings, are not used.
+    def _kept(self) -> Kept:
+        """The indexes the last command's plan left, if any fit; else none yet."""
+        try:
+            data = self._kept_file().read_bytes()
+        except (OSError, ValueError):
+            return Kept()
+        return Kept.restore(data, self._versions(), self._stamp()) or Kept()
+
+    def _dump_kept(self, kept: Kept) -> None:
+        if self.store.path is None:  # a build that leaves no state
+            return
+        data = kept.dump(self._versions(), self._stamp())
+        if data is not None:  # made again whenever lost: not worth an fsync
+            write_atomic(self._kept_file(), data, durable=False)
+
+    def _kept_file(self) -> Path:
+        if self.store.path is None:
+            raise ValueError("no state folder")
+        return self.store.path.parent / KEPT_FILE
+
+    def _versions(self) -> dict[str, str]:
+        return {ident: digests.full for ident, digests in self.cache.digests.items()}
+
+    def _stamp(self) -> list[str]:
+        return [str(self.store.meta("key")), config_digest(self.config)]
 
     def _same_names(
         self, scope: Scope, planned: list[Output], published: Sequence[Brief], dirty: set[str]
