@@ -168,7 +168,7 @@ class Kept:
     def restore(cls, data: bytes, now: Mapping[str, str], stamp: object) -> Kept | None:
         """What `dump` wrote, if written with this `stamp`, to be given articles whose
         versions are `now` (id -> version: every content file's will do); else None."""
-        try:
+        try:  # loads, not load: load reads a file an object at a time (100,000: +1.2 s)
             form, was, versions, indexes, values = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
