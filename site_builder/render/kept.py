@@ -92,14 +92,15 @@ class Kept:
         self.delta = Delta([], [], {})  # the last update's
         self.values: dict[str, tuple[Callable[[Listed], Any], dict[str, Any]]] = {}
         self.restored: Restored | None = None  # before the first update
-        self.loose: Restored | None = None  # after it: the dumped ones not yet asked for
+        # After it, the dumped indexes and values not yet asked for (the versions are let go).
+        self.loose: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
 
     def index(self, name: str, keys_of: Callable[[Listed], Iterable[Hashable]]) -> Index:
         """The index `name`, made from every article (the first time) or kept."""
         index = self.indexes.get(name)
         if index is None:
             index = self.indexes[name] = Index(keys_of)
-            dumped = self.loose.indexes.pop(name, None) if self.loose else None
+            dumped = self.loose[0].pop(name, None)
             if dumped is None:
                 index.update(Delta([], list(self.briefs.values()), self.rank))
             else:
@@ -111,7 +112,7 @@ class Kept:
         """Id -> `value_of` its article, for every article: made the first time, then
         kept (the caller must not change it)."""
         if name not in self.values:
-            values = self.loose.values.pop(name, None) if self.loose else None
+            values = self.loose[1].pop(name, None)
             if values is None:
                 values = {i: value_of(a) for i, a in self.briefs.items()}
             else:
@@ -133,7 +134,8 @@ class Kept:
             gone = [i for i, a in before.items() if briefs.get(i) is not a]
             came = [a for a in articles if before.get(a.id) is not a]
         # Dumped indexes are brought up to date by the first update's difference only.
-        self.loose, self.restored = self.restored, None
+        restored, self.restored = self.restored, None
+        self.loose = (restored.indexes, restored.values) if restored else ({}, {})
         self.briefs, self.rank = briefs, {a.id: n for n, a in enumerate(articles)}
         self.delta = Delta(gone, came, self.rank)
         for index in self.indexes.values():
