@@ -430,7 +430,8 @@ def test_a_template_edit_undone_in_watch_renders_the_pages_again(site):
 def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatch):
     """A story added by one `build` leaves the plan's indexes over every article in the
     state folder; the next `build` starts from them (brought up to date by each article's
-    version), and from nothing when they are damaged: the site is a clean build's either way."""
+    version; a few changes are not worth a new dump), and from nothing when they are
+    damaged: the site is a clean build's either way."""
     from site_builder.engine.planning import KEPT_FILE
     from site_builder.render.kept import Kept
 
@@ -451,13 +452,16 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     monkeypatch.setattr(Kept, "restore", restore)
     (gulf / "article-21.md").write_text(article(21, country="Oman"), encoding="utf-8")
     (gulf / "article-3.md").unlink()
+    left = dumped.read_bytes()
     command(config)
     assert len(restored) == 1 and restored[0] is not None
+    assert dumped.read_bytes() == left  # a few changes from it: brought up to date next time
     assert_same_as_clean(site)
     dumped.write_bytes(b"\x00 not what a build wrote")
     (gulf / "article-22.md").write_text(article(22, country="Iraq"), encoding="utf-8")
     command(config)
     assert restored[-1] is None
+    assert dumped.read_bytes().startswith(left[:8])  # made afresh, dumped again
     assert_same_as_clean(site)
 
 

@@ -94,6 +94,7 @@ class Kept:
         self.restored: Restored | None = None  # before the first update
         # After it, the dumped indexes and values not yet asked for (the versions are let go).
         self.loose: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        self.drift: int | None = None  # articles changed since the dump, if restored
 
     def index(self, name: str, keys_of: Callable[[Listed], Iterable[Hashable]]) -> Index:
         """The index `name`, made from every article (the first time) or kept."""
@@ -136,6 +137,7 @@ class Kept:
         # Dumped indexes are brought up to date by the first update's difference only.
         restored, self.restored = self.restored, None
         self.loose = (restored.indexes, restored.values) if restored else ({}, {})
+        self.drift = len(gone) + len(came) if restored else None
         self.briefs, self.rank = briefs, {a.id: n for n, a in enumerate(articles)}
         self.delta = Delta(gone, came, self.rank)
         for index in self.indexes.values():
