@@ -472,3 +472,17 @@ def command(config) -> str:
         return engine.build().account
     finally:
         engine.close()
+
+
+def test_plan_indexes_that_cannot_be_kept_do_not_fail_the_build(site):
+    """The indexes a command leaves are a saving, not a need: a folder in their way (or
+    a full disk) leaves the build as it would be without them."""
+    from site_builder.engine.planning import KEPT_FILE
+
+    config = load_config(site / "site.toml")
+    command(config)
+    (config.cache_dir / KEPT_FILE).mkdir()
+    gulf = site / "content" / "gulf"
+    (gulf / "article-20.md").write_text(article(20, title="Port reopens"), encoding="utf-8")
+    assert "from the change" in command(config)
+    assert_same_as_clean(site)

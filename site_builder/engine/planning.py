@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from site_builder.render.outputs import FEED_KINDS, Output, Picture, StaticData
 from site_builder.render.related import Answers
 from site_builder.render.renderer import Renderer
 from site_builder.render.scope import Scope
+
+log = logging.getLogger("site_builder")
 
 KEPT_FILE = "plan-indexes.marshal"  # in the state folder: Planner._kept
 DRIFT = 50  # articles changed since the indexes were dumped, at least, before a new dump
@@ -197,8 +200,12 @@ class Planner:
         if kept.drift is not None and kept.drift <= max(DRIFT, len(kept.briefs) // 100):
             return
         data = kept.dump(self._versions(), self._stamp())
-        if data is not None:  # made again whenever lost: not worth an fsync
+        if data is None:
+            return
+        try:  # made again whenever lost: not worth an fsync, nor a failed build
             write_atomic(self._kept_file(), data, durable=False)
+        except OSError as exc:
+            log.debug("%s: not kept (%s)", KEPT_FILE, exc)
 
     def _kept_file(self) -> Path:
         if self.store.path is None:
