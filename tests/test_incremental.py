@@ -431,8 +431,8 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     """A story added by one `build` leaves the plan's indexes over every article in the
     state folder; the next `build` starts from them (brought up to date by each article's
     version; a few changes are not worth a new dump), and from nothing when they are
-    damaged: the site is a clean build's either way."""
-    from site_builder.engine.planning import KEPT_FILE
+    damaged: the site is a clean build's either way. `--clean` drops them with the state."""
+    from site_builder.engine.store import KEPT_FILE
     from site_builder.render.kept import Kept
 
     config = load_config(site / "site.toml")
@@ -463,6 +463,12 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     assert restored[-1] is None
     assert dumped.read_bytes().startswith(left[:8])  # made afresh, dumped again
     assert_same_as_clean(site)
+    engine = Engine(config)  # `build --clean`: nothing of the last state is used, nor kept
+    try:
+        engine.build(clean=True)
+    finally:
+        engine.close()
+    assert not dumped.exists()
 
 
 def command(config) -> str:
@@ -477,7 +483,7 @@ def command(config) -> str:
 def test_plan_indexes_that_cannot_be_kept_do_not_fail_the_build(site):
     """The indexes a command leaves are a saving, not a need: a folder in their way (or
     a full disk) leaves the build as it would be without them."""
-    from site_builder.engine.planning import KEPT_FILE
+    from site_builder.engine.store import KEPT_FILE
 
     config = load_config(site / "site.toml")
     command(config)

@@ -22,7 +22,7 @@ from site_builder.engine.articles import ArticleCache, Digests
 from site_builder.engine.keys import config_digest, hash_bytes
 from site_builder.engine.memo import Known, Memo
 from site_builder.engine.sources import Changes, regular_bytes
-from site_builder.engine.store import Store, Stored
+from site_builder.engine.store import KEPT_FILE, Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
 from site_builder.model import Article, Brief, dump, load
 from site_builder.render import assets, plan
@@ -35,7 +35,6 @@ from site_builder.render.scope import Scope
 
 log = logging.getLogger("site_builder")
 
-KEPT_FILE = "plan-indexes.marshal"  # in the state folder: Planner._kept
 DRIFT = 50  # articles changed since the indexes were dumped, at least, before a new dump
 
 

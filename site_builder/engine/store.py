@@ -14,6 +14,7 @@ deleting the cache folder gives a correct cold build.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,6 +27,9 @@ from typing import Any
 log = logging.getLogger("site_builder")
 
 FILE = "state.sqlite3"
+# Beside it: the plan's indexes a command leaves for the next (engine/planning.py), which
+# go with the state when it is started afresh (`clear`: --clean, other settings).
+KEPT_FILE = "plan-indexes.marshal"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -217,6 +221,9 @@ class Store:
         ):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(SCHEMA)
+        if self.path is not None:
+            with contextlib.suppress(OSError):  # none, or a folder in the way: not read
+                (self.path.parent / KEPT_FILE).unlink()
 
     def close(self) -> None:
         self.db.close()
