@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -184,36 +185,39 @@ class Planner:
     # configuration's: indexes made by other code, or for other settings, are not used.
     def _kept(self) -> Kept:
         """The indexes the last command's plan left, if any fit; else none yet."""
+        path = self._kept_file()
         try:
-            data = self._kept_file().read_bytes()
-        except (OSError, ValueError):
+            data = path.read_bytes() if path else b""
+        except OSError:
             return Kept()
-        return Kept.restore(data, self._versions(), self._stamp()) or Kept()
+        return Kept.restore(data, self._versions, self._stamp) or Kept()
 
     def _dump_kept(self, kept: Kept) -> None:
         """Dump the indexes, unless those restored differ by a few articles only: applying
         a few changes more costs the next build less than a dump costs this one (100,000
         stories: a dump ~0.3 s, a hundred changes more a few ms)."""
-        if self.store.path is None:  # a build that leaves no state
+        path = self._kept_file()
+        if path is None:  # a build that leaves no state
             return
         if kept.drift is not None and kept.drift <= max(DRIFT, len(kept.briefs) // 100):
             return
-        data = kept.dump(self._versions(), self._stamp())
+        data = kept.dump(self._versions, self._stamp)
         if data is None:
             return
         try:  # made again whenever lost: not worth an fsync, nor a failed build
-            write_atomic(self._kept_file(), data, durable=False)
+            write_atomic(path, data, durable=False)
         except OSError as exc:
             log.debug("%s: not kept (%s)", KEPT_FILE, exc)
 
-    def _kept_file(self) -> Path:
-        if self.store.path is None:
-            raise ValueError("no state folder")
-        return self.store.path.parent / KEPT_FILE
+    def _kept_file(self) -> Path | None:
+        return self.store.path.parent / KEPT_FILE if self.store.path else None
 
+    # Once a plan: the briefs, and so the digests, are all loaded before the indexes are.
+    @cached_property
     def _versions(self) -> dict[str, str]:
         return {ident: digests.full for ident, digests in self.cache.digests.items()}
 
+    @cached_property
     def _stamp(self) -> list[str]:
         return [str(self.store.meta("key")), config_digest(self.config)]
 
