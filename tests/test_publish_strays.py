@@ -15,6 +15,7 @@ from test_publish import first_two
 from site_builder.config import SiteConfig, load_config
 from site_builder.engine.pipeline import Engine
 from site_builder.engine.publish import Publisher, previous_site
+from site_builder.engine.strays import WALKED, walk_later, walked
 
 
 def edit_body(site: Path, n: int) -> None:
@@ -64,23 +65,25 @@ def test_an_empty_folder_and_a_linked_folder_dropped_into_output_go_for_good(tmp
     assert names(outside) == {"theirs.txt"}  # the link went, not what it led to
 
 
-def test_a_body_edit_does_not_walk_the_site_in_the_building_process(tmp_path, monkeypatch):
-    """The build's own process lists no folder of output/, the kept site or the staging
-    folder; the forked check does, and a stray in the kept site still goes."""
-    site = tmp_path
-    output = built_and_kept(make_site(site))
-    (site / ".output.previous/articles/stray.txt").write_text("not ours", encoding="utf-8")
-    made = names(output)
-    builder, scandir, listed = os.getpid(), os.scandir, []
+def test_a_body_edit_walks_the_kept_site_in_no_process_of_the_build(tmp_path, monkeypatch):
+    """The kept site is walked once, after the swap that kept it, by a process of its own:
+    the next build's process lists no folder of output/, the kept site or the staging
+    folder, nor does its forked check; and a stray that was in output/ at the swap still
+    goes."""
+    site = make_site(tmp_path)
+    run_cli("build", cwd=site, check=True)
+    (site / "output/articles/stray.txt").write_text("not ours", encoding="utf-8")
+    edit_body(site, 0)
+    run_cli("build", cwd=site, check=True)  # swaps the stray into the kept site
+    made = names(site / "output")
+    builder, scandir, log = os.getpid(), os.scandir, tmp_path / "listed.log"
+    log.touch()
 
     def watched(path=".", *args, **kwargs):
         # (a folder opened by its descriptor is the spool's removal: rmtree lists it so)
-        if (
-            os.getpid() == builder
-            and not isinstance(path, int)
-            and os.fspath(path).startswith((str(output), str(site / ".output")))
-        ):
-            listed.append(os.fspath(path))
+        if not isinstance(path, int) and os.fspath(path).startswith(str(site / ".output")):
+            with log.open("a", encoding="utf-8") as out:  # the forked processes' too
+                out.write(f"{os.getpid()} {os.fspath(path)}\n")
         return scandir(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "scandir", watched)
@@ -88,11 +91,51 @@ def test_a_body_edit_does_not_walk_the_site_in_the_building_process(tmp_path, mo
     engine = Engine(load_config(site / "site.toml", root=site))  # as `build` runs it
     try:
         assert "bodies only" in engine.build().account
+        walk = engine.store.meta("publisher")["walk"]
     finally:
         engine.close()
-    assert listed == []
-    assert names(output) == made
-    assert any("Edit 1." in p.read_text("utf-8") for p in (output / "articles").rglob("*.html"))
+    assert walked(site / ".cache/site_builder", walk) is not None  # waits for this build's walk
+    listed = [line.split(" ", 1) for line in log.read_text("utf-8").splitlines()]
+    assert {pid for pid, _ in listed} - {str(builder)} != set()  # this build's own walk
+    assert len({pid for pid, _ in listed}) == 1, "walked by the build or its check"
+    assert names(site / "output") == made
+    assert "articles/stray.txt" not in made
+    page = (site / "output/articles").rglob("*.html")
+    assert any("Edit 1." in p.read_text("utf-8") for p in page)
+
+
+def test_a_walk_that_left_no_answer_is_made_good_by_the_next_build(tmp_path):
+    """A walk killed before it answered (or a state folder that could not take the answer):
+    the next build walks the kept site itself, and the stray still goes."""
+    site = make_site(tmp_path)
+    run_cli("build", cwd=site, check=True)
+    (site / "output/tags/stray.txt").write_text("not ours", encoding="utf-8")
+    edit_body(site, 0)
+    run_cli("build", cwd=site, check=True)
+    made = names(site / "output")
+    state = site / ".cache/site_builder"
+    assert walked(state, "not-the-token") is None  # waits for the walk; names its swap
+    (state / WALKED).unlink()
+    edit_body(site, 1)
+    run_cli("build", cwd=site, check=True)
+    assert names(site / "output") == made
+    assert "tags/stray.txt" not in made
+
+
+def test_a_walk_answers_for_its_own_swap_only(tmp_path):
+    """Its token, not an earlier walk's, and the strays of the folder it walked."""
+    kept = tmp_path / "kept"
+    (kept / "a").mkdir(parents=True)
+    (kept / "a/page.html").write_bytes(b"a")
+    (kept / "a/stray.txt").write_bytes(b"theirs")
+    (kept / "empty").mkdir()
+    first = walk_later(tmp_path, kept, {"a/page.html"})
+    assert first is not None
+    assert sorted(walked(tmp_path, first) or ()) == ["a/stray.txt", "empty"]
+    second = walk_later(tmp_path, kept, {"a/page.html", "a/stray.txt"})
+    assert walked(tmp_path, first) is None
+    assert walked(tmp_path, second) == ["empty"]
+    assert walked(tmp_path, None) is None
 
 
 def test_strays_found_in_another_kept_folder_are_not_used(tmp_path):

@@ -234,9 +234,9 @@ class Engine:
 
     def _output_check(self) -> scan.OutputCheck:
         """Whether output/ is as the last build left it, looked at by a forked child while
-        this process plans (a build with nothing to do does not look: it starts none);
-        watch, which alone writes there while it runs, looks once (when it knows nothing
-        yet) and then trusts what it wrote."""
+        this process scans and plans (a build with nothing to do ends it unread); watch,
+        which alone writes there while it runs, looks once (when it knows nothing yet) and
+        then trusts what it wrote."""
         store = self.store
         watching = self.memo is not None and self.memo.generation == store.meta("generation")
         return scan.OutputCheck(
@@ -247,6 +247,17 @@ class Engine:
         )
 
     def _pipeline(self, changed: set[Path] | None, started: float) -> Summary:
+        # The check of output/ looks while the scan does (both wait on the kernel: each a
+        # second at 100,000 articles); a build with nothing to do then ends it unread.
+        check = self._output_check()
+        try:
+            return self._scan_and_build(changed, started, check)
+        finally:
+            check.close()
+
+    def _scan_and_build(
+        self, changed: set[Path] | None, started: float, check: scan.OutputCheck
+    ) -> Summary:
         laps = _Laps()
         store, config = self.store, self.config
         scanned_at = self._clock()
@@ -279,13 +290,7 @@ class Engine:
             return self._summary(
                 started, f"nothing to do ({_articles(store.meta('totals')[0])})", changes
             )
-        check = self._output_check()
-        try:
-            stale, written, removed, full, lane = self._stages(
-                site, changes, full, whole, check, laps
-            )
-        finally:
-            check.close()
+        stale, written, removed, full, lane = self._stages(site, changes, full, whole, check, laps)
         account = (
             f"{changes.parsed} parsed, {stale} rendered, {written} written, "
             f"{len(removed)} deleted ({_articles(store.meta('totals')[0])}; {lane})"

@@ -34,13 +34,14 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from site_builder import urls
 from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.engine import search
+from site_builder.engine.strays import strays, walk_later, walked
 from site_builder.errors import SiteBuilderError
 
 log = logging.getLogger("site_builder")
@@ -159,9 +160,10 @@ class Publisher:
         # (inode of the kept previous site, inode of output/) as the last publish left them
         self.previous: list[int] | None = state.get("previous")
         self.lag: set[str] = set(state.get("lag", ()))  # files where the two differ
+        self.walk: str | None = state.get("walk")  # the token of the walk after that swap
 
     def state(self) -> dict:
-        return {"previous": self.previous, "lag": sorted(self.lag)}
+        return {"previous": self.previous, "lag": sorted(self.lag), "walk": self.walk}
 
     def staged(
         self,
@@ -198,13 +200,14 @@ class Publisher:
             kept = _swap(staging, self.output, keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
-            self.previous = None
+            self.previous = self.walk = None
             raise
         if kept is not None:
             self.lag = set(changed) | removed
             self.previous = [kept.lstat().st_ino, self.output.lstat().st_ino]
+            self.walk = walk_later(self.config.cache_dir, kept, site)
         else:
-            self.previous, self.lag = None, set()
+            self.previous, self.lag, self.walk = None, set(), None
 
     def _fill(
         self,
@@ -217,8 +220,9 @@ class Publisher:
     ) -> None:
         """The staging folder: the previous site brought up to date, or a new folder."""
         if previous is not None:
+            found = self._strays(previous, site, seen)  # before the rename: a walk may run
             previous.rename(staging)  # killed from here on, it is a stale staging folder
-            todo = self.lag | set(changed) | removed | self._strays(staging, site, seen)
+            todo = self.lag | set(changed) | removed | found
             _update(staging, self.output, sorted(todo), site, changed)
         else:
             shutil.rmtree(previous_site(self.output), ignore_errors=True)
@@ -226,12 +230,14 @@ class Publisher:
             _fill_new(staging, self.output, site, changed)
         _keep_placeholders(staging, self.output)
 
-    def _strays(self, staging: Path, site: set[str], seen: tuple[int, set[str]] | None) -> set[str]:
-        """What the kept site (now the staging folder) holds beyond the site: as the build's
-        check found it, else (no check ran, or it found another folder) walked here."""
+    def _strays(self, kept: Path, site: set[str], seen: tuple[int, set[str]] | None) -> set[str]:
+        """What the kept site holds beyond the site: as the build's check found it, else as
+        the walk after its swap found it, else (no check ran, or it found another folder;
+        no walk answered) walked here."""
         if seen is not None and self.previous is not None and seen[0] == self.previous[0]:
             return seen[1]
-        return set(strays(str(staging), site))
+        found = walked(self.config.cache_dir, self.walk)
+        return set(found if found is not None else strays(str(kept), site))
 
     def in_place(self, changed: Mapping[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
@@ -482,33 +488,6 @@ def _normal(relpath: str) -> str:
     if normal.startswith(("/", "../")) or normal in (".", ".."):
         raise SiteBuilderError(f"refusing to write outside the output folder: {relpath}")
     return normal
-
-
-def strays(site_folder: str, wanted: Collection[str]) -> list[str]:
-    """Files and empty folders below a site's folder that the site (`wanted`, its files)
-    does not have: a CNAME someone copied into output/, a file dropped into
-    output/articles/, at any depth. Links are never followed: a linked folder is a stray if
-    the site has nothing below it, else left for _update, which refuses to write through it.
-    (The marker and .gitkeep, counted as strays, are put back by _mark and _keep_placeholders.)"""
-    found, todo = [], [("", site_folder)]
-    while todo:
-        prefix, folder = todo.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue  # gone or unreadable: as os.walk, which it replaces, skips it
-        if not entries and prefix:
-            found.append(prefix[:-1])  # an empty folder the site does not have
-        for entry in entries:
-            path = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                todo.append((path + "/", entry.path))
-            elif entry.is_symlink() and entry.is_dir():
-                if not any(w.startswith(path + "/") for w in wanted):
-                    found.append(path)
-            elif path not in wanted:
-                found.append(path)
-    return found
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

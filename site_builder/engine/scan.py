@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from site_builder.config import SiteConfig
-from site_builder.engine.publish import previous_site, strays
+from site_builder.engine.publish import previous_site
+from site_builder.engine.strays import strays, walked
 from site_builder.errors import ContentError, SiteBuilderError
 
 RACY = "racy"
@@ -172,14 +173,16 @@ class OutputCheck:
     previous site holds beyond the last build's files (its strays, which a staged publish
     drops from it).
 
-    Stat'ing 12,000 files takes a tenth of a second of a quick build and walking the kept
-    site's 14,000 folders more, so a forked child does both from the state file while this
-    process plans and renders: the stats first (the stale stage waits for them), the
-    strays after (only a staged publish waits for them). The engine starts it once the scan
-    found something to do: a build with nothing to do pays for neither. Where there is no fork (or in watch
-    mode, whose threads make forking unwise) the stats are taken here when asked, and the
-    publisher walks the kept site itself. The kept site is written by builds alone, under
-    the build lock, so nothing lands in it between the child's walk and the publish.
+    Stat'ing 12,000 files takes a tenth of a second of a quick build (157,000 files at
+    100,000 articles: a second), so a forked child does it from the state file while this
+    process scans, plans and renders: the stats first (the stale stage waits for them),
+    the strays after (only a staged publish waits for them: the answer of the walk after
+    the last swap, strays.walk_later, else a walk of its own). The engine starts it before
+    the scan; a build with nothing to do ends it unread (a fork: about a millisecond).
+    Where there is no fork (or in watch mode, whose threads make forking unwise) the stats
+    are taken here when asked, and the publisher finds the strays itself. The kept site is
+    written by builds alone, under the build lock, so nothing lands in it between the
+    child's answer and the publish.
     """
 
     def __init__(self, state: Path | None, output: Path, fork: bool, trust: bool = False):
@@ -216,11 +219,14 @@ class OutputCheck:
         db = sqlite3.connect(f"file:{self.state}?mode=ro", uri=True)
         try:
             rows = db.execute("SELECT path, size, mtime FROM outputs").fetchall()
+            row = db.execute("SELECT value FROM meta WHERE name = 'publisher'").fetchone()
         finally:
             db.close()
+        publisher = json.loads(row[0]) if row else None
+        walk = publisher.get("walk") if isinstance(publisher, dict) else None
         out.write(json.dumps(self.look(rows)).encode() + b"\n")
         out.flush()
-        out.write(json.dumps(self.kept_strays({row[0] for row in rows})).encode() + b"\n")
+        out.write(json.dumps(self.kept_strays({row[0] for row in rows}, walk)).encode() + b"\n")
 
     def look(self, rows: list[tuple[str, int, int]]) -> list[list[str]]:
         """[files not as left, files with one link] among these (path, size, mtime)."""
@@ -237,12 +243,16 @@ class OutputCheck:
                 single.append(path)
         return [changed, single]
 
-    def kept_strays(self, files: set[str]) -> tuple[int, list[str]] | None:
-        """(inode, strays) of the kept previous site, if there is one and it held still."""
+    def kept_strays(self, files: set[str], walk: str | None) -> tuple[int, list[str]] | None:
+        """(inode, strays) of the kept previous site, if there is one and it held still: as
+        the walk after its swap (`walk`, strays.walk_later) found them, else walked here."""
         kept = previous_site(Path(self.output))
         try:
             before = kept.lstat()
-            found = strays(str(kept), files) if stat.S_ISDIR(before.st_mode) else None
+            found = None
+            if stat.S_ISDIR(before.st_mode):
+                found = walked(self.state.parent, walk) if self.state else None
+                found = strays(str(kept), files) if found is None else found
             after = kept.lstat().st_ino
         except OSError:
             return None
