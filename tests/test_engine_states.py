@@ -79,6 +79,7 @@ class Newsroom(RuleBasedStateMachine):
         self.clock = Clock()
         self.articles: dict[int, dict] = {}  # n -> fields and its file
         self.serial = 0
+        self.drops = 0  # files and folders dropped into out-build/
         self.watcher = Engine(
             self.config("out-watch", ".cache-watch"),
             now=self.clock,
@@ -198,6 +199,20 @@ class Newsroom(RuleBasedStateMachine):
         a = self.pick(data)
         a["body"] = body
         self.save(a)
+
+    @rule(where=st.sampled_from(["", "articles/", "tags/x/"]), empty=st.booleans())
+    def drop_into_output(self, where, empty):
+        """Someone drops a file or an empty folder into the built output/, and a static file
+        changes (a build that writes nothing leaves output/ as it is): the drop goes, and
+        no later build brings it back from the kept previous site (engine/strays.py)."""
+        self.drops += 1
+        dropped = self.root / "out-build" / where / f"dropped-{self.drops}"
+        dropped.parent.mkdir(parents=True, exist_ok=True)
+        if empty:
+            dropped.mkdir()
+        else:
+            dropped.write_text("not ours", encoding="utf-8")
+        self.write(self.root / "static" / "notice.txt", f"Notice {self.drops}")
 
     @precondition(lambda self: self.articles)
     @rule(data=st.data(), title=WORDS)
