@@ -12,13 +12,14 @@ Two ways, one rule (every file written to a temporary name, then renamed into pl
   not two) is not used: the staging folder is filled from output/ by hard links instead.
   Whatever else the previous site holds (a file someone dropped into output/ before it was
   swapped aside, an empty or linked folder: its `strays`) is dropped from the staging
-  folder too, or it would be published again. Those are found by the output check's forked
-  child (scan.OutputCheck), which walks the kept site while this process renders; only
-  where no child ran does the publisher walk it here. There is no race with the walk: the
-  kept site is hidden and written by builds alone, under the build lock; a file dropped
-  into output/ during a build is swapped into the kept site and found by the next build's
-  child. (Someone writing into `.<output>.previous` by hand while a build runs is not
-  guarded against, as no changed file there is.)
+  folder too, or it would be published again. Those are found by a walk of the kept site
+  in a process of its own, started right after the swap that kept it (strays.py); the
+  next build's output check takes its answer, and only where there is none does a build
+  walk the folder itself. There is no race with the walk: the kept site is hidden and
+  written by builds alone, under the build lock, and a build waits for the walk before it
+  touches the folder; a file dropped into output/ during a build is swapped into the kept
+  site and found by the walk after that swap. (Someone writing into `.<output>.previous`
+  by hand is not guarded against, as no changed file there is.)
 - in place (`watch`/`serve`): deleted files first, then each changed file renamed over the
   old one, where the server sees it at once.
 
