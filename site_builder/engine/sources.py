@@ -46,6 +46,7 @@ class Changes:
     whole: bool = False  # the plan must be the whole site's (a picture changed)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
     markdown: list[str] = field(default_factory=list)  # *.markdown files (full scans only)
+    seal: str | None = None  # of every stamp a full scan found (scan.seal), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,24 +162,28 @@ def scan_and_load(
     """Which content files changed, read again; all their errors kept together. Each
     batch of files read is saved as it comes (save_fresh; `known_briefs`: watch's memo)."""
     targeted = _targeted(config, changed)
-    known = store.stamps()
-    pictures = None
+    pictures = seal = None
+    sealed = False  # the stamps are those the last full scan stored, every one
     if targeted is None:
         found = scan.content(config)
+        seal = scan.seal(found.stamps, scanned_at)
+        sealed = seal is not None and seal == store.meta("stamps_seal")
+        known = {} if sealed else store.stamps()
         gone = set(known) - set(found.stamps)
         # A picture beside an article changed: its variants and the pages showing it.
         stamps = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
         racy = any(s == scan.RACY for _, s in stamps)
         pictures = None if racy else digest([json.dumps(stamps)])
     else:
+        known = store.stamps()
         found = scan.paths(config, targeted)
         gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
     for error in found.skipped:
         log.warning("%s", error)
-    todo = scan.changed(found.stamps, known)
+    todo = [] if sealed else scan.changed(found.stamps, known)
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
-    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown)
+    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown, seal=seal)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = changes.whole = True
     briefs = store.source_briefs(old)
@@ -322,6 +327,10 @@ def save_sources(
     store.restamp((path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items())
     if changes.pictures is not None:
         store.set_meta(pictures=changes.pictures)
+    # Stored, every stamp is now the scan's (unless it looked at some files only: no seal).
+    # A file that did not load keeps no stamp, but then the build fails and keeps nothing.
+    if changes.seal != store.meta("stamps_seal"):
+        store.set_meta(stamps_seal=changes.seal)
     if briefs is not None:
         for path in changes.gone:
             briefs.pop(path, None)
