@@ -51,11 +51,17 @@ def changed(
     return sorted((path, value) for path, value in stamps.items() if known.get(path) != text(value))
 
 
+def seals(found: Found, scanned_at: int) -> dict[str, str | None]:
+    """Each folder of content/'s stamps (Found.tops) as one digest, kept with them: the next
+    full scan compares file by file only the folders whose seal is not the one kept (at
+    100,000 files, reading every stored stamp and comparing each took 0.15 s; marshal and
+    a hash take a tenth of that), so a story edited in gulf/ reads gulf/'s stamps alone."""
+    return {top: seal(stamps, scanned_at) for top, stamps in found.tops.items()}
+
+
 def seal(stamps: dict[str, tuple[int, int, int, int]], scanned_at: int) -> str | None:
-    """A full scan's stamps as one digest, kept with them: the next full scan that finds
-    the same seal has nothing to compare file by file (at 100,000 files, reading the stored
-    stamps and comparing each took 0.15 s; marshal and a hash take a tenth of that). None
-    when a stamp is racy (`stored`): that file is to be read again, whatever its stamp."""
+    """Stamps as one digest; None when a stamp is racy (`stored`): that file is to be read
+    again, whatever its stamp."""
     values = stamps.values()
     if values and (
         DANGLING in values
@@ -80,6 +86,8 @@ class Found:
     """Content files with their stamps, and what could not be read as one."""
 
     stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    # a full scan's stamps by the folder of content/ they are in ("" for content/ itself)
+    tops: dict[str, dict[str, tuple[int, int, int, int]]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
     pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
     markdown: list[str] = field(default_factory=list)  # *.markdown, not read (a full scan's)
@@ -96,6 +104,7 @@ def content(config: SiteConfig) -> Found:
         )
     found = Found()
     todo = [str(root)]
+    start = len(os.path.join(str(root), ""))
     while todo:  # the one loop every build runs over every file: kept tight
         folder = todo.pop()
         try:  # stat'ed by name in the open folder: the kernel walks no path (~8 % quicker)
@@ -104,16 +113,27 @@ def content(config: SiteConfig) -> Found:
             raise ContentError(
                 f"cannot read folder: {exc.strerror}", config.shown(Path(folder))
             ) from None
+        prefix = os.path.join(folder, "")
+        into = found.tops.setdefault(prefix[start:].partition(os.sep)[0], {})
         try:
-            _folder(config, found, os.path.join(folder, ""), fd, todo)
+            _folder(config, found, prefix, fd, todo, into)
         finally:
             os.close(fd)
+    for stamps in found.tops.values():
+        found.stamps.update(stamps)
     return found
 
 
-def _folder(config: SiteConfig, found: Found, prefix: str, fd: int, todo: list[str]) -> None:
-    """One folder's content files and pictures stamped, its folders added to `todo`."""
-    stamps = found.stamps
+def top_folder(config: SiteConfig, top: str) -> str:
+    """The path every content file below a folder of content/ (Found.tops) starts with."""
+    return os.path.join(str(config.content_dir), top, "")
+
+
+def _folder(
+    config: SiteConfig, found: Found, prefix: str, fd: int, todo: list[str], stamps: dict
+) -> None:
+    """One folder's content files (into `stamps`) and pictures stamped, its folders added
+    to `todo`."""
     try:
         entries = list(os.scandir(fd))
     except OSError as exc:
@@ -126,12 +146,12 @@ def _folder(config: SiteConfig, found: Found, prefix: str, fd: int, todo: list[s
             try:
                 st = os.stat(name, dir_fd=fd)
             except OSError:
-                _add(config, found, prefix + name)
+                _add(config, found, prefix + name, stamps)
                 continue
             if st.st_mode & 0o170000 == 0o100000:  # a regular file
                 stamps[prefix + name] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             else:
-                _add(config, found, prefix + name)
+                _add(config, found, prefix + name, stamps)
             continue
         if name.endswith(".markdown"):  # build.py names them: they are not read
             found.markdown.append(prefix + name)
@@ -153,12 +173,13 @@ def paths(config: SiteConfig, changed: list[Path]) -> Found:
     return found
 
 
-def _add(config: SiteConfig, found: Found, path: str) -> None:
+def _add(config: SiteConfig, found: Found, path: str, stamps: dict | None = None) -> None:
+    stamps = found.stamps if stamps is None else stamps
     try:
         st = os.stat(path)
     except OSError:
         if os.path.islink(path):  # dangling or looping: the loader reports it
-            found.stamps[path] = DANGLING
+            stamps[path] = DANGLING
         return  # deleted while we looked: as if it were never there
     if not stat.S_ISREG(st.st_mode):
         found.skipped.append(
@@ -168,7 +189,7 @@ def _add(config: SiteConfig, found: Found, path: str) -> None:
             )
         )
         return
-    found.stamps[path] = stamp(st)
+    stamps[path] = stamp(st)
 
 
 def files(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:

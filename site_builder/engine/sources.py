@@ -46,7 +46,7 @@ class Changes:
     whole: bool = False  # the plan must be the whole site's (a picture changed)
     errors: list[SiteBuilderError] = field(default_factory=list)  # in path order
     markdown: list[str] = field(default_factory=list)  # *.markdown files (full scans only)
-    seal: str | None = None  # of every stamp a full scan found (scan.seal), else None
+    seals: dict[str, str | None] | None = None  # a full scan's, by folder (scan.seals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,28 +162,27 @@ def scan_and_load(
     """Which content files changed, read again; all their errors kept together. Each
     batch of files read is saved as it comes (save_fresh; `known_briefs`: watch's memo)."""
     targeted = _targeted(config, changed)
-    pictures = seal = None
-    sealed = False  # the stamps are those the last full scan stored, every one
+    pictures = seals = None
     if targeted is None:
         found = scan.content(config)
-        seal = scan.seal(found.stamps, scanned_at)
-        sealed = seal is not None and seal == store.meta("stamps_seal")
-        known = {} if sealed else store.stamps()
-        gone = set(known) - set(found.stamps)
+        seals = scan.seals(found, scanned_at)
+        known, stamps = _unsealed(config, store, found, seals)
+        gone = set(known) - set(stamps)
         # A picture beside an article changed: its variants and the pages showing it.
-        stamps = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
-        racy = any(s == scan.RACY for _, s in stamps)
-        pictures = None if racy else digest([json.dumps(stamps)])
+        shots = sorted((p, scan.stored(s, scanned_at)) for p, s in found.pictures.items())
+        racy = any(s == scan.RACY for _, s in shots)
+        pictures = None if racy else digest([json.dumps(shots)])
     else:
         known = store.stamps()
         found = scan.paths(config, targeted)
-        gone = {str(p) for p in targeted if str(p) in known and str(p) not in found.stamps}
+        stamps = found.stamps
+        gone = {str(p) for p in targeted if str(p) in known and str(p) not in stamps}
     for error in found.skipped:
         log.warning("%s", error)
-    todo = [] if sealed else scan.changed(found.stamps, known)
+    todo = scan.changed(stamps, known)
     old = {row.path: row for row in store.sources(p for p, _ in todo if p in known)}
     hashes = {path: row.hash for path, row in old.items()}
-    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown, seal=seal)
+    changes = Changes(gone=gone, pictures=pictures, markdown=found.markdown, seals=seals)
     if targeted is None and (pictures is None or pictures != store.meta("pictures")):
         changes.cards = changes.whole = True
     briefs = store.source_briefs(old)
@@ -209,6 +208,28 @@ def scan_and_load(
     if changes.gone or changes.errors:
         changes.cards = True
     return changes
+
+
+def _unsealed(
+    config: SiteConfig, store: Store, found: scan.Found, seals: dict[str, str | None]
+) -> tuple[dict[str, str], dict[str, tuple]]:
+    """The stored stamps and the scan's of the folders of content/ whose seal is not the
+    one the last full scan kept (scan.seals): every other folder's files are as stored."""
+    kept = store.meta("stamps_seals") or {}
+    every = seals.keys() | kept.keys()
+    unsealed = [top for top in every if seals.get(top) is None or seals[top] != kept.get(top)]
+    if len(unsealed) == len(every):
+        return store.stamps(), found.stamps  # (one read of them all is quicker)
+    known: dict[str, str] = {}
+    stamps: dict[str, tuple] = {}
+    for top in unsealed:
+        folder = scan.top_folder(config, top)
+        below = store.stamps_below(folder)
+        if not top:  # content/ itself: its own files, not its folders'
+            below = {p: s for p, s in below.items() if os.sep not in p[len(folder) :]}
+        known.update(below)
+        stamps.update(found.tops.get(top, {}))
+    return known, stamps
 
 
 def _compare(
@@ -327,10 +348,10 @@ def save_sources(
     store.restamp((path, scan.stored(stamp, scanned_at)) for path, stamp in changes.restamp.items())
     if changes.pictures is not None:
         store.set_meta(pictures=changes.pictures)
-    # Stored, every stamp is now the scan's (unless it looked at some files only: no seal).
+    # Stored, every stamp is now the scan's (unless it looked at some files only: no seals).
     # A file that did not load keeps no stamp, but then the build fails and keeps nothing.
-    if changes.seal != store.meta("stamps_seal"):
-        store.set_meta(stamps_seal=changes.seal)
+    if changes.seals != store.meta("stamps_seals"):
+        store.set_meta(stamps_seals=changes.seals)
     if briefs is not None:
         for path in changes.gone:
             briefs.pop(path, None)

@@ -238,6 +238,13 @@ class Store:
         """Content file -> its stamp as stored (scan.text, or "racy")."""
         return dict(self.db.execute("SELECT path, stamp FROM sources").fetchall())
 
+    def stamps_below(self, folder: str) -> dict[str, str]:
+        """The stamps of the content files whose path starts with `folder` (by the key's
+        index: SQLite compares text by its UTF-8 bytes, and no character sorts after
+        U+10FFFF)."""
+        query = "SELECT path, stamp FROM sources WHERE path >= ? AND path < ?"
+        return dict(self.db.execute(query, (folder, folder + "\U0010ffff")).fetchall())
+
     def reader(self) -> Store:
         """This store for a forked worker: SQLite connections must not cross a fork."""
         if self.path is None or self.pid == os.getpid():
