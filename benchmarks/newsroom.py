@@ -141,13 +141,18 @@ class Tool:
         return run(self.build_command, self.site, self.env)
 
     def settle(self) -> None:
-        """Our build leaves a walk of the site it swapped aside running (engine/strays.py:
-        about 1.2 s at 100,000 articles, at nice 10): a timed command starts after it, as
-        an editor's next save would, not beside it. Hugo leaves nothing running."""
-        lock = self.site / ".cache" / "site_builder" / "kept-site-strays.json.lock"
-        if self.name == "ours" and lock.exists():
-            with lock.open("rb") as held:
-                fcntl.flock(held, fcntl.LOCK_SH)
+        if self.name == "ours":  # Hugo leaves nothing running
+            walk_ended(self.site)
+
+
+def walk_ended(site: Path) -> None:
+    """Our build leaves a walk of the site it swapped aside running (engine/strays.py:
+    about 1.2 s at 100,000 articles, at nice 10): a timed command starts after it, as an
+    editor's next save would, not beside it. Waits on the walk's lock (strays.WALKING)."""
+    lock = site / ".cache" / "site_builder" / "kept-site-strays.json.lock"
+    if lock.exists():
+        with lock.open("rb") as held:
+            fcntl.flock(held, fcntl.LOCK_SH)
 
     def clean(self) -> None:
         for name in self.clean_paths:

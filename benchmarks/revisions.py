@@ -20,13 +20,14 @@ Use it on a copy of a benchmark site: it edits the site's content.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from newsroom import walk_ended
 
 # `site-builder build -q` with the state key the site's state holds.
 PINNED = """
@@ -65,14 +66,6 @@ def edit(site: Path, step: str) -> None:
         story.unlink(missing_ok=True)
 
 
-def settle(site: Path) -> None:
-    """Wait for the walk of the kept site the last build started, if it runs."""
-    lock = site / ".cache" / "site_builder" / "kept-site-strays.json.lock"
-    if lock.exists():
-        with lock.open("rb") as held:
-            fcntl.flock(held, fcntl.LOCK_SH)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a site built by newsroom.py (its ours/ folder)")
@@ -87,7 +80,7 @@ def main() -> None:
         for repo, times in got.items():
             for run in range(args.size):
                 edit(args.site, steps[run % len(steps)])
-                settle(args.site)
+                walk_ended(args.site)
                 started = time.perf_counter()
                 command = [sys.executable, "-c", PINNED, str(repo), str(args.site)]
                 subprocess.run(command, check=True)

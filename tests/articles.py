@@ -23,7 +23,7 @@ def load_articles(
     found = scan.content(config)
     errors: list[SiteBuilderError] = []
     articles: list[Article] = []
-    for path in sorted(found.stamps):
+    for path in sorted(p for stamps in found.tops.values() for p in stamps):
         try:
             articles.append(load_file(config, Path(path)))
         except ErrorList as exc:

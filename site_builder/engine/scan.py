@@ -85,8 +85,8 @@ def stored(value: tuple, scanned_at: int) -> str:
 class Found:
     """Content files with their stamps, and what could not be read as one."""
 
-    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
-    # a full scan's stamps by the folder of content/ they are in ("" for content/ itself)
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # `paths`'
+    # `content`'s, by the folder of content/ they are in ("" for content/ itself)
     tops: dict[str, dict[str, tuple[int, int, int, int]]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
     pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
@@ -119,8 +119,6 @@ def content(config: SiteConfig) -> Found:
             _folder(config, found, prefix, fd, todo, into)
         finally:
             os.close(fd)
-    for stamps in found.tops.values():
-        found.stamps.update(stamps)
     return found
 
 

@@ -218,17 +218,16 @@ def _unsealed(
     kept = store.meta("stamps_seals") or {}
     every = seals.keys() | kept.keys()
     unsealed = [top for top in every if seals.get(top) is None or seals[top] != kept.get(top)]
+    stamps = {p: s for top in unsealed for p, s in found.tops.get(top, {}).items()}
     if len(unsealed) == len(every):
-        return store.stamps(), found.stamps  # (one read of them all is quicker)
+        return store.stamps(), stamps  # (one read of them all is quicker)
     known: dict[str, str] = {}
-    stamps: dict[str, tuple] = {}
     for top in unsealed:
         folder = scan.top_folder(config, top)
         below = store.stamps_below(folder)
         if not top:  # content/ itself: its own files, not its folders'
             below = {p: s for p, s in below.items() if os.sep not in p[len(folder) :]}
         known.update(below)
-        stamps.update(found.tops.get(top, {}))
     return known, stamps
 
 
