@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 from site_builder import __version__
@@ -438,8 +440,26 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
+def command() -> None:
+    """The `site-builder` command and `python -m site_builder`: main(), then out of the
+    process without taking the interpreter down object by object, which a build of
+    100,000 stories leaves 0.1 s of (its memory goes back to the system all the same).
+    Only once everything is written: the state committed, no thread but this one left
+    (watch's and serve's observers have stopped), the logs and the streams flushed."""
+    code = main()
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a reader gone, a stream closed: let Python report it
+        raise SystemExit(code) from None
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `site-builder` and `python -m site_builder`."""
+    """What the command runs, in this process: its exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.verbose and args.quiet:  # one before the command, the other after it
