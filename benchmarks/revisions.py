@@ -39,9 +39,11 @@ key = json.loads(db.execute("SELECT value FROM meta WHERE name='key'").fetchone(
 db.close()
 from site_builder.engine import pipeline
 pipeline.state_key = lambda: key
-from site_builder.cli import main
+from site_builder import cli
 os.chdir(site)
-sys.exit(main(["build", "-q"]))
+sys.argv[1:] = ["build", "-q"]
+# As `site-builder` runs it: revisions before cli.command ran main() and exited.
+getattr(cli, "command", lambda: sys.exit(cli.main()))()
 """
 
 STORY = "zz-revisions-story.md"
