@@ -8,7 +8,7 @@ import json
 import pytest
 
 from site_builder.engine.planning import Probe
-from site_builder.engine.store import ArticleRow, BriefRow, OutputRow, Source, SourceRow, Stored
+from site_builder.engine.store import ArticleRow, OutputRow, Source, SourceRow, Stored
 from site_builder.feeds.sitemap import NewsPlace, SitemapEntry, SitemapShard
 from site_builder.model import Translation, dump, load
 from site_builder.render import outputs as o
@@ -121,7 +121,6 @@ RECORDS = [
     o.ExtraReads(),
     Source("/c/a.md", "1 2 3 4", "h", "a", "c", "f", "[]", "{}", "body"),
     SourceRow("/c/a.md", "racy", "h", "a", "c"),
-    BriefRow("/c/a.md", "a", "c", "f"),
     ArticleRow("a", "c", "f", "{}"),
     Stored("fp", "", "h", 10, 123456789),
     OutputRow("index.html", "[]", Stored("fp", '[["a"], false]', "h", 10, 1)),

@@ -19,7 +19,7 @@ from site_builder.atomic import write_atomic
 from site_builder.config import SiteConfig
 from site_builder.content import curation, imageref, loader
 from site_builder.engine import replan, scan
-from site_builder.engine.articles import ArticleCache, Digests
+from site_builder.engine.articles import ArticleCache
 from site_builder.engine.keys import config_digest, hash_bytes
 from site_builder.engine.memo import Known, Memo
 from site_builder.engine.sources import Changes, regular_bytes
@@ -354,12 +354,10 @@ class Planner:
         if memo.briefs is None:  # else save_sources brought it up to date
             rows, briefs = self.store.briefs()
             memo.briefs = {
-                row.path: Known(Brief(values), row.card, row.full)
-                for row, values in zip(rows, json.loads(briefs))
+                path: Known(card, full, Brief(values))
+                for (path, card, full), values in zip(rows, json.loads(briefs))
             }
-        self.cache.digests.update(
-            (k.brief.id, Digests(k.card, k.full)) for k in memo.briefs.values()
-        )
+        self.cache.digests.update((k.brief.id, k) for k in memo.briefs.values())
         return [memo.briefs[path].brief for path in sorted(memo.briefs)]  # in path order
 
     def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:

@@ -377,6 +377,6 @@ def save_fresh(
     )
     if briefs is not None:
         for path, f in changes.fresh.items():
-            briefs[path] = Known(Brief(json.loads(f.read.brief)), f.read.card, f.read.full)
+            briefs[path] = Known(f.read.card, f.read.full, Brief(json.loads(f.read.brief)))
     changes.parsed += len(changes.fresh)
     changes.fresh.clear()
