@@ -22,7 +22,13 @@ from conftest import run_cli
 
 from site_builder.config import SiteConfig
 from site_builder.engine import publish, search
-from site_builder.engine.publish import MARKER, Publisher, check_replaceable, previous_site
+from site_builder.engine.publish import (
+    MARKER,
+    Publisher,
+    SiteFiles,
+    check_replaceable,
+    previous_site,
+)
 from site_builder.errors import SiteBuilderError
 
 
@@ -44,7 +50,9 @@ def publish_site(
 ) -> Publisher:
     """One staged publish of `site` (path -> bytes) where `changed` differ from output/."""
     publisher = Publisher(config, state)
-    publisher.staged(set(site), {p: site[p] for p in changed}, set(removed), shared, keep)
+    publisher.staged(
+        SiteFiles(set(site)), {p: site[p] for p in changed}, set(removed), shared, keep
+    )
     return publisher
 
 
@@ -147,7 +155,7 @@ def test_a_failed_publish_leaves_output_as_it_was_and_no_staging_folder(config):
     bad = {**v2, "c.html/inside.html": b"x"}  # c.html is a file: no folder can be made there
     publisher = Publisher(config, two.state())
     with pytest.raises(OSError):
-        publisher.staged(set(bad), {"c.html/inside.html": b"x"}, set(), True)
+        publisher.staged(SiteFiles(set(bad)), {"c.html/inside.html": b"x"}, set(), True)
     assert files(config.output_dir) == before
     assert publisher.previous is None  # the kept site was used up: not trusted next time
     assert not [n for n in os.listdir(config.output_dir.parent) if ".staging-" in n]

@@ -20,7 +20,7 @@ from test_publish_strays import edit_body
 
 from site_builder.config import SiteConfig
 from site_builder.engine import publish
-from site_builder.engine.publish import MARKER, Publisher, Spool, previous_site
+from site_builder.engine.publish import MARKER, Publisher, SiteFiles, Spool, previous_site
 from site_builder.errors import SiteBuilderError
 
 
@@ -102,7 +102,7 @@ def test_a_fresh_staging_folder_from_a_spool_holds_exactly_the_site(config):
     spool.open()
     for n, (path, data) in enumerate(sorted(changed.items())):
         spool.add(path, spool.write(n, data))
-    Publisher(config, None).staged(set(new), spool, set(), shared=False)
+    Publisher(config, None).staged(SiteFiles(set(new)), spool, set(), shared=False)
     spool.close()
     assert files(config.output_dir) == {**new, MARKER: publish.MARKER_TEXT}
     kept = previous_site(config.output_dir)

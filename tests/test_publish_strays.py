@@ -14,7 +14,8 @@ from test_publish import first_two
 
 from site_builder.config import SiteConfig, load_config
 from site_builder.engine.pipeline import Engine
-from site_builder.engine.publish import Publisher, previous_site
+from site_builder.engine.publish import Publisher, SiteFiles, previous_site
+from site_builder.engine.store import Store
 from site_builder.engine.strays import WALKED, walk_later, walked
 
 
@@ -87,6 +88,11 @@ def test_a_body_edit_walks_the_kept_site_in_no_process_of_the_build(tmp_path, mo
         return scandir(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "scandir", watched)
+
+    def every_path(store):
+        raise AssertionError("a body edit read every output's path")
+
+    monkeypatch.setattr(Store, "output_paths", every_path)
     edit_body(site, 1)
     engine = Engine(load_config(site / "site.toml", root=site))  # as `build` runs it
     try:
@@ -94,7 +100,9 @@ def test_a_body_edit_walks_the_kept_site_in_no_process_of_the_build(tmp_path, mo
         walk = engine.store.meta("publisher")["walk"]
     finally:
         engine.close()
-    assert walked(site / ".cache/site_builder", walk) is not None  # waits for this build's walk
+    # This build's walk (waited for), against the files the state has: the folder it
+    # swapped aside has none beyond them but the marker (which the publisher puts back).
+    assert walked(site / ".cache/site_builder", walk) == [".site_builder"]
     listed = [line.split(" ", 1) for line in log.read_text("utf-8").splitlines()]
     assert {pid for pid, _ in listed} - {str(builder)} != set()  # this build's own walk
     assert len({pid for pid, _ in listed}) == 1, "walked by the build or its check"
@@ -129,10 +137,10 @@ def test_a_walk_answers_for_its_own_swap_only(tmp_path):
     (kept / "a/page.html").write_bytes(b"a")
     (kept / "a/stray.txt").write_bytes(b"theirs")
     (kept / "empty").mkdir()
-    first = walk_later(tmp_path, kept, {"a/page.html"})
+    first = walk_later(tmp_path, kept, lambda: {"a/page.html"})
     assert first is not None
     assert sorted(walked(tmp_path, first) or ()) == ["a/stray.txt", "empty"]
-    second = walk_later(tmp_path, kept, {"a/page.html", "a/stray.txt"})
+    second = walk_later(tmp_path, kept, lambda: {"a/page.html", "a/stray.txt"})
     assert walked(tmp_path, first) is None
     assert walked(tmp_path, second) == ["empty"]
     assert walked(tmp_path, None) is None
@@ -144,5 +152,5 @@ def test_strays_found_in_another_kept_folder_are_not_used(tmp_path):
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output", cache_dir=tmp_path / "c")
     v2, two = first_two(config)
     (previous_site(config.output_dir) / "CNAME").write_text("example.org", encoding="ascii")
-    Publisher(config, two.state()).staged(set(v2), {}, set(), True, seen=(1, set()))
+    Publisher(config, two.state()).staged(SiteFiles(set(v2)), {}, set(), True, seen=(1, set()))
     assert not (config.output_dir / "CNAME").exists()

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.config import SiteConfig, load_config
 from site_builder.engine.build import build_site
-from site_builder.engine.publish import Publisher
+from site_builder.engine.publish import Publisher, SiteFiles
 from site_builder.errors import SiteBuilderError, TemplateError
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
@@ -61,7 +61,7 @@ def test_publishing_refuses_paths_outside_the_output_folder(tmp_path):
     victim = str(tmp_path / "victim.txt")
     for bad in ("../evil.html", "a/../../evil.html", victim):
         with pytest.raises(SiteBuilderError, match="outside the output folder"):
-            Publisher(config, None).staged({bad}, {bad: b"x"}, set(), False)
+            Publisher(config, None).staged(SiteFiles({bad}), {bad: b"x"}, set(), False)
     assert not (tmp_path / "evil.html").exists() and os.listdir(tmp_path) == []
 
 
@@ -74,7 +74,9 @@ def test_publishing_swaps_in_and_cleans_folders_of_killed_builds(tmp_path):
     stale.mkdir()
     config = SiteConfig(root=tmp_path, output_dir=tmp_path / "output")
     publisher = Publisher(config, None)
-    publisher.staged({"new.html", "feeds.opml"}, {"new.html": b"new"}, {"index.html"}, False)
+    publisher.staged(
+        SiteFiles({"new.html", "feeds.opml"}), {"new.html": b"new"}, {"index.html"}, False
+    )
     assert sorted(os.listdir(tmp_path)) == [".output.previous", "output"]
     assert sorted(os.listdir(tmp_path / "output")) == [".site_builder", "feeds.opml", "new.html"]
     assert (tmp_path / "output/feeds.opml").stat().st_nlink == 2  # linked, kept as it was

@@ -55,7 +55,9 @@ class Planned:
 
     outputs: list[Output]
     previous: dict[str, Stored]  # of every output for a full plan, else of those looked at
-    files: set[str] = field(default_factory=set)  # every file of the last build
+    # Every file of the last build; None: not read, the plan kept the last one's outputs
+    # and so publishes the same files (stages.StoredFiles asks the state for a few).
+    files: set[str] | None = field(default_factory=set)
     removed: set[str] = field(default_factory=set)  # by a plan from the change
     kept: bool = False  # every output is the plan entry the store has (the last plan's)
 
@@ -308,7 +310,7 @@ class Planner:
         paths = self.store.body_readers(bodies | cards) | self.store.card_readers(cards)
         paths |= self.store.of_kinds(kinds)
         outputs = list(replan.stored(self.store, paths).values())
-        return Planned(outputs, self.store.outputs(paths), self.store.output_paths(), kept=True)
+        return Planned(outputs, self.store.outputs(paths), None, kept=True)
 
     def _answers(self) -> Answers:
         """Related articles as the last plan found them: the memo's, else the store's if

@@ -35,7 +35,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from site_builder import urls
@@ -151,6 +151,27 @@ def _put(changed: Mapping[str, bytes], path: str, target: Path | str) -> None:
             raise write_error(target, exc) from None
 
 
+class SiteFiles:
+    """The files of the site a staged publish puts in place, as it asks for them: which of
+    a few paths are among them (the files it brings up to date), or every one (a new
+    folder, a walk of the kept site)."""
+
+    def __init__(self, files: set[str]):
+        self.files = files
+
+    def among(self, paths: Iterable[str]) -> set[str]:
+        return self.files.intersection(paths)
+
+    def every(self) -> set[str]:
+        return self.files
+
+    def reader(self) -> Callable[[], Collection[str]]:
+        """How the walk after the swap, a process of its own, gets every file: any later
+        build's files will do (the kept site differs from any of them only in files
+        that build changes or removes, and the next staged publish goes over those)."""
+        return self.every
+
+
 class Publisher:
     """Keeps output/ equal to the latest build's files."""
 
@@ -168,7 +189,7 @@ class Publisher:
 
     def staged(
         self,
-        site: Iterable[str],
+        site: SiteFiles,
         changed: Mapping[str, bytes],
         removed: set[str],
         shared: bool,
@@ -186,7 +207,6 @@ class Publisher:
         _remove_stale(parent, self.output.name, changed)
         previous = self._previous() if shared else None
         staging = parent / f".{self.output.name}.staging-{os.getpid()}"
-        site = set(site)
         try:
             try:
                 self._fill(staging, previous, site, changed, removed, seen)
@@ -206,7 +226,7 @@ class Publisher:
         if kept is not None:
             self.lag = set(changed) | removed
             self.previous = [kept.lstat().st_ino, self.output.lstat().st_ino]
-            self.walk = walk_later(self.config.cache_dir, kept, site)
+            self.walk = walk_later(self.config.cache_dir, kept, site.reader())
         else:
             self.previous, self.lag, self.walk = None, set(), None
 
@@ -214,7 +234,7 @@ class Publisher:
         self,
         staging: Path,
         previous: Path | None,
-        site: set[str],
+        site: SiteFiles,
         changed: Mapping[str, bytes],
         removed: set[str],
         seen: tuple[int, set[str]] | None = None,
@@ -224,21 +244,21 @@ class Publisher:
             found = self._strays(previous, site, seen)  # before the rename: a walk may run
             previous.rename(staging)  # killed from here on, it is a stale staging folder
             todo = self.lag | set(changed) | removed | found
-            _update(staging, self.output, sorted(todo), site, changed)
+            _update(staging, self.output, sorted(todo), site.among(todo), changed)
         else:
             shutil.rmtree(previous_site(self.output), ignore_errors=True)
             staging.mkdir()
-            _fill_new(staging, self.output, site, changed)
+            _fill_new(staging, self.output, site.every(), changed)
         _keep_placeholders(staging, self.output)
 
-    def _strays(self, kept: Path, site: set[str], seen: tuple[int, set[str]] | None) -> set[str]:
+    def _strays(self, kept: Path, site: SiteFiles, seen: tuple[int, set[str]] | None) -> set[str]:
         """What the kept site holds beyond the site: as the build's check found it, else as
         the walk after its swap found it, else (no check ran, or it found another folder;
         no walk answered) walked here."""
         if seen is not None and self.previous is not None and seen[0] == self.previous[0]:
             return seen[1]
         found = walked(self.config.cache_dir, self.walk)
-        return set(found if found is not None else strays(str(kept), site))
+        return set(found if found is not None else strays(str(kept), site.every()))
 
     def in_place(self, changed: Mapping[str, bytes], removed: set[str]) -> None:
         """Replace changed files in output/ and delete removed ones (deleted first: once a
@@ -301,7 +321,8 @@ def _write_incoming(
 def _update(
     staging: Path, output: Path, todo: list[str], site: set[str], changed: Mapping[str, bytes]
 ) -> None:
-    """Bring a kept previous site (now the staging folder) to the new site for these paths.
+    """Bring a kept previous site (now the staging folder) to the new site for these paths
+    (`site`: those of them the site has).
     Its folders may be links someone put into output/ before it was swapped aside: a path
     through one is refused (the caller then fills a new folder), each folder looked at
     once (a resolve per file was a fifth of a whole-site update)."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from site_builder.config import SiteConfig
@@ -15,8 +17,8 @@ from site_builder.engine.articles import ArticleCache
 from site_builder.engine.keys import digest, hash_bytes
 from site_builder.engine.memo import Memo
 from site_builder.engine.planning import Planned
-from site_builder.engine.publish import Publisher, Spool
-from site_builder.engine.store import OutputRow, Store, Stored
+from site_builder.engine.publish import Publisher, SiteFiles, Spool
+from site_builder.engine.store import OutputRow, Store, Stored, committed_output_paths
 from site_builder.model import dump, load
 from site_builder.parallel import fork_map
 from site_builder.render.outputs import ExtraReads, Output
@@ -160,22 +162,27 @@ class Outputs:
         written, files removed). `full`: the plan is the whole site (else only some
         outputs were looked at)."""
         files, planned = self.planned.files, {o.file for o in self.planned.outputs}
-        site = planned if full else (files - self.planned.removed) | planned
-        removed = files - site
+        site: SiteFiles
+        if files is None:  # the last plan's outputs kept: the same files, as the state has
+            site, removed = StoredFiles(self.store), set()
+        else:
+            site = SiteFiles(planned if full else (files - self.planned.removed) | planned)
+            removed = files - site.files
         if not spool and not removed:
             return 0, removed
         publisher = Publisher(self.config, self.store.meta("publisher"))
         if self.in_place(in_place):
             publisher.in_place(spool, removed)
         else:
-            shared = not self.single & (site - publisher.lag - set(spool))
+            shared = not site.among(self.single - publisher.lag - set(spool))
             publisher.staged(site, spool, removed, shared, keep, check.strays())
         self.store.set_meta(publisher=publisher.state())
         return len(spool), removed
 
     def in_place(self, watching: bool) -> bool:
         """Whether watch's publish writes into output/ (a first build is staged)."""
-        return watching and bool(self.planned.files) and self.config.output_dir.is_dir()
+        files = self.planned.files
+        return watching and (files is None or bool(files)) and self.config.output_dir.is_dir()
 
     def commit(self, rendered: list[Rendered], removed: set[str], full: bool) -> None:
         """Remember each rendered output: its plan entry, fingerprint, reads and file (a
@@ -242,3 +249,32 @@ class Outputs:
             for file in removed:
                 memo.plan.pop(file, None)
             memo.counts = self.site.counts
+
+
+class StoredFiles(SiteFiles):
+    """The last build's files, as the state has them, for a plan that kept the last one's
+    outputs (a body, card or template edit): asked for a few at a time, read whole only
+    when needed, and by the walk after the swap from the state file in its own process
+    (100,000 articles: 137,000 paths, 0.1 s of every body edit)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.read: set[str] | None = None
+
+    def among(self, paths: Iterable[str]) -> set[str]:
+        return (
+            self.read.intersection(paths)
+            if self.read is not None
+            else self.store.outputs_among(paths)
+        )
+
+    def every(self) -> set[str]:
+        if self.read is None:
+            self.read = self.store.output_paths()
+        return self.read
+
+    def reader(self) -> Callable[[], Collection[str]]:
+        if self.store.path is None:  # a state in memory: read here, before the fork
+            files = self.every()
+            return lambda: files
+        return partial(committed_output_paths, self.store.path)

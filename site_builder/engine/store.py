@@ -280,6 +280,10 @@ class Store:
     def output_paths(self) -> set[str]:
         return {path for (path,) in self.db.execute("SELECT path FROM outputs")}
 
+    def outputs_among(self, paths: Iterable[str]) -> set[str]:
+        """Those of these files the last build made."""
+        return {path for (path,) in self._where("SELECT path FROM outputs", "path", paths)}
+
     def output_stamps(self) -> list[tuple[str, int, int]]:
         return self.db.execute("SELECT path, size, mtime FROM outputs").fetchall()
 
@@ -490,6 +494,16 @@ class Store:
         self.db.execute("DELETE FROM outputs")
         self.db.execute("DELETE FROM body_readers")
         self.db.execute("DELETE FROM card_readers")
+
+
+def committed_output_paths(path: Path) -> set[str]:
+    """Every file the last committed build made, read from the state file by a connection
+    of its own (for another process: a connection must not cross a fork)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {path for (path,) in db.execute("SELECT path FROM outputs")}
+    finally:
+        db.close()
 
 
 def discard(path: Path) -> None:

@@ -20,7 +20,8 @@ import gc
 import json
 import os
 import secrets
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 WALKED = "kept-site-strays.json"  # in the state folder: the walk after the last swap
@@ -54,9 +55,10 @@ def strays(site_folder: str, wanted: Collection[str]) -> list[str]:
     return found
 
 
-def walk_later(state_folder: Path, kept: Path, site: Collection[str]) -> str | None:
-    """Start the walk of the site just swapped aside (`kept`, against the `site` just
-    published) in a process of its own that outlives this one; return its token, None if
+def walk_later(state_folder: Path, kept: Path, site: Callable[[], Collection[str]]) -> str | None:
+    """Start the walk of the site just swapped aside (`kept`, against the files `site`
+    gives, called in the walk's process) in a process of its own that outlives this one;
+    return its token, None if
     none started (no fork here, or a walk of an earlier swap still running: the next
     build then walks the folder itself)."""
     if not hasattr(os, "fork"):
@@ -101,7 +103,9 @@ def _reap() -> None:
             _WALKS.remove(pid)
 
 
-def _walk(lock: int, result: Path, kept: Path, site: Collection[str], token: str) -> None:
+def _walk(
+    lock: int, result: Path, kept: Path, site: Callable[[], Collection[str]], token: str
+) -> None:
     """The detached walk: nothing of the build's held open (its build lock, a caller's
     pipes, which would wait for this process's end), the answer written whole or not at
     all, and only if the folder held still."""
@@ -114,14 +118,14 @@ def _walk(lock: int, result: Path, kept: Path, site: Collection[str], token: str
     os.closerange(lock + 1, 1 << 16)
     try:
         before = os.lstat(kept).st_ino
-        found = strays(str(kept), site)
+        found = strays(str(kept), site())
         if os.lstat(kept).st_ino == before:
             # (not write_atomic: tempfile takes a lock another thread of the build, which
             # this fork did not copy, may have held)
             temporary = result.with_name(f".{result.name}.{os.getpid()}")
             temporary.write_bytes(json.dumps({"token": token, "strays": found}).encode())
             os.replace(temporary, result)
-    except OSError:
+    except (OSError, sqlite3.Error):
         pass  # no answer: the next build walks the folder itself
 
 
