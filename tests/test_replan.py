@@ -13,6 +13,7 @@ import shutil
 
 import lxml.html
 import pytest
+import sitemapfiles
 from conftest import REPO
 from pictures import photo
 from test_buildcache import assert_same_as_clean, build, write
@@ -21,6 +22,7 @@ from test_incremental import article, tree
 from site_builder.config import load_config
 from site_builder.engine import stages
 from site_builder.engine.build import build_site
+from site_builder.render import sitemaps
 
 STORIES = 20  # gulf stories, three a page: six numbered pages of gulf/ and of the front
 
@@ -220,3 +222,62 @@ def test_a_preview_plans_whole_when_another_storys_label_changes_with_the_clock(
     assert "Scheduled for 20 January 2026, 08:00 UTC" in labels(page)  # its own
     assert_preview_same_as_clean(site, now=earlier)
     assert account.endswith("; full plan)")
+
+
+@pytest.fixture
+def small_sitemaps(monkeypatch):
+    """Article sitemaps of four stories, so that the test site's 24 fill six of them."""
+    monkeypatch.setattr(sitemaps, "SHARD_URLS", 4)
+
+
+def article_sitemaps(files: set[str]) -> set[str]:
+    return {f for f in files if f.startswith("sitemap-articles-")}
+
+
+def test_a_new_story_makes_only_the_article_sitemap_it_goes_in(site, looked_at, small_sitemaps):
+    """Article sitemaps list the oldest first: the full ones before the new, newest story
+    are neither made again nor looked at, and the index still names them."""
+    build(site)
+    assert len(article_sitemaps(looked_at[-1])) == 6
+    # After the bundled stories too (the newest of them is of 2026-11-26).
+    write(site / "content" / "gulf" / "article-21.md", story(21).replace("01-21", "11-27"))
+    assert build(site).endswith("(25 articles; from the change)")
+    assert article_sitemaps(looked_at[-1]) == {"sitemap-articles-7.xml"}
+    assert "sitemap.xml" in looked_at[-1]
+    assert_same_as_clean(site)
+    named = [p.name for p in sitemapfiles.shards(site / "output")]
+    assert [n for n in named if n.startswith("sitemap-articles-")] == [
+        f"sitemap-articles-{n}.xml" for n in range(1, 8)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "first"),
+    [
+        ("back-dated", 1),  # a new story older than every other: every sitemap moves
+        ("deleted", 2),  # article-5 (the 5th oldest of 24): from the 2nd sitemap on
+        ("edited", 2),  # article-5 retagged: its place stays, its sitemap's on are looked at
+        ("moved", 2),  # article-5 to another region: a new address in the same place
+        ("newest deleted", 6),  # the newest (bundled) story: only the last sitemap
+    ],
+)
+def test_a_changed_story_makes_the_article_sitemaps_from_its_own_on(
+    site, looked_at, small_sitemaps, change, first
+):
+    build(site)
+    gulf = site / "content" / "gulf"
+    if change == "back-dated":
+        write(gulf / "article-21.md", story(21, day=1).replace("T09:", "T01:"))
+    elif change == "deleted":
+        (gulf / "article-5.md").unlink()
+    elif change == "edited":
+        write(gulf / "article-5.md", story(5, tags="Test, Ports"))
+    elif change == "moved":
+        write(gulf / "article-5.md", story(5, region="middle-east"))
+    else:
+        newest = "intelligence-leaks-reveal-how-iran-gained-influence-over-iraq.md"
+        (site / "content" / "middle-east" / newest).unlink()
+    assert build(site).endswith("from the change)")
+    made = article_sitemaps(looked_at[-1])
+    assert min(int(f.split("-")[-1][:-4]) for f in made) == first, sorted(made)
+    assert_same_as_clean(site)

@@ -13,8 +13,9 @@ What a change to articles D reaches:
 - article pages: D's, their neighbours in time and in their region ("More from"), those
   whose related articles are found again (related.py), and every one that showed D;
 - the archive months D is and was in, the names' and months' index pages, the subscribe
-  page, corrections, the news sitemap, the OPML; and the sitemaps, made from the entries
-  the store kept with this plan's put in their place (sitemaps.py);
+  page, corrections, the news sitemap, the OPML; and the sitemaps: the pages' made from
+  the entries the store kept with this plan's put in their place, the articles' from the
+  first that holds D, now or before, on (they list the oldest first: sitemaps.py);
 - any other output that showed D is looked at as the store keeps it (its sitemap entry
   made again: a listing's lastmod is its newest story's).
 
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from site_builder import urls
 from site_builder.config import SiteConfig
 from site_builder.engine.store import Store, Stored
-from site_builder.feeds.sitemap import SitemapEntry
+from site_builder.feeds.sitemap import SitemapEntry, SitemapShard
 from site_builder.model import Brief, load
 from site_builder.render import plan
 from site_builder.render.front import MORE
@@ -59,15 +60,24 @@ from site_builder.render.outputs import (
     ListingData,
     Output,
     Picture,
+    SitemapIndexData,
 )
 from site_builder.render.pictures import pictures_shown
 from site_builder.render.scope import Scope
-from site_builder.render.sitemaps import entry_dates, page_entries, sitemaps, story_entries
+from site_builder.render.sitemaps import (
+    INDEX,
+    entry_dates,
+    page_entries,
+    shard_size,
+    sitemaps_after,
+    story_entries,
+)
 
 # Kinds of output that may show a changed article and be planned from the change.
 PLANNED = {"listing", "article", "archive", "corrections", "news-sitemap", "page", *FEED_KINDS}
 FEEDS = ("feed.xml", "atom.xml", "feed.json")
 FAMILY = re.compile(r"(.*?)(?:page/(\d+)/)?(?:feed\.xml|atom\.xml|feed\.json)?")
+ARTICLE_SHARD = re.compile(r"sitemap-articles-(\d+)\.xml")
 
 
 @dataclass
@@ -243,9 +253,13 @@ def sitemap_outputs(
     pages: Sequence[Brief],
     shown: dict,
     warm: Kept | None = None,
-) -> list[Output]:
+    change: tuple[set[str], dict[str, Output]] = (set(), {}),
+) -> tuple[list[Output], list[str]]:
     """The sitemaps: the pages' entries the store kept, less those removed and those this
-    plan made again, with this plan's; every article's. `warm`: given `published` last."""
+    plan made again, with this plan's; the articles' from the first article sitemap the
+    change reaches (`change`: the changed articles' ids, and what showed them). Returns
+    them and the files of the article sitemaps kept as they are. `warm`: given
+    `published` last."""
     dates = entry_dates(published, pages, warm)
     newest = dates[published[0].id] if published else None
     kept: dict[str, SitemapEntry] = {}
@@ -263,7 +277,49 @@ def sitemap_outputs(
         kept.pop(output.path, None)
     fresh = {e.path: e for e in page_entries(planned, dates, newest, shown)}
     entries = sorted({**kept, **fresh}.values(), key=lambda e: e.path)
-    return sitemaps([("", entries, story_entries(published, dates, shown, warm))])
+    size = shard_size()
+    same = _same_shards(store, published, *change, size)
+    newer = published[: max(0, len(published) - len(same) * size)]
+    stories = story_entries(newer, dates, shown)
+    return sitemaps_after(entries, stories, same, size), [s.path for s in same]
+
+
+def _same_shards(
+    store: Store,
+    published: Sequence[Brief],
+    dirty: set[str],
+    readers: dict[str, Output],
+    size: int,
+) -> list[SitemapShard]:
+    """The index entries of the article sitemaps that hold the same stories as the last
+    build's: those before the first that holds a changed article, now or before (by its
+    page's old address), all full. Article sitemaps list the oldest first, so a story
+    added, moved in time or deleted changes only the sitemaps from its own on: an added
+    story, the newest, only the last (100,000 stories: 10 sitemaps' entries not made)."""
+    count = len(published)
+    first = count // size  # the sitemap a story added after every other one goes in
+    for at, article in enumerate(published):
+        if article.id in dirty:
+            first = min(first, (count - 1 - at) // size)
+    old = [o.path for o in readers.values() if o.kind == "article" and dirty.intersection(o.full)]
+    if old and first:
+        specs = store.specs_under("sitemap-articles-")
+        for path in old:
+            needle = json.dumps(path)
+            held = [_shard_number(f) for f, spec in specs.items() if needle in spec]
+            # (in none: not listed as a story before, so nothing is known of its place)
+            first = min([first, *(n - 1 for n in held if n is not None)] if held else [0])
+    index = stored(store, [INDEX]).get(INDEX)
+    shards = index.data.shards if index and isinstance(index.data, SitemapIndexData) else ()
+    same = [s for s in shards if (_shard_number(s.path) or first + 1) <= first]
+    numbers = [_shard_number(s.path) for s in same]
+    return same if numbers == list(range(1, first + 1)) else []
+
+
+def _shard_number(path: str) -> int | None:
+    """The number of an article sitemap, from its file name; None for any other file."""
+    match = ARTICLE_SHARD.fullmatch(path)
+    return int(match[1]) if match else None
 
 
 def looked_at(
@@ -292,8 +348,8 @@ def looked_at(
     # ones': a listing's lastmod is its newest story's, which may be one of them.
     shown = pictures_shown(published, pictures)
     made = [*planned, *(o for o in looked if o.file not in every)]
-    maps = sitemap_outputs(store, made, gone, published, pages, shown, warm)
-    kept = {o.file for o in maps}
+    maps, same = sitemap_outputs(store, made, gone, published, pages, shown, warm, (dirty, readers))
+    kept = {o.file for o in maps} | set(same)
     gone.update((f, "sitemap") for f in store.kinds_under("sitemap-") if f not in kept)
     looked += maps
     return looked, gone

@@ -83,32 +83,14 @@ def _lastmod(article: Listed) -> str:
     return w3c_datetime(article.updated or article.date)
 
 
-def _story(article: Listed) -> SitemapEntry:
-    """An article page's entry without its picture."""
-    return SitemapEntry(article.url_path, _lastmod(article), None)
-
-
 def story_entries(
-    articles: Sequence[Listed],
-    dates: dict[str, str | None],
-    shown: dict[str, ShownPicture],
-    kept: Kept | None = None,
+    articles: Sequence[Listed], dates: dict[str, str | None], shown: dict[str, ShownPicture]
 ) -> tuple[SitemapEntry, ...]:
-    """Every article page's entry, oldest first; `kept`: given `articles` last (kept.py)."""
-    if kept is not None:
-        plain = kept.each("story", _story)
-        return tuple(
-            SitemapEntry(a.url_path, dates[a.id], shown[a.id].largest.path)
-            if a.id in shown
-            else plain[a.id]
-            for a in reversed(articles)
-        )
-    entries = []
-    for article in reversed(articles):
-        picture = shown.get(article.id)
-        lead = picture.largest.path if picture else None
-        entries.append(SitemapEntry(article.url_path, dates[article.id], lead))
-    return tuple(entries)
+    """The article pages' entries, oldest first (`articles`: newest first)."""
+    return tuple(
+        SitemapEntry(a.url_path, dates[a.id], shown[a.id].largest.path if a.id in shown else None)
+        for a in reversed(articles)
+    )
 
 
 def sitemaps(
@@ -124,16 +106,40 @@ def sitemaps(
         stem = f"sitemap-{label}-" if label else "sitemap-"
         out += _shards(f"{stem}pages", pages, size)
         out += _shards(f"{stem}articles", stories, size)
-    index = tuple(SitemapShard(o.path, _newest(o.data_as(SitemapData).pages)) for o in out)
-    out.append(Output(INDEX, "sitemap-index", SitemapIndexData(index)))
+    out.append(Output(INDEX, "sitemap-index", SitemapIndexData(tuple(map(_index_entry, out)))))
     return out
 
 
-def _shards(stem: str, entries: Sequence[SitemapEntry], size: int) -> list[Output]:
-    """`entries` in files of `size`: stem-1.xml holds the first."""
+def shard_size() -> int:
+    """URLs an article sitemap holds (the tests fill sitemaps with few)."""
+    return SHARD_URLS
+
+
+def sitemaps_after(
+    pages: Sequence[SitemapEntry],
+    stories: Sequence[SitemapEntry],
+    kept: Sequence[SitemapShard],
+    size: int | None = None,
+) -> list[Output]:
+    """The sitemaps of a site in one language whose first article sitemaps are as the last
+    build left them (`kept`: their index entries, in order): the pages' sitemaps, the
+    article sitemaps after those (`stories`: their entries, oldest first), then the index."""
+    size = size or SHARD_URLS
+    out = _shards("sitemap-pages", pages, size)
+    made = _shards("sitemap-articles", stories, size, first=len(kept) + 1)
+    index = [_index_entry(o) for o in out] + list(kept) + [_index_entry(o) for o in made]
+    return [*out, *made, Output(INDEX, "sitemap-index", SitemapIndexData(tuple(index)))]
+
+
+def _index_entry(sitemap: Output) -> SitemapShard:
+    return SitemapShard(sitemap.path, _newest(sitemap.data_as(SitemapData).pages))
+
+
+def _shards(stem: str, entries: Sequence[SitemapEntry], size: int, first: int = 1) -> list[Output]:
+    """`entries` in files of `size`: stem-{first}.xml holds the first."""
     return [
         Output(f"{stem}-{number}.xml", "sitemap", SitemapData(tuple(entries[start : start + size])))
-        for number, start in enumerate(range(0, len(entries), size), start=1)
+        for number, start in enumerate(range(0, len(entries), size), start=first)
     ]
 
 
