@@ -157,13 +157,13 @@ class SiteFiles:
     folder, a walk of the kept site)."""
 
     def __init__(self, files: set[str]):
-        self.files = files
+        self._files = files
 
     def among(self, paths: Iterable[str]) -> set[str]:
-        return self.files.intersection(paths)
+        return self._files.intersection(paths)
 
     def every(self) -> set[str]:
-        return self.files
+        return self._files
 
     def reader(self) -> Callable[[], Collection[str]]:
         """How the walk after the swap, a process of its own, gets every file: any later

@@ -166,8 +166,8 @@ class Outputs:
         if files is None:  # the last plan's outputs kept: the same files, as the state has
             site, removed = StoredFiles(self.store), set()
         else:
-            site = SiteFiles(planned if full else (files - self.planned.removed) | planned)
-            removed = files - site.files
+            every = planned if full else (files - self.planned.removed) | planned
+            site, removed = SiteFiles(every), files - every
         if not spool and not removed:
             return 0, removed
         publisher = Publisher(self.config, self.store.meta("publisher"))
