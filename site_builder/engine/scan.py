@@ -16,7 +16,6 @@ import json
 import marshal
 import os
 import signal
-import sqlite3
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import IO, Any, BinaryIO
 
 from site_builder.config import SiteConfig
 from site_builder.engine.publish import previous_site
+from site_builder.engine.store import read_only
 from site_builder.engine.strays import strays, walked
 from site_builder.errors import ContentError, SiteBuilderError
 
@@ -85,8 +85,9 @@ def stored(value: tuple, scanned_at: int) -> str:
 class Found:
     """Content files with their stamps, and what could not be read as one."""
 
-    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # `paths`'
-    # `content`'s, by the folder of content/ they are in ("" for content/ itself)
+    # `paths`' stamps; `content`'s are in `tops`, by the folder of content/ they are in
+    # ("" for content/ itself)
+    stamps: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     tops: dict[str, dict[str, tuple[int, int, int, int]]] = field(default_factory=dict)
     skipped: list[SiteBuilderError] = field(default_factory=list)
     pictures: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # in bundles
@@ -254,12 +255,10 @@ class OutputCheck:
 
     def _answer(self, out: BinaryIO) -> None:
         """One line of JSON for `result`, then one for `strays`."""
-        db = sqlite3.connect(f"file:{self.state}?mode=ro", uri=True)
-        try:
+        assert self.state is not None  # forked only with a state file (__init__)
+        with read_only(self.state) as db:
             rows = db.execute("SELECT path, size, mtime FROM outputs").fetchall()
             row = db.execute("SELECT value FROM meta WHERE name = 'publisher'").fetchone()
-        finally:
-            db.close()
         publisher = json.loads(row[0]) if row else None
         walk = publisher.get("walk") if isinstance(publisher, dict) else None
         out.write(json.dumps(self.look(rows)).encode() + b"\n")

@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -229,11 +229,8 @@ class Store:
         return dict(self.db.execute("SELECT path, stamp FROM sources").fetchall())
 
     def stamps_below(self, folder: str) -> dict[str, str]:
-        """The stamps of the content files whose path starts with `folder` (by the key's
-        index: SQLite compares text by its UTF-8 bytes, and no character sorts after
-        U+10FFFF)."""
-        query = "SELECT path, stamp FROM sources WHERE path >= ? AND path < ?"
-        return dict(self.db.execute(query, (folder, folder + "\U0010ffff")).fetchall())
+        """The stamps of the content files whose path starts with `folder`."""
+        return self._under("stamp", folder, "sources")
 
     def reader(self) -> Store:
         """This store for a forked worker: SQLite connections must not cross a fork."""
@@ -316,10 +313,11 @@ class Store:
         """Every output's file that starts with `prefix`, its plan entry not read."""
         return list(self._under("path", prefix))
 
-    def _under(self, column: str, prefix: str) -> dict[str, str]:
-        """File -> `column` of the outputs whose file starts with `prefix`: a range of the
-        primary key, not a scan."""
-        query = f"SELECT path, {column} FROM outputs WHERE path >= ? AND path < ?"
+    def _under(self, column: str, prefix: str, table: str = "outputs") -> dict[str, str]:
+        """Path -> `column` of the rows of `table` whose path starts with `prefix`: a range
+        of the primary key, not a scan (SQLite compares text by its UTF-8 bytes, and no
+        character sorts after U+10FFFF)."""
+        query = f"SELECT path, {column} FROM {table} WHERE path >= ? AND path < ?"
         return dict(self.db.execute(query, (prefix, prefix + "\U0010ffff")).fetchall())
 
     def count_readers(self) -> set[str]:
@@ -496,14 +494,21 @@ class Store:
         self.db.execute("DELETE FROM card_readers")
 
 
-def committed_output_paths(path: Path) -> set[str]:
-    """Every file the last committed build made, read from the state file by a connection
-    of its own (for another process: a connection must not cross a fork)."""
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """The state file as the last committed build left it, by a connection of its own:
+    for another process (a build's connection must not cross a fork)."""
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return {path for (path,) in db.execute("SELECT path FROM outputs")}
+        yield db
     finally:
         db.close()
+
+
+def committed_output_paths(path: Path) -> set[str]:
+    """Every file the last committed build made (read_only)."""
+    with read_only(path) as db:
+        return {file for (file,) in db.execute("SELECT path FROM outputs")}
 
 
 def discard(path: Path) -> None:

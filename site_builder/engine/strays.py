@@ -58,9 +58,8 @@ def strays(site_folder: str, wanted: Collection[str]) -> list[str]:
 def walk_later(state_folder: Path, kept: Path, site: Callable[[], Collection[str]]) -> str | None:
     """Start the walk of the site just swapped aside (`kept`, against the files `site`
     gives, called in the walk's process) in a process of its own that outlives this one;
-    return its token, None if
-    none started (no fork here, or a walk of an earlier swap still running: the next
-    build then walks the folder itself)."""
+    return its token, None if none started (no fork here, or a walk of an earlier swap
+    still running: the next build then walks the folder itself)."""
     if not hasattr(os, "fork"):
         return None
     _reap()
