@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO))
 
 import corpus  # noqa: E402
+import newsroom  # noqa: E402
 import pelican_compare  # noqa: E402
 
 DEFAULT_COMMAND = "{python} -m site_builder build --config {site}/site.toml"
@@ -260,9 +261,8 @@ def bench_size(plan: Plan, root: Path, n: int, seed: int) -> dict[str, Series]:
     prepare_site(root, plan.templates)
     log = root / "bench.log"
     log.write_text("")
-    # The build under test is the one in plan.source, whatever is installed; bytecode is
-    # cached as on a user's machine, even where this shell says PYTHONDONTWRITEBYTECODE.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # The build under test is the one in plan.source, whatever is installed.
+    env = newsroom.user_env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plan.source), env.get("PYTHONPATH")]))
     ours = our_argv(plan, root)
     pel_site = pel_argv = None

@@ -159,13 +159,25 @@ def walk_ended(site: Path) -> None:
             shutil.rmtree(self.site / name, ignore_errors=True)
 
 
+def user_env(code: Path | None = None) -> dict[str, str]:
+    """The environment of one of our timed commands: as on a user's machine, where the
+    installed package's bytecode is cached (pip compiles it at install; an editable install
+    writes it on first run), even where this shell sets PYTHONDONTWRITEBYTECODE. Timed runs
+    before 2026-12-07 inherited it and compiled all ~75 of our modules from source each
+    time (benchmarks/README.md, "Bytecode"). `code`: the tree on PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
 def ours(work: Path, python: str, code: Path) -> Tool:
     site = work / "ours"
     if not (site / "site.toml").exists():
         site.mkdir(parents=True, exist_ok=True)
         (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         shutil.copytree(code / "templates", site / "templates", dirs_exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(code)}
+    env = user_env(code)
     return Tool(
         "ours",
         site,

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from newsroom import walk_ended
+from newsroom import user_env, walk_ended
 
 # `site-builder build -q` with the state key the site's state holds.
 PINNED = """
@@ -85,7 +85,7 @@ def main() -> None:
                 walk_ended(args.site)
                 started = time.perf_counter()
                 command = [sys.executable, "-c", PINNED, str(repo), str(args.site)]
-                subprocess.run(command, check=True)
+                subprocess.run(command, check=True, env=user_env())
                 if run:
                     times.append(time.perf_counter() - started)
     for repo, times in got.items():
