@@ -121,7 +121,9 @@ def article_path(
 
 
 def to_json(article: Article) -> dict:
-    """The article as JSON-able values (the build state stores it so)."""
+    """The article as JSON-able values (the build state stores it so), but its file's path:
+    the state keeps that as the row's key, so a site copied to another folder (or its cache
+    restored by CI into another checkout) rewrites one column, not every card (`rebase`)."""
     return {
         "id": article.id,
         "title": article.title,
@@ -129,7 +131,6 @@ def to_json(article: Article) -> dict:
         "region": article.region,
         "slug": article.slug,
         "body": article.body,
-        "path": str(article.path),
         "updated": _when(article.updated) if article.updated else None,
         "countries": list(article.countries),
         "tags": list(article.tags),
@@ -159,8 +160,8 @@ def to_json(article: Article) -> dict:
     }
 
 
-def from_json(data: dict) -> Article:
-    """The article to_json() stored."""
+def from_json(data: dict, path: Path) -> Article:
+    """The article to_json() stored, from the file at `path`."""
     return Article(
         id=data["id"],
         title=data["title"],
@@ -168,7 +169,7 @@ def from_json(data: dict) -> Article:
         region=data["region"],
         slug=data["slug"],
         body=data["body"],
-        path=Path(data["path"]),
+        path=path,
         updated=_moment(data["updated"]) if data["updated"] else None,
         countries=tuple(data["countries"]),
         tags=tuple(data["tags"]),
@@ -239,7 +240,9 @@ class Brief:
         "url_path",
     )
 
-    def __init__(self, values: list):
+    def __init__(self, path: str, values: list):
+        """`values`: model.brief's, of the file at `path` (the state's key, as in to_json)."""
+        self._path = path
         (
             self.id,
             date,
@@ -248,7 +251,6 @@ class Brief:
             countries,
             self.slug,
             self.draft,
-            self._path,
             self.url_path,
             tags,
             authors,
@@ -291,7 +293,7 @@ Listed = Article | Brief
 
 
 def brief(article: Article) -> list:
-    """The Brief of an article, as JSON-able values."""
+    """The Brief of an article, as JSON-able values (but its path, as in to_json)."""
     return [
         article.id,
         _when(article.date),
@@ -300,7 +302,6 @@ def brief(article: Article) -> list:
         list(article.countries),
         article.slug,
         article.draft,
-        str(article.path),
         article.url_path,
         list(article.tags),
         list(article.authors),

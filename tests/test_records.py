@@ -121,7 +121,7 @@ RECORDS = [
     o.ExtraReads(),
     Source("/c/a.md", "1 2 3 4", "h", "a", "c", "f", "[]", "{}", "body"),
     SourceRow("/c/a.md", "racy", "h", "a", "c"),
-    ArticleRow("a", "c", "f", "{}"),
+    ArticleRow("a", "/site/content/a.md", "c", "f", "{}"),
     Stored("fp", "", "h", 10, 123456789),
     OutputRow("index.html", "[]", Stored("fp", '[["a"], false]', "h", 10, 1)),
     SitemapEntry("x/", None, None, TRANSLATIONS),

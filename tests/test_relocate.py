@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
+from pictures import photo
 
 from site_builder.config import load_config
 from site_builder.content.markup import MarkdownConverter
@@ -83,3 +84,30 @@ def test_a_copied_cache_without_output_converts_no_markdown(built, tmp_path, mon
         engine.close()
     assert said.startswith("0 parsed"), said
     assert files(moved / "output") == expected
+
+
+def test_a_copied_site_finds_its_stories_pictures_where_they_now_are(built, tmp_path):
+    # A bundle's picture is found beside its story's file: the state must give the story's
+    # new path, not the folder it was built in (removed here).
+    bundle = built / "content" / "middle-east" / "harbour"
+    bundle.mkdir()
+    (bundle / "harbour.jpg").write_bytes(photo(800, 533))
+    (bundle / "index.md").write_text(
+        "---\nid: urn:harbour\ntitle: Harbour reopens\ndate: 2026-02-11T06:00:00Z\n"
+        "region: middle-east\nimage:\n  url: harbour.jpg\n  caption: The harbour. (AFP)\n"
+        "  credit: AFP\nsummary: The harbour reopens.\n---\nThe harbour reopens.\n",
+        encoding="utf-8",
+    )
+    run_cli("build", cwd=built, check=True)
+    moved = copied(built, tmp_path / "checkout-b" / "site")
+    shutil.rmtree(built)
+    expected = files(moved / "output")
+    run_cli("build", cwd=moved, check=True)
+    assert files(moved / "output") == expected
+    # and a story retitled there is planned with the others as they now are
+    story = next((moved / "content" / "middle-east").glob("*.md"))
+    text = story.read_text(encoding="utf-8")
+    story.write_text(re.sub(r"(?m)^title: ", "title: Late news, ", text, count=1), encoding="utf-8")
+    run_cli("build", cwd=moved, check=True)
+    page = next((moved / "output" / "articles").rglob("harbour/index.html"))
+    assert "harbour-800.jpg" in page.read_text(encoding="utf-8")

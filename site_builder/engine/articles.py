@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from site_builder.config import SiteConfig
 from site_builder.engine.keys import digest
@@ -39,7 +40,7 @@ class ArticleCache:
         """These articles' cards and digests, from the store (those not loaded yet)."""
         for row in self.store.articles(set(ids) - set(self.articles)):
             self.digests[row.id] = Digests(row.card, row.full)
-            self.articles[row.id] = from_json(json.loads(row.article))
+            self.articles[row.id] = from_json(json.loads(row.article), Path(row.path))
 
     def load_bodies(self, ids: set[str]) -> None:
         """These articles whole: their cards given their bodies."""

@@ -356,7 +356,7 @@ class Planner:
         if memo.briefs is None:  # else save_sources brought it up to date
             rows, briefs = self.store.briefs()
             memo.briefs = {
-                path: Known(card, full, Brief(values))
+                path: Known(card, full, Brief(path, values))
                 for (path, card, full), values in zip(rows, json.loads(briefs))
             }
         self.cache.digests.update((k.brief.id, k) for k in memo.briefs.values())

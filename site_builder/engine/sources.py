@@ -252,7 +252,7 @@ def _compare(
         changes.cards = True
     elif before.card == new.card:
         changes.bodies.add(new.id)
-    elif brief_before == new.brief and Brief(json.loads(new.brief)).kind == "article":
+    elif brief_before == new.brief and Brief(path, json.loads(new.brief)).kind == "article":
         changes.retitled.add(new.id)  # a page's title is in every page's menu: not here
     else:
         changes.cards = True
@@ -325,7 +325,9 @@ def _read_once(config: SiteConfig, path: str) -> Read | list[SiteBuilderError]:
         return [exc]
     body = article.body
     card_json = json.dumps(to_json(article) | {"body": ""}, ensure_ascii=False)
-    card = digest([card_json])
+    # The file's path is in its card's digest, as a picture's relative address depends on
+    # it, though not in the JSON kept (to_json).
+    card = digest([path, card_json])
     return Read(
         hash_bytes(data),
         article.id,
@@ -377,6 +379,6 @@ def save_fresh(
     )
     if briefs is not None:
         for path, f in changes.fresh.items():
-            briefs[path] = Known(f.read.card, f.read.full, Brief(json.loads(f.read.brief)))
+            briefs[path] = Known(f.read.card, f.read.full, Brief(path, json.loads(f.read.brief)))
     changes.parsed += len(changes.fresh)
     changes.fresh.clear()

@@ -114,6 +114,7 @@ class SourceRow:
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
     id: str
+    path: str  # its content file
     card: str
     full: str
     article: str  # the card as JSON
@@ -256,7 +257,8 @@ class Store:
     def articles(self, ids: Iterable[str]) -> list[ArticleRow]:
         """These articles' digests and cards."""
         query = (
-            "SELECT s.id, s.card, s.full, a.article FROM sources s JOIN articles a ON a.id = s.id"
+            "SELECT s.id, s.path, s.card, s.full, a.article "
+            "FROM sources s JOIN articles a ON a.id = s.id"
         )
         return [ArticleRow(*row) for row in self._where(query, "s.id", ids)]
 
@@ -467,21 +469,14 @@ class Store:
 
     def rebase(self, old: str, new: str) -> None:
         """The content folder moved from `old` to `new` (the site copied, or its cache
-        restored into another checkout): the content files' keys and the paths in their
-        stored records follow it, so the next build reads on from this state."""
-        esc_old, esc_new = (json.dumps(f + os.sep, ensure_ascii=False)[:-1] for f in (old, new))
+        restored into another checkout): the content files' keys follow it, so the next
+        build reads on from this state. The stored cards and briefs hold no path (model.to_json)."""
         self.begin()
         try:
             self.db.execute(
                 "UPDATE sources SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ?",
                 (new + os.sep, len(old) + 2, len(old) + 1, old + os.sep),
             )
-            # A JSON string that starts with the old folder: only a path can (a quote
-            # inside a value is escaped, so '"/old/' never starts anywhere else).
-            for table, column in (("sources", "brief"), ("articles", "article")):
-                self.db.execute(
-                    f"UPDATE {table} SET {column} = replace({column}, ?, ?)", (esc_old, esc_new)
-                )
             self.commit()
         except BaseException:
             self.rollback()
