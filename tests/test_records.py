@@ -126,7 +126,7 @@ RECORDS = [
     OutputRow("index.html", "[]", Stored("fp", '[["a"], false]', "h", 10, 1)),
     SitemapEntry("x/", None, None, TRANSLATIONS),
     NewsPlace("", "en"),
-    Probe("1 2 3 4", 800, 600, "PNG"),
+    Probe("1 2 3 4", "d1g35t", 800, 600, "PNG"),
     Translation("en", "articles/a/"),
 ]
 

@@ -118,6 +118,11 @@ class SiteConfig:
         """The region with this slug, or None."""
         return next((r for r in self.regions if r.slug == slug), None)
 
+    def file_at(self, name: str) -> Path:
+        """A file of the site by the name the plan gives it: relative to the site's folder
+        (engine/planning.py), so that a site copied elsewhere plans the same entries."""
+        return self.root / name
+
     def shown(self, path: Path) -> Path:
         """The path as a user reads it in a message: relative to the site root where possible."""
         try:

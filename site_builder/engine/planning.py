@@ -41,9 +41,11 @@ DRIFT = 50  # articles changed since the indexes were dumped, at least, before a
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """What the state keeps of a picture file's header, valid while its stamp is this."""
+    """What the state keeps of a picture file's header and bytes, valid while its stamp is
+    this."""
 
     stamp: str
+    digest: str  # of its bytes
     width: int
     height: int
     format: str
@@ -97,8 +99,9 @@ class Planner:
         self._site_wide(self._counts(published), pages)
         # A static file by its bytes, not its stamp: one saved again as it was (or the
         # site copied) is the same file, and the plan entry stays what a clean build makes.
+        site = site_folder(config)
         static = {
-            path: StaticData(str(source), hash_bytes(regular_bytes(source)))
+            path: StaticData(os.path.relpath(source, site), hash_bytes(regular_bytes(source)))
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
@@ -364,8 +367,8 @@ class Planner:
 
     def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
-        is, its stamp and its size, read from its header only when its stamp moved."""
-        config = self.config
+        is, the digest of its bytes and its size, read only when its stamp moved."""
+        config, site = self.config, site_folder(self.config)
         probes = {
             key: load(Probe, value) for key, value in (self.store.meta("probes") or {}).items()
         }
@@ -398,7 +401,12 @@ class Planner:
                 continue
             seen[key] = probe
             found[article.id] = Picture(
-                key, stamp, ref.static_path, probe.width, probe.height, probe.format
+                os.path.relpath(ref.path, site),
+                probe.digest,
+                ref.static_path,
+                probe.width,
+                probe.height,
+                probe.format,
             )
         self.store.set_meta(probes={key: dump(probe) for key, probe in seen.items()})
         if errors:
@@ -407,11 +415,19 @@ class Planner:
 
 
 def _probe(path: Path, stamp: str) -> Probe:
-    """A picture's size and format, read from its header."""
+    """A picture's size and format, read from its header, and its bytes' digest."""
     from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
 
     width, height, kind = images.probe(path)
-    return Probe(stamp, width, height, kind)
+    return Probe(stamp, hash_bytes(regular_bytes(path)), width, height, kind)
+
+
+def site_folder(config: SiteConfig) -> str:
+    """The site's folder, resolved: the plan names the files it copies or reads (static
+    files, pictures) relative to it (SiteConfig.file_at), not by where the site is now, so
+    a site copied elsewhere, or its cache restored by CI into another checkout, plans the
+    same entries and renders nothing again."""
+    return str(config.root.resolve())
 
 
 def scheduled_of(shown: Sequence[Brief], now: dt.datetime) -> list[str]:
@@ -460,7 +476,7 @@ def _clash(
 
     def made_by(output: Output) -> str:
         if isinstance(output.data, StaticData):
-            return str(config.shown(Path(output.data.source)))
+            return str(config.shown(config.file_at(output.data.source)))
         if _is_content(output):
             return str(config.shown(paths[output.full[0]]))
         return f"the site's own {output.kind} file"

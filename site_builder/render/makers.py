@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from site_builder import urls
 from site_builder.config import SiteConfig
@@ -52,7 +51,7 @@ def _feed_picture(config: SiteConfig, shown: ShownPicture) -> EntryPicture:
     from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
 
     largest = shown.largest
-    length = images.process(Path(shown.source), config.cache_dir).fallback.size
+    length = images.process(config.file_at(shown.source), config.cache_dir).fallback.size
     return EntryPicture(
         urls.absolute(config, largest.path), largest.mime, length, largest.width, largest.height
     )
@@ -65,7 +64,7 @@ def _picture(
     from site_builder.content import images  # Pillow: ~15 ms that a site without pictures skips
 
     data = output.data_as(PictureFileData)
-    picture = images.process(Path(data.source), config.cache_dir)
+    picture = images.process(config.file_at(data.source), config.cache_dir)
     variant = next(v for v in picture.variants if v.width == data.width and v.format == data.format)
     return variant.path.read_bytes()
 
@@ -115,7 +114,7 @@ def _robots(
 def _static(
     config: SiteConfig, output: Output, articles: Articles, html: Mapping[str, str]
 ) -> bytes:
-    return assets.read(Path(output.data_as(StaticData).source))
+    return assets.read(config.file_at(output.data_as(StaticData).source))
 
 
 MAKERS: dict[str, Maker] = {

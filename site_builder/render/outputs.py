@@ -38,8 +38,8 @@ D = TypeVar("D")
 class Picture:
     """An article's lead picture, a file of the site: the engine finds and measures it."""
 
-    source: str  # the file, resolved
-    stamp: str  # its stamp (scan.text): the variants change when it does
+    source: str  # the file, relative to the site's folder (SiteConfig.file_at)
+    digest: str  # of its bytes: the variants change when it does
     static_path: str  # below static/, when it came from there ('' in a bundle)
     width: int  # upright
     height: int
@@ -59,11 +59,11 @@ class Variant:
 
 @dataclass(frozen=True, slots=True)
 class ShownPicture:
-    """A picture as pages, feeds and the sitemap show it: its source and stamp, its size
+    """A picture as pages, feeds and the sitemap show it: its source and digest, its size
     and format, and its variant files, WebP first and smallest first."""
 
     source: str
-    stamp: str
+    digest: str
     width: int
     height: int
     format: str
@@ -245,8 +245,8 @@ class NewsData:
 
 @dataclass(frozen=True, slots=True)
 class StaticData:
-    source: str  # the file
-    digest: str  # of its stamp
+    source: str  # the file, relative to the site's folder (SiteConfig.file_at)
+    digest: str  # of its bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +256,10 @@ class RedirectData:
 
 @dataclass(frozen=True, slots=True)
 class PictureFileData:
-    """One variant file of a picture: made from the source at this stamp."""
+    """One variant file of a picture: made from the source with these bytes."""
 
     source: str
-    stamp: str
+    digest: str
     width: int
     format: str
 

@@ -44,7 +44,7 @@ def pictures_shown(
             )
         )
         shown[article.id] = ShownPicture(
-            picture.source, picture.stamp, picture.width, picture.height, picture.format, files
+            picture.source, picture.digest, picture.width, picture.height, picture.format, files
         )
     return shown
 
@@ -74,6 +74,8 @@ def picture_files(shown: dict[str, ShownPicture], taken: set[str]) -> list[Outpu
         for variant in picture.files:
             if variant.path not in seen:
                 seen.add(variant.path)
-                data = PictureFileData(picture.source, picture.stamp, variant.width, variant.format)
+                data = PictureFileData(
+                    picture.source, picture.digest, variant.width, variant.format
+                )
                 out.append(Output(variant.path, "picture", data))
     return out
