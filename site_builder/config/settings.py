@@ -119,8 +119,8 @@ class SiteConfig:
         return next((r for r in self.regions if r.slug == slug), None)
 
     def file_at(self, name: str) -> Path:
-        """A file of the site by the name the plan gives it: relative to the site's folder
-        (engine/planning.py), so that a site copied elsewhere plans the same entries."""
+        """A file by the name the plan gives it (engine/planning.py, site_names): relative
+        to the site's folder, or absolute."""
         return self.root / name
 
     def shown(self, path: Path) -> Path:

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -99,9 +99,9 @@ class Planner:
         self._site_wide(self._counts(published), pages)
         # A static file by its bytes, not its stamp: one saved again as it was (or the
         # site copied) is the same file, and the plan entry stays what a clean build makes.
-        site = site_folder(config)
+        name = site_names(config)
         static = {
-            path: StaticData(os.path.relpath(source, site), hash_bytes(regular_bytes(source)))
+            path: StaticData(name(source), hash_bytes(regular_bytes(source)))
             for path, source in assets.static_sources(config).items()
         }
         pictures = self._pictures(published)
@@ -368,7 +368,7 @@ class Planner:
     def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
         is, the digest of its bytes and its size, read only when its stamp moved."""
-        config, site = self.config, site_folder(self.config)
+        config, name = self.config, site_names(self.config)
         probes = {
             key: load(Probe, value) for key, value in (self.store.meta("probes") or {}).items()
         }
@@ -401,7 +401,7 @@ class Planner:
                 continue
             seen[key] = probe
             found[article.id] = Picture(
-                os.path.relpath(ref.path, site),
+                name(ref.path),
                 probe.digest,
                 ref.static_path,
                 probe.width,
@@ -422,12 +422,19 @@ def _probe(path: Path, stamp: str) -> Probe:
     return Probe(stamp, hash_bytes(regular_bytes(path)), width, height, kind)
 
 
-def site_folder(config: SiteConfig) -> str:
-    """The site's folder, resolved: the plan names the files it copies or reads (static
-    files, pictures) relative to it (SiteConfig.file_at), not by where the site is now, so
-    a site copied elsewhere, or its cache restored by CI into another checkout, plans the
-    same entries and renders nothing again."""
-    return str(config.root.resolve())
+def site_names(config: SiteConfig) -> Callable[[Path], str]:
+    """How the plan names a file it copies or reads (a static file, a picture), resolved:
+    one in the site's folder relative to it, so a site copied elsewhere, or its cache
+    restored by CI into another checkout, plans the same entries and renders nothing
+    again; one outside it (the theme's, in the installed package) by its absolute path.
+    SiteConfig.file_at finds either."""
+    inside = str(config.root.resolve()) + os.sep
+
+    def name(path: Path) -> str:
+        text = str(path)  # resolved, as `inside` is: a prefix is a folder's
+        return text[len(inside) :] if text.startswith(inside) else text
+
+    return name
 
 
 def scheduled_of(shown: Sequence[Brief], now: dt.datetime) -> list[str]:

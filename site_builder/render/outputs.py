@@ -38,7 +38,7 @@ D = TypeVar("D")
 class Picture:
     """An article's lead picture, a file of the site: the engine finds and measures it."""
 
-    source: str  # the file, relative to the site's folder (SiteConfig.file_at)
+    source: str  # the file, as planning.site_names names it (SiteConfig.file_at)
     digest: str  # of its bytes: the variants change when it does
     static_path: str  # below static/, when it came from there ('' in a bundle)
     width: int  # upright
@@ -245,7 +245,7 @@ class NewsData:
 
 @dataclass(frozen=True, slots=True)
 class StaticData:
-    source: str  # the file, relative to the site's folder (SiteConfig.file_at)
+    source: str  # the file, as planning.site_names names it (SiteConfig.file_at)
     digest: str  # of its bytes
 
 
