@@ -144,6 +144,10 @@ class Tool:
         if self.name == "ours":  # Hugo leaves nothing running
             walk_ended(self.site)
 
+    def clean(self) -> None:
+        for name in self.clean_paths:
+            shutil.rmtree(self.site / name, ignore_errors=True)
+
 
 def walk_ended(site: Path) -> None:
     """Our build leaves a walk of the site it swapped aside running (engine/strays.py:
@@ -153,10 +157,6 @@ def walk_ended(site: Path) -> None:
     if lock.exists():
         with lock.open("rb") as held:
             fcntl.flock(held, fcntl.LOCK_SH)
-
-    def clean(self) -> None:
-        for name in self.clean_paths:
-            shutil.rmtree(self.site / name, ignore_errors=True)
 
 
 def user_env(code: Path | None = None) -> dict[str, str]:
