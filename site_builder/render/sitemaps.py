@@ -119,12 +119,12 @@ def sitemaps_after(
     pages: Sequence[SitemapEntry],
     stories: Sequence[SitemapEntry],
     kept: Sequence[SitemapShard],
-    size: int | None = None,
+    size: int,
 ) -> list[Output]:
     """The sitemaps of a site in one language whose first article sitemaps are as the last
     build left them (`kept`: their index entries, in order): the pages' sitemaps, the
-    article sitemaps after those (`stories`: their entries, oldest first), then the index."""
-    size = size or SHARD_URLS
+    article sitemaps after those (`stories`: their entries, oldest first), then the index;
+    `size`: URLs a sitemap (shard_size)."""
     out = _shards("sitemap-pages", pages, size)
     made = _shards("sitemap-articles", stories, size, first=len(kept) + 1)
     index = [_index_entry(o) for o in out] + list(kept) + [_index_entry(o) for o in made]
