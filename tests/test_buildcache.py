@@ -20,6 +20,7 @@ from site_builder.config import load_config
 from site_builder.engine.build import build_site
 from site_builder.engine.pipeline import Engine
 from site_builder.engine.publish import previous_site
+from site_builder.engine.store import READER_INDEXES, READERS
 
 
 @pytest.fixture
@@ -366,3 +367,49 @@ def test_an_upgrade_of_babel_is_a_new_state(tmp_path, monkeypatch):
     (fake / "babel-2.14.0.dist-info").rename(fake / "babel-99.0.dist-info")
     assert "babel==99.0" in keys.library_versions()
     assert keys.library_versions() != before
+
+
+def reader_state(site) -> tuple[list, list]:
+    """The reader tables' rows, and their indexes as SQLite has them."""
+    db = sqlite3.connect(site / ".cache" / "site_builder" / "state.sqlite3")
+    try:
+        rows = [sorted(db.execute(f"SELECT id, path FROM {t}")) for t in READERS]
+        query = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN (?, ?)"
+        return rows, sorted(sql for (sql,) in db.execute(query, READERS))
+    finally:
+        db.close()
+
+
+def test_a_first_build_files_its_readers_unindexed_and_indexes_them_after(site):
+    """A first build puts the reader tables' rows in with no index to keep up to date, and
+    makes the indexes once (Store.readers_in_bulk): the rows are those a later build keeps
+    by difference, and the next build finds its readers by the indexes."""
+    build(site)
+    rows, indexes = reader_state(site)
+    assert all(rows) and len(indexes) == len(READER_INDEXES)
+    assert all(f"{t}_{c} ON {t}" in " ".join(indexes) for t in READERS for c in ("id", "path"))
+    base = site / "templates" / "base.html"  # every page re-rendered, its readers compared
+    write(base, base.read_text(encoding="utf-8") + "{# every page #}\n")
+    assert build(site).startswith("0 parsed, ")
+    assert reader_state(site) == (rows, indexes)
+    write(site / "content" / "gulf" / "article-4.md", article(4, title="A new headline"))
+    assert build(site).endswith("(11 articles; from the change)")
+    assert_same_as_clean(site)
+
+
+def test_a_first_build_that_fails_in_its_commit_keeps_the_indexes(site, monkeypatch):
+    """The indexes dropped for a first build's rows come back with its rollback."""
+    from site_builder.engine import stages
+    from site_builder.errors import SiteBuilderError
+
+    def fail(self, rendered):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(stages.Outputs, "_commit_batch", fail)
+        with pytest.raises(SiteBuilderError, match="the disk is full"):
+            build(site)
+    rows, indexes = reader_state(site)
+    assert rows == [[], []] and len(indexes) == len(READER_INDEXES)
+    build(site)
+    assert_same_as_clean(site)

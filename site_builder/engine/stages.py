@@ -187,8 +187,9 @@ class Outputs:
     def commit(self, rendered: list[Rendered], removed: set[str], full: bool) -> None:
         """Remember each rendered output: its plan entry, fingerprint, reads and file (a
         batch at a time: each row holds its plan entry as JSON)."""
-        for start in range(0, len(rendered), BATCH):
-            self._commit_batch(rendered[start : start + BATCH])
+        with self.store.readers_in_bulk():
+            for start in range(0, len(rendered), BATCH):
+                self._commit_batch(rendered[start : start + BATCH])
         self.store.drop_outputs(removed)
         self._remember([], removed)
         self._remember_plan(removed, full)

@@ -68,13 +68,9 @@ CREATE TABLE IF NOT EXISTS outputs (
 -- at those that read the counts), found without reading every row's plan entry
 CREATE INDEX IF NOT EXISTS outputs_reads ON outputs (reads) WHERE reads != '';
 CREATE TABLE IF NOT EXISTS body_readers (id TEXT NOT NULL, path TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS body_readers_id ON body_readers (id, path);
-CREATE INDEX IF NOT EXISTS body_readers_path ON body_readers (path, id);
 -- which outputs show which article by its card: an edit that leaves every brief as it was
 -- (a title, a summary) changes the plan of no output, and touches only these
 CREATE TABLE IF NOT EXISTS card_readers (id TEXT NOT NULL, path TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS card_readers_id ON card_readers (id, path);
-CREATE INDEX IF NOT EXISTS card_readers_path ON card_readers (path, id);
 -- related.Answers: each published article's related articles and the candidates they were
 -- found among, as the last full plan left them (meta related_key: for this configuration)
 CREATE TABLE IF NOT EXISTS related (
@@ -83,6 +79,15 @@ CREATE TABLE IF NOT EXISTS related (
     candidates TEXT NOT NULL    -- JSON array of ids
 );
 """
+# The reader tables' indexes, each way: made after the rows when a first build fills the
+# tables (Store.readers_in_bulk).
+READERS = ("body_readers", "card_readers")
+READER_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS {table}_{first} ON {table} ({first}, {second})"
+    for table in READERS
+    for first, second in (("id", "path"), ("path", "id"))
+]
+SCHEMA += "".join(f"{index};\n" for index in READER_INDEXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,7 @@ class Store:
         """`path` None keeps the state in memory (a clean build that leaves no cache)."""
         self.path = path
         self.pid = os.getpid()
+        self.bulk = False  # readers_in_bulk
         self.db = self._open(path)
         try:
             self._keyed(key)
@@ -346,6 +352,9 @@ class Store:
         edit re-renders thousands of listings that show the cards they showed, and
         deleting and inserting their ~100,000 rows again was a second of its build."""
         now = set(readers)
+        if self.bulk:  # the table was empty, and each output's rows come once
+            self.db.executemany(f"INSERT INTO {table} VALUES (?, ?)", now)
+            return
         before = set(self._where(f"SELECT id, path FROM {table}", "path", paths))
         self.db.executemany(f"DELETE FROM {table} WHERE id = ? AND path = ?", before - now)
         self.db.executemany(f"INSERT INTO {table} VALUES (?, ?)", sorted(now - before))
@@ -384,6 +393,27 @@ class Store:
 
     def begin(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
+
+    @contextlib.contextmanager
+    def readers_in_bulk(self) -> Iterator[None]:
+        """Within: the reader tables, if both are empty (a first build), take their rows
+        unindexed, and their indexes are made once after, in the build's transaction
+        (10,000 articles: 230,000 rows; the cold build's commit 2.1-2.3 -> 1.5-1.6 s).
+        Else they are kept up to date by difference, as ever."""
+        query = "SELECT 1 FROM {} LIMIT 1"
+        if any(self.db.execute(query.format(table)).fetchone() for table in READERS):
+            yield
+            return
+        for table in READERS:
+            for first in ("id", "path"):
+                self.db.execute(f"DROP INDEX IF EXISTS {table}_{first}")
+        self.bulk = True
+        try:
+            yield
+        finally:  # a failed build rolls back: the indexes dropped come back with it
+            self.bulk = False
+        for index in READER_INDEXES:
+            self.db.execute(index)
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
