@@ -375,7 +375,8 @@ def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dic
                 start_new_session=True,
             )
             try:
-                wait_for(f"http://127.0.0.1:{port}/", None)
+                # The warm-up's preview build is a cold build at first: minutes at 100,000.
+                wait_for(f"http://127.0.0.1:{port}/", None, 120 if run_number else 3600)
                 timed.setdefault("serve", {}).setdefault(tool.name, []).append(
                     (time.perf_counter() - started, 0.0)
                 )
