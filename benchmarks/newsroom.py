@@ -354,6 +354,17 @@ def wait_for(url: str, text: str | None, timeout: float = 120) -> float:
     raise SystemExit(f"{url} never showed {text!r}")
 
 
+def wait_gone(url: str, text: str, timeout: float = 120) -> None:
+    """Until the page no longer shows `text`: the rebuild of a deletion is over."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        page = fetch(url)
+        if page is not None and text not in page:
+            return
+        time.sleep(0.005)
+    raise SystemExit(f"{url} still showed {text!r}")
+
+
 def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dict:
     """Serve start, then watch latency (save -> visible over HTTP), with the real servers."""
     results: dict[str, dict[str, list]] = {}
@@ -389,6 +400,9 @@ def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dic
                         (time.perf_counter() - saved, 0.0)
                     )
                     story.delete()
+                    # The next save must not wait on this one's rebuild (at 100,000 it
+                    # outlasted a fixed pause and was timed with the next add).
+                    wait_gone(f"http://127.0.0.1:{port}/", title)
                     time.sleep(0.5)
                 for _ in range(3):
                     marker = f"marker{time.monotonic_ns()}"
