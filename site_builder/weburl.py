@@ -52,9 +52,14 @@ def valid(url: str) -> bool:
     return True
 
 
+# Where an address from a "//" on ends, as _LINK's group ends it.
+_ADDRESS_END = re.compile(r"""[\s<>"')]""")
+ADDRESSES_CHECKED = 100  # "//"s in a body looked at one by one before _LINK is run anyway
+
+
 def link_problem(body: str) -> tuple[int, str] | None:
     """(line offset, message) of the first link in the body whose address is no URL."""
-    if "//" not in body:
+    if "//" not in body or _all_split(body):
         return None
     for match in _LINK.finditer(body):
         try:
@@ -62,6 +67,24 @@ def link_problem(body: str) -> tuple[int, str] | None:
         except ContentError as exc:
             return body.count("\n", 0, match.start(1)), f"a link's address {exc.message}"
     return None
+
+
+def _all_split(body: str) -> bool:
+    """Whether the address from each "//" of the body on is a URL to split(): then so is
+    every link _LINK would find, each of which is one of them, with at most a scheme
+    before it, which urlsplit takes as it is (only the "//" part can fail). _LINK has no
+    literal to look for, so it tries every place of a body: 0.2 ms a story, 2.3 CPU-s of
+    a 10,000-story cold build; this takes a few microseconds. False (run _LINK) past
+    ADDRESSES_CHECKED "//"s, so that a body of slashes costs no more than before."""
+    at = body.find("//")
+    for _ in range(ADDRESSES_CHECKED):
+        if at == -1:
+            return True
+        end = _ADDRESS_END.search(body, at)
+        if not valid(body[at : end.start() if end else len(body)]):
+            return False
+        at = body.find("//", at + 1)
+    return at == -1
 
 
 def _shown(url: str) -> str:

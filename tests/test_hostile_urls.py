@@ -13,12 +13,13 @@ from conftest import run_cli
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from site_builder import weburl
 from site_builder.config import load_config
 from site_builder.content import loader
 from site_builder.content.markup import MarkdownConverter
 from site_builder.deploy import targets
 from site_builder.deploy.common import Context
-from site_builder.errors import SiteBuilderError
+from site_builder.errors import ContentError, SiteBuilderError
 from site_builder.feeds.absolute import absolutize
 from site_builder.weburl import as_browsers_read
 
@@ -175,3 +176,41 @@ def test_fuzzed_urls_never_raise_anything_but_a_line(tmp_path_factory, url):
         for found in (article.source, article.image):
             if found is not None and found.url:
                 assert isinstance(urlsplit(found.url).port, int | None)  # as feeds read it
+
+
+# Pieces of bodies with links: the pattern's openings, schemes, hosts and ports good and
+# bad, brackets, and characters that normalise (NFKC) to a URL's delimiters.
+LINKISH = [
+    *("](", "](<", "<", "href=", "src='", 'HREF="', "[r]: ", "\n", " ", "\t", '"', ")"),
+    *("//", "/", "http:", "A+b.c:", "[::1", "[", "]", ":", ":80", ":x", ":99999", "@"),
+    *("x", "é", "\u2100", "\uff03", "%", "?", "#", "(", "="),
+]
+
+
+def first_bad_link(body: str) -> tuple[int, str] | None:
+    """What weburl.link_problem answers, by its definition: the pattern run over the
+    whole body, each link it finds split in turn."""
+    for match in weburl._LINK.finditer(body):
+        try:
+            weburl.split(match.group(1))
+        except ContentError as exc:
+            return body.count("\n", 0, match.start(1)), f"a link's address {exc.message}"
+    return None
+
+
+@settings(max_examples=400, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(LINKISH), max_size=40).map("".join))
+@example("](//h:x")
+@example("http://[::1")
+@example("x//yhref=//h:x")  # a link inside the address from another "//"
+@example("<a:////h:x>")
+def test_a_bodys_bad_link_is_found_as_the_pattern_alone_finds_it(body):
+    """The check of each "//" before the pattern (which tries every place of a body: most
+    of the load of a cold build's link checks) never hides a link the pattern finds."""
+    assert weburl.link_problem(body) == first_bad_link(body)
+
+
+def test_a_bad_link_after_more_slashes_than_are_checked_one_by_one_is_found():
+    body = "A path//like this. " * (weburl.ADDRESSES_CHECKED + 1) + "\n[the port](//host:x)"
+    found = weburl.link_problem(body)
+    assert found is not None and found == first_bad_link(body)
