@@ -82,12 +82,12 @@ CREATE TABLE IF NOT EXISTS related (
 # The reader tables' indexes, each way: made after the rows when a first build fills the
 # tables (Store.readers_in_bulk).
 READERS = ("body_readers", "card_readers")
-READER_INDEXES = [
-    f"CREATE INDEX IF NOT EXISTS {table}_{first} ON {table} ({first}, {second})"
+READER_INDEXES = {  # name -> how it is made
+    f"{table}_{first}": f"CREATE INDEX IF NOT EXISTS {table}_{first} ON {table} ({first}, {second})"
     for table in READERS
     for first, second in (("id", "path"), ("path", "id"))
-]
-SCHEMA += "".join(f"{index};\n" for index in READER_INDEXES)
+}
+SCHEMA += "".join(f"{index};\n" for index in READER_INDEXES.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,15 +404,14 @@ class Store:
         if any(self.db.execute(query.format(table)).fetchone() for table in READERS):
             yield
             return
-        for table in READERS:
-            for first in ("id", "path"):
-                self.db.execute(f"DROP INDEX IF EXISTS {table}_{first}")
+        for name in READER_INDEXES:
+            self.db.execute(f"DROP INDEX IF EXISTS {name}")
         self.bulk = True
         try:
             yield
         finally:  # a failed build rolls back: the indexes dropped come back with it
             self.bulk = False
-        for index in READER_INDEXES:
+        for index in READER_INDEXES.values():
             self.db.execute(index)
 
     def commit(self) -> None:
