@@ -11,6 +11,7 @@ from site_builder.engine.store import Stored
 from site_builder.model import Brief
 
 if TYPE_CHECKING:  # a build with nothing to do keeps a memo but imports no plan (~50 ms)
+    from site_builder.engine.shelf import Shelf
     from site_builder.render.kept import Kept
     from site_builder.render.outputs import Output
     from site_builder.render.related import Answers
@@ -39,3 +40,4 @@ class Memo:
         self.counts: str | None = None
         self.related: Answers | None = None  # related.Related's answers, once loaded
         self.kept: Kept | None = None  # the last plan's indexes over every article (kept.py)
+        self.shelf: Shelf | None = None  # the briefs sifted and sorted (shelf.py)

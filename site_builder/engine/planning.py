@@ -22,6 +22,7 @@ from site_builder.engine import replan, scan
 from site_builder.engine.articles import ArticleCache
 from site_builder.engine.keys import config_digest, hash_bytes
 from site_builder.engine.memo import Known, Memo
+from site_builder.engine.shelf import Shelf
 from site_builder.engine.sources import Changes, regular_bytes
 from site_builder.engine.store import KEPT_FILE, Store, Stored
 from site_builder.errors import ContentError, ErrorList, SiteBuilderError
@@ -95,7 +96,7 @@ class Planner:
         config, memo = self.config, self.memo
         if memo.outputs is None:
             memo.outputs = self.store.outputs()
-        cards, shown, published, pages = self._published(now, drafts, errors)
+        shelf, shown, published, pages = self._published(now, drafts, errors)
         self._site_wide(self._counts(published), pages)
         # A static file by its bytes, not its stamp: one saved again as it was (or the
         # site copied) is the same file, and the plan entry stays what a clean build makes.
@@ -113,7 +114,7 @@ class Planner:
         )
         self._save_answers(answers, gone)
         check_folders(config, outputs, shown)
-        self._keep(cards, shown, published, now, drafts, _totals(published, outputs), scope)
+        self._keep(shelf, shown, published, now, drafts, _totals(published, outputs), scope)
         return Planned(outputs, memo.outputs, set(memo.outputs))
 
     def from_change(self, now: dt.datetime, drafts: bool, changes: Changes) -> Planned | None:
@@ -122,7 +123,7 @@ class Planner:
         config, store = self.config, self.store
         if changes.errors or config.languages:
             return None
-        cards, shown, published, pages = self._published(now, drafts, ())
+        shelf, shown, published, pages = self._published(now, drafts, ())
         if changes.dirty.intersection(p.id for p in pages):  # in the menu of every page
             return None
         # A preview labels scheduled stories on every page that shows them: only the changed
@@ -179,7 +180,7 @@ class Planner:
             return None
         self._save_answers(answers, gone_ids)
         totals = replan.totals(store.meta("totals"), published, looked, previous, gone)
-        self._keep(cards, shown, published, now, drafts, totals, scope)
+        self._keep(shelf, shown, published, now, drafts, totals, scope)
         if self.one_off:
             self._dump_kept(self.memo.kept)
         return Planned(looked, previous, files, set(gone))
@@ -241,19 +242,19 @@ class Planner:
 
     def _published(
         self, now: dt.datetime, drafts: bool, errors: Sequence[SiteBuilderError]
-    ) -> tuple[list[Brief], Sequence[Brief], list[Brief], list[Brief]]:
-        """Every content file's brief, those shown, the articles and the pages published;
-        raises the load's errors with any duplicate ids."""
-        cards = self._briefs()
-        # The loader's checks read only fields a Brief has too; they are typed for Articles.
-        as_articles = cast(list[Article], cards)
-        found = [*errors, *loader.duplicates(self.config, as_articles)]
+    ) -> tuple[Shelf, Sequence[Brief], list[Brief], list[Brief]]:
+        """Every content file's brief (the shelf), those shown, the articles and the pages
+        published, newest first; raises the load's errors with any duplicate ids."""
+        shelf = self._shelf()
+        found = list(errors)
+        if shelf.claimed_twice():
+            # The loader's checks read only fields a Brief has too; they are typed for Articles.
+            found += loader.duplicates(self.config, cast(list[Article], shelf.in_path_order()))
         if found:
             raise ErrorList(found)
-        shown = cast(Sequence[Brief], loader.publishable(as_articles, drafts, now))
-        published = [a for a in shown if a.kind == "article"]
-        pages = [a for a in shown if a.kind == "page"]
-        return cards, shown, published, pages
+        published = shelf.shown("article", drafts, now)
+        pages = shelf.shown("page", drafts, now)
+        return shelf, [*published, *pages], published, pages
 
     def _site_wide(self, counts: dict[str, Any], pages: Sequence[Brief]) -> None:
         """The counts and the menu of pages, told to the renderer."""
@@ -265,7 +266,7 @@ class Planner:
 
     def _keep(
         self,
-        cards: Sequence[Brief],
+        shelf: Shelf,
         shown: Sequence[Brief],
         published: Sequence[Brief],
         now: dt.datetime,
@@ -274,20 +275,20 @@ class Planner:
         scope: Scope,
     ) -> None:
         """What the plan found that the next build starts from, in the state."""
-        waiting = [a.date for a in cards if not a.draft and a.date > now]
+        waiting = [a.date for a in shelf.waiting(now)]
         # A preview shows future articles labelled "Scheduled for ...": the label goes when
         # their time comes (the release below makes that build a full plan).
         scheduled = scheduled_of(shown, now)
         self.renderer.set_scheduled(scheduled)
         # A featured story's expiry changes the front page with no file changed.
-        waiting += curation.expiries(published, now)
+        featured = [a for a in shelf.featured.values() if a.kind == "article"]
+        waiting += curation.expiries(_among(featured, drafts, now), now)
         left_out = (
             []
             if drafts
             else [
                 (str(a.path), "draft" if a.draft else a.date.isoformat())
-                for a in cards
-                if a.draft or a.date > now
+                for a in shelf.left_out(now)
             ]
         )
         self.store.set_meta(
@@ -352,9 +353,10 @@ class Planner:
             for lang in config.languages
         }
 
-    def _briefs(self) -> list[Brief]:
-        """Every content file's Brief (and digests): from the store, or the memo brought up
-        to date. By file, not by id: two files with one id are an error to report."""
+    def _shelf(self) -> Shelf:
+        """Every content file's brief (and digests), sifted and sorted: from the store, or
+        the memo brought up to date. By file, not by id: two files with one id are an error
+        to report."""
         memo = self.memo
         if memo.briefs is None:  # else save_sources brought it up to date
             rows, briefs = self.store.briefs()
@@ -363,7 +365,10 @@ class Planner:
                 for (path, card, full), values in zip(rows, json.loads(briefs))
             }
         self.cache.digests.update((k.brief.id, k) for k in memo.briefs.values())
-        return [memo.briefs[path].brief for path in sorted(memo.briefs)]  # in path order
+        if memo.shelf is None:
+            memo.shelf = Shelf()
+        memo.shelf.update(memo.briefs)
+        return memo.shelf
 
     def _pictures(self, articles: Sequence[Brief]) -> dict[str, Picture]:
         """Each article's own lead picture (a file of the site, not a remote URL): where it
@@ -435,6 +440,11 @@ def site_names(config: SiteConfig) -> Callable[[Path], str]:
         return text[len(inside) :] if text.startswith(inside) else text
 
     return name
+
+
+def _among(briefs: Sequence[Brief], drafts: bool, now: dt.datetime) -> list[Brief]:
+    """Those of these briefs a build shows (loader.publishable's rule, in any order)."""
+    return [a for a in briefs if drafts or (not a.draft and a.date <= now)]
 
 
 def scheduled_of(shown: Sequence[Brief], now: dt.datetime) -> list[str]:
