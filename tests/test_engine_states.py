@@ -371,6 +371,10 @@ class Newsroom(RuleBasedStateMachine):
         truth = plan_state(self.root / ".cache-clean")
         for cache in (".cache-build", ".cache-watch"):
             assert plan_state(self.root / cache) == truth, cache
+        # What watch keeps in memory of the files it made is what its state says.
+        memo, files = self.watcher.memo, {p for p, _ in truth["outputs"]}
+        assert memo.paths is None or memo.paths == files
+        assert memo.outputs is None or set(memo.outputs) == files
 
 
 def plan_state(cache: Path) -> dict[str, list]:

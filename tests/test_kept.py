@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from site_builder import urls
 from site_builder.config import load_config
-from site_builder.render import names, plan, sitemaps
+from site_builder.render import front, names, plan, sitemaps
 from site_builder.render.kept import Kept
+from site_builder.render.outputs import ArticleData, ListingData, Output
 from site_builder.render.related import Answers, Related
 from site_builder.render.scope import Scope
 
@@ -45,6 +46,10 @@ class Story:
     tags: tuple[str, ...]
     authors: tuple[str, ...]
     updated: dt.datetime | None = None
+    featured: bool = False
+    featured_until: dt.datetime | None = None
+    draft: bool = False
+    bodied: bool = True
 
     @property
     def url_path(self) -> str:
@@ -62,6 +67,10 @@ def stories(ident: st.SearchStrategy[str]) -> st.SearchStrategy[Story]:
         some,
         some,
         st.none() | st.sampled_from(DAYS),
+        st.booleans(),
+        st.none() | st.sampled_from(DAYS),
+        st.booleans(),  # a draft (a preview shows them)
+        st.booleans(),
     )
 
 
@@ -144,6 +153,32 @@ def test_kept_groups_find_the_related_articles_of_every_article(steps):
         for article in articles:
             assert warm._candidates(article.id) == fresh._candidates(article.id)
             assert warm.of(article) == fresh.of(article)
+
+
+@settings(max_examples=200, deadline=None)
+@given(STEPS, st.sets(IDS), st.sampled_from(DAYS))
+def test_kept_desk_lays_out_the_pages_as_every_article_does(steps, pictured, now):
+    """The front page's lead, blocks and river, a region's rail and "More from" beside an
+    article, from the kept indexes as from every article."""
+    kept = Kept()
+    shown = dict.fromkeys(pictured)
+    for articles in days(steps):
+        kept.update(articles)
+        first = tuple(a.id for a in articles[:5])
+        outputs = [
+            Output("", "listing", ListingData("home", "Desk", None, None, None, None, ()), first)
+        ]
+        for region in REGIONS:
+            mine = tuple(a.id for a in articles if a.region == region)[:3]
+            data = ListingData("region", region, None, None, None, region, ())
+            outputs.append(Output(f"regions/{region}/", "listing", data, mine))
+        outputs += [
+            Output(a.url_path, "article", ArticleData(None, None, ()), (), (a.id,))
+            for a in articles
+        ]
+        assert front.arranged(outputs, articles, shown, REGIONS, now, kept) == front.arranged(
+            outputs, articles, shown, REGIONS, now
+        )
 
 
 @settings(max_examples=200, deadline=None)

@@ -63,12 +63,28 @@ def featured_now(story: Any, now: dt.datetime) -> bool:
     return story.featured and (story.featured_until is None or now < story.featured_until)
 
 
-def lead(stories: Sequence[C], pictured: Callable[[str], bool], now: dt.datetime) -> C | None:
-    """The story to lead with, of these (newest first), or None when there are none."""
-    told: list[Any] = list(stories)
-    fit = [s for s in told if not s.draft and s.bodied] or told
-    for wanted in (lambda s: featured_now(s, now), lambda s: pictured(s.id), lambda s: True):
-        chosen: C | None = next((s for s in fit if wanted(s)), None)
+def lead(
+    stories: Sequence[C],
+    pictured: Callable[[str], bool],
+    now: dt.datetime,
+    featured: Sequence[C] | None = None,
+) -> C | None:
+    """The story to lead with, of these (newest first), or None when there are none.
+    `featured`: those of them featured, in their order (else found among them).
+
+    Each look stops at the first story that fits: a front page over 100,000 stories looks
+    at a few of them, not at all."""
+    if not stories:
+        return None
+    fit: Callable[[Any], bool] = lambda s: not s.draft and s.bodied  # noqa: E731
+    if not any(map(fit, stories)):
+        fit = lambda s: True  # noqa: E731
+    for pool, wanted in (
+        (stories if featured is None else featured, lambda s: featured_now(s, now)),
+        (stories, lambda s: pictured(s.id)),
+        (stories, lambda s: True),
+    ):
+        chosen: C | None = next((s for s in pool if fit(s) and wanted(s)), None)
         if chosen is not None:
             return chosen
     return None

@@ -35,6 +35,8 @@ class Memo:
         # file -> the store's row (Store.outputs), every output's once loaded: a build that
         # looked at a few outputs only must not leave a partial list to stand for all.
         self.outputs: dict[str, Stored] | None = None
+        # Every file of the last build (Store.output_paths), once read: kept with `outputs`.
+        self.paths: set[str] | None = None
         self.plan: dict[str, Output] = {}  # file -> the plan entry last fingerprinted
         self.site: tuple[str, dict[str, str]] | None = None  # site digest, template keys
         self.counts: str | None = None

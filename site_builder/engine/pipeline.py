@@ -432,6 +432,8 @@ class Engine:
         if stored != here and not moved:
             self.store.forget_outputs()
             self.store.set_meta(output=here, published=None, publisher=None)
+            if self.memo is not None:  # it holds the outputs just forgotten
+                self.memo.clear()
         elif moved:  # this output/ from now on, even if this build has nothing to do
             self.store.set_meta(output=here)
 

@@ -175,7 +175,9 @@ class Planner:
                 store, store.count_readers() - {o.file for o in looked}
             ).values()
         previous = store.outputs(o.file for o in looked)
-        files = store.output_paths()
+        if self.memo.paths is None:
+            self.memo.paths = store.output_paths()
+        files = set(self.memo.paths)  # the publish reads it after the commit mends the memo
         if replan.clashes(store, looked, previous, files):
             return None
         self._save_answers(answers, gone_ids)

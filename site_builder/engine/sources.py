@@ -173,7 +173,8 @@ def scan_and_load(
         racy = any(s == scan.RACY for _, s in shots)
         pictures = None if racy else digest([json.dumps(shots)])
     else:
-        known = store.stamps()
+        # Only these files' stamps: all 100,000 of them took 0.08-0.27 s of each step.
+        known = store.stamps_of(str(p) for p in targeted)
         found = scan.paths(config, targeted)
         stamps = found.stamps
         gone = {str(p) for p in targeted if str(p) in known and str(p) not in stamps}

@@ -225,11 +225,15 @@ class Outputs:
         self._remember(rows, set())
 
     def _remember(self, rows: list[OutputRow], removed: set[str]) -> None:
+        """What the store was told of the outputs, in the memo (where loaded)."""
         memo = self.memo
-        if memo.outputs is not None:  # else not loaded: nothing to mend
+        if memo.outputs is not None:
             memo.outputs.update((row.path, row.stored) for row in rows)
             for file in removed:
                 memo.outputs.pop(file, None)
+        if memo.paths is not None:
+            memo.paths.update(row.path for row in rows)
+            memo.paths.difference_update(removed)
 
     def _remember_plan(self, removed: set[str], full: bool) -> None:
         """The plan entries the outputs looked at were fingerprinted with, for watch's

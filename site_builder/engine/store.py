@@ -235,6 +235,10 @@ class Store:
         """Content file -> its stamp as stored (scan.text, or "racy")."""
         return dict(self.db.execute("SELECT path, stamp FROM sources").fetchall())
 
+    def stamps_of(self, paths: Iterable[str]) -> dict[str, str]:
+        """The stored stamps of these content files (those the store has)."""
+        return dict(self._where("SELECT path, stamp FROM sources", "path", paths))
+
     def stamps_below(self, folder: str) -> dict[str, str]:
         """The stamps of the content files whose path starts with `folder`."""
         return self._under("stamp", folder, "sources")

@@ -19,13 +19,17 @@ change to what a page shows (a story featured, its expiry passed, a body emptied
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from itertools import islice
+from typing import cast
 
 from site_builder.content import curation
 from site_builder.model import Listed
+from site_builder.render.kept import Kept
 from site_builder.render.outputs import ArticleData, Block, ListingData, Output, ShownPicture
 
 SECONDARY = 4  # stories under the lead on the front page, at most
@@ -41,9 +45,11 @@ def arranged(
     shown: dict[str, ShownPicture],
     regions: Sequence[str],
     now: dt.datetime,
+    kept: Kept | None = None,
 ) -> list[Output]:
-    """The outputs with their listings' first pages and article pages laid out."""
-    desk = _Desk(articles, shown, regions, now)
+    """The outputs with their listings' first pages and article pages laid out; `kept`:
+    what a warm plan keeps over `articles` (kept.py), given them last."""
+    desk = _Desk(articles, shown, regions, now, kept)
     out = []
     for output in outputs:
         data = output.data
@@ -59,30 +65,49 @@ def arranged(
 
 
 class _Desk:
+    """Each region's stories (ids, newest first) and a story's place among them: from every
+    story, or looked up in a warm plan's indexes (a plan from the change lays out a few
+    pages, and need not go over 100,000 stories for them)."""
+
     def __init__(
         self,
         articles: Sequence[Listed],
         shown: dict[str, ShownPicture],
         regions: Sequence[str],
         now: dt.datetime,
+        kept: Kept | None = None,
     ):
         self.articles, self.shown, self.now = articles, shown, now
-        self.by_id = {a.id: a for a in articles}
         self.regions = regions
-        self.filed: dict[str, list[Listed]] = {slug: [] for slug in regions}
-        for article in articles:
-            self.filed.setdefault(article.region, []).append(article)
-        self.place = {a.id: n for mine in self.filed.values() for n, a in enumerate(mine)}
-        self.ids = {slug: [a.id for a in mine] for slug, mine in self.filed.items()}
+        self.ids: dict[str, list[str]] = {slug: [] for slug in regions}
+        self.featured: list[Listed] | None = None  # None: found among the articles
+        if kept is None:
+            self.by_id: Mapping[str, Listed] = {a.id: a for a in articles}
+            for article in articles:
+                self.ids.setdefault(article.region, []).append(article.id)
+            places = {i: n for mine in self.ids.values() for n, i in enumerate(mine)}
+            self.place: Callable[[str], int] = places.__getitem__
+        else:
+            self.by_id, rank = kept.briefs, kept.rank
+            self.ids.update(cast(dict[str, list[str]], kept.index("regions", _region).groups))
+            featured = kept.index("featured", _featured).groups.get(True, [])
+            self.featured = [self.by_id[i] for i in featured]
 
-    def _lead(self, stories: Sequence[Listed]) -> Listed | None:
-        return curation.lead(stories, self.shown.__contains__, self.now)
+            def place(ident: str) -> int:
+                mine = self.ids[self.by_id[ident].region]
+                return bisect.bisect_left(mine, rank[ident], key=rank.__getitem__)
+
+            self.place = place
+
+    def _lead(self, stories: Sequence[Listed], home: bool = False) -> Listed | None:
+        featured = self.featured if home else None
+        return curation.lead(stories, self.shown.__contains__, self.now, featured)
 
     def listing(self, output: Output, data: ListingData) -> Output:
         ids = output.cards[: len(output.cards) - sum(len(b.ids) for b in data.blocks)]
         stories = [self.by_id[i] for i in ids]
         home = data.kind == "home"
-        lead = self._lead(self.articles if home else stories)
+        lead = self._lead(self.articles, True) if home else self._lead(stories)
         if lead is None:
             return output
         rest = [i for i in ids if i != lead.id]
@@ -105,9 +130,10 @@ class _Desk:
         """A block per region with stories: its newest not already on top, else its newest."""
         blocks = []
         for slug in self.regions:
-            mine = [a.id for a in self.filed.get(slug, ()) if a.id not in taken][:BLOCK]
-            if not mine and self.filed.get(slug):
-                mine = [self.filed[slug][0].id]
+            filed = self.ids.get(slug, ())
+            mine = list(islice((i for i in filed if i not in taken), BLOCK))
+            if not mine and filed:
+                mine = [filed[0]]
             if mine:
                 blocks.append(Block(slug, tuple(mine)))
         return tuple(blocks)
@@ -117,9 +143,9 @@ class _Desk:
         regions its stories are filed under, each with no story (a link)."""
         if data.kind == "region":
             return tuple(
-                Block(slug, (self.filed[slug][0].id,))
+                Block(slug, (self.ids[slug][0],))
                 for slug in self.regions
-                if slug != data.region and self.filed.get(slug)
+                if slug != data.region and self.ids.get(slug)
             )
         filed = dict.fromkeys(a.region for a in stories)
         return tuple(Block(slug, ()) for slug in self.regions if slug in filed)
@@ -131,9 +157,17 @@ class _Desk:
         side's first when MORE is odd), the rest from one side where the other runs out;
         counted, not sorted, since every plan does it for every article."""
         mine = self.ids[self.by_id[ident].region]
-        at = self.place[ident]
+        at = self.place(ident)
         newer = min(at, max((MORE + 1) // 2, MORE - (len(mine) - at - 1)))
         return (*mine[at - newer : at], *mine[at + 1 : at + 1 + MORE - newer])
+
+
+def _region(article: Listed) -> tuple[str]:
+    return (article.region,)
+
+
+def _featured(article: Listed) -> tuple[bool, ...]:
+    return (True,) if article.featured else ()
 
 
 def _countries(stories: Sequence[Listed]) -> tuple[str, ...]:

@@ -172,7 +172,8 @@ def plan_site(
     if scope.whole:
         out.append(Output("404.html", "notfound"))
     regions = [r.slug for r in config.regions]
-    out = with_pictures(arranged(out, articles, shown, regions, now or clock.now()), shown)
+    out = arranged(out, articles, shown, regions, now or clock.now(), kept)
+    out = with_pictures(out, shown)
     out += feed_outputs(articles, feeds, shown, config.per_page, scope.family)
     if not scope.whole:  # the engine makes the sitemaps from the entries it kept
         return [*out, _news(articles, config.language)]
