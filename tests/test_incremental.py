@@ -471,6 +471,45 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     assert not dumped.exists()
 
 
+def test_a_watch_session_leaves_the_indexes_once_for_the_next_session(site, monkeypatch):
+    """`serve` keeps the plan's indexes in memory; its first plan from the change leaves
+    them in the state folder too (once a session: later changes are brought up to date in
+    memory), so the next session's first new story starts from them, not from nothing."""
+    from site_builder.engine.store import KEPT_FILE
+    from site_builder.render.kept import Kept
+
+    config = load_config(site / "site.toml")
+    dumped = config.cache_dir / KEPT_FILE
+    gulf = site / "content" / "gulf"
+    first = Watching(config)
+    first.rebuild(None)
+    assert not dumped.exists()  # a whole plan keeps no indexes
+    story = gulf / "article-20.md"
+    story.write_text(article(20, title="Port reopens"), encoding="utf-8")
+    assert "from the change" in first.rebuild({story})
+    assert dumped.is_file()
+    left = dumped.read_bytes()
+    story.write_text(article(20, title="Port reopens again"), encoding="utf-8")
+    first.rebuild({story})
+    assert dumped.read_bytes() == left  # once a session
+    first.engine.close()
+    restored = []
+    real = Kept.restore
+
+    def restore(*args):
+        restored.append(real(*args))
+        return restored[-1]
+
+    monkeypatch.setattr(Kept, "restore", restore)
+    second = Watching(config)
+    later = gulf / "article-21.md"
+    later.write_text(article(21, country="Oman"), encoding="utf-8")
+    assert "from the change" in second.rebuild({later})
+    second.engine.close()
+    assert len(restored) == 1 and restored[0] is not None
+    assert_same_as_clean(site)
+
+
 def command(config) -> str:
     """A build as `site-builder build` runs it: an engine of its own, keeping the state."""
     engine = Engine(config)

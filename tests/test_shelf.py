@@ -16,8 +16,10 @@ from site_builder.content import loader
 from site_builder.engine.memo import Known
 from site_builder.engine.shelf import Shelf
 from site_builder.model import Brief
+from site_builder.render import plan
 
 CONFIG = load_config(None, {}, root=Path("/nonexistent-shelf-site"))
+SLUGS = [r.slug for r in CONFIG.regions]
 ZONES = [dt.UTC, dt.timezone(dt.timedelta(hours=3)), dt.timezone(dt.timedelta(hours=-5))]
 BASE = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 # Moments a microsecond apart, equal instants in other offsets, and a day either side.
@@ -32,6 +34,7 @@ INSTANTS = [
 MOMENTS = st.builds(
     lambda at, zone: at.astimezone(zone), st.sampled_from(INSTANTS), st.sampled_from(ZONES)
 )
+REGIONS = ["gulf", "asia", "europe"]
 PATHS = [f"content/{folder}/{n}.md" for folder in ("gulf", "pages", "asia") for n in range(20)]
 
 
@@ -40,14 +43,20 @@ def when(moment: dt.datetime) -> list:
 
 
 def brief(
-    path: str, ident: str, date: dt.datetime, draft: bool, featured_until, slug: str
+    path: str,
+    ident: str,
+    date: dt.datetime,
+    draft: bool,
+    featured_until,
+    slug: str,
+    region: str = "gulf",
 ) -> Brief:
     kind = "page" if "/pages/" in path else "article"
     values = [
         ident,
         when(date),
         None,
-        "gulf",
+        region,
         [],
         slug,
         draft,
@@ -76,6 +85,7 @@ FILE = st.builds(
     st.booleans(),
     st.none() | MOMENTS,
     st.sampled_from([f"s{n}" for n in range(40)]),
+    st.sampled_from(REGIONS),
 )
 STEP = st.one_of(
     st.tuples(st.just("put"), FILE),  # a new file, or one edited
@@ -119,6 +129,8 @@ def held_to_sifting(shelf: Shelf, files: dict[str, Known], now: dt.datetime) -> 
         shown = loader.publishable(every, drafts, now)  # type: ignore[arg-type]
         for kind in ("article", "page"):
             assert same(shelf.shown(kind, drafts, now), [b for b in shown if b.kind == kind])
+        articles = [b for b in shown if b.kind == "article"]
+        assert shelf.region_counts(SLUGS, drafts, now) == plan.region_counts(CONFIG, articles)
     assert sorted(map(id, shelf.waiting(now))) == sorted(
         id(b) for b in every if not b.draft and b.date > now
     )

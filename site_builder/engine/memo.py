@@ -12,6 +12,7 @@ from site_builder.model import Brief
 
 if TYPE_CHECKING:  # a build with nothing to do keeps a memo but imports no plan (~50 ms)
     from site_builder.engine.shelf import Shelf
+    from site_builder.feeds.sitemap import SitemapEntry
     from site_builder.render.kept import Kept
     from site_builder.render.outputs import Output
     from site_builder.render.related import Answers
@@ -43,3 +44,7 @@ class Memo:
         self.related: Answers | None = None  # related.Related's answers, once loaded
         self.kept: Kept | None = None  # the last plan's indexes over every article (kept.py)
         self.shelf: Shelf | None = None  # the briefs sifted and sorted (shelf.py)
+        # The pages' sitemap entries (path -> entry) as the last plan from the change left
+        # them in the store (replan.sitemap_outputs); None: read from the store.
+        self.sitemap_pages: dict[str, SitemapEntry] | None = None
+        self.dumped = False  # whether a plan left `kept` in the state folder (planning.py)

@@ -331,7 +331,7 @@ class Engine:
         renderer.set_scheduled(store.meta("scheduled") or ())
         templates, retemplated = self._template_keys(site)
         pages = sorted(name for name in TEMPLATES.values() if name in retemplated)
-        planner = Planner(config, store, memo, cache, renderer, one_off=self.memo is None)
+        planner = Planner(config, store, memo, cache, renderer)
         with _collector_paused():
             if full:
                 planned = (

@@ -75,13 +75,12 @@ class Planner:
         memo: Memo,
         cache: ArticleCache,
         renderer: Renderer,
-        one_off: bool = False,
     ):
-        """`one_off`: the memo goes with this build (a command's, not watch's): a plan from
-        the change leaves its indexes in the state folder for the next (`_kept`)."""
+        """A plan from the change leaves its indexes in the state folder for the next
+        command's, or watch's next session's (`_kept`): a command's memo goes with its
+        build, watch's is kept."""
         self.config, self.store, self.memo = config, store, memo
         self.cache, self.renderer = cache, renderer
-        self.one_off = one_off
         self.menu_pages: list[list[str]] = []
 
     def whole_site(
@@ -97,7 +96,9 @@ class Planner:
         if memo.outputs is None:
             memo.outputs = self.store.outputs()
         shelf, shown, published, pages = self._published(now, drafts, errors)
-        self._site_wide(self._counts(published), pages)
+        self.memo.sitemap_pages = None  # made again from every output below
+        counts = self._counts(shelf, published, drafts, now)
+        self._site_wide(counts, pages)
         # A static file by its bytes, not its stamp: one saved again as it was (or the
         # site copied) is the same file, and the plan entry stays what a clean build makes.
         name = site_names(config)
@@ -110,7 +111,16 @@ class Planner:
         gone = answers.ids() - {a.id for a in published}
         scope = Scope()
         outputs = plan.plan_site(
-            config, published, static, answers, dirty | gone, pages, pictures, now=now, scope=scope
+            config,
+            published,
+            static,
+            answers,
+            dirty | gone,
+            pages,
+            pictures,
+            now=now,
+            scope=scope,
+            counts=counts,
         )
         self._save_answers(answers, gone)
         check_folders(config, outputs, shown)
@@ -133,7 +143,7 @@ class Planner:
         if set(scheduled_of(shown, now)) - changes.dirty != others:
             return None
         found = replan.reach(replan.Change(config, store, published, changes.dirty))
-        counts = self._counts(published)
+        counts = self._counts(shelf, published, drafts, now)
         before = store.meta("counts") or {}
         if found is None or plan.nav(config, counts) != plan.nav(config, before):
             return None
@@ -156,10 +166,11 @@ class Planner:
             now=now,
             scope=scope,
             kept=self.memo.kept,
+            counts=counts,
         )
         if not self._same_names(scope, planned, published, changes.dirty):
             return None
-        looked, gone = replan.looked_at(
+        looked, gone, entries = replan.looked_at(
             store,
             scope,
             planned,
@@ -169,6 +180,7 @@ class Planner:
             pages,
             pictures,
             self.memo.kept,
+            self.memo.sitemap_pages,
         )
         if counts != before:
             looked += replan.stored(
@@ -181,10 +193,12 @@ class Planner:
         if replan.clashes(store, looked, previous, files):
             return None
         self._save_answers(answers, gone_ids)
+        self.memo.sitemap_pages = entries  # what the commit leaves in the store
         totals = replan.totals(store.meta("totals"), published, looked, previous, gone)
         self._keep(shelf, shown, published, now, drafts, totals, scope)
-        if self.one_off:
+        if not self.memo.dumped:  # once a session: watch's next session starts from it
             self._dump_kept(self.memo.kept)
+            self.memo.dumped = True
         return Planned(looked, previous, files, set(gone))
 
     # The indexes a plan from the change keeps over every article (render/kept.py), left by
@@ -342,11 +356,13 @@ class Planner:
         self.store.put_related((i, answers.found[i], answers.candidates[i]) for i in scored)
         answers.scored.clear()
 
-    def _counts(self, published: Sequence[Brief]) -> dict[str, Any]:
+    def _counts(
+        self, shelf: Shelf, published: Sequence[Brief], drafts: bool, now: dt.datetime
+    ) -> dict[str, Any]:
         """Articles per region; on a site in several languages, per language."""
         config = self.config
         if not config.languages:
-            return plan.region_counts(config, published)
+            return shelf.region_counts((r.slug for r in config.regions), drafts, now)
         return {
             lang.code: plan.region_counts(
                 config,

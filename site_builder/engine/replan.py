@@ -254,14 +254,32 @@ def sitemap_outputs(
     shown: dict,
     warm: Kept | None = None,
     change: tuple[set[str], dict[str, Output]] = (set(), {}),
-) -> tuple[list[Output], list[str]]:
-    """The sitemaps: the pages' entries the store kept, less those removed and those this
-    plan made again, with this plan's; the articles' from the first article sitemap the
-    change reaches (`change`: the changed articles' ids, and what showed them). Returns
-    them and the files of the article sitemaps kept as they are. `warm`: given
+    known: dict[str, SitemapEntry] | None = None,
+) -> tuple[list[Output], list[str], dict[str, SitemapEntry]]:
+    """The sitemaps: the pages' entries the store kept (`known`: as watch's memo has
+    them), less those removed and those this plan made again, with this plan's; the
+    articles' from the first article sitemap the change reaches (`change`: the changed
+    articles' ids, and what showed them). Returns them, the files of the article sitemaps
+    kept as they are, and the pages' entries now (path -> entry). `warm`: given
     `published` last."""
     dates = entry_dates(published, pages, warm)
     newest = dates[published[0].id] if published else None
+    kept = dict(known) if known is not None else stored_page_entries(store)
+    for file in gone:
+        kept.pop(site_path(file), None)
+    for output in planned:
+        kept.pop(output.path, None)
+    kept.update((e.path, e) for e in page_entries(planned, dates, newest, shown))
+    entries = sorted(kept.values(), key=lambda e: e.path)
+    size = shard_size()
+    same = _same_shards(store, published, *change, size)
+    newer = published[: max(0, len(published) - len(same) * size)]
+    stories = story_entries(newer, dates, shown)
+    return sitemaps_after(entries, stories, same, size), [s.path for s in same], kept
+
+
+def stored_page_entries(store: Store) -> dict[str, SitemapEntry]:
+    """Path -> entry, of the pages' sitemaps as the store keeps them."""
     kept: dict[str, SitemapEntry] = {}
     for spec in store.specs_under("sitemap-pages-").values():
         # Read as plain lists: model.load over thousands of entries costs more than the plan.
@@ -271,17 +289,7 @@ def sitemap_outputs(
             kept[path] = (
                 SitemapEntry(path, lastmod, picture) if plain else load(SitemapEntry, entry)
             )
-    for file in gone:
-        kept.pop(site_path(file), None)
-    for output in planned:
-        kept.pop(output.path, None)
-    fresh = {e.path: e for e in page_entries(planned, dates, newest, shown)}
-    entries = sorted({**kept, **fresh}.values(), key=lambda e: e.path)
-    size = shard_size()
-    same = _same_shards(store, published, *change, size)
-    newer = published[: max(0, len(published) - len(same) * size)]
-    stories = story_entries(newer, dates, shown)
-    return sitemaps_after(entries, stories, same, size), [s.path for s in same]
+    return kept
 
 
 def _same_shards(
@@ -332,10 +340,12 @@ def looked_at(
     pages: Sequence[Brief],
     pictures: dict[str, Picture],
     warm: Kept | None = None,
-) -> tuple[list[Output], dict[str, str]]:
+    known: dict[str, SitemapEntry] | None = None,
+) -> tuple[list[Output], dict[str, str], dict[str, SitemapEntry]]:
     """The outputs to look at (the planned ones less the listing pages older than the
-    change, the sitemaps, what showed the changed articles) and the files removed, with
-    their kinds."""
+    change, the sitemaps, what showed the changed articles), the files removed, with
+    their kinds, and the pages' sitemap entries now (`known`: as the last build left
+    them, if the caller kept them)."""
     gone = removed(store, scope, planned, readers)
     looked = trimmed(planned, lowest(planned, readers, dirty, store))
     files = {o.file for o in looked}
@@ -348,11 +358,13 @@ def looked_at(
     # ones': a listing's lastmod is its newest story's, which may be one of them.
     shown = pictures_shown(published, pictures)
     made = [*planned, *(o for o in looked if o.file not in every)]
-    maps, same = sitemap_outputs(store, made, gone, published, pages, shown, warm, (dirty, readers))
+    maps, same, entries = sitemap_outputs(
+        store, made, gone, published, pages, shown, warm, (dirty, readers), known
+    )
     kept = {o.file for o in maps} | set(same)
     gone.update((f, "sitemap") for f in store.kinds_under("sitemap-") if f not in kept)
     looked += maps
-    return looked, gone
+    return looked, gone, entries
 
 
 def stored(store: Store, files: Iterable[str]) -> dict[str, Output]:

@@ -21,13 +21,22 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from operator import attrgetter
+from typing import Protocol
 
-from site_builder.engine.memo import Known
 from site_builder.model import Brief
 
 _KEY = attrgetter("newest_first")
+
+
+class Filed(Protocol):
+    """A content file as the memo knows it (memo.Known): its brief, among its digests."""
+
+    @property
+    def brief(self) -> Brief: ...
+
+
 KINDS = ("article", "page")
 
 
@@ -38,9 +47,10 @@ class Shelf:
         self.drafts: dict[str, Brief] = {}  # content file -> a draft's brief
         self.featured: dict[str, Brief] = {}  # content file -> a brief with an expiry
         self.claims: Counter[Hashable] = Counter()  # each id and (language, address) claimed
+        self.filed: Counter[tuple[str, bool]] = Counter()  # articles by (region, draft)
 
-    def update(self, known: Mapping[str, Known]) -> None:
-        """Bring the shelf up to every content file's brief (content file -> Known)."""
+    def update(self, known: Mapping[str, Filed]) -> None:
+        """Bring the shelf up to every content file's brief (content file -> its Known)."""
         mine = self.briefs
         came = [(path, k.brief) for path, k in known.items() if mine.get(path) is not k.brief]
         new = sum(1 for path, _ in came if path not in mine)
@@ -65,6 +75,8 @@ class Shelf:
     def _note(self, path: str, brief: Brief) -> None:
         self.briefs[path] = brief
         self.claims.update((brief.id, (brief.lang, brief.url_path)))
+        if brief.kind == "article":
+            self.filed[brief.region, brief.draft] += 1
         if brief.draft:
             self.drafts[path] = brief
         if brief.featured_until:
@@ -77,6 +89,8 @@ class Shelf:
     def _take(self, path: str) -> None:
         brief = self.briefs.pop(path)
         self.claims.subtract((brief.id, (brief.lang, brief.url_path)))
+        if brief.kind == "article":
+            self.filed[brief.region, brief.draft] -= 1
         self.drafts.pop(path, None)
         self.featured.pop(path, None)
         row = self.rows[brief.kind]
@@ -103,6 +117,22 @@ class Shelf:
         if any(d.kind == kind and d.date <= now for d in self.drafts.values()):
             return [b for b in due if not b.draft]
         return due
+
+    def region_counts(
+        self, regions: Iterable[str], drafts: bool, now: dt.datetime
+    ) -> dict[str, int]:
+        """How many articles of each of these regions a build shows (plan.region_counts
+        of `shown("article", drafts, now)`)."""
+        counts = dict.fromkeys(regions, 0)
+        for (region, draft), count in self.filed.items():
+            if region in counts and (drafts or not draft):
+                counts[region] += count
+        if not drafts:
+            row = self.rows.get("article", [])
+            for brief in row[: _not_due(row, now)]:
+                if brief.region in counts and not brief.draft:
+                    counts[brief.region] -= 1
+        return counts
 
     def waiting(self, now: dt.datetime) -> list[Brief]:
         """The briefs whose time has not come, but drafts: each is released at its date."""

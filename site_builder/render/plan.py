@@ -94,6 +94,7 @@ def plan_site(
     now: dt.datetime | None = None,
     scope: Scope | None = None,
     kept: Kept | None = None,
+    counts: dict[str, int] | None = None,
 ) -> list[Output]:
     """Every output of the site, in a fixed order, or those of `scope` (scope.py: a plan
     from the change; it also gets what the plan found). `articles` are the published ones,
@@ -103,7 +104,7 @@ def plan_site(
     related articles are found again. A site in several languages is planned edition by edition
     (`edition`: planning one of them). `now` decides which featured stories still are.
     `kept`: what a warm plan kept of the last one over every article (kept.py), for a site
-    in one language."""
+    in one language; `counts`: region_counts of `articles`, if the caller has them."""
     if config.languages and not edition:
         return _editions(config, articles, static, memo, dirty, pages, pictures, now)
     if kept is not None:
@@ -114,7 +115,7 @@ def plan_site(
     shown = pictures_shown(articles, pictures or {})
     ids = [a.id for a in articles]
     out = _listing_pages(config, "", config.title, ids, "home") if scope.family("") else []
-    counts = region_counts(config, articles)
+    counts = counts if counts is not None else region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
         by_region[article.region].append(article.id)
