@@ -45,6 +45,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -135,6 +136,8 @@ class Tool:
         self.clean_paths, self.serve_command, self.template, self.env = clean, serve, template, env
         self.list_template, self.outputs = list_template, outputs
         self.runs = 1_000_000  # at most this many timed runs a step (--hugo-repeat)
+        # What the server logs once its first build is over (None: it serves only then).
+        self.ready: str | None = None
 
     def build(self) -> tuple[float, float, int]:
         self.settle()
@@ -178,17 +181,20 @@ def ours(work: Path, python: str, code: Path) -> Tool:
         (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         shutil.copytree(code / "templates", site / "templates", dirs_exist_ok=True)
     env = user_env(code)
-    return Tool(
+    tool = Tool(
         "ours",
         site,
         [python, "-m", "site_builder", "build", "-q"],
         ["output", ".cache", ".output.previous"],
-        [python, "-m", "site_builder", "serve", "-q", "--port", "{port}"],
+        [python, "-m", "site_builder", "serve", "--port", "{port}"],
         site / "templates" / "article.html",
         env,
         site / "templates" / "list.html",
         ("output", ".output.previous"),
     )
+    # `serve` serves the preview it has while it builds the new one: a 200 comes at once.
+    tool.ready = "serving http://"
+    return tool
 
 
 def hugo(work: Path) -> Tool:
@@ -344,6 +350,15 @@ def fetch(url: str) -> str | None:
         return None
 
 
+def _drain(proc: subprocess.Popen, line: str, seen: threading.Event) -> None:
+    """Read a server's log to its end (a full pipe would stop it); `seen` once it has
+    logged `line`."""
+    assert proc.stderr is not None
+    for logged in proc.stderr:
+        if line in logged:
+            seen.set()
+
+
 def wait_for(url: str, text: str | None, timeout: float = 120) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -382,12 +397,18 @@ def serve_runs(tools: list[Tool], stories: dict[str, Story], repeat: int) -> dic
                 cwd=tool.site,
                 env=tool.env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE if tool.ready else subprocess.DEVNULL,
+                text=True,
                 start_new_session=True,
             )
+            ready = threading.Event()
+            if tool.ready:
+                threading.Thread(target=_drain, args=(proc, tool.ready, ready), daemon=True).start()
             try:
                 # The warm-up's preview build is a cold build at first: minutes at 100,000.
                 wait_for(f"http://127.0.0.1:{port}/", None, 120 if run_number else 3600)
+                if tool.ready and not ready.wait(120 if run_number else 3600):
+                    raise SystemExit(f"{tool.name}'s server never logged {tool.ready!r}")
                 timed.setdefault("serve", {}).setdefault(tool.name, []).append(
                     (time.perf_counter() - started, 0.0)
                 )

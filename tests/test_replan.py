@@ -19,10 +19,11 @@ from pictures import photo
 from test_buildcache import assert_same_as_clean, build, write
 from test_incremental import article, tree
 
+from site_builder import urls
 from site_builder.config import load_config
 from site_builder.engine import stages
 from site_builder.engine.build import build_site
-from site_builder.render import sitemaps
+from site_builder.render import plan, sitemaps
 
 STORIES = 20  # gulf stories, three a page: six numbered pages of gulf/ and of the front
 
@@ -222,6 +223,30 @@ def test_a_preview_plans_whole_when_another_storys_label_changes_with_the_clock(
     assert "Scheduled for 20 January 2026, 08:00 UTC" in labels(page)  # its own
     assert_preview_same_as_clean(site, now=earlier)
     assert account.endswith("; full plan)")
+
+
+def test_a_new_story_plans_no_page_older_than_those_it_reaches(site, monkeypatch):
+    """Listing pages are counted from the oldest: a new story, the newest, reaches the
+    first pages and the newest numbered one, so the older pages and feed archives are not
+    even planned (at 100,000 stories, 34,000 outputs made to be dropped)."""
+    planned: list[set[str]] = []
+    whole = plan.plan_site
+
+    def spy(*args, **kwargs):
+        outputs = whole(*args, **kwargs)
+        planned.append({o.path for o in outputs})
+        return outputs
+
+    monkeypatch.setattr(plan, "plan_site", spy)
+    build(site)
+    gulf = urls.region_path("gulf")
+    older = {urls.numbered(family, 1) + name for family in ("", gulf) for name in ("", "feed.xml")}
+    assert older <= planned[-1]
+    write(site / "content" / "gulf" / "article-21.md", story(21).replace("01-21", "11-27"))
+    assert build(site).endswith("(25 articles; from the change)")
+    assert not older & planned[-1]
+    assert urls.numbered("", 7) in planned[-1]  # the newest numbered page, as before
+    assert_same_as_clean(site)
 
 
 @pytest.fixture

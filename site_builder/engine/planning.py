@@ -170,7 +170,7 @@ class Planner:
         )
         if not self._same_names(scope, planned, published, changes.dirty):
             return None
-        looked, gone, entries = replan.looked_at(
+        found_outputs = replan.looked_at(
             store,
             scope,
             planned,
@@ -182,6 +182,9 @@ class Planner:
             self.memo.kept,
             self.memo.sitemap_pages,
         )
+        if found_outputs is None:
+            return None
+        looked, gone, entries = found_outputs
         if counts != before:
             looked += replan.stored(
                 store, store.count_readers() - {o.file for o in looked}

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from site_builder import urls
@@ -113,6 +113,7 @@ def reach(change: Change) -> tuple[Scope, dict[str, Output]] | None:
             families.add(family_of(output.path)[0])
     articles |= _near(change.published, new)
     scope = Scope(frozenset(families), articles, frozenset(months))
+    scope.oldest = oldest_reached(store, readers, dirty)
     return scope, readers
 
 
@@ -166,6 +167,38 @@ def _near(published: Sequence[Brief], new: Sequence[Brief]) -> set[str]:
         for at in [n for n, a in enumerate(listed) if a.id in ids]:
             near.update(a.id for a in listed[max(0, at - reach) : at + reach + 1])
     return near
+
+
+def oldest_reached(
+    store: Store, readers: dict[str, Output], dirty: set[str]
+) -> Callable[[Output, Sequence[tuple[str, ...]]], int]:
+    """What `lowest` finds for one family, found while it is planned, from its front page
+    and its numbered pages' ids (page 1 first): the pages older than that are not planned
+    (`looked_at` holds the plan to `lowest`, and plans whole where it wants one of them)."""
+    showed: dict[str, int] = {}  # family -> the oldest numbered page that showed D
+    for output in readers.values():
+        if output.kind == "listing" and dirty.intersection(output.cards):
+            family, number = family_of(output.path)
+            if number is not None:
+                showed[family] = min(number, showed.get(family, number))
+
+    def oldest(front: Output, chunks: Sequence[tuple[str, ...]]) -> int:
+        data = front.data_as(ListingData)
+        before = stored(store, [front.file]).get(front.file)
+        was = before.data if before else None
+        if not isinstance(was, ListingData) or (was.heading, was.feeds) != (
+            data.heading,
+            data.feeds,
+        ):
+            return 0
+        low = max(1, min(_count(front.path, was), _count(front.path, data)))
+        low = min(low, showed.get(front.path, low))
+        for number, chunk in enumerate(chunks[: low - 1], start=1):
+            if dirty.intersection(chunk):
+                return number
+        return low
+
+    return oldest
 
 
 def lowest(
@@ -227,12 +260,15 @@ def removed(
     gone: dict[str, str] = {}
     assert scope.families is not None
     for family in scope.families:
-        # A family's older pages are most of the site's files: only those not made are read.
+        # A family's older pages are most of the site's files: only those not made are
+        # read, less those older than the oldest planned (there before and now).
+        first = scope.floors.get(family, 1)
         files = store.files_under(family + "page/")
         files += [family + "index.html", *(family + f for f in FEEDS)]
         for file, (kind, _) in store.kinds(f for f in files if f not in made).items():
             listed = kind in ("listing", "corrections", *FEED_KINDS)
-            if listed and family_of(site_path(file))[0] == family:
+            owner, number = family_of(site_path(file))
+            if listed and owner == family and (number is None or number >= first):
                 gone[file] = kind
     for file, output in readers.items():
         if file not in made and output.kind in ("article", "archive"):
@@ -341,13 +377,16 @@ def looked_at(
     pictures: dict[str, Picture],
     warm: Kept | None = None,
     known: dict[str, SitemapEntry] | None = None,
-) -> tuple[list[Output], dict[str, str], dict[str, SitemapEntry]]:
+) -> tuple[list[Output], dict[str, str], dict[str, SitemapEntry]] | None:
     """The outputs to look at (the planned ones less the listing pages older than the
     change, the sitemaps, what showed the changed articles), the files removed, with
     their kinds, and the pages' sitemap entries now (`known`: as the last build left
-    them, if the caller kept them)."""
+    them, if the caller kept them); None where the plan left out a page that changed."""
     gone = removed(store, scope, planned, readers)
-    looked = trimmed(planned, lowest(planned, readers, dirty, store))
+    low = lowest(planned, readers, dirty, store)
+    if any(low.get(family, 0) < floor for family, floor in scope.floors.items() if floor > 1):
+        return None  # a page older than those planned may have changed: the whole plan
+    looked = trimmed(planned, low)
     files = {o.file for o in looked}
     every = {o.file: o for o in planned}
     for file, output in readers.items():

@@ -112,7 +112,7 @@ class Shelf:
         only with `drafts` (loader.publishable's rule)."""
         row = self.rows.get(kind, [])
         if drafts:
-            return row
+            return row[:]  # a copy: the shelf's own list changes with the next update
         due = row[_not_due(row, now) :]
         if any(d.kind == kind and d.date <= now for d in self.drafts.values()):
             return [b for b in due if not b.draft]

@@ -54,9 +54,10 @@ def feed_outputs(
     shown: dict[str, ShownPicture],
     size: int,
     wanted: Callable[[str], bool] = lambda page: True,
+    first: Callable[[str], int] = lambda page: 1,
 ) -> list[Output]:
     """Every feed in RSS, Atom and JSON Feed, archives included (of those whose page is
-    `wanted`); the OPML that lists them all."""
+    `wanted`, from the archive `first` gives its page on); the OPML that lists them all."""
     newest = entry_updated(articles[0]) if articles else EMPTY_FEED_DATE
     out = []
     for feed in feeds:
@@ -73,7 +74,7 @@ def feed_outputs(
             links = (("prev-archive", urls.numbered(feed.page, len(chunks))),) if chunks else ()
             own = replace(data, links=links) if kind in ARCHIVED_KINDS else data
             out.append(Output(feed.page + FEED_FILES[kind], kind, own, full=ids))
-        out += _archives(feed, chunks, shown)
+        out += _archives(feed, chunks, shown, first(feed.page))
     listed = tuple(OpmlFeed(feed.group, feed.title, feed.page) for feed in feeds)
     out.append(Output("feeds.opml", "opml", OpmlData(listed)))
     return out
@@ -89,10 +90,10 @@ def numbered_chunks(every: Sequence[str], size: int) -> list[tuple[str, ...]]:
 
 
 def _archives(
-    feed: Feed, chunks: list[tuple[str, ...]], shown: dict[str, ShownPicture]
+    feed: Feed, chunks: list[tuple[str, ...]], shown: dict[str, ShownPicture], first: int = 1
 ) -> list[Output]:
     out = []
-    for number, ids in enumerate(chunks, start=1):
+    for number, ids in enumerate(chunks[first - 1 :], start=first):
         links = [("current", feed.page)]
         if number > 1:
             links.append(("prev-archive", urls.numbered(feed.page, number - 1)))

@@ -114,7 +114,11 @@ def plan_site(
     words = i18n.words(config)
     shown = pictures_shown(articles, pictures or {})
     ids = [a.id for a in articles]
-    out = _listing_pages(config, "", config.title, ids, "home") if scope.family("") else []
+    out = (
+        _listing_pages(config, "", config.title, ids, "home", scope=scope)
+        if scope.family("")
+        else []
+    )
     counts = counts if counts is not None else region_counts(config, articles)
     by_region: dict[str, list[str]] = {r.slug: [] for r in config.regions}
     for article in articles:
@@ -133,7 +137,7 @@ def plan_site(
         path, name = urls.region_path(region.slug), words.region(region)
         if scope.family(path):
             out += _listing_pages(
-                config, path, name, by_region[region.slug], "region", region=region.slug
+                config, path, name, by_region[region.slug], "region", region.slug, scope=scope
             )
         feeds.append(
             Feed(
@@ -175,7 +179,7 @@ def plan_site(
     regions = [r.slug for r in config.regions]
     out = arranged(out, articles, shown, regions, now or clock.now(), kept)
     out = with_pictures(out, shown)
-    out += feed_outputs(articles, feeds, shown, config.per_page, scope.family)
+    out += feed_outputs(articles, feeds, shown, config.per_page, scope.family, scope.first_archive)
     if not scope.whole:  # the engine makes the sitemaps from the entries it kept
         return [*out, _news(articles, config.language)]
     entries, stories = sitemap_entries(out, articles, pages, shown)
@@ -217,10 +221,12 @@ def _listing_pages(
     kind: str,
     region: str | None = None,
     feeds: tuple[FeedLink, ...] | None = None,
+    scope: Scope | None = None,
 ) -> list[Output]:
     """A listing: the newest articles at `path`, older ones at path/page/N/, N counted
     from the oldest (see the module's note). `feeds`: (folder, title) of the feeds it
-    advertises, the site's and, for a region, tag or author, its own."""
+    advertises, the site's and, for a region, tag or author, its own. `scope`: a plan
+    from the change, which plans the numbered pages from the oldest it reaches."""
     chunks = numbered_chunks(ids, config.per_page)
     numbered = len(chunks)
     if feeds is None:
@@ -237,7 +243,8 @@ def _listing_pages(
             tuple(front),
         )
     ]
-    for number in range(numbered, 0, -1):
+    first = scope.first_page(out[0], chunks) if scope is not None else 1
+    for number in range(numbered, first - 1, -1):
         chunk = chunks[number - 1]
         newer = urls.numbered(path, number + 1) if number < numbered else path
         older = urls.numbered(path, number - 1) if number > 1 else None
@@ -312,7 +319,7 @@ def _taxonomy(
         own = (FeedLink(path, f"{config.title} - {shown}"),) if has_feeds else ()
         site = FeedLink("", config.title)
         if scope.family(path):
-            out += _listing_pages(config, path, shown, ids, kind, feeds=(site, *own))
+            out += _listing_pages(config, path, shown, ids, kind, feeds=(site, *own), scope=scope)
         if has_feeds:
             feeds.append(
                 Feed(

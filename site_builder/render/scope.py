@@ -13,7 +13,14 @@ files, robots.txt, the search and 404 pages, pictures, aliases) and the sitemaps
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+from site_builder.render.outputs import Output
+
+# A family's front page, as planned, and its numbered pages' ids (page 1 first) -> the
+# oldest numbered page the change may reach (replan.oldest_reached; 0: every page).
+Oldest = Callable[[Output, Sequence[tuple[str, ...]]], int]
 
 
 @dataclass
@@ -24,6 +31,21 @@ class Scope:
     # What the plan found, for the next plan from the change to start from:
     # (family, casefolded name) -> the address of a name not at its slug's (names.py).
     moved: dict[tuple[str, str], str] = field(default_factory=dict)
+    # A family's numbered pages and feed archives older than the change are not planned
+    # (100,000 stories: 34,000 outputs made and dropped): `oldest` says which they are.
+    oldest: Oldest | None = None
+    floors: dict[str, int] = field(default_factory=dict)  # family -> its first page planned
+
+    def first_page(self, front: Output, chunks: Sequence[tuple[str, ...]]) -> int:
+        """The first numbered page of a listing family to plan (1: all of them)."""
+        if self.oldest is None:
+            return 1
+        floor = self.floors[front.path] = max(1, self.oldest(front, chunks))
+        return floor
+
+    def first_archive(self, page: str) -> int:
+        """The first feed archive of a family to plan: its listing's first page."""
+        return self.floors.get(page, 1)
 
     @property
     def whole(self) -> bool:
