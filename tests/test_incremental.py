@@ -433,7 +433,6 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     version; a few changes are not worth a new dump), and from nothing when they are
     damaged: the site is a clean build's either way. `--clean` drops them with the state."""
     from site_builder.engine.store import KEPT_FILE
-    from site_builder.render.kept import Kept
 
     config = load_config(site / "site.toml")
     command(config)
@@ -442,14 +441,7 @@ def test_a_command_plans_from_the_indexes_the_last_command_left(site, monkeypatc
     command(config)
     dumped = config.cache_dir / KEPT_FILE
     assert dumped.is_file()
-    restored = []
-    real = Kept.restore
-
-    def restore(*args):
-        restored.append(real(*args))
-        return restored[-1]
-
-    monkeypatch.setattr(Kept, "restore", restore)
+    restored = restores(monkeypatch)
     (gulf / "article-21.md").write_text(article(21, country="Oman"), encoding="utf-8")
     (gulf / "article-3.md").unlink()
     left = dumped.read_bytes()
@@ -476,7 +468,6 @@ def test_a_watch_session_leaves_the_indexes_once_for_the_next_session(site, monk
     them in the state folder too (once a session: later changes are brought up to date in
     memory), so the next session's first new story starts from them, not from nothing."""
     from site_builder.engine.store import KEPT_FILE
-    from site_builder.render.kept import Kept
 
     config = load_config(site / "site.toml")
     dumped = config.cache_dir / KEPT_FILE
@@ -493,14 +484,7 @@ def test_a_watch_session_leaves_the_indexes_once_for_the_next_session(site, monk
     first.rebuild({story})
     assert dumped.read_bytes() == left  # once a session
     first.engine.close()
-    restored = []
-    real = Kept.restore
-
-    def restore(*args):
-        restored.append(real(*args))
-        return restored[-1]
-
-    monkeypatch.setattr(Kept, "restore", restore)
+    restored = restores(monkeypatch)
     second = Watching(config)
     later = gulf / "article-21.md"
     later.write_text(article(21, country="Oman"), encoding="utf-8")
@@ -508,6 +492,21 @@ def test_a_watch_session_leaves_the_indexes_once_for_the_next_session(site, monk
     second.engine.close()
     assert len(restored) == 1 and restored[0] is not None
     assert_same_as_clean(site)
+
+
+def restores(monkeypatch) -> list:
+    """What each Kept.restore gives back from now on, in order (None: nothing fit)."""
+    from site_builder.render.kept import Kept
+
+    restored: list = []
+    real = Kept.restore
+
+    def restore(*args):
+        restored.append(real(*args))
+        return restored[-1]
+
+    monkeypatch.setattr(Kept, "restore", restore)
+    return restored
 
 
 def command(config) -> str:
