@@ -267,8 +267,7 @@ def removed(
         files += [family + "index.html", *(family + f for f in FEEDS)]
         for file, (kind, _) in store.kinds(f for f in files if f not in made).items():
             listed = kind in ("listing", "corrections", *FEED_KINDS)
-            owner, number = family_of(site_path(file))
-            if listed and owner == family and (number is None or number >= first):
+            if listed and family_of(site_path(file))[0] == family:
                 gone[file] = kind
     for file, output in readers.items():
         if file not in made and output.kind in ("article", "archive"):

@@ -47,6 +47,7 @@ class Shelf:
         self.drafts: dict[str, Brief] = {}  # content file -> a draft's brief
         self.featured: dict[str, Brief] = {}  # content file -> a brief with an expiry
         self.claims: Counter[Hashable] = Counter()  # each id and (language, address) claimed
+        self.twice = 0  # claims made by more than one file: counted here, not looked for
         self.filed: Counter[tuple[str, bool]] = Counter()  # articles by (region, draft)
 
     def update(self, known: Mapping[str, Filed]) -> None:
@@ -74,7 +75,9 @@ class Shelf:
 
     def _note(self, path: str, brief: Brief) -> None:
         self.briefs[path] = brief
-        self.claims.update((brief.id, (brief.lang, brief.url_path)))
+        for claim in (brief.id, (brief.lang, brief.url_path)):
+            self.claims[claim] += 1
+            self.twice += self.claims[claim] == 2
         if brief.kind == "article":
             self.filed[brief.region, brief.draft] += 1
         if brief.draft:
@@ -88,7 +91,11 @@ class Shelf:
 
     def _take(self, path: str) -> None:
         brief = self.briefs.pop(path)
-        self.claims.subtract((brief.id, (brief.lang, brief.url_path)))
+        for claim in (brief.id, (brief.lang, brief.url_path)):
+            self.claims[claim] -= 1
+            self.twice -= self.claims[claim] == 1
+            if not self.claims[claim]:
+                del self.claims[claim]
         if brief.kind == "article":
             self.filed[brief.region, brief.draft] -= 1
         self.drafts.pop(path, None)
@@ -102,7 +109,7 @@ class Shelf:
 
     def claimed_twice(self) -> bool:
         """Whether two files claim one id, or one address in one language."""
-        return any(count > 1 for count in self.claims.values())
+        return self.twice > 0
 
     def in_path_order(self) -> list[Brief]:
         return [self.briefs[path] for path in sorted(self.briefs)]
